@@ -1,0 +1,33 @@
+# `make run` serves the app on http://127.0.0.1:5000; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+
+.PHONY: run test test-postgres serve upgrade seed clean
+
+# The virtual environment is rebuilt when requirements.txt changes.
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+upgrade: venv
+	$(FLASK) db upgrade
+
+run: upgrade
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) run --debug --host 127.0.0.1 --port 5000
+
+test: venv
+	$(BIN)/python -m pytest
+
+# Several workers on the configured database (DATABASE_URL); needs SECRET_KEY.
+serve: upgrade
+	APP_ENV=production $(BIN)/gunicorn --workers $${WORKERS:-4} --bind $${BIND:-127.0.0.1:8000} app:app
+
+clean:
+	rm -rf $(VENV) .pytest_cache

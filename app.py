@@ -1,0 +1,4 @@
+"""Entry point: `flask --app app ...` and `gunicorn app:app` both use this."""
+from eventsapp import create_app
+
+app = create_app()

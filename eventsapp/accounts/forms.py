@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from eventsapp.accounts.models import EMAIL_MAX, NAME_MAX
+from eventsapp.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+
+
+class RegisterForm(FlaskForm):
+    name = StringField("Full name", validators=[
+        DataRequired("Enter your name."), Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters.")])
+    email = EmailField("Email", validators=[
+        DataRequired("Enter your email address."),
+        Length(max=EMAIL_MAX, message=f"Use at most {EMAIL_MAX} characters.")])
+    password = PasswordField(
+        "Password",
+        description=f"At least {MIN_LENGTH} characters. A few unrelated words work well.",
+        validators=[DataRequired("Choose a password."),
+                    Length(min=MIN_LENGTH, max=MAX_LENGTH,
+                           message=f"Use {MIN_LENGTH} to {MAX_LENGTH} characters.")])
+    confirm = PasswordField("Repeat password", validators=[
+        DataRequired("Repeat your password."), EqualTo("password", "The passwords don't match.")])
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[
+        DataRequired("Enter your email address."), Length(max=EMAIL_MAX)])
+    password = PasswordField("Password", validators=[
+        DataRequired("Enter your password."), Length(max=MAX_LENGTH)])
+    remember = BooleanField("Keep me logged in on this device")
+    next = HiddenField()

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsapp.extensions import db
+from eventsapp.timeutil import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from eventsapp.profiles.models import Profile
+
+EMAIL_MAX = 254
+NAME_MAX = 120
+
+
+class Role:
+    """Every account is a member; organizers create events; admins also
+    grant organizer rights and keep the specialty list."""
+
+    MEMBER = "member"
+    ORGANIZER = "organizer"
+    ADMIN = "admin"
+    ALL = (MEMBER, ORGANIZER, ADMIN)
+    LABELS = {MEMBER: "Member", ORGANIZER: "Organizer", ADMIN: "Admin"}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+    __table_args__ = (
+        sa.CheckConstraint(f"role IN {Role.ALL!r}", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored normalised (lower case), so the unique index is case-insensitive.
+    email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(NAME_MAX), index=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(16), default=Role.MEMBER, server_default=Role.MEMBER)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    profile: Mapped[Profile] = relationship(
+        back_populates="user", uselist=False, lazy="joined", cascade="all, delete-orphan")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def can_organize(self) -> bool:
+        return self.role in (Role.ORGANIZER, Role.ADMIN)
+
+    @property
+    def role_label(self) -> str:
+        return Role.LABELS[self.role]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"

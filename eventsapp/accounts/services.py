@@ -1,0 +1,113 @@
+"""Account rules: registration, authentication and roles."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from eventsapp.accounts import passwords
+from eventsapp.accounts.models import EMAIL_MAX, NAME_MAX, Role, User
+from eventsapp.errors import DomainError, NotAllowed, NotFound
+from eventsapp.profiles.models import Profile
+from eventsapp.timeutil import utcnow
+
+
+class EmailTaken(DomainError):
+    pass
+
+
+def normalise_email(raw: str) -> str:
+    """The one spelling of an address we store and look up: trimmed, lower
+    case, internationalised domains in their Unicode form. Raises DomainError."""
+    candidate = (raw or "").strip()
+    if not candidate:
+        raise DomainError("Enter your email address.", field="email")
+    if len(candidate) > EMAIL_MAX:
+        raise DomainError(f"Use at most {EMAIL_MAX} characters.", field="email")
+    try:
+        # Syntax only: no DNS look-up while someone waits for a page.
+        checked = validate_email(candidate, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise DomainError(f"Enter a valid email address ({exc}).", field="email") from exc
+    return checked.normalized.lower()
+
+
+def normalise_name(raw: str) -> str:
+    name = " ".join((raw or "").split())
+    if not name:
+        raise DomainError("Enter your name.", field="name")
+    if len(name) > NAME_MAX:
+        raise DomainError(f"Use at most {NAME_MAX} characters.", field="name")
+    return name
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(sa.select(User).where(User.email == email))
+
+
+def register(session: Session, *, name: str, email: str, password: str) -> User:
+    """Create an account with an empty profile, or raise DomainError."""
+    name = normalise_name(name)
+    email = normalise_email(email)
+    try:
+        passwords.check_password_rules(password, email=email, name=name)
+    except passwords.PasswordRejected as exc:
+        raise DomainError(str(exc), field="password") from exc
+    if find_by_email(session, email) is not None:
+        raise EmailTaken("An account with this email already exists. Log in instead?",
+                         field="email")
+    user = User(name=name, email=email, password_hash=passwords.hash_password(password),
+                role=Role.MEMBER, profile=Profile())
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        # Two registrations with the same address raced; the unique index won.
+        session.rollback()
+        raise EmailTaken("An account with this email already exists. Log in instead?",
+                         field="email") from exc
+    return user
+
+
+def authenticate(session: Session, *, email: str, password: str) -> User | None:
+    """The user these credentials belong to, or None. Takes as long whether
+    or not the email exists, so timing does not reveal accounts."""
+    try:
+        email = normalise_email(email)
+    except DomainError:
+        email = None
+    user = find_by_email(session, email) if email else None
+    if user is None:
+        passwords.verify_password(passwords.DUMMY_HASH, password)
+        return None
+    if not passwords.verify_password(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    session.commit()
+    return user
+
+
+def set_role(session: Session, *, actor: User, user_id: int, role: str) -> User:
+    """An admin grants or revokes organizer rights."""
+    if not actor.is_admin:
+        raise NotAllowed("Only admins can change roles.")
+    if role not in (Role.MEMBER, Role.ORGANIZER):
+        raise DomainError("Admins can make people members or organizers.")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such person.")
+    if user.is_admin:
+        raise DomainError(f"{user.name} is an admin; admin rights are managed from the command line.")
+    user.role = role
+    session.commit()
+    return user
+
+
+def make_admin(session: Session, email: str) -> User:
+    user = find_by_email(session, normalise_email(email))
+    if user is None:
+        raise NotFound(f"No account with the email {email!r}; register it first.")
+    user.role = Role.ADMIN
+    session.commit()
+    return user

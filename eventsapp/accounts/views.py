@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from eventsapp.accounts import services
+from eventsapp.accounts.forms import LoginForm, RegisterForm
+from eventsapp.accounts.urls import safe_next_path
+from eventsapp.errors import DomainError
+from eventsapp.extensions import db
+from eventsapp.forms import show_error
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(db.session, name=form.name.data,
+                                     email=form.email.data, password=form.password.data)
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            login_user(user)
+            flash(f"Welcome, {user.name}. Tell colleagues a little about yourself.", "success")
+            return redirect(url_for("profiles.edit"))
+    return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    destination = safe_next_path(form.next.data) or url_for("main.home")
+    if current_user.is_authenticated:
+        return redirect(destination)
+    if form.validate_on_submit():
+        user = services.authenticate(db.session, email=form.email.data, password=form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(destination)
+        # One message for "no such account" and "wrong password".
+        form.form_errors.append("That email and password don't match an account.")
+    return render_template("accounts/login.html", form=form), 422 if form.errors or form.form_errors else 200
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    # CSRFProtect has already checked the token of every POST.
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("main.home"))

@@ -1,0 +1,1 @@
+"""Administration: organizer rights, the specialty list and the departments."""

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user
+
+from eventsapp.accounts import services as accounts
+from eventsapp.accounts.models import Role
+from eventsapp.accounts.urls import safe_next_path
+from eventsapp.admin import services
+from eventsapp.admin.forms import EntryForm, RoleForm
+from eventsapp.errors import DomainError, NotFound
+from eventsapp.extensions import db
+from eventsapp.forms import show_error
+from eventsapp.permissions import admin_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/")
+@admin_required
+def index():
+    return redirect(url_for("admin.people"))
+
+
+@bp.get("/people")
+@admin_required
+def people():
+    query = request.args.get("q", "")[:100]
+    role = request.args.get("role", "")
+    page = request.args.get("page", 1, type=int)
+    result = services.list_people(db.session, query=query, role=role, page=page,
+                                  per_page=current_app.config["USERS_PER_PAGE"])
+    return render_template("admin/people.html", result=result, query=query, role=role,
+                           roles=Role.LABELS, form=RoleForm())
+
+
+@bp.post("/people/<int:user_id>/role")
+@admin_required
+def set_role(user_id: int):
+    form = RoleForm()
+    form.validate_on_submit()
+    try:
+        user = accounts.set_role(db.session, actor=current_user, user_id=user_id, role=form.role.data)
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{user.name} is now {user.role_label.lower()}.", "success")
+    return redirect(safe_next_path(request.form.get("back")) or url_for("admin.people"))
+
+
+def _catalogue(key: str) -> services.Catalogue:
+    catalogue = services.CATALOGUES.get(key)
+    if catalogue is None:
+        abort(404)
+    return catalogue
+
+
+@bp.route("/<key>", methods=["GET", "POST"])
+@admin_required
+def catalogue(key: str):
+    catalogue = _catalogue(key)
+    form = EntryForm()
+    if form.validate_on_submit():
+        try:
+            entry = services.save_entry(db.session, catalogue, name=form.name.data,
+                                        category=form.category.data or "")
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            flash(f"Added {entry.name}.", "success")
+            return redirect(url_for("admin.catalogue", key=key))
+    entries = services.list_entries(db.session, catalogue)
+    return render_template("admin/catalogue.html", catalogue=catalogue, entries=entries,
+                           form=form), 422 if form.errors else 200
+
+
+@bp.post("/<key>/<int:entry_id>")
+@admin_required
+def rename(key: str, entry_id: int):
+    catalogue = _catalogue(key)
+    form = EntryForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("admin.catalogue", key=key))
+    try:
+        entry = services.save_entry(db.session, catalogue, name=form.name.data,
+                                    category=form.category.data or "", entry_id=entry_id)
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Saved {entry.name}.", "success")
+    return redirect(url_for("admin.catalogue", key=key))
+
+
+@bp.post("/<key>/<int:entry_id>/active")
+@admin_required
+def set_active(key: str, entry_id: int):
+    catalogue = _catalogue(key)
+    active = request.form.get("active") == "1"
+    try:
+        entry = services.set_active(db.session, catalogue, entry_id, active)
+    except NotFound:
+        abort(404)
+    flash(f"{entry.name} is {'offered again' if active else 'retired: no longer offered'}.", "success")
+    return redirect(url_for("admin.catalogue", key=key))

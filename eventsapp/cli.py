@@ -1,0 +1,46 @@
+"""`flask --app app <command>`: seed-demo, make-admin."""
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from eventsapp.errors import DomainError
+from eventsapp.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(make_admin)
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True,
+              help="Seed only when the database has no accounts yet (a first run).")
+def seed_demo(if_empty: bool) -> None:
+    """Create the demo hospital: people, departments, interests. Safe to run twice."""
+    from eventsapp.accounts.models import User
+    from eventsapp.demo import services
+
+    if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+        click.echo("The database already has accounts; demo data not seeded.")
+        return
+    report = services.seed(db.session)
+    click.echo(f"Demo hospital: {report.people_added} people, {report.departments_added} "
+               f"departments and {report.specialties_added} specialties added.")
+    click.echo("Demo logins (password for each: {}):".format(report.logins[0].password))
+    for login in report.logins:
+        click.echo(f"  {login.label:<17} {login.email}  ({login.name})")
+
+
+@click.command("make-admin")
+@click.argument("email")
+def make_admin(email: str) -> None:
+    """Give the account with EMAIL admin rights (to bootstrap the first admin)."""
+    from eventsapp.accounts import services
+
+    try:
+        user = services.make_admin(db.session, email)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{user.name} <{user.email}> is now an admin.")

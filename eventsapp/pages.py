@@ -1,0 +1,85 @@
+"""What every page shares: error pages, template helpers and headers."""
+from __future__ import annotations
+
+from flask import Flask, render_template, request, url_for
+from markupsafe import escape
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from eventsapp.extensions import db
+
+ERROR_TEXT = {
+    400: ("Something in that request was not right",
+          "The page could not understand what was sent. Go back and try again."),
+    403: ("You don't have access to this page",
+          "It belongs to someone else or needs a role you don't have. "
+          "If you think you should have access, ask an admin."),
+    404: ("We couldn't find that page",
+          "The link may be old, or the page may have moved."),
+    405: ("That action isn't available here", "Go back and use the buttons on the page."),
+    413: ("That was too much to send at once", "Shorten what you entered and try again."),
+    429: ("Too many attempts", "Wait a minute, then try again."),
+    500: ("Something went wrong on our side",
+          "The problem has been logged. Try again in a moment."),
+    503: ("The service is briefly unavailable", "Try again in a minute."),
+}
+
+
+def render_error(code: int, title: str | None = None, text: str | None = None):
+    default_title, default_text = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    title, text = title or default_title, text or default_text
+    try:
+        return render_template("errors/error.html", code=code, title=title, text=text), code
+    except Exception:  # noqa: BLE001 - the layout itself failed (e.g. the database is down)
+        return (f"<!doctype html><html lang=en><title>{escape(title)}</title>"
+                f"<main><h1>{escape(title)}</h1><p>{escape(text)}</p></main></html>"), code
+
+
+def page_url(page: int) -> str:
+    """This page's URL with its filters kept and another page number."""
+    args = {**(request.view_args or {}), **request.args.to_dict(), "page": page}
+    return url_for(request.endpoint, **args)
+
+
+def initials(name: str) -> str:
+    words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+    if not words:
+        return "?"
+    return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "This form has expired",
+                            "For your security, forms stop working after a while or when "
+                            "you log in elsewhere. Go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("Unhandled error")
+        db.session.rollback()
+        return render_error(500)
+
+    app.add_template_filter(initials)
+
+    @app.context_processor
+    def shared_context():
+        return {"page_url": page_url}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
+        return response

@@ -1,0 +1,1 @@
+"""Profiles: career stage, department, specialty interests and what others may see."""

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField, widgets)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from eventsapp.accounts.models import NAME_MAX
+from eventsapp.profiles import career
+from eventsapp.profiles.models import BIO_MAX, INTRO_CAPACITY_MAX
+
+
+def optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Enter a whole number.") from exc
+
+
+class ListChoiceField(SelectField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Choose an option from the list.") from exc
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Choose interests from the list.") from exc
+
+    def pre_validate(self, form):
+        # Report an unknown choice in words a person understands.
+        known = {value for value, *_ in self.iter_choices()}
+        if any(self.coerce(v) not in known for v in (self.data or [])):
+            raise ValueError("Choose interests from the list.")
+
+
+class ProfileForm(FlaskForm):
+    name = StringField("Full name", validators=[
+        DataRequired("Enter your name."),
+        Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters.")])
+    career_stage = SelectField(
+        "Career stage",
+        choices=[("", "Choose your stage")] + list(career.STAGES.items()),
+        validate_choice=False,
+        validators=[DataRequired("Choose your career stage.")])
+    pgy_year = WholeNumberField(
+        "PGY year (residents)", description="Your postgraduate year, e.g. 3 for a PGY-3 resident.",
+        validators=[Optional(), NumberRange(career.PGY_MIN, career.PGY_MAX,
+                                            f"Enter a year from {career.PGY_MIN} to {career.PGY_MAX}.")])
+    department_id = ListChoiceField("Department", coerce=optional_int, validate_choice=False)
+    specialty_ids = CheckboxListField("Specialty interests", coerce=int)
+    bio = TextAreaField(
+        "Short bio", description="A sentence or two: what you work on, what you'd like to talk about.",
+        validators=[Length(max=BIO_MAX, message=f"Keep your bio under {BIO_MAX} characters.")])
+    show_department = BooleanField("Show my department")
+    show_interests = BooleanField("Show my specialty interests")
+    show_bio = BooleanField("Show my bio")
+    open_to_interns = BooleanField(
+        "I am open to meeting interns",
+        description="Residents and above only. Interns will see you among suggested colleagues.")
+    intro_capacity = WholeNumberField(
+        "Introductions I can take on at once",
+        validators=[InputRequired("Enter a number."),
+                    NumberRange(1, INTRO_CAPACITY_MAX, f"Choose between 1 and {INTRO_CAPACITY_MAX}.")])

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsapp.accounts.models import User
+from eventsapp.extensions import db
+from eventsapp.profiles import career
+from eventsapp.timeutil import UTCDateTime, utcnow
+
+BIO_MAX = 1000
+CATALOGUE_NAME_MAX = 80
+INTRO_CAPACITY_MAX = 10
+DEFAULT_INTRO_CAPACITY = 3
+
+
+class Specialty(db.Model):
+    """An entry of the curated list of clinical specialties and interests."""
+
+    __tablename__ = "specialty"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(CATALOGUE_NAME_MAX), unique=True)
+    category: Mapped[str] = mapped_column(sa.String(CATALOGUE_NAME_MAX))
+    # Retired entries stay attached to old profiles but are no longer offered.
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
+
+    def __repr__(self) -> str:
+        return f"<Specialty {self.name}>"
+
+
+class Department(db.Model):
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(CATALOGUE_NAME_MAX), unique=True)
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
+
+    def __repr__(self) -> str:
+        return f"<Department {self.name}>"
+
+
+profile_specialty = sa.Table(
+    "profile_specialty",
+    db.metadata,
+    sa.Column("profile_id", sa.ForeignKey("profile.user_id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("specialty_id", sa.ForeignKey("specialty.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
+)
+
+
+class Profile(db.Model):
+    __tablename__ = "profile"
+    __table_args__ = (
+        sa.CheckConstraint(f"career_stage IN {tuple(career.STAGES)!r}", name="career_stage_known"),
+        sa.CheckConstraint(
+            f"(career_stage = 'resident' AND pgy_year BETWEEN {career.PGY_MIN} AND {career.PGY_MAX})"
+            " OR (career_stage <> 'resident' AND pgy_year IS NULL) OR career_stage IS NULL",
+            name="pgy_year_for_residents"),
+        sa.CheckConstraint(
+            f"NOT open_to_interns OR career_stage IN {career.SENIOR_STAGES!r}",
+            name="only_seniors_open_to_interns"),
+        sa.CheckConstraint(
+            f"intro_capacity BETWEEN 1 AND {INTRO_CAPACITY_MAX}", name="intro_capacity_range"),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    career_stage: Mapped[str | None] = mapped_column(sa.String(16), index=True)
+    pgy_year: Mapped[int | None]
+    department_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("department.id", ondelete="SET NULL"), index=True)
+    bio: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Explicit opt-in to appear in suggestions; off until the person says so.
+    open_to_interns: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.text("false"), index=True)
+    intro_capacity: Mapped[int] = mapped_column(
+        default=DEFAULT_INTRO_CAPACITY, server_default=str(DEFAULT_INTRO_CAPACITY))
+    # What other members may see besides name and career stage.
+    show_department: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
+    show_interests: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
+    show_bio: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="profile")
+    department: Mapped[Department | None] = relationship(lazy="joined")
+    specialties: Mapped[list[Specialty]] = relationship(
+        secondary=profile_specialty, order_by=Specialty.name)
+
+    @property
+    def stage_label(self) -> str:
+        return career.stage_label(self.career_stage, self.pgy_year)
+
+    @property
+    def can_mentor(self) -> bool:
+        return career.can_mentor(self.career_stage)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.career_stage is not None

@@ -1,0 +1,134 @@
+"""Profile rules: what a profile may hold, and what others may see of it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from eventsapp.accounts.models import User
+from eventsapp.accounts.services import normalise_name
+from eventsapp.errors import DomainError, NotFound
+from eventsapp.profiles import career
+from eventsapp.profiles.models import (BIO_MAX, INTRO_CAPACITY_MAX, Department, Profile,
+                                       Specialty)
+
+MAX_INTERESTS = 10
+
+
+@dataclass
+class ProfileChanges:
+    name: str
+    career_stage: str | None
+    pgy_year: int | None
+    department_id: int | None
+    specialty_ids: list[int] = field(default_factory=list)
+    bio: str = ""
+    open_to_interns: bool = False
+    intro_capacity: int = 3
+    show_department: bool = True
+    show_interests: bool = True
+    show_bio: bool = True
+
+
+def active_specialties(session: Session) -> list[Specialty]:
+    return list(session.scalars(
+        sa.select(Specialty).where(Specialty.is_active).order_by(Specialty.category, Specialty.name)))
+
+
+def active_departments(session: Session) -> list[Department]:
+    return list(session.scalars(
+        sa.select(Department).where(Department.is_active).order_by(Department.name)))
+
+
+def update_profile(session: Session, user: User, changes: ProfileChanges) -> Profile:
+    """Apply every change or none: all rules are checked before anything is set."""
+    name = normalise_name(changes.name)
+    stage = changes.career_stage
+    if stage not in career.STAGES:
+        raise DomainError("Choose your career stage.", field="career_stage")
+    pgy_year = None
+    if stage == career.RESIDENT:
+        if changes.pgy_year is None or not career.PGY_MIN <= changes.pgy_year <= career.PGY_MAX:
+            raise DomainError(
+                f"Residents: enter your PGY year ({career.PGY_MIN} to {career.PGY_MAX}).",
+                field="pgy_year")
+        pgy_year = changes.pgy_year
+    if changes.open_to_interns and not career.can_mentor(stage):
+        raise DomainError("Only residents and more senior colleagues can offer to meet interns.",
+                          field="open_to_interns")
+    if not 1 <= changes.intro_capacity <= INTRO_CAPACITY_MAX:
+        raise DomainError(f"Choose between 1 and {INTRO_CAPACITY_MAX} introductions.",
+                          field="intro_capacity")
+    bio = changes.bio.strip()
+    if len(bio) > BIO_MAX:
+        raise DomainError(f"Keep your bio under {BIO_MAX} characters.", field="bio")
+    department = None
+    if changes.department_id is not None:
+        department = session.get(Department, changes.department_id)
+        if department is None or not department.is_active:
+            raise DomainError("Choose a department from the list.", field="department_id")
+    specialties = chosen_specialties(session, user.profile, changes.specialty_ids)
+
+    profile = user.profile
+    user.name = name
+    profile.career_stage = stage
+    profile.pgy_year = pgy_year
+    profile.department = department
+    profile.specialties = specialties
+    profile.bio = bio
+    profile.open_to_interns = changes.open_to_interns
+    profile.intro_capacity = changes.intro_capacity
+    profile.show_department = changes.show_department
+    profile.show_interests = changes.show_interests
+    profile.show_bio = changes.show_bio
+    session.commit()
+    return profile
+
+
+def chosen_specialties(session: Session, profile: Profile, ids: list[int]) -> list[Specialty]:
+    """The submitted interests, plus retired ones the person already had
+    (they were not offered on the form, so leaving them out is not a choice)."""
+    wanted = set(ids)
+    if len(wanted) > MAX_INTERESTS:
+        raise DomainError(f"Choose at most {MAX_INTERESTS} interests.", field="specialty_ids")
+    found = list(session.scalars(
+        sa.select(Specialty).where(Specialty.id.in_(wanted), Specialty.is_active))) if wanted else []
+    if len(found) != len(wanted):
+        raise DomainError("Choose interests from the list.", field="specialty_ids")
+    retired = [s for s in profile.specialties if not s.is_active]
+    return sorted(found + retired, key=lambda s: s.name)
+
+
+@dataclass(frozen=True)
+class PublicProfile:
+    """What one member may see of another's profile."""
+
+    user_id: int
+    name: str
+    stage_label: str
+    department: str | None
+    interests: list[str] | None
+    bio: str | None
+    open_to_interns: bool
+    is_own: bool
+
+
+def profile_for_viewer(session: Session, viewer: User, user_id: int) -> PublicProfile:
+    user = session.scalar(
+        sa.select(User).where(User.id == user_id)
+        .options(selectinload(User.profile).selectinload(Profile.specialties)))
+    if user is None:
+        raise NotFound("No such person.")
+    profile = user.profile
+    own = viewer.id == user.id
+    return PublicProfile(
+        user_id=user.id,
+        name=user.name,
+        stage_label=profile.stage_label,
+        department=profile.department.name if profile.department and (own or profile.show_department) else None,
+        interests=[s.name for s in profile.specialties] if own or profile.show_interests else None,
+        bio=(profile.bio or None) if own or profile.show_bio else None,
+        open_to_interns=profile.open_to_interns,
+        is_own=own,
+    )

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from eventsapp.errors import DomainError, NotFound
+from eventsapp.extensions import db
+from eventsapp.forms import show_error
+from eventsapp.profiles import services
+from eventsapp.profiles.forms import ProfileForm
+
+bp = Blueprint("profiles", __name__)
+
+
+@bp.get("/profile")
+@login_required
+def mine():
+    return redirect(url_for("profiles.show", user_id=current_user.id))
+
+
+@bp.get("/people/<int:user_id>")
+@login_required
+def show(user_id: int):
+    try:
+        person = services.profile_for_viewer(db.session, current_user, user_id)
+    except NotFound:
+        abort(404)
+    return render_template("profiles/show.html", person=person)
+
+
+@bp.route("/profile/edit", methods=["GET", "POST"])
+@login_required
+def edit():
+    profile = current_user.profile
+    form = ProfileForm(obj=profile, name=current_user.name,
+                       specialty_ids=[s.id for s in profile.specialties])
+    specialties = services.active_specialties(db.session)
+    form.specialty_ids.choices = [(s.id, s.name) for s in specialties]
+    form.department_id.choices = [(None, "No department")] + [
+        (d.id, d.name) for d in services.active_departments(db.session)]
+    if form.validate_on_submit():
+        changes = services.ProfileChanges(**{name: form[name].data for name in (
+            "name", "career_stage", "pgy_year", "department_id", "specialty_ids", "bio",
+            "open_to_interns", "intro_capacity", "show_department", "show_interests", "show_bio")})
+        try:
+            services.update_profile(db.session, current_user, changes)
+        except DomainError as exc:
+            db.session.rollback()
+            show_error(form, exc)
+        else:
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("profiles.show", user_id=current_user.id))
+    groups = [(category, [s.id for s in items])
+              for category, items in groupby(specialties, key=lambda s: s.category)]
+    status = 422 if form.errors else 200
+    return render_template("profiles/edit.html", form=form, groups=groups), status

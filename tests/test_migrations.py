@@ -1,0 +1,22 @@
+"""The migrations build exactly the schema the models describe."""
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from eventsapp.extensions import db
+
+
+def test_migrations_create_the_schema_the_models_describe(app):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_fresh_database_offers_the_curated_specialty_list(app, session):
+    from eventsapp.profiles.models import Specialty
+
+    names = set(session.scalars(sa.select(Specialty.name).where(Specialty.is_active)))
+    assert len(names) >= 40
+    assert {"Cardiology", "Pediatric cardiology", "Clinical research", "Medical education",
+            "Global health", "Quality improvement and patient safety"} <= names
