@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test test-postgres serve upgrade seed clean
+.PHONY: venv run test test-postgres serve upgrade clean
 
 # The virtual environment is rebuilt when requirements.txt changes.
 $(BIN)/.installed: requirements.txt
@@ -24,6 +24,10 @@ run: upgrade
 
 test: venv
 	$(BIN)/python -m pytest
+
+# The same suite on a throwaway PostgreSQL cluster (installed if missing).
+test-postgres: venv
+	.ci/with-postgres.sh $(BIN)/python -m pytest
 
 # Several workers on the configured database (DATABASE_URL); needs SECRET_KEY.
 serve: upgrade

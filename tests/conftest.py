@@ -50,6 +50,9 @@ class SqliteDatabases:
     def release(self, url: str) -> None:
         pass
 
+    def close(self) -> None:
+        pass
+
 
 class PostgresDatabases:
     """One template database migrated once; each test gets a clone."""
@@ -79,13 +82,18 @@ class PostgresDatabases:
         with self.admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
+    def close(self) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)'))
+        self.admin.dispose()
+
 
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return PostgresDatabases(url, tmp_path_factory)
-    return SqliteDatabases(tmp_path_factory)
+    found = PostgresDatabases(url, tmp_path_factory) if url else SqliteDatabases(tmp_path_factory)
+    yield found
+    found.close()
 
 
 @pytest.fixture

@@ -17,9 +17,8 @@ class RegisterForm(FlaskForm):
     password = PasswordField(
         "Password",
         description=f"At least {MIN_LENGTH} characters. A few unrelated words work well.",
-        validators=[DataRequired("Choose a password."),
-                    Length(min=MIN_LENGTH, max=MAX_LENGTH,
-                           message=f"Use {MIN_LENGTH} to {MAX_LENGTH} characters.")])
+        # Length and strength are checked by the account rules, with their reasons.
+        validators=[DataRequired("Choose a password.")])
     confirm = PasswordField("Repeat password", validators=[
         DataRequired("Repeat your password."), EqualTo("password", "The passwords don't match.")])
 

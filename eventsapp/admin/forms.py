@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from eventsapp.accounts.models import Role
@@ -9,7 +10,8 @@ from eventsapp.profiles.models import CATALOGUE_NAME_MAX
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(Role.MEMBER, "Member"), (Role.ORGANIZER, "Organizer")],
+    role = SelectField("Role", choices=[SelectChoice(Role.MEMBER, "Member"),
+                                         SelectChoice(Role.ORGANIZER, "Organizer")],
                        validate_choice=False)
 
 

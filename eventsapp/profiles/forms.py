@@ -3,7 +3,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, IntegerField, SelectField, SelectMultipleField, StringField,
                      TextAreaField, widgets)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
 
 from eventsapp.accounts.models import NAME_MAX
 from eventsapp.profiles import career
@@ -44,9 +46,9 @@ class CheckboxListField(SelectMultipleField):
 
     def pre_validate(self, form):
         # Report an unknown choice in words a person understands.
-        known = {value for value, *_ in self.iter_choices()}
+        known = {choice.value for choice in self.iter_choices()}
         if any(self.coerce(v) not in known for v in (self.data or [])):
-            raise ValueError("Choose interests from the list.")
+            raise ValidationError("Choose interests from the list.")
 
 
 class ProfileForm(FlaskForm):
@@ -55,7 +57,8 @@ class ProfileForm(FlaskForm):
         Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters.")])
     career_stage = SelectField(
         "Career stage",
-        choices=[("", "Choose your stage")] + list(career.STAGES.items()),
+        choices=[SelectChoice("", "Choose your stage")]
+        + [SelectChoice(value, label) for value, label in career.STAGES.items()],
         validate_choice=False,
         validators=[DataRequired("Choose your career stage.")])
     pgy_year = WholeNumberField(

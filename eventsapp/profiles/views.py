@@ -4,6 +4,7 @@ from itertools import groupby
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
@@ -37,9 +38,9 @@ def edit():
     form = ProfileForm(obj=profile, name=current_user.name,
                        specialty_ids=[s.id for s in profile.specialties])
     specialties = services.active_specialties(db.session)
-    form.specialty_ids.choices = [(s.id, s.name) for s in specialties]
-    form.department_id.choices = [(None, "No department")] + [
-        (d.id, d.name) for d in services.active_departments(db.session)]
+    form.specialty_ids.choices = [SelectChoice(s.id, s.name) for s in specialties]
+    form.department_id.choices = [SelectChoice(None, "No department")] + [
+        SelectChoice(d.id, d.name) for d in services.active_departments(db.session)]
     if form.validate_on_submit():
         changes = services.ProfileChanges(**{name: form[name].data for name in (
             "name", "career_stage", "pgy_year", "department_id", "specialty_ids", "bio",

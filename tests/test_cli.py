@@ -1,0 +1,65 @@
+"""The command-line tools: demo hospital and first admin."""
+import sqlalchemy as sa
+
+from eventsapp.accounts.models import User
+from eventsapp.profiles.models import Profile
+from tests.factories import make_user
+
+
+def count(session, model):
+    session.expire_all()
+    return session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_seed_demo_creates_a_believable_hospital_and_prints_the_logins(runner, session):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "intern@riverside.example" in result.output
+    assert "senior@riverside.example" in result.output
+    assert "organizer@riverside.example" in result.output
+    assert "welcome-to-rounds" in result.output
+    assert count(session, User) >= 80
+    stages = set(session.scalars(sa.select(Profile.career_stage)))
+    assert stages == {"student", "intern", "resident", "fellow", "attending", "faculty"}
+    organizers = session.scalars(sa.select(User).where(User.role == "organizer")).all()
+    assert len(organizers) >= 3
+
+
+def test_seed_demo_twice_adds_nothing_the_second_time(runner, session):
+    runner.invoke(args=["seed-demo"])
+    people = count(session, User)
+    result = runner.invoke(args=["seed-demo"])
+    assert "0 people" in result.output
+    assert count(session, User) == people
+
+
+def test_seed_demo_if_empty_leaves_a_real_hospital_alone(runner, session):
+    make_user()
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert "not seeded" in result.output
+    assert count(session, User) == 1
+
+
+def test_demo_logins_work_and_home_page_names_them(runner, client, auth):
+    assert "intern@riverside.example" not in client.get("/").get_data(as_text=True)
+    runner.invoke(args=["seed-demo"])
+    home = client.get("/").get_data(as_text=True)
+    for email in ("intern@riverside.example", "senior@riverside.example",
+                  "organizer@riverside.example"):
+        assert email in home
+    response = auth.login("senior@riverside.example", "welcome-to-rounds")
+    assert response.status_code == 302
+
+
+def test_make_admin_bootstraps_the_first_admin(runner, session):
+    user = make_user(email="chief@hospital.example")
+    result = runner.invoke(args=["make-admin", "Chief@Hospital.example"])
+    assert result.exit_code == 0 and "is now an admin" in result.output
+    session.expire_all()
+    assert session.get(User, user.id).role == "admin"
+
+
+def test_make_admin_with_an_unknown_email_fails_clearly(runner):
+    result = runner.invoke(args=["make-admin", "nobody@hospital.example"])
+    assert result.exit_code != 0
+    assert "No account" in result.output

@@ -1,0 +1,87 @@
+"""Configuration: databases, secrets and the hospital's time zone."""
+import os
+import stat
+
+import pytest
+
+from eventsapp import create_app
+from eventsapp.config import ConfigError, normalise_database_url
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    for name in ("DATABASE_URL", "SECRET_KEY", "APP_ENV", "APP_TIMEZONE", "APP_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    return {"INSTANCE_PATH": str(tmp_path / "instance")}
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(clean_env, tmp_path):
+    app = create_app(clean_env)
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/instance/eventsapp.sqlite"
+
+
+def test_database_url_selects_postgresql_with_psycopg_3(clean_env, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://app:pw@db.example:5432/events")
+    app = create_app(clean_env)
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://app:pw@db.example:5432/events"
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("postgresql://h/db", "postgresql+psycopg://h/db"),
+    ("postgresql+psycopg://h/db", "postgresql+psycopg://h/db"),
+    ("sqlite:////tmp/x.sqlite", "sqlite:////tmp/x.sqlite"),
+])
+def test_database_urls_are_normalised_for_psycopg(url, expected):
+    assert normalise_database_url(url) == expected
+
+
+def test_development_generates_a_secret_key_once_and_keeps_it(clean_env, tmp_path):
+    first = create_app(clean_env).config["SECRET_KEY"]
+    second = create_app(clean_env).config["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    key_file = tmp_path / "instance" / "secret_key"
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+
+
+def test_secret_key_from_the_environment_wins(clean_env, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    assert create_app(clean_env).config["SECRET_KEY"] == "k" * 40
+
+
+def test_production_refuses_to_start_without_a_secret_key(clean_env, monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        create_app(clean_env)
+
+
+@pytest.mark.parametrize("key", ["dev", "changeme", "short-but-not-empty"])
+def test_production_refuses_a_weak_secret_key(clean_env, monkeypatch, key):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(ConfigError, match="too weak"):
+        create_app(clean_env)
+
+
+def test_production_starts_with_a_strong_secret_key(clean_env, monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    assert create_app(clean_env).config["SECRET_KEY"] == "9f" * 32
+
+
+def test_hospital_time_zone_comes_from_the_environment(clean_env, monkeypatch):
+    monkeypatch.setenv("APP_TIMEZONE", "Europe/London")
+    assert create_app(clean_env).config["APP_TIMEZONE"] == "Europe/London"
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "EST5EDT/../x", ""])
+def test_unknown_time_zone_is_refused_with_a_clear_message(clean_env, monkeypatch, zone):
+    monkeypatch.setenv("APP_TIMEZONE", zone)
+    with pytest.raises(ConfigError, match="not an IANA time zone"):
+        create_app(clean_env)
+
+
+def test_test_overrides_win_over_the_environment(clean_env, monkeypatch):
+    monkeypatch.setenv("APP_TIMEZONE", "Europe/London")
+    app = create_app({**clean_env, "APP_TIMEZONE": "Asia/Tokyo"})
+    assert app.config["APP_TIMEZONE"] == "Asia/Tokyo"

@@ -1,0 +1,139 @@
+"""What every page shares: layout, accessibility, error pages, CSRF, headers."""
+import re
+from pathlib import Path
+
+import pytest
+from flask import abort
+
+from tests.a11y import problems
+from tests.factories import make_department, make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_home_page_explains_the_app_to_a_visitor(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "Meet your mentors where they already are" in page
+    for role in ("Interns", "Senior colleagues", "Organizers"):
+        assert role in page
+
+
+@pytest.mark.parametrize("url", ["/", "/login", "/register", "/does-not-exist"])
+def test_public_pages_are_accessible_in_structure(client, url):
+    assert problems(client.get(url).get_data(as_text=True)) == []
+
+
+def test_member_pages_are_accessible_in_structure(client, auth):
+    make_department("Surgery")
+    user = make_user(email="m@hospital.example", interests=["Cardiology"])
+    auth.login("m@hospital.example")
+    for url in ("/", f"/people/{user.id}", "/profile/edit"):
+        assert problems(client.get(url).get_data(as_text=True)) == [], url
+    # The same page re-rendered with errors keeps its labels.
+    page = client.post("/profile/edit", data={"name": ""}).get_data(as_text=True)
+    assert problems(page) == []
+    assert 'aria-invalid="true"' in page
+
+
+def test_admin_pages_are_accessible_in_structure(client, auth):
+    make_user(email="a@hospital.example", role="admin")
+    make_department("Surgery")
+    auth.login("a@hospital.example")
+    for url in ("/admin/people", "/admin/specialties", "/admin/departments"):
+        assert problems(client.get(url).get_data(as_text=True)) == [], url
+
+
+def test_pages_are_laid_out_for_phones(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
+    css = (ROOT / "static/css/app.css").read_text()
+    assert "@media (max-width: 40rem)" in css and ":focus-visible" in css
+
+
+def test_no_template_loads_anything_from_another_site():
+    for template in (ROOT / "templates").rglob("*.html"):
+        text = template.read_text()
+        assert not re.search(r'(src|href)="(https?:)?//', text), template
+
+
+def test_unknown_page_is_a_404_in_the_apps_own_look(client):
+    response = client.get("/nowhere")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "We couldn&#39;t find that page" in page and "site-header" in page
+
+
+def test_forbidden_page_is_a_403_in_the_apps_own_look(client, auth):
+    make_user(email="m@hospital.example")
+    auth.login("m@hospital.example")
+    response = client.get("/admin/people")
+    assert response.status_code == 403
+    assert "You don&#39;t have access to this page" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_is_a_500_page_without_details(make_app):
+    app = make_app()
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong on our side" in page and "secret internals" not in page
+
+
+def test_error_page_survives_when_the_layout_itself_fails(make_app):
+    app = make_app()
+
+    @app.get("/broken-layout")
+    def broken():
+        app.jinja_env.globals["url_for"] = None  # the layout can no longer render
+        abort(404)
+
+    response = app.test_client().get("/broken-layout")
+    assert response.status_code == 404
+    assert "We couldn&#39;t find that page" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url, data", [
+    ("/login", {"email": "m@hospital.example", "password": "correct horse battery"}),
+    ("/register", {"name": "A", "email": "a@b.example", "password": "p" * 12, "confirm": "p" * 12}),
+    ("/logout", {}),
+])
+def test_a_post_without_a_csrf_token_is_refused_with_400(make_app, url, data):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    response = app.test_client().post(url, data=data)
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+
+
+def test_a_post_with_the_pages_csrf_token_is_accepted(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"csrf_token": token, "email": "x@y.example", "password": "z"})
+    assert response.status_code == 422  # the form ran: wrong credentials, not a CSRF failure
+
+
+def test_every_page_carries_protective_headers(client):
+    headers = client.get("/").headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_session_cookie_is_http_only_and_same_site(client, auth):
+    make_user(email="m@hospital.example")
+    response = auth.login("m@hospital.example")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_no_inline_script_or_style_in_templates():
+    for template in (ROOT / "templates").rglob("*.html"):
+        text = template.read_text()
+        assert "<script>" not in text and "style=" not in text and "<style" not in text, template

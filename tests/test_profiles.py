@@ -1,0 +1,156 @@
+"""Profiles: what members say about themselves, and what others may see."""
+import pytest
+import sqlalchemy as sa
+
+from eventsapp.accounts.models import User
+from eventsapp.profiles.models import Specialty
+from tests.factories import make_department, make_user, specialty
+
+
+@pytest.fixture
+def member(client, auth):
+    user = make_user("Maya Okafor", email="maya@hospital.example", stage=None)
+    auth.login("maya@hospital.example")
+    return user
+
+
+def form_data(**changes):
+    data = {"name": "Maya Okafor", "career_stage": "intern", "pgy_year": "",
+            "department_id": "", "bio": "", "intro_capacity": "3",
+            "show_department": "y", "show_interests": "y", "show_bio": "y"}
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def reload(session, user):
+    session.expire_all()
+    return session.get(User, user.id)
+
+
+def test_member_sets_stage_department_interests_and_bio(client, session, member):
+    cardiology = make_department("Cardiology department")
+    ids = [specialty("Cardiology").id, specialty("Clinical research").id]
+    response = client.post("/profile/edit", data=form_data(
+        department_id=str(cardiology.id), specialty_ids=[str(i) for i in ids],
+        bio="Night float survivor. Curious about heart failure research."))
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Intern" in page and "Cardiology department" in page
+    assert "Clinical research" in page and "heart failure research" in page
+    profile = reload(session, member).profile
+    assert [s.name for s in profile.specialties] == ["Cardiology", "Clinical research"]
+
+
+def test_edit_form_shows_the_curated_list_grouped_with_labels(client, member):
+    page = client.get("/profile/edit").get_data(as_text=True)
+    assert "Surgical specialties" in page and "Cross-cutting interests" in page
+    cardiology = specialty("Cardiology")
+    assert f'<label for="specialty_ids-' in page and ">Cardiology</label>" in page
+    assert f'value="{cardiology.id}"' in page
+
+
+def test_resident_must_give_a_pgy_year(client, session, member):
+    response = client.post("/profile/edit", data=form_data(career_stage="resident"))
+    assert response.status_code == 422
+    assert "PGY year" in response.get_data(as_text=True)
+    assert client.post("/profile/edit", data=form_data(career_stage="resident", pgy_year="3")).status_code == 302
+    assert reload(session, member).profile.stage_label == "Resident (PGY-3)"
+
+
+def test_a_pgy_year_left_over_from_residency_is_dropped_for_a_fellow(client, session, member):
+    client.post("/profile/edit", data=form_data(career_stage="fellow", pgy_year="4"))
+    assert reload(session, member).profile.pgy_year is None
+
+
+def test_senior_colleague_opts_in_to_meeting_interns_which_is_off_by_default(client, session, member):
+    assert reload(session, member).profile.open_to_interns is False
+    response = client.post("/profile/edit", data=form_data(
+        career_stage="attending", open_to_interns="y", intro_capacity="2"))
+    assert response.status_code == 302
+    profile = reload(session, member).profile
+    assert profile.open_to_interns and profile.intro_capacity == 2
+    assert "Open to meeting interns" in client.get(response.location).get_data(as_text=True)
+
+
+def test_an_intern_cannot_offer_to_meet_interns(client, session, member):
+    response = client.post("/profile/edit", data=form_data(career_stage="intern", open_to_interns="y"))
+    assert response.status_code == 422
+    assert "Only residents and more senior colleagues" in response.get_data(as_text=True)
+    assert reload(session, member).profile.open_to_interns is False
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"career_stage": ""}, "Choose your career stage."),
+    ({"career_stage": "wizard"}, "Choose your career stage."),
+    ({"career_stage": "resident", "pgy_year": "three"}, "Enter a whole number."),
+    ({"career_stage": "resident", "pgy_year": "12"}, "from 2 to 8"),
+    ({"department_id": "abc"}, "Choose an option from the list."),
+    ({"department_id": "999"}, "Choose a department from the list."),
+    ({"specialty_ids": ["abc"]}, "Choose interests from the list."),
+    ({"specialty_ids": ["99999"]}, "Choose interests from the list."),
+    ({"intro_capacity": "0"}, "between 1 and 10"),
+    ({"intro_capacity": "11"}, "between 1 and 10"),
+    ({"intro_capacity": "lots"}, "Enter a whole number."),
+    ({"intro_capacity": ""}, "Enter a number."),
+    ({"bio": "b" * 1001}, "under 1000 characters"),
+    ({"name": ""}, "Enter your name."),
+    ({"name": "n" * 121}, "at most 120 characters"),
+])
+def test_bad_input_is_explained_and_nothing_is_saved(client, session, member, changes, message):
+    response = client.post("/profile/edit", data=form_data(**{"name": "Changed Name", "bio": "changed", **changes}))
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    user = reload(session, member)
+    assert user.name == "Maya Okafor" and user.profile.career_stage is None and user.profile.bio == ""
+
+
+def test_more_than_ten_interests_are_refused(client, session, member):
+    ids = [str(i) for i in session.scalars(sa.select(Specialty.id).limit(11))]
+    response = client.post("/profile/edit", data=form_data(specialty_ids=ids))
+    assert response.status_code == 422
+    assert "at most 10 interests" in response.get_data(as_text=True)
+
+
+def test_a_retired_interest_stays_on_the_profiles_that_have_it(client, session, member):
+    client.post("/profile/edit", data=form_data(specialty_ids=[str(specialty("Global health").id)]))
+    specialty("Global health").is_active = False
+    session.commit()
+    page = client.get("/profile/edit").get_data(as_text=True)
+    assert ">Global health</label>" not in page
+    client.post("/profile/edit", data=form_data(specialty_ids=[str(specialty("Cardiology").id)]))
+    names = [s.name for s in reload(session, member).profile.specialties]
+    assert names == ["Cardiology", "Global health"]
+
+
+def test_others_see_only_what_the_owner_chose_to_show_and_never_the_email(client, auth, session):
+    department = make_department("Neurology")
+    make_user("Dr. Rhea Patel", email="rhea.patel@hospital.example", stage="fellow",
+              department=department, interests=["Neurology"], bio="Stroke research.",
+              show_department=False, show_bio=False)
+    rhea = session.scalar(sa.select(User).where(User.email == "rhea.patel@hospital.example"))
+    make_user(email="viewer@hospital.example")
+    auth.login("viewer@hospital.example")
+    page = client.get(f"/people/{rhea.id}").get_data(as_text=True)
+    assert "Dr. Rhea Patel" in page and "Fellow" in page and "Neurology" in page
+    assert "Stroke research." not in page
+    assert ">Neurology</span>" not in page  # the department line
+    assert "rhea.patel@hospital.example" not in page
+
+
+def test_owner_sees_everything_on_their_own_profile_with_a_privacy_note(client, session):
+    department = make_department("Neurology")
+    make_user("Rhea", email="rhea@hospital.example", stage="fellow", department=department,
+              bio="Stroke research.", show_bio=False)
+    client.post("/login", data={"email": "rhea@hospital.example", "password": "correct horse battery"})
+    page = client.get(client.get("/profile").location).get_data(as_text=True)
+    assert "Stroke research." in page and "only the parts you chose to show" in page
+
+
+def test_profiles_are_for_signed_in_members_only(client):
+    user = make_user()
+    response = client.get(f"/people/{user.id}")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_unknown_person_is_a_404(client, member):
+    assert client.get("/people/99999").status_code == 404
