@@ -6,10 +6,10 @@ FLASK := $(BIN)/flask --app app
 
 .PHONY: venv run test test-postgres serve upgrade clean
 
-# The virtual environment is rebuilt when requirements.txt changes.
-$(BIN)/.installed: requirements.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+# The virtual environment is rebuilt when the requirements change. A venv
+# left broken (e.g. by a missing python3-venv package) is made anew.
+$(BIN)/.installed: requirements.txt constraints.txt
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 

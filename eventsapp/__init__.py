@@ -6,7 +6,8 @@ from pathlib import Path
 from flask import Flask
 
 from eventsapp.config import load_config
-from eventsapp.extensions import configure_sqlite, csrf, db, login_manager, migrate
+from eventsapp.extensions import csrf, db, login_manager, migrate
+from eventsapp.transactions import configure_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,13 +30,25 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     with app.app_context():
-        configure_sqlite(db.engine)
+        configure_engine(db.engine)
 
-    register_blueprints(app)
+    import_models()
     from eventsapp import cli, pages
+    pages.install_converters(app)
+    register_blueprints(app)
     pages.init_app(app)
     cli.init_app(app)
     return app
+
+
+def import_models() -> None:
+    """Every table, so that the metadata (and Alembic) knows all of them."""
+    from eventsapp.accounts import models as _accounts  # noqa: F401
+    from eventsapp.attendance import models as _attendance  # noqa: F401
+    from eventsapp.events import models as _events  # noqa: F401
+    from eventsapp.notifications import models as _notifications  # noqa: F401
+    from eventsapp.profiles import models as _profiles  # noqa: F401
+    from eventsapp.rsvps import models as _rsvps  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:

@@ -17,10 +17,17 @@ def init_app(app: Flask) -> None:
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True,
               help="Seed only when the database has no accounts yet (a first run).")
-def seed_demo(if_empty: bool) -> None:
+@click.option("--force", is_flag=True, help="Seed even in production (APP_ENV=production).")
+def seed_demo(if_empty: bool, force: bool) -> None:
     """Create the demo hospital: people, departments, interests. Safe to run twice."""
+    from flask import current_app
+
     from eventsapp.accounts.models import User
     from eventsapp.demo import services
+
+    if current_app.config["APP_ENV"] == "production" and not force:
+        raise click.ClickException("This is a production installation (APP_ENV=production): the demo "
+                                   "accounts have a published password. Use --force if you mean it.")
 
     if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         click.echo("The database already has accounts; demo data not seeded.")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
+import tempfile
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,7 +21,7 @@ class ConfigError(RuntimeError):
 
 class Defaults:
     APP_NAME = "Mentor Rounds"
-    APP_ENV = "development"  # "production" makes missing secrets fatal
+    APP_ENV: str | None = None  # "production" or "development"; see running_environment()
     APP_TIMEZONE = "America/New_York"
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled from DATABASE_URL or instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -27,8 +30,18 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     USERS_PER_PAGE = 25
+    EVENTS_PER_PAGE = 20
+    # Mail: with MAIL_SERVER unset, messages are written to instance/mail/.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Mentor Rounds <no-reply@localhost>"
+    MAIL_TIMEOUT = 5
 
 
 #: Settings read from the environment when present (name -> converter).
@@ -38,6 +51,12 @@ ENVIRONMENT_SETTINGS = {
     "APP_TIMEZONE": str,
     "SECRET_KEY": str,
     "DATABASE_URL": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": lambda value: value.lower() in ("1", "true", "yes", "on"),
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_DEFAULT_SENDER": str,
 }
 
 
@@ -59,14 +78,31 @@ def engine_options(url: str) -> dict:
     return {"pool_pre_ping": True}
 
 
+def running_environment(configured: str | None) -> str:
+    """APP_ENV if set; otherwise production under gunicorn (the production
+    server) and development everywhere else (flask run, the tests)."""
+    if configured:
+        return configured
+    return "production" if "gunicorn" in sys.modules else "development"
+
+
 def load_config(app, overrides: dict | None) -> None:
     """Fill `app.config` in order; raise ConfigError with a clear message."""
+    overrides = overrides or {}
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
+    if "DATABASE_URL" in os.environ:
+        # The environment beats a URI set in instance/config.py.
+        app.config["SQLALCHEMY_DATABASE_URI"] = None
     for name, convert in ENVIRONMENT_SETTINGS.items():
         if name in os.environ:
             app.config[name] = convert(os.environ[name])
-    app.config.update(overrides or {})
+    app.config.update(overrides)
+    app.config["APP_ENV"] = running_environment(app.config.get("APP_ENV"))
+    if app.config["APP_ENV"] == "production":
+        # Production is served over HTTPS: cookies never travel in clear.
+        for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+            app.config[name] = overrides.get(name, True)
 
     url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL")
     if not url:
@@ -114,16 +150,27 @@ def development_secret_key(instance: Path) -> str:
     """Generate a random key once and keep it in instance/, so that sessions
     survive restarts of the development server."""
     path = instance / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
+    existing = path.read_text().strip() if path.exists() else ""
+    if existing:
+        return existing
     instance.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
+    # Written whole to a private temporary file, then linked into place: a
+    # process starting at the same moment never reads a half-written key,
+    # and if two race, both use the one that got there first.
+    fd, temporary = tempfile.mkstemp(dir=instance, prefix=".secret_key.")
     try:
-        # Created readable by its owner only; O_EXCL lets exactly one of two
-        # processes starting at once write it, and the other read it.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        os.chmod(temporary, 0o600)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            if not path.read_text().strip():
+                os.replace(temporary, path)
+                return key
+            return path.read_text().strip()
+        return key
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)

@@ -41,19 +41,3 @@ login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "Please log in to see that page."
 login_manager.login_message_category = "info"
-
-
-def configure_sqlite(engine: sa.Engine) -> None:
-    """SQLite enforces foreign keys only when asked, per connection; WAL lets
-    readers go on while one request writes."""
-    if engine.dialect.name != "sqlite":
-        return
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=15000")
-        if engine.url.database not in (None, "", ":memory:"):
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, TimeField, widgets
+from wtforms.validators import ValidationError
 
 from eventsapp.errors import DomainError
 
@@ -14,3 +16,74 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, str(error)]
     else:
         form.form_errors.append(str(error))
+
+
+def optional_int(value):
+    """A select's value as an id, or None for the empty choice."""
+    if value in (None, "", "None"):
+        return None
+    number = int(value)
+    if not 0 < number < 2**31:
+        raise ValueError("not an id")
+    return number
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Enter a whole number.") from exc
+
+
+class ListChoiceField(SelectField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Choose an option from the list.") from exc
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as a list of checkboxes, each with its own label."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def __init__(self, *args, message: str = "Choose from the list.", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(self.message) from exc
+
+    def pre_validate(self, form):
+        # Report an unknown choice in words a person understands.
+        known = {choice.value for choice in self.iter_choices()}
+        if any(self.coerce(v) not in known for v in (self.data or [])):
+            raise ValidationError(self.message)
+
+
+class FriendlyDateField(DateField):
+    def process_formdata(self, valuelist):
+        if valuelist and not "".join(valuelist).strip():
+            self.data = None  # left empty: the field's validators decide
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Enter a date like 2026-12-03.") from exc
+
+
+class FriendlyTimeField(TimeField):
+    def process_formdata(self, valuelist):
+        if valuelist and not "".join(valuelist).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Enter a time like 07:30.") from exc

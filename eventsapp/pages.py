@@ -1,10 +1,13 @@
 """What every page shares: error pages, template helpers and headers."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Flask, render_template, request, url_for
 from markupsafe import escape
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from eventsapp.extensions import db
 
@@ -36,9 +39,11 @@ def render_error(code: int, title: str | None = None, text: str | None = None):
 
 
 def page_url(page: int) -> str:
-    """This page's URL with its filters kept and another page number."""
-    args = {**(request.view_args or {}), **request.args.to_dict(), "page": page}
-    return url_for(request.endpoint, **args)
+    """This page's URL with its filters kept and another page number. The
+    query string is re-encoded as it came, never handed to url_for as
+    arguments (where `_external=` or `endpoint=` would mean something)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"] + [("page", str(page))]
+    return url_for(request.endpoint, **(request.view_args or {})) + "?" + urlencode(args)
 
 
 def initials(name: str) -> str:
@@ -48,7 +53,30 @@ def initials(name: str) -> str:
     return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in URLs: a database id, so 1 to 2**31-1. Anything else is
+    a 404 instead of an overflow in the database driver."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def install_converters(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in value for value in values)
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        # Nobody types a NUL; PostgreSQL refuses to store one.
+        if _has_nul(request.args.values()) or _has_nul(request.form.values()):
+            return render_error(400)
+        return None
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, "This form has expired",

@@ -17,14 +17,22 @@ class _Collector(HTMLParser):
         self.headings: list[int] = []
         self.landmarks: list[str] = []
         self.external: list[str] = []
+        self.table_depth = 0
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.table_depth -= 1
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "table":
+            self.table_depth += 1
         if tag in CONTROLS and a.get("type", "text") not in UNLABELLED_INPUT_TYPES:
             self.controls.append(a)
         if tag == "label" and a.get("for"):
             self.label_for.add(a["for"])
-            if "visually-hidden" in a.get("class", ""):
+            # In a table the column header is the visible label.
+            if "visually-hidden" in a.get("class", "") and not self.table_depth:
                 self.hidden_labels.add(a["for"])
         if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
             self.headings.append(int(tag[1]))
@@ -36,7 +44,7 @@ class _Collector(HTMLParser):
                 self.external.append(value)
 
 
-def problems(html: str, allow_hidden_labels_in_tables: bool = True) -> list[str]:
+def problems(html: str) -> list[str]:
     page = _Collector()
     page.feed(html)
     found = []
@@ -44,6 +52,8 @@ def problems(html: str, allow_hidden_labels_in_tables: bool = True) -> list[str]
         ident = control.get("id")
         if not ident or ident not in page.label_for:
             found.append(f"control without a label: {control}")
+        elif ident in page.hidden_labels:
+            found.append(f"control whose label is hidden: {control}")
     if page.landmarks.count("main") != 1:
         found.append("a page needs exactly one <main>")
     if not page.headings or page.headings[0] != 1 or page.headings.count(1) != 1:

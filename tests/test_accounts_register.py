@@ -14,7 +14,7 @@ def register(client, **changes):
 
 
 def user_count(session) -> int:
-    session.expire_all()
+    session.rollback()  # end the read transaction: see what requests committed
     return session.scalar(sa.select(sa.func.count()).select_from(User))
 
 
@@ -95,9 +95,28 @@ def test_form_with_an_error_keeps_what_was_typed_but_not_the_password(client):
 
 def test_fields_of_the_wrong_type_are_refused_not_crashed_on(client, session):
     response = client.post("/register", data={"name": ["a", "b"], "email": "x" * 5000,
-                                              "password": "\x00" * 20, "confirm": ""})
+                                              "password": "\x01" * 20, "confirm": ""})
     assert response.status_code == 422
     assert user_count(session) == 0
+
+
+def test_a_nul_character_anywhere_is_refused_before_it_reaches_the_database(client, session):
+    response = register(client, name="Ana\x00Souza")
+    assert response.status_code == 400
+    assert user_count(session) == 0
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200e ", "\x07\x08"])
+def test_a_name_of_invisible_characters_counts_as_empty(client, session, name):
+    response = register(client, name=name)
+    assert response.status_code == 422
+    assert "Enter your name." in response.get_data(as_text=True)
+    assert user_count(session) == 0
+
+
+def test_invisible_characters_are_dropped_from_names(client, session):
+    register(client, name="Ana\u200b Sou\x07za")
+    assert session.scalar(sa.select(User.name)) == "Ana Souza"
 
 
 def test_logged_in_member_visiting_registration_goes_home(client, auth):

@@ -1,4 +1,6 @@
 """Admins grant organizer rights and keep the specialty and department lists."""
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -17,7 +19,7 @@ def admin(auth):
 
 
 def role_of(session, user_id):
-    session.expire_all()
+    session.rollback()  # end the read transaction: see what requests committed
     return session.get(User, user_id).role
 
 
@@ -121,14 +123,14 @@ def test_admin_renames_retires_and_restores_a_department(client, session, admin)
     department = make_department("Internal Medicine")
     client.post(f"/admin/departments/{department.id}", data={"name": "Department of Medicine"})
     client.post(f"/admin/departments/{department.id}/active", data={"active": "0"})
-    session.expire_all()
+    session.rollback()  # end the read transaction: see what requests committed
     entry = session.get(Department, department.id)
     assert entry.name == "Department of Medicine" and not entry.is_active
     make_user(email="m@hospital.example")
     page = client.get("/admin/departments").get_data(as_text=True)
     assert "Retired" in page and "Offer again" in page
     client.post(f"/admin/departments/{department.id}/active", data={"active": "1"})
-    session.expire_all()
+    session.rollback()  # end the read transaction: see what requests committed
     assert session.get(Department, department.id).is_active
 
 
@@ -138,7 +140,7 @@ def test_renaming_to_an_existing_name_is_refused(client, session, admin):
     page = client.post(f"/admin/departments/{other.id}", data={"name": "SURGERY"},
                        follow_redirects=True).get_data(as_text=True)
     assert "already a department called SURGERY" in page
-    session.expire_all()
+    session.rollback()  # end the read transaction: see what requests committed
     assert session.get(Department, other.id).name == "Pathology"
 
 
@@ -146,7 +148,18 @@ def test_catalogue_page_counts_members_per_entry(client, admin):
     make_user(interests=["Cardiology"])
     make_user(interests=["Cardiology", "Global health"])
     page = client.get("/admin/specialties").get_data(as_text=True)
-    assert 'value="Cardiology"' in page
+    rows = {m.group(1): int(m.group(2)) for m in re.finditer(
+        r'value="([^"]+)" maxlength="80" required>.*?</form>\s*</td>\s*<td>(\d+)</td>', page, re.S)}
+    assert rows["Cardiology"] == 2 and rows["Global health"] == 1 and rows["Neurology"] == 0
+
+
+def test_page_links_keep_the_filters_and_ignore_crafted_parameters(client, admin):
+    for n in range(30):
+        make_user(f"Resident {n:02d}")
+    page = client.get("/admin/people?role=member&endpoint=x&_external=1&_anchor=y").get_data(as_text=True)
+    link = re.search(r'href="([^"]+)" rel="next"', page).group(1)
+    assert link.startswith("/admin/people?") and "role=member" in link and "page=2" in link
+    assert "http" not in link and "#" not in link
 
 
 @pytest.mark.parametrize("url", ["/admin/hospitals", "/admin/specialties/99999/active"])

@@ -7,7 +7,7 @@ from tests.factories import make_user
 
 
 def count(session, model):
-    session.expire_all()
+    session.rollback()  # end the read transaction: see what requests committed
     return session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
@@ -51,11 +51,25 @@ def test_demo_logins_work_and_home_page_names_them(runner, client, auth):
     assert response.status_code == 302
 
 
+def test_seed_demo_refuses_a_production_installation_unless_forced(make_app, session):
+    app = make_app(APP_ENV="production")
+    with app.app_context():  # the command runs in the current app context
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0 and "production" in result.output
+    assert count(session, User) == 0
+
+
+def test_production_home_page_never_lists_demo_passwords(make_app, runner):
+    runner.invoke(args=["seed-demo"])
+    page = make_app(APP_ENV="production").test_client().get("/").get_data(as_text=True)
+    assert "welcome-to-rounds" not in page and "admin@riverside.example" not in page
+
+
 def test_make_admin_bootstraps_the_first_admin(runner, session):
     user = make_user(email="chief@hospital.example")
     result = runner.invoke(args=["make-admin", "Chief@Hospital.example"])
     assert result.exit_code == 0 and "is now an admin" in result.output
-    session.expire_all()
+    session.rollback()  # end the read transaction: see what requests committed
     assert session.get(User, user.id).role == "admin"
 
 

@@ -69,6 +69,36 @@ def test_production_starts_with_a_strong_secret_key(clean_env, monkeypatch):
     assert create_app(clean_env).config["SECRET_KEY"] == "9f" * 32
 
 
+def test_production_cookies_are_secure_only(clean_env, monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    config = create_app(clean_env).config
+    assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
+
+
+def test_under_gunicorn_the_app_is_production_unless_told_otherwise(clean_env, monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "gunicorn", object())
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        create_app(clean_env)
+    monkeypatch.setenv("APP_ENV", "development")
+    assert create_app(clean_env).config["APP_ENV"] == "development"
+
+
+def test_an_empty_secret_key_file_is_replaced(clean_env, tmp_path):
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "secret_key").write_text("")
+    key = create_app(clean_env).config["SECRET_KEY"]
+    assert len(key) == 64 and (tmp_path / "instance" / "secret_key").read_text() == key
+
+
+def test_database_url_in_the_environment_beats_the_instance_file(clean_env, monkeypatch, tmp_path):
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "config.py").write_text("SQLALCHEMY_DATABASE_URI = 'sqlite:////tmp/file.sqlite'\n")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://h/db")
+    assert create_app(clean_env).config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://h/db"
+
+
 def test_hospital_time_zone_comes_from_the_environment(clean_env, monkeypatch):
     monkeypatch.setenv("APP_TIMEZONE", "Europe/London")
     assert create_app(clean_env).config["APP_TIMEZONE"] == "Europe/London"

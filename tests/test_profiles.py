@@ -23,7 +23,7 @@ def form_data(**changes):
 
 
 def reload(session, user):
-    session.expire_all()
+    session.rollback()  # end the read transaction: see what requests committed
     return session.get(User, user.id)
 
 
@@ -152,5 +152,30 @@ def test_profiles_are_for_signed_in_members_only(client):
     assert response.status_code == 302 and "/login" in response.location
 
 
-def test_unknown_person_is_a_404(client, member):
-    assert client.get("/people/99999").status_code == 404
+@pytest.mark.parametrize("user_id", ["99999", "99999999999999999999", "0", "-1"])
+def test_unknown_person_is_a_404(client, member, user_id):
+    assert client.get(f"/people/{user_id}").status_code == 404
+
+
+def test_a_department_id_too_large_for_the_database_is_a_form_error(client, session, member):
+    response = client.post("/profile/edit", data=form_data(department_id="99999999999999999999"))
+    assert response.status_code == 422
+    assert "Choose an option from the list." in response.get_data(as_text=True)
+
+
+def test_a_retired_department_stays_on_the_profiles_that_have_it(client, session, member):
+    department = make_department("Internal Medicine")
+    client.post("/profile/edit", data=form_data(department_id=str(department.id)))
+    department.is_active = False
+    session.commit()
+    page = client.get("/profile/edit").get_data(as_text=True)
+    assert f'<option selected value="{department.id}">Internal Medicine</option>' in page
+    response = client.post("/profile/edit", data=form_data(department_id=str(department.id), bio="x"))
+    assert response.status_code == 302
+    assert reload(session, member).profile.department_id == department.id
+
+
+def test_a_retired_department_cannot_be_newly_chosen(client, session, member):
+    department = make_department("Old Ward", is_active=False)
+    response = client.post("/profile/edit", data=form_data(department_id=str(department.id)))
+    assert response.status_code == 422

@@ -42,6 +42,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(sa.String(16), default=Role.MEMBER, server_default=Role.MEMBER)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Notifications are always kept in the app; email is the member's choice.
+    email_notifications: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
 
     profile: Mapped[Profile] = relationship(
         back_populates="user", uselist=False, lazy="joined", cascade="all, delete-orphan")

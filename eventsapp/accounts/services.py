@@ -10,6 +10,7 @@ from eventsapp.accounts import passwords
 from eventsapp.accounts.models import EMAIL_MAX, NAME_MAX, Role, User
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.profiles.models import Profile
+from eventsapp.text import clean, has_letter_or_digit
 from eventsapp.timeutil import utcnow
 
 
@@ -34,8 +35,8 @@ def normalise_email(raw: str) -> str:
 
 
 def normalise_name(raw: str) -> str:
-    name = " ".join((raw or "").split())
-    if not name:
+    name = clean(raw)
+    if not has_letter_or_digit(name):
         raise DomainError("Enter your name.", field="name")
     if len(name) > NAME_MAX:
         raise DomainError(f"Use at most {NAME_MAX} characters.", field="name")

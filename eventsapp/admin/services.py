@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import Role, User
 from eventsapp.errors import DomainError, NotFound
+from eventsapp.text import clean, has_letter_or_digit
 from eventsapp.profiles.models import (CATALOGUE_NAME_MAX, Department, Profile, Specialty,
                                        profile_specialty)
 
@@ -43,7 +44,7 @@ def list_people(session: Session, *, query: str = "", role: str = "", page: int 
                 per_page: int = 25) -> Page:
     stmt = sa.select(User)
     if query:
-        needle = query.strip().lower()
+        needle = clean(query).lower()
         stmt = stmt.where(sa.or_(sa.func.lower(User.name).contains(needle, autoescape=True),
                                  User.email.contains(needle, autoescape=True)))
     if role in Role.ALL:
@@ -57,8 +58,8 @@ def list_people(session: Session, *, query: str = "", role: str = "", page: int 
 
 
 def _clean_name(raw: str, what: str) -> str:
-    name = " ".join((raw or "").split())
-    if not name:
+    name = clean(raw)
+    if not has_letter_or_digit(name):
         raise DomainError(f"Enter the {what}'s name.", field="name")
     if len(name) > CATALOGUE_NAME_MAX:
         raise DomainError(f"Use at most {CATALOGUE_NAME_MAX} characters.", field="name")

@@ -1,54 +1,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField, widgets)
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
-                                ValidationError)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from eventsapp.accounts.models import NAME_MAX
+from eventsapp.forms import CheckboxListField, ListChoiceField, WholeNumberField, optional_int
 from eventsapp.profiles import career
 from eventsapp.profiles.models import BIO_MAX, INTRO_CAPACITY_MAX
-
-
-def optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
-class WholeNumberField(IntegerField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("Enter a whole number.") from exc
-
-
-class ListChoiceField(SelectField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("Choose an option from the list.") from exc
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("Choose interests from the list.") from exc
-
-    def pre_validate(self, form):
-        # Report an unknown choice in words a person understands.
-        known = {choice.value for choice in self.iter_choices()}
-        if any(self.coerce(v) not in known for v in (self.data or [])):
-            raise ValidationError("Choose interests from the list.")
 
 
 class ProfileForm(FlaskForm):
@@ -66,7 +26,8 @@ class ProfileForm(FlaskForm):
         validators=[Optional(), NumberRange(career.PGY_MIN, career.PGY_MAX,
                                             f"Enter a year from {career.PGY_MIN} to {career.PGY_MAX}.")])
     department_id = ListChoiceField("Department", coerce=optional_int, validate_choice=False)
-    specialty_ids = CheckboxListField("Specialty interests", coerce=int)
+    specialty_ids = CheckboxListField("Specialty interests", coerce=int,
+                                      message="Choose interests from the list.")
     bio = TextAreaField(
         "Short bio", description="A sentence or two: what you work on, what you'd like to talk about.",
         validators=[Length(max=BIO_MAX, message=f"Keep your bio under {BIO_MAX} characters.")])

@@ -16,6 +16,18 @@ INTRO_CAPACITY_MAX = 10
 DEFAULT_INTRO_CAPACITY = 3
 
 
+class AttendanceVisibility:
+    MEMBERS = "members"
+    ATTENDEES = "attendees"
+    ORGANIZERS = "organizers"
+    LABELS = {
+        MEMBERS: "All signed-in members",
+        ATTENDEES: "Only people going to the same event",
+        ORGANIZERS: "Only the event's organizers",
+    }
+    ALL = tuple(LABELS)
+
+
 class Specialty(db.Model):
     """An entry of the curated list of clinical specialties and interests."""
 
@@ -64,6 +76,8 @@ class Profile(db.Model):
             name="only_seniors_open_to_interns"),
         sa.CheckConstraint(
             f"intro_capacity BETWEEN 1 AND {INTRO_CAPACITY_MAX}", name="intro_capacity_range"),
+        sa.CheckConstraint(f"attendance_visibility IN {AttendanceVisibility.ALL!r}",
+                           name="attendance_visibility_known"),
     )
 
     user_id: Mapped[int] = mapped_column(
@@ -82,6 +96,11 @@ class Profile(db.Model):
     show_department: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
     show_interests: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
     show_bio: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
+    # Who may see this member's name on attendee lists (others only count them).
+    attendance_visibility: Mapped[str] = mapped_column(
+        sa.String(16), default=AttendanceVisibility.MEMBERS, server_default=AttendanceVisibility.MEMBERS)
+    # The zone times are shown in; None means the hospital's APP_TIMEZONE.
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="profile")

@@ -12,6 +12,7 @@ from eventsapp.errors import DomainError, NotFound
 from eventsapp.profiles import career
 from eventsapp.profiles.models import (BIO_MAX, INTRO_CAPACITY_MAX, Department, Profile,
                                        Specialty)
+from eventsapp.text import clean
 
 MAX_INTERESTS = 10
 
@@ -36,9 +37,13 @@ def active_specialties(session: Session) -> list[Specialty]:
         sa.select(Specialty).where(Specialty.is_active).order_by(Specialty.category, Specialty.name)))
 
 
-def active_departments(session: Session) -> list[Department]:
-    return list(session.scalars(
-        sa.select(Department).where(Department.is_active).order_by(Department.name)))
+def department_choices(session: Session, profile: Profile) -> list[Department]:
+    """Active departments, plus the member's own if it has been retired
+    (retired entries stay on the profiles that have them)."""
+    condition = Department.is_active
+    if profile.department_id is not None:
+        condition = sa.or_(condition, Department.id == profile.department_id)
+    return list(session.scalars(sa.select(Department).where(condition).order_by(Department.name)))
 
 
 def update_profile(session: Session, user: User, changes: ProfileChanges) -> Profile:
@@ -60,13 +65,14 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> Pro
     if not 1 <= changes.intro_capacity <= INTRO_CAPACITY_MAX:
         raise DomainError(f"Choose between 1 and {INTRO_CAPACITY_MAX} introductions.",
                           field="intro_capacity")
-    bio = changes.bio.strip()
+    bio = clean(changes.bio, multiline=True)
     if len(bio) > BIO_MAX:
         raise DomainError(f"Keep your bio under {BIO_MAX} characters.", field="bio")
     department = None
     if changes.department_id is not None:
         department = session.get(Department, changes.department_id)
-        if department is None or not department.is_active:
+        kept = department is not None and department.id == user.profile.department_id
+        if department is None or not (department.is_active or kept):
             raise DomainError("Choose a department from the list.", field="department_id")
     specialties = chosen_specialties(session, user.profile, changes.specialty_ids)
 

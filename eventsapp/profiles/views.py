@@ -40,7 +40,7 @@ def edit():
     specialties = services.active_specialties(db.session)
     form.specialty_ids.choices = [SelectChoice(s.id, s.name) for s in specialties]
     form.department_id.choices = [SelectChoice(None, "No department")] + [
-        SelectChoice(d.id, d.name) for d in services.active_departments(db.session)]
+        SelectChoice(d.id, d.name) for d in services.department_choices(db.session, profile)]
     if form.validate_on_submit():
         changes = services.ProfileChanges(**{name: form[name].data for name in (
             "name", "career_stage", "pgy_year", "department_id", "specialty_ids", "bio",

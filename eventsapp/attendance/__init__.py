@@ -1,0 +1,1 @@
+"""Attendance: who actually came, checked in by organizers or by QR code."""

@@ -1,0 +1,1 @@
+"""Events: departmental meetings, conferences and socials, one-off or recurring."""

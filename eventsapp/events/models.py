@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsapp.accounts.models import User
+from eventsapp.events import recurrence
+from eventsapp.extensions import db
+from eventsapp.profiles.models import Department, Specialty
+from eventsapp.timeutil import UTCDateTime, utcnow
+
+TITLE_MAX = 200
+LOCATION_MAX = 200
+URL_MAX = 500
+DESCRIPTION_MAX = 10_000
+TIMEZONE_MAX = 64
+
+
+class EventKind:
+    MEETING = "meeting"
+    CONFERENCE = "conference"
+    SOCIAL = "social"
+    LABELS = {MEETING: "Departmental meeting", CONFERENCE: "Conference", SOCIAL: "Social event"}
+    ALL = tuple(LABELS)
+
+
+class EventStatus:
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    ALL = (SCHEDULED, CANCELLED)
+
+
+event_specialty = sa.Table(
+    "event_specialty",
+    db.metadata,
+    sa.Column("event_id", sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("specialty_id", sa.ForeignKey("specialty.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
+)
+
+event_co_organizer = sa.Table(
+    "event_co_organizer",
+    db.metadata,
+    sa.Column("event_id", sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+def new_checkin_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Series(db.Model):
+    """A recurring meeting: its rule and where it starts. The occurrences are
+    Events that people RSVP to one by one."""
+
+    __tablename__ = "series"
+    __table_args__ = (
+        sa.CheckConstraint("frequency IN ('weekly', 'monthly')", name="frequency_known"),
+        sa.CheckConstraint("interval BETWEEN 1 AND 12", name="interval_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    frequency: Mapped[str] = mapped_column(sa.String(16))
+    interval: Mapped[int] = mapped_column(default=1)
+    until: Mapped[date]
+    timezone: Mapped[str] = mapped_column(sa.String(TIMEZONE_MAX))
+    # DTSTART of the series: the first occurrence's start.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    all_day: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    occurrences: Mapped[list[Event]] = relationship(
+        back_populates="series", order_by="Event.starts_at")
+
+    @property
+    def rule(self) -> recurrence.Recurrence:
+        return recurrence.Recurrence(self.frequency, self.interval, self.until)
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(ZoneInfo(self.timezone)).replace(tzinfo=None)
+
+    @property
+    def rrule(self) -> str:
+        """The RRULE property value (RFC 5545) for calendar export."""
+        return recurrence.rrule_text(self.local_start, self.timezone, self.rule, self.all_day)
+
+    @property
+    def description(self) -> str:
+        return recurrence.describe(self.local_start, self.rule)
+
+
+class Event(db.Model):
+    __tablename__ = "event"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint(f"kind IN {EventKind.ALL!r}", name="kind_known"),
+        sa.CheckConstraint(f"status IN {EventStatus.ALL!r}", name="status_known"),
+        sa.UniqueConstraint("series_id", "recurrence_id", name="uq_event_series_occurrence"),
+        sa.Index("ix_event_status_starts_at", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
+    kind: Mapped[str] = mapped_column(sa.String(16), index=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Times are stored in UTC; `timezone` is the zone they are entered and shown in.
+    timezone: Mapped[str] = mapped_column(sa.String(TIMEZONE_MAX))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # All-day events run from local midnight of the first day to local
+    # midnight after the last day (exclusive), in `timezone`.
+    all_day: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+    location: Mapped[str] = mapped_column(sa.String(LOCATION_MAX), default="", server_default="")
+    online_url: Mapped[str] = mapped_column(sa.String(URL_MAX), default="", server_default="")
+    department_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("department.id", ondelete="SET NULL"), index=True)
+    capacity: Mapped[int | None]
+    rsvp_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(
+        sa.String(16), default=EventStatus.SCHEDULED, server_default=EventStatus.SCHEDULED)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped by every change a calendar shows (iCalendar SEQUENCE).
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Bumped by every saved edit: a form posted from an older version is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    organizer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    series_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("series.id", ondelete="SET NULL"), index=True)
+    # For an occurrence of a series: its start as the rule generated it (RECURRENCE-ID).
+    recurrence_id: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An occurrence edited on its own no longer follows the series' details.
+    is_exception: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+    checkin_secret: Mapped[str] = mapped_column(sa.String(64), default=new_checkin_secret)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    department: Mapped[Department | None] = relationship(lazy="joined")
+    organizer: Mapped[User | None] = relationship(foreign_keys=[organizer_id], lazy="joined")
+    co_organizers: Mapped[list[User]] = relationship(
+        secondary=event_co_organizer, order_by=User.name)
+    specialties: Mapped[list[Specialty]] = relationship(
+        secondary=event_specialty, order_by=Specialty.name)
+    series: Mapped[Series | None] = relationship(back_populates="occurrences")
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+    @property
+    def kind_label(self) -> str:
+        return EventKind.LABELS[self.kind]
+
+    def is_organized_by(self, user) -> bool:
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return (user.is_admin or user.id == self.organizer_id
+                or any(u.id == user.id for u in self.co_organizers))
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title!r} {self.starts_at:%Y-%m-%d}>"

@@ -1,0 +1,71 @@
+"""What people are told when an event or their place in it changes."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import has_request_context, url_for
+from sqlalchemy.orm import Session
+
+from eventsapp.accounts.models import User
+from eventsapp.events.models import Event
+from eventsapp.events.timefmt import format_span, zone_label
+from eventsapp.notifications.models import NotificationKind
+from eventsapp.notifications.services import Message, notify
+from eventsapp.rsvps.models import Rsvp, RsvpState
+from eventsapp.timeutil import utcnow
+
+#: Everyone who answered anything but "not going" hears about changes.
+INTERESTED = (RsvpState.GOING, RsvpState.WAITLISTED, RsvpState.MAYBE)
+
+
+def event_link(event: Event) -> tuple[str, str]:
+    """The event page's path, and its full URL for email when known."""
+    if not has_request_context():
+        return f"/events/{event.id}", f"/events/{event.id}"
+    return (url_for("events.show", event_id=event.id),
+            url_for("events.show", event_id=event.id, _external=True))
+
+
+def when(event: Event, now: datetime | None = None) -> str:
+    span = format_span(event.starts_at, event.ends_at, all_day=event.all_day,
+                       event_zone=event.timezone, viewer_zone=event.timezone, now=now or utcnow())
+    return span if event.all_day else f"{span} ({zone_label(event.timezone, event.starts_at)})"
+
+
+def where(event: Event) -> str:
+    return " · ".join(p for p in (event.location, event.online_url) if p)
+
+
+def _message(kind: str, event: Event, subject: str, first_line: str, attachments=()) -> Message:
+    path, url = event_link(event)
+    body = (f"{first_line}\n\n{event.title}\n{when(event)}\n{where(event)}\n\n"
+            f"See the event: {url}\n\n"
+            "You get this email because you answered this event. "
+            "You can turn emails off on your profile page.")
+    return Message(kind=kind, subject=subject, body=body, link=path, event_id=event.id,
+                   attachments=tuple(attachments))
+
+
+def interested_people(session: Session, event: Event) -> list[User]:
+    return list(session.scalars(
+        sa.select(User).join(Rsvp, Rsvp.user_id == User.id)
+        .where(Rsvp.event_id == event.id, Rsvp.state.in_(INTERESTED))))
+
+
+def event_changed(session: Session, event: Event) -> None:
+    notify(session, interested_people(session, event), _message(
+        NotificationKind.EVENT_CHANGED, event, f"Changed: {event.title}, now {when(event)}",
+        "An event you answered has changed."))
+
+
+def event_cancelled(session: Session, event: Event) -> None:
+    notify(session, interested_people(session, event), _message(
+        NotificationKind.EVENT_CANCELLED, event, f"Cancelled: {event.title} ({when(event)})",
+        "An event you answered has been cancelled."))
+
+
+def promoted(session: Session, event: Event, users: list[User], attachments=()) -> None:
+    notify(session, users, _message(
+        NotificationKind.PROMOTED, event, f"You have a place: {event.title}, {when(event)}",
+        "A place opened up and you moved from the waitlist to going.", attachments))

@@ -1,0 +1,446 @@
+"""Event rules: what an event may hold, who may change it, and what a change
+means for the people who answered."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta, timezone
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from eventsapp.accounts.models import Role, User
+from eventsapp.errors import DomainError, NotAllowed, NotFound
+from eventsapp.events import notices, recurrence
+from eventsapp.events.models import (DESCRIPTION_MAX, LOCATION_MAX, TITLE_MAX, URL_MAX, Event,
+                                     EventKind, EventStatus, Series)
+from eventsapp.profiles.models import Department, Specialty
+from eventsapp.rsvps import services as rsvps
+from eventsapp.rsvps.models import Rsvp
+from eventsapp.text import clean, has_letter_or_digit
+from eventsapp.timeutil import utcnow
+from eventsapp.transactions import begin_write, lock_event, lock_events
+
+MAX_TAGS = 10
+MAX_CAPACITY = 10_000
+
+
+class EventChanged(DomainError):
+    """The form was made from an older version of the event."""
+
+
+@dataclass
+class EventDetails:
+    """What an organizer enters, in the event's own time zone."""
+
+    title: str
+    kind: str
+    timezone: str
+    start_date: date | None
+    start_time: time | None = None
+    end_date: date | None = None
+    end_time: time | None = None
+    all_day: bool = False
+    description: str = ""
+    location: str = ""
+    online_url: str = ""
+    department_id: int | None = None
+    specialty_ids: list[int] = field(default_factory=list)
+    capacity: int | None = None
+    rsvp_deadline_date: date | None = None
+    rsvp_deadline_time: time | None = None
+    co_organizer_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Checked:
+    """Details that passed every rule, ready to store."""
+
+    title: str
+    kind: str
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool
+    description: str
+    location: str
+    online_url: str
+    department: Department | None
+    specialties: list[Specialty]
+    capacity: int | None
+    rsvp_deadline: datetime | None
+    co_organizers: list[User]
+
+
+# What a calendar shows: a change to any of these bumps the revision.
+CALENDAR_FIELDS = ("title", "kind", "timezone", "starts_at", "ends_at", "all_day", "description",
+                   "location", "online_url", "status")
+# What the people going need to hear about.
+NOTIFY_FIELDS = ("title", "starts_at", "ends_at", "all_day", "location", "online_url")
+
+
+def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, at, tzinfo=zone).astimezone(timezone.utc)
+
+
+def check_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        raise DomainError("Choose a time zone from the list.", field="timezone") from exc
+
+
+def _check_times(d: EventDetails, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    if d.start_date is None:
+        raise DomainError("Enter the date the event starts.", field="start_date")
+    end_date = d.end_date or d.start_date
+    if d.all_day:
+        if end_date < d.start_date:
+            raise DomainError("The last day can't be before the first day.", field="end_date")
+        # Local midnight to local midnight after the last day (exclusive).
+        return _local(d.start_date, time(0), zone), _local(end_date + timedelta(days=1), time(0), zone)
+    if d.start_time is None:
+        raise DomainError("Enter the start time, or make it an all-day event.", field="start_time")
+    if d.end_time is None:
+        raise DomainError("Enter the end time.", field="end_time")
+    starts_at, ends_at = _local(d.start_date, d.start_time, zone), _local(end_date, d.end_time, zone)
+    if ends_at <= starts_at:
+        raise DomainError("The event must end after it starts.", field="end_time")
+    if ends_at - starts_at > timedelta(days=31):
+        raise DomainError("An event can last at most 31 days.", field="end_date")
+    return starts_at, ends_at
+
+
+def _check_text(value: str, limit: int, field_name: str, label: str, required: bool = False) -> str:
+    value = clean(value, multiline=field_name == "description")
+    if required and not has_letter_or_digit(value):
+        raise DomainError(f"Enter the {label}.", field=field_name)
+    if len(value) > limit:
+        raise DomainError(f"Use at most {limit} characters.", field=field_name)
+    return value
+
+
+def _check_url(value: str) -> str:
+    value = clean(value)
+    if not value:
+        return ""
+    if len(value) > URL_MAX:
+        raise DomainError(f"Use at most {URL_MAX} characters.", field="online_url")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise DomainError("Enter a web address starting with https://", field="online_url")
+    return value
+
+
+def check_details(session: Session, d: EventDetails, organizer_id: int | None) -> _Checked:
+    """Apply every rule; raise DomainError naming the field at fault."""
+    title = _check_text(d.title, TITLE_MAX, "title", "event's title", required=True)
+    if d.kind not in EventKind.ALL:
+        raise DomainError("Choose the kind of event.", field="kind")
+    zone = check_zone(d.timezone)
+    starts_at, ends_at = _check_times(d, zone)
+    description = _check_text(d.description, DESCRIPTION_MAX, "description", "description")
+    location = _check_text(d.location, LOCATION_MAX, "location", "location")
+    online_url = _check_url(d.online_url)
+    if not location and not online_url:
+        raise DomainError("Add a location, an online meeting link, or both.", field="location")
+    department = None
+    if d.department_id is not None:
+        department = session.get(Department, d.department_id)
+        if department is None:
+            raise DomainError("Choose a department from the list.", field="department_id")
+    wanted = set(d.specialty_ids)
+    if len(wanted) > MAX_TAGS:
+        raise DomainError(f"Choose at most {MAX_TAGS} specialties.", field="specialty_ids")
+    specialties = list(session.scalars(sa.select(Specialty).where(Specialty.id.in_(wanted)))) if wanted else []
+    if len(specialties) != len(wanted):
+        raise DomainError("Choose specialties from the list.", field="specialty_ids")
+    if d.capacity is not None and not 1 <= d.capacity <= MAX_CAPACITY:
+        raise DomainError(f"Capacity must be between 1 and {MAX_CAPACITY}, or empty for no limit.",
+                          field="capacity")
+    deadline = None
+    if d.rsvp_deadline_date is not None:
+        deadline = _local(d.rsvp_deadline_date, d.rsvp_deadline_time or time(23, 59), zone)
+        if deadline > starts_at:
+            raise DomainError("The RSVP deadline must be before the event starts.",
+                              field="rsvp_deadline_date")
+    co_ids = set(d.co_organizer_ids) - {organizer_id}
+    co_organizers = list(session.scalars(
+        sa.select(User).where(User.id.in_(co_ids), User.role.in_((Role.ORGANIZER, Role.ADMIN))))) if co_ids else []
+    if len(co_organizers) != len(co_ids):
+        raise DomainError("Co-organizers must be chosen from the list of organizers.",
+                          field="co_organizer_ids")
+    return _Checked(title, d.kind, d.timezone, starts_at, ends_at, d.all_day, description, location,
+                    online_url, department, specialties, d.capacity, deadline, co_organizers)
+
+
+def _apply(event: Event, c: _Checked) -> None:
+    event.title, event.kind, event.timezone = c.title, c.kind, c.timezone
+    event.starts_at, event.ends_at, event.all_day = c.starts_at, c.ends_at, c.all_day
+    event.description, event.location, event.online_url = c.description, c.location, c.online_url
+    event.department, event.specialties = c.department, c.specialties
+    event.capacity, event.rsvp_deadline = c.capacity, c.rsvp_deadline
+    event.co_organizers = c.co_organizers
+
+
+def _snapshot(event: Event) -> dict:
+    values = {name: getattr(event, name) for name in CALENDAR_FIELDS}
+    values["specialties"] = sorted(s.id for s in event.specialties)
+    return values
+
+
+def _changed(before: dict, event: Event, names) -> bool:
+    after = _snapshot(event)
+    return any(before[name] != after[name] for name in names)
+
+
+def _record_change(event: Event, before: dict, now: datetime) -> bool:
+    """Bump the revision if a calendar would show the difference."""
+    event.version += 1
+    event.updated_at = now
+    if _changed(before, event, (*CALENDAR_FIELDS, "specialties")):
+        event.revision += 1
+        return True
+    return False
+
+
+# --- Reading ------------------------------------------------------------------
+
+def get_event(session: Session, event_id: int) -> Event:
+    event = session.scalar(
+        sa.select(Event).where(Event.id == event_id)
+        .options(selectinload(Event.specialties), selectinload(Event.co_organizers),
+                 selectinload(Event.series)))
+    if event is None:
+        raise NotFound("No such event.")
+    return event
+
+
+def require_organizer(event: Event, actor: User) -> None:
+    if not event.is_organized_by(actor):
+        raise NotAllowed("Only this event's organizers can do that.")
+
+
+def organizer_choices(session: Session) -> list[User]:
+    """People who can be co-organizers: organizers and admins."""
+    return list(session.scalars(sa.select(User).where(User.role.in_((Role.ORGANIZER, Role.ADMIN)))
+                                .order_by(User.name)))
+
+
+def has_responses(session: Session, event_id: int) -> bool:
+    from eventsapp.attendance.models import CheckIn
+
+    return bool(session.scalar(sa.select(sa.exists().where(Rsvp.event_id == event_id)))
+                or session.scalar(sa.select(sa.exists().where(CheckIn.event_id == event_id))))
+
+
+def details_of(event: Event) -> EventDetails:
+    """The form values that describe `event` (for editing or duplicating)."""
+    zone = ZoneInfo(event.timezone)
+    start, end = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
+    if event.all_day:
+        end = end - timedelta(days=1)
+    deadline = event.rsvp_deadline.astimezone(zone) if event.rsvp_deadline else None
+    return EventDetails(
+        title=event.title, kind=event.kind, timezone=event.timezone, all_day=event.all_day,
+        start_date=start.date(), start_time=None if event.all_day else start.time(),
+        end_date=end.date(), end_time=None if event.all_day else end.time(),
+        description=event.description, location=event.location, online_url=event.online_url,
+        department_id=event.department_id, specialty_ids=[s.id for s in event.specialties],
+        capacity=event.capacity,
+        rsvp_deadline_date=deadline.date() if deadline else None,
+        rsvp_deadline_time=deadline.time() if deadline else None,
+        co_organizer_ids=[u.id for u in event.co_organizers])
+
+
+# --- Writing ------------------------------------------------------------------
+
+def create_event(session: Session, organizer: User, details: EventDetails,
+                 repeat: recurrence.Recurrence | None = None) -> Event:
+    """Create a one-off event, or a series and all its occurrences. Returns
+    the (first) event."""
+    if not organizer.can_organize:
+        raise NotAllowed("Only organizers can create events.")
+    checked = check_details(session, details, organizer.id)
+    now = utcnow()
+    if repeat is None:
+        event = Event(organizer=organizer, status=EventStatus.SCHEDULED, created_at=now, updated_at=now)
+        _apply(event, checked)
+        session.add(event)
+        session.commit()
+        return event
+    events = _create_occurrences(session, organizer, checked, repeat, now)
+    session.commit()
+    return events[0]
+
+
+def _create_occurrences(session: Session, organizer: User, checked: _Checked,
+                        repeat: recurrence.Recurrence, now: datetime) -> list[Event]:
+    zone = ZoneInfo(checked.timezone)
+    first_local = checked.starts_at.astimezone(zone).replace(tzinfo=None)
+    try:
+        starts = recurrence.occurrence_starts(first_local, checked.timezone, repeat)
+    except recurrence.RecurrenceError as exc:
+        raise DomainError(str(exc), field="repeat_until") from exc
+    series = Series(frequency=repeat.frequency, interval=repeat.interval, until=repeat.until,
+                    timezone=checked.timezone, starts_at=checked.starts_at, all_day=checked.all_day,
+                    created_at=now)
+    session.add(series)
+    events = []
+    for local_start in starts:
+        event = Event(organizer=organizer, status=EventStatus.SCHEDULED, series=series,
+                      created_at=now, updated_at=now)
+        _apply(event, _shifted(checked, local_start))
+        event.recurrence_id = event.starts_at
+        session.add(event)
+        events.append(event)
+    return events
+
+
+def _shifted(checked: _Checked, local_start: datetime) -> _Checked:
+    """The same details on another day: same local time, duration and
+    deadline distance (wall-clock, so daylight saving doesn't move them)."""
+    zone = ZoneInfo(checked.timezone)
+    first = checked.starts_at.astimezone(zone)
+    shift = local_start.replace(tzinfo=None) - first.replace(tzinfo=None)
+
+    def move(moment: datetime | None) -> datetime | None:
+        if moment is None:
+            return None
+        wall = moment.astimezone(zone).replace(tzinfo=None) + shift
+        return wall.replace(tzinfo=zone).astimezone(timezone.utc)
+
+    return replace(checked, starts_at=move(checked.starts_at), ends_at=move(checked.ends_at),
+                   rsvp_deadline=move(checked.rsvp_deadline))
+
+
+class Scope:
+    THIS = "this"
+    FOLLOWING = "following"
+
+
+def update_event(session: Session, actor: User, event_id: int, details: EventDetails, *,
+                 version: int | None, scope: str = Scope.THIS) -> Event:
+    """Save an organizer's edit of one event, or of an occurrence and all the
+    following ones in its series. Refuses a form made from an older version."""
+    begin_write(session)
+    event = lock_event(session, event_id)
+    if event is None:
+        raise NotFound("No such event.")
+    require_organizer(event, actor)
+    if version is not None and version != event.version:
+        raise EventChanged("Someone else changed this event while you were editing it. "
+                           "The form now shows the latest version; make your change again.")
+    if event.is_cancelled:
+        raise DomainError("A cancelled event can't be edited; duplicate it to make a new one.")
+    checked = check_details(session, details, event.organizer_id)
+    going = rsvps.going_count(session, event.id)
+    if checked.capacity is not None and checked.capacity < going:
+        raise DomainError(f"{going} people are already going; the capacity can't be lower than that.",
+                          field="capacity")
+    now = utcnow()
+    following = _following(session, event) if scope == Scope.FOLLOWING and event.series_id else [event]
+    targets = [e for e in following if not e.is_cancelled]
+    changed = []
+    for target in targets:
+        target_checked = (checked if target is event
+                          else _shifted(checked, _moved_start(event, target, checked)))
+        before = _snapshot(target)
+        _apply(target, target_checked)
+        calendar_change = _record_change(target, before, now)
+        if calendar_change and _changed(before, target, NOTIFY_FIELDS):
+            changed.append(target)
+        if calendar_change and target.series_id is not None and scope == Scope.THIS:
+            # No longer what the series' rule says: exported as an override.
+            target.is_exception = True
+    if scope == Scope.FOLLOWING and event.series_id:
+        _split_series(session, event, following, now)
+    for target in targets:
+        rsvps.promote_from_waitlist(session, target)
+    for target in changed:
+        notices.event_changed(session, target)
+    session.commit()
+    return event
+
+
+def _following(session: Session, event: Event) -> list[Event]:
+    """`event` and the later occurrences of its series, locked, in order."""
+    ids = list(session.scalars(sa.select(Event.id).where(
+        Event.series_id == event.series_id, Event.recurrence_id > event.recurrence_id)))
+    return [event] + sorted(lock_events(session, ids), key=lambda e: e.recurrence_id)
+
+
+def _moved_start(edited: Event, target: Event, checked: _Checked) -> datetime:
+    """Where `target` starts when `edited` (earlier in the same series) moved:
+    the same wall-clock shift, from the target's own generated start."""
+    zone = ZoneInfo(checked.timezone)
+    old_edited = edited.recurrence_id.astimezone(zone).replace(tzinfo=None)
+    new_edited = checked.starts_at.astimezone(zone).replace(tzinfo=None)
+    return target.recurrence_id.astimezone(zone).replace(tzinfo=None) + (new_edited - old_edited)
+
+
+def _split_series(session: Session, event: Event, following: list[Event], now: datetime) -> None:
+    """'This and following': the old series ends the day before `event`; the
+    edited occurrences (cancelled ones too, so they stay excluded) form a new
+    series starting at `event`. From the first occurrence, the whole series
+    simply changes."""
+    old = event.series
+    if event.recurrence_id == old.starts_at:
+        series = old
+    else:
+        series = Series(frequency=old.frequency, interval=old.interval, until=old.until, created_at=now)
+        session.add(series)
+        old.until = event.recurrence_id.astimezone(ZoneInfo(old.timezone)).date() - timedelta(days=1)
+    zone = ZoneInfo(event.timezone)
+    series.timezone, series.all_day, series.starts_at = event.timezone, event.all_day, event.starts_at
+    # Moving to a later weekday can carry the last meeting past the old last date.
+    series.until = max(series.until, *(e.starts_at.astimezone(zone).date() for e in following))
+    for occurrence in following:
+        occurrence.series = series
+        occurrence.recurrence_id = occurrence.starts_at
+        occurrence.is_exception = False
+
+
+def cancel_event(session: Session, actor: User, event_id: int, *, scope: str = Scope.THIS) -> list[Event]:
+    """Cancel an event (or an occurrence and the following ones). Nothing is
+    deleted: RSVPs stay, new ones are refused, and everyone who answered is told."""
+    begin_write(session)
+    event = lock_event(session, event_id)
+    if event is None:
+        raise NotFound("No such event.")
+    require_organizer(event, actor)
+    following = _following(session, event) if scope == Scope.FOLLOWING and event.series_id else [event]
+    now = utcnow()
+    cancelled = []
+    for target in following:
+        if target.is_cancelled or target.ends_at < now:
+            continue
+        before = _snapshot(target)
+        target.status, target.cancelled_at = EventStatus.CANCELLED, now
+        _record_change(target, before, now)
+        cancelled.append(target)
+    if not cancelled:
+        raise DomainError("This event is already cancelled or over.")
+    for target in cancelled:
+        notices.event_cancelled(session, target)
+    session.commit()
+    return cancelled
+
+
+def delete_event(session: Session, actor: User, event_id: int) -> None:
+    """Only an event nobody has answered or attended may disappear."""
+    begin_write(session)
+    event = lock_event(session, event_id)
+    if event is None:
+        raise NotFound("No such event.")
+    require_organizer(event, actor)
+    if has_responses(session, event_id):
+        raise DomainError("People have answered this event, so it can't be deleted; cancel it instead.")
+    series = event.series
+    session.delete(event)
+    session.flush()
+    if series is not None and not session.scalar(
+            sa.select(sa.exists().where(Event.series_id == series.id))):
+        session.delete(series)
+    session.commit()

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from eventsapp.extensions import db
+from eventsapp.timeutil import UTCDateTime, utcnow
+
+
+class NotificationKind:
+    PROMOTED = "promoted"
+    EVENT_CHANGED = "event_changed"
+    EVENT_CANCELLED = "event_cancelled"
+    RSVP_CONFIRMED = "rsvp_confirmed"
+    ALL = (PROMOTED, EVENT_CHANGED, EVENT_CANCELLED, RSVP_CONFIRMED)
+
+
+class Notification(db.Model):
+    __tablename__ = "notification"
+    __table_args__ = (sa.Index("ix_notification_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="SET NULL"))
+    message: Mapped[str] = mapped_column(sa.Text)
+    link: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

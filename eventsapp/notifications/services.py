@@ -1,0 +1,56 @@
+"""Telling people what happened: a notification in the app, always, and an
+email too for those who want one."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from eventsapp.accounts.models import User
+from eventsapp.notifications.mail import Attachment, OutgoingMail, queue_mail
+from eventsapp.notifications.models import Notification
+from eventsapp.timeutil import utcnow
+
+PAGE_SIZE = 30
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str
+    subject: str   # one line, also the in-app text
+    body: str      # the email's text; ends with the link
+    link: str = ""
+    event_id: int | None = None
+    attachments: tuple[Attachment, ...] = ()
+
+
+def notify(session: Session, users: Iterable[User], message: Message) -> None:
+    """Add the notification for each user to the current transaction; the
+    emails go out after it commits."""
+    for user in users:
+        session.add(Notification(user_id=user.id, kind=message.kind, event_id=message.event_id,
+                                 message=message.subject, link=message.link))
+        if user.email_notifications:
+            queue_mail(session, OutgoingMail(to=user.email, subject=message.subject,
+                                             body=message.body, attachments=message.attachments))
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(Notification)
+                          .where(Notification.user_id == user_id, Notification.read_at.is_(None)))
+
+
+def recent(session: Session, user_id: int, limit: int = PAGE_SIZE) -> list[Notification]:
+    return list(session.scalars(sa.select(Notification).where(Notification.user_id == user_id)
+                                .order_by(Notification.created_at.desc(), Notification.id.desc())
+                                .limit(limit)))
+
+
+def mark_all_read(session: Session, user_id: int) -> int:
+    result = session.execute(sa.update(Notification)
+                             .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+                             .values(read_at=utcnow()))
+    session.commit()
+    return result.rowcount

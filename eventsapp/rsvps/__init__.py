@@ -1,0 +1,1 @@
+"""RSVPs: going, maybe, not going, and the waitlist when an event is full."""

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsapp.accounts.models import User
+from eventsapp.events.models import Event
+from eventsapp.extensions import db
+from eventsapp.timeutil import UTCDateTime, utcnow
+
+
+class RsvpState:
+    GOING = "going"
+    WAITLISTED = "waitlisted"
+    MAYBE = "maybe"
+    DECLINED = "declined"
+    ALL = (GOING, WAITLISTED, MAYBE, DECLINED)
+    LABELS = {GOING: "Going", WAITLISTED: "On the waitlist", MAYBE: "Maybe", DECLINED: "Not going"}
+    # What a member can ask for; "waitlisted" is where "going" lands when full.
+    CHOICES = (GOING, MAYBE, DECLINED)
+
+
+class Rsvp(db.Model):
+    __tablename__ = "rsvp"
+    __table_args__ = (
+        # One answer per person and event: a double submit cannot add a second row.
+        sa.UniqueConstraint("event_id", "user_id", name="uq_rsvp_event_user"),
+        sa.CheckConstraint(f"state IN {RsvpState.ALL!r}", name="state_known"),
+        sa.CheckConstraint("state <> 'waitlisted' OR queued_at IS NOT NULL", name="waitlist_has_place"),
+        sa.Index("ix_rsvp_event_state", "event_id", "state"),
+        sa.Index("ix_rsvp_user_state", "user_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    # NULL once the member deleted their account: the row still counts.
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(sa.String(16))
+    # When the person joined the waitlist: promotion is first come, first served.
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User | None] = relationship()
+
+    @property
+    def label(self) -> str:
+        return RsvpState.LABELS[self.state]

@@ -1,0 +1,149 @@
+"""Answering events: going, maybe, not going; the waitlist and promotion.
+
+Every change runs under the event's lock (see eventsapp/transactions.py),
+so the count of people going is read and acted on by one request at a time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from eventsapp.accounts.models import User
+from eventsapp.errors import DomainError, NotFound
+from eventsapp.events.models import Event, EventStatus
+from eventsapp.rsvps import rules
+from eventsapp.rsvps.models import Rsvp, RsvpState
+from eventsapp.timeutil import utcnow
+from eventsapp.transactions import begin_write, lock_event, lock_events
+
+
+class RsvpClosed(DomainError):
+    pass
+
+
+class EventChangedSinceViewed(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str
+    changed: bool
+    waitlist_position: int | None = None
+
+
+def going_count(session: Session, event_id: int) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(Rsvp)
+                          .where(Rsvp.event_id == event_id, Rsvp.state == RsvpState.GOING))
+
+
+def waitlist_position(session: Session, rsvp: Rsvp) -> int | None:
+    """1 for the next person to get a seat."""
+    if rsvp.state != RsvpState.WAITLISTED:
+        return None
+    ahead = session.scalar(sa.select(sa.func.count()).select_from(Rsvp).where(
+        Rsvp.event_id == rsvp.event_id, Rsvp.state == RsvpState.WAITLISTED,
+        sa.or_(Rsvp.queued_at < rsvp.queued_at,
+               sa.and_(Rsvp.queued_at == rsvp.queued_at, Rsvp.id < rsvp.id))))
+    return ahead + 1
+
+
+def find_rsvp(session: Session, event_id: int, user_id: int) -> Rsvp | None:
+    return session.scalar(sa.select(Rsvp).where(Rsvp.event_id == event_id, Rsvp.user_id == user_id))
+
+
+def respond(session: Session, user: User, event_id: int, requested: str, *,
+            seen_revision: int | None = None, now: datetime | None = None) -> Outcome:
+    """Record `user`'s answer to one event. Raises RsvpClosed, NotFound, or
+    EventChangedSinceViewed when 'going' was chosen on a page showing an
+    older version of the event (its time or place may have moved)."""
+    if requested not in RsvpState.CHOICES:
+        raise DomainError("Choose going, maybe or not going.")
+    now = now or utcnow()
+    begin_write(session)
+    event = lock_event(session, event_id)
+    if event is None:
+        raise NotFound("No such event.")
+    if seen_revision is not None and seen_revision != event.revision and requested == RsvpState.GOING:
+        raise EventChangedSinceViewed(
+            "This event changed after you opened the page. Check the new details, then answer again.")
+    rsvp, changed = _answer(session, event, user, requested, now)
+    session.commit()
+    return Outcome(rsvp.state, changed, waitlist_position(session, rsvp))
+
+
+def respond_to_series(session: Session, user: User, series_id: int, requested: str, *,
+                      now: datetime | None = None) -> dict[str, int]:
+    """One answer for every future occurrence still taking answers. Returns
+    how many occurrences landed in each state."""
+    if requested not in RsvpState.CHOICES:
+        raise DomainError("Choose going, maybe or not going.")
+    now = now or utcnow()
+    begin_write(session)
+    ids = list(session.scalars(sa.select(Event.id).where(
+        Event.series_id == series_id, Event.starts_at > now, Event.status == EventStatus.SCHEDULED)))
+    if not ids:
+        raise RsvpClosed("This series has no upcoming meetings left to answer.")
+    counts: dict[str, int] = {}
+    for event in lock_events(session, ids):
+        if _closing(event, now):
+            continue
+        state = _answer(session, event, user, requested, now)[0].state
+        counts[state] = counts.get(state, 0) + 1
+    session.commit()
+    return counts
+
+
+def _closing(event: Event, now: datetime) -> str | None:
+    return rules.closing_reason(cancelled=event.is_cancelled, starts_at=event.starts_at,
+                                deadline=event.rsvp_deadline, now=now)
+
+
+def _answer(session: Session, event: Event, user: User, requested: str,
+            now: datetime) -> tuple[Rsvp, bool]:
+    """Apply one answer to a locked event; the caller commits. Returns the
+    RSVP and whether anything changed."""
+    reason = _closing(event, now)
+    if reason:
+        raise RsvpClosed(reason)
+    rsvp = find_rsvp(session, event.id, user.id)
+    if rsvp is not None and rules.is_same_answer(rsvp.state, requested):
+        return rsvp, False
+    was_going = rsvp is not None and rsvp.state == RsvpState.GOING
+    going = going_count(session, event.id)
+    state = rules.landing_state(requested, going=going - (1 if was_going else 0), capacity=event.capacity)
+    if rsvp is None:
+        rsvp = Rsvp(event_id=event.id, user_id=user.id, created_at=now)
+        session.add(rsvp)
+    rsvp.state, rsvp.updated_at = state, now
+    rsvp.queued_at = now if state == RsvpState.WAITLISTED else None
+    session.flush()
+    if was_going and state != RsvpState.GOING:
+        # The seat this answer freed goes to the first in line, in this same transaction.
+        promote_from_waitlist(session, event)
+    return rsvp, True
+
+
+def promote_from_waitlist(session: Session, event: Event) -> list[User]:
+    """Give free seats to the waitlist, first come first served, and tell
+    them. Called under the event's lock; the caller commits."""
+    if event.is_cancelled:
+        return []
+    going = going_count(session, event.id)
+    waiting = list(session.scalars(
+        sa.select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.state == RsvpState.WAITLISTED)
+        .order_by(Rsvp.queued_at, Rsvp.id)))
+    seats = rules.free_seats(going=going, capacity=event.capacity, waiting=len(waiting))
+    promoted = waiting[:seats]
+    now = utcnow()
+    for rsvp in promoted:
+        rsvp.state, rsvp.queued_at, rsvp.updated_at = RsvpState.GOING, None, now
+    session.flush()
+    users = [r.user for r in promoted if r.user is not None]
+    if users:
+        from eventsapp.events import notices
+        notices.promoted(session, event, users)
+    return users

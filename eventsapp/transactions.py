@@ -1,0 +1,93 @@
+"""How writes that must not race are serialised, on SQLite and PostgreSQL.
+
+Capacity is the rule that must hold under concurrent requests from several
+server processes: two members taking the last seat at the same moment must
+not both get it. Every service that reads a count and writes because of it
+(RSVP, withdrawal, capacity change, check-in) runs as
+
+    begin_write(session)          # a fresh transaction that will write
+    event = lock_event(session, event_id)
+    ... read counts, decide, write ...
+    session.commit()
+
+- PostgreSQL: `lock_event` takes a row lock on the event (SELECT ... FOR
+  UPDATE), so transactions touching the same event run one after another,
+  each seeing the previous one's committed rows (READ COMMITTED re-reads after
+  the lock). A `lock_timeout` bounds the wait; the app answers 503 with
+  Retry-After when it runs out (see pages.py), never 500.
+- SQLite: SQLAlchemy silently drops FOR UPDATE, so the lock comes from the
+  transaction itself: `begin_write` starts it with BEGIN IMMEDIATE, which
+  takes the database's write lock before the first read. Other writers wait
+  up to the busy timeout; readers carry on (WAL). Everywhere else pysqlite
+  keeps its default: reads run outside a transaction and it begins one just
+  before the first INSERT/UPDATE/DELETE, so a plain read-then-write never
+  holds a stale snapshot that would make the write fail with "database is
+  locked" (what a deferred BEGIN before the reads would do under WAL).
+
+The unique index on (event, person) backs this up: even a bug in the
+locking could not create a second RSVP row for the same person.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+LOCK_TIMEOUT_MS = 5000
+_IMMEDIATE = "eventsapp_begin_immediate"
+
+
+def configure_engine(engine: sa.Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        # SQLite enforces foreign keys only when asked, per connection.
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={LOCK_TIMEOUT_MS * 3}")
+        if engine.url.database not in (None, "", ":memory:"):
+            # Readers go on while one request writes.
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        if connection.get_execution_options().get(_IMMEDIATE):
+            # pysqlite sees the open transaction and adds no BEGIN of its own;
+            # its commit() and rollback() end this one.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def begin_write(session: Session) -> None:
+    """Start a new transaction that is going to write.
+
+    Ends the read-only transaction a request may have open (loading the
+    current user starts one), then begins one that holds the write lock
+    from its start on SQLite.
+    """
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("begin_write() called with unsaved changes in the session")
+    if session.in_transaction():
+        session.rollback()
+    connection = session.connection(execution_options={_IMMEDIATE: True})
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
+
+
+def lock_event(session: Session, event_id: int):
+    """The event, locked against concurrent changes until commit, or None."""
+    from eventsapp.events.models import Event
+
+    return session.scalar(
+        sa.select(Event).where(Event.id == event_id).with_for_update()
+        .execution_options(populate_existing=True))
+
+
+def lock_events(session: Session, event_ids: list[int]) -> list:
+    """Several events locked in id order, so two requests never deadlock."""
+    from eventsapp.events.models import Event
+
+    return list(session.scalars(
+        sa.select(Event).where(Event.id.in_(event_ids)).order_by(Event.id).with_for_update()
+        .execution_options(populate_existing=True)))
