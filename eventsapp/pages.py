@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template, request, url_for
 from markupsafe import escape
@@ -9,7 +10,14 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from flask_login import current_user
+
+from eventsapp.events.listing import viewer_zone
+from eventsapp.events.text import render_description
+from eventsapp.events.timefmt import format_moment, format_span, zone_label
 from eventsapp.extensions import db
+from eventsapp.rsvps.models import RsvpState
+from eventsapp.timeutil import utcnow
 
 ERROR_TEXT = {
     400: ("Something in that request was not right",
@@ -44,6 +52,30 @@ def page_url(page: int) -> str:
     arguments (where `_external=` or `endpoint=` would mean something)."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"] + [("page", str(page))]
     return url_for(request.endpoint, **(request.view_args or {})) + "?" + urlencode(args)
+
+
+def unread_notifications() -> int:
+    """For the navigation badge: one small query, only for members."""
+    if not current_user.is_authenticated:
+        return 0
+    from eventsapp.notifications.services import unread_count
+    return unread_count(db.session, current_user.id)
+
+
+def event_when(event) -> str:
+    """When an event happens, in the viewer's time zone."""
+    return format_span(event.starts_at, event.ends_at, all_day=event.all_day, event_zone=event.timezone,
+                       viewer_zone=viewer_zone(current_user), now=utcnow())
+
+
+def event_day(event):
+    """The local date an event starts on, for the date tile in lists."""
+    zone = event.timezone if event.all_day else viewer_zone(current_user)
+    return event.starts_at.astimezone(ZoneInfo(zone)).date()
+
+
+def local_moment(moment, zone: str | None = None) -> str:
+    return format_moment(moment, zone or viewer_zone(current_user), utcnow())
 
 
 def initials(name: str) -> str:
@@ -99,7 +131,11 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def shared_context():
-        return {"page_url": page_url}
+        return {"page_url": page_url, "unread_notifications": unread_notifications,
+                "event_when": event_when, "event_day": event_day, "local_moment": local_moment, "zone_label": zone_label,
+                "now_utc": utcnow, "state_labels": RsvpState.LABELS, "viewer_zone": lambda: viewer_zone(current_user)}
+
+    app.add_template_filter(render_description, "description_html")
 
     @app.after_request
     def security_headers(response):

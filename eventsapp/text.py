@@ -19,5 +19,11 @@ def clean(value: str | None, *, multiline: bool = False) -> str:
     return " ".join(kept.split())
 
 
+def sort_key(name: str) -> str:
+    """Alphabetical order as people expect it: Élodie with the Es, Łukasz with the Ls."""
+    folded = unicodedata.normalize("NFKD", name.replace("ł", "l").replace("Ł", "L").replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
+
+
 def has_letter_or_digit(value: str) -> bool:
     return any(unicodedata.category(ch)[0] in ("L", "N") for ch in value)

@@ -30,7 +30,7 @@ locking could not create a second RSVP row for the same person.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, scoped_session
 
 LOCK_TIMEOUT_MS = 5000
 _IMMEDIATE = "eventsapp_begin_immediate"
@@ -66,6 +66,8 @@ def begin_write(session: Session) -> None:
     current user starts one), then begins one that holds the write lock
     from its start on SQLite.
     """
+    if isinstance(session, scoped_session):
+        session = session()
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("begin_write() called with unsaved changes in the session")
     if session.in_transaction():
@@ -75,19 +77,23 @@ def begin_write(session: Session) -> None:
         connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
 
 
+def _locking(statement, model):
+    """Lock only the event rows (no eager joins: PostgreSQL cannot lock the
+    nullable side of an outer join), and refresh what the session holds."""
+    return (statement.options(lazyload("*")).with_for_update(of=model)
+            .execution_options(populate_existing=True))
+
+
 def lock_event(session: Session, event_id: int):
     """The event, locked against concurrent changes until commit, or None."""
     from eventsapp.events.models import Event
 
-    return session.scalar(
-        sa.select(Event).where(Event.id == event_id).with_for_update()
-        .execution_options(populate_existing=True))
+    return session.scalar(_locking(sa.select(Event).where(Event.id == event_id), Event))
 
 
 def lock_events(session: Session, event_ids: list[int]) -> list:
     """Several events locked in id order, so two requests never deadlock."""
     from eventsapp.events.models import Event
 
-    return list(session.scalars(
-        sa.select(Event).where(Event.id.in_(event_ids)).order_by(Event.id).with_for_update()
-        .execution_options(populate_existing=True)))
+    return list(session.scalars(_locking(
+        sa.select(Event).where(Event.id.in_(event_ids)).order_by(Event.id), Event)))

@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from eventsapp.accounts.models import Role, User
 from eventsapp.accounts.passwords import hash_password
 from eventsapp.extensions import db
+from eventsapp.events.models import Event
 from eventsapp.profiles.models import Department, Profile, Specialty
+from eventsapp.rsvps.models import Rsvp
+from eventsapp.timeutil import utcnow
 
 DEFAULT_PASSWORD = "correct horse battery"
 _DEFAULT_HASH = None
@@ -54,3 +58,27 @@ def make_user(name: str | None = None, *, email: str | None = None, role: str = 
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_event(organizer: User | None = None, *, title: str = "Cardiology Grand Rounds",
+               kind: str = "meeting", starts_in: timedelta = timedelta(days=7),
+               duration: timedelta = timedelta(hours=1), capacity: int | None = None,
+               timezone_name: str = "America/New_York", interests: list[str] = (),
+               location: str = "Auditorium B", **fields) -> Event:
+    """An upcoming event, stored directly (the services are tested on their own)."""
+    organizer = organizer or make_user(role=Role.ORGANIZER, stage="attending")
+    starts_at = (utcnow() + starts_in).replace(second=0, microsecond=0)
+    event = Event(title=title, kind=kind, timezone=timezone_name, starts_at=starts_at,
+                  ends_at=starts_at + duration, capacity=capacity, location=location,
+                  organizer=organizer, specialties=[specialty(s) for s in interests], **fields)
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def make_rsvp(event: Event, user: User, state: str = "going", **fields) -> Rsvp:
+    rsvp = Rsvp(event_id=event.id, user_id=user.id, state=state,
+                queued_at=utcnow() if state == "waitlisted" else None, **fields)
+    db.session.add(rsvp)
+    db.session.commit()
+    return rsvp

@@ -324,6 +324,8 @@ def update_event(session: Session, actor: User, event_id: int, details: EventDet
                  version: int | None, scope: str = Scope.THIS) -> Event:
     """Save an organizer's edit of one event, or of an occurrence and all the
     following ones in its series. Refuses a form made from an older version."""
+    if scope not in (Scope.THIS, Scope.FOLLOWING):
+        raise DomainError("Choose which meetings the change applies to.", field="scope")
     begin_write(session)
     event = lock_event(session, event_id)
     if event is None:
@@ -405,6 +407,8 @@ def _split_series(session: Session, event: Event, following: list[Event], now: d
 def cancel_event(session: Session, actor: User, event_id: int, *, scope: str = Scope.THIS) -> list[Event]:
     """Cancel an event (or an occurrence and the following ones). Nothing is
     deleted: RSVPs stay, new ones are refused, and everyone who answered is told."""
+    if scope not in (Scope.THIS, Scope.FOLLOWING):
+        raise DomainError("Choose which meetings to cancel.")
     begin_write(session)
     event = lock_event(session, event_id)
     if event is None:

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from eventsapp.accounts.models import NAME_MAX
 from eventsapp.forms import CheckboxListField, ListChoiceField, WholeNumberField, optional_int
 from eventsapp.profiles import career
-from eventsapp.profiles.models import BIO_MAX, INTRO_CAPACITY_MAX
+from eventsapp.profiles.models import BIO_MAX, INTRO_CAPACITY_MAX, AttendanceVisibility
 
 
 class ProfileForm(FlaskForm):
@@ -37,6 +37,13 @@ class ProfileForm(FlaskForm):
     open_to_interns = BooleanField(
         "I am open to meeting interns",
         description="Residents and above only. Interns will see you among suggested colleagues.")
+    attendance_visibility = SelectField(
+        "Who may see my name on attendee lists", validate_choice=False,
+        description="Others only count you.",
+        choices=[SelectChoice(v, label) for v, label in AttendanceVisibility.LABELS.items()])
+    timezone = SelectField("My time zone", validate_choice=False,
+                           description="Event times are shown in this zone.")
+    email_notifications = BooleanField("Email me about changes to events I answered")
     intro_capacity = WholeNumberField(
         "Introductions I can take on at once",
         validators=[InputRequired("Enter a number."),

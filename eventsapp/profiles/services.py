@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -10,8 +11,8 @@ from eventsapp.accounts.models import User
 from eventsapp.accounts.services import normalise_name
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.profiles import career
-from eventsapp.profiles.models import (BIO_MAX, INTRO_CAPACITY_MAX, Department, Profile,
-                                       Specialty)
+from eventsapp.profiles.models import (BIO_MAX, INTRO_CAPACITY_MAX, AttendanceVisibility,
+                                       Department, Profile, Specialty)
 from eventsapp.text import clean
 
 MAX_INTERESTS = 10
@@ -30,6 +31,9 @@ class ProfileChanges:
     show_department: bool = True
     show_interests: bool = True
     show_bio: bool = True
+    attendance_visibility: str = AttendanceVisibility.MEMBERS
+    timezone: str | None = None
+    email_notifications: bool = True
 
 
 def active_specialties(session: Session) -> list[Specialty]:
@@ -75,6 +79,14 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> Pro
         if department is None or not (department.is_active or kept):
             raise DomainError("Choose a department from the list.", field="department_id")
     specialties = chosen_specialties(session, user.profile, changes.specialty_ids)
+    if changes.attendance_visibility not in AttendanceVisibility.ALL:
+        raise DomainError("Choose who may see your name.", field="attendance_visibility")
+    zone = changes.timezone or None
+    if zone is not None:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise DomainError("Choose a time zone from the list.", field="timezone") from exc
 
     profile = user.profile
     user.name = name
@@ -88,6 +100,9 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> Pro
     profile.show_department = changes.show_department
     profile.show_interests = changes.show_interests
     profile.show_bio = changes.show_bio
+    profile.attendance_visibility = changes.attendance_visibility
+    profile.timezone = zone
+    user.email_notifications = changes.email_notifications
     session.commit()
     return profile
 

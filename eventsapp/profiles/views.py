@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from eventsapp.errors import DomainError, NotFound
+from eventsapp.events.forms import ZONES
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
 from eventsapp.profiles import services
@@ -35,8 +36,10 @@ def show(user_id: int):
 @login_required
 def edit():
     profile = current_user.profile
-    form = ProfileForm(obj=profile, name=current_user.name,
+    form = ProfileForm(obj=profile, name=current_user.name, email_notifications=current_user.email_notifications,
                        specialty_ids=[s.id for s in profile.specialties])
+    form.timezone.choices = [SelectChoice("", f"The hospital's zone ({current_app.config['APP_TIMEZONE']})")] + [
+        SelectChoice(z, z.replace("_", " ")) for z in ZONES]
     specialties = services.active_specialties(db.session)
     form.specialty_ids.choices = [SelectChoice(s.id, s.name) for s in specialties]
     form.department_id.choices = [SelectChoice(None, "No department")] + [
@@ -44,7 +47,8 @@ def edit():
     if form.validate_on_submit():
         changes = services.ProfileChanges(**{name: form[name].data for name in (
             "name", "career_stage", "pgy_year", "department_id", "specialty_ids", "bio",
-            "open_to_interns", "intro_capacity", "show_department", "show_interests", "show_bio")})
+            "open_to_interns", "intro_capacity", "show_department", "show_interests", "show_bio",
+            "attendance_visibility", "timezone", "email_notifications")})
         try:
             services.update_profile(db.session, current_user, changes)
         except DomainError as exc:

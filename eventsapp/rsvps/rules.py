@@ -7,10 +7,12 @@ from eventsapp.rsvps.models import RsvpState
 
 
 def closing_reason(*, cancelled: bool, starts_at: datetime, deadline: datetime | None,
-                   now: datetime) -> str | None:
+                   now: datetime, ends_at: datetime | None = None) -> str | None:
     """Why answers are no longer taken, or None while they are."""
     if cancelled:
         return "This event was cancelled, so it no longer takes answers."
+    if ends_at is not None and now >= ends_at:
+        return "This event is over."
     if now >= starts_at:
         return "This event has started, so it no longer takes answers."
     if deadline is not None and now >= deadline:
@@ -37,3 +39,16 @@ def free_seats(*, going: int, capacity: int | None, waiting: int) -> int:
     if capacity is None:
         return waiting
     return max(0, min(waiting, capacity - going))
+
+
+def may_see_name(visibility: str, *, viewer_is_self: bool, viewer_is_organizer: bool,
+                 viewer_is_member: bool, viewer_is_going: bool) -> bool:
+    """Whether a viewer sees an attendee's name, by the attendee's choice
+    ('members', 'attendees' or 'organizers'); otherwise they are only counted."""
+    if viewer_is_self or viewer_is_organizer:
+        return True
+    if visibility == "members":
+        return viewer_is_member
+    if visibility == "attendees":
+        return viewer_is_member and viewer_is_going
+    return False

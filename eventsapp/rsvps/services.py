@@ -62,17 +62,19 @@ def respond(session: Session, user: User, event_id: int, requested: str, *,
     older version of the event (its time or place may have moved)."""
     if requested not in RsvpState.CHOICES:
         raise DomainError("Choose going, maybe or not going.")
-    now = now or utcnow()
     begin_write(session)
     event = lock_event(session, event_id)
     if event is None:
         raise NotFound("No such event.")
+    # Read the clock once the lock is held: the waitlist is in lock order.
+    now = now or utcnow()
     if seen_revision is not None and seen_revision != event.revision and requested == RsvpState.GOING:
         raise EventChangedSinceViewed(
             "This event changed after you opened the page. Check the new details, then answer again.")
     rsvp, changed = _answer(session, event, user, requested, now)
+    position = waitlist_position(session, rsvp)  # before others can queue behind
     session.commit()
-    return Outcome(rsvp.state, changed, waitlist_position(session, rsvp))
+    return Outcome(rsvp.state, changed, position)
 
 
 def respond_to_series(session: Session, user: User, series_id: int, requested: str, *,
@@ -81,8 +83,8 @@ def respond_to_series(session: Session, user: User, series_id: int, requested: s
     how many occurrences landed in each state."""
     if requested not in RsvpState.CHOICES:
         raise DomainError("Choose going, maybe or not going.")
-    now = now or utcnow()
     begin_write(session)
+    now = now or utcnow()
     ids = list(session.scalars(sa.select(Event.id).where(
         Event.series_id == series_id, Event.starts_at > now, Event.status == EventStatus.SCHEDULED)))
     if not ids:
@@ -99,7 +101,7 @@ def respond_to_series(session: Session, user: User, series_id: int, requested: s
 
 def _closing(event: Event, now: datetime) -> str | None:
     return rules.closing_reason(cancelled=event.is_cancelled, starts_at=event.starts_at,
-                                deadline=event.rsvp_deadline, now=now)
+                                deadline=event.rsvp_deadline, now=now, ends_at=event.ends_at)
 
 
 def _answer(session: Session, event: Event, user: User, requested: str,
@@ -147,3 +149,13 @@ def promote_from_waitlist(session: Session, event: Event) -> list[User]:
         from eventsapp.events import notices
         notices.promoted(session, event, users)
     return users
+
+
+def describe_series_answer(counts: dict[str, int]) -> str:
+    """'Answered 12 meetings: going to 10, on the waitlist for 2.'"""
+    total = sum(counts.values())
+    parts = [f"{words} {counts[state]}" for state, words in (
+        (RsvpState.GOING, "going to"), (RsvpState.WAITLISTED, "on the waitlist for"),
+        (RsvpState.MAYBE, "maybe for"), (RsvpState.DECLINED, "not going to")) if counts.get(state)]
+    noun = "meeting" if total == 1 else "meetings"
+    return f"Answered {total} upcoming {noun}: {', '.join(parts)}."

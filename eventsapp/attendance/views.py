@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from eventsapp.attendance import qr, services
+from eventsapp.errors import DomainError, NotAllowed, NotFound
+from eventsapp.events import listing
+from eventsapp.events import services as events
+from eventsapp.extensions import db
+
+bp = Blueprint("attendance", __name__, url_prefix="/events")
+
+
+def _managed(event_id: int):
+    try:
+        event = events.get_event(db.session, event_id)
+        events.require_organizer(event, current_user)
+    except NotFound:
+        abort(404)
+    except NotAllowed:
+        abort(403)
+    return event
+
+
+@bp.get("/<int:event_id>/attendees")
+@login_required
+def sheet(event_id: int):
+    event = _managed(event_id)
+    query = request.args.get("q", "")[:100]
+    return render_template("attendance/sheet.html", event=event, sheet=services.attendee_sheet(db.session, event),
+                           query=query, matches=services.find_members(db.session, query))
+
+
+@bp.post("/<int:event_id>/check-ins")
+@login_required
+def check_in(event_id: int):
+    _managed(event_id)
+    user_id = request.form.get("user_id", type=int)
+    try:
+        if user_id:
+            services.check_in_member(db.session, current_user, event_id, user_id)
+        else:
+            services.check_in_guest(db.session, current_user, event_id, request.form.get("guest_name", ""))
+    except services.AlreadyCheckedIn as exc:
+        flash(str(exc), "info")
+    except (DomainError, NotFound) as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Checked in.", "success")
+    return redirect(url_for("attendance.sheet", event_id=event_id))
+
+
+@bp.get("/<int:event_id>/attendees.csv")
+@login_required
+def export(event_id: int):
+    event = _managed(event_id)
+    body = services.sheet_csv(services.attendee_sheet(db.session, event), listing.viewer_zone(current_user))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="attendees-event-{event.id}.csv"',
+        "Cache-Control": "private, no-store"})
+
+
+@bp.get("/<int:event_id>/qr")
+@login_required
+def qr_page(event_id: int):
+    event = _managed(event_id)
+    url = url_for("attendance.scan", event_id=event.id, secret=event.checkin_secret, _external=True)
+    opens, closes = services.window(event)
+    return render_template("attendance/qr.html", event=event, url=url, svg=qr.qr_svg(url),
+                           opens=opens, closes=closes)
+
+
+@bp.route("/<int:event_id>/check-in/<secret>", methods=["GET", "POST"])
+@login_required
+def scan(event_id: int, secret: str):
+    try:
+        event = events.get_event(db.session, event_id)
+    except NotFound:
+        abort(404)
+    if not services.secret_matches(event, secret):
+        abort(404)
+    if request.method == "POST":
+        try:
+            services.self_check_in(db.session, current_user, event_id, secret)
+        except services.AlreadyCheckedIn as exc:
+            flash(str(exc), "info")
+        except DomainError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("attendance.scan", event_id=event_id, secret=secret))
+        else:
+            flash("You're checked in. Enjoy the event!", "success")
+        return redirect(url_for("events.show", event_id=event_id))
+    return render_template("attendance/scan.html", event=event, secret=secret)

@@ -1,0 +1,169 @@
+"""What the event pages show, loaded in a bounded number of queries."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session, selectinload
+
+from eventsapp.accounts.models import User
+from eventsapp.errors import NotFound
+from eventsapp.events.models import Event, EventKind, event_specialty
+from eventsapp.profiles.models import Profile
+from eventsapp.rsvps import rules
+from eventsapp.rsvps.models import Rsvp, RsvpState
+from eventsapp.rsvps.services import waitlist_position
+from eventsapp.text import clean, sort_key
+
+
+class Scope:
+    UPCOMING = "upcoming"
+    MINE = "mine"
+    PAST = "past"
+    LABELS = {UPCOMING: "Upcoming", MINE: "My events", PAST: "Past events"}
+
+
+@dataclass
+class Filters:
+    scope: str = Scope.UPCOMING
+    kind: str | None = None
+    specialty_id: int | None = None
+    department_id: int | None = None
+    start: date | None = None
+    end: date | None = None
+    q: str = ""
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class Row:
+    event: Event
+    going: int
+    viewer_state: str | None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Row]
+    page: int
+    pages: int
+    total: int
+
+
+def viewer_zone(viewer) -> str:
+    profile = getattr(viewer, "profile", None)
+    return (profile.timezone if profile and profile.timezone else None) or current_app.config["APP_TIMEZONE"]
+
+
+def going_counts(session: Session, event_ids: list[int]) -> dict[int, int]:
+    if not event_ids:
+        return {}
+    rows = session.execute(sa.select(Rsvp.event_id, sa.func.count()).where(
+        Rsvp.event_id.in_(event_ids), Rsvp.state == RsvpState.GOING).group_by(Rsvp.event_id))
+    return dict(rows.all())
+
+
+def viewer_states(session: Session, viewer, event_ids: list[int]) -> dict[int, str]:
+    if not event_ids or not getattr(viewer, "is_authenticated", False):
+        return {}
+    rows = session.execute(sa.select(Rsvp.event_id, Rsvp.state).where(
+        Rsvp.event_id.in_(event_ids), Rsvp.user_id == viewer.id))
+    return dict(rows.all())
+
+
+def list_events(session: Session, viewer, filters: Filters, now: datetime, per_page: int) -> Page:
+    stmt = sa.select(Event)
+    if filters.scope == Scope.PAST:
+        stmt = stmt.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
+    else:
+        stmt = stmt.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+    if filters.scope == Scope.MINE and getattr(viewer, "is_authenticated", False):
+        stmt = stmt.where(sa.exists().where(
+            Rsvp.event_id == Event.id, Rsvp.user_id == viewer.id,
+            Rsvp.state.in_((RsvpState.GOING, RsvpState.WAITLISTED, RsvpState.MAYBE))))
+    if filters.kind in EventKind.ALL:
+        stmt = stmt.where(Event.kind == filters.kind)
+    if filters.specialty_id:
+        stmt = stmt.where(sa.exists().where(event_specialty.c.event_id == Event.id,
+                                            event_specialty.c.specialty_id == filters.specialty_id))
+    if filters.department_id:
+        stmt = stmt.where(Event.department_id == filters.department_id)
+    zone = ZoneInfo(viewer_zone(viewer))
+    if filters.start:
+        stmt = stmt.where(Event.ends_at >= datetime.combine(filters.start, time(0), tzinfo=zone))
+    if filters.end:
+        stmt = stmt.where(Event.starts_at < datetime.combine(filters.end + timedelta(days=1), time(0), tzinfo=zone))
+    needle = clean(filters.q).lower()
+    if needle:
+        stmt = stmt.where(sa.or_(*(sa.func.lower(column).contains(needle, autoescape=True)
+                                   for column in (Event.title, Event.description, Event.location))))
+    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, filters.page), pages)
+    events = list(session.scalars(stmt.options(selectinload(Event.specialties))
+                                  .limit(per_page).offset((page - 1) * per_page)))
+    ids = [e.id for e in events]
+    counts, states = going_counts(session, ids), viewer_states(session, viewer, ids)
+    return Page([Row(e, counts.get(e.id, 0), states.get(e.id)) for e in events], page, pages, total)
+
+
+@dataclass(frozen=True)
+class Attendee:
+    user_id: int
+    name: str
+    stage: str
+
+
+@dataclass
+class EventView:
+    """Everything the event page shows to one viewer."""
+
+    event: Event
+    counts: dict[str, int]
+    viewer_rsvp: Rsvp | None
+    waitlist_position: int | None
+    can_manage: bool
+    closing_reason: str | None
+    attendees: list[Attendee] = field(default_factory=list)
+    hidden_attendees: int = 0
+
+
+def event_view(session: Session, viewer, event_id: int, now: datetime) -> EventView:
+    event = session.scalar(sa.select(Event).where(Event.id == event_id).options(
+        selectinload(Event.specialties), selectinload(Event.co_organizers), selectinload(Event.series)))
+    if event is None:
+        raise NotFound("No such event.")
+    counts = dict(session.execute(sa.select(Rsvp.state, sa.func.count()).where(
+        Rsvp.event_id == event.id).group_by(Rsvp.state)).all())
+    member = getattr(viewer, "is_authenticated", False)
+    mine = session.scalar(sa.select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == viewer.id)) if member else None
+    can_manage = event.is_organized_by(viewer)
+    view = EventView(event, counts, mine, waitlist_position(session, mine) if mine else None, can_manage,
+                     rules.closing_reason(cancelled=event.is_cancelled, starts_at=event.starts_at,
+                                          deadline=event.rsvp_deadline, now=now, ends_at=event.ends_at))
+    if member:
+        _fill_attendees(session, view, viewer)
+    else:
+        view.hidden_attendees = counts.get(RsvpState.GOING, 0)
+    return view
+
+
+def _fill_attendees(session: Session, view: EventView, viewer) -> None:
+    viewer_going = view.viewer_rsvp is not None and view.viewer_rsvp.state == RsvpState.GOING
+    rows = session.execute(
+        sa.select(User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.attendance_visibility)
+        .join(Rsvp, Rsvp.user_id == User.id).join(Profile, Profile.user_id == User.id)
+        .where(Rsvp.event_id == view.event.id, Rsvp.state == RsvpState.GOING).order_by(User.name))
+    from eventsapp.profiles.career import stage_label
+    hidden = view.counts.get(RsvpState.GOING, 0)
+    for user_id, name, stage, pgy, visibility in rows:
+        if rules.may_see_name(visibility, viewer_is_self=user_id == viewer.id,
+                              viewer_is_organizer=view.can_manage, viewer_is_member=True,
+                              viewer_is_going=viewer_going):
+            view.attendees.append(Attendee(user_id, name, stage_label(stage, pgy)))
+            hidden -= 1
+    view.attendees.sort(key=lambda a: sort_key(a.name))
+    view.hidden_attendees = hidden

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from itertools import groupby
+
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from eventsapp.errors import DomainError, NotAllowed, NotFound
+from eventsapp.events import listing, services
+from eventsapp.events.forms import ZONES, CancelForm, EditEventForm, FilterForm, NewEventForm
+from eventsapp.events.recurrence import Recurrence
+from eventsapp.extensions import db
+from eventsapp.forms import show_error
+from eventsapp.permissions import organizer_required
+from eventsapp.profiles.models import Department, Specialty
+from eventsapp.timeutil import utcnow
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+
+
+def _catalogues(session) -> tuple[list[Specialty], list[Department]]:
+    specialties = list(session.scalars(sa.select(Specialty).order_by(Specialty.category, Specialty.name)))
+    departments = list(session.scalars(sa.select(Department).order_by(Department.name)))
+    return specialties, departments
+
+
+def _fill_choices(form, event=None) -> list[Specialty]:
+    """Offer active entries, plus the retired ones this event already has."""
+    specialties, departments = _catalogues(db.session)
+    keep_specialties = {s.id for s in event.specialties} if event else set()
+    offered = [s for s in specialties if s.is_active or s.id in keep_specialties]
+    form.specialty_ids.choices = [SelectChoice(s.id, s.name) for s in offered]
+    form.department_id.choices = [SelectChoice(None, "No department")] + [
+        SelectChoice(d.id, d.name) for d in departments
+        if d.is_active or (event and d.id == event.department_id)]
+    form.timezone.choices = [SelectChoice(z, z.replace("_", " ")) for z in ZONES]
+    form.co_organizer_ids.choices = [
+        SelectChoice(u.id, u.name) for u in services.organizer_choices(db.session)
+        if u.id != (event.organizer_id if event else current_user.id)]
+    return offered
+
+
+@bp.get("")
+def index():
+    form = FilterForm(request.args)
+    specialties, departments = _catalogues(db.session)
+    form.specialty.choices = [SelectChoice(None, "All specialties")] + [SelectChoice(s.id, s.name) for s in specialties]
+    form.department.choices = [SelectChoice(None, "All departments")] + [SelectChoice(d.id, d.name) for d in departments]
+    form.validate()
+    filters = listing.Filters(
+        scope=request.args.get("scope", listing.Scope.UPCOMING), q=form.q.data or "",
+        kind=form.kind.data or None, specialty_id=form.specialty.data, department_id=form.department.data,
+        start=form.start.data, end=form.end.data, page=request.args.get("page", 1, type=int))
+    if filters.scope == listing.Scope.MINE and not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    page = listing.list_events(db.session, current_user, filters, utcnow(),
+                               current_app.config["EVENTS_PER_PAGE"])
+    return render_template("events/index.html", form=form, result=page, filters=filters,
+                           scopes=listing.Scope.LABELS)
+
+
+@bp.get("/<int:event_id>")
+def show(event_id: int):
+    try:
+        view = listing.event_view(db.session, current_user, event_id, utcnow())
+    except NotFound:
+        abort(404)
+    return render_template("events/show.html", view=view, event=view.event, cancel_form=CancelForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@organizer_required
+def new():
+    form = NewEventForm()
+    source = _duplicate_source()
+    if request.method == "GET":
+        _prefill(form, source)
+    groups = _groups(_fill_choices(form, source))
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(db.session, current_user, services.EventDetails(**form.details_fields()),
+                                          _repeat(form))
+        except DomainError as exc:
+            db.session.rollback()
+            show_error(form, exc)
+        else:
+            flash("The event is published." if not event.series_id else
+                  f"The series is published: {event.series.description}.", "success")
+            return redirect(url_for("events.show", event_id=event.id))
+    return render_template("events/form.html", form=form, groups=groups, event=None,
+                           source=source), 422 if form.errors else 200
+
+
+def _duplicate_source():
+    source_id = request.args.get("from", type=int)
+    if not source_id:
+        return None
+    try:
+        source = services.get_event(db.session, source_id)
+        services.require_organizer(source, current_user)
+    except (NotFound, NotAllowed):
+        abort(404)
+    return source
+
+
+def _prefill(form, source) -> None:
+    form.timezone.data = current_app.config["APP_TIMEZONE"]
+    if source is not None:
+        for name, value in vars(services.details_of(source)).items():
+            form[name].data = value
+
+
+def _repeat(form) -> Recurrence | None:
+    if form.repeat.data not in ("weekly", "monthly"):
+        return None
+    if form.repeat_until.data is None:
+        raise DomainError("Choose the date of the last meeting.", field="repeat_until")
+    return Recurrence(form.repeat.data, form.repeat_interval.data or 1, form.repeat_until.data)
+
+
+def _groups(specialties: list[Specialty]):
+    return [(category, [s.id for s in items]) for category, items in groupby(specialties, key=lambda s: s.category)]
+
+
+def _managed_event(event_id: int):
+    """The event, if the current user organizes it: 404 or 403 otherwise."""
+    try:
+        event = services.get_event(db.session, event_id)
+        services.require_organizer(event, current_user)
+    except NotFound:
+        abort(404)
+    except NotAllowed:
+        abort(403)
+    return event
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int):
+    event = _managed_event(event_id)
+    form = EditEventForm(data=vars(services.details_of(event)) | {"version": event.version}
+                         if request.method == "GET" else None)
+    groups = _groups(_fill_choices(form, event))
+    if form.validate_on_submit():
+        try:
+            services.update_event(db.session, current_user, event_id,
+                                  services.EventDetails(**form.details_fields()),
+                                  version=form.version.data and int(form.version.data), scope=form.scope.data)
+        except services.EventChanged as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("events.edit", event_id=event_id))
+        except DomainError as exc:
+            db.session.rollback()
+            show_error(form, exc)
+        else:
+            flash("Your changes are saved.", "success")
+            return redirect(url_for("events.show", event_id=event_id))
+    return render_template("events/form.html", form=form, groups=groups, event=event,
+                           source=None), 422 if form.errors else 200
+
+
+@bp.post("/<int:event_id>/cancel")
+@login_required
+def cancel(event_id: int):
+    _managed_event(event_id)
+    form = CancelForm()
+    try:
+        cancelled = services.cancel_event(db.session, current_user, event_id, scope=form.scope.data)
+    except DomainError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("The event is cancelled. Everyone who answered has been told." if len(cancelled) == 1 else
+              f"{len(cancelled)} meetings are cancelled. Everyone who answered has been told.", "success")
+    return redirect(url_for("events.show", event_id=event_id))
+
+
+@bp.post("/<int:event_id>/delete")
+@login_required
+def delete(event_id: int):
+    _managed_event(event_id)
+    try:
+        services.delete_event(db.session, current_user, event_id)
+    except DomainError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("events.show", event_id=event_id))
+    flash("The event is deleted.", "success")
+    return redirect(url_for("events.index"))

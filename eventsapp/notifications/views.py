@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from eventsapp.extensions import db
+from eventsapp.notifications import services
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.get("")
+@login_required
+def index():
+    items = services.recent(db.session, current_user.id)
+    return render_template("notifications/index.html", items=items)
+
+
+@bp.post("/read")
+@login_required
+def mark_read():
+    services.mark_all_read(db.session, current_user.id)
+    flash("All notifications are marked as read.", "success")
+    return redirect(url_for("notifications.index"))
