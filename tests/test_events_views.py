@@ -1,0 +1,297 @@
+"""Organizers publish and manage events through the pages."""
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from eventsapp.events.models import Event, Series
+from eventsapp.notifications.models import Notification
+from eventsapp.rsvps.models import Rsvp
+from eventsapp.timeutil import utcnow
+from tests.factories import make_department, make_event, make_rsvp, make_user, specialty
+
+NEXT_MONTH = date.today() + timedelta(days=30)
+
+
+@pytest.fixture
+def organizer(auth):
+    user = make_user("Grace Lindqvist", email="grace@hospital.example", role="organizer", stage="faculty")
+    auth.login("grace@hospital.example")
+    return user
+
+
+def form(**changes):
+    data = {"title": "Cardiology Grand Rounds", "kind": "meeting", "timezone": "America/New_York",
+            "start_date": NEXT_MONTH.isoformat(), "start_time": "07:30", "end_date": "",
+            "end_time": "08:30", "location": "Auditorium B", "online_url": "", "department_id": "",
+            "capacity": "", "rsvp_deadline_date": "", "rsvp_deadline_time": "", "description": "",
+            "repeat": "none", "repeat_interval": "1", "repeat_until": ""}
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def events(session):
+    session.rollback()
+    return session.scalars(sa.select(Event).order_by(Event.starts_at)).all()
+
+
+def test_organizer_publishes_an_event_stored_in_utc_and_shown_in_local_time(client, session, organizer):
+    cardio = specialty("Cardiology")
+    response = client.post("/events/new", data=form(specialty_ids=[str(cardio.id)], capacity="40",
+                                                    description="Bring questions."))
+    assert response.status_code == 302
+    [event] = events(session)
+    assert event.starts_at.hour in (11, 12) and event.starts_at.minute == 30  # 07:30 New York in UTC
+    assert event.capacity == 40 and [s.name for s in event.specialties] == ["Cardiology"]
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Cardiology Grand Rounds" in page and "07:30–08:30" in page and "Bring questions." in page
+    assert "0 going of 40 places" in page
+
+
+def test_members_cannot_create_events(client, auth):
+    make_user(email="intern@hospital.example")
+    auth.login("intern@hospital.example")
+    assert client.get("/events/new").status_code == 403
+    assert client.post("/events/new", data=form()).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in_to_create(client):
+    response = client.get("/events/new")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"title": ""}, "Enter the event&#39;s title."),
+    ({"title": "t" * 201}, "at most 200 characters"),
+    ({"end_time": "07:00"}, "must end after it starts"),
+    ({"end_date": (NEXT_MONTH - timedelta(days=1)).isoformat()}, "must end after it starts"),
+    ({"start_date": "31/12/2026"}, "Enter a date like 2026-12-03."),
+    ({"start_date": ""}, "Enter the date the event starts."),
+    ({"start_time": "25:99"}, "Enter a time like 07:30."),
+    ({"timezone": "Mars/Base"}, "Choose a time zone from the list."),
+    ({"capacity": "-1"}, "between 1 and 10000"),
+    ({"capacity": "0"}, "between 1 and 10000"),
+    ({"capacity": "many"}, "Enter a whole number."),
+    ({"location": "", "online_url": ""}, "Add a location, an online meeting link, or both."),
+    ({"online_url": "javascript:alert(1)"}, "Enter a web address starting with https://"),
+    ({"online_url": "https://x.example/" + "a" * 500}, "at most 500 characters"),
+    ({"rsvp_deadline_date": (NEXT_MONTH + timedelta(days=1)).isoformat()}, "RSVP deadline must be before"),
+    ({"kind": "party"}, "Choose the kind of event."),
+    ({"department_id": "99999"}, "Choose a department from the list."),
+    ({"specialty_ids": ["abc"]}, "Choose specialties from the list."),
+    ({"co_organizer_ids": ["99999"]}, "Choose co-organizers from the list of organizers."),
+    ({"description": "d" * 10_001}, "at most 10000 characters"),
+    ({"repeat": "weekly", "repeat_until": ""}, "Choose the date of the last meeting."),
+    ({"repeat": "weekly", "repeat_until": "2099-01-01"}, "at most 120"),
+])
+def test_bad_input_is_explained_and_nothing_is_saved(client, session, organizer, changes, message):
+    response = client.post("/events/new", data=form(**changes))
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert events(session) == []
+
+
+def test_a_weekly_series_makes_one_event_per_meeting(client, session, organizer):
+    until = NEXT_MONTH + timedelta(days=21)
+    response = client.post("/events/new", data=form(repeat="weekly", repeat_until=until.isoformat()))
+    assert response.status_code == 302
+    meetings = events(session)
+    assert len(meetings) == 4 and len({e.series_id for e in meetings}) == 1
+    assert all(e.recurrence_id == e.starts_at for e in meetings)
+    series = session.get(Series, meetings[0].series_id)
+    assert series.rrule.startswith("FREQ=WEEKLY;BYDAY=")
+    assert "Every " in client.get(response.location).get_data(as_text=True)
+
+
+def test_all_day_conference_over_two_days(client, session, organizer):
+    client.post("/events/new", data=form(kind="conference", all_day="y", start_time="", end_time="",
+                                         end_date=(NEXT_MONTH + timedelta(days=1)).isoformat()))
+    [event] = events(session)
+    assert event.all_day and event.ends_at - event.starts_at == timedelta(days=2)
+
+
+def test_co_organizers_may_manage_and_other_organizers_may_not(client, auth, session):
+    owner = make_user(email="owner@hospital.example", role="organizer")
+    helper = make_user(email="helper@hospital.example", role="organizer")
+    make_user(email="other@hospital.example", role="organizer")
+    event = make_event(owner, co_organizers=[helper])
+    auth.login("other@hospital.example")
+    for url in (f"/events/{event.id}/edit", f"/events/{event.id}/attendees",
+                f"/events/{event.id}/attendees.csv", f"/events/{event.id}/qr"):
+        assert client.get(url).status_code == 403, url
+    for url in (f"/events/{event.id}/cancel", f"/events/{event.id}/delete", f"/events/{event.id}/check-ins"):
+        assert client.post(url).status_code == 403, url
+    auth.logout()
+    auth.login("helper@hospital.example")
+    assert client.get(f"/events/{event.id}/edit").status_code == 200
+    assert "Organizer tools" in client.get(f"/events/{event.id}").get_data(as_text=True)
+
+
+def test_admins_may_manage_any_event(client, auth):
+    event = make_event()
+    make_user(email="admin@hospital.example", role="admin")
+    auth.login("admin@hospital.example")
+    assert client.get(f"/events/{event.id}/edit").status_code == 200
+
+
+def test_editing_the_time_bumps_the_revision_and_tells_those_going(client, session, organizer):
+    event = make_event(organizer)
+    intern = make_user("Maya")
+    make_rsvp(event, intern, "going")
+    page = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
+    assert 'name="version" type="hidden" value="1"' in page
+    response = client.post(f"/events/{event.id}/edit", data=form(
+        title=event.title, start_date=NEXT_MONTH.isoformat(), start_time="09:00", end_time="10:00", version="1",
+        scope="this"))
+    assert response.status_code == 302
+    session.rollback()
+    changed = session.get(Event, event.id)
+    assert changed.revision == 1 and changed.version == 2
+    [note] = session.scalars(sa.select(Notification).where(Notification.user_id == intern.id)).all()
+    assert note.kind == "event_changed" and "09:00" in note.message
+
+
+def test_changing_only_the_capacity_does_not_bump_the_calendar_revision(client, session, organizer):
+    event = make_event(organizer, capacity=5)
+    data = form(title=event.title, capacity="8", version="1", scope="this")
+    local = event.starts_at.astimezone(ZoneInfo("America/New_York"))
+    data.update(start_date=local.date().isoformat(), start_time=local.strftime("%H:%M"),
+                end_time=(local + timedelta(hours=1)).strftime("%H:%M"))
+    client.post(f"/events/{event.id}/edit", data=data)
+    session.rollback()
+    event = session.get(Event, event.id)
+    assert event.capacity == 8 and event.revision == 0 and event.version == 2
+
+
+def test_raising_capacity_promotes_from_the_waitlist(client, session, organizer):
+    event = make_event(organizer, capacity=1)
+    seated, waiting = make_user(), make_user()
+    make_rsvp(event, seated, "going")
+    make_rsvp(event, waiting, "waitlisted")
+    data = form(title=event.title, capacity="2", version="1", scope="this")
+    local = event.starts_at.astimezone(ZoneInfo("America/New_York"))
+    data.update(start_date=local.date().isoformat(), start_time=local.strftime("%H:%M"),
+                end_time=(local + timedelta(hours=1)).strftime("%H:%M"))
+    client.post(f"/events/{event.id}/edit", data=data)
+    session.rollback()
+    assert session.scalar(sa.select(Rsvp.state).where(Rsvp.user_id == waiting.id)) == "going"
+
+
+def test_capacity_below_those_already_going_is_refused(client, session, organizer):
+    event = make_event(organizer, capacity=5)
+    for _ in range(3):
+        make_rsvp(event, make_user(), "going")
+    response = client.post(f"/events/{event.id}/edit", data=form(title=event.title, capacity="2", version="1"))
+    assert response.status_code == 422
+    assert "3 people are already going" in response.get_data(as_text=True)
+
+
+def test_a_form_from_an_older_version_is_refused_and_nothing_saved(client, session, organizer):
+    event = make_event(organizer)
+    client.post(f"/events/{event.id}/edit", data=form(title="First edit", version="1"))
+    response = client.post(f"/events/{event.id}/edit", data=form(title="Stale edit", version="1"),
+                           follow_redirects=True)
+    assert "Someone else changed this event" in response.get_data(as_text=True)
+    session.rollback()
+    assert session.get(Event, event.id).title == "First edit"
+
+
+def test_cancelling_keeps_everything_tells_everyone_and_refuses_new_answers(client, auth, session, organizer):
+    event = make_event(organizer)
+    going = make_user("Going")
+    make_rsvp(event, going, "going")
+    response = client.post(f"/events/{event.id}/cancel", data={"scope": "this"}, follow_redirects=True)
+    assert "The event is cancelled." in response.get_data(as_text=True)
+    session.rollback()
+    event = session.get(Event, event.id)
+    assert event.is_cancelled and event.revision == 1
+    assert session.scalar(sa.select(sa.func.count()).select_from(Rsvp)) == 1
+    assert session.scalar(sa.select(Notification.kind).where(Notification.user_id == going.id)) == "event_cancelled"
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "This event is cancelled." in page
+    assert "Cancelled" in client.get("/events").get_data(as_text=True)
+    auth.logout()
+    make_user(email="late@hospital.example")
+    auth.login("late@hospital.example")
+    page = client.post(f"/events/{event.id}/rsvp", data={"state": "going"}, follow_redirects=True).get_data(as_text=True)
+    assert "cancelled" in page
+    assert session.scalar(sa.select(sa.func.count()).select_from(Rsvp)) == 1
+
+
+def test_an_event_can_be_deleted_only_while_nobody_answered(client, session, organizer):
+    quiet, answered = make_event(organizer), make_event(organizer)
+    make_rsvp(answered, make_user(), "maybe")
+    assert client.post(f"/events/{quiet.id}/delete").status_code == 302
+    page = client.post(f"/events/{answered.id}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "cancel it instead" in page
+    assert [e.id for e in events(session)] == [answered.id]
+
+
+def test_duplicating_fills_the_form_with_the_original(client, organizer):
+    event = make_event(organizer, title="Journal Club", capacity=12, location="Library")
+    page = client.get(f"/events/new?from={event.id}").get_data(as_text=True)
+    assert 'value="Journal Club"' in page and 'value="12"' in page and 'value="Library"' in page
+    assert client.get("/events/new?from=99999").status_code == 404
+
+
+def _series(client, session, weeks=4):
+    until = NEXT_MONTH + timedelta(days=7 * (weeks - 1))
+    client.post("/events/new", data=form(repeat="weekly", repeat_until=until.isoformat()))
+    return events(session)
+
+
+def _edit_data(event, **changes):
+    local = event.starts_at.astimezone(ZoneInfo("America/New_York"))
+    data = form(title=event.title, start_date=local.date().isoformat(), start_time="07:30", end_time="08:30",
+                version=str(event.version), scope="this")
+    data.update(changes)
+    return data
+
+
+def test_editing_one_meeting_of_a_series_leaves_the_others(client, session, organizer):
+    meetings = _series(client, session)
+    client.post(f"/events/{meetings[1].id}/edit", data=_edit_data(meetings[1], location="Room 12"))
+    after = events(session)
+    assert [e.location for e in after] == ["Auditorium B", "Room 12", "Auditorium B", "Auditorium B"]
+    assert [e.is_exception for e in after] == [False, True, False, False]
+    assert len({e.series_id for e in after}) == 1
+
+
+def test_editing_this_and_following_splits_the_series(client, session, organizer):
+    meetings = _series(client, session)
+    response = client.post(f"/events/{meetings[2].id}/edit",
+                           data=_edit_data(meetings[2], start_time="08:00", end_time="09:00", scope="following"))
+    assert response.status_code == 302
+    after = events(session)
+    assert [e.starts_at.astimezone(ZoneInfo("America/New_York")).strftime("%H:%M")
+            for e in after] == ["07:30", "07:30", "08:00", "08:00"]
+    old, new = session.get(Series, after[0].series_id), session.get(Series, after[2].series_id)
+    assert old.id != new.id and after[3].series_id == new.id
+    assert old.until < after[2].starts_at.date() and new.starts_at == after[2].starts_at
+    assert all(e.recurrence_id == e.starts_at for e in after[2:])
+
+
+def test_cancelling_this_and_following_meetings(client, session, organizer):
+    meetings = _series(client, session)
+    client.post(f"/events/{meetings[1].id}/cancel", data={"scope": "following"})
+    assert [e.is_cancelled for e in events(session)] == [False, True, True, True]
+
+
+def test_one_answer_covers_every_upcoming_meeting_of_a_series(client, auth, session, organizer):
+    meetings = _series(client, session)
+    meetings[0].capacity = 1
+    session.commit()
+    make_rsvp(meetings[0], make_user(), "going")
+    auth.logout()
+    intern = make_user(email="intern@hospital.example")
+    auth.login("intern@hospital.example")
+    page = client.post(f"/series/{meetings[0].series_id}/rsvp", data={"state": "going", "event_id": meetings[0].id},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Answered 4 upcoming meetings: going to 3, on the waitlist for 1." in page
+    # Each meeting can still be answered on its own.
+    client.post(f"/events/{meetings[2].id}/rsvp", data={"state": "declined"})
+    session.rollback()
+    states = [session.scalar(sa.select(Rsvp.state).where(Rsvp.event_id == m.id, Rsvp.user_id == intern.id))
+              for m in meetings]
+    assert states == ["waitlisted", "going", "declined", "going"]

@@ -1,0 +1,132 @@
+"""Notifications in the app, and by email through a real SMTP server."""
+import socket
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from eventsapp.notifications.models import Notification
+from eventsapp.rsvps import services as rsvps
+from tests.factories import make_event, make_rsvp, make_user
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+def promote_someone(session, waiting_user):
+    event = make_event(capacity=1, title="Mentorship Coffee Hour")
+    seated = make_user("Seated")
+    make_rsvp(event, seated, "going")
+    make_rsvp(event, waiting_user, "waitlisted")
+    rsvps.respond(session, seated, event.id, "declined")
+    return event
+
+
+def test_promotion_is_emailed_through_the_smtp_server_after_commit(make_app, smtp):
+    controller, inbox = smtp
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
+                   MAIL_DEFAULT_SENDER="Mentor Rounds <rounds@hospital.example>")
+    with app.app_context():
+        from eventsapp.extensions import db
+        waiting = make_user("Maya", email="maya@hospital.example")
+        promote_someone(db.session, waiting)
+    [mail] = inbox.messages
+    assert mail.rcpt_tos == ["maya@hospital.example"]
+    text = mail.content.decode()
+    assert "Subject: You have a place: Mentorship Coffee Hour" in text
+    assert "moved from the waitlist to going" in text
+
+
+def test_a_mail_server_that_is_down_loses_nothing_in_the_app(make_app):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=1)
+    with app.app_context():
+        from eventsapp.extensions import db
+        waiting = make_user("Maya")
+        promote_someone(db.session, waiting)  # does not raise
+        notes = db.session.scalars(sa.select(Notification).where(Notification.user_id == waiting.id)).all()
+        assert [n.kind for n in notes] == ["promoted"]
+
+
+def test_members_who_turned_email_off_get_only_the_in_app_notice(make_app, smtp):
+    controller, inbox = smtp
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    with app.app_context():
+        from eventsapp.extensions import db
+        waiting = make_user("Maya")
+        waiting.email_notifications = False
+        db.session.commit()
+        promote_someone(db.session, waiting)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 1
+    assert inbox.messages == []
+
+
+def test_no_mail_is_sent_for_a_change_that_was_rolled_back(make_app, smtp):
+    controller, inbox = smtp
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    with app.app_context():
+        from eventsapp.extensions import db
+        from eventsapp.notifications.services import Message, notify
+        user = make_user()
+        notify(db.session, [user], Message("promoted", "Subject", "Body"))
+        db.session.rollback()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0
+    assert inbox.messages == []
+
+
+def test_without_a_mail_server_mail_is_written_to_the_instance_folder(make_app, tmp_path):
+    app = make_app()
+    with app.app_context():
+        from eventsapp.extensions import db
+        promote_someone(db.session, make_user(email="maya@hospital.example"))
+    [eml] = list((tmp_path / "instance" / "mail").glob("*.eml"))
+    assert "To: maya@hospital.example" in eml.read_text()
+
+
+def test_notification_list_with_unread_count_in_the_navigation(client, auth, session):
+    member = make_user(email="maya@hospital.example")
+    promote_someone(session, member)
+    auth.login("maya@hospital.example")
+    home = client.get("/").get_data(as_text=True)
+    assert 'class="count-badge">1<' in home
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "You have a place: Mentorship Coffee Hour" in page and "Unread" in page
+    client.post("/notifications/read")
+    assert "count-badge" not in client.get("/").get_data(as_text=True)
+
+
+def test_nobody_reads_anyone_elses_notifications(client, auth, session):
+    promote_someone(session, make_user(email="maya@hospital.example"))
+    make_user(email="other@hospital.example")
+    auth.login("other@hospital.example")
+    assert "Coffee Hour" not in client.get("/notifications").get_data(as_text=True)
+
+
+def test_turning_email_off_on_the_profile(client, auth, session):
+    member = make_user(email="maya@hospital.example", stage="intern")
+    auth.login("maya@hospital.example")
+    client.post("/profile/edit", data={"name": "Maya", "career_stage": "intern", "intro_capacity": "3",
+                                       "attendance_visibility": "members", "timezone": ""})
+    session.rollback()
+    assert session.get(type(member), member.id).email_notifications is False
