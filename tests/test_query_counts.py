@@ -1,0 +1,54 @@
+"""Pages run the same number of queries for a few rows as for many."""
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from eventsapp.extensions import db
+from tests.factories import make_department, make_event, make_rsvp, make_user
+
+
+@contextmanager
+def counting(engine):
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def queries_for(client, url) -> int:
+    with counting(db.engine) as statements:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(statements)
+
+
+def populate(n: int, organizer, member):
+    department = make_department(f"Dept {n}")
+    for i in range(n):
+        event = make_event(organizer, title=f"Event {i}", starts_in=timedelta(days=1, hours=i), capacity=50,
+                           department=department, interests=["Cardiology", "Clinical research"])
+        for j in range(3):
+            make_rsvp(event, make_user(f"Guest {n}-{i}-{j}", attendance_visibility="members"), "going")
+        make_rsvp(event, member, "going")
+
+
+@pytest.mark.parametrize("url", ["/events", "/events?scope=mine", "/events/1", "/events/1/attendees",
+                                 "/notifications", "/"])
+def test_pages_cost_the_same_for_many_rows(client, auth, url):
+    organizer = make_user(email="org@hospital.example", role="organizer")
+    member = make_user(email="maya@hospital.example")
+    populate(2, organizer, member)
+    auth.login("org@hospital.example")
+    few = queries_for(client, url)
+    populate(15, organizer, member)
+    many = queries_for(client, url)
+    assert few == many, f"{url}: {few} queries with few rows, {many} with many"
+    assert many <= 8, f"{url}: {many} queries"
