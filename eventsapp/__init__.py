@@ -46,6 +46,7 @@ def import_models() -> None:
     from eventsapp.accounts import models as _accounts  # noqa: F401
     from eventsapp.attendance import models as _attendance  # noqa: F401
     from eventsapp.events import models as _events  # noqa: F401
+    from eventsapp.ical import models as _ical  # noqa: F401
     from eventsapp.notifications import mail as _mail  # noqa: F401 - sends after commit
     from eventsapp.notifications import models as _notifications  # noqa: F401
     from eventsapp.profiles import models as _profiles  # noqa: F401
@@ -57,12 +58,13 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.admin.views import bp as admin
     from eventsapp.attendance.views import bp as attendance
     from eventsapp.events.views import bp as events
+    from eventsapp.ical.views import bp as ical
     from eventsapp.main.views import bp as main
     from eventsapp.notifications.views import bp as notifications
     from eventsapp.profiles.views import bp as profiles
     from eventsapp.rsvps.views import bp as rsvps
 
-    for blueprint in (main, accounts, profiles, admin, events, rsvps, attendance, notifications):
+    for blueprint in (main, accounts, profiles, admin, events, rsvps, attendance, notifications, ical):
         app.register_blueprint(blueprint)
 
 

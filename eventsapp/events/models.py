@@ -72,7 +72,11 @@ class Series(db.Model):
     # DTSTART of the series: the first occurrence's start.
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     all_day: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+    # Bumped by every change to the series or any of its meetings: the
+    # SEQUENCE of the series' VEVENT in calendar feeds.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     occurrences: Mapped[list[Event]] = relationship(
         back_populates="series", order_by="Event.starts_at")

@@ -285,7 +285,7 @@ def _create_occurrences(session: Session, organizer: User, checked: _Checked,
         raise DomainError(str(exc), field="repeat_until") from exc
     series = Series(frequency=repeat.frequency, interval=repeat.interval, until=repeat.until,
                     timezone=checked.timezone, starts_at=checked.starts_at, all_day=checked.all_day,
-                    created_at=now)
+                    created_at=now, updated_at=now)
     session.add(series)
     events = []
     for local_start in starts:
@@ -358,6 +358,7 @@ def update_event(session: Session, actor: User, event_id: int, details: EventDet
             target.is_exception = True
     if scope == Scope.FOLLOWING and event.series_id:
         _split_series(session, event, following, now)
+    _touch_series(following, now)
     for target in targets:
         rsvps.promote_from_waitlist(session, target)
     for target in changed:
@@ -391,7 +392,10 @@ def _split_series(session: Session, event: Event, following: list[Event], now: d
     if event.recurrence_id == old.starts_at:
         series = old
     else:
-        series = Series(frequency=old.frequency, interval=old.interval, until=old.until, created_at=now)
+        series = Series(frequency=old.frequency, interval=old.interval, until=old.until, created_at=now,
+                        updated_at=now, revision=max(e.revision for e in following))
+        old.revision += 1
+        old.updated_at = now
         session.add(series)
         old.until = event.recurrence_id.astimezone(ZoneInfo(old.timezone)).date() - timedelta(days=1)
     zone = ZoneInfo(event.timezone)
@@ -402,6 +406,13 @@ def _split_series(session: Session, event: Event, following: list[Event], now: d
         occurrence.series = series
         occurrence.recurrence_id = occurrence.starts_at
         occurrence.is_exception = False
+
+
+def _touch_series(events: list[Event], now: datetime) -> None:
+    """A series' calendar entry changes with any of its meetings."""
+    for series in {e.series for e in events if e.series is not None}:
+        series.revision += 1
+        series.updated_at = now
 
 
 def cancel_event(session: Session, actor: User, event_id: int, *, scope: str = Scope.THIS) -> list[Event]:
@@ -426,6 +437,7 @@ def cancel_event(session: Session, actor: User, event_id: int, *, scope: str = S
         cancelled.append(target)
     if not cancelled:
         raise DomainError("This event is already cancelled or over.")
+    _touch_series(cancelled, now)
     for target in cancelled:
         notices.event_cancelled(session, target)
     session.commit()

@@ -1,0 +1,147 @@
+"""Plain event data in, .ics bytes out. Pure: no Flask, no database.
+
+Built with icalendar 7, avoiding what it gets wrong by default (see the
+project's notes on iCalendar): no random UIDs or "now" stamps, so the same
+data always gives the same bytes (stable ETags); VTIMEZONEs written by us,
+sorted, with one RDATE per line so every client reads the transitions; UNTIL
+in UTC; REFRESH-INTERVAL typed as a DURATION; no empty CATEGORIES; control
+characters stripped from text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vRecur
+
+PRODID = "-//Mentor Rounds//Hospital events//EN"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class IcsEvent:
+    uid: str
+    summary: str
+    start: datetime | date          # aware, in `tzid`, or a date for all-day events
+    end: datetime | date            # exclusive for all-day events
+    tzid: str
+    created: datetime               # aware UTC
+    last_modified: datetime         # aware UTC; also the DTSTAMP
+    sequence: int
+    status: str = "CONFIRMED"       # CONFIRMED, TENTATIVE or CANCELLED
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    categories: tuple[str, ...] = ()
+    organizer_name: str | None = None
+    rrule: str | None = None        # RRULE value, UNTIL already in UTC
+    exdates: tuple[datetime | date, ...] = ()
+    recurrence_id: datetime | date | None = None
+
+
+@dataclass(frozen=True)
+class IcsCalendar:
+    events: list[IcsEvent]
+    name: str | None = None
+    description: str | None = None
+    refresh: timedelta | None = None   # feeds: how often clients should poll
+    feed: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def text(value: str) -> str:
+    """Text a strict parser accepts: no control characters, \\n line ends."""
+    return _CONTROL.sub("", (value or "").replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _timezone(tzid: str, first: date, last: date) -> Timezone:
+    """The VTIMEZONE for `tzid` over a range fixed by the data, with each
+    transition on its own RDATE line (ical.js and vobject read only the
+    first value of a list)."""
+    component = Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    for observance in component.subcomponents:
+        rdates = observance.pop("RDATE", None)
+        if rdates is None:
+            continue
+        for rdate in rdates if isinstance(rdates, list) else [rdates]:
+            for value in rdate.dts:
+                observance.add("RDATE", value.dt)
+    return component
+
+
+def _range(events: list[IcsEvent]) -> tuple[date, date]:
+    """Years covered: from 1 January of the first event's year to two years
+    past the last one (a series' UNTIL included)."""
+    years = []
+    for event in events:
+        for moment in (event.start, event.end):
+            years.append(moment.year)
+        until = re.search(r"UNTIL=(\d{4})", event.rrule or "")
+        if until:
+            years.append(int(until.group(1)))
+    return date(min(years), 1, 1), date(max(years) + 2, 1, 1)
+
+
+def _event(item: IcsEvent) -> Event:
+    event = Event()
+    event.add("UID", item.uid)
+    event.add("DTSTAMP", item.last_modified.astimezone(timezone.utc))
+    event.add("CREATED", item.created.astimezone(timezone.utc))
+    event.add("LAST-MODIFIED", item.last_modified.astimezone(timezone.utc))
+    event.add("SEQUENCE", item.sequence)
+    if item.recurrence_id is not None:
+        event.add("RECURRENCE-ID", item.recurrence_id)
+    event.add("DTSTART", item.start)
+    event.add("DTEND", item.end)
+    if item.rrule:
+        event.add("RRULE", vRecur.from_ical(item.rrule))
+    for excluded in item.exdates:
+        event.add("EXDATE", excluded)
+    event.add("SUMMARY", text(item.summary))
+    if item.description:
+        event.add("DESCRIPTION", text(item.description))
+    if item.location:
+        event.add("LOCATION", text(item.location))
+    if item.url:
+        event.add("URL", item.url)
+    if item.categories:
+        event.add("CATEGORIES", [text(c).replace(",", " ") for c in item.categories])
+    if item.organizer_name:
+        # Name only: no address is published.
+        organizer = vCalAddress("urn:invalid:organizer")
+        organizer.params["CN"] = text(item.organizer_name)
+        event.add("ORGANIZER", organizer)
+    event.add("STATUS", item.status)
+    event.add("TRANSP", "TRANSPARENT" if item.status == "CANCELLED" else "OPAQUE")
+    return event
+
+
+def build(calendar: IcsCalendar) -> bytes:
+    cal = Calendar()
+    cal.add("PRODID", PRODID)
+    cal.add("VERSION", "2.0")
+    cal.add("CALSCALE", "GREGORIAN")
+    cal.add("METHOD", "PUBLISH")
+    if calendar.name:
+        cal.add("NAME", text(calendar.name))
+        cal.add("X-WR-CALNAME", text(calendar.name))
+    if calendar.description:
+        cal.add("X-WR-CALDESC", text(calendar.description))
+    if calendar.refresh:
+        cal.add("REFRESH-INTERVAL", vDuration(calendar.refresh), parameters={"VALUE": "DURATION"})
+        cal.add("X-PUBLISHED-TTL", vDuration(calendar.refresh))
+    zones = sorted({e.tzid for e in calendar.events if isinstance(e.start, datetime)})
+    if zones:
+        first, last = _range(calendar.events)
+        for tzid in zones:
+            cal.add_component(_timezone(tzid, first, last))
+    for item in calendar.events:
+        cal.add_component(_event(item))
+    return cal.to_ical()
+
+
+def local(moment: datetime, tzid: str) -> datetime:
+    """An aware UTC moment as wall-clock time in `tzid` (for DTSTART;TZID=...)."""
+    return moment.astimezone(ZoneInfo(tzid))

@@ -1,0 +1,44 @@
+"""Feeds and their tokens: create, rotate, find."""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+import sqlalchemy as sa
+
+from eventsapp.accounts.models import User
+from eventsapp.ical import tokens
+from eventsapp.ical.models import CalendarFeed
+from eventsapp.timeutil import utcnow
+from eventsapp.transactions import begin_write
+
+
+def feed_token(feed: CalendarFeed) -> str:
+    return tokens.token_for(current_app.config["SECRET_KEY"], feed.salt)
+
+
+def feed_of(session: Session, user_id: int) -> CalendarFeed | None:
+    return session.get(CalendarFeed, user_id)
+
+
+def create_or_rotate(session: Session, user: User) -> CalendarFeed:
+    """A new private URL; the previous one (if any) stops working at once."""
+    begin_write(session)
+    feed = session.get(CalendarFeed, user.id) or CalendarFeed(user_id=user.id)
+    feed.salt = tokens.new_salt()
+    feed.token_hash = tokens.token_hash(tokens.token_for(current_app.config["SECRET_KEY"], feed.salt))
+    feed.created_at = utcnow()
+    session.add(feed)
+    session.commit()
+    return feed
+
+
+def owner_of(session: Session, token: str) -> User | None:
+    """The member a feed token belongs to. An unknown and a rotated token
+    answer the same (None)."""
+    if not token or len(token) > 100:
+        return None
+    feed = session.scalar(sa.select(CalendarFeed).where(CalendarFeed.token_hash == tokens.token_hash(token)))
+    if feed is None or not tokens.same(feed_token(feed), token):
+        return None
+    return session.get(User, feed.user_id)

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from eventsapp.errors import NotFound
+from eventsapp.events import services as events
+from eventsapp.events.models import EventKind
+from eventsapp.extensions import db
+from eventsapp.ical import export, services
+from eventsapp.profiles.models import Department, Specialty
+from eventsapp.timeutil import utcnow
+
+bp = Blueprint("ical", __name__)
+
+
+def links() -> export.Links:
+    return export.Links(host=request.host.split(":")[0] or "localhost",
+                        event_url=lambda event_id: url_for("events.show", event_id=event_id, _external=True))
+
+
+def calendar_response(export_: export.Export, *, private: bool, filename: str | None = None) -> Response:
+    """text/calendar with a strong ETag, Last-Modified and 304s, so clients poll cheaply."""
+    response = Response(export_.body, mimetype="text/calendar")
+    response.charset = "utf-8"
+    response.set_etag(hashlib.sha256(export_.body).hexdigest()[:32])
+    response.last_modified = export_.last_modified
+    response.headers["Cache-Control"] = f"{'private' if private else 'public'}, max-age=900, must-revalidate"
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if private:
+        # The URL is the credential: never pass it on in a Referer.
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response.make_conditional(request)
+
+
+@bp.get("/events/<int:event_id>.ics")
+def event_file(event_id: int):
+    try:
+        event = events.get_event(db.session, event_id)
+    except NotFound:
+        abort(404)
+    return calendar_response(export.single_event(event, links()), private=False,
+                             filename=f"event-{event.id}.ics")
+
+
+def _public_filters() -> export.PublicFilters:
+    """The event list's filters; unknown values are a 400 with a plain message."""
+    kind = request.args.get("kind") or None
+    if kind is not None and kind not in EventKind.ALL:
+        abort(Response(f"Unknown kind; use one of: {', '.join(EventKind.ALL)}.\n", 400, mimetype="text/plain"))
+    ids = {}
+    for name, model in (("specialty", Specialty), ("department", Department)):
+        value = request.args.get(name) or None
+        if value is not None and (not value.isdigit() or len(value) > 9 or db.session.get(model, int(value)) is None):
+            abort(Response(f"Unknown {name}: use the number from the event list's filter.\n", 400,
+                           mimetype="text/plain"))
+        ids[name] = int(value) if value else None
+    return export.PublicFilters(kind, ids["specialty"], ids["department"])
+
+
+@bp.get("/calendar/events.ics")
+def public_feed():
+    filters = _public_filters()
+    name = current_app.config["APP_NAME"] + " events"
+    return calendar_response(export.public_feed(db.session, filters, links(), utcnow(), name), private=False)
+
+
+@bp.get("/calendar/<token>.ics")
+def personal_feed(token: str):
+    owner = services.owner_of(db.session, token)
+    if owner is None:
+        abort(404)
+    name = f"{current_app.config['APP_NAME']}: {owner.name}"
+    return calendar_response(export.personal_feed(db.session, owner.id, links(), utcnow(), name), private=True)
+
+
+@bp.post("/calendar/feed")
+@login_required
+def rotate():
+    had_one = services.feed_of(db.session, current_user.id) is not None
+    services.create_or_rotate(db.session, current_user)
+    flash("Your new calendar link is ready. The old one no longer works: update it in your calendar app."
+          if had_one else "Your calendar link is ready. Add it to your calendar app below.", "success")
+    return redirect(url_for("profiles.show", user_id=current_user.id) + "#calendar")
