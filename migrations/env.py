@@ -93,6 +93,15 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations copy and drop SQLite tables; with foreign keys
+            # enforced, dropping a parent table would run ON DELETE actions on
+            # its children (SET NULL, CASCADE) and lose data. Off while
+            # migrating, checked afterwards. (Outside a transaction, as SQLite
+            # requires for this pragma.)
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the implicit transaction: Alembic opens its own
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -101,6 +110,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if problems:
+                raise RuntimeError(f"Migration left rows pointing at nothing: {problems[:5]}")
 
 
 if context.is_offline_mode():
