@@ -130,3 +130,36 @@ def test_turning_email_off_on_the_profile(client, auth, session):
                                        "attendance_visibility": "members", "timezone": ""})
     session.rollback()
     assert session.get(type(member), member.id).email_notifications is False
+
+
+def _attachments(envelope):
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(envelope.content, policy=policy.default)
+    return message, [part for part in message.iter_attachments()]
+
+
+def test_rsvp_confirmation_and_promotion_emails_carry_the_event_as_ics(make_app, smtp):
+    import icalendar
+
+    controller, inbox = smtp
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    with app.app_context():
+        from eventsapp.extensions import db
+        event = make_event(capacity=1, title="Mentorship Coffee Hour")
+        first, second = make_user(email="first@hospital.example"), make_user(email="second@hospital.example")
+        rsvps.respond(db.session, first, event.id, "going")
+        rsvps.respond(db.session, second, event.id, "going")      # waitlisted
+        rsvps.respond(db.session, first, event.id, "declined")    # second is promoted
+        event_id = event.id
+    subjects = [(m.rcpt_tos[0], _attachments(m)[0]["Subject"]) for m in inbox.messages]
+    assert subjects == [("first@hospital.example", "You're going: Mentorship Coffee Hour"),
+                        ("second@hospital.example", "On the waitlist: Mentorship Coffee Hour"),
+                        ("second@hospital.example", "You have a place: Mentorship Coffee Hour, " +
+                         subjects[2][1].split(", ", 1)[1])]
+    for envelope in (inbox.messages[0], inbox.messages[2]):
+        _, [ics] = _attachments(envelope)
+        assert ics.get_content_type() == "text/calendar" and ics.get_filename() == f"event-{event_id}.ics"
+        vevent = icalendar.Calendar.from_ical(ics.get_content()).walk("VEVENT")[0]
+        assert str(vevent["SUMMARY"]) == "Mentorship Coffee Hour"

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from eventsapp.accounts.models import User
 from eventsapp.events.models import Event
 from eventsapp.events.timefmt import format_span, zone_label
+from eventsapp.ical.export import ics_attachment
+from eventsapp.notifications.mail import OutgoingMail, queue_mail
 from eventsapp.notifications.models import NotificationKind
 from eventsapp.notifications.services import Message, notify
 from eventsapp.rsvps.models import Rsvp, RsvpState
@@ -65,7 +67,22 @@ def event_cancelled(session: Session, event: Event) -> None:
         "An event you answered has been cancelled."))
 
 
-def promoted(session: Session, event: Event, users: list[User], attachments=()) -> None:
+def promoted(session: Session, event: Event, users: list[User]) -> None:
     notify(session, users, _message(
         NotificationKind.PROMOTED, event, f"You have a place: {event.title}, {when(event)}",
-        "A place opened up and you moved from the waitlist to going.", attachments))
+        "A place opened up and you moved from the waitlist to going. The event is attached "
+        "for your calendar.", (ics_attachment(event),)))
+
+
+def rsvp_confirmed(session: Session, event: Event, user: User, state: str) -> None:
+    """An email (no in-app notice: the member just did it) confirming the answer."""
+    if not user.email_notifications:
+        return
+    if state == RsvpState.WAITLISTED:
+        subject, first = (f"On the waitlist: {event.title}",
+                          "The event is full; you're on the waitlist and will be told if a place opens up.")
+    else:
+        subject, first = f"You're going: {event.title}", "Your place is confirmed. The event is attached for your calendar."
+    message = _message(NotificationKind.RSVP_CONFIRMED, event, subject, first, (ics_attachment(event),))
+    queue_mail(session, OutgoingMail(to=user.email, subject=message.subject, body=message.body,
+                                     attachments=message.attachments))

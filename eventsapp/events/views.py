@@ -13,6 +13,7 @@ from eventsapp.events.forms import ZONES, CancelForm, EditEventForm, FilterForm,
 from eventsapp.events.recurrence import Recurrence
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
+from eventsapp.ical import links as ical_links
 from eventsapp.permissions import organizer_required
 from eventsapp.profiles.models import Department, Specialty
 from eventsapp.timeutil import utcnow
@@ -67,7 +68,15 @@ def show(event_id: int):
         view = listing.event_view(db.session, current_user, event_id, utcnow())
     except NotFound:
         abort(404)
-    return render_template("events/show.html", view=view, event=view.event, cancel_form=CancelForm())
+    return render_template("events/show.html", view=view, event=view.event, cancel_form=CancelForm(),
+                           calendar_links=calendar_links(view.event))
+
+
+def calendar_links(event) -> dict[str, str]:
+    values = dict(title=event.title, starts_at=event.starts_at, ends_at=event.ends_at, all_day=event.all_day,
+                  zone=event.timezone, location=event.location or event.online_url,
+                  details=f"{event.description}\n\n{url_for('events.show', event_id=event.id, _external=True)}".strip())
+    return {"google": ical_links.google_url(**values), "outlook": ical_links.outlook_url(**values)}
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -53,6 +53,26 @@ class Links:
     event_url: callable  # event id -> absolute URL
 
 
+def app_links() -> Links:
+    """Links for this request's host, or the configured SERVER_NAME (mail
+    sent outside a request), or localhost."""
+    from flask import current_app, has_request_context, request, url_for
+
+    if has_request_context():
+        host = request.host.split(":")[0]
+        return Links(host, lambda i: url_for("events.show", event_id=i, _external=True))
+    server = current_app.config.get("SERVER_NAME") or "localhost"
+    return Links(server.split(":")[0], lambda i: f"http://{server}/events/{i}")
+
+
+def ics_attachment(event: Event):
+    """The event's .ics, to attach to an email."""
+    from eventsapp.notifications.mail import Attachment
+
+    return Attachment(f"event-{event.id}.ics", single_event(event, app_links()).body, "text", "calendar",
+                      {"method": "PUBLISH", "charset": "utf-8"})
+
+
 def _uid(kind: str, ident: int, links: Links) -> str:
     return f"{kind}-{ident}@{links.host}"
 

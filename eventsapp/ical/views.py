@@ -17,8 +17,7 @@ bp = Blueprint("ical", __name__)
 
 
 def links() -> export.Links:
-    return export.Links(host=request.host.split(":")[0] or "localhost",
-                        event_url=lambda event_id: url_for("events.show", event_id=event_id, _external=True))
+    return export.app_links()
 
 
 def calendar_response(export_: export.Export, *, private: bool, filename: str | None = None) -> Response:

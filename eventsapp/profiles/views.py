@@ -29,7 +29,13 @@ def show(user_id: int):
         person = services.profile_for_viewer(db.session, current_user, user_id)
     except NotFound:
         abort(404)
-    return render_template("profiles/show.html", person=person)
+    feed_url = None
+    if person.is_own:
+        from eventsapp.ical import services as ical
+        feed = ical.feed_of(db.session, current_user.id)
+        if feed is not None:
+            feed_url = url_for("ical.personal_feed", token=ical.feed_token(feed), _external=True)
+    return render_template("profiles/show.html", person=person, feed_url=feed_url)
 
 
 @bp.route("/profile/edit", methods=["GET", "POST"])

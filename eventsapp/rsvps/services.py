@@ -73,6 +73,9 @@ def respond(session: Session, user: User, event_id: int, requested: str, *,
             "This event changed after you opened the page. Check the new details, then answer again.")
     rsvp, changed = _answer(session, event, user, requested, now)
     position = waitlist_position(session, rsvp)  # before others can queue behind
+    if changed and rsvp.state in (RsvpState.GOING, RsvpState.WAITLISTED):
+        from eventsapp.events import notices
+        notices.rsvp_confirmed(session, event, user, rsvp.state)
     session.commit()
     return Outcome(rsvp.state, changed, position)
 

@@ -1,0 +1,17 @@
+// Progressive enhancements only: every page works without this file.
+(function () {
+  "use strict";
+  // Copy buttons: shown only when the browser can copy.
+  document.querySelectorAll(".js-copy").forEach(function (button) {
+    if (!navigator.clipboard) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var target = document.getElementById(button.getAttribute("data-copy-target"));
+      navigator.clipboard.writeText(target.value).then(function () {
+        var label = button.textContent;
+        button.textContent = "Copied";
+        setTimeout(function () { button.textContent = label; }, 2000);
+      });
+    });
+  });
+})();

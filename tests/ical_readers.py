@@ -1,0 +1,58 @@
+"""Independent readers of .ics files, for checking our exports.
+
+Each returns the occurrences it expands in a window as (summary, start in
+UTC, status) tuples. vobject computes times from the VTIMEZONE in the file;
+the others use the system's zone data.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+
+import icalendar
+import recurring_ical_events
+import vobject
+from ical.calendar_stream import IcsCalendarStream
+
+
+def _utc(value) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return datetime.combine(value, time(0), tzinfo=timezone.utc)  # a date: compare as a day
+
+
+def with_recurring_ical_events(text: str, start: datetime, end: datetime) -> list[tuple]:
+    calendar = icalendar.Calendar.from_ical(text)
+    return sorted((str(e["SUMMARY"]), _utc(e.decoded("DTSTART")), str(e.get("STATUS", "")))
+                  for e in recurring_ical_events.of(calendar).between(start, end))
+
+
+def with_ical(text: str, start: datetime, end: datetime) -> list[tuple]:
+    calendar = IcsCalendarStream.calendar_from_ics(text)
+    found = calendar.timeline_tz(timezone.utc).overlapping(start, end)
+    return sorted((e.summary, _utc(e.dtstart), str(e.status.value) if e.status else "") for e in found)
+
+
+def with_vobject(text: str, start: datetime, end: datetime) -> list[tuple]:
+    calendar = vobject.readOne(text)
+    found = []
+    for event in calendar.vevent_list:
+        if "recurrence-id" in event.contents:
+            continue  # overrides are applied below, as a client would
+        status = event.status.value if "status" in event.contents else ""
+        starts = list(event.getrruleset(addRDate=True)) if "rrule" in event.contents else [event.dtstart.value]
+        for moment in starts:
+            if start <= _utc(moment) < end:
+                found.append((event.summary.value, _utc(moment), status, event.uid.value))
+    overrides = {(e.uid.value, _utc(e.recurrence_id.value)): e for e in calendar.vevent_list
+                 if "recurrence-id" in e.contents}
+    result = []
+    for summary, moment, status, uid in found:
+        override = overrides.get((uid, moment))
+        if override is not None:
+            summary, moment = override.summary.value, _utc(override.dtstart.value)
+            status = override.status.value if "status" in override.contents else ""
+        result.append((summary, moment, status))
+    return sorted(result)
+
+
+READERS = {"recurring-ical-events": with_recurring_ical_events, "ical": with_ical, "vobject": with_vobject}
