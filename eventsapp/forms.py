@@ -18,6 +18,15 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
         form.form_errors.append(str(error))
 
 
+def parse_id(value) -> int | None:
+    """A database id from a form or query value, or None if it can't be one."""
+    text = str(value or "").strip()
+    if not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number < 2**31 else None
+
+
 def optional_int(value):
     """A select's value as an id, or None for the empty choice."""
     if value in (None, "", "None"):
@@ -67,6 +76,10 @@ class CheckboxListField(SelectMultipleField):
             raise ValidationError(self.message)
 
 
+#: Dates anyone means to enter; beyond them, time-zone arithmetic overflows.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
 class FriendlyDateField(DateField):
     def process_formdata(self, valuelist):
         if valuelist and not "".join(valuelist).strip():
@@ -76,6 +89,9 @@ class FriendlyDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError("Enter a date like 2026-12-03.") from exc
+        if self.data is not None and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            self.data = None
+            raise ValueError(f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.")
 
 
 class FriendlyTimeField(TimeField):

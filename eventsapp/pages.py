@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, render_template, request, url_for
 from markupsafe import escape
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -120,6 +121,18 @@ def init_app(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         return render_error(error.code)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        # A lock not granted in time, or the database unreachable: try again
+        # shortly. Nothing was saved (the transaction is rolled back).
+        app.logger.warning("Database unavailable: %s", error.orig)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection may be gone; the pool replaces it
+            db.session.remove()
+        response, code = render_error(503)
+        return response, code, {"Retry-After": "5"}
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

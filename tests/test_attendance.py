@@ -139,3 +139,12 @@ def test_csv_lists_everyone_with_emails_and_neutralises_formulas(client, organiz
     assert rows[0] == ["Name", "Email", "Career stage", "Answer", "Checked in at"]
     assert ["'=HYPERLINK(\"http://evil\")", "evil@hospital.example", "Intern", "Going", ""] in rows
     assert ["Ana Souza", "ana@hospital.example", "Intern", "Maybe", ""] in rows
+
+
+@pytest.mark.parametrize("user_id", ["99999999999999999999", "abc", "-3"])
+def test_a_mangled_member_id_is_explained(client, session, organizer, user_id):
+    event = make_event(organizer, starts_in=timedelta(minutes=10))
+    page = client.post(f"/events/{event.id}/check-ins", data={"user_id": user_id},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "No such member." in page
+    assert check_ins(session) == 0

@@ -2,6 +2,9 @@
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
+
+from eventsapp.rsvps.models import Rsvp
 
 from tests.factories import make_department, make_event, make_rsvp, make_user
 
@@ -126,3 +129,21 @@ def test_descriptions_are_escaped_and_links_clickable(client, member):
 def test_unknown_event_is_404(client):
     assert client.get("/events/99999").status_code == 404
     assert client.get("/events/0").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["end=9999-12-31", "start=0001-01-01", "start=2200-12-31&end=1900-01-01"])
+def test_extreme_dates_in_filters_are_not_a_crash(client, session, query):
+    make_event(title="Grand Rounds")
+    viewer = make_user(email="tokyo@hospital.example", timezone="Asia/Tokyo")
+    client.post("/login", data={"email": "tokyo@hospital.example", "password": "correct horse battery"})
+    assert client.get(f"/events?{query}").status_code == 200
+    client.post("/logout")
+    assert client.get(f"/events?{query}").status_code == 200
+
+
+def test_answers_of_deleted_accounts_are_nobodys_for_an_anonymous_visitor(client, session):
+    event = make_event(title="Grand Rounds")
+    make_rsvp(event, make_user(), "maybe")
+    session.execute(sa.update(Rsvp).values(user_id=None))
+    session.commit()
+    assert "You:" not in client.get("/events").get_data(as_text=True)

@@ -295,3 +295,81 @@ def test_one_answer_covers_every_upcoming_meeting_of_a_series(client, auth, sess
     states = [session.scalar(sa.select(Rsvp.state).where(Rsvp.event_id == m.id, Rsvp.user_id == intern.id))
               for m in meetings]
     assert states == ["waitlisted", "going", "declined", "going"]
+
+
+def test_following_edit_refuses_a_capacity_below_any_meetings_attendance(client, session, organizer):
+    meetings = _series(client, session)
+    for _ in range(3):
+        make_rsvp(meetings[3], make_user(), "going")
+    response = client.post(f"/events/{meetings[1].id}/edit",
+                           data=_edit_data(meetings[1], capacity="2", scope="following"))
+    assert response.status_code == 422 and "3 people are already going" in response.get_data(as_text=True)
+    assert all(e.capacity is None for e in events(session))
+
+
+def test_following_edit_moves_each_meeting_from_where_it_is_now(client, session, organizer):
+    meetings = _series(client, session)
+    moved_day = (meetings[1].starts_at.astimezone(ZoneInfo("America/New_York")) + timedelta(days=2)).date()
+    client.post(f"/events/{meetings[1].id}/edit",
+                data=_edit_data(meetings[1], start_date=moved_day.isoformat()))   # this one only
+    session.rollback()
+    moved = session.get(Event, meetings[1].id)
+    before = [e.starts_at for e in events(session)]
+    client.post(f"/events/{moved.id}/edit", data=_edit_data(moved, start_date=moved_day.isoformat(),
+                                                          title="Renamed Rounds", scope="following"))
+    after = events(session)
+    assert [e.starts_at for e in after] == before
+    assert [e.title for e in after] == ["Cardiology Grand Rounds"] + ["Renamed Rounds"] * 3
+
+
+def test_a_co_organizer_of_one_meeting_cannot_change_the_following_ones(client, auth, session, organizer):
+    meetings = _series(client, session)
+    helper = make_user(email="helper@hospital.example", role="organizer")
+    meetings[1].co_organizers = [helper]
+    session.commit()
+    auth.logout()
+    auth.login("helper@hospital.example")
+    client.post(f"/events/{meetings[1].id}/cancel", data={"scope": "following"})
+    response = client.post(f"/events/{meetings[1].id}/edit",
+                           data=_edit_data(meetings[1], title="Taken over", scope="following"))
+    assert response.status_code in (302, 403, 422)
+    after = events(session)
+    assert [e.is_cancelled for e in after] == [False, False, False, False]
+    assert [e.title for e in after].count("Taken over") == 0
+
+
+def test_monthly_series_cannot_move_all_following_meetings_to_another_day(client, session, organizer):
+    client.post("/events/new", data=form(repeat="monthly", repeat_until=(NEXT_MONTH + timedelta(days=100)).isoformat()))
+    meetings = events(session)
+    next_day = (meetings[1].starts_at.astimezone(ZoneInfo("America/New_York")) + timedelta(days=1)).date()
+    response = client.post(f"/events/{meetings[1].id}/edit",
+                           data=_edit_data(meetings[1], start_date=next_day.isoformat(), scope="following"))
+    assert response.status_code == 422 and "monthly series" in response.get_data(as_text=True)
+
+
+def test_a_following_cancellation_tells_each_person_once(client, session, organizer):
+    meetings = _series(client, session)
+    regular = make_user("Regular")
+    for meeting in meetings:
+        make_rsvp(meeting, regular, "going")
+    client.post(f"/events/{meetings[0].id}/cancel", data={"scope": "following"})
+    session.rollback()
+    [note] = session.scalars(sa.select(Notification).where(Notification.user_id == regular.id)).all()
+    assert "4 meetings from" in note.message
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"start_date": "9999-12-31"}, "Enter a date between 1900 and 2200."),
+    ({"start_date": "0001-01-01"}, "Enter a date between 1900 and 2200."),
+    ({"start_date": "2199-01-01"}, "within 5 years back and 10 years ahead"),
+    ({"all_day": "y", "start_time": "", "end_time": "", "start_date": "2200-12-31"}, "10 years ahead"),
+])
+def test_dates_nobody_means_are_refused_not_crashed_on(client, session, organizer, changes, message):
+    response = client.post("/events/new", data=form(**changes))
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+
+
+def test_a_mangled_version_field_is_not_a_crash(client, session, organizer):
+    event = make_event(organizer)
+    response = client.post(f"/events/{event.id}/edit", data=form(title="Edited", version="abc"))
+    assert response.status_code in (302, 422)

@@ -137,3 +137,16 @@ def test_no_inline_script_or_style_in_templates():
     for template in (ROOT / "templates").rglob("*.html"):
         text = template.read_text()
         assert "<script>" not in text and "style=" not in text and "<style" not in text, template
+
+
+def test_a_database_that_is_busy_or_down_is_a_503_to_retry(make_app):
+    from sqlalchemy.exc import OperationalError
+    app = make_app()
+
+    @app.get("/busy")
+    def busy():
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    response = app.test_client().get("/busy")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert "briefly unavailable" in response.get_data(as_text=True)

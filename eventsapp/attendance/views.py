@@ -8,6 +8,7 @@ from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.events import listing
 from eventsapp.events import services as events
 from eventsapp.extensions import db
+from eventsapp.forms import parse_id
 
 bp = Blueprint("attendance", __name__, url_prefix="/events")
 
@@ -36,8 +37,10 @@ def sheet(event_id: int):
 @login_required
 def check_in(event_id: int):
     _managed(event_id)
-    user_id = request.form.get("user_id", type=int)
+    user_id = parse_id(request.form.get("user_id"))
     try:
+        if request.form.get("user_id") and user_id is None:
+            raise NotFound("No such member.")
         if user_id:
             services.check_in_member(db.session, current_user, event_id, user_id)
         else:

@@ -62,11 +62,13 @@ def going_and_mine(session: Session, viewer, event_ids: list[int]) -> dict[int, 
     """For each event: how many are going, and the viewer's own answer; one query."""
     if not event_ids:
         return {}
-    viewer_id = viewer.id if getattr(viewer, "is_authenticated", False) else None
+    if getattr(viewer, "is_authenticated", False):
+        mine = sa.func.max(sa.case((Rsvp.user_id == viewer.id, Rsvp.state)))
+    else:
+        # (Not "user_id IS NULL": that would match answers of deleted accounts.)
+        mine = sa.null()
     rows = session.execute(
-        sa.select(Rsvp.event_id,
-                  sa.func.sum(sa.case((Rsvp.state == RsvpState.GOING, 1), else_=0)),
-                  sa.func.max(sa.case((Rsvp.user_id == viewer_id, Rsvp.state))))
+        sa.select(Rsvp.event_id, sa.func.sum(sa.case((Rsvp.state == RsvpState.GOING, 1), else_=0)), mine)
         .where(Rsvp.event_id.in_(event_ids)).group_by(Rsvp.event_id))
     return {event_id: (int(going or 0), mine) for event_id, going, mine in rows}
 

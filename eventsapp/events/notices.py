@@ -49,22 +49,41 @@ def _message(kind: str, event: Event, subject: str, first_line: str, attachments
                    attachments=tuple(attachments))
 
 
-def interested_people(session: Session, event: Event) -> list[User]:
-    return list(session.scalars(
-        sa.select(User).join(Rsvp, Rsvp.user_id == User.id)
-        .where(Rsvp.event_id == event.id, Rsvp.state.in_(INTERESTED))))
+def interested_people(session: Session, events: list[Event]) -> dict[User, list[Event]]:
+    """Who answered these events (but 'not going'), with the events each
+    answered, in start order; one query."""
+    by_id = {e.id: e for e in events}
+    rows = session.execute(
+        sa.select(User, Rsvp.event_id).join(Rsvp, Rsvp.user_id == User.id)
+        .where(Rsvp.event_id.in_(by_id), Rsvp.state.in_(INTERESTED)))
+    people: dict[User, list[Event]] = {}
+    for user, event_id in rows:
+        people.setdefault(user, []).append(by_id[event_id])
+    for answered in people.values():
+        answered.sort(key=lambda e: e.starts_at)
+    return people
 
 
-def event_changed(session: Session, event: Event) -> None:
-    notify(session, interested_people(session, event), _message(
-        NotificationKind.EVENT_CHANGED, event, f"Changed: {event.title}, now {when(event)}",
-        "An event you answered has changed."))
+def _per_person(session: Session, events: list[Event], kind: str, verb: str, first_line: str) -> None:
+    """One notice per person, however many meetings of a series changed."""
+    for user, answered in interested_people(session, events).items():
+        first = answered[0]
+        if len(answered) == 1:
+            subject = (f"{verb}: {first.title}, now {when(first)}" if kind == NotificationKind.EVENT_CHANGED
+                       else f"{verb}: {first.title} ({when(first)})")
+        else:
+            subject = f"{verb}: {first.title}, {len(answered)} meetings from {when(first)}"
+        notify(session, [user], _message(kind, first, subject, first_line))
 
 
-def event_cancelled(session: Session, event: Event) -> None:
-    notify(session, interested_people(session, event), _message(
-        NotificationKind.EVENT_CANCELLED, event, f"Cancelled: {event.title} ({when(event)})",
-        "An event you answered has been cancelled."))
+def events_changed(session: Session, events: list[Event]) -> None:
+    _per_person(session, events, NotificationKind.EVENT_CHANGED, "Changed",
+                "An event you answered has changed.")
+
+
+def events_cancelled(session: Session, events: list[Event]) -> None:
+    _per_person(session, events, NotificationKind.EVENT_CANCELLED, "Cancelled",
+                "An event you answered has been cancelled.")
 
 
 def promoted(session: Session, event: Event, users: list[User]) -> None:

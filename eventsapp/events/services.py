@@ -24,6 +24,7 @@ from eventsapp.transactions import begin_write, lock_event, lock_events
 
 MAX_TAGS = 10
 MAX_CAPACITY = 10_000
+YEARS_BACK, YEARS_AHEAD = 5, 10
 
 
 class EventChanged(DomainError):
@@ -94,6 +95,11 @@ def check_zone(name: str) -> ZoneInfo:
 def _check_times(d: EventDetails, zone: ZoneInfo) -> tuple[datetime, datetime]:
     if d.start_date is None:
         raise DomainError("Enter the date the event starts.", field="start_date")
+    today = date.today()
+    if not today.replace(year=today.year - YEARS_BACK, day=1) <= d.start_date <= today.replace(
+            year=today.year + YEARS_AHEAD, day=1):
+        raise DomainError(f"Choose a date within {YEARS_BACK} years back and {YEARS_AHEAD} years ahead.",
+                          field="start_date")
     end_date = d.end_date or d.start_date
     if d.all_day:
         if end_date < d.start_date:
@@ -337,17 +343,23 @@ def update_event(session: Session, actor: User, event_id: int, details: EventDet
     if event.is_cancelled:
         raise DomainError("A cancelled event can't be edited; duplicate it to make a new one.")
     checked = check_details(session, details, event.organizer_id)
-    going = rsvps.going_count(session, event.id)
-    if checked.capacity is not None and checked.capacity < going:
-        raise DomainError(f"{going} people are already going; the capacity can't be lower than that.",
-                          field="capacity")
-    now = utcnow()
     following = _following(session, event) if scope == Scope.FOLLOWING and event.series_id else [event]
     targets = [e for e in following if not e.is_cancelled]
+    for target in targets:
+        # Every meeting changed must be the actor's to change, and keep its seats.
+        require_organizer(target, actor)
+        going = rsvps.going_count(session, target.id)
+        if checked.capacity is not None and checked.capacity < going:
+            raise DomainError(f"{going} people are already going to the meeting of "
+                              f"{target.starts_at.astimezone(ZoneInfo(target.timezone)):%d %b}; "
+                              "the capacity can't be lower than that.", field="capacity")
+    if len(targets) > 1:
+        _check_series_move(event, checked)
+    now = utcnow()
+    shift = _wall_shift(event, checked)
     changed = []
     for target in targets:
-        target_checked = (checked if target is event
-                          else _shifted(checked, _moved_start(event, target, checked)))
+        target_checked = checked if target is event else _shifted(checked, _wall(target) + shift)
         before = _snapshot(target)
         _apply(target, target_checked)
         calendar_change = _record_change(target, before, now)
@@ -361,10 +373,32 @@ def update_event(session: Session, actor: User, event_id: int, details: EventDet
     _touch_series(following, now)
     for target in targets:
         rsvps.promote_from_waitlist(session, target)
-    for target in changed:
-        notices.event_changed(session, target)
+    if changed:
+        notices.events_changed(session, changed)
     session.commit()
     return event
+
+
+def _wall(event: Event) -> datetime:
+    """The event's start as naive wall-clock time in its own zone."""
+    return event.starts_at.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None)
+
+
+def _wall_shift(event: Event, checked: _Checked) -> timedelta:
+    """How far the edit moves the edited meeting on the wall clock; the
+    following meetings move as far from where each one is now."""
+    return checked.starts_at.astimezone(ZoneInfo(checked.timezone)).replace(tzinfo=None) - _wall(event)
+
+
+def _check_series_move(event: Event, checked: _Checked) -> None:
+    """A monthly series is tied to 'the Nth weekday': moving the following
+    meetings to another day would leave meetings the rule doesn't have."""
+    series = event.series
+    new_day = checked.starts_at.astimezone(ZoneInfo(checked.timezone)).date()
+    if series is not None and series.frequency == recurrence.Frequency.MONTHLY and new_day != _wall(event).date():
+        raise DomainError("The meetings of a monthly series can't move to another day all at once. Move this "
+                          "meeting on its own, or cancel the following ones and create a new series.",
+                          field="start_date")
 
 
 def _following(session: Session, event: Event) -> list[Event]:
@@ -372,15 +406,6 @@ def _following(session: Session, event: Event) -> list[Event]:
     ids = list(session.scalars(sa.select(Event.id).where(
         Event.series_id == event.series_id, Event.recurrence_id > event.recurrence_id)))
     return [event] + sorted(lock_events(session, ids), key=lambda e: e.recurrence_id)
-
-
-def _moved_start(edited: Event, target: Event, checked: _Checked) -> datetime:
-    """Where `target` starts when `edited` (earlier in the same series) moved:
-    the same wall-clock shift, from the target's own generated start."""
-    zone = ZoneInfo(checked.timezone)
-    old_edited = edited.recurrence_id.astimezone(zone).replace(tzinfo=None)
-    new_edited = checked.starts_at.astimezone(zone).replace(tzinfo=None)
-    return target.recurrence_id.astimezone(zone).replace(tzinfo=None) + (new_edited - old_edited)
 
 
 def _split_series(session: Session, event: Event, following: list[Event], now: datetime) -> None:
@@ -431,6 +456,7 @@ def cancel_event(session: Session, actor: User, event_id: int, *, scope: str = S
     for target in following:
         if target.is_cancelled or target.ends_at < now:
             continue
+        require_organizer(target, actor)
         before = _snapshot(target)
         target.status, target.cancelled_at = EventStatus.CANCELLED, now
         _record_change(target, before, now)
@@ -438,8 +464,7 @@ def cancel_event(session: Session, actor: User, event_id: int, *, scope: str = S
     if not cancelled:
         raise DomainError("This event is already cancelled or over.")
     _touch_series(cancelled, now)
-    for target in cancelled:
-        notices.event_cancelled(session, target)
+    notices.events_cancelled(session, cancelled)
     session.commit()
     return cancelled
 

@@ -12,7 +12,7 @@ from eventsapp.events import listing, services
 from eventsapp.events.forms import ZONES, CancelForm, EditEventForm, FilterForm, NewEventForm
 from eventsapp.events.recurrence import Recurrence
 from eventsapp.extensions import db
-from eventsapp.forms import show_error
+from eventsapp.forms import parse_id, show_error
 from eventsapp.ical import links as ical_links
 from eventsapp.permissions import organizer_required
 from eventsapp.profiles.models import Department, Specialty
@@ -50,10 +50,14 @@ def index():
     form.specialty.choices = [SelectChoice(None, "All specialties")] + [SelectChoice(s.id, s.name) for s in specialties]
     form.department.choices = [SelectChoice(None, "All departments")] + [SelectChoice(d.id, d.name) for d in departments]
     form.validate()
+
+    def valid(field):  # a filter the form refused is left out, and its message shown
+        return None if field.errors else field.data
+
     filters = listing.Filters(
-        scope=request.args.get("scope", listing.Scope.UPCOMING), q=form.q.data or "",
-        kind=form.kind.data or None, specialty_id=form.specialty.data, department_id=form.department.data,
-        start=form.start.data, end=form.end.data, page=request.args.get("page", 1, type=int))
+        scope=request.args.get("scope", listing.Scope.UPCOMING), q=valid(form.q) or "",
+        kind=valid(form.kind) or None, specialty_id=valid(form.specialty), department_id=valid(form.department),
+        start=valid(form.start), end=valid(form.end), page=request.args.get("page", 1, type=int))
     if filters.scope == listing.Scope.MINE and not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     page = listing.list_events(db.session, current_user, filters, utcnow(),
@@ -156,7 +160,7 @@ def edit(event_id: int):
         try:
             services.update_event(db.session, current_user, event_id,
                                   services.EventDetails(**form.details_fields()),
-                                  version=form.version.data and int(form.version.data), scope=form.scope.data)
+                                  version=parse_id(form.version.data), scope=form.scope.data)
         except services.EventChanged as exc:
             db.session.rollback()
             flash(str(exc), "error")

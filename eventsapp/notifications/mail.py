@@ -86,8 +86,9 @@ def _send_smtp(messages: list[EmailMessage], config) -> int:
             try:
                 smtp.send_message(message)
                 sent += 1
-            except smtplib.SMTPRecipientsRefused as exc:
-                log.warning("Mail to %s refused: %s", message["To"], exc)
+            except smtplib.SMTPException as exc:
+                # One refused message does not stop the others.
+                log.warning("Mail to %s not sent: %s", message["To"], exc)
         return sent
 
 

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
+from eventsapp.forms import parse_id
 from eventsapp.rsvps import services
 from eventsapp.rsvps.models import RsvpState
 
@@ -45,7 +46,7 @@ def respond(event_id: int):
 @login_required
 def respond_to_series(series_id: int):
     state = request.form.get("state", "")
-    back = request.form.get("event_id", type=int)
+    back = parse_id(request.form.get("event_id"))
     try:
         counts = services.respond_to_series(db.session, current_user, series_id, state)
     except DomainError as exc:
