@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: venv run test test-postgres serve upgrade clean
+.PHONY: venv run test js-reader test-postgres serve upgrade clean
 
 # The virtual environment is rebuilt when the requirements change. A venv
 # left broken (e.g. by a missing python3-venv package) is made anew.
@@ -22,11 +22,16 @@ run: upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --debug --host 127.0.0.1 --port 5000
 
-test: venv
+# ical.js (Thunderbird's parser) joins the .ics readers when npm is here.
+test: venv js-reader
 	$(BIN)/python -m pytest
 
+js-reader:
+	@if command -v npm >/dev/null 2>&1; then cd tests/js && npm ci --silent --no-audit --no-fund; \
+	else echo "npm not found: the .ics tests run without ical.js"; fi
+
 # The same suite on a throwaway PostgreSQL cluster (installed if missing).
-test-postgres: venv
+test-postgres: venv js-reader
 	.ci/with-postgres.sh $(BIN)/python -m pytest
 
 # Several workers on the configured database (DATABASE_URL); needs SECRET_KEY.

@@ -1,12 +1,17 @@
 """Independent readers of .ics files, for checking our exports.
 
 Each returns the occurrences it expands in a window as (summary, start in
-UTC, status) tuples. vobject computes times from the VTIMEZONE in the file;
-the others use the system's zone data.
+UTC, status) tuples. vobject and ical.js compute times from the VTIMEZONE in
+the file; the others use the system's zone data.
 """
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
 from datetime import date, datetime, time, timezone
+from pathlib import Path
 
 import icalendar
 import recurring_ical_events
@@ -55,4 +60,26 @@ def with_vobject(text: str, start: datetime, end: datetime) -> list[tuple]:
     return sorted(result)
 
 
+JS_READER = Path(__file__).parent / "js" / "expand.mjs"
+
+
+def ical_js_available() -> bool:
+    return shutil.which("node") is not None and (JS_READER.parent / "node_modules" / "ical.js").is_dir()
+
+
+def with_ical_js(text: str, start: datetime, end: datetime) -> list[tuple]:
+    """Mozilla's ical.js, the parser inside Thunderbird, through node."""
+    result = subprocess.run(["node", str(JS_READER), start.isoformat(), end.isoformat()], input=text,
+                            capture_output=True, text=True, timeout=60, check=True)
+    found = []
+    for summary, when, status in json.loads(result.stdout):
+        moment = (datetime.fromisoformat(when.replace("Z", "+00:00")) if "T" in when
+                  else datetime.combine(date.fromisoformat(when), time(0), tzinfo=timezone.utc))
+        found.append((summary, moment, status))
+    return sorted(found)
+
+
 READERS = {"recurring-ical-events": with_recurring_ical_events, "ical": with_ical, "vobject": with_vobject}
+# CI installs ical.js (.ci/run); a developer without node runs the other three.
+if ical_js_available() or os.environ.get("CI"):
+    READERS["ical.js"] = with_ical_js

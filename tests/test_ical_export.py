@@ -159,7 +159,8 @@ def test_text_is_escaped_and_folded_without_splitting_characters():
         assert summary == name
 
 
-def test_several_zones_each_get_one_vtimezone_in_a_fixed_order(session, organizer):
+@pytest.mark.parametrize("reader", READERS)
+def test_several_zones_each_get_one_vtimezone_in_a_fixed_order(session, organizer, reader):
     events.create_event(session, organizer, details(day=date(2027, 10, 20)))
     events.create_event(session, organizer, details(title="London Rounds", day=date(2027, 10, 21),
                                                     timezone="Europe/London"))
@@ -168,7 +169,7 @@ def test_several_zones_each_get_one_vtimezone_in_a_fixed_order(session, organize
     text = public(session)
     zones = [line for line in text.splitlines() if line.startswith("TZID:")]
     assert zones == ["TZID:America/New_York", "TZID:Asia/Tokyo", "TZID:Europe/London"]
-    got = READERS["vobject"](text, NOW, NOW + timedelta(days=60))
+    got = READERS[reader](text, NOW, NOW + timedelta(days=60))
     assert ("London Rounds", datetime(2027, 10, 21, 6, 30, tzinfo=UTC), "CONFIRMED") in got
     assert ("Tokyo Rounds", datetime(2027, 10, 21, 22, 30, tzinfo=UTC), "CONFIRMED") in got
 

@@ -65,15 +65,17 @@ def _timezone(tzid: str, first: date, last: date) -> Timezone:
         rdates = observance.pop("RDATE", None)
         if rdates is None:
             continue
+        values = [observance.decoded("DTSTART")]  # ical.js skips a DTSTART that RDATEs follow
         for rdate in rdates if isinstance(rdates, list) else [rdates]:
-            for value in rdate.dts:
-                observance.add("RDATE", value.dt)
+            values += [value.dt for value in rdate.dts if value.dt not in values]
+        for value in values:
+            observance.add("RDATE", value)
     return component
 
 
 def _range(events: list[IcsEvent]) -> tuple[date, date]:
-    """Years covered: from 1 January of the first event's year to two years
-    past the last one (a series' UNTIL included)."""
+    """Years covered: from 1 January of the year before the first event to
+    two years past the last one (a series' UNTIL included)."""
     years = []
     for event in events:
         for moment in (event.start, event.end):
@@ -81,7 +83,7 @@ def _range(events: list[IcsEvent]) -> tuple[date, date]:
         until = re.search(r"UNTIL=(\d{4})", event.rrule or "")
         if until:
             years.append(int(until.group(1)))
-    return date(min(years), 1, 1), date(max(years) + 2, 1, 1)
+    return date(min(years) - 1, 1, 1), date(max(years) + 2, 1, 1)
 
 
 def _event(item: IcsEvent) -> Event:
