@@ -34,19 +34,34 @@ def populate(n: int, organizer, member):
     department = make_department(f"Dept {n}")
     for i in range(n):
         event = make_event(organizer, title=f"Event {i}", starts_in=timedelta(days=1, hours=i), capacity=50,
-                           department=department, interests=["Cardiology", "Clinical research"])
+                           department=department, interests=["Cardiology", "Clinical research"],
+                           timezone_name=("America/New_York", "Europe/London")[i % 2])
         for j in range(3):
             make_rsvp(event, make_user(f"Guest {n}-{i}-{j}", attendance_visibility="members"), "going")
         make_rsvp(event, member, "going")
+    # And a weekly series (every meeting answered), for the feeds.
+    from datetime import date, time
+    from eventsapp.events.recurrence import Recurrence
+    from eventsapp.events.services import EventDetails, create_event
+    start = date.today() + timedelta(days=2)
+    first = create_event(db.session, organizer, EventDetails(
+        title=f"Series {n}", kind="meeting", timezone="America/New_York", start_date=start,
+        start_time=time(7, 30), end_time=time(8, 30), location="Room"),
+        Recurrence("weekly", 1, start + timedelta(days=7 * n)))
+    for meeting in first.series.occurrences:
+        make_rsvp(meeting, member, "going")
 
 
 @pytest.mark.parametrize("url", ["/events", "/events?scope=mine", "/events/1", "/events/1/attendees",
-                                 "/notifications", "/"])
+                                 "/notifications", "/", "/calendar/events.ics", "/events/1.ics", "FEED"])
 def test_pages_cost_the_same_for_many_rows(client, auth, url):
     organizer = make_user(email="org@hospital.example", role="organizer")
     member = make_user(email="maya@hospital.example")
     populate(2, organizer, member)
     auth.login("org@hospital.example")
+    if url == "FEED":
+        from eventsapp.ical import services as ical
+        url = f"/calendar/{ical.feed_token(ical.create_or_rotate(db.session, member))}.ics"
     few = queries_for(client, url)
     populate(15, organizer, member)
     many = queries_for(client, url)
