@@ -47,6 +47,7 @@ def import_models() -> None:
     from eventsapp.attendance import models as _attendance  # noqa: F401
     from eventsapp.events import models as _events  # noqa: F401
     from eventsapp.ical import models as _ical  # noqa: F401
+    from eventsapp.introductions import models as _introductions  # noqa: F401
     from eventsapp.notifications import mail as _mail  # noqa: F401 - sends after commit
     from eventsapp.notifications import models as _notifications  # noqa: F401
     from eventsapp.profiles import models as _profiles  # noqa: F401
@@ -59,12 +60,14 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.attendance.views import bp as attendance
     from eventsapp.events.views import bp as events
     from eventsapp.ical.views import bp as ical
+    from eventsapp.introductions.views import bp as introductions
     from eventsapp.main.views import bp as main
     from eventsapp.notifications.views import bp as notifications
     from eventsapp.profiles.views import bp as profiles
     from eventsapp.rsvps.views import bp as rsvps
 
-    for blueprint in (main, accounts, profiles, admin, events, rsvps, attendance, notifications, ical):
+    for blueprint in (main, accounts, profiles, admin, events, rsvps, attendance, notifications, ical,
+                      introductions):
         app.register_blueprint(blueprint)
 
 

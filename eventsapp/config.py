@@ -34,6 +34,7 @@ class Defaults:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     USERS_PER_PAGE = 25
     EVENTS_PER_PAGE = 20
+    SUGGESTIONS_SHOWN = 20
     # Mail: with MAIL_SERVER unset, messages are written to instance/mail/.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25

@@ -52,7 +52,12 @@ def populate(n: int, organizer, member):
         make_rsvp(meeting, member, "going")
 
 
-@pytest.mark.parametrize("url", ["/events", "/events?scope=mine", "/events/1", "/events/1/attendees",
+#: Pages above the usual 8: the event page also ranks who to meet there
+#: (7 queries of its own, however many colleagues there are).
+BUDGET = {"/events/1": 12, "/people": 10}
+
+
+@pytest.mark.parametrize("url", ["/people", "/events", "/events?scope=mine", "/events/1", "/events/1/attendees",
                                  "/notifications", "/", "/calendar/events.ics", "/events/1.ics", "FEED"])
 def test_pages_cost_the_same_for_many_rows(client, auth, url):
     organizer = make_user(email="org@hospital.example", role="organizer")
@@ -66,4 +71,4 @@ def test_pages_cost_the_same_for_many_rows(client, auth, url):
     populate(15, organizer, member)
     many = queries_for(client, url)
     assert few == many, f"{url}: {few} queries with few rows, {many} with many"
-    assert many <= 8, f"{url}: {many} queries"
+    assert many <= BUDGET.get(url.split("?")[0], 8), f"{url}: {many} queries"

@@ -112,6 +112,7 @@ class Attendee:
     user_id: int
     name: str
     stage: str
+    approachable: bool = False
 
 
 @dataclass
@@ -151,16 +152,17 @@ def event_view(session: Session, viewer, event_id: int, now: datetime) -> EventV
 def _fill_attendees(session: Session, view: EventView, viewer) -> None:
     viewer_going = view.viewer_rsvp is not None and view.viewer_rsvp.state == RsvpState.GOING
     rows = session.execute(
-        sa.select(User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.attendance_visibility)
+        sa.select(User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.attendance_visibility,
+                  Rsvp.approachable)
         .join(Rsvp, Rsvp.user_id == User.id).join(Profile, Profile.user_id == User.id)
         .where(Rsvp.event_id == view.event.id, Rsvp.state == RsvpState.GOING).order_by(User.name))
     from eventsapp.profiles.career import stage_label
     hidden = view.counts.get(RsvpState.GOING, 0)
-    for user_id, name, stage, pgy, visibility in rows:
+    for user_id, name, stage, pgy, visibility, approachable in rows:
         if rules.may_see_name(visibility, viewer_is_self=user_id == viewer.id,
                               viewer_is_organizer=view.can_manage, viewer_is_member=True,
                               viewer_is_going=viewer_going):
-            view.attendees.append(Attendee(user_id, name, stage_label(stage, pgy)))
+            view.attendees.append(Attendee(user_id, name, stage_label(stage, pgy), approachable))
             hidden -= 1
     view.attendees.sort(key=lambda a: sort_key(a.name))
     view.hidden_attendees = hidden

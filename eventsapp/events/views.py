@@ -14,6 +14,7 @@ from eventsapp.events.recurrence import Recurrence
 from eventsapp.extensions import db
 from eventsapp.forms import parse_id, show_error
 from eventsapp.ical import links as ical_links
+from eventsapp.matching import services as matching
 from eventsapp.permissions import organizer_required
 from eventsapp.profiles.models import Department, Specialty
 from eventsapp.timeutil import utcnow
@@ -72,8 +73,12 @@ def show(event_id: int):
         view = listing.event_view(db.session, current_user, event_id, utcnow())
     except NotFound:
         abort(404)
+    who = []
+    if current_user.is_authenticated and not view.event.is_cancelled:
+        who = matching.suggestions(db.session, current_user, now=utcnow(), zone=listing.viewer_zone(current_user),
+                                   event_id=event_id, limit=6)
     return render_template("events/show.html", view=view, event=view.event, cancel_form=CancelForm(),
-                           calendar_links=calendar_links(view.event))
+                           calendar_links=calendar_links(view.event), who_to_meet=who)
 
 
 def calendar_links(event) -> dict[str, str]:

@@ -89,6 +89,10 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> Pro
             raise DomainError("Choose a time zone from the list.", field="timezone") from exc
 
     profile = user.profile
+    if profile.open_to_interns and not changes.open_to_interns:
+        # Leaving takes effect at once: nobody keeps waiting on an answer.
+        from eventsapp.introductions.services import withdraw_requests_to
+        withdraw_requests_to(session, user)
     user.name = name
     profile.career_stage = stage
     profile.pgy_year = pgy_year
@@ -133,6 +137,8 @@ class PublicProfile:
     bio: str | None
     open_to_interns: bool
     is_own: bool
+    email: str | None = None     # only between connected colleagues
+    can_ask: bool = False        # the viewer may ask this colleague for an introduction
 
 
 def profile_for_viewer(session: Session, viewer: User, user_id: int) -> PublicProfile:
@@ -143,6 +149,10 @@ def profile_for_viewer(session: Session, viewer: User, user_id: int) -> PublicPr
         raise NotFound("No such person.")
     profile = user.profile
     own = viewer.id == user.id
+    from eventsapp.introductions.services import connected
+    linked = not own and connected(session, viewer.id, user.id)
+    senior_to_viewer = career.SENIORITY.get(profile.career_stage or "", -1) > career.SENIORITY.get(
+        viewer.profile.career_stage or "", 0)
     return PublicProfile(
         user_id=user.id,
         name=user.name,
@@ -152,4 +162,6 @@ def profile_for_viewer(session: Session, viewer: User, user_id: int) -> PublicPr
         bio=(profile.bio or None) if own or profile.show_bio else None,
         open_to_interns=profile.open_to_interns,
         is_own=own,
+        email=user.email if linked else None,
+        can_ask=not own and not linked and profile.open_to_interns and senior_to_viewer,
     )

@@ -40,6 +40,9 @@ class Rsvp(db.Model):
     state: Mapped[str] = mapped_column(sa.String(16))
     # When the person joined the waitlist: promotion is first come, first served.
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A senior going to the event is happy to be approached there by interns
+    # (the ribbon some conferences hand out).
+    approachable: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -162,3 +162,16 @@ def describe_series_answer(counts: dict[str, int]) -> str:
         (RsvpState.MAYBE, "maybe for"), (RsvpState.DECLINED, "not going to")) if counts.get(state)]
     noun = "meeting" if total == 1 else "meetings"
     return f"Answered {total} upcoming {noun}: {', '.join(parts)}."
+
+
+def set_approachable(session: Session, user: User, event_id: int, approachable: bool) -> Rsvp:
+    """A senior going to an event wears the ribbon: happy to be approached
+    there by interns (or takes it off)."""
+    if not user.profile.can_mentor:
+        raise DomainError("Residents and more senior colleagues can offer to be approached.")
+    rsvp = find_rsvp(session, event_id, user.id)
+    if rsvp is None or rsvp.state != RsvpState.GOING:
+        raise DomainError("Answer 'going' first, then say you're happy to be approached there.")
+    rsvp.approachable = approachable
+    session.commit()
+    return rsvp

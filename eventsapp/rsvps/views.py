@@ -55,3 +55,17 @@ def respond_to_series(series_id: int):
         flash(services.describe_series_answer(counts), "success")
     target = url_for("events.show", event_id=back) if back else url_for("events.index")
     return redirect(target + "#rsvp")
+
+
+@bp.post("/events/<int:event_id>/approachable")
+@login_required
+def approachable(event_id: int):
+    wanted = request.form.get("approachable") == "1"
+    try:
+        services.set_approachable(db.session, current_user, event_id, wanted)
+    except DomainError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Interns going to this event will see you're happy to be approached." if wanted
+              else "You're no longer marked as happy to be approached here.", "success")
+    return redirect(url_for("events.show", event_id=event_id) + "#rsvp")

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsapp.accounts.models import User
+from eventsapp.extensions import db
+from eventsapp.timeutil import UTCDateTime, utcnow
+
+MESSAGE_MAX = 600
+
+
+class RequestStatus:
+    PENDING = "pending"
+    ACCEPTED = "accepted"      # a connection, until one side ends it
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    ENDED = "ended"
+    ALL = (PENDING, ACCEPTED, DECLINED, EXPIRED, WITHDRAWN, ENDED)
+    OPEN = (PENDING, ACCEPTED)
+
+
+class IntroRequest(db.Model):
+    __tablename__ = "intro_request"
+    __table_args__ = (
+        sa.CheckConstraint("requester_id <> senior_id", name="not_to_self"),
+        sa.CheckConstraint(f"status IN {RequestStatus.ALL!r}", name="status_known"),
+        # At most one open request (pending or accepted) between two people.
+        sa.Index("uq_intro_request_open_pair", "requester_id", "senior_id", unique=True,
+                 sqlite_where=sa.text("status IN ('pending', 'accepted')"),
+                 postgresql_where=sa.text("status IN ('pending', 'accepted')")),
+        sa.Index("ix_intro_request_senior_status", "senior_id", "status"),
+        sa.Index("ix_intro_request_requester_status", "requester_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requester_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    senior_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    message: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    status: Mapped[str] = mapped_column(sa.String(16), default=RequestStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    requester: Mapped[User] = relationship(foreign_keys=[requester_id])
+    senior: Mapped[User] = relationship(foreign_keys=[senior_id])

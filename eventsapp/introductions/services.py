@@ -1,0 +1,217 @@
+"""Introduction requests and the connections they become."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import has_request_context, url_for
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from eventsapp.accounts.models import User
+from eventsapp.errors import DomainError, NotAllowed, NotFound
+from eventsapp.introductions.models import MESSAGE_MAX, IntroRequest, RequestStatus
+from eventsapp.matching.services import DECLINE_COOLDOWN
+from eventsapp.notifications.services import Message, notify
+from eventsapp.profiles.career import SENIORITY
+from eventsapp.profiles.models import Profile
+from eventsapp.text import clean
+from eventsapp.timeutil import utcnow
+from eventsapp.transactions import begin_write
+
+MAX_PENDING = 5
+EXPIRES_AFTER = timedelta(days=14)
+NOT_AVAILABLE = "not available right now"
+
+
+class Kind:
+    REQUESTED = "intro_requested"
+    ACCEPTED = "intro_accepted"
+    DECLINED = "intro_declined"
+    EXPIRED = "intro_expired"
+    ENDED = "intro_ended"
+
+
+def _link(endpoint: str) -> str:
+    return url_for(endpoint) if has_request_context() else "/introductions"
+
+
+def _tell(session: Session, user: User, kind: str, subject: str, body: str) -> None:
+    link = _link("introductions.index")
+    notify(session, [user], Message(kind=kind, subject=subject, body=f"{body}\n\nSee your introductions: {link}",
+                                    link=link))
+
+
+def _active_connections(session: Session, senior_id: int) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(IntroRequest).where(
+        IntroRequest.senior_id == senior_id, IntroRequest.status == RequestStatus.ACCEPTED))
+
+
+def expire_stale(session: Session, now: datetime | None = None) -> int:
+    """Pending requests nobody answered within 14 days expire; the requester
+    is told and the slot is free again."""
+    now = now or utcnow()
+    stale = list(session.scalars(sa.select(IntroRequest).where(
+        IntroRequest.status == RequestStatus.PENDING, IntroRequest.expires_at <= now)
+        .options(selectinload(IntroRequest.requester), selectinload(IntroRequest.senior))))
+    for request in stale:
+        request.status, request.responded_at = RequestStatus.EXPIRED, now
+        _tell(session, request.requester, Kind.EXPIRED,
+              f"Your introduction request to {request.senior.name} expired",
+              f"{request.senior.name} did not answer within 14 days. The request no longer counts "
+              "towards your limit; you can ask someone else.")
+    if stale:
+        session.commit()
+    return len(stale)
+
+
+def request_introduction(session: Session, requester: User, senior_id: int, message: str,
+                         now: datetime | None = None) -> IntroRequest:
+    message = clean(message, multiline=True)
+    if not message:
+        raise DomainError("Say in a sentence or two why you'd like to meet.", field="message")
+    if len(message) > MESSAGE_MAX:
+        raise DomainError(f"Keep it under {MESSAGE_MAX} characters.", field="message")
+    begin_write(session)
+    now = now or utcnow()
+    senior = session.get(User, senior_id)
+    if senior is None or senior.id == requester.id:
+        raise NotFound("No such colleague.")
+    mine = SENIORITY.get(requester.profile.career_stage, 0) if requester.profile.career_stage else 0
+    theirs = SENIORITY.get(senior.profile.career_stage, 0) if senior.profile.career_stage else 0
+    if not senior.profile.open_to_interns or theirs <= mine:
+        raise DomainError(f"{senior.name} is {NOT_AVAILABLE}.")
+    earlier = session.scalar(sa.select(IntroRequest).where(
+        IntroRequest.requester_id == requester.id, IntroRequest.senior_id == senior.id,
+        sa.or_(IntroRequest.status.in_(RequestStatus.OPEN),
+               sa.and_(IntroRequest.status == RequestStatus.DECLINED,
+                       IntroRequest.responded_at > now - DECLINE_COOLDOWN))))
+    if earlier is not None:
+        if earlier.status == RequestStatus.PENDING:
+            raise DomainError(f"You already asked to meet {senior.name}; they haven't answered yet.")
+        if earlier.status == RequestStatus.ACCEPTED:
+            raise DomainError(f"You're already connected with {senior.name}.")
+        raise DomainError(f"{senior.name} is {NOT_AVAILABLE}.")
+    pending = session.scalar(sa.select(sa.func.count()).select_from(IntroRequest).where(
+        IntroRequest.requester_id == requester.id, IntroRequest.status == RequestStatus.PENDING))
+    if pending >= MAX_PENDING:
+        raise DomainError(f"You have {MAX_PENDING} requests waiting for an answer. Wait for one, or "
+                          "withdraw one, before asking someone else.")
+    if _active_connections(session, senior.id) >= senior.profile.intro_capacity:
+        raise DomainError(f"{senior.name} is {NOT_AVAILABLE}.")
+    request = IntroRequest(requester_id=requester.id, senior_id=senior.id, message=message,
+                           status=RequestStatus.PENDING, created_at=now, expires_at=now + EXPIRES_AFTER)
+    session.add(request)
+    _tell(session, senior, Kind.REQUESTED, f"{requester.name} would like to meet you",
+          f"{requester.name} ({requester.profile.stage_label}) asked for an introduction:\n\n{message}")
+    try:
+        session.commit()
+    except IntegrityError as exc:  # a double submit raced this one
+        session.rollback()
+        raise DomainError(f"You already asked to meet {senior.name}.") from exc
+    return request
+
+
+def _request_for(session: Session, request_id: int) -> IntroRequest:
+    request = session.scalar(sa.select(IntroRequest).where(IntroRequest.id == request_id).with_for_update()
+                             .options(selectinload(IntroRequest.requester), selectinload(IntroRequest.senior)))
+    if request is None:
+        raise NotFound("No such request.")
+    return request
+
+
+def answer(session: Session, senior: User, request_id: int, accept: bool, now: datetime | None = None) -> IntroRequest:
+    """The senior accepts (both then see each other's email) or declines
+    (the requester only hears 'not available right now')."""
+    begin_write(session)
+    now = now or utcnow()
+    request = _request_for(session, request_id)
+    if request.senior_id != senior.id:
+        raise NotAllowed("This request is addressed to someone else.")
+    if request.status != RequestStatus.PENDING or request.expires_at <= now:
+        raise DomainError("This request is no longer waiting for an answer.")
+    if accept and _active_connections(session, senior.id) >= senior.profile.intro_capacity:
+        raise DomainError(f"You already have {senior.profile.intro_capacity} active introductions, your limit. "
+                          "End one, or raise your limit on your profile, to accept.")
+    request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+    request.responded_at = now
+    if accept:
+        _tell(session, request.requester, Kind.ACCEPTED, f"{senior.name} accepted your introduction",
+              f"{senior.name} would be glad to meet you. You can now see each other's email address.")
+    else:
+        _tell(session, request.requester, Kind.DECLINED, f"{senior.name} is {NOT_AVAILABLE}",
+              f"{senior.name} is {NOT_AVAILABLE}. Other colleagues on your People to meet page share your interests.")
+    session.commit()
+    return request
+
+
+def withdraw(session: Session, requester: User, request_id: int) -> IntroRequest:
+    begin_write(session)
+    request = _request_for(session, request_id)
+    if request.requester_id != requester.id:
+        raise NotAllowed("Only the person who asked can withdraw a request.")
+    if request.status != RequestStatus.PENDING:
+        raise DomainError("This request is no longer waiting for an answer.")
+    request.status, request.responded_at = RequestStatus.WITHDRAWN, utcnow()
+    session.commit()
+    return request
+
+
+def end_connection(session: Session, user: User, request_id: int) -> IntroRequest:
+    """Either side may end a connection; the other is told."""
+    begin_write(session)
+    request = _request_for(session, request_id)
+    if user.id not in (request.requester_id, request.senior_id):
+        raise NotAllowed("This connection is between two other people.")
+    if request.status != RequestStatus.ACCEPTED:
+        raise DomainError("This is not an active connection.")
+    request.status, request.ended_at = RequestStatus.ENDED, utcnow()
+    other = request.senior if user.id == request.requester_id else request.requester
+    _tell(session, other, Kind.ENDED, f"{user.name} ended your mentoring connection",
+          f"{user.name} ended the connection. Thank you for the time you spent together.")
+    session.commit()
+    return request
+
+
+def withdraw_requests_to(session: Session, senior: User) -> int:
+    """A senior stopped being open to meeting interns: their pending requests
+    are withdrawn at once and the requesters told (in the same transaction)."""
+    pending = list(session.scalars(sa.select(IntroRequest).where(
+        IntroRequest.senior_id == senior.id, IntroRequest.status == RequestStatus.PENDING)
+        .options(selectinload(IntroRequest.requester))))
+    now = utcnow()
+    for request in pending:
+        request.status, request.responded_at = RequestStatus.WITHDRAWN, now
+        _tell(session, request.requester, Kind.DECLINED, f"{senior.name} is {NOT_AVAILABLE}",
+              f"{senior.name} is no longer taking introductions, so your request was withdrawn.")
+    return len(pending)
+
+
+@dataclass
+class Overview:
+    received: list[IntroRequest]      # pending, addressed to the user
+    sent: list[IntroRequest]          # the user's requests, newest first
+    connections: list[IntroRequest]   # accepted, either side
+    shared: dict[int, list[str]]      # request id -> interests the requester shares with the user
+
+
+def overview(session: Session, user: User) -> Overview:
+    rows = list(session.scalars(sa.select(IntroRequest).where(
+        sa.or_(IntroRequest.requester_id == user.id, IntroRequest.senior_id == user.id))
+        .order_by(IntroRequest.created_at.desc(), IntroRequest.id.desc())
+        .options(selectinload(IntroRequest.requester).selectinload(User.profile).selectinload(Profile.specialties),
+                 selectinload(IntroRequest.senior).selectinload(User.profile).selectinload(Profile.specialties))))
+    received = [r for r in rows if r.senior_id == user.id and r.status == RequestStatus.PENDING]
+    mine = {s.id for s in user.profile.specialties}
+    shared = {r.id: [s.name for s in r.requester.profile.specialties if s.id in mine]
+              for r in received if r.requester.profile.show_interests}
+    return Overview(received=received, sent=[r for r in rows if r.requester_id == user.id],
+                    connections=[r for r in rows if r.status == RequestStatus.ACCEPTED], shared=shared)
+
+
+def connected(session: Session, a: int, b: int) -> bool:
+    return session.scalar(sa.select(sa.exists().where(
+        IntroRequest.status == RequestStatus.ACCEPTED,
+        sa.or_(sa.and_(IntroRequest.requester_id == a, IntroRequest.senior_id == b),
+               sa.and_(IntroRequest.requester_id == b, IntroRequest.senior_id == a)))))

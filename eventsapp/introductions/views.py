@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask_login import current_user, login_required
+
+from eventsapp.accounts.models import User
+from eventsapp.errors import DomainError, NotAllowed, NotFound
+from eventsapp.events.listing import viewer_zone
+from eventsapp.extensions import db
+from eventsapp.forms import parse_id, show_error
+from eventsapp.introductions import services
+from eventsapp.introductions.forms import RequestForm
+from eventsapp.matching import services as matching
+from eventsapp.profiles.models import Specialty
+from eventsapp.timeutil import utcnow
+
+bp = Blueprint("introductions", __name__)
+
+
+@bp.get("/people")
+@login_required
+def people():
+    """People to meet: the viewer's top suggestions, optionally for one specialty."""
+    specialty_id = parse_id(request.args.get("specialty"))
+    suggestions = matching.suggestions(db.session, current_user, now=utcnow(), zone=viewer_zone(current_user),
+                                       specialty_id=specialty_id, limit=current_app.config["SUGGESTIONS_SHOWN"])
+    specialties = db.session.scalars(sa.select(Specialty).where(Specialty.is_active).order_by(Specialty.name))
+    return render_template("introductions/people.html", suggestions=suggestions, specialty_id=specialty_id,
+                           specialties=list(specialties))
+
+
+@bp.route("/people/<int:user_id>/introduction", methods=["GET", "POST"])
+@login_required
+def ask(user_id: int):
+    form = RequestForm()
+    senior = db.session.get(User, user_id)
+    if senior is None:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            services.request_introduction(db.session, current_user, user_id, form.message.data)
+        except NotFound:
+            abort(404)
+        except DomainError as exc:
+            db.session.rollback()
+            show_error(form, exc)
+        else:
+            flash(f"Your request is on its way to {senior.name}. You'll be told when they answer.", "success")
+            return redirect(url_for("introductions.index"))
+    return render_template("introductions/ask.html", form=form, senior=senior), 422 if form.errors else 200
+
+
+@bp.get("/introductions")
+@login_required
+def index():
+    services.expire_stale(db.session)
+    return render_template("introductions/index.html", overview=services.overview(db.session, current_user))
+
+
+def _act(action, request_id: int, done: str):
+    try:
+        action(db.session, current_user, request_id)
+    except NotFound:
+        abort(404)
+    except NotAllowed:
+        abort(403)
+    except DomainError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for("introductions.index"))
+
+
+@bp.post("/introductions/<int:request_id>/accept")
+@login_required
+def accept(request_id: int):
+    return _act(lambda s, u, r: services.answer(s, u, r, True), request_id,
+                "Accepted. You can now see each other's email address.")
+
+
+@bp.post("/introductions/<int:request_id>/decline")
+@login_required
+def decline(request_id: int):
+    return _act(lambda s, u, r: services.answer(s, u, r, False), request_id,
+                "Declined. They'll only hear that you're not available right now.")
+
+
+@bp.post("/introductions/<int:request_id>/withdraw")
+@login_required
+def withdraw(request_id: int):
+    return _act(services.withdraw, request_id, "Your request is withdrawn.")
+
+
+@bp.post("/introductions/<int:request_id>/end")
+@login_required
+def end(request_id: int):
+    return _act(services.end_connection, request_id, "The connection is ended.")

@@ -1,0 +1,1 @@
+"""Suggested introductions: which senior colleagues an intern should meet, and why."""

@@ -1,0 +1,148 @@
+"""Ranking senior colleagues for one viewer. Pure: data in, ranked
+suggestions out; no Flask, no database.
+
+The reasons shown to the viewer are built from the same facts that scored
+the suggestion, so an explanation can never claim what the ranking did not
+count.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# --- The weights, in one place -------------------------------------------------
+#: Each shared interest counts by how rare it is among the candidates
+#: (inverse document frequency): sharing "Pediatric cardiology" with two
+#: people says more than sharing "Internal medicine" with two hundred.
+INTEREST_WEIGHT = 1.0
+#: Both going to the same upcoming event: the strongest signal, because the
+#: intern can walk up to them there. Counted for up to 3 events.
+UPCOMING_EVENT_WEIGHT = 3.0
+#: The senior said they are happy to be approached at that event (the
+#: conference ribbon): on top of the event's own weight.
+APPROACHABLE_BONUS = 1.5
+#: Both attended the same past event: they may have met already. Weaker.
+PAST_EVENT_WEIGHT = 1.0
+#: How many shared events count, so one very busy colleague can't dominate.
+MAX_EVENTS_COUNTED = 3
+#: Room left under their introduction capacity: a small nudge towards
+#: colleagues who have time, up to this much for someone with all slots free.
+AVAILABILITY_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class EventRef:
+    id: int
+    title: str
+    when: str          # already written for people, in the viewer's zone
+    starts_at: datetime
+
+
+@dataclass(frozen=True)
+class Candidate:
+    user_id: int
+    name: str
+    stage_label: str
+    seniority: int
+    open_to_interns: bool
+    interests: frozenset[int]
+    capacity: int
+    active_connections: int = 0
+    upcoming_together: tuple[EventRef, ...] = ()   # both going
+    past_together: tuple[EventRef, ...] = ()       # both attended
+    approachable_at: frozenset[int] = frozenset()  # event ids
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int
+    seniority: int
+    interests: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    candidate: Candidate
+    score: float
+    shared_interests: tuple[str, ...]       # rarest first
+    upcoming_together: tuple[EventRef, ...]
+    past_together: tuple[EventRef, ...]
+    reasons: tuple[str, ...] = field(default=())
+    icebreaker: str = ""
+
+    @property
+    def explanation(self) -> str:
+        return " · ".join(self.reasons)
+
+
+def rarity(holders: int, population: int) -> float:
+    """Inverse document frequency, smoothed: 1 for an interest everyone has,
+    more the fewer candidates share it."""
+    return math.log((1 + population) / (1 + holders)) + 1.0
+
+
+def eligible(viewer: Viewer, candidate: Candidate, excluded: set[int]) -> bool:
+    """Only colleagues further along, who opted in, have room, and whom the
+    viewer has not already asked or been connected to."""
+    return (candidate.user_id != viewer.user_id
+            and candidate.seniority > viewer.seniority
+            and candidate.open_to_interns
+            and candidate.active_connections < candidate.capacity
+            and candidate.user_id not in excluded)
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def score(viewer: Viewer, candidate: Candidate, interest_counts: dict[int, int], population: int,
+          interest_names: dict[int, str]) -> Suggestion:
+    shared = sorted(viewer.interests & candidate.interests,
+                    key=lambda i: (interest_counts.get(i, 0), interest_names.get(i, "")))
+    total = sum(INTEREST_WEIGHT * rarity(interest_counts.get(i, 0), population) for i in shared)
+    # The event where they are happy to be approached comes first, then the soonest.
+    upcoming = tuple(sorted(candidate.upcoming_together,
+                            key=lambda e: (e.id not in candidate.approachable_at, e.starts_at, e.id)))
+    upcoming = upcoming[:MAX_EVENTS_COUNTED]
+    total += sum(UPCOMING_EVENT_WEIGHT + (APPROACHABLE_BONUS if e.id in candidate.approachable_at else 0)
+                 for e in upcoming)
+    past = tuple(sorted(candidate.past_together, key=lambda e: (e.starts_at, e.id), reverse=True))[:MAX_EVENTS_COUNTED]
+    total += PAST_EVENT_WEIGHT * len(past)
+    if candidate.capacity:
+        total += AVAILABILITY_WEIGHT * (candidate.capacity - candidate.active_connections) / candidate.capacity
+    names = [interest_names[i] for i in shared if i in interest_names]
+    reasons = []
+    if names:
+        reasons.append(f"Both interested in {_names(names)}")
+    if upcoming:
+        first = upcoming[0]
+        more = len(candidate.upcoming_together) - 1
+        happy = first.id in candidate.approachable_at
+        reasons.append(f"Also going to {first.title}, {first.when}"
+                       + (" (happy to be approached there)" if happy else "")
+                       + (f", and {more} more event{'s' if more > 1 else ''}" if more else ""))
+    if past:
+        titles = list(dict.fromkeys(e.title for e in past))  # a weekly meeting once
+        reasons.append(f"You were both at {_names(titles)}")
+    icebreaker = f"Icebreaker: ask what drew them to {names[0]}." if names else ""
+    return Suggestion(candidate, round(total, 6), tuple(names), upcoming, past, tuple(reasons), icebreaker)
+
+
+def rank(viewer: Viewer, candidates: list[Candidate], *, interest_counts: dict[int, int],
+         interest_names: dict[int, str], population: int | None = None, excluded: set[int] = frozenset(),
+         limit: int | None = None, require_reason: bool = True) -> list[Suggestion]:
+    """The viewer's suggestions, best first. `interest_counts` and
+    `population` describe all candidates (how many hold each interest);
+    by default, those given. Ties break by name, then id, so the same data
+    always gives the same order."""
+    pool = [c for c in candidates if eligible(viewer, c, set(excluded))]
+    if population is None:
+        population = len(pool)
+    scored = [score(viewer, c, interest_counts, population, interest_names) for c in pool]
+    if require_reason:
+        scored = [s for s in scored if s.reasons]
+    scored.sort(key=lambda s: (-s.score, s.candidate.name.casefold(), s.candidate.user_id))
+    return scored[:limit] if limit is not None else scored

@@ -1,0 +1,144 @@
+"""Loading what the ranking needs, in a fixed number of queries whatever
+the number of candidates, and handing it to the pure scoring module."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, lazyload
+
+from eventsapp.accounts.models import User
+from eventsapp.attendance.models import CheckIn
+from eventsapp.events.models import Event, EventStatus
+from eventsapp.events.timefmt import format_span
+from eventsapp.introductions.models import IntroRequest, RequestStatus
+from eventsapp.matching import scoring
+from eventsapp.profiles.career import SENIORITY, stage_label
+from eventsapp.profiles.models import Profile, Specialty, profile_specialty
+from eventsapp.rsvps.models import Rsvp, RsvpState
+
+#: How long a declined request keeps that colleague out of the suggestions.
+DECLINE_COOLDOWN = timedelta(days=90)
+#: Past events that still count as having met.
+PAST_WINDOW = timedelta(days=365)
+
+
+def _seniors_above(stage: str | None) -> list[str]:
+    rank = SENIORITY.get(stage, 0) if stage else 0
+    return [s for s, r in SENIORITY.items() if r > rank]
+
+
+def excluded_for(session: Session, viewer_id: int, now: datetime) -> set[int]:
+    """Colleagues this viewer has asked (pending), is connected to, or who
+    declined recently."""
+    return set(session.scalars(sa.select(IntroRequest.senior_id).where(
+        IntroRequest.requester_id == viewer_id,
+        sa.or_(IntroRequest.status.in_(RequestStatus.OPEN),
+               sa.and_(IntroRequest.status == RequestStatus.DECLINED,
+                       IntroRequest.responded_at > now - DECLINE_COOLDOWN)))))
+
+
+def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, specialty_id: int | None = None,
+                event_id: int | None = None, limit: int | None = 20) -> list[scoring.Suggestion]:
+    """The viewer's suggested colleagues, best first (for one event: the
+    opted-in seniors going to it)."""
+    stages = _seniors_above(viewer.profile.career_stage)
+    if not stages:
+        return []
+    names = dict(session.execute(sa.select(Specialty.id, Specialty.name).join(
+        profile_specialty, profile_specialty.c.specialty_id == Specialty.id)
+        .where(profile_specialty.c.profile_id == viewer.id)).all())
+    mine = set(names)
+    seniors = (sa.select(Profile.user_id).where(Profile.open_to_interns, Profile.career_stage.in_(stages)))
+
+    # How common each interest is among all candidates (for rarity), and how many candidates there are.
+    everyone = sa.select(sa.func.count()).select_from(seniors.subquery()).scalar_subquery()
+    counts, population = {}, 0
+    for specialty, holders, total in session.execute(
+            sa.select(profile_specialty.c.specialty_id, sa.func.count(), everyone)
+            .where(profile_specialty.c.profile_id.in_(seniors)).group_by(profile_specialty.c.specialty_id)):
+        counts[specialty], population = holders, total
+
+    # The viewer's events: upcoming ones they go to, past ones they attended.
+    events = {e.id: e for e in session.scalars(sa.select(Event).where(
+        sa.or_(sa.and_(Event.id.in_(sa.select(Rsvp.event_id).where(
+                   Rsvp.user_id == viewer.id, Rsvp.state == RsvpState.GOING)), Event.starts_at > now,
+                   Event.status == EventStatus.SCHEDULED),
+               sa.and_(Event.id.in_(sa.select(CheckIn.event_id).where(CheckIn.user_id == viewer.id)),
+                       Event.starts_at <= now, Event.starts_at > now - PAST_WINDOW),
+               Event.id == (event_id or 0))).options(lazyload("*")))}
+    upcoming_ids = [i for i, e in events.items() if e.starts_at > now and i != event_id]
+    past_ids = [i for i, e in events.items() if e.starts_at <= now and i != event_id]
+
+    # Candidates: share an interest, or meet the viewer at an event.
+    going = sa.select(Rsvp.user_id).where(Rsvp.event_id.in_(upcoming_ids), Rsvp.state == RsvpState.GOING)
+    met = sa.select(CheckIn.user_id).where(CheckIn.event_id.in_(past_ids))
+    sharing = sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id.in_(mine))
+    if event_id is not None:
+        scope = Profile.user_id.in_(sa.select(Rsvp.user_id).where(Rsvp.event_id == event_id,
+                                                                   Rsvp.state == RsvpState.GOING))
+    else:
+        scope = sa.or_(Profile.user_id.in_(sharing), Profile.user_id.in_(going), Profile.user_id.in_(met))
+    stmt = (sa.select(User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.intro_capacity)
+            .join(Profile, Profile.user_id == User.id)
+            .where(Profile.open_to_interns, Profile.career_stage.in_(stages), scope, User.id != viewer.id))
+    if specialty_id is not None:
+        stmt = stmt.where(User.id.in_(sa.select(profile_specialty.c.profile_id)
+                                      .where(profile_specialty.c.specialty_id == specialty_id)))
+    rows = session.execute(stmt).all()
+    ids = [r.id for r in rows]
+    if not ids:
+        return []
+
+    shared: dict[int, set[int]] = {}
+    for user_id, spec in session.execute(sa.select(profile_specialty.c.profile_id, profile_specialty.c.specialty_id)
+                                         .where(profile_specialty.c.profile_id.in_(ids),
+                                                profile_specialty.c.specialty_id.in_(mine))):
+        shared.setdefault(user_id, set()).add(spec)
+    # Where the viewer meets each candidate: going together (one query for both kinds).
+    going_with: dict[int, list[int]] = {}
+    approachable: dict[int, set[int]] = {}
+    attended_with: dict[int, list[int]] = {}
+    focus = upcoming_ids + ([event_id] if event_id else [])
+    together = sa.union_all(
+        sa.select(Rsvp.user_id, Rsvp.event_id, Rsvp.approachable, sa.literal(True).label("upcoming"))
+        .where(Rsvp.event_id.in_(focus), Rsvp.user_id.in_(ids), Rsvp.state == RsvpState.GOING),
+        sa.select(CheckIn.user_id, CheckIn.event_id, sa.literal(False), sa.literal(False))
+        .where(CheckIn.event_id.in_(past_ids), CheckIn.user_id.in_(ids)))
+    for user_id, ev, happy, upcoming in session.execute(together):
+        if upcoming:
+            going_with.setdefault(user_id, []).append(ev)
+            if happy:
+                approachable.setdefault(user_id, set()).add(ev)
+        else:
+            attended_with.setdefault(user_id, []).append(ev)
+    # Their open connections (room under capacity) and the viewer's own requests, in one query.
+    connections: dict[int, int] = {}
+    excluded: set[int] = set()
+    for senior_id, requester_id, status, responded_at in session.execute(
+            sa.select(IntroRequest.senior_id, IntroRequest.requester_id, IntroRequest.status,
+                      IntroRequest.responded_at)
+            .where(sa.or_(sa.and_(IntroRequest.senior_id.in_(ids), IntroRequest.status == RequestStatus.ACCEPTED),
+                          IntroRequest.requester_id == viewer.id))):
+        if status == RequestStatus.ACCEPTED:
+            connections[senior_id] = connections.get(senior_id, 0) + 1
+        if requester_id == viewer.id and (status in RequestStatus.OPEN or (
+                status == RequestStatus.DECLINED and responded_at > now - DECLINE_COOLDOWN)):
+            excluded.add(senior_id)
+
+    def day(e: Event) -> str:  # "Tue 3 Dec": the day is what helps plan the meeting
+        span = format_span(e.starts_at, e.ends_at, all_day=e.all_day, event_zone=e.timezone, viewer_zone=zone, now=now)
+        return span.split(",")[0].removesuffix(" (all day)")
+
+    refs = {i: scoring.EventRef(i, e.title, day(e), e.starts_at) for i, e in events.items()}
+    candidates = [scoring.Candidate(
+        user_id=r.id, name=r.name, stage_label=stage_label(r.career_stage, r.pgy_year),
+        seniority=SENIORITY[r.career_stage], open_to_interns=True, interests=frozenset(shared.get(r.id, ())),
+        capacity=r.intro_capacity, active_connections=connections.get(r.id, 0),
+        upcoming_together=tuple(refs[e] for e in going_with.get(r.id, ()) if e in refs),
+        past_together=tuple(refs[e] for e in attended_with.get(r.id, ()) if e in refs),
+        approachable_at=frozenset(approachable.get(r.id, ()))) for r in rows]
+    viewer_facts = scoring.Viewer(viewer.id, SENIORITY.get(viewer.profile.career_stage, 0), frozenset(mine))
+    return scoring.rank(viewer_facts, candidates, interest_counts=counts, interest_names=names,
+                        population=population, excluded=excluded, limit=limit,
+                        require_reason=event_id is None)
