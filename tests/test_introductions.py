@@ -1,0 +1,207 @@
+"""Asking for an introduction, and the senior's answer."""
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from eventsapp.introductions import services
+from eventsapp.introductions.models import IntroRequest
+from eventsapp.notifications.models import Notification
+from eventsapp.timeutil import utcnow
+from tests.factories import make_event, make_rsvp, make_user
+
+
+@pytest.fixture
+def intern(auth):
+    user = make_user("Maya Okafor", email="maya@hospital.example", interests=["Cardiology", "Clinical research"])
+    auth.login("maya@hospital.example")
+    return user
+
+
+def make_senior(name="Tomás Ferreira", email=None, **kwargs):
+    values = dict(stage="attending", open_to_interns=True, interests=["Cardiology"], intro_capacity=3)
+    values.update(kwargs)
+    return make_user(name, email=email, **values)
+
+
+def ask(client, senior, message="I'd love to hear about your cardiology research."):
+    return client.post(f"/people/{senior.id}/introduction", data={"message": message}, follow_redirects=True)
+
+
+def statuses(session):
+    session.rollback()
+    return [r.status for r in session.scalars(sa.select(IntroRequest).order_by(IntroRequest.id))]
+
+
+def test_intern_sees_a_senior_with_the_reason_and_asks_to_meet(client, session, intern):
+    senior = make_senior(email="tomas@hospital.example")
+    page = client.get("/people").get_data(as_text=True)
+    assert "Tomás Ferreira" in page and "Both interested in Cardiology" in page
+    assert "tomas@hospital.example" not in page
+    page = ask(client, senior).get_data(as_text=True)
+    assert "Your request is on its way to Tomás Ferreira" in page
+    assert statuses(session) == ["pending"]
+    note = session.scalar(sa.select(Notification).where(Notification.user_id == senior.id))
+    assert note.message == "Maya Okafor would like to meet you"
+    assert "Tomás Ferreira" not in client.get("/people").get_data(as_text=True)  # already asked
+
+
+def test_senior_accepts_and_both_see_each_others_email(client, auth, session, intern):
+    senior = make_senior(email="tomas@hospital.example")
+    ask(client, senior)
+    assert "tomas@hospital.example" not in client.get(f"/people/{senior.id}").get_data(as_text=True)
+    auth.logout()
+    auth.login("tomas@hospital.example")
+    page = client.get("/introductions").get_data(as_text=True)
+    assert "Maya Okafor" in page and "cardiology research" in page and "Shared interests: Cardiology" in page
+    assert "maya@hospital.example" not in page
+    request_id = session.scalar(sa.select(IntroRequest.id))
+    client.post(f"/introductions/{request_id}/accept")
+    assert "maya@hospital.example" in client.get("/introductions").get_data(as_text=True)
+    assert "maya@hospital.example" in client.get(f"/people/{intern.id}").get_data(as_text=True)
+    auth.logout()
+    auth.login("maya@hospital.example")
+    assert "tomas@hospital.example" in client.get("/introductions").get_data(as_text=True)
+    assert "accepted your introduction" in client.get("/notifications").get_data(as_text=True)
+
+
+def test_a_decline_reads_not_available_right_now_and_keeps_them_out_of_suggestions(client, auth, session, intern):
+    senior = make_senior(email="tomas@hospital.example")
+    ask(client, senior)
+    auth.logout()
+    auth.login("tomas@hospital.example")
+    client.post(f"/introductions/{session.scalar(sa.select(IntroRequest.id))}/decline")
+    auth.logout()
+    auth.login("maya@hospital.example")
+    page = client.get("/introductions").get_data(as_text=True)
+    sent = page[page.index("Requests you sent"):]
+    assert "Not available right now" in sent and "declin" not in sent.lower()
+    assert "Tomás Ferreira is not available right now" in client.get("/notifications").get_data(as_text=True)
+    assert "Tomás Ferreira" not in client.get("/people").get_data(as_text=True)
+    assert "not available right now" in ask(client, senior).get_data(as_text=True)
+
+
+def test_nobody_can_answer_a_request_addressed_to_someone_else(client, auth, session, intern):
+    senior = make_senior()
+    ask(client, senior)
+    request_id = session.scalar(sa.select(IntroRequest.id))
+    make_senior("Other Senior", email="other@hospital.example")
+    auth.logout()
+    auth.login("other@hospital.example")
+    assert client.post(f"/introductions/{request_id}/accept").status_code == 403
+    assert client.post(f"/introductions/{request_id}/withdraw").status_code == 403
+    assert statuses(session) == ["pending"]
+    assert client.post("/introductions/99999/accept").status_code == 404
+
+
+def test_at_most_five_requests_wait_at_once(client, session, intern):
+    seniors = [make_senior(f"Senior {n}") for n in range(6)]
+    for senior in seniors[:5]:
+        ask(client, senior)
+    page = ask(client, seniors[5]).get_data(as_text=True)
+    assert "You have 5 requests waiting" in page
+    assert statuses(session) == ["pending"] * 5
+
+
+def test_a_senior_at_capacity_is_not_suggested_and_cannot_be_asked(client, session, intern):
+    senior = make_senior(intro_capacity=1)
+    other = make_user("Earlier Intern")
+    session.add(IntroRequest(requester_id=other.id, senior_id=senior.id, status="accepted",
+                             expires_at=utcnow(), message="hi"))
+    session.commit()
+    assert "Tomás Ferreira" not in client.get("/people").get_data(as_text=True)
+    assert "not available right now" in ask(client, senior).get_data(as_text=True)
+
+
+def test_an_unanswered_request_expires_after_14_days_and_frees_the_slot(client, session, intern):
+    senior = make_senior()
+    ask(client, senior)
+    request = session.scalar(sa.select(IntroRequest))
+    request.expires_at = utcnow() - timedelta(minutes=1)
+    session.commit()
+    page = client.get("/introductions").get_data(as_text=True)
+    assert "Expired (no answer)" in page
+    assert statuses(session) == ["expired"]
+    assert "expired" in client.get("/notifications").get_data(as_text=True)
+
+
+def test_leaving_the_opt_in_withdraws_pending_requests_at_once(client, auth, session, intern):
+    senior = make_senior(email="tomas@hospital.example")
+    ask(client, senior)
+    auth.logout()
+    auth.login("tomas@hospital.example")
+    client.post("/profile/edit", data={"name": "Tomás Ferreira", "career_stage": "attending",
+                                       "intro_capacity": "3", "attendance_visibility": "members", "timezone": ""})
+    assert statuses(session) == ["withdrawn"]
+    auth.logout()
+    auth.login("maya@hospital.example")
+    assert "Tomás Ferreira" not in client.get("/people").get_data(as_text=True)
+
+
+def test_either_side_can_end_a_connection(client, auth, session, intern):
+    senior = make_senior(email="tomas@hospital.example")
+    ask(client, senior)
+    auth.logout()
+    auth.login("tomas@hospital.example")
+    request_id = session.scalar(sa.select(IntroRequest.id))
+    client.post(f"/introductions/{request_id}/accept")
+    auth.logout()
+    auth.login("maya@hospital.example")
+    client.post(f"/introductions/{request_id}/end")
+    assert statuses(session) == ["ended"]
+    assert "tomas@hospital.example" not in client.get(f"/people/{senior.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("message, error", [("", "why you&#39;d like to meet"), ("m" * 601, "under 600")])
+def test_the_message_is_required_and_short(client, session, intern, message, error):
+    response = client.post(f"/people/{make_senior().id}/introduction", data={"message": message})
+    assert response.status_code == 422 and error in response.get_data(as_text=True)
+    assert statuses(session) == []
+
+
+@pytest.mark.parametrize("target", ["peer", "junior", "not opted in", "self"])
+def test_only_opted_in_seniors_can_be_asked(client, session, intern, target):
+    person = {"peer": lambda: make_user("Peer Intern"), "junior": lambda: make_user("Student", stage="student"),
+              "not opted in": lambda: make_senior(open_to_interns=False), "self": lambda: intern}[target]()
+    response = ask(client, person)
+    assert response.status_code in (404, 422)
+    assert statuses(session) == []
+
+
+def test_who_to_meet_here_lists_opted_in_seniors_going_with_the_ribbon_first(client, auth, session, intern):
+    event = make_event(title="Cardiology Grand Rounds")
+    plain, ribbon = make_senior("Plain Senior"), make_senior("Ribbon Senior", email="ribbon@hospital.example")
+    shy = make_senior("Shy Senior", open_to_interns=False)
+    for senior in (plain, ribbon, shy):
+        make_rsvp(event, senior, "going")
+    auth.logout()
+    auth.login("ribbon@hospital.example")
+    client.post(f"/events/{event.id}/approachable", data={"approachable": "1"})
+    auth.logout()
+    auth.login("maya@hospital.example")
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    section = page[page.index("Who to meet here"):page.index("Who's going")]
+    assert section.index("Ribbon Senior") < section.index("Plain Senior") and "Shy Senior" not in section
+    assert "Happy to be approached" in page
+
+
+def test_only_seniors_going_can_wear_the_ribbon(client, session, intern):
+    event = make_event()
+    make_rsvp(event, intern, "going")
+    page = client.post(f"/events/{event.id}/approachable", data={"approachable": "1"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Residents and more senior colleagues" in page
+
+
+def test_every_demo_intern_gets_meaningful_suggestions(runner, session, app):
+    from eventsapp.accounts.models import User
+    from eventsapp.matching.services import suggestions
+    from eventsapp.profiles.models import Profile
+
+    runner.invoke(args=["seed-demo"])
+    interns = session.scalars(sa.select(User).join(Profile).where(Profile.career_stage == "intern")).all()
+    assert len(interns) >= 20
+    for intern in interns:
+        found = suggestions(session, intern, now=utcnow(), zone="America/New_York")
+        assert len(found) >= 3, intern.name
+        assert all(s.reasons for s in found)
