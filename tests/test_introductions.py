@@ -205,3 +205,15 @@ def test_every_demo_intern_gets_meaningful_suggestions(runner, session, app):
         found = suggestions(session, intern, now=utcnow(), zone="America/New_York")
         assert len(found) >= 3, intern.name
         assert all(s.reasons for s in found)
+
+
+def test_event_list_hints_where_suggested_colleagues_go_and_where_to_meet_ranks_events(client, session, intern):
+    busy, quiet = make_event(title="Busy Rounds"), make_event(title="Quiet Rounds", starts_in=timedelta(days=8))
+    for n in range(3):
+        make_rsvp(busy, make_senior(f"Senior {n}"), "going")
+    make_rsvp(quiet, make_senior("Lone Senior"), "going")
+    make_rsvp(quiet, make_senior("Shy", open_to_interns=False), "going")
+    page = client.get("/events").get_data(as_text=True)
+    assert "3 suggested colleagues going" in page and "1 suggested colleague going" in page
+    ranked = client.get("/people/where").get_data(as_text=True)
+    assert ranked.index("Busy Rounds") < ranked.index("Quiet Rounds")

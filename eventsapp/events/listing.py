@@ -43,6 +43,7 @@ class Row:
     event: Event
     going: int
     viewer_state: str | None
+    matches_going: int = 0   # the viewer's suggested colleagues going
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,11 @@ def list_events(session: Session, viewer, filters: Filters, now: datetime, per_p
     pages = max(1, -(-total // per_page))
     page = min(max(1, filters.page), pages)
     events = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
-    answers = going_and_mine(session, viewer, [e.id for e in events])
-    return Page([Row(e, *answers.get(e.id, (0, None))) for e in events], page, pages, total)
+    ids = [e.id for e in events]
+    answers = going_and_mine(session, viewer, ids)
+    from eventsapp.matching.services import matches_going
+    hints = matches_going(session, viewer, ids)
+    return Page([Row(e, *answers.get(e.id, (0, None)), hints.get(e.id, 0)) for e in events], page, pages, total)
 
 
 @dataclass(frozen=True)

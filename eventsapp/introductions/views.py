@@ -30,6 +30,14 @@ def people():
                            specialties=list(specialties))
 
 
+@bp.get("/people/where")
+@login_required
+def where():
+    """Where to meet mentors: upcoming events ranked by how many suggested colleagues go."""
+    places = matching.where_to_meet(db.session, current_user, utcnow())
+    return render_template("introductions/where.html", places=places)
+
+
 @bp.route("/people/<int:user_id>/introduction", methods=["GET", "POST"])
 @login_required
 def ask(user_id: int):

@@ -2,6 +2,7 @@
 the number of candidates, and handing it to the pure scoring module."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -142,3 +143,45 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     return scoring.rank(viewer_facts, candidates, interest_counts=counts, interest_names=names,
                         population=population, excluded=excluded, limit=limit,
                         require_reason=event_id is None)
+
+
+def good_matches(session: Session, viewer: User):
+    """A subquery of the colleagues who would be suggested to the viewer for
+    their interests: opted in, further along, sharing an interest."""
+    stages = _seniors_above(viewer.profile.career_stage)
+    mine = sa.select(profile_specialty.c.specialty_id).where(profile_specialty.c.profile_id == viewer.id)
+    return (sa.select(Profile.user_id).where(
+        Profile.open_to_interns, Profile.career_stage.in_(stages or ["-"]), Profile.user_id != viewer.id,
+        Profile.user_id.in_(sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id.in_(mine)))))
+
+
+def matches_going(session: Session, viewer, event_ids: list[int]) -> dict[int, int]:
+    """For each event, how many of the viewer's suggested colleagues are going (one query)."""
+    if not event_ids or not getattr(viewer, "is_authenticated", False) or not viewer.profile.career_stage:
+        return {}
+    return dict(session.execute(
+        sa.select(Rsvp.event_id, sa.func.count()).where(
+            Rsvp.event_id.in_(event_ids), Rsvp.state == RsvpState.GOING, Rsvp.user_id.in_(good_matches(session, viewer)))
+        .group_by(Rsvp.event_id)).all())
+
+
+@dataclass(frozen=True)
+class MeetingPlace:
+    event: Event
+    matches: int
+
+
+def where_to_meet(session: Session, viewer: User, now: datetime, limit: int = 20) -> list[MeetingPlace]:
+    """Upcoming events ranked by how many of the viewer's suggested
+    colleagues are going (two queries)."""
+    if not viewer.profile.career_stage:
+        return []
+    ranked = session.execute(
+        sa.select(Rsvp.event_id, sa.func.count().label("n")).join(Event, Event.id == Rsvp.event_id)
+        .where(Rsvp.state == RsvpState.GOING, Rsvp.user_id.in_(good_matches(session, viewer)),
+               Event.starts_at > now, Event.status == EventStatus.SCHEDULED)
+        .group_by(Rsvp.event_id).order_by(sa.desc("n"), Rsvp.event_id).limit(limit)).all()
+    events = {e.id: e for e in session.scalars(sa.select(Event).where(Event.id.in_([r[0] for r in ranked])))}
+    places = [MeetingPlace(events[event_id], n) for event_id, n in ranked]
+    places.sort(key=lambda p: (-p.matches, p.event.starts_at, p.event.id))
+    return places
