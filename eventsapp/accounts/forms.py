@@ -30,3 +30,9 @@ class LoginForm(FlaskForm):
         DataRequired("Enter your password."), Length(max=MAX_LENGTH)])
     remember = BooleanField("Keep me logged in on this device")
     next = HiddenField()
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired("Enter your password to confirm.")])
+    confirm = BooleanField("I understand that my account cannot be restored",
+                           validators=[DataRequired("Tick the box to confirm.")])

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from eventsapp.accounts import services
-from eventsapp.accounts.forms import LoginForm, RegisterForm
+from eventsapp.accounts import privacy, services
+from eventsapp.accounts.forms import DeleteAccountForm, LoginForm, RegisterForm
 from eventsapp.accounts.urls import safe_next_path
 from eventsapp.errors import DomainError
 from eventsapp.extensions import db
@@ -54,3 +56,29 @@ def logout():
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("main.home"))
+
+
+@bp.get("/account/export.json")
+@login_required
+def export():
+    """All the member's data, as a JSON file."""
+    body = json.dumps(privacy.export_data(db.session, current_user), indent=2, ensure_ascii=False)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": 'attachment; filename="my-data.json"', "Cache-Control": "private, no-store"})
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            privacy.delete_account(db.session, current_user, form.password.data)
+        except DomainError as exc:
+            db.session.rollback()
+            show_error(form, exc)
+        else:
+            logout_user()
+            flash("Your account is deleted. Thank you for taking part.", "info")
+            return redirect(url_for("main.home"))
+    return render_template("accounts/delete.html", form=form), 422 if form.errors else 200
