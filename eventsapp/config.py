@@ -35,6 +35,8 @@ class Defaults:
     USERS_PER_PAGE = 25
     EVENTS_PER_PAGE = 20
     SUGGESTIONS_SHOWN = 20
+    # How long a server process reuses the interest counts behind rarity.
+    MATCHING_CACHE_SECONDS = 300
     # Mail: with MAIL_SERVER unset, messages are written to instance/mail/.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25

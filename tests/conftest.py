@@ -24,6 +24,7 @@ BASE_CONFIG = {
     "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
     "WTF_CSRF_ENABLED": False,
     "APP_TIMEZONE": "America/New_York",
+    "MATCHING_CACHE_SECONDS": 0,
 }
 
 

@@ -39,7 +39,7 @@ class EventRef:
     starts_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Candidate:
     user_id: int
     name: str
@@ -98,21 +98,34 @@ def _names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def score(viewer: Viewer, candidate: Candidate, interest_counts: dict[int, int], population: int,
-          interest_names: dict[int, str]) -> Suggestion:
-    shared = sorted(viewer.interests & candidate.interests,
-                    key=lambda i: (interest_counts.get(i, 0), interest_names.get(i, "")))
-    total = sum(INTEREST_WEIGHT * rarity(interest_counts.get(i, 0), population) for i in shared)
-    # The event where they are happy to be approached comes first, then the soonest.
+def _counted(candidate: Candidate) -> tuple[tuple[EventRef, ...], tuple[EventRef, ...]]:
+    """The shared events that count: the one where they are happy to be
+    approached first, then the soonest; the most recent past ones."""
     upcoming = tuple(sorted(candidate.upcoming_together,
                             key=lambda e: (e.id not in candidate.approachable_at, e.starts_at, e.id)))
-    upcoming = upcoming[:MAX_EVENTS_COUNTED]
-    total += sum(UPCOMING_EVENT_WEIGHT + (APPROACHABLE_BONUS if e.id in candidate.approachable_at else 0)
-                 for e in upcoming)
-    past = tuple(sorted(candidate.past_together, key=lambda e: (e.starts_at, e.id), reverse=True))[:MAX_EVENTS_COUNTED]
-    total += PAST_EVENT_WEIGHT * len(past)
+    past = tuple(sorted(candidate.past_together, key=lambda e: (e.starts_at, e.id), reverse=True))
+    return upcoming[:MAX_EVENTS_COUNTED], past[:MAX_EVENTS_COUNTED]
+
+
+def points(candidate: Candidate, interest_weights: dict[int, float], viewer_interests: frozenset[int]) -> float:
+    """The score: shared interests by rarity, shared events, room left."""
+    total = sum(interest_weights[i] for i in viewer_interests & candidate.interests)
+    if candidate.upcoming_together or candidate.past_together:
+        upcoming, past = _counted(candidate)
+        total += sum(UPCOMING_EVENT_WEIGHT + (APPROACHABLE_BONUS if e.id in candidate.approachable_at else 0)
+                     for e in upcoming)
+        total += PAST_EVENT_WEIGHT * len(past)
     if candidate.capacity:
         total += AVAILABILITY_WEIGHT * (candidate.capacity - candidate.active_connections) / candidate.capacity
+    return round(total, 6)
+
+
+def explain(viewer: Viewer, candidate: Candidate, total: float, interest_counts: dict[int, int],
+            interest_names: dict[int, str]) -> Suggestion:
+    """The suggestion in words, from the same facts `points` counted."""
+    shared = sorted(viewer.interests & candidate.interests,
+                    key=lambda i: (interest_counts.get(i, 0), interest_names.get(i, "")))
+    upcoming, past = _counted(candidate)
     names = [interest_names[i] for i in shared if i in interest_names]
     reasons = []
     if names:
@@ -128,7 +141,7 @@ def score(viewer: Viewer, candidate: Candidate, interest_counts: dict[int, int],
         titles = list(dict.fromkeys(e.title for e in past))  # a weekly meeting once
         reasons.append(f"You were both at {_names(titles)}")
     icebreaker = f"Icebreaker: ask what drew them to {names[0]}." if names else ""
-    return Suggestion(candidate, round(total, 6), tuple(names), upcoming, past, tuple(reasons), icebreaker)
+    return Suggestion(candidate, total, tuple(names), upcoming, past, tuple(reasons), icebreaker)
 
 
 def rank(viewer: Viewer, candidates: list[Candidate], *, interest_counts: dict[int, int],
@@ -137,12 +150,21 @@ def rank(viewer: Viewer, candidates: list[Candidate], *, interest_counts: dict[i
     """The viewer's suggestions, best first. `interest_counts` and
     `population` describe all candidates (how many hold each interest);
     by default, those given. Ties break by name, then id, so the same data
-    always gives the same order."""
-    pool = [c for c in candidates if eligible(viewer, c, set(excluded))]
+    always gives the same order. Only the suggestions returned are put into
+    words."""
+    excluded = set(excluded)
+    pool = [c for c in candidates if eligible(viewer, c, excluded)]
     if population is None:
         population = len(pool)
-    scored = [score(viewer, c, interest_counts, population, interest_names) for c in pool]
-    if require_reason:
-        scored = [s for s in scored if s.reasons]
-    scored.sort(key=lambda s: (-s.score, s.candidate.name.casefold(), s.candidate.user_id))
-    return scored[:limit] if limit is not None else scored
+    weights = {i: INTEREST_WEIGHT * rarity(interest_counts.get(i, 0), population) for i in viewer.interests}
+    scored = []
+    for candidate in pool:
+        if require_reason and not (viewer.interests & candidate.interests or candidate.upcoming_together
+                                   or candidate.past_together):
+            continue
+        scored.append((-points(candidate, weights, viewer.interests), candidate.name.casefold(),
+                       candidate.user_id, candidate))
+    scored.sort(key=lambda row: row[:3])
+    chosen = scored[:limit] if limit is not None else scored
+    return [explain(viewer, candidate, -negative, interest_counts, interest_names)
+            for negative, _, _, candidate in chosen]

@@ -2,10 +2,12 @@
 the number of candidates, and handing it to the pure scoring module."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session, lazyload
 
 from eventsapp.accounts.models import User
@@ -20,8 +22,16 @@ from eventsapp.rsvps.models import Rsvp, RsvpState
 
 #: How long a declined request keeps that colleague out of the suggestions.
 DECLINE_COOLDOWN = timedelta(days=90)
+#: Upcoming events where meeting counts: the next two months, when an
+#: intern can plan to walk up to someone.
+UPCOMING_WINDOW = timedelta(days=60)
 #: Past events that still count as having met.
-PAST_WINDOW = timedelta(days=365)
+PAST_WINDOW = timedelta(days=180)
+#: Colleagues who share interests but no event with the viewer are
+#: considered by their interest score, best first, up to this many: past
+#: it, nobody without a shared event can reach the suggestions shown, and a
+#: large hospital has thousands who share a common interest.
+INTEREST_SHORTLIST = 200
 
 
 def _seniors_above(stage: str | None) -> list[str]:
@@ -29,14 +39,28 @@ def _seniors_above(stage: str | None) -> list[str]:
     return [s for s, r in SENIORITY.items() if r > rank]
 
 
-def excluded_for(session: Session, viewer_id: int, now: datetime) -> set[int]:
-    """Colleagues this viewer has asked (pending), is connected to, or who
-    declined recently."""
-    return set(session.scalars(sa.select(IntroRequest.senior_id).where(
-        IntroRequest.requester_id == viewer_id,
-        sa.or_(IntroRequest.status.in_(RequestStatus.OPEN),
-               sa.and_(IntroRequest.status == RequestStatus.DECLINED,
-                       IntroRequest.responded_at > now - DECLINE_COOLDOWN)))))
+_counts_cache: dict[tuple, tuple[float, dict[int, int], int]] = {}
+
+
+def interest_counts(session: Session, stages: list[str]) -> tuple[dict[int, int], int]:
+    """How many candidates hold each interest, and how many candidates there
+    are (for rarity). The same for every viewer of a career stage and slow
+    to change, so kept for MATCHING_CACHE_SECONDS in each server process."""
+    ttl = current_app.config["MATCHING_CACHE_SECONDS"]
+    key = (str(session.get_bind().url), tuple(stages))
+    cached = _counts_cache.get(key)
+    if ttl and cached and cached[0] > time.monotonic():
+        return cached[1], cached[2]
+    seniors = sa.select(Profile.user_id).where(Profile.open_to_interns, Profile.career_stage.in_(stages))
+    everyone = sa.select(sa.func.count()).select_from(seniors.subquery()).scalar_subquery()
+    counts, population = {}, 0
+    for specialty, holders, total in session.execute(
+            sa.select(profile_specialty.c.specialty_id, sa.func.count(), everyone)
+            .where(profile_specialty.c.profile_id.in_(seniors)).group_by(profile_specialty.c.specialty_id)):
+        counts[specialty], population = holders, total
+    if ttl:
+        _counts_cache[key] = (time.monotonic() + ttl, counts, population)
+    return counts, population
 
 
 def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, specialty_id: int | None = None,
@@ -52,29 +76,32 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     mine = set(names)
     seniors = (sa.select(Profile.user_id).where(Profile.open_to_interns, Profile.career_stage.in_(stages)))
 
-    # How common each interest is among all candidates (for rarity), and how many candidates there are.
-    everyone = sa.select(sa.func.count()).select_from(seniors.subquery()).scalar_subquery()
-    counts, population = {}, 0
-    for specialty, holders, total in session.execute(
-            sa.select(profile_specialty.c.specialty_id, sa.func.count(), everyone)
-            .where(profile_specialty.c.profile_id.in_(seniors)).group_by(profile_specialty.c.specialty_id)):
-        counts[specialty], population = holders, total
+    counts, population = interest_counts(session, stages)
 
     # The viewer's events: upcoming ones they go to, past ones they attended.
     events = {e.id: e for e in session.scalars(sa.select(Event).where(
         sa.or_(sa.and_(Event.id.in_(sa.select(Rsvp.event_id).where(
                    Rsvp.user_id == viewer.id, Rsvp.state == RsvpState.GOING)), Event.starts_at > now,
-                   Event.status == EventStatus.SCHEDULED),
+                   Event.starts_at <= now + UPCOMING_WINDOW, Event.status == EventStatus.SCHEDULED),
                sa.and_(Event.id.in_(sa.select(CheckIn.event_id).where(CheckIn.user_id == viewer.id)),
                        Event.starts_at <= now, Event.starts_at > now - PAST_WINDOW),
                Event.id == (event_id or 0))).options(lazyload("*")))}
     upcoming_ids = [i for i, e in events.items() if e.starts_at > now and i != event_id]
     past_ids = [i for i, e in events.items() if e.starts_at <= now and i != event_id]
 
-    # Candidates: share an interest, or meet the viewer at an event.
+    # Candidates: the best by shared interests, and everyone met at an event.
     going = sa.select(Rsvp.user_id).where(Rsvp.event_id.in_(upcoming_ids), Rsvp.state == RsvpState.GOING)
     met = sa.select(CheckIn.user_id).where(CheckIn.event_id.in_(past_ids))
-    sharing = sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id.in_(mine))
+    weights = {i: scoring.INTEREST_WEIGHT * scoring.rarity(counts.get(i, 0), population) for i in mine}
+    interest_points = sa.func.sum(sa.case(*((profile_specialty.c.specialty_id == i, w) for i, w in weights.items()),
+                                          else_=0.0)) if weights else sa.literal(0.0)
+    sharing = (sa.select(profile_specialty.c.profile_id)
+               .where(profile_specialty.c.specialty_id.in_(mine), profile_specialty.c.profile_id.in_(seniors))
+               .group_by(profile_specialty.c.profile_id)
+               .order_by(interest_points.desc(), profile_specialty.c.profile_id).limit(INTEREST_SHORTLIST))
+    if specialty_id is not None:
+        sharing = sharing.where(profile_specialty.c.profile_id.in_(
+            sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id == specialty_id)))
     if event_id is not None:
         scope = Profile.user_id.in_(sa.select(Rsvp.user_id).where(Rsvp.event_id == event_id,
                                                                    Rsvp.state == RsvpState.GOING))
@@ -87,9 +114,9 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         stmt = stmt.where(User.id.in_(sa.select(profile_specialty.c.profile_id)
                                       .where(profile_specialty.c.specialty_id == specialty_id)))
     rows = session.execute(stmt).all()
-    ids = [r.id for r in rows]
-    if not ids:
+    if not rows:
         return []
+    ids = [r.id for r in rows]
 
     shared: dict[int, set[int]] = {}
     for user_id, spec in session.execute(sa.select(profile_specialty.c.profile_id, profile_specialty.c.specialty_id)
@@ -132,17 +159,21 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         return span.split(",")[0].removesuffix(" (all day)")
 
     refs = {i: scoring.EventRef(i, e.title, day(e), e.starts_at) for i, e in events.items()}
+    no_events, nobody = (), frozenset()
     candidates = [scoring.Candidate(
-        user_id=r.id, name=r.name, stage_label=stage_label(r.career_stage, r.pgy_year),
-        seniority=SENIORITY[r.career_stage], open_to_interns=True, interests=frozenset(shared.get(r.id, ())),
+        user_id=r.id, name=r.name, stage_label=(r.career_stage, r.pgy_year),
+        seniority=SENIORITY[r.career_stage], open_to_interns=True, interests=frozenset(shared.get(r.id, nobody)),
         capacity=r.intro_capacity, active_connections=connections.get(r.id, 0),
-        upcoming_together=tuple(refs[e] for e in going_with.get(r.id, ()) if e in refs),
-        past_together=tuple(refs[e] for e in attended_with.get(r.id, ()) if e in refs),
-        approachable_at=frozenset(approachable.get(r.id, ()))) for r in rows]
+        upcoming_together=tuple(refs[e] for e in going_with[r.id] if e in refs) if r.id in going_with else no_events,
+        past_together=tuple(refs[e] for e in attended_with[r.id] if e in refs) if r.id in attended_with else no_events,
+        approachable_at=frozenset(approachable[r.id]) if r.id in approachable else nobody) for r in rows]
     viewer_facts = scoring.Viewer(viewer.id, SENIORITY.get(viewer.profile.career_stage, 0), frozenset(mine))
-    return scoring.rank(viewer_facts, candidates, interest_counts=counts, interest_names=names,
-                        population=population, excluded=excluded, limit=limit,
-                        require_reason=event_id is None)
+    ranked = scoring.rank(viewer_facts, candidates, interest_counts=counts, interest_names=names,
+                          population=population, excluded=excluded, limit=limit,
+                          require_reason=event_id is None)
+    for suggestion in ranked:  # words for the few shown, not for every candidate
+        suggestion.candidate.stage_label = stage_label(*suggestion.candidate.stage_label)
+    return ranked
 
 
 def good_matches(session: Session, viewer: User):
