@@ -12,6 +12,17 @@ from eventsapp.extensions import db
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(make_admin)
+    app.cli.add_command(expire_introductions)
+
+
+@click.command("expire-introductions")
+def expire_introductions() -> None:
+    """Expire introduction requests unanswered for 14 days and tell the
+    requesters (pages do this too as they are used; run it daily from cron
+    to tell people on time)."""
+    from eventsapp.introductions.services import expire_stale
+
+    click.echo(f"{expire_stale(db.session)} requests expired.")
 
 
 @click.command("seed-demo")

@@ -217,3 +217,29 @@ def test_event_list_hints_where_suggested_colleagues_go_and_where_to_meet_ranks_
     assert "3 suggested colleagues going" in page and "1 suggested colleague going" in page
     ranked = client.get("/people/where").get_data(as_text=True)
     assert ranked.index("Busy Rounds") < ranked.index("Quiet Rounds")
+
+
+def test_expiry_also_runs_from_the_command_line(runner, session):
+    requester, senior = make_user("Asker"), make_senior()
+    session.add(IntroRequest(requester_id=requester.id, senior_id=senior.id, message="hi", status="pending",
+                             expires_at=utcnow() - timedelta(hours=1)))
+    session.commit()
+    result = runner.invoke(args=["expire-introductions"])
+    assert "1 requests expired." in result.output
+    assert statuses(session) == ["expired"]
+
+
+def test_no_page_shows_a_seniors_email_before_they_accept(client, auth, session, intern):
+    senior = make_senior(email="secret.senior@hospital.example", bio="Hi")
+    event = make_event(title="Grand Rounds")
+    make_rsvp(event, senior, "going")
+    make_rsvp(event, intern, "going")
+    ask(client, senior)
+    pages = ["/people", "/people/where", f"/people/{senior.id}", f"/events/{event.id}", "/events",
+             "/introductions", "/notifications", "/account/export.json", f"/people/{senior.id}/introduction"]
+    for url in pages:
+        assert "secret.senior@hospital.example" not in client.get(url).get_data(as_text=True), url
+    auth.logout()
+    auth.login("secret.senior@hospital.example")
+    for url in ("/introductions", f"/people/{intern.id}", "/notifications", "/account/export.json"):
+        assert "maya@hospital.example" not in client.get(url).get_data(as_text=True), url

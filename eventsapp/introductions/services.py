@@ -73,6 +73,7 @@ def request_introduction(session: Session, requester: User, senior_id: int, mess
         raise DomainError("Say in a sentence or two why you'd like to meet.", field="message")
     if len(message) > MESSAGE_MAX:
         raise DomainError(f"Keep it under {MESSAGE_MAX} characters.", field="message")
+    expire_stale(session)  # an expired request no longer counts towards the limit
     begin_write(session)
     now = now or utcnow()
     senior = session.get(User, senior_id)

@@ -23,6 +23,7 @@ bp = Blueprint("introductions", __name__)
 def people():
     """People to meet: the viewer's top suggestions, optionally for one specialty."""
     specialty_id = parse_id(request.args.get("specialty"))
+    services.expire_stale(db.session)  # a colleague whose request expired can be asked again
     suggestions = matching.suggestions(db.session, current_user, now=utcnow(), zone=viewer_zone(current_user),
                                        specialty_id=specialty_id, limit=current_app.config["SUGGESTIONS_SHOWN"])
     specialties = db.session.scalars(sa.select(Specialty).where(Specialty.is_active).order_by(Specialty.name))
