@@ -75,6 +75,6 @@ def register_blueprints(app: Flask) -> None:
 def load_user(user_id: str):
     from eventsapp.accounts.models import User
 
-    if not user_id.isdigit():
+    if not (user_id.isascii() and user_id.isdigit()):
         return None
     return db.session.get(User, int(user_id))

@@ -21,7 +21,7 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
 def parse_id(value) -> int | None:
     """A database id from a form or query value, or None if it can't be one."""
     text = str(value or "").strip()
-    if not text.isdigit() or len(text) > 10:
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:  # "²" is a digit to isdigit()
         return None
     number = int(text)
     return number if 0 < number < 2**31 else None

@@ -243,3 +243,74 @@ def test_no_page_shows_a_seniors_email_before_they_accept(client, auth, session,
     auth.login("secret.senior@hospital.example")
     for url in ("/introductions", f"/people/{intern.id}", "/notifications", "/account/export.json"):
         assert "maya@hospital.example" not in client.get(url).get_data(as_text=True), url
+
+
+def test_suggestions_respect_what_seniors_chose_to_hide(client, session, intern):
+    event = make_event(title="Grand Rounds")
+    make_rsvp(event, intern, "going")
+    make_senior("Hidden Interests", show_interests=False)
+    quiet = make_senior("Hidden Attendance", interests=["Dermatology"], attendance_visibility="organizers")
+    make_rsvp(event, quiet, "going")
+    page = client.get("/people").get_data(as_text=True)
+    assert "Hidden Interests" not in page  # nothing shown in common
+    assert "Hidden Attendance" not in page  # the shared event is theirs to hide
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "Hidden Attendance" not in page
+
+
+def test_only_going_viewers_see_seniors_who_show_attendance_to_attendees(client, session, intern):
+    event = make_event(title="Grand Rounds")
+    make_rsvp(event, make_senior("Attendees Only", attendance_visibility="attendees"), "going")
+    assert "Attendees Only" not in client.get(f"/events/{event.id}").get_data(as_text=True)
+    make_rsvp(event, intern, "going")
+    assert "Attendees Only" in client.get(f"/events/{event.id}").get_data(as_text=True)
+
+
+def test_hints_and_where_to_meet_leave_out_seniors_who_are_full_or_already_asked(client, session, intern):
+    event = make_event(title="Busy Rounds")
+    full, asked = make_senior("Full Senior", intro_capacity=1), make_senior("Asked Senior")
+    session.add_all([IntroRequest(requester_id=make_user().id, senior_id=full.id, status="accepted",
+                                  expires_at=utcnow(), message="x"),
+                     IntroRequest(requester_id=intern.id, senior_id=asked.id, status="pending",
+                                  expires_at=utcnow() + timedelta(days=3), message="x")])
+    session.commit()
+    make_rsvp(event, full, "going")
+    make_rsvp(event, asked, "going")
+    assert "suggested colleague" not in client.get("/events").get_data(as_text=True)
+    assert "Busy Rounds" not in client.get("/people/where").get_data(as_text=True)
+
+
+def test_two_accepts_at_once_never_exceed_a_seniors_limit(app, session):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Event as Go
+
+    from sqlalchemy.orm import Session
+
+    from eventsapp.accounts.models import User
+    from eventsapp.errors import DomainError
+    from eventsapp.extensions import db
+
+    senior = make_senior(intro_capacity=1)
+    requests = []
+    for n in range(6):
+        requester = make_user(f"Asker {n}")
+        request = IntroRequest(requester_id=requester.id, senior_id=senior.id, status="pending",
+                               expires_at=utcnow() + timedelta(days=3), message="hi")
+        session.add(request)
+        session.commit()
+        requests.append(request.id)
+    senior_id, go = senior.id, Go()
+
+    def accept(request_id):
+        go.wait(10)
+        with app.app_context(), Session(db.engine) as own:
+            try:
+                services.answer(own, own.get(User, senior_id), request_id, True)
+            except DomainError:
+                pass
+
+    with ThreadPoolExecutor(6) as pool:
+        futures = [pool.submit(accept, r) for r in requests]
+        go.set()
+        [f.result() for f in futures]
+    assert statuses(session).count("accepted") == 1

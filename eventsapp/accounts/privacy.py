@@ -69,6 +69,10 @@ def export_data(session: Session, user: User) -> dict:
 def delete_account(session: Session, user: User, password: str) -> None:
     if not passwords.verify_password(user.password_hash, password or ""):
         raise DomainError("That password is not right.", field="password")
+    if user.is_admin and not session.scalar(sa.select(sa.exists().where(User.role == Role.ADMIN,
+                                                                         User.id != user.id))):
+        raise DomainError("You are the only admin. Make someone else an admin first "
+                          "(flask --app app make-admin EMAIL), then delete your account.")
     from eventsapp.rsvps.services import promote_from_waitlist
 
     begin_write(session)

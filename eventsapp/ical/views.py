@@ -9,6 +9,7 @@ from eventsapp.errors import NotFound
 from eventsapp.events import services as events
 from eventsapp.events.models import EventKind
 from eventsapp.extensions import db
+from eventsapp.forms import parse_id
 from eventsapp.ical import export, services
 from eventsapp.profiles.models import Department, Specialty
 from eventsapp.timeutil import utcnow
@@ -53,10 +54,11 @@ def _public_filters() -> export.PublicFilters:
     ids = {}
     for name, model in (("specialty", Specialty), ("department", Department)):
         value = request.args.get(name) or None
-        if value is not None and (not value.isdigit() or len(value) > 9 or db.session.get(model, int(value)) is None):
+        number = parse_id(value)
+        if value is not None and (number is None or db.session.get(model, number) is None):
             abort(Response(f"Unknown {name}: use the number from the event list's filter.\n", 400,
                            mimetype="text/plain"))
-        ids[name] = int(value) if value else None
+        ids[name] = number
     return export.PublicFilters(kind, ids["specialty"], ids["department"])
 
 

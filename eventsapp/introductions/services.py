@@ -52,17 +52,20 @@ def expire_stale(session: Session, now: datetime | None = None) -> int:
     """Pending requests nobody answered within 14 days expire; the requester
     is told and the slot is free again."""
     now = now or utcnow()
-    stale = list(session.scalars(sa.select(IntroRequest).where(
-        IntroRequest.status == RequestStatus.PENDING, IntroRequest.expires_at <= now)
-        .options(selectinload(IntroRequest.requester), selectinload(IntroRequest.senior))))
+    # A conditional UPDATE claims the rows: of two pages doing this at once,
+    # each request is expired (and its requester told) by exactly one.
+    claimed = list(session.scalars(
+        sa.update(IntroRequest).where(IntroRequest.status == RequestStatus.PENDING, IntroRequest.expires_at <= now)
+        .values(status=RequestStatus.EXPIRED, responded_at=now).returning(IntroRequest.id)))
+    stale = list(session.scalars(sa.select(IntroRequest).where(IntroRequest.id.in_(claimed))
+                                 .options(selectinload(IntroRequest.requester),
+                                          selectinload(IntroRequest.senior)))) if claimed else []
     for request in stale:
-        request.status, request.responded_at = RequestStatus.EXPIRED, now
         _tell(session, request.requester, Kind.EXPIRED,
               f"Your introduction request to {request.senior.name} expired",
               f"{request.senior.name} did not answer within 14 days. The request no longer counts "
               "towards your limit; you can ask someone else.")
-    if stale:
-        session.commit()
+    session.commit()
     return len(stale)
 
 
@@ -76,6 +79,8 @@ def request_introduction(session: Session, requester: User, senior_id: int, mess
     expire_stale(session)  # an expired request no longer counts towards the limit
     begin_write(session)
     now = now or utcnow()
+    # Lock the requester's profile: their pending count is read, then added to.
+    _lock_profile(session, requester.id)
     senior = session.get(User, senior_id)
     if senior is None or senior.id == requester.id:
         raise NotFound("No such colleague.")
@@ -114,6 +119,12 @@ def request_introduction(session: Session, requester: User, senior_id: int, mess
     return request
 
 
+def _lock_profile(session: Session, user_id: int) -> None:
+    """Serialise changes that count one person's requests (a row lock on
+    PostgreSQL; on SQLite, begin_write's BEGIN IMMEDIATE already does)."""
+    session.execute(sa.select(Profile.user_id).where(Profile.user_id == user_id).with_for_update())
+
+
 def _request_for(session: Session, request_id: int) -> IntroRequest:
     request = session.scalar(sa.select(IntroRequest).where(IntroRequest.id == request_id).with_for_update()
                              .options(selectinload(IntroRequest.requester), selectinload(IntroRequest.senior)))
@@ -127,6 +138,8 @@ def answer(session: Session, senior: User, request_id: int, accept: bool, now: d
     (the requester only hears 'not available right now')."""
     begin_write(session)
     now = now or utcnow()
+    # Lock the senior's profile: their connections are counted, then added to.
+    _lock_profile(session, senior.id)
     request = _request_for(session, request_id)
     if request.senior_id != senior.id:
         raise NotAllowed("This request is addressed to someone else.")

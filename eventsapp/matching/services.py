@@ -17,7 +17,7 @@ from eventsapp.events.timefmt import format_span
 from eventsapp.introductions.models import IntroRequest, RequestStatus
 from eventsapp.matching import scoring
 from eventsapp.profiles.career import SENIORITY, stage_label
-from eventsapp.profiles.models import Profile, Specialty, profile_specialty
+from eventsapp.profiles.models import AttendanceVisibility, Profile, Specialty, profile_specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
 
 #: How long a declined request keeps that colleague out of the suggestions.
@@ -74,8 +74,7 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         profile_specialty, profile_specialty.c.specialty_id == Specialty.id)
         .where(profile_specialty.c.profile_id == viewer.id)).all())
     mine = set(names)
-    seniors = (sa.select(Profile.user_id).where(Profile.open_to_interns, Profile.career_stage.in_(stages)))
-
+    eligible = eligible_seniors(viewer, stages, now)
     counts, population = interest_counts(session, stages)
 
     # The viewer's events: upcoming ones they go to, past ones they attended.
@@ -95,21 +94,28 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     weights = {i: scoring.INTEREST_WEIGHT * scoring.rarity(counts.get(i, 0), population) for i in mine}
     interest_points = sa.func.sum(sa.case(*((profile_specialty.c.specialty_id == i, w) for i, w in weights.items()),
                                           else_=0.0)) if weights else sa.literal(0.0)
+    # Only interests their holders show count (a hidden interest is never a reason).
     sharing = (sa.select(profile_specialty.c.profile_id)
-               .where(profile_specialty.c.specialty_id.in_(mine), profile_specialty.c.profile_id.in_(seniors))
+               .where(profile_specialty.c.specialty_id.in_(mine),
+                      profile_specialty.c.profile_id.in_(eligible.where(Profile.show_interests)))
                .group_by(profile_specialty.c.profile_id)
                .order_by(interest_points.desc(), profile_specialty.c.profile_id).limit(INTEREST_SHORTLIST))
     if specialty_id is not None:
         sharing = sharing.where(profile_specialty.c.profile_id.in_(
             sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id == specialty_id)))
     if event_id is not None:
-        scope = Profile.user_id.in_(sa.select(Rsvp.user_id).where(Rsvp.event_id == event_id,
-                                                                   Rsvp.state == RsvpState.GOING))
+        # Only those whose attendance this viewer may see on the event's list.
+        viewer_going = session.scalar(sa.select(sa.exists().where(
+            Rsvp.event_id == event_id, Rsvp.user_id == viewer.id, Rsvp.state == RsvpState.GOING)))
+        visible = [AttendanceVisibility.MEMBERS] + ([AttendanceVisibility.ATTENDEES] if viewer_going else [])
+        scope = sa.and_(Profile.attendance_visibility.in_(visible), Profile.user_id.in_(
+            sa.select(Rsvp.user_id).where(Rsvp.event_id == event_id, Rsvp.state == RsvpState.GOING)))
     else:
         scope = sa.or_(Profile.user_id.in_(sharing), Profile.user_id.in_(going), Profile.user_id.in_(met))
-    stmt = (sa.select(User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.intro_capacity)
+    stmt = (sa.select(User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.intro_capacity,
+                      Profile.show_interests, Profile.attendance_visibility)
             .join(Profile, Profile.user_id == User.id)
-            .where(Profile.open_to_interns, Profile.career_stage.in_(stages), scope, User.id != viewer.id))
+            .where(Profile.user_id.in_(eligible), scope))
     if specialty_id is not None:
         stmt = stmt.where(User.id.in_(sa.select(profile_specialty.c.profile_id)
                                       .where(profile_specialty.c.specialty_id == specialty_id)))
@@ -118,11 +124,15 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         return []
     ids = [r.id for r in rows]
 
+    shows_interests = {r.id for r in rows if r.show_interests}
+    # 'organizers only' hides their attendance from everyone else: no event reasons.
+    hidden_attendance = {r.id for r in rows if r.attendance_visibility == AttendanceVisibility.ORGANIZERS}
     shared: dict[int, set[int]] = {}
     for user_id, spec in session.execute(sa.select(profile_specialty.c.profile_id, profile_specialty.c.specialty_id)
                                          .where(profile_specialty.c.profile_id.in_(ids),
                                                 profile_specialty.c.specialty_id.in_(mine))):
-        shared.setdefault(user_id, set()).add(spec)
+        if user_id in shows_interests:
+            shared.setdefault(user_id, set()).add(spec)
     # Where the viewer meets each candidate: going together (one query for both kinds).
     going_with: dict[int, list[int]] = {}
     approachable: dict[int, set[int]] = {}
@@ -134,6 +144,8 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         sa.select(CheckIn.user_id, CheckIn.event_id, sa.literal(False), sa.literal(False))
         .where(CheckIn.event_id.in_(past_ids), CheckIn.user_id.in_(ids)))
     for user_id, ev, happy, upcoming in session.execute(together):
+        if user_id in hidden_attendance:
+            continue
         if upcoming:
             going_with.setdefault(user_id, []).append(ev)
             if happy:
@@ -153,6 +165,7 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         if requester_id == viewer.id and (status in RequestStatus.OPEN or (
                 status == RequestStatus.DECLINED and responded_at > now - DECLINE_COOLDOWN)):
             excluded.add(senior_id)
+    # (The SQL already left out the full and the excluded; the pure ranking checks again.)
 
     def day(e: Event) -> str:  # "Tue 3 Dec": the day is what helps plan the meeting
         span = format_span(e.starts_at, e.ends_at, all_day=e.all_day, event_zone=e.timezone, viewer_zone=zone, now=now)
@@ -176,14 +189,32 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     return ranked
 
 
-def good_matches(session: Session, viewer: User):
-    """A subquery of the colleagues who would be suggested to the viewer for
-    their interests: opted in, further along, sharing an interest."""
-    stages = _seniors_above(viewer.profile.career_stage)
-    mine = sa.select(profile_specialty.c.specialty_id).where(profile_specialty.c.profile_id == viewer.id)
-    return (sa.select(Profile.user_id).where(
+def eligible_seniors(viewer: User, stages: list[str], now: datetime):
+    """A subquery of who may be suggested to the viewer at all: opted in,
+    further along, with room under their limit, not already asked,
+    connected or recently declined (the same rules as scoring.eligible)."""
+    connections = (sa.select(sa.func.count()).select_from(IntroRequest)
+                   .where(IntroRequest.senior_id == Profile.user_id, IntroRequest.status == RequestStatus.ACCEPTED)
+                   .correlate(Profile).scalar_subquery())
+    asked = sa.select(IntroRequest.senior_id).where(
+        IntroRequest.requester_id == viewer.id,
+        sa.or_(IntroRequest.status.in_(RequestStatus.OPEN),
+               sa.and_(IntroRequest.status == RequestStatus.DECLINED,
+                       IntroRequest.responded_at > now - DECLINE_COOLDOWN)))
+    return sa.select(Profile.user_id).where(
         Profile.open_to_interns, Profile.career_stage.in_(stages or ["-"]), Profile.user_id != viewer.id,
-        Profile.user_id.in_(sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id.in_(mine)))))
+        connections < Profile.intro_capacity, Profile.user_id.not_in(asked))
+
+
+def good_matches(session: Session, viewer: User, now: datetime | None = None):
+    """A subquery of the colleagues who would be suggested to the viewer for
+    their interests: eligible, and showing an interest the viewer has."""
+    from eventsapp.timeutil import utcnow
+
+    mine = sa.select(profile_specialty.c.specialty_id).where(profile_specialty.c.profile_id == viewer.id)
+    eligible = eligible_seniors(viewer, _seniors_above(viewer.profile.career_stage), now or utcnow())
+    return eligible.where(Profile.show_interests, Profile.user_id.in_(
+        sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id.in_(mine))))
 
 
 def matches_going(session: Session, viewer, event_ids: list[int]) -> dict[int, int]:

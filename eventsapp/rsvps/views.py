@@ -20,7 +20,7 @@ CONFIRMATIONS = {
 
 def _revision() -> int | None:
     value = request.form.get("revision", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 @bp.post("/events/<int:event_id>/rsvp")
