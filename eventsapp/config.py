@@ -35,6 +35,8 @@ class Defaults:
     USERS_PER_PAGE = 25
     EVENTS_PER_PAGE = 20
     SUGGESTIONS_SHOWN = 20
+    # The domain in calendar UIDs; set it to the site's host name once, and keep it.
+    CALENDAR_UID_DOMAIN: str | None = None
     # How long a server process reuses the interest counts behind rarity.
     MATCHING_CACHE_SECONDS = 300
     # Mail: with MAIL_SERVER unset, messages are written to instance/mail/.
@@ -54,6 +56,7 @@ ENVIRONMENT_SETTINGS = {
     "APP_TIMEZONE": str,
     "SECRET_KEY": str,
     "DATABASE_URL": str,
+    "CALENDAR_UID_DOMAIN": str,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_USE_TLS": lambda value: value.lower() in ("1", "true", "yes", "on"),

@@ -190,3 +190,30 @@ def test_public_feeds_never_name_attendees(session, organizer):
     make_rsvp(event, make_user("Secret Attendee"), "going")
     text = public(session)
     assert "Secret Attendee" not in text and "ATTENDEE" not in text and "@hospital.example" not in text
+
+
+def test_an_all_day_series_keeps_its_length_across_daylight_saving(session, organizer):
+    events.create_event(session, organizer, details(
+        title="Weekend Course", kind="conference", all_day=True, start_time=None, end_time=None,
+        day=date(2027, 3, 13), end_date=date(2027, 3, 14)), Recurrence("weekly", 1, date(2027, 3, 27)))
+    text = export.public_feed(session, export.PublicFilters(), LINKS, datetime(2027, 3, 1, tzinfo=UTC), "E").body.decode()
+    assert "DTSTART;VALUE=DATE:20270313" in text and "DTEND;VALUE=DATE:20270315" in text
+
+
+def test_deleting_a_meeting_of_a_series_raises_the_series_sequence(session, organizer):
+    first = events.create_event(session, organizer, details(), Recurrence("weekly", 1, date(2027, 11, 9)))
+    meetings = session.scalars(sa.select(Event).where(Event.series_id == first.series_id)
+                               .order_by(Event.starts_at)).all()
+    before = public(session)
+    events.delete_event(session, organizer, meetings[2].id)
+    after = public(session)
+    assert "SEQUENCE:0" in before and "SEQUENCE:1" in after
+    assert "EXDATE;TZID=America/New_York:20271102T073000" in after
+
+
+def test_uids_do_not_depend_on_the_host_a_request_came_in_on(client):
+    event = make_event()
+    a = client.get(f"/events/{event.id}.ics", headers={"Host": "one.example"}).get_data(as_text=True)
+    b = client.get(f"/events/{event.id}.ics", headers={"Host": "two.example"}).get_data(as_text=True)
+    uid = f"UID:event-{event.id}@mentor-rounds.local"
+    assert uid in a and uid in b

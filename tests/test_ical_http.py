@@ -139,7 +139,7 @@ def test_every_demo_users_feed_holds_only_events_they_may_see(runner, client, se
     from eventsapp.rsvps.models import Rsvp
 
     runner.invoke(args=["seed-demo"])
-    visible = {f"event-{i}@localhost" for i in session.scalars(sa.select(Event.id))}
+    visible = {f"event-{i}@mentor-rounds.local" for i in session.scalars(sa.select(Event.id))}
     for user in session.scalars(sa.select(User)).all():
         feed = ical.create_or_rotate(session, user)
         body = client.get(f"/calendar/{ical.feed_token(feed)}.ics").get_data(as_text=True)
@@ -148,3 +148,15 @@ def test_every_demo_users_feed_holds_only_events_they_may_see(runner, client, se
         mine = set(session.scalars(sa.select(Rsvp.event_id).where(Rsvp.user_id == user.id,
                                                                     Rsvp.state != "declined")))
         assert {int(u.split("-")[1].split("@")[0]) for u in uids} <= mine
+
+
+def test_changing_my_answer_raises_the_sequence_in_my_feed(client, session, member):
+    event = make_event(title="Grand Rounds", capacity=1)
+    client.post(f"/events/{event.id}/rsvp", data={"state": "maybe"})
+    outsider, path = client.application.test_client(), urlsplit(feed_url(client)).path
+    first = outsider.get(path).get_data(as_text=True)
+    client.post(f"/events/{event.id}/rsvp", data={"state": "going"})
+    second = outsider.get(path).get_data(as_text=True)
+    sequence = lambda text: int(re.search(r"SEQUENCE:(\d+)", text).group(1))
+    assert "STATUS:TENTATIVE" in first and "STATUS:CONFIRMED" in second
+    assert sequence(second) > sequence(first)

@@ -166,3 +166,18 @@ def test_rsvp_confirmation_and_promotion_emails_carry_the_event_as_ics(make_app,
         assert ics.get_content_type() == "text/calendar" and ics.get_filename() == f"event-{event_id}.ics"
         vevent = icalendar.Calendar.from_ical(ics.get_content()).walk("VEVENT")[0]
         assert str(vevent["SUMMARY"]) == "Mentorship Coffee Hour"
+
+
+def test_the_waitlist_email_attaches_a_tentative_event(make_app, smtp):
+    import icalendar
+
+    controller, inbox = smtp
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    with app.app_context():
+        from eventsapp.extensions import db
+        event = make_event(capacity=1, title="Coffee Hour")
+        rsvps.respond(db.session, make_user(email="a@hospital.example"), event.id, "going")
+        rsvps.respond(db.session, make_user(email="b@hospital.example"), event.id, "going")
+    _, [ics] = _attachments(inbox.messages[1])
+    vevent = icalendar.Calendar.from_ical(ics.get_content()).walk("VEVENT")[0]
+    assert str(vevent["STATUS"]) == "TENTATIVE" and str(vevent["SUMMARY"]) == "Coffee Hour (waitlist)"

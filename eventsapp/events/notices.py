@@ -86,11 +86,12 @@ def events_cancelled(session: Session, events: list[Event]) -> None:
                 "An event you answered has been cancelled.")
 
 
-def promoted(session: Session, event: Event, users: list[User]) -> None:
-    notify(session, users, _message(
-        NotificationKind.PROMOTED, event, f"You have a place: {event.title}, {when(event)}",
-        "A place opened up and you moved from the waitlist to going. The event is attached "
-        "for your calendar.", (ics_attachment(event),)))
+def promoted(session: Session, event: Event, rsvps: list[Rsvp]) -> None:
+    for rsvp in rsvps:  # each attachment carries that member's answer
+        notify(session, [rsvp.user], _message(
+            NotificationKind.PROMOTED, event, f"You have a place: {event.title}, {when(event)}",
+            "A place opened up and you moved from the waitlist to going. The event is attached "
+            "for your calendar.", (ics_attachment(event, rsvp),)))
 
 
 def rsvp_confirmed(session: Session, event: Event, user: User, state: str) -> None:
@@ -102,6 +103,7 @@ def rsvp_confirmed(session: Session, event: Event, user: User, state: str) -> No
                           "The event is full; you're on the waitlist and will be told if a place opens up.")
     else:
         subject, first = f"You're going: {event.title}", "Your place is confirmed. The event is attached for your calendar."
-    message = _message(NotificationKind.RSVP_CONFIRMED, event, subject, first, (ics_attachment(event),))
+    rsvp = session.scalar(sa.select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == user.id))
+    message = _message(NotificationKind.RSVP_CONFIRMED, event, subject, first, (ics_attachment(event, rsvp),))
     queue_mail(session, OutgoingMail(to=user.email, subject=message.subject, body=message.body,
                                      attachments=message.attachments))

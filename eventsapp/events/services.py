@@ -479,6 +479,7 @@ def delete_event(session: Session, actor: User, event_id: int) -> None:
     if has_responses(session, event_id):
         raise DomainError("People have answered this event, so it can't be deleted; cancel it instead.")
     series = event.series
+    _touch_series([event], utcnow())  # the series' calendar entry gains an EXDATE
     session.delete(event)
     session.flush()
     if series is not None and not session.scalar(

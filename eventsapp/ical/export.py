@@ -36,11 +36,12 @@ class Export:
 
 def _last_modified(items: list[IcsEvent], *others: datetime | None, now: datetime | None = None) -> datetime:
     """The newest change in what the feed shows. A feed also changes when
-    an event leaves its window or is deleted, which leaves no timestamp:
-    the start of the current day (UTC) stands in for those."""
+    an event is deleted or leaves its window, which leaves no timestamp: the
+    start of the current hour stands in for those, so a client polling with
+    If-Modified-Since alone is at most an hour behind (ETags are exact)."""
     moments = [i.last_modified for i in items] + [o for o in others if o is not None]
     if now is not None:
-        moments.append(now.replace(hour=0, minute=0, second=0, microsecond=0))
+        moments.append(now.replace(minute=0, second=0, microsecond=0))
     return max(moments).replace(microsecond=0) if moments else datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC"))
 
 
@@ -54,23 +55,43 @@ class Links:
 
 
 def app_links() -> Links:
-    """Links for this request's host, or the configured SERVER_NAME (mail
-    sent outside a request), or localhost."""
-    from flask import current_app, has_request_context, request, url_for
+    """UIDs from the configured domain; event URLs for this request's host,
+    or the configured SERVER_NAME (mail sent outside a request)."""
+    from flask import current_app, has_request_context, url_for
 
+    domain = uid_domain()
     if has_request_context():
-        host = request.host.split(":")[0]
-        return Links(host, lambda i: url_for("events.show", event_id=i, _external=True))
+        return Links(domain, lambda i: url_for("events.show", event_id=i, _external=True))
     server = current_app.config.get("SERVER_NAME") or "localhost"
-    return Links(server.split(":")[0], lambda i: f"http://{server}/events/{i}")
+    return Links(domain, lambda i: f"http://{server}/events/{i}")
 
 
-def ics_attachment(event: Event):
-    """The event's .ics, to attach to an email."""
+def uid_domain() -> str:
+    """The right-hand side of every UID: fixed by configuration, never taken
+    from a request's Host header (which would give the same event another
+    UID, and duplicates in calendars)."""
+    from flask import current_app
+
+    config = current_app.config
+    return (config.get("CALENDAR_UID_DOMAIN") or (config.get("SERVER_NAME") or "").split(":")[0]
+            or "mentor-rounds.local")
+
+
+def ics_attachment(event: Event, rsvp: Rsvp | None = None):
+    """The event's .ics, to attach to an email: as the member's own feed
+    describes it (tentative on the waitlist), so a later one replaces it."""
     from eventsapp.notifications.mail import Attachment
 
-    return Attachment(f"event-{event.id}.ics", single_event(event, app_links()).body, "text", "calendar",
+    item = describe(event, app_links(), **_answer_fields(event, rsvp)) if rsvp else describe(event, app_links())
+    return Attachment(f"event-{event.id}.ics", build(IcsCalendar([item])), "text", "calendar",
                       {"method": "PUBLISH", "charset": "utf-8"})
+
+
+def _answer_fields(event: Event, rsvp: Rsvp) -> dict:
+    """A member's answer is part of their copy of the event: its changes
+    raise the SEQUENCE and the stamp."""
+    return {"answer": rsvp.state, "sequence": event.revision + rsvp.revision,
+            "modified": max(event.updated_at, rsvp.updated_at)}
 
 
 def _uid(kind: str, ident: int, links: Links) -> str:
@@ -130,10 +151,15 @@ def describe_series(series: Series, occurrences: list[Event], links: Links) -> l
     first = describe(template, links, uid=_uid("series", series.id, links), rrule=series.rrule,
                      exdates=exdates, sequence=series.revision, created=series.created_at,
                      modified=series.updated_at)
-    # The master starts where the rule starts, with the template's times of day.
-    duration = template.ends_at - template.starts_at
+    # The master starts where the rule starts, and lasts as long as the
+    # template: in wall-clock time (all-day: in days), so daylight saving
+    # between the two does not shift its end.
     start = series.starts_at.astimezone(zone)
-    master = _replace_times(first, series, start, start + duration)
+    wall = (template.ends_at.astimezone(zone).replace(tzinfo=None)
+            - template.starts_at.astimezone(zone).replace(tzinfo=None))
+    if series.all_day:
+        wall = timedelta(days=max(1, round(wall / timedelta(days=1))))
+    master = _replace_times(first, series, start, (start.replace(tzinfo=None) + wall).replace(tzinfo=zone))
     items = [master]
     for occurrence in occurrences:
         if occurrence.recurrence_id not in generated_utc:
@@ -150,8 +176,8 @@ def describe_series(series: Series, occurrences: list[Event], links: Links) -> l
 
 def _replace_times(item: IcsEvent, series: Series, start: datetime, end: datetime) -> IcsEvent:
     if series.all_day:
-        return replace(item, start=start.date(), end=end.astimezone(start.tzinfo).date())
-    return replace(item, start=start, end=end.astimezone(start.tzinfo))
+        return replace(item, start=start.date(), end=end.date())
+    return replace(item, start=start, end=end)
 
 
 # --- Which events ---------------------------------------------------------------
@@ -208,14 +234,12 @@ def public_feed(session: Session, filters: PublicFilters, links: Links, now: dat
 
 
 def personal_feed(session: Session, user_id: int, links: Links, now: datetime, name: str) -> Export:
-    rows = session.execute(sa.select(Rsvp.event_id, Rsvp.state, Rsvp.updated_at).where(
-        Rsvp.user_id == user_id)).all()
-    answers = {event_id: state for event_id, state, _ in rows
-               if state in (RsvpState.GOING, RsvpState.WAITLISTED, RsvpState.MAYBE)}
+    rsvps = list(session.scalars(sa.select(Rsvp).where(Rsvp.user_id == user_id)))
+    answers = {r.event_id: r for r in rsvps if r.state in (RsvpState.GOING, RsvpState.WAITLISTED, RsvpState.MAYBE)}
     events = _load(session, sa.select(Event).where(Event.id.in_(answers), *_window(now))
                    .order_by(Event.starts_at, Event.id)) if answers else []
-    items = [describe(e, links, answer=answers[e.id]) for e in events]
+    items = [describe(e, links, **_answer_fields(e, answers[e.id])) for e in events]
     # Answering "not going" removes an event: the answer's time counts as a change.
-    answered = max((updated for _, _, updated in rows), default=None)
+    answered = max((r.updated_at for r in rsvps), default=None)
     return Export(build(IcsCalendar(items, name=name, refresh=REFRESH, feed=True)),
                   _last_modified(items, answered, now=now))

@@ -43,6 +43,9 @@ class Rsvp(db.Model):
     # A senior going to the event is happy to be approached there by interns
     # (the ribbon some conferences hand out).
     approachable: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+    # Bumped by every change of answer: with the event's revision, the
+    # SEQUENCE of this event in the member's own calendar feed.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

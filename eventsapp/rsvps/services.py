@@ -124,6 +124,7 @@ def _answer(session: Session, event: Event, user: User, requested: str,
         rsvp = Rsvp(event_id=event.id, user_id=user.id, created_at=now)
         session.add(rsvp)
     rsvp.state, rsvp.updated_at = state, now
+    rsvp.revision = (rsvp.revision or 0) + 1
     rsvp.queued_at = now if state == RsvpState.WAITLISTED else None
     session.flush()
     if was_going and state != RsvpState.GOING:
@@ -146,11 +147,12 @@ def promote_from_waitlist(session: Session, event: Event) -> list[User]:
     now = utcnow()
     for rsvp in promoted:
         rsvp.state, rsvp.queued_at, rsvp.updated_at = RsvpState.GOING, None, now
+        rsvp.revision += 1
     session.flush()
     users = [r.user for r in promoted if r.user is not None]
     if users:
         from eventsapp.events import notices
-        notices.promoted(session, event, users)
+        notices.promoted(session, event, [r for r in promoted if r.user is not None])
     return users
 
 
