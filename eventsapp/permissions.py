@@ -26,3 +26,19 @@ def organizer_required(view):
             abort(403)
         return view(*args, **kwargs)
     return wrapped
+
+
+def managed_event(event_id: int):
+    """The event, if the current user organizes it: 404 or 403 otherwise."""
+    from eventsapp.errors import NotAllowed, NotFound
+    from eventsapp.events import services
+    from eventsapp.extensions import db
+
+    try:
+        event = services.get_event(db.session, event_id)
+        services.require_organizer(event, current_user)
+    except NotFound:
+        abort(404)
+    except NotAllowed:
+        abort(403)
+    return event

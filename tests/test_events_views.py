@@ -8,8 +8,7 @@ import sqlalchemy as sa
 from eventsapp.events.models import Event, Series
 from eventsapp.notifications.models import Notification
 from eventsapp.rsvps.models import Rsvp
-from eventsapp.timeutil import utcnow
-from tests.factories import make_department, make_event, make_rsvp, make_user, specialty
+from tests.factories import make_event, make_rsvp, make_user, specialty
 
 NEXT_MONTH = date.today() + timedelta(days=30)
 

@@ -1,7 +1,5 @@
 """Calendar files and feeds over HTTP: who gets what, and cheap polling."""
 import re
-from datetime import timedelta
-from email.utils import format_datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest

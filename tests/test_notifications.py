@@ -1,6 +1,5 @@
 """Notifications in the app, and by email through a real SMTP server."""
 import socket
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa

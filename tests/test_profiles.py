@@ -45,7 +45,7 @@ def test_edit_form_shows_the_curated_list_grouped_with_labels(client, member):
     page = client.get("/profile/edit").get_data(as_text=True)
     assert "Surgical specialties" in page and "Cross-cutting interests" in page
     cardiology = specialty("Cardiology")
-    assert f'<label for="specialty_ids-' in page and ">Cardiology</label>" in page
+    assert '<label for="specialty_ids-' in page and ">Cardiology</label>" in page
     assert f'value="{cardiology.id}"' in page
 
 

@@ -10,7 +10,7 @@ from eventsapp.notifications.models import Notification
 from eventsapp.rsvps import services
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.timeutil import utcnow
-from tests.factories import make_event, make_rsvp, make_user
+from tests.factories import make_event, make_user
 
 
 def states(session, event):

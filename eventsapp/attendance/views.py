@@ -4,30 +4,20 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from eventsapp.attendance import qr, services
-from eventsapp.errors import DomainError, NotAllowed, NotFound
+from eventsapp.errors import DomainError, NotFound
 from eventsapp.events import listing
 from eventsapp.events import services as events
 from eventsapp.extensions import db
 from eventsapp.forms import parse_id
+from eventsapp.permissions import managed_event
 
 bp = Blueprint("attendance", __name__, url_prefix="/events")
-
-
-def _managed(event_id: int):
-    try:
-        event = events.get_event(db.session, event_id)
-        events.require_organizer(event, current_user)
-    except NotFound:
-        abort(404)
-    except NotAllowed:
-        abort(403)
-    return event
 
 
 @bp.get("/<int:event_id>/attendees")
 @login_required
 def sheet(event_id: int):
-    event = _managed(event_id)
+    event = managed_event(event_id)
     query = request.args.get("q", "")[:100]
     return render_template("attendance/sheet.html", event=event, sheet=services.attendee_sheet(db.session, event),
                            query=query, matches=services.find_members(db.session, query))
@@ -36,7 +26,7 @@ def sheet(event_id: int):
 @bp.post("/<int:event_id>/check-ins")
 @login_required
 def check_in(event_id: int):
-    _managed(event_id)
+    managed_event(event_id)
     user_id = parse_id(request.form.get("user_id"))
     try:
         if request.form.get("user_id") and user_id is None:
@@ -57,7 +47,7 @@ def check_in(event_id: int):
 @bp.get("/<int:event_id>/attendees.csv")
 @login_required
 def export(event_id: int):
-    event = _managed(event_id)
+    event = managed_event(event_id)
     body = services.sheet_csv(services.attendee_sheet(db.session, event), listing.viewer_zone(current_user))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="attendees-event-{event.id}.csv"',
@@ -67,7 +57,7 @@ def export(event_id: int):
 @bp.get("/<int:event_id>/qr")
 @login_required
 def qr_page(event_id: int):
-    event = _managed(event_id)
+    event = managed_event(event_id)
     url = url_for("attendance.scan", event_id=event.id, secret=event.checkin_secret, _external=True)
     opens, closes = services.window(event)
     return render_template("attendance/qr.html", event=event, url=url, svg=qr.qr_svg(url),

@@ -15,7 +15,7 @@ from eventsapp.extensions import db
 from eventsapp.forms import parse_id, show_error
 from eventsapp.ical import links as ical_links
 from eventsapp.matching import services as matching
-from eventsapp.permissions import organizer_required
+from eventsapp.permissions import managed_event, organizer_required
 from eventsapp.profiles.models import Department, Specialty
 from eventsapp.timeutil import utcnow
 
@@ -142,22 +142,10 @@ def _groups(specialties: list[Specialty]):
     return [(category, [s.id for s in items]) for category, items in groupby(specialties, key=lambda s: s.category)]
 
 
-def _managed_event(event_id: int):
-    """The event, if the current user organizes it: 404 or 403 otherwise."""
-    try:
-        event = services.get_event(db.session, event_id)
-        services.require_organizer(event, current_user)
-    except NotFound:
-        abort(404)
-    except NotAllowed:
-        abort(403)
-    return event
-
-
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(event_id: int):
-    event = _managed_event(event_id)
+    event = managed_event(event_id)
     form = EditEventForm(data=vars(services.details_of(event)) | {"version": event.version}
                          if request.method == "GET" else None)
     groups = _groups(_fill_choices(form, event))
@@ -183,7 +171,7 @@ def edit(event_id: int):
 @bp.post("/<int:event_id>/cancel")
 @login_required
 def cancel(event_id: int):
-    _managed_event(event_id)
+    managed_event(event_id)
     form = CancelForm()
     try:
         cancelled = services.cancel_event(db.session, current_user, event_id, scope=form.scope.data)
@@ -198,7 +186,7 @@ def cancel(event_id: int):
 @bp.post("/<int:event_id>/delete")
 @login_required
 def delete(event_id: int):
-    _managed_event(event_id)
+    managed_event(event_id)
     try:
         services.delete_event(db.session, current_user, event_id)
     except DomainError as exc:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from eventsapp.events import recurrence
-from eventsapp.events.models import Event, EventKind, EventStatus, Series, event_specialty
+from eventsapp.events.models import Event, EventKind, Series, event_specialty
 from eventsapp.ical.builder import IcsCalendar, IcsEvent, build
 from eventsapp.rsvps.models import Rsvp, RsvpState
 
