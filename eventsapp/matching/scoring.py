@@ -59,6 +59,7 @@ class Viewer:
     user_id: int
     seniority: int
     interests: frozenset[int]
+    focus_event_id: int | None = None   # on an event's page, that event is named first
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,11 @@ def _names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _counted(candidate: Candidate) -> tuple[tuple[EventRef, ...], tuple[EventRef, ...]]:
-    """The shared events that count: the one where they are happy to be
-    approached first, then the soonest; the most recent past ones."""
+def _counted(candidate: Candidate, focus: int | None = None) -> tuple[tuple[EventRef, ...], tuple[EventRef, ...]]:
+    """The shared events that count: the page's own event first, then where
+    they are happy to be approached, then the soonest; the most recent past ones."""
     upcoming = tuple(sorted(candidate.upcoming_together,
-                            key=lambda e: (e.id not in candidate.approachable_at, e.starts_at, e.id)))
+                            key=lambda e: (e.id != focus, e.id not in candidate.approachable_at, e.starts_at, e.id)))
     past = tuple(sorted(candidate.past_together, key=lambda e: (e.starts_at, e.id), reverse=True))
     return upcoming[:MAX_EVENTS_COUNTED], past[:MAX_EVENTS_COUNTED]
 
@@ -125,7 +126,7 @@ def explain(viewer: Viewer, candidate: Candidate, total: float, interest_counts:
     """The suggestion in words, from the same facts `points` counted."""
     shared = sorted(viewer.interests & candidate.interests,
                     key=lambda i: (interest_counts.get(i, 0), interest_names.get(i, "")))
-    upcoming, past = _counted(candidate)
+    upcoming, past = _counted(candidate, viewer.focus_event_id)
     names = [interest_names[i] for i in shared if i in interest_names]
     reasons = []
     if names:

@@ -180,7 +180,8 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         upcoming_together=tuple(refs[e] for e in going_with[r.id] if e in refs) if r.id in going_with else no_events,
         past_together=tuple(refs[e] for e in attended_with[r.id] if e in refs) if r.id in attended_with else no_events,
         approachable_at=frozenset(approachable[r.id]) if r.id in approachable else nobody) for r in rows]
-    viewer_facts = scoring.Viewer(viewer.id, SENIORITY.get(viewer.profile.career_stage, 0), frozenset(mine))
+    viewer_facts = scoring.Viewer(viewer.id, SENIORITY.get(viewer.profile.career_stage, 0), frozenset(mine),
+                                  focus_event_id=event_id)
     ranked = scoring.rank(viewer_facts, candidates, interest_counts=counts, interest_names=names,
                           population=population, excluded=excluded, limit=limit,
                           require_reason=event_id is None)
