@@ -13,6 +13,33 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(make_admin)
     app.cli.add_command(expire_introductions)
+    app.cli.add_command(backup)
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup(path: str) -> None:
+    """Write a consistent copy of the SQLite database to PATH, while the app
+    keeps running (SQLite's online backup API). On PostgreSQL, use pg_dump."""
+    import sqlite3
+    from pathlib import Path
+
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite":
+        raise click.ClickException("This database is PostgreSQL: back it up with pg_dump "
+                                   "(see the README), not with this command.")
+    target = Path(path)
+    if target.exists():
+        raise click.ClickException(f"{target} already exists; choose a new file name.")
+    source = sqlite3.connect(url.database)
+    try:
+        copy = sqlite3.connect(target)
+        with copy:
+            source.backup(copy)  # page by page, consistent even while others write
+        copy.close()
+    finally:
+        source.close()
+    click.echo(f"Backed up {url.database} to {target} ({target.stat().st_size // 1024} KiB).")
 
 
 @click.command("expire-introductions")

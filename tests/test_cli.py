@@ -77,3 +77,28 @@ def test_make_admin_with_an_unknown_email_fails_clearly(runner):
     result = runner.invoke(args=["make-admin", "nobody@hospital.example"])
     assert result.exit_code != 0
     assert "No account" in result.output
+
+
+def test_backup_writes_a_consistent_copy_while_the_app_is_writing(runner, session, tmp_path):
+    import sqlite3
+
+    from eventsapp.extensions import db
+
+    if db.engine.url.get_backend_name() != "sqlite":
+        result = runner.invoke(args=["backup", str(tmp_path / "copy.sqlite")])
+        assert result.exit_code != 0 and "pg_dump" in result.output
+        return
+    runner.invoke(args=["seed-demo"])
+    writer = sqlite3.connect(db.engine.url.database)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE user SET name = 'Half-way' WHERE id = 1")  # not committed
+    result = runner.invoke(args=["backup", str(tmp_path / "copy.sqlite")])
+    writer.rollback()
+    writer.close()
+    assert result.exit_code == 0, result.output
+    copy = sqlite3.connect(tmp_path / "copy.sqlite")
+    assert copy.execute("SELECT count(*) FROM user").fetchone()[0] == count(session, User)
+    assert copy.execute("SELECT name FROM user WHERE id = 1").fetchone()[0] != "Half-way"
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    again = runner.invoke(args=["backup", str(tmp_path / "copy.sqlite")])
+    assert again.exit_code != 0 and "already exists" in again.output
