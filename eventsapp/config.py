@@ -57,6 +57,9 @@ ENVIRONMENT_SETTINGS = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "CALENDAR_UID_DOMAIN": str,
+    # Test-only: the concurrency proof's control run (refused in production).
+    "TEST_UNSAFE_NO_LOCKS": lambda value: value.lower() in ("1", "true", "yes", "on"),
+    "TEST_RACE_DELAY": float,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_USE_TLS": lambda value: value.lower() in ("1", "true", "yes", "on"),
@@ -105,6 +108,9 @@ def load_config(app, overrides: dict | None) -> None:
             app.config[name] = convert(os.environ[name])
     app.config.update(overrides)
     app.config["APP_ENV"] = running_environment(app.config.get("APP_ENV"))
+    if app.config["APP_ENV"] == "production" and (app.config.get("TEST_UNSAFE_NO_LOCKS")
+                                                   or app.config.get("TEST_RACE_DELAY")):
+        raise ConfigError("TEST_UNSAFE_NO_LOCKS and TEST_RACE_DELAY are for tests only, never production.")
     if app.config["APP_ENV"] == "production":
         # Production is served over HTTPS: cookies never travel in clear.
         for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):

@@ -29,7 +29,10 @@ locking could not create a second RSVP row for the same person.
 """
 from __future__ import annotations
 
+import time
+
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Session, lazyload, scoped_session
 
 LOCK_TIMEOUT_MS = 5000
@@ -72,16 +75,34 @@ def begin_write(session: Session) -> None:
         raise RuntimeError("begin_write() called with unsaved changes in the session")
     if session.in_transaction():
         session.rollback()
+    if unsafe_without_locks():
+        session.connection()  # the race the concurrency proof must be able to see
+        return
     connection = session.connection(execution_options={_IMMEDIATE: True})
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
 
 
+def unsafe_without_locks() -> bool:
+    """A test-only switch (TEST_UNSAFE_NO_LOCKS, refused in production) that
+    turns the locking off, so the concurrency proof can show it would
+    catch an oversold event."""
+    return has_app_context() and bool(current_app.config.get("TEST_UNSAFE_NO_LOCKS"))
+
+
+def race_window() -> None:
+    """With TEST_RACE_DELAY (test-only), wait between reading a count and
+    writing because of it: widens any race for the proof's control run."""
+    delay = current_app.config.get("TEST_RACE_DELAY") if has_app_context() else None
+    if delay:
+        time.sleep(float(delay))
+
+
 def _locking(statement, model):
     """Lock only the event rows (no eager joins: PostgreSQL cannot lock the
     nullable side of an outer join), and refresh what the session holds."""
-    return (statement.options(lazyload("*")).with_for_update(of=model)
-            .execution_options(populate_existing=True))
+    statement = statement.options(lazyload("*")).execution_options(populate_existing=True)
+    return statement if unsafe_without_locks() else statement.with_for_update(of=model)
 
 
 def lock_event(session: Session, event_id: int):

@@ -10,7 +10,8 @@ from eventsapp.config import ConfigError, normalise_database_url
 
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
-    for name in ("DATABASE_URL", "SECRET_KEY", "APP_ENV", "APP_TIMEZONE", "APP_NAME"):
+    for name in ("DATABASE_URL", "SECRET_KEY", "APP_ENV", "APP_TIMEZONE", "APP_NAME", "TEST_UNSAFE_NO_LOCKS",
+                 "TEST_RACE_DELAY"):
         monkeypatch.delenv(name, raising=False)
     return {"INSTANCE_PATH": str(tmp_path / "instance")}
 
@@ -115,3 +116,12 @@ def test_test_overrides_win_over_the_environment(clean_env, monkeypatch):
     monkeypatch.setenv("APP_TIMEZONE", "Europe/London")
     app = create_app({**clean_env, "APP_TIMEZONE": "Asia/Tokyo"})
     assert app.config["APP_TIMEZONE"] == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize("name, value", [("TEST_UNSAFE_NO_LOCKS", "1"), ("TEST_RACE_DELAY", "0.1")])
+def test_production_refuses_the_test_only_switches(clean_env, monkeypatch, name, value):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match="tests only"):
+        create_app(clean_env)

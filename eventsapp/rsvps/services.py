@@ -17,7 +17,7 @@ from eventsapp.events.models import Event, EventStatus
 from eventsapp.rsvps import rules
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.timeutil import utcnow
-from eventsapp.transactions import begin_write, lock_event, lock_events
+from eventsapp.transactions import begin_write, lock_event, lock_events, race_window
 
 
 class RsvpClosed(DomainError):
@@ -119,6 +119,7 @@ def _answer(session: Session, event: Event, user: User, requested: str,
         return rsvp, False
     was_going = rsvp is not None and rsvp.state == RsvpState.GOING
     going = going_count(session, event.id)
+    race_window()
     state = rules.landing_state(requested, going=going - (1 if was_going else 0), capacity=event.capacity)
     if rsvp is None:
         rsvp = Rsvp(event_id=event.id, user_id=user.id, created_at=now)
