@@ -43,4 +43,8 @@ as_pg "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
 echo "PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') running on 127.0.0.1:$PORT"
 
 export TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PORT/eventsapp_test"
+# For the fault test, which stops and restarts this cluster.
+export PGTEST_CTL="$BIN/pg_ctl" PGTEST_DATA="$DIR/data" PGTEST_LOG="$DIR/server.log"
+export PGTEST_OPTIONS="-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+[ "$(id -u)" -eq 0 ] && export PGTEST_AS=postgres
 "$@"

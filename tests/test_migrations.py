@@ -1,12 +1,11 @@
 """The migrations build exactly the schema the models describe."""
-import os
-
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from eventsapp.extensions import db
+from tests.conftest import PostgresDatabases
 
 
 def test_migrations_create_the_schema_the_models_describe(app):
@@ -34,31 +33,42 @@ def test_fresh_database_offers_the_curated_specialty_list(app, session):
             "Global health", "Quality improvement and patient safety"} <= names
 
 
-@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="builds its own SQLite database")
-def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, tmp_path):
+@pytest.fixture
+def empty_database_url(databases, tmp_path):
+    """A database with no tables at all, on the back end under test."""
+    if isinstance(databases, PostgresDatabases):
+        name = f"{databases.base}_empty"
+        databases._recreate(name)
+        url = databases.admin_url.set(database=name).render_as_string(hide_password=False)
+        yield url
+        databases.release(url)
+    else:
+        yield f"sqlite:///{tmp_path / 'old.sqlite'}"
+
+
+def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_database_url):
     """Each migration on top of real rows: nothing lost, nothing unlinked.
     (SQLite batch migrations copy tables; with foreign keys enforced, the
     copy's DROP TABLE would run ON DELETE actions on the child rows.)"""
     from flask_migrate import downgrade, upgrade
 
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    app = make_app(SQLALCHEMY_DATABASE_URI=url)
+    app = make_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
     with app.app_context():
         upgrade(revision="aee78e9c7ddc")
         with db.engine.begin() as conn:
             conn.execute(sa.text(
-                "INSERT INTO user (id, email, name, password_hash, role, created_at) VALUES "
+                "INSERT INTO \"user\" (id, email, name, password_hash, role, created_at) VALUES "
                 "(1, 'a@h.example', 'Ana', 'x', 'organizer', '2026-01-01'), (2, 'b@h.example', 'Bo', 'x', 'member', '2026-01-01')"))
             conn.execute(sa.text(
                 "INSERT INTO profile (user_id, career_stage, bio, open_to_interns, intro_capacity, show_department,"
-                " show_interests, show_bio, updated_at) VALUES (1, 'attending', 'Hi', 1, 3, 1, 1, 1, '2026-01-01'),"
-                " (2, 'intern', '', 0, 3, 1, 1, 1, '2026-01-01')"))
+                " show_interests, show_bio, updated_at) VALUES (1, 'attending', 'Hi', true, 3, true, true, true,"
+                " '2026-01-01'), (2, 'intern', '', false, 3, true, true, true, '2026-01-01')"))
             conn.execute(sa.text("INSERT INTO profile_specialty (profile_id, specialty_id) VALUES (1, 1), (2, 2)"))
         upgrade(revision="0002_events")
         with db.engine.begin() as conn:
             conn.execute(sa.text(
                 "INSERT INTO series (id, frequency, interval, until, timezone, starts_at, all_day, created_at)"
-                " VALUES (1, 'weekly', 1, '2027-01-01', 'America/New_York', '2026-12-01 12:30:00', 0, '2026-11-01')"))
+                " VALUES (1, 'weekly', 1, '2027-01-01', 'America/New_York', '2026-12-01 12:30:00', false, '2026-11-01')"))
             conn.execute(sa.text(
                 "INSERT INTO event (id, title, kind, timezone, starts_at, ends_at, organizer_id, series_id,"
                 " recurrence_id, checkin_secret, created_at, updated_at) VALUES (1, 'Rounds', 'meeting',"

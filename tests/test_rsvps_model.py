@@ -1,5 +1,5 @@
 """A model-based test: random sequences of RSVPs, withdrawals, capacity
-changes, cancellation and check-ins, driven through the services, with the
+changes, check-ins and cancellation, driven through the services, with the
 invariants checked after every step."""
 from datetime import timedelta
 
@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from eventsapp.attendance import services as attendance
+from eventsapp.attendance.models import CheckIn
 from eventsapp.errors import DomainError
 from eventsapp.events import services as events
 from eventsapp.rsvps import services as rsvps
@@ -60,6 +62,15 @@ def run_machine(app, session):
             except DomainError:
                 session.rollback()
 
+        @rule(who=st.integers(0, PEOPLE - 1))
+        def check_in(self, who):
+            session.rollback()
+            event = session.get(type(self.event), self.event.id)
+            try:  # at the door, at the start
+                attendance.check_in_member(session, organizer, event.id, people[who].id, now=event.starts_at)
+            except DomainError:
+                session.rollback()
+
         @rule(chance=st.integers(0, 4))
         def cancel(self, chance):
             if chance:  # cancelling ends the interesting part: rarely
@@ -82,6 +93,9 @@ def run_machine(app, session):
                 assert waiting == 0
             # Nobody is both going and waitlisted: one row per person.
             assert len(rows) == len({r.user_id for r in rows.values()})
+            # Checking in twice still records one check-in.
+            ids = list(session.scalars(sa.select(CheckIn.user_id).where(CheckIn.event_id == self.event.id)))
+            assert len(ids) == len(set(ids))
 
     # Derandomized (the same sequences in every run) and reported without
     # shrinking, which would replay hundreds of database sequences.
