@@ -24,6 +24,10 @@ def create_app(config: dict | None = None) -> Flask:
     )
     load_config(app, config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

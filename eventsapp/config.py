@@ -35,6 +35,9 @@ class Defaults:
     USERS_PER_PAGE = 25
     EVENTS_PER_PAGE = 20
     SUGGESTIONS_SHOWN = 20
+    # How many reverse proxies (load balancer, nginx) stand in front: their
+    # X-Forwarded-For/-Proto/-Host are then trusted, so links say https.
+    PROXIES = 0
     # The domain in calendar UIDs; set it to the site's host name once, and keep it.
     CALENDAR_UID_DOMAIN: str | None = None
     # How long a server process reuses the interest counts behind rarity.
@@ -57,6 +60,7 @@ ENVIRONMENT_SETTINGS = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "CALENDAR_UID_DOMAIN": str,
+    "PROXIES": int,
     # Test-only: the concurrency proof's control run (refused in production).
     "TEST_UNSAFE_NO_LOCKS": lambda value: value.lower() in ("1", "true", "yes", "on"),
     "TEST_RACE_DELAY": float,

@@ -10,7 +10,7 @@ from eventsapp.config import ConfigError, normalise_database_url
 
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
-    for name in ("DATABASE_URL", "SECRET_KEY", "APP_ENV", "APP_TIMEZONE", "APP_NAME", "TEST_UNSAFE_NO_LOCKS",
+    for name in ("DATABASE_URL", "SECRET_KEY", "APP_ENV", "APP_TIMEZONE", "APP_NAME", "PROXIES", "TEST_UNSAFE_NO_LOCKS",
                  "TEST_RACE_DELAY"):
         monkeypatch.delenv(name, raising=False)
     return {"INSTANCE_PATH": str(tmp_path / "instance")}
@@ -125,3 +125,17 @@ def test_production_refuses_the_test_only_switches(clean_env, monkeypatch, name,
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match="tests only"):
         create_app(clean_env)
+
+
+def test_behind_a_proxy_links_follow_the_forwarded_scheme_and_host(clean_env, monkeypatch):
+    monkeypatch.setenv("PROXIES", "1")
+    app = create_app({**clean_env, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    @app.get("/where-am-i")
+    def where_am_i():
+        from flask import url_for
+        return url_for("main.home", _external=True)
+
+    response = app.test_client().get("/where-am-i", headers={"X-Forwarded-Proto": "https",
+                                                             "X-Forwarded-Host": "rounds.hospital.example"})
+    assert response.get_data(as_text=True) == "https://rounds.hospital.example/"
