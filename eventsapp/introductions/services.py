@@ -52,6 +52,9 @@ def expire_stale(session: Session, now: datetime | None = None) -> int:
     """Pending requests nobody answered within 14 days expire; the requester
     is told and the slot is free again."""
     now = now or utcnow()
+    overdue = sa.and_(IntroRequest.status == RequestStatus.PENDING, IntroRequest.expires_at <= now)
+    if not session.scalar(sa.select(sa.exists().where(overdue))):
+        return 0  # the usual case: a read, no write lock taken by a page view
     # A conditional UPDATE claims the rows: of two pages doing this at once,
     # each request is expired (and its requester told) by exactly one.
     claimed = list(session.scalars(
