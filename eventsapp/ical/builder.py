@@ -10,9 +10,8 @@ characters stripped from text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vRecur
 
@@ -47,8 +46,6 @@ class IcsCalendar:
     name: str | None = None
     description: str | None = None
     refresh: timedelta | None = None   # feeds: how often clients should poll
-    feed: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def text(value: str) -> str:
@@ -143,7 +140,3 @@ def build(calendar: IcsCalendar) -> bytes:
         cal.add_component(_event(item))
     return cal.to_ical()
 
-
-def local(moment: datetime, tzid: str) -> datetime:
-    """An aware UTC moment as wall-clock time in `tzid` (for DTSTART;TZID=...)."""
-    return moment.astimezone(ZoneInfo(tzid))

@@ -229,7 +229,7 @@ def public_feed(session: Session, filters: PublicFilters, links: Links, now: dat
             meetings = grouped[series_id]
             items += describe_series(meetings[0].series, meetings, links)
     items.sort(key=lambda i: (i.uid, i.recurrence_id is not None, str(i.recurrence_id)))
-    return Export(build(IcsCalendar(items, name=name, refresh=REFRESH, feed=True)),
+    return Export(build(IcsCalendar(items, name=name, refresh=REFRESH)),
                   _last_modified(items, now=now))
 
 
@@ -241,5 +241,5 @@ def personal_feed(session: Session, user_id: int, links: Links, now: datetime, n
     items = [describe(e, links, **_answer_fields(e, answers[e.id])) for e in events]
     # Answering "not going" removes an event: the answer's time counts as a change.
     answered = max((r.updated_at for r in rsvps), default=None)
-    return Export(build(IcsCalendar(items, name=name, refresh=REFRESH, feed=True)),
+    return Export(build(IcsCalendar(items, name=name, refresh=REFRESH)),
                   _last_modified(items, answered, now=now))

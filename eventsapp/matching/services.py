@@ -241,7 +241,7 @@ def where_to_meet(session: Session, viewer: User, now: datetime, limit: int = 20
         return []
     ranked = session.execute(
         sa.select(Rsvp.event_id, sa.func.count().label("n")).join(Event, Event.id == Rsvp.event_id)
-        .where(Rsvp.state == RsvpState.GOING, Rsvp.user_id.in_(good_matches(session, viewer)),
+        .where(Rsvp.state == RsvpState.GOING, Rsvp.user_id.in_(good_matches(session, viewer, now)),
                Event.starts_at > now, Event.status == EventStatus.SCHEDULED)
         .group_by(Rsvp.event_id).order_by(sa.desc("n"), Rsvp.event_id).limit(limit)).all()
     events = {e.id: e for e in session.scalars(sa.select(Event).where(Event.id.in_([r[0] for r in ranked])))}
