@@ -77,3 +77,23 @@ def test_deleting_needs_the_password_and_a_tick(client, session, member, data, m
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     session.rollback()
     assert session.get(User, member.id) is not None
+
+
+def test_deleting_tells_everyone_with_an_open_request_or_connection(client, session, member):
+    from eventsapp.notifications.models import Notification
+    mentor = make_user("Dr Connected", stage="attending", open_to_interns=True)
+    asked = make_user("Dr Asked", stage="fellow", open_to_interns=True)
+    declined = make_user("Dr Declined", stage="fellow", open_to_interns=True)
+    later = make_event(title="Later").starts_at
+    session.add_all([
+        IntroRequest(requester_id=member.id, senior_id=mentor.id, status="accepted", expires_at=later),
+        IntroRequest(requester_id=member.id, senior_id=asked.id, status="pending", expires_at=later),
+        IntroRequest(requester_id=member.id, senior_id=declined.id, status="declined", expires_at=later),
+    ])
+    session.commit()
+    client.post("/account/delete", data={"password": "correct horse battery", "confirm": "y"})
+    session.rollback()
+    told = dict(session.execute(sa.select(Notification.user_id, Notification.message)).all())
+    assert told == {mentor.id: "Maya Okafor has left Mentor Rounds",
+                    asked.id: "Maya Okafor withdrew their request"}
+    assert session.scalar(sa.select(sa.func.count()).select_from(IntroRequest)) == 0

@@ -3,7 +3,8 @@
 Deleting keeps what others rely on: answers to past events and check-ins
 stay, anonymised, so organizers' counts stay right; places held for
 upcoming events are given up (the waitlist moves on); events the member
-organised pass to a co-organizer, or else to an admin.
+organised pass to a co-organizer, or else to an admin; whoever had an
+open introduction request or a connection with the member is told.
 """
 from __future__ import annotations
 
@@ -73,6 +74,7 @@ def delete_account(session: Session, user: User, password: str) -> None:
                                                                          User.id != user.id))):
         raise DomainError("You are the only admin. Make someone else an admin first "
                           "(flask --app app make-admin EMAIL), then delete your account.")
+    from eventsapp.introductions.services import tell_about_departure
     from eventsapp.rsvps.services import promote_from_waitlist
 
     begin_write(session)
@@ -92,6 +94,7 @@ def delete_account(session: Session, user: User, password: str) -> None:
         if row.state == RsvpState.GOING:
             promote_from_waitlist(session, events[row.event_id])
     _hand_over_events(session, user)
+    tell_about_departure(session, user)
     session.delete(user)
     session.commit()
 

@@ -205,6 +205,28 @@ def withdraw_requests_to(session: Session, senior: User) -> int:
     return len(pending)
 
 
+def tell_about_departure(session: Session, leaving: User) -> int:
+    """A member is deleting their account: everyone with a pending request or
+    a connection with them is told, before those rows go with the account."""
+    open_rows = list(session.scalars(sa.select(IntroRequest).where(
+        sa.or_(IntroRequest.requester_id == leaving.id, IntroRequest.senior_id == leaving.id),
+        IntroRequest.status.in_([RequestStatus.PENDING, RequestStatus.ACCEPTED]))
+        .options(selectinload(IntroRequest.requester), selectinload(IntroRequest.senior))))
+    for request in open_rows:
+        other = request.senior if request.requester_id == leaving.id else request.requester
+        if request.status == RequestStatus.ACCEPTED:
+            _tell(session, other, Kind.ENDED, f"{leaving.name} has left Mentor Rounds",
+                  f"{leaving.name} deleted their account, so your mentoring connection has ended.")
+        elif request.requester_id == leaving.id:
+            _tell(session, other, Kind.ENDED, f"{leaving.name} withdrew their request",
+                  f"{leaving.name} deleted their account, so their request for an introduction is withdrawn.")
+        else:
+            _tell(session, other, Kind.DECLINED, f"{leaving.name} is {NOT_AVAILABLE}",
+                  f"{leaving.name} deleted their account, so your request was withdrawn. "
+                  "People to meet suggests other colleagues who share your interests.")
+    return len(open_rows)
+
+
 @dataclass
 class Overview:
     received: list[IntroRequest]      # pending, addressed to the user
