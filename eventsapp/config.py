@@ -10,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask.helpers import get_debug_flag
+
 #: Values that must never serve as a production SECRET_KEY.
 WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test"}
 MIN_PRODUCTION_SECRET_LENGTH = 32
@@ -115,6 +117,10 @@ def load_config(app, overrides: dict | None) -> None:
     if app.config["APP_ENV"] == "production" and (app.config.get("TEST_UNSAFE_NO_LOCKS")
                                                    or app.config.get("TEST_RACE_DELAY")):
         raise ConfigError("TEST_UNSAFE_NO_LOCKS and TEST_RACE_DELAY are for tests only, never production.")
+    if app.config["APP_ENV"] == "production" and (app.config.get("DEBUG") or get_debug_flag()):
+        # The debugger runs any code typed into an error page: never on a real server.
+        raise ConfigError("Debug mode is on (FLASK_DEBUG or DEBUG) with APP_ENV=production. "
+                          "Unset FLASK_DEBUG and DEBUG, or run with APP_ENV=development on your own machine.")
     if app.config["APP_ENV"] == "production":
         # Production is served over HTTPS: cookies never travel in clear.
         for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):

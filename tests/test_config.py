@@ -11,7 +11,7 @@ from eventsapp.config import ConfigError, normalise_database_url
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
     for name in ("DATABASE_URL", "SECRET_KEY", "APP_ENV", "APP_TIMEZONE", "APP_NAME", "PROXIES", "TEST_UNSAFE_NO_LOCKS",
-                 "TEST_RACE_DELAY"):
+                 "TEST_RACE_DELAY", "FLASK_DEBUG"):
         monkeypatch.delenv(name, raising=False)
     return {"INSTANCE_PATH": str(tmp_path / "instance")}
 
@@ -125,6 +125,48 @@ def test_production_refuses_the_test_only_switches(clean_env, monkeypatch, name,
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match="tests only"):
         create_app(clean_env)
+
+
+@pytest.mark.parametrize("value", ["1", "true"])
+def test_production_refuses_to_start_with_flask_debug_on(clean_env, monkeypatch, value):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    monkeypatch.setenv("FLASK_DEBUG", value)
+    with pytest.raises(ConfigError, match="Debug mode is on"):
+        create_app(clean_env)
+
+
+def test_production_refuses_debug_set_in_the_instance_file(clean_env, monkeypatch, tmp_path):
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "config.py").write_text("DEBUG = True\n")
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    with pytest.raises(ConfigError, match="Debug mode is on"):
+        create_app(clean_env)
+    with pytest.raises(ConfigError, match="Debug mode is on"):
+        create_app({**clean_env, "DEBUG": True})
+
+
+def test_debug_mode_stays_available_in_development(clean_env, monkeypatch):
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    assert create_app(clean_env).debug
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    monkeypatch.setenv("FLASK_DEBUG", "0")
+    assert not create_app(clean_env).debug
+
+
+def test_flask_run_with_debug_refuses_to_serve_in_production(clean_env, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    env = {k: v for k, v in os.environ.items() if k not in ("FLASK_DEBUG", "DATABASE_URL")}
+    env.update(APP_ENV="production", SECRET_KEY="9f" * 32, DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite")
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "--debug", "run", "--no-reload", "--port", "0"],
+                            cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode != 0
+    assert "Debug mode is on" in result.stderr
 
 
 def test_behind_a_proxy_links_follow_the_forwarded_scheme_and_host(clean_env, monkeypatch):
