@@ -35,9 +35,11 @@ test-postgres: venv js-reader
 	.ci/with-postgres.sh $(BIN)/python -m pytest
 
 # Several workers on the configured database (DATABASE_URL); needs SECRET_KEY.
+# gunicorn.conf.py keeps calendar feed tokens out of the access log (stdout).
 # Production cookies are Secure: serve it behind HTTPS (PROXIES=1 behind one proxy).
 serve: upgrade
-	APP_ENV=$${APP_ENV:-production} $(BIN)/gunicorn --workers $${WORKERS:-4} --bind $${BIND:-127.0.0.1:8000} app:app
+	APP_ENV=$${APP_ENV:-production} $(BIN)/gunicorn -c gunicorn.conf.py --access-logfile - \
+	  --workers $${WORKERS:-4} --bind $${BIND:-127.0.0.1:8000} app:app
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -4,7 +4,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, has_request_context, render_template, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from markupsafe import escape
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -16,6 +17,7 @@ from flask_login import current_user
 from eventsapp.events.listing import viewer_zone
 from eventsapp.events.text import render_description
 from eventsapp.events.timefmt import format_moment, format_span, zone_label
+from eventsapp import logredact
 from eventsapp.extensions import db
 from eventsapp.rsvps.models import RsvpState
 from eventsapp.timeutil import utcnow
@@ -35,6 +37,17 @@ ERROR_TEXT = {
           "The problem has been logged. Try again in a moment."),
     503: ("The service is briefly unavailable", "Try again in a minute."),
 }
+
+
+HSTS_SECONDS = 365 * 24 * 3600
+
+
+class SecureOverHttpsSessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the page came over HTTPS, not
+    only when SESSION_COOKIE_SECURE says so (production)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
 
 
 def render_error(code: int, title: str | None = None, text: str | None = None):
@@ -103,6 +116,8 @@ def _has_nul(values) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    logredact.install()  # no feed token or check-in secret in the development server's log
+
     @app.before_request
     def refuse_nul_characters():
         # Nobody types a NUL; PostgreSQL refuses to store one.
@@ -150,8 +165,15 @@ def init_app(app: Flask) -> None:
 
     app.add_template_filter(render_description, "description_html")
 
+    app.session_interface = SecureOverHttpsSessionInterface()
+
     @app.after_request
     def security_headers(response):
+        if request.is_secure:
+            # Browsers that once saw the site over HTTPS never try plain HTTP
+            # again (behind a proxy, is_secure trusts X-Forwarded-Proto only
+            # when PROXIES says so).
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}; includeSubDomains")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
