@@ -52,6 +52,12 @@ class Defaults:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Mentor Rounds <no-reply@localhost>"
     MAIL_TIMEOUT = 5
+    # Limits on logging in and registering (eventsapp/accounts/throttle.py
+    # explains the policy); a refused attempt gets 429 and Retry-After.
+    AUTH_RATE_LIMIT_ENABLED = True
+    AUTH_RATE_LIMIT_LOGIN_PER_IP = "20 per 5 minutes"
+    AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT = "10 per 15 minutes"
+    AUTH_RATE_LIMIT_REGISTER_PER_IP = "20 per hour"
 
 
 #: Settings read from the environment when present (name -> converter).
@@ -72,6 +78,10 @@ ENVIRONMENT_SETTINGS = {
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
     "MAIL_DEFAULT_SENDER": str,
+    "AUTH_RATE_LIMIT_ENABLED": lambda value: value.lower() in ("1", "true", "yes", "on"),
+    "AUTH_RATE_LIMIT_LOGIN_PER_IP": str,
+    "AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT": str,
+    "AUTH_RATE_LIMIT_REGISTER_PER_IP": str,
 }
 
 
@@ -135,6 +145,7 @@ def load_config(app, overrides: dict | None) -> None:
         **engine_options(url), **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
     check_timezone(app.config["APP_TIMEZONE"])
+    check_rates(app.config)
     app.config["SECRET_KEY"] = resolve_secret_key(app)
 
 
@@ -146,6 +157,20 @@ def check_timezone(name: str) -> None:
             f"APP_TIMEZONE={name!r} is not an IANA time zone name; "
             "use a name such as 'America/New_York' or 'Europe/London'."
         ) from exc
+
+
+RATE_SETTINGS = ("AUTH_RATE_LIMIT_LOGIN_PER_IP", "AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT",
+                 "AUTH_RATE_LIMIT_REGISTER_PER_IP")
+
+
+def check_rates(config) -> None:
+    from eventsapp.accounts.ratewindow import parse_rate
+
+    for name in RATE_SETTINGS:
+        try:
+            parse_rate(config[name])
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {exc}.") from exc
 
 
 def resolve_secret_key(app) -> str:

@@ -62,3 +62,22 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class ThrottleCounter(db.Model):
+    """How many sign-in or registration attempts one key (an address, an
+    account, a device) made in one fixed window; see accounts/throttle.py.
+    The key is an HMAC, so the table holds no address or email in clear."""
+
+    __tablename__ = "throttle_counter"
+    __table_args__ = (
+        sa.CheckConstraint("hits >= 0", name="hits_not_negative"),
+    )
+
+    bucket: Mapped[str] = mapped_column(sa.String(24), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    hits: Mapped[int] = mapped_column(default=0, server_default="0")
+    # After this the row no longer counts (it has stopped being even the
+    # previous window); expired rows are deleted.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

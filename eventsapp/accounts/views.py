@@ -5,7 +5,7 @@ import json
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from eventsapp.accounts import privacy, services
+from eventsapp.accounts import privacy, services, throttle
 from eventsapp.accounts.forms import DeleteAccountForm, LoginForm, RegisterForm
 from eventsapp.accounts.urls import safe_next_path
 from eventsapp.errors import DomainError
@@ -22,14 +22,17 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
+            throttle.registration_attempt(db.session)
             user = services.register(db.session, name=form.name.data,
                                      email=form.email.data, password=form.password.data)
+        except throttle.Limited as limited:
+            return too_many_attempts("accounts/register.html", form, limited)
         except DomainError as exc:
             show_error(form, exc)
         else:
             login_user(user)
             flash(f"Welcome, {user.name}. Tell colleagues a little about yourself.", "success")
-            return redirect(url_for("profiles.edit"))
+            return throttle.remember_device(redirect(url_for("profiles.edit")), user.email)
     return render_template("accounts/register.html", form=form), 422 if form.errors else 200
 
 
@@ -40,13 +43,25 @@ def login():
     if current_user.is_authenticated:
         return redirect(destination)
     if form.validate_on_submit():
+        try:
+            # Counted before the password is looked at: a refusal says nothing about it.
+            attempt = throttle.login_attempt(db.session, form.email.data)
+        except throttle.Limited as limited:
+            return too_many_attempts("accounts/login.html", form, limited)
         user = services.authenticate(db.session, email=form.email.data, password=form.password.data)
         if user is not None:
+            attempt.succeeded(db.session)
             login_user(user, remember=form.remember.data)
-            return redirect(destination)
+            return throttle.remember_device(redirect(destination), user.email)
         # One message for "no such account" and "wrong password".
         form.form_errors.append("That email and password don't match an account.")
     return render_template("accounts/login.html", form=form), 422 if form.errors or form.form_errors else 200
+
+
+def too_many_attempts(template: str, form, limited: throttle.Limited):
+    """The same form again, with what to do, as 429 with Retry-After."""
+    form.form_errors.append(str(limited))
+    return render_template(template, form=form), 429, {"Retry-After": str(limited.retry_after)}
 
 
 @bp.post("/logout")
