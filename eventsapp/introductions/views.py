@@ -44,7 +44,7 @@ def where():
 def ask(user_id: int):
     form = RequestForm()
     senior = db.session.get(User, user_id)
-    if senior is None:
+    if senior is None or senior.id == current_user.id:  # nobody asks to meet themselves
         abort(404)
     if form.validate_on_submit():
         try:

@@ -1,0 +1,383 @@
+"""Every route of the app, who may use it, and how to call it: the table
+behind the authorization matrix, the CSRF walk and the header checks.
+
+Each row names an endpoint and a method, builds a URL (and form data) out of
+fresh objects in the database, and says what each of six people gets:
+
+    anonymous · an intern · a senior colleague · an organizer of other events
+    · the event's organizer · an admin
+
+The people are made once per row (`World`); whatever a request may change
+(the event, the introduction request, the catalogue entry, ...) is made anew
+for every person, so that one person's request never decides another's.
+`test_every_route_has_a_row` fails when a route is added without a row.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Callable
+
+import sqlalchemy as sa
+
+from eventsapp.extensions import db
+from eventsapp.ical import services as ical
+from eventsapp.introductions.models import IntroRequest, RequestStatus
+from eventsapp.events import services as events
+from eventsapp.events.recurrence import Recurrence
+from eventsapp.timeutil import utcnow
+from tests.factories import DEFAULT_PASSWORD, make_department, make_event, make_user
+
+ROLES = ("anonymous", "intern", "senior", "other_organizer", "organizer", "admin")
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+# What a person gets. LOGIN is a redirect to the login page; GO any other
+# redirect (the action ran, or the page sends them on); 422 a form the page
+# shows again with a message (the request was allowed, a rule said no).
+OK, GO, LOGIN, BAD, DENY, NONE = "200", "302", "login", "422", "403", "404"
+REFUSED = {LOGIN, DENY, NONE}  # must leave the database exactly as it was
+
+_unique = itertools.count(1)
+
+
+@dataclass
+class World:
+    """The six people of the matrix (anonymous is None)."""
+
+    people: dict
+    for_role: dict = field(default_factory=dict)
+
+    @property
+    def intern(self):
+        return self.people["intern"]
+
+    @property
+    def senior(self):
+        return self.people["senior"]
+
+    @property
+    def organizer(self):
+        return self.people["organizer"]
+
+    def event(self, starts_in=timedelta(days=7)):
+        return make_event(self.organizer, title=f"Journal Club {next(_unique)}", starts_in=starts_in)
+
+    def series_event(self):
+        first = date.today() + timedelta(days=14)
+        details = events.EventDetails(title=f"Weekly Rounds {next(_unique)}", kind="meeting",
+                                      timezone="America/New_York", start_date=first,
+                                      start_time=_time("07:30"), end_time=_time("08:30"), location="Room 2")
+        return events.create_event(db.session, self.organizer, details,
+                                   Recurrence("weekly", 1, first + timedelta(days=14)))
+
+    def introduction(self, status: str):
+        """A request from the intern to the senior (the only open one between them)."""
+        db.session.execute(sa.delete(IntroRequest))
+        now = utcnow()
+        request = IntroRequest(requester_id=self.intern.id, senior_id=self.senior.id, status=status,
+                               message="I'd like to hear about your research.", created_at=now,
+                               expires_at=now + timedelta(days=14),
+                               responded_at=now if status != RequestStatus.PENDING else None)
+        db.session.add(request)
+        db.session.commit()
+        return request
+
+
+def _time(text: str):
+    from datetime import time
+    return time.fromisoformat(text)
+
+
+def build_world() -> World:
+    return World(people={
+        "anonymous": None,
+        "intern": make_user("Ida Intern", email="intern@hospital.example", stage="intern",
+                            interests=["Cardiology"]),
+        "senior": make_user("Sam Senior", email="senior@hospital.example", stage="attending",
+                            open_to_interns=True, intro_capacity=3, interests=["Cardiology"]),
+        "other_organizer": make_user("Olga Other", email="other@hospital.example", role="organizer",
+                                     stage="faculty"),
+        "organizer": make_user("Grace Organizer", email="organizer@hospital.example", role="organizer",
+                               stage="faculty"),
+        "admin": make_user("Adam Admin", email="admin@hospital.example", role="admin", stage="attending"),
+    })
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Row:
+    endpoint: str
+    method: str
+    prepare: Callable[[World, str], Target]  # (world, role) -> a URL on fresh objects
+    expected: dict[str, str]
+    variant: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.endpoint}" + (f" ({self.variant})" if self.variant else "")
+
+
+def row(endpoint, method, prepare, anonymous, intern, senior, other_organizer, organizer, admin, variant=""):
+    expected = dict(zip(ROLES, (anonymous, intern, senior, other_organizer, organizer, admin)))
+    return Row(endpoint, method, prepare, expected, variant)
+
+
+def at(path: str, **data) -> Callable[[World, str], Target]:
+    return lambda world, role: Target(path, data)
+
+
+def event_form(title="Cardiology Grand Rounds", **changes) -> dict:
+    day = (date.today() + timedelta(days=30)).isoformat()
+    data = {"title": title, "kind": "meeting", "timezone": "America/New_York", "start_date": day,
+            "start_time": "07:30", "end_time": "08:30", "location": "Auditorium B", "repeat": "none",
+            "repeat_interval": "1"}
+    return {**data, **changes}
+
+
+def profile_form(person) -> dict:
+    return {"name": person.name, "career_stage": person.profile.career_stage or "intern", "pgy_year": "",
+            "department_id": "", "bio": "Here to learn.", "intro_capacity": "3",
+            "open_to_interns": "y" if person.profile.open_to_interns else "",
+            "attendance_visibility": person.profile.attendance_visibility, "show_department": "y",
+            "show_interests": "y", "show_bio": "y"}
+
+
+def _event(path: str, **data):
+    def prepare(world, role):
+        event = world.event()
+        return Target(path.format(e=event), data)
+    return prepare
+
+
+def _event_soon(path: str):
+    def prepare(world, role):
+        event = world.event(starts_in=timedelta(minutes=10))  # check-in is open
+        return Target(path.format(e=event))
+    return prepare
+
+
+def _edit(world, role):
+    event = world.event()
+    return Target(f"/events/{event.id}/edit", event_form(title="Renamed Journal Club", version=str(event.version),
+                                                          scope="this"))
+
+
+def _duplicate(world, role):
+    return Target(f"/events/new?from={world.event().id}")
+
+
+def _series(world, role):
+    event = world.series_event()
+    return Target(f"/series/{event.series_id}/rsvp", {"state": "going", "event_id": str(event.id)})
+
+
+def _introduction(status: str, action: str):
+    def prepare(world, role):
+        return Target(f"/introductions/{world.introduction(status).id}/{action}")
+    return prepare
+
+
+def _ask(world, role):
+    db.session.execute(sa.delete(IntroRequest))
+    db.session.commit()
+    return Target(f"/people/{world.senior.id}/introduction", {"message": "May I shadow you in clinic?"})
+
+
+def _feed(world, role):
+    return Target(f"/calendar/{ical.feed_token(ical.create_or_rotate(db.session, world.intern))}.ics")
+
+
+def _old_feed(world, role):
+    old = ical.feed_token(ical.create_or_rotate(db.session, world.intern))
+    ical.create_or_rotate(db.session, world.intern)
+    return Target(f"/calendar/{old}.ics")
+
+
+def _profile_edit(world, role):
+    person = world.people[role]
+    return Target("/profile/edit", profile_form(person) if person else profile_form(world.intern))
+
+
+def _department(path: str, **data):
+    def prepare(world, role):
+        department = make_department(f"Ward {next(_unique)}")
+        return Target(path.format(d=department), data)
+    return prepare
+
+
+def _new_department(world, role):
+    return Target("/admin/departments", {"name": f"Radiology {next(_unique)}"})
+
+
+def _rename(world, role):
+    department = make_department(f"Ward {next(_unique)}")
+    return Target(f"/admin/departments/{department.id}", {"name": f"Renamed ward {next(_unique)}"})
+
+
+def _set_role(world, role):
+    return Target(f"/admin/people/{make_user().id}/role", {"role": "organizer"})
+
+
+def _register(world, role):
+    n = next(_unique)
+    return Target("/register", {"name": "New Person", "email": f"new{n}@hospital.example",
+                                "password": "a long new password", "confirm": "a long new password"})
+
+
+# The matrix: what the product promises. Reading across a row: anonymous,
+# intern, senior, an organizer of other events, the event's organizer, admin.
+MATRIX: list[Row] = [
+    #   endpoint                    method  target                                     anon   intern senior other  organizer admin
+    row("main.home",                "GET",  at("/"),                                   OK,    OK,    OK,    OK,    OK,    OK),
+    # Accounts: forms for visitors; members are sent on. Each member's data is their own.
+    row("accounts.login",           "GET",  at("/login"),                              OK,    GO,    GO,    GO,    GO,    GO),
+    row("accounts.login",           "POST", at("/login", email="intern@hospital.example", password=DEFAULT_PASSWORD),
+                                                                                       GO,    GO,    GO,    GO,    GO,    GO),
+    row("accounts.register",        "GET",  at("/register"),                           OK,    GO,    GO,    GO,    GO,    GO),
+    row("accounts.register",        "POST", _register,                                 GO,    GO,    GO,    GO,    GO,    GO),
+    row("accounts.logout",          "POST", at("/logout"),                             LOGIN, GO,    GO,    GO,    GO,    GO),
+    row("accounts.export",          "GET",  at("/account/export.json"),                LOGIN, OK,    OK,    OK,    OK,    OK),
+    row("accounts.delete",          "GET",  at("/account/delete"),                     LOGIN, OK,    OK,    OK,    OK,    OK),
+    # The only admin may not delete their account (someone must grant roles).
+    row("accounts.delete",          "POST", at("/account/delete", password=DEFAULT_PASSWORD, confirm="y"),
+                                                                                       LOGIN, GO,    GO,    GO,    GO,    BAD),
+    # Profiles: members see each other (with each one's privacy choices); each edits their own.
+    row("profiles.mine",            "GET",  at("/profile"),                            LOGIN, GO,    GO,    GO,    GO,    GO),
+    row("profiles.show",            "GET",  lambda w, r: Target(f"/people/{w.senior.id}"),
+                                                                                       LOGIN, OK,    OK,    OK,    OK,    OK),
+    row("profiles.edit",            "GET",  at("/profile/edit"),                       LOGIN, OK,    OK,    OK,    OK,    OK),
+    row("profiles.edit",            "POST", _profile_edit,                             LOGIN, GO,    GO,    GO,    GO,    GO),
+    # Admin pages: admins only.
+    row("admin.index",              "GET",  at("/admin/"),                             LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
+    row("admin.people",             "GET",  at("/admin/people"),                       LOGIN, DENY,  DENY,  DENY,  DENY,  OK),
+    row("admin.set_role",           "POST", _set_role,                                 LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
+    row("admin.catalogue",          "GET",  at("/admin/specialties"),                  LOGIN, DENY,  DENY,  DENY,  DENY,  OK),
+    row("admin.catalogue",          "POST", _new_department,                           LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
+    row("admin.catalogue",          "GET",  at("/admin/no-such-list"),                 LOGIN, DENY,  DENY,  DENY,  DENY,  NONE,
+        variant="unknown list"),
+    row("admin.rename",             "POST", _rename,                                   LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
+    row("admin.set_active",         "POST", _department("/admin/departments/{d.id}/active", active="0"),
+                                                                                       LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
+    # Events: everyone reads; organizers create; only the event's organizers (and admins) manage it.
+    row("events.index",             "GET",  at("/events"),                             OK,    OK,    OK,    OK,    OK,    OK),
+    row("events.show",              "GET",  _event("/events/{e.id}"),                  OK,    OK,    OK,    OK,    OK,    OK),
+    row("events.show",              "GET",  at("/events/2147483647"),                  NONE,  NONE,  NONE,  NONE,  NONE,  NONE,
+        variant="no such event"),
+    row("events.new",               "GET",  at("/events/new"),                         LOGIN, DENY,  DENY,  OK,    OK,    OK),
+    row("events.new",               "POST", at("/events/new", **event_form()),         LOGIN, DENY,  DENY,  GO,    GO,    GO),
+    row("events.new",               "GET",  _duplicate,                                LOGIN, DENY,  DENY,  NONE,  OK,    OK,
+        variant="duplicate another's event"),
+    row("events.edit",              "GET",  _event("/events/{e.id}/edit"),             LOGIN, DENY,  DENY,  DENY,  OK,    OK),
+    row("events.edit",              "POST", _edit,                                     LOGIN, DENY,  DENY,  DENY,  GO,    GO),
+    row("events.cancel",            "POST", _event("/events/{e.id}/cancel", scope="this"),
+                                                                                       LOGIN, DENY,  DENY,  DENY,  GO,    GO),
+    row("events.delete",            "POST", _event("/events/{e.id}/delete"),           LOGIN, DENY,  DENY,  DENY,  GO,    GO),
+    # Check-in and the attendee list: the event's organizers only; the QR link for members at the venue.
+    row("attendance.sheet",         "GET",  _event("/events/{e.id}/attendees"),        LOGIN, DENY,  DENY,  DENY,  OK,    OK),
+    row("attendance.export",        "GET",  _event("/events/{e.id}/attendees.csv"),    LOGIN, DENY,  DENY,  DENY,  OK,    OK),
+    row("attendance.qr_page",       "GET",  _event("/events/{e.id}/qr"),               LOGIN, DENY,  DENY,  DENY,  OK,    OK),
+    row("attendance.check_in",      "POST", _event("/events/{e.id}/check-ins", guest_name="Walk-in Guest"),
+                                                                                       LOGIN, DENY,  DENY,  DENY,  GO,    GO),
+    row("attendance.scan",          "GET",  _event_soon("/events/{e.id}/check-in/{e.checkin_secret}"),
+                                                                                       LOGIN, OK,    OK,    OK,    OK,    OK),
+    row("attendance.scan",          "POST", _event_soon("/events/{e.id}/check-in/{e.checkin_secret}"),
+                                                                                       LOGIN, GO,    GO,    GO,    GO,    GO),
+    row("attendance.scan",          "GET",  _event("/events/{e.id}/check-in/not-the-secret"),
+                                                                                       LOGIN, NONE,  NONE,  NONE,  NONE,  NONE,
+        variant="wrong secret"),
+    # Answers: any member, for themselves.
+    row("rsvps.respond",            "POST", _event("/events/{e.id}/rsvp", state="going"),
+                                                                                       LOGIN, GO,    GO,    GO,    GO,    GO),
+    row("rsvps.respond_to_series",  "POST", _series,                                   LOGIN, GO,    GO,    GO,    GO,    GO),
+    row("rsvps.approachable",       "POST", _event("/events/{e.id}/approachable", approachable="1"),
+                                                                                       LOGIN, GO,    GO,    GO,    GO,    GO),
+    # Calendars: public files for all; a private feed opens by its secret token alone (calendar
+    # apps cannot log in), and a replaced token opens nothing, for anyone.
+    row("ical.event_file",          "GET",  _event("/events/{e.id}.ics"),              OK,    OK,    OK,    OK,    OK,    OK),
+    row("ical.public_feed",         "GET",  at("/calendar/events.ics"),                OK,    OK,    OK,    OK,    OK,    OK),
+    row("ical.personal_feed",       "GET",  _feed,                                     OK,    OK,    OK,    OK,    OK,    OK),
+    row("ical.personal_feed",       "GET",  _old_feed,                                 NONE,  NONE,  NONE,  NONE,  NONE,  NONE,
+        variant="replaced token"),
+    row("ical.rotate",              "POST", at("/calendar/feed"),                      LOGIN, GO,    GO,    GO,    GO,    GO),
+    # Introductions: the request from the intern to the senior. Only the senior answers it, only
+    # the intern withdraws it, only the two of them end the connection; nobody else, admins included.
+    row("introductions.people",     "GET",  at("/people"),                             LOGIN, OK,    OK,    OK,    OK,    OK),
+    row("introductions.where",      "GET",  at("/people/where"),                       LOGIN, OK,    OK,    OK,    OK,    OK),
+    row("introductions.index",      "GET",  at("/introductions"),                      LOGIN, OK,    OK,    OK,    OK,    OK),
+    # Asking the senior: nobody asks themselves; colleagues as senior as they are get "not available".
+    row("introductions.ask",        "GET",  _ask,                                      LOGIN, OK,    NONE,  OK,    OK,    OK),
+    row("introductions.ask",        "POST", _ask,                                      LOGIN, GO,    NONE,  BAD,   BAD,   BAD),
+    row("introductions.accept",     "POST", _introduction("pending", "accept"),        LOGIN, DENY,  GO,    DENY,  DENY,  DENY),
+    row("introductions.decline",    "POST", _introduction("pending", "decline"),       LOGIN, DENY,  GO,    DENY,  DENY,  DENY),
+    row("introductions.withdraw",   "POST", _introduction("pending", "withdraw"),      LOGIN, GO,    DENY,  DENY,  DENY,  DENY),
+    row("introductions.end",        "POST", _introduction("accepted", "end"),          LOGIN, GO,    GO,    DENY,  DENY,  DENY),
+    # Notifications: each member's own.
+    row("notifications.index",      "GET",  at("/notifications"),                      LOGIN, OK,    OK,    OK,    OK,    OK),
+    row("notifications.mark_read",  "POST", at("/notifications/read"),                 LOGIN, GO,    GO,    GO,    GO,    GO),
+]
+
+EXCLUDED_ENDPOINTS = {"static"}  # files from static/, the same for everyone
+
+
+def app_routes(app) -> set[tuple[str, str]]:
+    """(endpoint, method) for every route the app has, HEAD and OPTIONS aside."""
+    return {(rule.endpoint, method) for rule in app.url_map.iter_rules() if rule.endpoint not in EXCLUDED_ENDPOINTS
+            for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+
+def log_in(client, person) -> None:
+    """Sign the client in as `person` without the (deliberately slow) password check."""
+    with client.session_transaction() as session:
+        session.clear()
+        if person is not None:
+            session["_user_id"] = str(person.id)
+            session["_fresh"] = True
+
+
+def fingerprint() -> str:
+    """A digest of every row of every table: equal before and after means nothing changed."""
+    digest = hashlib.sha256()
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            rows = sorted(repr(tuple(r)) for r in conn.execute(sa.select(table)))
+            digest.update(f"{table.name}:{len(rows)}:{''.join(rows)}".encode())
+    return digest.hexdigest()
+
+
+def outcome(response) -> str:
+    """The response in the matrix's terms."""
+    if response.status_code == 302:
+        return LOGIN if response.location.split("?")[0].endswith("/login") else GO
+    return str(response.status_code)
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token_from_page(client, person) -> str:
+    """The token a page gives this person (the logout form for members, the login form for visitors)."""
+    page = client.get("/" if person is not None else "/login").get_data(as_text=True)
+    return CSRF_FIELD.search(page).group(1)
+
+
+COVERAGE = Path(__file__).resolve().parent.parent / "test-artifacts" / "coverage" / "security.txt"
+_COVERAGE_ORDER = ("CSRF walk:", "Authorization matrix:", "Headers:")
+
+
+def record_coverage(line: str) -> None:
+    """Write or replace this line (by its first words) in test-artifacts/coverage/security.txt."""
+    COVERAGE.parent.mkdir(parents=True, exist_ok=True)
+    key = next(prefix for prefix in _COVERAGE_ORDER if line.startswith(prefix))
+    lines = COVERAGE.read_text().splitlines() if COVERAGE.exists() else []
+    kept = {next((p for p in _COVERAGE_ORDER if old.startswith(p)), None): old for old in lines}
+    kept[key] = line
+    COVERAGE.write_text("".join(kept[p] + "\n" for p in _COVERAGE_ORDER if kept.get(p)))

@@ -1,0 +1,121 @@
+"""The authorization matrix: every route × six people → what they get.
+
+The table is MATRIX in tests/security_routes.py. Each row runs on a database
+of its own; whatever a request can change is made fresh for each person. A
+person refused (sent to log in, 403 or 404) must leave every table exactly as
+it was. The same responses are checked for the protective headers every page
+carries.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from eventsapp import create_app
+from eventsapp.extensions import db
+from tests.conftest import BASE_CONFIG, IsolatedClient
+from tests.security_routes import (MATRIX, REFUSED, ROLES, app_routes, build_world, fingerprint, log_in, outcome,
+                                   record_coverage)
+
+
+@dataclass
+class Cell:
+    label: str
+    endpoint: str
+    role: str
+    expected: str
+    got: str
+    changed: bool
+    headers: dict
+    path: str
+
+
+def walk_row(row, databases, tmp_path_factory, **config):
+    """Send the row's request as each person, on a database of the row's own."""
+    folder = tmp_path_factory.mktemp("matrix")
+    url = databases.fresh(folder)
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(folder / "instance"),
+                      **config})
+    app.test_client_class = IsolatedClient
+    cells = []
+    try:
+        with app.app_context():
+            world = build_world()
+            for role in ROLES:
+                target = row.prepare(world, role)
+                db.session.commit()
+                before = fingerprint()
+                client = app.test_client()
+                log_in(client, world.people[role])
+                response = client.open(target.path, method=row.method, data=target.data or None)
+                db.session.rollback()
+                cells.append(Cell(row.label, row.endpoint, role, row.expected[role], outcome(response),
+                                  fingerprint() != before, dict(response.headers), target.path))
+            db.session.remove()
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        databases.release(url)
+    return cells
+
+
+@pytest.fixture(scope="module")
+def walk(databases, tmp_path_factory):
+    return [cell for row in MATRIX for cell in walk_row(row, databases, tmp_path_factory)]
+
+
+def test_every_route_has_a_row(app):
+    """A new route fails here until the matrix says who may use it."""
+    covered = {(row.endpoint, row.method) for row in MATRIX}
+    missing = app_routes(app) - covered
+    assert not missing, f"routes without a row in MATRIX (tests/security_routes.py): {sorted(missing)}"
+    stale = covered - app_routes(app)
+    assert not stale, f"rows for routes the app no longer has: {sorted(stale)}"
+
+
+def test_everyone_gets_what_the_matrix_promises(walk):
+    wrong = [f"  {c.label:<48} {c.role:<16} expected {c.expected:<6} got {c.got:<6} {c.path}"
+             for c in walk if c.got != c.expected]
+    assert not wrong, "route × person answered differently from the matrix:\n" + "\n".join(wrong)
+    routes = {(c.endpoint, c.label.split()[0]) for c in walk}
+    record_coverage(f"Authorization matrix: {len(routes)} routes ({len(MATRIX)} rows) × {len(ROLES)} roles = "
+                    f"{len(walk)} checks, every one as expected (200/302/403/404/422)")
+
+
+def test_a_refused_request_changes_nothing(walk):
+    changed = [f"  {c.label} as {c.role} ({c.got})" for c in walk if c.got in REFUSED and c.changed]
+    assert not changed, "refused, yet the database changed:\n" + "\n".join(changed)
+    assert sum(c.got in REFUSED for c in walk) > 100  # the check ran on many refusals
+
+
+def test_every_response_carries_the_protective_headers(walk):
+    problems = []
+    for c in walk:
+        csp = c.headers.get("Content-Security-Policy", "")
+        directives = {part.split()[0]: part.split()[1:] for part in csp.split(";") if part.strip()}
+        script = directives.get("script-src", directives.get("default-src", []))
+        checks = {
+            "CSP script-src without inline script": script and "'unsafe-inline'" not in script
+                                                    and "'unsafe-eval'" not in script,
+            "frame-ancestors 'none'": directives.get("frame-ancestors") == ["'none'"],
+            "nosniff": c.headers.get("X-Content-Type-Options") == "nosniff",
+            "Referrer-Policy": c.headers.get("Referrer-Policy") in ("same-origin", "no-referrer",
+                                                                    "strict-origin-when-cross-origin"),
+        }
+        problems += [f"  {c.label} as {c.role}: {name}" for name, ok in checks.items() if not ok]
+    assert not problems, "missing protective headers:\n" + "\n".join(problems)
+    routes = {(c.endpoint, c.label.split()[0]) for c in walk}
+    record_coverage(f"Headers: checked on {len(routes)} routes ({len(walk)} responses): CSP without inline "
+                    "script, frame-ancestors 'none', nosniff, Referrer-Policy")
+
+
+def test_private_feeds_and_personal_downloads_are_never_cached_or_referred(walk):
+    feeds = [c for c in walk if c.endpoint == "ical.personal_feed" and c.got == "200"]
+    assert len(feeds) == len(ROLES)
+    for c in feeds:
+        assert c.headers["Referrer-Policy"] == "no-referrer"
+        assert c.headers["Cache-Control"].startswith("private")
+    for c in walk:
+        if c.endpoint in ("accounts.export", "attendance.export") and c.got == "200":
+            assert "no-store" in c.headers["Cache-Control"] and "private" in c.headers["Cache-Control"]
