@@ -35,6 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+        if app.config.get("BENCH_QUERY_COUNT"):
+            from eventsapp import querycount
+            querycount.init_app(app, db.engine)
 
     import_models()
     from eventsapp import cli, pages

@@ -72,6 +72,8 @@ ENVIRONMENT_SETTINGS = {
     # Test-only: the concurrency proof's control run (refused in production).
     "TEST_UNSAFE_NO_LOCKS": lambda value: value.lower() in ("1", "true", "yes", "on"),
     "TEST_RACE_DELAY": float,
+    # Benchmark-only: an X-Query-Count header on every response (refused in production).
+    "BENCH_QUERY_COUNT": lambda value: value.lower() in ("1", "true", "yes", "on"),
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_USE_TLS": lambda value: value.lower() in ("1", "true", "yes", "on"),
@@ -127,6 +129,8 @@ def load_config(app, overrides: dict | None) -> None:
     if app.config["APP_ENV"] == "production" and (app.config.get("TEST_UNSAFE_NO_LOCKS")
                                                    or app.config.get("TEST_RACE_DELAY")):
         raise ConfigError("TEST_UNSAFE_NO_LOCKS and TEST_RACE_DELAY are for tests only, never production.")
+    if app.config["APP_ENV"] == "production" and app.config.get("BENCH_QUERY_COUNT"):
+        raise ConfigError("BENCH_QUERY_COUNT is for the benchmark only, never production.")
     if app.config["APP_ENV"] == "production" and (app.config.get("DEBUG") or get_debug_flag()):
         # The debugger runs any code typed into an error page: never on a real server.
         raise ConfigError("Debug mode is on (FLASK_DEBUG or DEBUG) with APP_ENV=production. "
