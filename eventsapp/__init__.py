@@ -80,8 +80,17 @@ def register_blueprints(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    from eventsapp.accounts.models import User
+    import sqlalchemy as sa
+    from flask import g
 
-    if not (user_id.isascii() and user_id.isdigit()):
+    from eventsapp.accounts.models import User
+    from eventsapp.notifications.services import unread_count_of
+
+    if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 10:
         return None
-    return db.session.get(User, int(user_id))
+    # With the unread count the navigation shows, in the same query.
+    row = db.session.execute(sa.select(User, unread_count_of(User.id)).where(User.id == int(user_id))).first()
+    if row is None:
+        return None
+    g.unread_notifications = (row[0].id, row[1])
+    return row[0]

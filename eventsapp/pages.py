@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from flask import Flask, has_request_context, render_template, request, url_for
+from flask import Flask, g, has_request_context, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from markupsafe import escape
 from flask_wtf.csrf import CSRFError
@@ -72,6 +72,9 @@ def unread_notifications() -> int:
     """For the navigation badge: one small query, only for members."""
     if not current_user.is_authenticated:
         return 0
+    known = g.get("unread_notifications")   # read with the account (see load_user)
+    if known is not None and known[0] == current_user.id:
+        return known[1]
     from eventsapp.notifications.services import unread_count
     return unread_count(db.session, current_user.id)
 

@@ -125,6 +125,15 @@ def test_an_unanswered_request_expires_after_14_days_and_frees_the_slot(client, 
     assert "expired" in client.get("/notifications").get_data(as_text=True)
 
 
+def test_the_page_that_expires_a_request_already_counts_its_notice(client, session, intern):
+    # The unread count is read with the account at the start of the request;
+    # a notice given during the request must not leave the badge behind.
+    ask(client, make_senior())
+    session.execute(sa.update(IntroRequest).values(expires_at=utcnow() - timedelta(minutes=1)))
+    session.commit()
+    assert 'class="count-badge">1<' in client.get("/people").get_data(as_text=True)
+
+
 def test_leaving_the_opt_in_withdraws_pending_requests_at_once(client, auth, session, intern):
     senior = make_senior(email="tomas@hospital.example")
     ask(client, senior)

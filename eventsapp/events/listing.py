@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from eventsapp.accounts.models import User
 from eventsapp.errors import NotFound
@@ -134,14 +134,21 @@ class EventView:
 
 
 def event_view(session: Session, viewer, event_id: int, now: datetime) -> EventView:
-    event = session.scalar(sa.select(Event).where(Event.id == event_id).options(
-        selectinload(Event.specialties), selectinload(Event.co_organizers), selectinload(Event.series)))
-    if event is None:
-        raise NotFound("No such event.")
-    counts = dict(session.execute(sa.select(Rsvp.state, sa.func.count()).where(
-        Rsvp.event_id == event.id).group_by(Rsvp.state)).all())
     member = getattr(viewer, "is_authenticated", False)
-    mine = session.scalar(sa.select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == viewer.id)) if member else None
+    # One query: the event with its lists, the viewer's own answer and the
+    # count of answers in each state (each an indexed count).
+    counted = [sa.select(sa.func.count()).where(Rsvp.event_id == Event.id, Rsvp.state == state)
+               .correlate(Event).scalar_subquery() for state in RsvpState.ALL]
+    row = session.execute(
+        sa.select(Event, Rsvp, *counted)
+        .outerjoin(Rsvp, sa.and_(Rsvp.event_id == Event.id, Rsvp.user_id == viewer.id) if member else sa.false())
+        .where(Event.id == event_id)
+        .options(joinedload(Event.specialties), joinedload(Event.co_organizers), joinedload(Event.series))
+    ).unique().first()
+    if row is None:
+        raise NotFound("No such event.")
+    event, mine = row[0], row[1]
+    counts = {state: n for state, n in zip(RsvpState.ALL, row[2:]) if n}
     can_manage = event.is_organized_by(viewer)
     view = EventView(event, counts, mine, waitlist_position(session, mine) if mine else None, can_manage,
                      rules.closing_reason(cancelled=event.is_cancelled, starts_at=event.starts_at,

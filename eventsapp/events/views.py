@@ -17,6 +17,7 @@ from eventsapp.ical import links as ical_links
 from eventsapp.matching import services as matching
 from eventsapp.permissions import managed_event, organizer_required
 from eventsapp.profiles.models import Department, Specialty
+from eventsapp.rsvps.models import RsvpState
 from eventsapp.timeutil import utcnow
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -75,8 +76,9 @@ def show(event_id: int):
         abort(404)
     who = []
     if current_user.is_authenticated and not view.event.is_cancelled:
+        going = view.viewer_rsvp is not None and view.viewer_rsvp.state == RsvpState.GOING
         who = matching.suggestions(db.session, current_user, now=utcnow(), zone=listing.viewer_zone(current_user),
-                                   event_id=event_id, limit=6)
+                                   event_id=event_id, viewer_going=going, limit=6)
     return render_template("events/show.html", view=view, event=view.event, cancel_form=CancelForm(),
                            calendar_links=calendar_links(view.event), who_to_meet=who)
 

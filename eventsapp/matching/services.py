@@ -64,9 +64,11 @@ def interest_counts(session: Session, stages: list[str]) -> tuple[dict[int, int]
 
 
 def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, specialty_id: int | None = None,
-                event_id: int | None = None, limit: int | None = 20) -> list[scoring.Suggestion]:
+                event_id: int | None = None, viewer_going: bool | None = None,
+                limit: int | None = 20) -> list[scoring.Suggestion]:
     """The viewer's suggested colleagues, best first (for one event: the
-    opted-in seniors going to it)."""
+    opted-in seniors going to it; `viewer_going` says whether the viewer
+    goes, when the caller already knows)."""
     stages = _seniors_above(viewer.profile.career_stage)
     if not stages:
         return []
@@ -105,34 +107,42 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
             sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id == specialty_id)))
     if event_id is not None:
         # Only those whose attendance this viewer may see on the event's list.
-        viewer_going = session.scalar(sa.select(sa.exists().where(
-            Rsvp.event_id == event_id, Rsvp.user_id == viewer.id, Rsvp.state == RsvpState.GOING)))
+        if viewer_going is None:
+            viewer_going = session.scalar(sa.select(sa.exists().where(
+                Rsvp.event_id == event_id, Rsvp.user_id == viewer.id, Rsvp.state == RsvpState.GOING)))
         visible = [AttendanceVisibility.MEMBERS] + ([AttendanceVisibility.ATTENDEES] if viewer_going else [])
         scope = sa.and_(Profile.attendance_visibility.in_(visible), Profile.user_id.in_(
             sa.select(Rsvp.user_id).where(Rsvp.event_id == event_id, Rsvp.state == RsvpState.GOING)))
     else:
         scope = sa.or_(Profile.user_id.in_(sharing), Profile.user_id.in_(going), Profile.user_id.in_(met))
+    # Each candidate with their open connections (room under their limit)
+    # and, one row each, the interests they share with the viewer.
+    connections = (sa.select(sa.func.count()).select_from(IntroRequest)
+                   .where(IntroRequest.senior_id == Profile.user_id, IntroRequest.status == RequestStatus.ACCEPTED)
+                   .correlate(Profile).scalar_subquery())
     stmt = (sa.select(User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.intro_capacity,
-                      Profile.show_interests, Profile.attendance_visibility)
+                      Profile.show_interests, Profile.attendance_visibility, connections.label("connections"),
+                      profile_specialty.c.specialty_id.label("shared"))
             .join(Profile, Profile.user_id == User.id)
+            .outerjoin(profile_specialty, sa.and_(profile_specialty.c.profile_id == Profile.user_id,
+                                                  profile_specialty.c.specialty_id.in_(mine)))
             .where(Profile.user_id.in_(eligible), scope))
     if specialty_id is not None:
         stmt = stmt.where(User.id.in_(sa.select(profile_specialty.c.profile_id)
                                       .where(profile_specialty.c.specialty_id == specialty_id)))
-    rows = session.execute(stmt).all()
+    rows, shared = {}, {}
+    for row in session.execute(stmt):
+        rows.setdefault(row.id, row)
+        # Only interests their holders show count (a hidden interest is never a reason).
+        if row.shared is not None and row.show_interests:
+            shared.setdefault(row.id, set()).add(row.shared)
+    rows = list(rows.values())
     if not rows:
         return []
     ids = [r.id for r in rows]
 
-    shows_interests = {r.id for r in rows if r.show_interests}
     # 'organizers only' hides their attendance from everyone else: no event reasons.
     hidden_attendance = {r.id for r in rows if r.attendance_visibility == AttendanceVisibility.ORGANIZERS}
-    shared: dict[int, set[int]] = {}
-    for user_id, spec in session.execute(sa.select(profile_specialty.c.profile_id, profile_specialty.c.specialty_id)
-                                         .where(profile_specialty.c.profile_id.in_(ids),
-                                                profile_specialty.c.specialty_id.in_(mine))):
-        if user_id in shows_interests:
-            shared.setdefault(user_id, set()).add(spec)
     # Where the viewer meets each candidate: going together (one query for both kinds).
     going_with: dict[int, list[int]] = {}
     approachable: dict[int, set[int]] = {}
@@ -152,20 +162,8 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
                 approachable.setdefault(user_id, set()).add(ev)
         else:
             attended_with.setdefault(user_id, []).append(ev)
-    # Their open connections (room under capacity) and the viewer's own requests, in one query.
-    connections: dict[int, int] = {}
-    excluded: set[int] = set()
-    for senior_id, requester_id, status, responded_at in session.execute(
-            sa.select(IntroRequest.senior_id, IntroRequest.requester_id, IntroRequest.status,
-                      IntroRequest.responded_at)
-            .where(sa.or_(sa.and_(IntroRequest.senior_id.in_(ids), IntroRequest.status == RequestStatus.ACCEPTED),
-                          IntroRequest.requester_id == viewer.id))):
-        if status == RequestStatus.ACCEPTED:
-            connections[senior_id] = connections.get(senior_id, 0) + 1
-        if requester_id == viewer.id and (status in RequestStatus.OPEN or (
-                status == RequestStatus.DECLINED and responded_at > now - DECLINE_COOLDOWN)):
-            excluded.add(senior_id)
-    # (The SQL already left out the full and the excluded; the pure ranking checks again.)
+    # (The SQL already left out those with no room and those the viewer
+    # asked or was declined by, in eligible_seniors; the ranking checks room again.)
 
     def day(e: Event) -> str:  # "Tue 3 Dec": the day is what helps plan the meeting
         span = format_span(e.starts_at, e.ends_at, all_day=e.all_day, event_zone=e.timezone, viewer_zone=zone, now=now)
@@ -176,14 +174,14 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     candidates = [scoring.Candidate(
         user_id=r.id, name=r.name, stage_label=(r.career_stage, r.pgy_year),
         seniority=SENIORITY[r.career_stage], open_to_interns=True, interests=frozenset(shared.get(r.id, nobody)),
-        capacity=r.intro_capacity, active_connections=connections.get(r.id, 0),
+        capacity=r.intro_capacity, active_connections=r.connections,
         upcoming_together=tuple(refs[e] for e in going_with[r.id] if e in refs) if r.id in going_with else no_events,
         past_together=tuple(refs[e] for e in attended_with[r.id] if e in refs) if r.id in attended_with else no_events,
         approachable_at=frozenset(approachable[r.id]) if r.id in approachable else nobody) for r in rows]
     viewer_facts = scoring.Viewer(viewer.id, SENIORITY.get(viewer.profile.career_stage, 0), frozenset(mine),
                                   focus_event_id=event_id)
     ranked = scoring.rank(viewer_facts, candidates, interest_counts=counts, interest_names=names,
-                          population=population, excluded=excluded, limit=limit,
+                          population=population, limit=limit,
                           require_reason=event_id is None)
     for suggestion in ranked:  # words for the few shown, not for every candidate
         suggestion.candidate.stage_label = stage_label(*suggestion.candidate.stage_label)
