@@ -119,3 +119,31 @@ def test_private_feeds_and_personal_downloads_are_never_cached_or_referred(walk)
     for c in walk:
         if c.endpoint in ("accounts.export", "attendance.export") and c.got == "200":
             assert "no-store" in c.headers["Cache-Control"] and "private" in c.headers["Cache-Control"]
+
+
+def test_nobody_reads_another_members_notifications_requests_data_or_feed(app, client):
+    """Statuses aside: what the intern keeps private appears on no page of
+    anyone else, admins included."""
+    from eventsapp.ical import services as ical
+    from eventsapp.notifications.models import Notification, NotificationKind
+
+    world = build_world()
+    intern = world.intern
+    db.session.add(Notification(user_id=intern.id, kind=NotificationKind.PROMOTED,
+                                message="A seat opened for you at Private Rounds"))
+    db.session.commit()
+    world.introduction("pending").message = "Private hopes about cardiology"
+    db.session.commit()
+    token = ical.feed_token(ical.create_or_rotate(db.session, intern))
+    private = ["A seat opened for you at Private Rounds", "Private hopes about cardiology", token]
+    pages = ["/notifications", "/introductions", "/account/export.json", "/profile", f"/people/{intern.id}"]
+
+    log_in(client, intern)  # the intern sees each of them, so the pages below are the right ones to search
+    seen = " ".join(client.get(page, follow_redirects=True).get_data(as_text=True) for page in pages)
+    assert all(secret in seen for secret in private)
+    for role in ("other_organizer", "organizer", "admin"):
+        log_in(client, world.people[role])
+        for page in pages:
+            text = client.get(page, follow_redirects=True).get_data(as_text=True)
+            leaked = [secret for secret in private if secret in text]
+            assert not leaked, f"{role} sees the intern's {leaked} on {page}"
