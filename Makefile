@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: venv run test js-reader test-postgres serve upgrade clean
+.PHONY: venv run test js-reader test-postgres serve upgrade clean bandit
 
 # The virtual environment is rebuilt when the requirements change. A venv
 # left broken (e.g. by a missing python3-venv package) is made anew.
@@ -40,6 +40,11 @@ test-postgres: venv js-reader
 serve: upgrade
 	APP_ENV=$${APP_ENV:-production} $(BIN)/gunicorn -c gunicorn.conf.py --access-logfile - \
 	  --workers $${WORKERS:-4} --bind $${BIND:-127.0.0.1:8000} app:app
+
+# Static security checks: fails on any finding. A finding that is accepted is
+# justified where it occurs, as `# nosec BXXX  # why`.
+bandit: venv
+	$(BIN)/bandit -q -r eventsapp app.py bench gunicorn.conf.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

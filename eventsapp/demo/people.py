@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-DEMO_PASSWORD = "welcome-to-rounds"
+DEMO_PASSWORD = "welcome-to-rounds"  # nosec B105  # public by design: printed in the README; production needs seed-demo --force
 DEMO_EMAIL_DOMAIN = "riverside.example"
 SEED = 20261125
 
@@ -254,7 +254,7 @@ def _department_plan(rng: random.Random, count: int) -> list[str]:
 
 def demo_people() -> list[DemoPerson]:
     """Everyone at Riverside University Hospital; the same list on every call."""
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # nosec B311  # the same demo people on every run; no secret comes from it
     people = list(_FIXED_PEOPLE)
     used_names = {p.name for p in people}
     used_emails = {p.email for p in people}
