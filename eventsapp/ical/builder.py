@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
-from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vRecur
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vRecur, vText
 
 PRODID = "-//Mentor Rounds//Hospital events//EN"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -51,6 +52,20 @@ class IcsCalendar:
 def text(value: str) -> str:
     """Text a strict parser accepts: no control characters, \\n line ends."""
     return _CONTROL.sub("", (value or "").replace("\r\n", "\n").replace("\r", "\n"))
+
+
+class _Text(vText):
+    """TEXT escaped as RFC 5545 says, and only so: icalendar also turns a
+    typed backslash-N into a line break, and leaves calendar-level
+    properties (NAME, X-WR-*) unescaped, where a line break is refused."""
+
+    def to_ical(self) -> bytes:
+        escaped = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        return escaped.replace("\n", "\\n").encode(self.encoding)
+
+
+def _text(value: str) -> _Text:
+    return _Text(text(value))
 
 
 def _timezone(tzid: str, first: date, last: date) -> Timezone:
@@ -98,11 +113,11 @@ def _event(item: IcsEvent) -> Event:
         event.add("RRULE", vRecur.from_ical(item.rrule))
     for excluded in item.exdates:
         event.add("EXDATE", excluded)
-    event.add("SUMMARY", text(item.summary))
+    event.add("SUMMARY", _text(item.summary))
     if item.description:
-        event.add("DESCRIPTION", text(item.description))
+        event.add("DESCRIPTION", _text(item.description))
     if item.location:
-        event.add("LOCATION", text(item.location))
+        event.add("LOCATION", _text(item.location))
     if item.url:
         event.add("URL", item.url)
     if item.categories:
@@ -117,26 +132,50 @@ def _event(item: IcsEvent) -> Event:
     return event
 
 
+#: Serialising is most of a feed's cost, and most events come back unchanged
+#: poll after poll (and in many members' feeds): each VEVENT's and
+#: VTIMEZONE's text is kept, keyed by everything it is made of, so a
+#: changed event is simply a new key. Bounded, per process.
+CACHED_COMPONENTS = 8192
+_END = b"END:VCALENDAR\r\n"
+
+
+@lru_cache(maxsize=CACHED_COMPONENTS)
+def _event_text(item: IcsEvent) -> bytes:
+    return _event(item).to_ical()
+
+
+@lru_cache(maxsize=64)
+def _timezone_text(tzid: str, first: date, last: date) -> bytes:
+    return _timezone(tzid, first, last).to_ical()
+
+
 def build(calendar: IcsCalendar) -> bytes:
+    """The calendar's properties, then its components, each serialised on
+    its own: the same bytes as serialising the whole Calendar at once."""
+    parts = [_head(calendar).to_ical().removesuffix(_END)]
+    zones = sorted({e.tzid for e in calendar.events if isinstance(e.start, datetime)})
+    if zones:
+        first, last = _range(calendar.events)
+        parts += [_timezone_text(tzid, first, last) for tzid in zones]
+    parts += [_event_text(item) for item in calendar.events]
+    parts.append(_END)
+    return b"".join(parts)
+
+
+def _head(calendar: IcsCalendar) -> Calendar:
     cal = Calendar()
     cal.add("PRODID", PRODID)
     cal.add("VERSION", "2.0")
     cal.add("CALSCALE", "GREGORIAN")
     cal.add("METHOD", "PUBLISH")
     if calendar.name:
-        cal.add("NAME", text(calendar.name))
-        cal.add("X-WR-CALNAME", text(calendar.name))
+        cal.add("NAME", _text(calendar.name))
+        cal.add("X-WR-CALNAME", _text(calendar.name))
     if calendar.description:
-        cal.add("X-WR-CALDESC", text(calendar.description))
+        cal.add("X-WR-CALDESC", _text(calendar.description))
     if calendar.refresh:
         cal.add("REFRESH-INTERVAL", vDuration(calendar.refresh), parameters={"VALUE": "DURATION"})
         cal.add("X-PUBLISHED-TTL", vDuration(calendar.refresh))
-    zones = sorted({e.tzid for e in calendar.events if isinstance(e.start, datetime)})
-    if zones:
-        first, last = _range(calendar.events)
-        for tzid in zones:
-            cal.add_component(_timezone(tzid, first, last))
-    for item in calendar.events:
-        cal.add_component(_event(item))
-    return cal.to_ical()
+    return cal
 
