@@ -217,3 +217,15 @@ def test_uids_do_not_depend_on_the_host_a_request_came_in_on(client):
     b = client.get(f"/events/{event.id}.ics", headers={"Host": "two.example"}).get_data(as_text=True)
     uid = f"UID:event-{event.id}@mentor-rounds.local"
     assert uid in a and uid in b
+
+
+def test_a_typed_backslash_n_stays_text_and_a_calendar_name_may_hold_any_text():
+    start = datetime(2027, 10, 19, 11, 30, tzinfo=timezone.utc)
+    item = IcsEvent(uid="event-1@test", summary=r"Notes \N on C:\Notes, part 1; draft", start=start,
+                    end=start + timedelta(hours=1), tzid="UTC", created=start, last_modified=start, sequence=0,
+                    location="Room\n4")
+    body = build(IcsCalendar([item], name="Ward rounds;\nnight, team"))
+    [event] = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["SUMMARY"]) == r"Notes \N on C:\Notes, part 1; draft"
+    assert str(event["LOCATION"]) == "Room\n4"
+    assert b"X-WR-CALNAME:Ward rounds\\;\\nnight\\, team\r\n" in body
