@@ -244,6 +244,18 @@ def strict_app(make_app, clock):
         yield app
 
 
+def test_logging_in_to_ones_own_account_buys_an_attacker_no_more_guesses(make_app, clock):
+    app = make_app(AUTH_RATE_LIMIT_ENABLED=True, AUTH_RATE_LIMIT_LOGIN_PER_IP="3 per 5 minutes")
+    with app.app_context():
+        make_user(email="mallory@hospital.example")
+        statuses = []
+        for n in range(5):
+            statuses.append(log_in(browser(app, "192.0.2.66"), f"victim{n}@hospital.example", "guess").status_code)
+            # A success between guesses gives back only its own place, not the guesses'.
+            assert log_in(browser(app, "192.0.2.66"), "mallory@hospital.example").status_code in (302, 429)
+        assert statuses == [422, 422, 422, 429, 429]
+
+
 def test_a_refused_login_looks_the_same_for_the_right_and_wrong_password_and_saves_nothing(
         strict_app, session, monkeypatch):
     app = strict_app
