@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from eventsapp.accounts.models import User
 from eventsapp.errors import NotFound
-from eventsapp.events.models import Event, EventKind, event_specialty
-from eventsapp.profiles.models import Profile
+from eventsapp.events.models import Event, EventKind, event_co_organizer, event_specialty
+from eventsapp.profiles.models import Profile, Specialty
 from eventsapp.rsvps import rules
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.rsvps.services import waitlist_position
@@ -139,11 +139,19 @@ def event_view(session: Session, viewer, event_id: int, now: datetime) -> EventV
     # count of answers in each state (each an indexed count).
     counted = [sa.select(sa.func.count()).where(Rsvp.event_id == Event.id, Rsvp.state == state)
                .correlate(Event).scalar_subquery() for state in RsvpState.ALL]
+    # The lists are joined link table first: a nested join would have
+    # SQLite build every event's links to find this one's.
+    co_organizer = aliased(User)
     row = session.execute(
         sa.select(Event, Rsvp, *counted)
         .outerjoin(Rsvp, sa.and_(Rsvp.event_id == Event.id, Rsvp.user_id == viewer.id) if member else sa.false())
-        .where(Event.id == event_id)
-        .options(joinedload(Event.specialties), joinedload(Event.co_organizers), joinedload(Event.series))
+        .outerjoin(event_specialty, event_specialty.c.event_id == Event.id)
+        .outerjoin(Specialty, Specialty.id == event_specialty.c.specialty_id)
+        .outerjoin(event_co_organizer, event_co_organizer.c.event_id == Event.id)
+        .outerjoin(co_organizer, co_organizer.id == event_co_organizer.c.user_id)
+        .where(Event.id == event_id).order_by(Specialty.name, co_organizer.name)
+        .options(contains_eager(Event.specialties.of_type(Specialty)),
+                 contains_eager(Event.co_organizers.of_type(co_organizer)), joinedload(Event.series))
     ).unique().first()
     if row is None:
         raise NotFound("No such event.")

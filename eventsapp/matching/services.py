@@ -76,7 +76,7 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         profile_specialty, profile_specialty.c.specialty_id == Specialty.id)
         .where(profile_specialty.c.profile_id == viewer.id)).all())
     mine = set(names)
-    eligible = eligible_seniors(viewer, stages, now)
+    rules = eligibility(viewer, stages, now)
     counts, population = interest_counts(session, stages)
 
     # The viewer's events: upcoming ones they go to, past ones they attended.
@@ -98,8 +98,8 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
                                           else_=0.0)) if weights else sa.literal(0.0)
     # Only interests their holders show count (a hidden interest is never a reason).
     sharing = (sa.select(profile_specialty.c.profile_id)
-               .where(profile_specialty.c.specialty_id.in_(mine),
-                      profile_specialty.c.profile_id.in_(eligible.where(Profile.show_interests)))
+               .join(Profile, Profile.user_id == profile_specialty.c.profile_id)
+               .where(profile_specialty.c.specialty_id.in_(mine), Profile.show_interests, *rules)
                .group_by(profile_specialty.c.profile_id)
                .order_by(interest_points.desc(), profile_specialty.c.profile_id).limit(INTEREST_SHORTLIST))
     if specialty_id is not None:
@@ -114,7 +114,9 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         scope = sa.and_(Profile.attendance_visibility.in_(visible), Profile.user_id.in_(
             sa.select(Rsvp.user_id).where(Rsvp.event_id == event_id, Rsvp.state == RsvpState.GOING)))
     else:
-        scope = sa.or_(Profile.user_id.in_(sharing), Profile.user_id.in_(going), Profile.user_id.in_(met))
+        # One list of people to look up (never a pass over every senior).
+        shortlist = sharing.subquery()
+        scope = Profile.user_id.in_(sa.union(sa.select(shortlist.c.profile_id), going, met))
     # Each candidate with their open connections (room under their limit)
     # and, one row each, the interests they share with the viewer.
     connections = (sa.select(sa.func.count()).select_from(IntroRequest)
@@ -126,7 +128,7 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
             .join(Profile, Profile.user_id == User.id)
             .outerjoin(profile_specialty, sa.and_(profile_specialty.c.profile_id == Profile.user_id,
                                                   profile_specialty.c.specialty_id.in_(mine)))
-            .where(Profile.user_id.in_(eligible), scope))
+            .where(scope, *rules))
     if specialty_id is not None:
         stmt = stmt.where(User.id.in_(sa.select(profile_specialty.c.profile_id)
                                       .where(profile_specialty.c.specialty_id == specialty_id)))
@@ -192,6 +194,12 @@ def eligible_seniors(viewer: User, stages: list[str], now: datetime):
     """A subquery of who may be suggested to the viewer at all: opted in,
     further along, with room under their limit, not already asked,
     connected or recently declined (the same rules as scoring.eligible)."""
+    return sa.select(Profile.user_id).where(*eligibility(viewer, stages, now))
+
+
+def eligibility(viewer: User, stages: list[str], now: datetime) -> list:
+    """eligible_seniors' conditions on a Profile row, for queries that start
+    from a short list of people rather than from every senior."""
     connections = (sa.select(sa.func.count()).select_from(IntroRequest)
                    .where(IntroRequest.senior_id == Profile.user_id, IntroRequest.status == RequestStatus.ACCEPTED)
                    .correlate(Profile).scalar_subquery())
@@ -200,9 +208,8 @@ def eligible_seniors(viewer: User, stages: list[str], now: datetime):
         sa.or_(IntroRequest.status.in_(RequestStatus.OPEN),
                sa.and_(IntroRequest.status == RequestStatus.DECLINED,
                        IntroRequest.responded_at > now - DECLINE_COOLDOWN)))
-    return sa.select(Profile.user_id).where(
-        Profile.open_to_interns, Profile.career_stage.in_(stages or ["-"]), Profile.user_id != viewer.id,
-        connections < Profile.intro_capacity, Profile.user_id.not_in(asked))
+    return [Profile.open_to_interns, Profile.career_stage.in_(stages or ["-"]), Profile.user_id != viewer.id,
+            Profile.user_id.not_in(asked), connections < Profile.intro_capacity]
 
 
 def good_matches(session: Session, viewer: User, now: datetime | None = None):
@@ -220,9 +227,17 @@ def matches_going(session: Session, viewer, event_ids: list[int]) -> dict[int, i
     """For each event, how many of the viewer's suggested colleagues are going (one query)."""
     if not event_ids or not getattr(viewer, "is_authenticated", False) or not viewer.profile.career_stage:
         return {}
+    # From the answers to these events to each one's profile, never from a
+    # list of every good match in the hospital.
+    from eventsapp.timeutil import utcnow
+    mine = sa.select(profile_specialty.c.specialty_id).where(profile_specialty.c.profile_id == viewer.id)
+    shares = sa.exists().where(profile_specialty.c.profile_id == Profile.user_id,
+                               profile_specialty.c.specialty_id.in_(mine))
+    rules = eligibility(viewer, _seniors_above(viewer.profile.career_stage), utcnow())
+    good = sa.exists().where(Profile.user_id == Rsvp.user_id, Profile.show_interests, shares, *rules)
     return dict(session.execute(
-        sa.select(Rsvp.event_id, sa.func.count()).where(
-            Rsvp.event_id.in_(event_ids), Rsvp.state == RsvpState.GOING, Rsvp.user_id.in_(good_matches(session, viewer)))
+        sa.select(Rsvp.event_id, sa.func.count())
+        .where(Rsvp.event_id.in_(event_ids), Rsvp.state == RsvpState.GOING, good)
         .group_by(Rsvp.event_id)).all())
 
 
