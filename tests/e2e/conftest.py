@@ -1,0 +1,162 @@
+"""Browser fixtures: one real server and one Chromium for the whole run, a
+new browser context (cookies, JavaScript setting, width) for every page a
+test opens. When a test fails, each of its pages leaves a screenshot and its
+HTML under test-artifacts/e2e-failures/<test name>/."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from tests.e2e.helpers import DESKTOP, TALLY, TIMEOUT_MS, log_in
+from tests.e2e.site import ROOT, Server, seed
+
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+FAILURES = ROOT / "test-artifacts" / "e2e-failures"
+COVERAGE = ROOT / "test-artifacts" / "coverage" / "browser.txt"
+
+
+@pytest.fixture(scope="session")
+def site_server(databases, tmp_path_factory):
+    """A fresh, seeded database (SQLite or, with TEST_DATABASE_URL, PostgreSQL) served by gunicorn."""
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium); the browser tests need it")
+    root = tmp_path_factory.mktemp("e2e")
+    url = databases.fresh(root)
+    try:
+        site = seed(url, str(root / "seed-instance"))
+        server = Server(url, root / "instance", root / "gunicorn.log")
+        try:
+            yield site, server
+        finally:
+            server.stop()
+    finally:
+        databases.release(url)
+
+
+@pytest.fixture(scope="session")
+def site(site_server):
+    return site_server[0]
+
+
+@pytest.fixture(scope="session")
+def server(site_server):
+    return site_server[1]
+
+
+@pytest.fixture(scope="session")
+def browser(site_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Pages:
+    """Opens pages, each in a context of its own (a separate person's browser)."""
+
+    def __init__(self, browser, base_url: str):
+        self.browser, self.base_url = browser, base_url
+        self.opened: list[tuple[str, object]] = []
+        self._contexts = []
+
+    def open(self, label: str, *, js: bool = True, viewport: dict = DESKTOP, storage_state=None,
+             bypass_csp: bool = False):
+        """`bypass_csp` lets a test inject its own script (axe-core) past the
+        site's Content-Security-Policy; the site's pages never need it."""
+        context = self.browser.new_context(base_url=self.base_url, java_script_enabled=js, viewport=viewport,
+                                           accept_downloads=True, storage_state=storage_state,
+                                           bypass_csp=bypass_csp)
+        context.set_default_timeout(TIMEOUT_MS)
+        self._contexts.append(context)
+        page = context.new_page()
+        self.opened.append((label, page))
+        return page
+
+    def close(self) -> None:
+        for context in self._contexts:
+            context.close()
+
+
+@pytest.fixture
+def pages(browser, server):
+    opened = Pages(browser, server.url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def signed_in(browser, server):
+    """Storage state (cookies) of each person, logged in once through the form."""
+    states = {}
+
+    def state_for(email: str):
+        if email not in states:
+            context = browser.new_context(base_url=server.url)
+            context.set_default_timeout(TIMEOUT_MS)
+            try:
+                log_in(context.new_page(), email)
+                states[email] = context.storage_state()
+            finally:
+                context.close()
+        return states[email]
+
+    return state_for
+
+
+def pytest_sessionfinish(session):
+    if not TALLY["journeys"] and not TALLY["axe_runs"]:
+        return
+    COVERAGE.parent.mkdir(parents=True, exist_ok=True)
+    widths = ", ".join(f"{w} px" for w in sorted(TALLY["widths"]))
+    COVERAGE.write_text(
+        f"Browser journeys (Chromium): {TALLY['journeys']} passed, {TALLY['journeys_without_js']} of them "
+        f"with JavaScript off\n"
+        f"axe-core: {len(TALLY['axe_pages'])} pages checked ({TALLY['axe_runs']} runs), "
+        f"{TALLY['axe_violations']} serious or critical violations; widths tested: {widths}\n")
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", text)
+
+
+def _page_objects(item):
+    """The pages of this test's fixtures: a Playwright Page or our Pages opener."""
+    found = []
+    for name, value in getattr(item, "funcargs", {}).items():
+        if isinstance(value, Pages):
+            found += value.opened
+        elif type(value).__name__ == "Page" and hasattr(value, "screenshot"):
+            found.append((name, value))
+    return found
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed and report.when == "call":
+        folder = FAILURES / safe_name(item.name)
+        shutil.rmtree(folder, ignore_errors=True)
+        for n, (label, page) in enumerate(_page_objects(item), start=1):
+            folder.mkdir(parents=True, exist_ok=True)
+            stem = folder / f"{n}-{safe_name(label)}"
+            try:
+                page.screenshot(path=str(stem.with_suffix(".png")), full_page=True)
+                stem.with_suffix(".html").write_text(f"<!-- {page.url} -->\n" + page.content())
+            except Exception as exc:  # a closed page must not hide the real failure
+                stem.with_suffix(".txt").write_text(f"could not save the page: {exc}\n")
+        if folder.exists():
+            report.sections.append(("browser pages", f"saved in {folder.relative_to(ROOT)}"))
+    elif report.passed and report.when == "call" and item.module.__name__.endswith("test_journeys"):
+        TALLY["journeys"] += 1
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("variant") == "nojs":
+            TALLY["journeys_without_js"] += 1
+    return report

@@ -1,0 +1,31 @@
+"""What the browser tests share: sizes, logging in, finding a field by its
+label, and the counts written to test-artifacts/coverage/browser.txt."""
+from __future__ import annotations
+
+import re
+
+from tests.e2e.site import PASSWORD
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+TIMEOUT_MS = 10_000
+
+# Filled as the tests run; conftest writes them out at the end of the session.
+TALLY = {"journeys": 0, "journeys_without_js": 0, "axe_pages": set(), "axe_runs": 0,
+         "axe_violations": 0, "widths": set()}
+
+
+def label(text: str) -> re.Pattern:
+    """A field's visible label. (Playwright reads a label's whole text, with
+    the required-field asterisk that screen readers skip as aria-hidden.)"""
+    return re.compile(rf"^{re.escape(text)}( \*)?$")
+
+
+def log_in(page, email: str, password: str = PASSWORD) -> None:
+    """Log in through the form, as a person would (works without JavaScript)."""
+    page.goto("/login")
+    page.get_by_label(label("Email")).fill(email)
+    page.get_by_label(label("Password")).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    # The header's log-out button only exists for a signed-in member.
+    page.get_by_role("button", name="Log out").wait_for()

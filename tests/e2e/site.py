@@ -1,0 +1,201 @@
+"""The hospital the browser tests visit, and the real server that serves it.
+
+`seed` fills a fresh database through the factories (in this process);
+`Server` then runs the app under gunicorn on a free local port, exactly as
+`make serve` would, but with development cookies (plain http) and its own
+instance folder, so mail lands in files there.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime, time as clock, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from eventsapp import create_app
+from eventsapp.accounts.models import Role
+from eventsapp.events.models import Event
+from eventsapp.extensions import db
+from tests.factories import DEFAULT_PASSWORD, make_department, make_rsvp, make_user, specialty
+from eventsapp.timeutil import utcnow
+
+ROOT = Path(__file__).resolve().parents[2]
+ZONE = "America/New_York"
+PASSWORD = DEFAULT_PASSWORD
+#: Each journey runs once with JavaScript and once without; each run has its own people.
+VARIANTS = ("js", "nojs")
+
+
+@dataclass
+class Variant:
+    """What one run of the journeys needs that no other run touches."""
+    intern_name: str
+    intern_email: str
+    seat_holder_email: str
+    seat_holder_name: str
+    waitlister_email: str
+    waitlister_name: str
+    full_event_id: int
+    full_event_title: str
+    walk_in_name: str
+    series_title: str
+
+
+@dataclass
+class Site:
+    meeting_id: int
+    meeting_title: str
+    meeting_starts_at: datetime
+    senior_id: int
+    senior_name: str
+    senior_email: str
+    organizer_email: str
+    admin_email: str
+    intern_email: str
+    variants: dict[str, Variant] = field(default_factory=dict)
+
+
+def at_local(days_ahead: int, hour: int, minute: int = 0) -> datetime:
+    """A wall-clock time in the hospital's zone, `days_ahead` from today, in UTC."""
+    zone = ZoneInfo(ZONE)
+    day = datetime.now(zone).date() + timedelta(days=days_ahead)
+    return datetime.combine(day, clock(hour, minute), zone).astimezone(ZoneInfo("UTC"))
+
+
+def add_event(organizer, title: str, kind: str, starts_at: datetime, *, department=None,
+              interests: tuple[str, ...] = (), capacity: int | None = None,
+              location: str = "Heart Center, room 4.12") -> Event:
+    event = Event(title=title, kind=kind, timezone=ZONE, starts_at=starts_at,
+                  ends_at=starts_at + timedelta(hours=1), capacity=capacity, location=location,
+                  organizer=organizer, department=department,
+                  specialties=[specialty(s) for s in interests])
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def seed(database_url: str, instance_path: str) -> Site:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": instance_path,
+                      "SECRET_KEY": secrets.token_hex(32), "APP_TIMEZONE": ZONE})
+    with app.app_context():
+        try:
+            return _seed()
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _seed() -> Site:
+    cardiology = make_department("Cardiology")
+    surgery = make_department("Surgery")
+    make_department("Pediatrics")
+    organizer = make_user("Grace Lindqvist", email="organizer@riverside.example", role=Role.ORGANIZER,
+                          stage="faculty", department=cardiology)
+    admin = make_user("Samuel Adeyemi", email="admin@riverside.example", role=Role.ADMIN, stage="attending")
+    senior = make_user("Tomás Ferreira", email="senior@riverside.example", stage="attending",
+                       department=cardiology, interests=["Cardiology", "Medical education"],
+                       open_to_interns=True, intro_capacity=5,
+                       bio="Heart failure clinic; happy to talk about fellowship applications.")
+    # A senior who shares the interest and goes to the meeting but never
+    # offered to meet interns: suggestions must leave them out.
+    reserved = make_user("Helen Brandt", email="reserved@riverside.example", stage="attending",
+                         department=cardiology, interests=["Cardiology"])
+    intern = make_user("Maya Okafor", email="intern@riverside.example", stage="intern",
+                       department=cardiology, interests=["Cardiology"])
+
+    meeting_start = at_local(5, 7, 30)
+    meeting = add_event(organizer, "Cardiology Department Meeting", "meeting", meeting_start,
+                        department=cardiology, interests=("Cardiology",))
+    # Near misses for the filters: each differs from the meeting in one way.
+    add_event(organizer, "Surgery Department Meeting", "meeting", at_local(5, 8), department=surgery,
+              interests=("General surgery",), location="Surgical wing, seminar room")
+    add_event(organizer, "Cardiology Research Conference", "conference", at_local(9, 9),
+              department=cardiology, interests=("Cardiology",), location="Main auditorium")
+    add_event(organizer, "Cardiology Summer Social", "social", at_local(12, 18),
+              department=cardiology, interests=("Cardiology",), location="Rooftop terrace")
+    make_rsvp(meeting, senior)
+    make_rsvp(meeting, reserved)
+
+    site = Site(meeting_id=meeting.id, meeting_title=meeting.title, meeting_starts_at=meeting_start,
+                senior_id=senior.id, senior_name=senior.name, senior_email=senior.email,
+                organizer_email=organizer.email,
+                admin_email=admin.email, intern_email=intern.email)
+    people = {
+        "js": ("Noor Haddad", "Priya Raman", "Leo Martins", "Sam Walker", "Heart Failure Huddle"),
+        "nojs": ("Jonah Berg", "Ines Duarte", "Kofi Mensah", "Ada Walsh", "Arrhythmia Huddle"),
+    }
+    for n, variant in enumerate(VARIANTS):
+        intern_name, holder_name, waiter_name, walk_in_name, series_title = people[variant]
+        holder = make_user(holder_name, email=f"seat-{variant}@riverside.example", stage="intern")
+        waiter = make_user(waiter_name, email=f"waiting-{variant}@riverside.example", stage="intern")
+        make_user(walk_in_name, email=f"walkin-{variant}@riverside.example", stage="intern")
+        full = add_event(organizer, f"Airway Skills Lab {n + 1}", "meeting", at_local(3 + n, 14),
+                         department=surgery, capacity=1, location="Simulation centre")
+        make_rsvp(full, holder)
+        site.variants[variant] = Variant(
+            intern_name=intern_name, intern_email=f"new-intern-{variant}@riverside.example",
+            seat_holder_email=holder.email, seat_holder_name=holder.name,
+            waitlister_email=waiter.email, waitlister_name=waiter.name,
+            full_event_id=full.id, full_event_title=full.title, walk_in_name=walk_in_name,
+            series_title=series_title)
+    return site
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """The real app under gunicorn (2 workers) on a free port."""
+
+    def __init__(self, database_url: str, instance_path: Path, log_path: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.instance_path = instance_path
+        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(32),
+               "APP_ENV": "development", "APP_TIMEZONE": ZONE}
+        for name in ("MAIL_SERVER", "PROXIES"):  # mail goes to files in the instance folder
+            env.pop(name, None)
+        factory = f"eventsapp:create_app({{'INSTANCE_PATH': {str(instance_path)!r}}})"
+        self.log = open(log_path, "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
+             "--timeout", "60", "--no-control-socket", factory],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        try:
+            self._wait_until_up()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log.name}")
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer within 30 s; see {self.log.name}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
