@@ -72,3 +72,29 @@ def test_pages_cost_the_same_for_many_rows(client, auth, url):
     many = queries_for(client, url)
     assert few == many, f"{url}: {few} queries with few rows, {many} with many"
     assert many <= BUDGET.get(url.split("?")[0], 8), f"{url}: {many} queries"
+
+
+
+def test_answering_costs_the_same_for_many_rows(client, auth):
+    organizer = make_user(email="org@hospital.example", role="organizer")
+    member = make_user(email="maya@hospital.example")
+    auth.login("maya@hospital.example")
+
+    def answers(n: int) -> list[int]:
+        """Take the last seat, then give it up to the one waiting."""
+        populate(n, organizer, member)
+        event = make_event(organizer, title=f"Answered {n}", capacity=2)
+        make_rsvp(event, make_user(f"Seated {n}"), "going")
+        make_rsvp(event, make_user(f"Waiting {n}"), "waitlisted")
+        counts = []
+        for state in ("going", "maybe"):
+            with counting(db.engine) as statements:
+                assert client.post(f"/events/{event.id}/rsvp", data={"state": state}).status_code == 302
+            counts.append(len(statements))
+        return counts
+
+    few, many = answers(2), answers(15)
+    assert few == many, f"{few} queries with few rows, {many} with many"
+    # Besides the answer itself: the confirmation email with the event's
+    # .ics, and the promoted member's notice and email.
+    assert max(many) <= 13, many

@@ -76,8 +76,9 @@ def respond(session: Session, user: User, event_id: int, requested: str, *,
     if changed and rsvp.state in (RsvpState.GOING, RsvpState.WAITLISTED):
         from eventsapp.events import notices
         notices.rsvp_confirmed(session, event, user, rsvp.state)
+    outcome = Outcome(rsvp.state, changed, position)  # read before the commit expires the row
     session.commit()
-    return Outcome(rsvp.state, changed, position)
+    return outcome
 
 
 def respond_to_series(session: Session, user: User, series_id: int, requested: str, *,
@@ -130,16 +131,18 @@ def _answer(session: Session, event: Event, user: User, requested: str,
     session.flush()
     if was_going and state != RsvpState.GOING:
         # The seat this answer freed goes to the first in line, in this same transaction.
-        promote_from_waitlist(session, event)
+        promote_from_waitlist(session, event, going=going - 1)
     return rsvp, True
 
 
-def promote_from_waitlist(session: Session, event: Event) -> list[User]:
+def promote_from_waitlist(session: Session, event: Event, *, going: int | None = None) -> list[User]:
     """Give free seats to the waitlist, first come first served, and tell
-    them. Called under the event's lock; the caller commits."""
+    them. Called under the event's lock (`going`: the count under it, when
+    the caller has it); the caller commits."""
     if event.is_cancelled:
         return []
-    going = going_count(session, event.id)
+    if going is None:
+        going = going_count(session, event.id)
     waiting = list(session.scalars(
         sa.select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.state == RsvpState.WAITLISTED)
         .order_by(Rsvp.queued_at, Rsvp.id)))
