@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: venv run test js-reader test-postgres serve upgrade clean bandit
+.PHONY: venv run test js-reader test-postgres serve upgrade clean bench-data bench bench-small bandit
 
 # The virtual environment is rebuilt when the requirements change. A venv
 # left broken (e.g. by a missing python3-venv package) is made anew.
@@ -45,6 +45,22 @@ serve: upgrade
 # justified where it occurs, as `# nosec BXXX  # why`.
 bandit: venv
 	$(BIN)/bandit -q -r eventsapp app.py bench gunicorn.conf.py
+
+# The benchmark (see README, "Benchmark"). bench-data builds the synthetic
+# network at full and 1/10 scale (SQLite in instance/, or next to a
+# PostgreSQL DATABASE_URL), reusing an up-to-date copy.
+bench-data: venv
+	$(BIN)/python -m bench.data --scale full --scale tenth
+
+# gunicorn on both scales, measured from another process; prints the table
+# and the targets, writes bench/results/<database>-<time>.json.
+bench: bench-data
+	$(BIN)/python -m bench.run
+
+# The same on 1/100 and 1/200 scale in under a minute: fails when a page
+# errors or its query count differs between the scales (speed not judged).
+bench-small: venv
+	$(BIN)/python -m bench.run --small
 
 clean:
 	rm -rf $(VENV) .pytest_cache
