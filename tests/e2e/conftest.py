@@ -4,6 +4,7 @@ test opens. When a test fails, each of its pages leaves a screenshot and its
 HTML under test-artifacts/e2e-failures/<test name>/."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 
@@ -112,15 +113,23 @@ def signed_in(browser, server):
 
 
 def pytest_sessionfinish(session):
+    """One line per database (CI runs SQLite, then PostgreSQL); a run
+    replaces its own database's line and keeps the other's."""
+    if FAILURES.is_dir() and not any(FAILURES.iterdir()):
+        FAILURES.rmdir()
     if not TALLY["journeys"] and not TALLY["axe_runs"]:
         return
+    backend = "PostgreSQL" if os.environ.get("TEST_DATABASE_URL") else "SQLite"
+    widths = " and ".join(f"{w}" for w in sorted(TALLY["widths"]))
+    line = (f"[{backend}] Browser (Chromium): {TALLY['journeys']} journeys passed, "
+            f"{TALLY['journeys_without_js']} of them with JavaScript off; axe-core on "
+            f"{len(TALLY['axe_pages'])} pages ({TALLY['axe_runs']} runs at {widths} px): "
+            f"{TALLY['axe_violations']} serious or critical violations; {len(TALLY['phone_pages'])} pages "
+            f"fit 375 px with and without JavaScript")
     COVERAGE.parent.mkdir(parents=True, exist_ok=True)
-    widths = ", ".join(f"{w} px" for w in sorted(TALLY["widths"]))
-    COVERAGE.write_text(
-        f"Browser journeys (Chromium): {TALLY['journeys']} passed, {TALLY['journeys_without_js']} of them "
-        f"with JavaScript off\n"
-        f"axe-core: {len(TALLY['axe_pages'])} pages checked ({TALLY['axe_runs']} runs), "
-        f"{TALLY['axe_violations']} serious or critical violations; widths tested: {widths}\n")
+    kept = [old for old in (COVERAGE.read_text().splitlines() if COVERAGE.exists() else [])
+            if old.startswith("[") and not old.startswith(f"[{backend}]")]
+    COVERAGE.write_text("\n".join(sorted(kept + [line])) + "\n")
 
 
 def safe_name(text: str) -> str:
@@ -141,9 +150,10 @@ def _page_objects(item):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
+    folder = FAILURES / safe_name(item.name)
+    if report.when == "call":
+        shutil.rmtree(folder, ignore_errors=True)  # what an earlier run left
     if report.failed and report.when == "call":
-        folder = FAILURES / safe_name(item.name)
-        shutil.rmtree(folder, ignore_errors=True)
         for n, (label, page) in enumerate(_page_objects(item), start=1):
             folder.mkdir(parents=True, exist_ok=True)
             stem = folder / f"{n}-{safe_name(label)}"

@@ -12,7 +12,7 @@ TIMEOUT_MS = 10_000
 
 # Filled as the tests run; conftest writes them out at the end of the session.
 TALLY = {"journeys": 0, "journeys_without_js": 0, "axe_pages": set(), "axe_runs": 0,
-         "axe_violations": 0, "widths": set()}
+         "axe_violations": 0, "widths": set(), "phone_pages": set()}
 
 
 def label(text: str) -> re.Pattern:
