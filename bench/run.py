@@ -386,6 +386,13 @@ def main() -> int:
         print(f"{'PASS' if ok else 'MISS'}  {t} ({m})")
     print(f"\nResults written to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
+    summary = ROOT / "test-artifacts" / "coverage" / "bench.txt"
+    summary.parent.mkdir(parents=True, exist_ok=True)
+    summary.write_text(
+        f"Benchmark ({dialect}, {scales[0]} and {scales[1]} scale): {len(growth)} pages, SQL statements per request "
+        + ", ".join(f"{g['page']} {g['queries'][0]}/{g['queries'][1]}" for g in growth)
+        + f"; {sum(ok for _, ok, _ in found)} of {len(found)} targets met (timings: see {path.name})\n")
+
     problems = [e for run in runs for row in [run["baseline"], *run["pages"]] for e in row["errors"]]
     problems += [f"{g['page']}: {g['queries'][0]} queries at {scales[0]} scale, {g['queries'][1]} at {scales[1]}"
                  for g in growth if g["queries"][0] != g["queries"][1] or g["queries"][0] is None]
