@@ -95,7 +95,7 @@ def _typed(draw_from):
 
 single_line = st.one_of(
     st.sampled_from(fuzzing.LINE_INJECTION + fuzzing.FORMULAS + fuzzing.MARKUP),
-    st.text(st.characters(exclude_characters="\x00"), max_size=30))
+    st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30))
 
 
 def test_typed_text_round_trips_through_calendars_and_the_attendance_csv(app, client):
