@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from eventsapp.accounts.models import Role
+from eventsapp.forms import SelectField
 from eventsapp.profiles.models import CATALOGUE_NAME_MAX
 
 

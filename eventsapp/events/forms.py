@@ -3,14 +3,14 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from eventsapp.events.models import DESCRIPTION_MAX, LOCATION_MAX, TITLE_MAX, URL_MAX, EventKind
 from eventsapp.events.services import Scope
 from eventsapp.forms import (CheckboxListField, FriendlyDateField, FriendlyTimeField, ListChoiceField,
-                             WholeNumberField, optional_int)
+                             SelectField, WholeNumberField, optional_int)
 
 ZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from eventsapp.accounts.models import NAME_MAX
-from eventsapp.forms import CheckboxListField, ListChoiceField, WholeNumberField, optional_int
+from eventsapp.forms import CheckboxListField, ListChoiceField, SelectField, WholeNumberField, optional_int
 from eventsapp.profiles import career
 from eventsapp.profiles.models import BIO_MAX, INTRO_CAPACITY_MAX, AttendanceVisibility
 
