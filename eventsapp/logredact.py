@@ -10,25 +10,61 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import unquote
 
 REDACTED = "[redacted]"
 
+# A secret can reach a log percent-encoded, once or more: the login page's
+# address carries the page asked for in `next=` (/login?next=%2Fevents%2F1%2F
+# check-in%2F...), and the next request's Referer repeats that address. So a
+# slash may also be written %2F, %252F, ..., and a segment ends where a
+# separator does, written plainly or encoded.
+_PCT = r"%(?:25)*"
+_SLASH = rf"(?:/|{_PCT}2[fF])"
+_STOP = rf"(?:[/?#&\s\"']|{_PCT}(?:2[fF]|3[fF]|23|26|20|22|27)|$)"
+_CHAR = rf"(?:(?!{_PCT}(?:2[fF]|3[fF]|23|26|20|22|27)){_PCT}[0-9A-Fa-f]{{2}}|[^/?#&\s\"'%])"
 # The path segment after /calendar/ is the token, except the public feed
 # (events.ics) and the address of the form that makes a new link (feed).
-_END = r"(?=[/?#\s\"']|$)"
-_FEED = re.compile(r"(/calendar/+)(?!(?:events\.ics|feed)" + _END + r")([^/?#\s\"']+)")
-_CHECK_IN = re.compile(r"(/check-in/+)([^/?#\s\"']+)")
+_FEED = re.compile(rf"({_SLASH}calendar{_SLASH}+)(?!(?:events\.ics|feed){_STOP})({_CHAR}+)")
+_CHECK_IN = re.compile(rf"({_SLASH}check-in{_SLASH}+)({_CHAR}+)")
 
 
 def _hide_feed(match: re.Match) -> str:
     return match.group(1) + REDACTED + (".ics" if match.group(2).endswith(".ics") else "")
 
 
-def redact(text: str) -> str:
-    """`text` with every feed token and check-in secret in it replaced."""
-    if "/calendar/" not in text and "/check-in/" not in text:
-        return text
+def _hide_all(text: str) -> str:
     return _CHECK_IN.sub(r"\1" + REDACTED, _FEED.sub(_hide_feed, text))
+
+
+def _decoded(text: str) -> str:
+    """`text` percent-decoded until nothing changes (a few rounds at most)."""
+    for _ in range(5):
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _holds_secret(text: str) -> bool:
+    decoded = _decoded(text)
+    return _hide_all(decoded) != decoded
+
+
+def redact(text: str) -> str:
+    """`text` with every feed token and check-in secret in it replaced,
+    written plainly or percent-encoded (any number of times)."""
+    if "%" not in text and "/calendar/" not in text and "/check-in/" not in text:
+        return text
+    if not _holds_secret(text):
+        return text
+    cleaned = _hide_all(text)
+    if _holds_secret(cleaned):
+        # An encoding the patterns above do not follow (say %63heck-in):
+        # better a decoded line in the log than a secret.
+        return _hide_all(_decoded(text))
+    return cleaned
 
 
 class RedactSecrets(logging.Filter):
