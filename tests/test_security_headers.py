@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD, make_user
+from eventsapp.accounts.models import Role
+from eventsapp.extensions import db
+from eventsapp.ical import services as ical
+from tests.factories import DEFAULT_PASSWORD, make_event, make_user
 
 HSTS = "Strict-Transport-Security"
 
@@ -75,3 +78,52 @@ def test_a_post_too_large_is_a_413_page_in_the_apps_look(make_app, url):
     assert response.status_code == 413
     assert "That was too much to send at once" in page and "Error 413" in page
     assert '<nav' in page  # the site's own layout, not a bare server message
+
+
+NO_STORE = "private, no-store"
+
+
+def _organizer_and_event(auth):
+    organizer = make_user(email="org@hospital.example", role=Role.ORGANIZER)
+    event = make_event(organizer)
+    auth.login(organizer.email)
+    return organizer, event
+
+
+def test_the_check_in_qr_page_is_kept_out_of_every_cache(client, auth):
+    _, event = _organizer_and_event(auth)
+    response = client.get(f"/events/{event.id}/qr")
+    assert response.status_code == 200 and event.checkin_secret in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == NO_STORE
+
+
+def test_the_attendee_list_export_is_kept_out_of_every_cache(client, auth):
+    _, event = _organizer_and_event(auth)
+    response = client.get(f"/events/{event.id}/attendees.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Cache-Control"] == NO_STORE
+
+
+def test_a_members_data_export_and_private_feed_link_are_kept_out_of_every_cache(client, auth):
+    member = make_user(email="m@hospital.example")
+    token = ical.feed_token(ical.create_or_rotate(db.session, member))
+    auth.login(member.email)
+    export = client.get("/account/export.json")
+    assert export.status_code == 200 and export.headers["Cache-Control"] == NO_STORE
+    profile = client.get(f"/people/{member.id}")
+    assert profile.status_code == 200 and token in profile.get_data(as_text=True)
+    assert profile.headers["Cache-Control"] == NO_STORE
+
+
+def test_the_check_in_link_is_not_repeated_in_a_referer_or_kept_in_a_cache(client, auth):
+    event = make_event()
+    link = f"/events/{event.id}/check-in/{event.checkin_secret}"
+    # Before logging in: the login page's address holds the link in next=.
+    sent_to_login = client.get(link)
+    assert sent_to_login.status_code == 302 and event.checkin_secret in sent_to_login.location
+    login_page = client.get(sent_to_login.location)
+    assert login_page.status_code == 200 and login_page.headers["Referrer-Policy"] == "no-referrer"
+    auth.login(make_user(email="m@hospital.example").email)
+    page = client.get(link)
+    assert page.status_code == 200
+    assert page.headers["Referrer-Policy"] == "no-referrer" and page.headers["Cache-Control"] == NO_STORE

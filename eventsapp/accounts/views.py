@@ -55,7 +55,10 @@ def login():
             return throttle.remember_device(redirect(destination), user.email)
         # One message for "no such account" and "wrong password".
         form.form_errors.append("That email and password don't match an account.")
-    return render_template("accounts/login.html", form=form), 422 if form.errors or form.form_errors else 200
+    # `next` may hold a check-in link with its secret: the login page's address
+    # must not travel on in a Referer.
+    return (render_template("accounts/login.html", form=form), 422 if form.errors or form.form_errors else 200,
+            {"Referrer-Policy": "no-referrer"})
 
 
 def too_many_attempts(template: str, form, limited: throttle.Limited):

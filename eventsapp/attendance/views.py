@@ -13,6 +13,8 @@ from eventsapp.permissions import managed_event
 
 bp = Blueprint("attendance", __name__, url_prefix="/events")
 
+SECRET_IN_URL = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+
 
 @bp.get("/<int:event_id>/attendees")
 @login_required
@@ -60,8 +62,9 @@ def qr_page(event_id: int):
     event = managed_event(event_id)
     url = url_for("attendance.scan", event_id=event.id, secret=event.checkin_secret, _external=True)
     opens, closes = services.window(event)
+    # The page shows the check-in secret: no shared cache and no back-button copy keep it.
     return render_template("attendance/qr.html", event=event, url=url, svg=qr.qr_svg(url),
-                           opens=opens, closes=closes)
+                           opens=opens, closes=closes), {"Cache-Control": "private, no-store"}
 
 
 @bp.route("/<int:event_id>/check-in/<secret>", methods=["GET", "POST"])
@@ -84,4 +87,5 @@ def scan(event_id: int, secret: str):
         else:
             flash("You're checked in. Enjoy the event!", "success")
         return redirect(url_for("events.show", event_id=event_id))
-    return render_template("attendance/scan.html", event=event, secret=secret)
+    # The secret is in this page's address: no cache keeps it, no Referer repeats it.
+    return render_template("attendance/scan.html", event=event, secret=secret), SECRET_IN_URL

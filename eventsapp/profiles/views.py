@@ -35,7 +35,9 @@ def show(user_id: int):
         feed = ical.feed_of(db.session, current_user.id)
         if feed is not None:
             feed_url = url_for("ical.personal_feed", token=ical.feed_token(feed), _external=True)
-    return render_template("profiles/show.html", person=person, feed_url=feed_url)
+    page = render_template("profiles/show.html", person=person, feed_url=feed_url)
+    # The private feed link opens the member's calendar by itself: keep the page out of every cache.
+    return (page, {"Cache-Control": "private, no-store"}) if feed_url else page
 
 
 @bp.route("/profile/edit", methods=["GET", "POST"])
