@@ -291,6 +291,22 @@ def test_failed_logins_from_many_addresses_hold_back_new_devices_but_not_the_own
     assert log_in(owners_laptop).status_code == 302 and logged_in(owners_laptop)
 
 
+def test_failures_on_a_shared_hospital_address_do_not_keep_the_owners_known_browser_out(app):
+    make_user(email=OWNER)
+    owners_laptop = browser(app, "192.0.2.1")
+    assert log_in(owners_laptop).status_code == 302
+    owners_laptop.post("/logout")
+    # Someone else on the hospital's guest Wi-Fi (same public address) fails on purpose.
+    guesses = [log_in(browser(app, "192.0.2.1"), f"guess{n}@hospital.example", "wrong password").status_code
+               for n in range(21)]
+    assert guesses == [422] * 20 + [429]
+    # A browser new to the account is held back by the address's limit ...
+    new_phone = browser(app, "192.0.2.1")
+    assert log_in(new_phone).status_code == 429 and not logged_in(new_phone)
+    # ... but the owner's usual laptop, on the same address, logs in.
+    assert log_in(owners_laptop).status_code == 302 and logged_in(owners_laptop)
+
+
 def test_an_email_with_no_account_is_held_back_the_same_way(strict_app):
     app = strict_app
     make_user(email=OWNER)

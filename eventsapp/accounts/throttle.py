@@ -26,9 +26,14 @@ The policy (rates are settings; the defaults are in brackets):
   (several accounts, for a shared ward computer). For that account it is
   exempt from the per-account limit, so an attacker who exhausts the limit
   from elsewhere cannot lock the owner out of their usual devices (OWASP's
-  "device cookie" approach). It has a limit of its own instead, at the same
-  rate per (device, account), so a stolen cookie gives few guesses too; and
-  it remains subject to the per-address limit.
+  "device cookie" approach). It is exempt from the per-address limit as
+  well: staff behind the hospital's one public address share that limit
+  with anyone else there (guest Wi-Fi, a carrier's NAT), and someone
+  failing there on purpose must not keep them out of the browsers they
+  always use. It has a limit of its own instead, at the per-account rate
+  per (device, account), so a stolen cookie gives few guesses too. A
+  browser new to the account gets both the per-address and the per-account
+  limit.
 - Per network address, register (AUTH_RATE_LIMIT_REGISTER_PER_IP, 20 per
   hour): every registration that reaches the account rules counts, which
   bounds scripted account creation and probing which addresses are
@@ -238,16 +243,18 @@ def login_attempt(session: Session, email: str) -> Attempt:
         return Attempt()
     secret = current_app.config["SECRET_KEY"]
     account = account_of(email)
-    checks = [Check(LOGIN_IP, keyed(secret, LOGIN_IP, network_of(request.remote_addr)),
-                    _rate("AUTH_RATE_LIMIT_LOGIN_PER_IP"))]
     device = _known_device(secret)
     account_key = _account_key(secret, account)
     per_account = _rate("AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT")
     if device is not None and account_key in device["a"]:
-        checks.append(Check(LOGIN_DEVICE, keyed(secret, LOGIN_DEVICE, f"{device['d']}\0{account_key}"),
-                            per_account))
+        # The owner's own browser: only its own limit, so that nobody sharing
+        # its network address (or guessing from elsewhere) can keep it out.
+        checks = [Check(LOGIN_DEVICE, keyed(secret, LOGIN_DEVICE, f"{device['d']}\0{account_key}"),
+                        per_account)]
     else:
-        checks.append(Check(LOGIN_ACCOUNT, keyed(secret, LOGIN_ACCOUNT, account), per_account))
+        checks = [Check(LOGIN_IP, keyed(secret, LOGIN_IP, network_of(request.remote_addr)),
+                        _rate("AUTH_RATE_LIMIT_LOGIN_PER_IP")),
+                  Check(LOGIN_ACCOUNT, keyed(secret, LOGIN_ACCOUNT, account), per_account)]
     return Attempt(take(session, checks, clock()))
 
 

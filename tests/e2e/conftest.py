@@ -1,7 +1,9 @@
 """Browser fixtures: one real server and one Chromium for the whole run, a
 new browser context (cookies, JavaScript setting, width) for every page a
-test opens. When a test fails, each of its pages leaves a screenshot and its
-HTML under test-artifacts/e2e-failures/<test name>/."""
+test opens. When a test fails (in its body or while its fixtures start the
+server or log in), test-artifacts/e2e-failures/<test name>/ gets the server's
+gunicorn log (server.log) and a screenshot and the HTML of each page it opened.
+Without chromium the tests are skipped, or fail with REQUIRE_BROWSER=1."""
 from __future__ import annotations
 
 import os
@@ -10,7 +12,7 @@ import shutil
 
 import pytest
 
-from tests.e2e.helpers import DESKTOP, TALLY, TIMEOUT_MS, log_in
+from tests.e2e.helpers import DESKTOP, TALLY, TIMEOUT_MS, log_in, missing_tool
 from tests.e2e.site import ROOT, Server, seed
 
 CHROMIUM = shutil.which("chromium")
@@ -18,18 +20,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 FAILURES = ROOT / "test-artifacts" / "e2e-failures"
 COVERAGE = ROOT / "test-artifacts" / "coverage" / "browser.txt"
+#: The running (or failed) server's gunicorn log, set before the server starts.
+SERVER_LOG: dict[str, object] = {"path": None}
 
 
 @pytest.fixture(scope="session")
 def site_server(databases, tmp_path_factory):
     """A fresh, seeded database (SQLite or, with TEST_DATABASE_URL, PostgreSQL) served by gunicorn."""
     if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium); the browser tests need it")
+        missing_tool("chromium is not installed (apt-get install chromium); the browser tests need it")
     root = tmp_path_factory.mktemp("e2e")
     url = databases.fresh(root)
     try:
         site = seed(url, str(root / "seed-instance"))
-        server = Server(url, root / "instance", root / "gunicorn.log")
+        SERVER_LOG["path"] = root / "gunicorn.log"
+        server = Server(url, root / "instance", SERVER_LOG["path"])
         try:
             yield site, server
         finally:
@@ -147,23 +152,33 @@ def _page_objects(item):
     return found
 
 
+def save_failure(item, report, folder) -> None:
+    """The server's log and every page the test opened, into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    log = SERVER_LOG["path"]
+    if log is not None and log.exists():
+        shutil.copyfile(log, folder / "server.log")
+    for n, (label, page) in enumerate(_page_objects(item), start=1):
+        stem = folder / f"{n}-{safe_name(label)}"
+        try:
+            page.screenshot(path=str(stem.with_suffix(".png")), full_page=True)
+            stem.with_suffix(".html").write_text(f"<!-- {page.url} -->\n" + page.content())
+        except Exception as exc:  # a closed page must not hide the real failure
+            stem.with_suffix(".txt").write_text(f"could not save the page: {exc}\n")
+    if not any(folder.iterdir()):
+        folder.rmdir()
+    else:
+        report.sections.append((f"browser failure ({report.when})", f"saved in {folder.relative_to(ROOT)}"))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
     folder = FAILURES / safe_name(item.name)
-    if report.when == "call":
+    if report.when == "setup":
         shutil.rmtree(folder, ignore_errors=True)  # what an earlier run left
-    if report.failed and report.when == "call":
-        for n, (label, page) in enumerate(_page_objects(item), start=1):
-            folder.mkdir(parents=True, exist_ok=True)
-            stem = folder / f"{n}-{safe_name(label)}"
-            try:
-                page.screenshot(path=str(stem.with_suffix(".png")), full_page=True)
-                stem.with_suffix(".html").write_text(f"<!-- {page.url} -->\n" + page.content())
-            except Exception as exc:  # a closed page must not hide the real failure
-                stem.with_suffix(".txt").write_text(f"could not save the page: {exc}\n")
-        if folder.exists():
-            report.sections.append(("browser pages", f"saved in {folder.relative_to(ROOT)}"))
+    if report.failed:  # in the test, or in a fixture: starting the server, logging in
+        save_failure(item, report, folder)
     elif report.passed and report.when == "call" and item.module.__name__.endswith("test_journeys"):
         TALLY["journeys"] += 1
         callspec = getattr(item, "callspec", None)

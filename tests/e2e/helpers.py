@@ -2,7 +2,10 @@
 label, and the counts written to test-artifacts/coverage/browser.txt."""
 from __future__ import annotations
 
+import os
 import re
+
+import pytest
 
 from tests.e2e.site import PASSWORD
 
@@ -13,6 +16,14 @@ TIMEOUT_MS = 10_000
 # Filled as the tests run; conftest writes them out at the end of the session.
 TALLY = {"journeys": 0, "journeys_without_js": 0, "axe_pages": set(), "axe_runs": 0,
          "axe_violations": 0, "widths": set(), "phone_pages": set()}
+
+
+def missing_tool(reason: str) -> None:
+    """Skip a check whose tool is not installed; with REQUIRE_BROWSER=1 (as CI
+    sets it) fail instead, so a browser check can never vanish from a run unseen."""
+    if os.environ.get("REQUIRE_BROWSER", "") not in ("", "0"):
+        pytest.fail(f"REQUIRE_BROWSER is set, but {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 def label(text: str) -> re.Pattern:

@@ -10,7 +10,7 @@ from typing import Callable
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import DESKTOP, PHONE, TALLY
+from tests.e2e.helpers import DESKTOP, PHONE, TALLY, missing_tool
 from tests.e2e.site import ROOT
 
 pytestmark = pytest.mark.browser
@@ -116,4 +116,4 @@ def test_page_is_accessible_and_fits_a_phone(pages, site, signed_in, screen):
     assert_fits_phone(open_screen(pages, site, signed_in, screen, PHONE, js=False), screen)
     TALLY["phone_pages"].add(screen.name)
     if not AXE.exists():
-        pytest.skip("the phone checks passed; axe-core is not installed: run `make js-reader` (npm ci in tests/js)")
+        missing_tool("the phone checks passed; axe-core is not installed: run `make js-reader` (npm ci in tests/js)")
