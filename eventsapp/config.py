@@ -58,6 +58,7 @@ class Defaults:
     AUTH_RATE_LIMIT_LOGIN_PER_IP = "20 per 5 minutes"
     AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT = "10 per 15 minutes"
     AUTH_RATE_LIMIT_REGISTER_PER_IP = "20 per hour"
+    AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT = "5 per hour"
 
 
 #: Settings read from the environment when present (name -> converter).
@@ -84,6 +85,7 @@ ENVIRONMENT_SETTINGS = {
     "AUTH_RATE_LIMIT_LOGIN_PER_IP": str,
     "AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT": str,
     "AUTH_RATE_LIMIT_REGISTER_PER_IP": str,
+    "AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT": str,
 }
 
 
@@ -164,7 +166,7 @@ def check_timezone(name: str) -> None:
 
 
 RATE_SETTINGS = ("AUTH_RATE_LIMIT_LOGIN_PER_IP", "AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT",
-                 "AUTH_RATE_LIMIT_REGISTER_PER_IP")
+                 "AUTH_RATE_LIMIT_REGISTER_PER_IP", "AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT")
 
 
 def check_rates(config) -> None:

@@ -404,6 +404,39 @@ def test_registration_is_limited_per_address_and_a_refusal_saves_nothing(make_ap
         assert accounts() == 2
 
 
+def test_registration_is_limited_per_email_from_any_address_and_says_nothing_about_the_email(
+        make_app, clock, session):
+    app = make_app(AUTH_RATE_LIMIT_ENABLED=True, AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT="3 per hour")
+    strong = "stairs to the cath lab"
+
+    def register(email, password=strong):
+        # A new address every time: only the per-email limit can apply.
+        return browser(app).post("/register", data={"name": "Ana Souza", "email": email,
+                                                    "password": password, "confirm": password})
+
+    def accounts() -> int:
+        session.rollback()
+        return session.scalar(sa.select(sa.func.count()).select_from(User))
+
+    with app.app_context():
+        make_user(email=OWNER)
+        # Probes whether an email is registered, in any spelling ...
+        assert [register(email).status_code for email in (OWNER, OWNER.upper(), f" {OWNER} ")] == [422] * 3
+        # ... and attempts at an email nobody has, stopped by the account rules.
+        assert [register("nobody@hospital.example", "short").status_code for _ in range(3)] == [422] * 3
+        known, unknown = register(OWNER), register("nobody@hospital.example")
+        assert known.status_code == unknown.status_code == 429
+        # The rest of this hour, then a third of the next.
+        assert known.headers["Retry-After"] == unknown.headers["Retry-After"] == str(3590 + 1200)
+        assert "Too many registration attempts with this email address. Try again in about 80 minutes." in text(known)
+        assert "already exists" not in text(known)
+        assert text(known).replace(OWNER, "EMAIL") == text(unknown).replace("nobody@hospital.example", "EMAIL")
+        assert accounts() == 1  # the refused registration of nobody@ saved nothing
+        # Other emails are not held back.
+        assert register("ben@hospital.example").status_code == 302
+        assert accounts() == 2
+
+
 def test_behind_a_proxy_the_forwarded_address_counts_and_otherwise_it_is_ignored(make_app, clock):
     for proxies, expected in ((1, [422, 422, 422, 422]), (0, [422, 422, 429, 429])):
         app = make_app(AUTH_RATE_LIMIT_ENABLED=True, PROXIES=proxies, AUTH_RATE_LIMIT_LOGIN_PER_IP="2 per 5 minutes")

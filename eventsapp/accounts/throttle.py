@@ -39,6 +39,12 @@ The policy (rates are settings; the defaults are in brackets):
   bounds scripted account creation and probing which addresses are
   registered. Interns often register together from one hospital network at
   induction: raise it for such a day.
+- Per account, register (AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT, 5 per hour):
+  every registration attempt that reaches the account rules counts against
+  the email it names (normalised), whether or not an account has it and
+  from whichever address, so someone with many addresses cannot keep
+  asking about one email; the refusal is the same page either way. A real
+  person needs one attempt, or a few after typos in the password.
 
 Refused attempts are not counted, so a counter never climbs past its limit
 and a refusal ends at most about one window after the last counted
@@ -77,6 +83,7 @@ LOGIN_IP = "login-ip"
 LOGIN_ACCOUNT = "login-account"
 LOGIN_DEVICE = "login-device"
 REGISTER_IP = "register-ip"
+REGISTER_ACCOUNT = "register-account"
 
 DEVICE_COOKIE = "known_device"
 DEVICE_COOKIE_DAYS = 365
@@ -97,6 +104,8 @@ class Limited(DomainError):
         wait = minutes_for_people(retry_after)
         if bucket == REGISTER_IP:
             message = f"Too many registration attempts. Try again in {wait}."
+        elif bucket == REGISTER_ACCOUNT:
+            message = f"Too many registration attempts with this email address. Try again in {wait}."
         elif bucket == LOGIN_ACCOUNT:
             message = (f"Too many sign-in attempts. Try again in {wait}. You can still log in "
                        "at once on a device you have logged in on before.")
@@ -258,14 +267,18 @@ def login_attempt(session: Session, email: str) -> Attempt:
     return Attempt(take(session, checks, clock()))
 
 
-def registration_attempt(session: Session) -> Attempt:
-    """Count a registration attempt; raises Limited."""
+def registration_attempt(session: Session, email: str) -> Attempt:
+    """Count a registration attempt for `email`, before the account rules
+    look at it (and so before they say whether it is taken); raises Limited."""
     if not enabled():
         return Attempt()
     secret = current_app.config["SECRET_KEY"]
-    return Attempt(take(session, [Check(
-        REGISTER_IP, keyed(secret, REGISTER_IP, network_of(request.remote_addr)),
-        _rate("AUTH_RATE_LIMIT_REGISTER_PER_IP"))], clock()))
+    return Attempt(take(session, [
+        Check(REGISTER_IP, keyed(secret, REGISTER_IP, network_of(request.remote_addr)),
+              _rate("AUTH_RATE_LIMIT_REGISTER_PER_IP")),
+        Check(REGISTER_ACCOUNT, keyed(secret, REGISTER_ACCOUNT, account_of(email)),
+              _rate("AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT")),
+    ], clock()))
 
 
 # --- The known-device cookie --------------------------------------------------

@@ -22,7 +22,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            throttle.registration_attempt(db.session)
+            throttle.registration_attempt(db.session, form.email.data)
             user = services.register(db.session, name=form.name.data,
                                      email=form.email.data, password=form.password.data)
         except throttle.Limited as limited:
