@@ -29,6 +29,8 @@ from eventsapp.ical import services as ical
 from eventsapp.introductions.models import IntroRequest, RequestStatus
 from eventsapp.events import services as events
 from eventsapp.events.recurrence import Recurrence
+from eventsapp.notifications.models import Notification, NotificationKind
+from eventsapp.rsvps import services as rsvps
 from eventsapp.timeutil import utcnow
 from tests.factories import DEFAULT_PASSWORD, make_department, make_event, make_user
 
@@ -36,10 +38,13 @@ ROLES = ("anonymous", "intern", "senior", "other_organizer", "organizer", "admin
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 # What a person gets. LOGIN is a redirect to the login page; GO any other
-# redirect (the action ran, or the page sends them on); 422 a form the page
-# shows again with a message (the request was allowed, a rule said no).
-OK, GO, LOGIN, BAD, DENY, NONE = "200", "302", "login", "422", "403", "404"
+# redirect without an error message (the action ran, or the page sends them
+# on); NO a redirect carrying an error message, and 422 a form the page shows
+# again with a message (in both the request was allowed, a rule said no).
+OK, GO, LOGIN, BAD, DENY, NONE, NO = "200", "302", "login", "422", "403", "404", "no"
 REFUSED = {LOGIN, DENY, NONE}  # must leave the database exactly as it was
+RULED_OUT = {NO, BAD}  # allowed to ask, told no: must change nothing either
+ALLOWED = {OK, GO}  # a POST answered so must show in the database (see ACTS_WITHOUT_WRITING)
 
 _unique = itertools.count(1)
 
@@ -158,11 +163,27 @@ def _event(path: str, **data):
     return prepare
 
 
-def _event_soon(path: str):
+def _event_soon(path: str, **data):
     def prepare(world, role):
         event = world.event(starts_in=timedelta(minutes=10))  # check-in is open
-        return Target(path.format(e=event))
+        return Target(path.format(e=event), data)
     return prepare
+
+
+def _going(world, role):
+    """An event the person has answered 'going' to: the ribbon is for those who
+    will be there. (Anonymous: the senior has, so a refusal has something to leave alone.)"""
+    event = world.event()
+    rsvps.respond(db.session, world.people[role] or world.senior, event.id, "going")
+    return Target(f"/events/{event.id}/approachable", {"approachable": "1"})
+
+
+def _unread(world, role):
+    """An unread notification for the person (for anonymous, the intern's, to be left unread)."""
+    person = world.people[role] or world.intern
+    db.session.add(Notification(user_id=person.id, kind=NotificationKind.PROMOTED,
+                                message="A seat opened for you at Journal Club"))
+    return Target("/notifications/read")
 
 
 def _edit(world, role):
@@ -285,7 +306,7 @@ MATRIX: list[Row] = [
     row("attendance.sheet",         "GET",  _event("/events/{e.id}/attendees"),        LOGIN, DENY,  DENY,  DENY,  OK,    OK),
     row("attendance.export",        "GET",  _event("/events/{e.id}/attendees.csv"),    LOGIN, DENY,  DENY,  DENY,  OK,    OK),
     row("attendance.qr_page",       "GET",  _event("/events/{e.id}/qr"),               LOGIN, DENY,  DENY,  DENY,  OK,    OK),
-    row("attendance.check_in",      "POST", _event("/events/{e.id}/check-ins", guest_name="Walk-in Guest"),
+    row("attendance.check_in",      "POST", _event_soon("/events/{e.id}/check-ins", guest_name="Walk-in Guest"),
                                                                                        LOGIN, DENY,  DENY,  DENY,  GO,    GO),
     row("attendance.scan",          "GET",  _event_soon("/events/{e.id}/check-in/{e.checkin_secret}"),
                                                                                        LOGIN, OK,    OK,    OK,    OK,    OK),
@@ -298,8 +319,8 @@ MATRIX: list[Row] = [
     row("rsvps.respond",            "POST", _event("/events/{e.id}/rsvp", state="going"),
                                                                                        LOGIN, GO,    GO,    GO,    GO,    GO),
     row("rsvps.respond_to_series",  "POST", _series,                                   LOGIN, GO,    GO,    GO,    GO,    GO),
-    row("rsvps.approachable",       "POST", _event("/events/{e.id}/approachable", approachable="1"),
-                                                                                       LOGIN, GO,    GO,    GO,    GO,    GO),
+    # The ribbon is for residents and seniors; interns are the ones who approach.
+    row("rsvps.approachable",       "POST", _going,                                    LOGIN, NO,    GO,    GO,    GO,    GO),
     # Calendars: public files for all; a private feed opens by its secret token alone (calendar
     # apps cannot log in), and a replaced token opens nothing, for anyone.
     row("ical.event_file",          "GET",  _event("/events/{e.id}.ics"),              OK,    OK,    OK,    OK,    OK,    OK),
@@ -322,8 +343,19 @@ MATRIX: list[Row] = [
     row("introductions.end",        "POST", _introduction("accepted", "end"),          LOGIN, GO,    GO,    DENY,  DENY,  DENY),
     # Notifications: each member's own.
     row("notifications.index",      "GET",  at("/notifications"),                      LOGIN, OK,    OK,    OK,    OK,    OK),
-    row("notifications.mark_read",  "POST", at("/notifications/read"),                 LOGIN, GO,    GO,    GO,    GO,    GO),
+    row("notifications.mark_read",  "POST", _unread,                                   LOGIN, GO,    GO,    GO,    GO,    GO),
 ]
+
+# Allowed POSTs that rightly leave every table as it was. Any other cell of MATRIX a
+# POST answers with 200 or a plain redirect must show its action in the database.
+ACTS_WITHOUT_WRITING = {
+    # Signing out ends the session, which lives in the signed cookie, not in a table.
+    ("accounts.logout", role): "logout (the session is a cookie)" for role in ROLES if role != "anonymous"
+} | {
+    # A member who is already signed in is sent on before the form is read.
+    (endpoint, role): "sign-in/up when already signed in" for endpoint in ("accounts.login", "accounts.register")
+    for role in ROLES if role != "anonymous"
+}
 
 EXCLUDED_ENDPOINTS = {"static"}  # files from static/, the same for everyone
 
@@ -355,10 +387,17 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def outcome(response) -> str:
-    """The response in the matrix's terms."""
+def outcome(response, client=None) -> str:
+    """The response in the matrix's terms. With the client, a redirect whose
+    message (waiting in the session for the next page) is an error is NO."""
     if response.status_code == 302:
-        return LOGIN if response.location.split("?")[0].endswith("/login") else GO
+        if response.location.split("?")[0].endswith("/login"):
+            return LOGIN
+        if client is not None:
+            with client.session_transaction() as session:
+                if any(category == "error" for category, _ in session.get("_flashes", [])):
+                    return NO
+        return GO
     return str(response.status_code)
 
 
