@@ -47,9 +47,9 @@ class WholeNumberField(IntegerField):
             raise ValueError("Enter a whole number.") from exc
 
 
-#: Markup.format escapes what it fills in (the value and the label).
-_OPTION = Markup('<option value="{}">{}</option>')
-_SELECTED = Markup('<option selected value="{}">{}</option>')
+#: Markup + str escapes the str: the value and the label are escaped.
+_OPTION, _SELECTED = Markup('<option value="'), Markup('<option selected value="')
+_LABEL, _END = Markup('">'), Markup("</option>")
 
 
 class QuickSelect(widgets.Select):
@@ -63,7 +63,7 @@ class QuickSelect(widgets.Select):
         if kwargs or choice.render_kw:
             return super().render_option(choice, **kwargs)
         value = str(choice.value)
-        return (_SELECTED if choice.selected else _OPTION).format(value, choice.label or value)
+        return (_SELECTED if choice.selected else _OPTION) + value + _LABEL + (choice.label or value) + _END
 
 
 class SelectField(wtforms.SelectField):

@@ -79,20 +79,35 @@ def unread_notifications() -> int:
     return unread_count(db.session, current_user.id)
 
 
+def page_zone() -> str:
+    """The viewer's time zone, looked up once per request: a list page asks
+    for it on every row."""
+    if "viewer_zone" not in g:
+        g.viewer_zone = viewer_zone(current_user)
+    return g.viewer_zone
+
+
+def page_now():
+    """One "now" for the whole page, so every row says "today" alike."""
+    if "page_now" not in g:
+        g.page_now = utcnow()
+    return g.page_now
+
+
 def event_when(event) -> str:
     """When an event happens, in the viewer's time zone."""
     return format_span(event.starts_at, event.ends_at, all_day=event.all_day, event_zone=event.timezone,
-                       viewer_zone=viewer_zone(current_user), now=utcnow())
+                       viewer_zone=page_zone(), now=page_now())
 
 
 def event_day(event):
     """The local date an event starts on, for the date tile in lists."""
-    zone = event.timezone if event.all_day else viewer_zone(current_user)
+    zone = event.timezone if event.all_day else page_zone()
     return event.starts_at.astimezone(ZoneInfo(zone)).date()
 
 
 def local_moment(moment, zone: str | None = None) -> str:
-    return format_moment(moment, zone or viewer_zone(current_user), utcnow())
+    return format_moment(moment, zone or page_zone(), page_now())
 
 
 def initials(name: str) -> str:
@@ -164,7 +179,7 @@ def init_app(app: Flask) -> None:
     def shared_context():
         return {"page_url": page_url, "unread_notifications": unread_notifications,
                 "event_when": event_when, "event_day": event_day, "local_moment": local_moment, "zone_label": zone_label,
-                "now_utc": utcnow, "state_labels": RsvpState.LABELS, "viewer_zone": lambda: viewer_zone(current_user)}
+                "now_utc": utcnow, "state_labels": RsvpState.LABELS, "viewer_zone": page_zone}
 
     app.add_template_filter(render_description, "description_html")
 
