@@ -323,3 +323,23 @@ def test_two_accepts_at_once_never_exceed_a_seniors_limit(app, session):
         go.set()
         [f.result() for f in futures]
     assert statuses(session).count("accepted") == 1
+
+
+def test_the_shared_interest_shortlist_still_leaves_out_whom_each_viewer_asked(client, session, intern, app):
+    """With the short list kept between requests (as in production), each
+    intern still never sees the seniors they already asked."""
+    from eventsapp.matching import services as matching
+
+    app.config["MATCHING_CACHE_SECONDS"] = 300
+    matching._shortlist_cache.clear()
+    asked, other = make_senior("Dr Asked"), make_senior("Dr Other", interests=["Cardiology", "Clinical research"])
+    classmate = make_user("Lee Classmate", interests=["Cardiology", "Clinical research"])
+
+    def shown(viewer):
+        return [s.candidate.name for s in matching.suggestions(session, viewer, now=utcnow(), zone="UTC")]
+
+    assert shown(classmate) == ["Dr Other", "Dr Asked"]  # fills the kept short list
+    ask(client, asked)
+    session.rollback()
+    assert shown(intern) == ["Dr Other"] and shown(classmate) == ["Dr Other", "Dr Asked"]
+    assert len(matching._shortlist_cache) == 1  # one list for both: same interests, same stage

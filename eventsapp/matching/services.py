@@ -32,6 +32,9 @@ PAST_WINDOW = timedelta(days=180)
 #: it, nobody without a shared event can reach the suggestions shown, and a
 #: large hospital has thousands who share a common interest.
 INTEREST_SHORTLIST = 200
+#: Room on the shared short list for those the rules about the viewer
+#: leave out afterwards (asked, connected, declined them lately).
+SHORTLIST_MARGIN = 50
 
 
 def _seniors_above(stage: str | None) -> list[str]:
@@ -61,6 +64,47 @@ def interest_counts(session: Session, stages: list[str]) -> tuple[dict[int, int]
     if ttl:
         _counts_cache[key] = (time.monotonic() + ttl, counts, population)
     return counts, population
+
+
+_shortlist_cache: dict[tuple, tuple[float, list[int]]] = {}
+
+
+def interest_shortlist(session: Session, stages: list[str], mine: set[int], interest_points,
+                       specialty_id: int | None) -> list[int]:
+    """The colleagues who share the most (and rarest) of these interests,
+    best first: a pass over everyone who holds one of them, which grows with
+    the hospital. It depends only on the interests and the career stages,
+    not on who asks, so it is kept for MATCHING_CACHE_SECONDS per server
+    process, like interest_counts. The rules that concern the viewer (who
+    they asked, who declined them) are applied afterwards, on the short
+    list: the margin keeps it long enough after them."""
+    if not mine:
+        return []
+    ttl = current_app.config["MATCHING_CACHE_SECONDS"]
+    key = (str(session.get_bind().url), tuple(stages), tuple(sorted(mine)), specialty_id)
+    cached = _shortlist_cache.get(key)
+    if ttl and cached and cached[0] > time.monotonic():
+        return cached[1]
+    connections = (sa.select(sa.func.count()).select_from(IntroRequest)
+                   .where(IntroRequest.senior_id == Profile.user_id, IntroRequest.status == RequestStatus.ACCEPTED)
+                   .correlate(Profile).scalar_subquery())
+    # Only interests their holders show count (a hidden interest is never a reason).
+    sharing = (sa.select(profile_specialty.c.profile_id)
+               .join(Profile, Profile.user_id == profile_specialty.c.profile_id)
+               .where(profile_specialty.c.specialty_id.in_(mine), Profile.show_interests, Profile.open_to_interns,
+                      Profile.career_stage.in_(stages), connections < Profile.intro_capacity)
+               .group_by(profile_specialty.c.profile_id)
+               .order_by(interest_points.desc(), profile_specialty.c.profile_id)
+               .limit(INTEREST_SHORTLIST + SHORTLIST_MARGIN))
+    if specialty_id is not None:
+        sharing = sharing.where(profile_specialty.c.profile_id.in_(
+            sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id == specialty_id)))
+    ids = list(session.scalars(sharing))
+    if ttl:
+        if len(_shortlist_cache) > 1000:  # interests combine in many ways: keep memory bounded
+            _shortlist_cache.clear()
+        _shortlist_cache[key] = (time.monotonic() + ttl, ids)
+    return ids
 
 
 def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, specialty_id: int | None = None,
@@ -96,15 +140,6 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     weights = {i: scoring.INTEREST_WEIGHT * scoring.rarity(counts.get(i, 0), population) for i in mine}
     interest_points = sa.func.sum(sa.case(*((profile_specialty.c.specialty_id == i, w) for i, w in weights.items()),
                                           else_=0.0)) if weights else sa.literal(0.0)
-    # Only interests their holders show count (a hidden interest is never a reason).
-    sharing = (sa.select(profile_specialty.c.profile_id)
-               .join(Profile, Profile.user_id == profile_specialty.c.profile_id)
-               .where(profile_specialty.c.specialty_id.in_(mine), Profile.show_interests, *rules)
-               .group_by(profile_specialty.c.profile_id)
-               .order_by(interest_points.desc(), profile_specialty.c.profile_id).limit(INTEREST_SHORTLIST))
-    if specialty_id is not None:
-        sharing = sharing.where(profile_specialty.c.profile_id.in_(
-            sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id == specialty_id)))
     if event_id is not None:
         # Only those whose attendance this viewer may see on the event's list.
         if viewer_going is None:
@@ -115,8 +150,8 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
             sa.select(Rsvp.user_id).where(Rsvp.event_id == event_id, Rsvp.state == RsvpState.GOING)))
     else:
         # One list of people to look up (never a pass over every senior).
-        shortlist = sharing.subquery()
-        scope = Profile.user_id.in_(sa.union(sa.select(shortlist.c.profile_id), going, met))
+        shortlist = interest_shortlist(session, stages, mine, interest_points, specialty_id)
+        scope = sa.or_(Profile.user_id.in_(shortlist), Profile.user_id.in_(sa.union(going, met)))
     # Each candidate with their open connections (room under their limit)
     # and, one row each, the interests they share with the viewer.
     connections = (sa.select(sa.func.count()).select_from(IntroRequest)
