@@ -42,7 +42,9 @@ class Defaults:
     PROXIES = 0
     # The domain in calendar UIDs; set it to the site's host name once, and keep it.
     CALENDAR_UID_DOMAIN: str | None = None
-    # How long a server process reuses the interest counts behind rarity.
+    # How long a server process reuses what suggestions share between
+    # viewers: the interest counts behind rarity and the shared-interest
+    # short lists (set in instance/config.py).
     MATCHING_CACHE_SECONDS = 300
     # Mail: with MAIL_SERVER unset, messages are written to instance/mail/.
     MAIL_SERVER: str | None = None
