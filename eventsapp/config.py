@@ -15,6 +15,8 @@ from flask.helpers import get_debug_flag
 #: Values that must never serve as a production SECRET_KEY.
 WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test"}
 MIN_PRODUCTION_SECRET_LENGTH = 32
+#: A random key of that length has many different characters; "a" * 32 has one.
+MIN_PRODUCTION_SECRET_CHARACTERS = 10
 
 
 class ConfigError(RuntimeError):
@@ -190,7 +192,8 @@ def resolve_secret_key(app) -> str:
                 "without one: set SECRET_KEY to a long random value, e.g. the output "
                 "of `python -c 'import secrets; print(secrets.token_hex(32))'`."
             )
-        if len(key) < MIN_PRODUCTION_SECRET_LENGTH or key.lower() in WEAK_SECRET_KEYS:
+        if (len(key) < MIN_PRODUCTION_SECRET_LENGTH or key.lower() in WEAK_SECRET_KEYS
+                or len(set(key)) < MIN_PRODUCTION_SECRET_CHARACTERS):
             raise ConfigError(
                 f"SECRET_KEY is too weak for production: use at least "
                 f"{MIN_PRODUCTION_SECRET_LENGTH} random characters."

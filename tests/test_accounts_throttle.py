@@ -365,7 +365,8 @@ def test_a_device_cookie_for_another_account_or_a_forged_one_exempts_nobody(stri
 
 def test_the_device_cookie_is_long_lived_httponly_and_secure_in_production(make_app, clock):
     for env, secure in (("development", False), ("production", True)):
-        app = make_app(AUTH_RATE_LIMIT_ENABLED=True, APP_ENV=env, SECRET_KEY="k" * 40)
+        app = make_app(AUTH_RATE_LIMIT_ENABLED=True, APP_ENV=env,
+                       SECRET_KEY="5f0c9e2b7a4d81c6e3f9a0b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d2")
         with app.app_context():
             if env == "development":
                 make_user(email=OWNER)

@@ -7,6 +7,9 @@ from eventsapp.config import ConfigError
 from eventsapp.extensions import db
 from tests.factories import make_event, make_user
 
+#: A key as `secrets.token_hex(32)` makes one.
+STRONG_KEY = "5f0c9e2b7a4d81c6e3f9a0b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d2"
+
 
 def test_each_response_says_how_many_statements_it_ran(make_app, auth):
     app = make_app(BENCH_QUERY_COUNT=True)
@@ -32,7 +35,7 @@ def test_the_header_is_off_by_default(client):
 
 def test_production_refuses_the_benchmark_header(monkeypatch, tmp_path):
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
     monkeypatch.setenv("BENCH_QUERY_COUNT", "1")
     with pytest.raises(ConfigError, match="benchmark only"):
         create_app({"INSTANCE_PATH": str(tmp_path / "instance")})

@@ -7,6 +7,9 @@ import pytest
 from eventsapp import create_app
 from eventsapp.config import ConfigError, normalise_database_url
 
+#: A key as `secrets.token_hex(32)` makes one.
+STRONG_KEY = "5f0c9e2b7a4d81c6e3f9a0b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d2"
+
 
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
@@ -56,7 +59,7 @@ def test_production_refuses_to_start_without_a_secret_key(clean_env, monkeypatch
         create_app(clean_env)
 
 
-@pytest.mark.parametrize("key", ["dev", "changeme", "short-but-not-empty"])
+@pytest.mark.parametrize("key", ["dev", "changeme", "short-but-not-empty", "a" * 64, "ab" * 32])
 def test_production_refuses_a_weak_secret_key(clean_env, monkeypatch, key):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", key)
@@ -66,13 +69,13 @@ def test_production_refuses_a_weak_secret_key(clean_env, monkeypatch, key):
 
 def test_production_starts_with_a_strong_secret_key(clean_env, monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
-    assert create_app(clean_env).config["SECRET_KEY"] == "9f" * 32
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
+    assert create_app(clean_env).config["SECRET_KEY"] == STRONG_KEY
 
 
 def test_production_cookies_are_secure_only(clean_env, monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
     config = create_app(clean_env).config
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
 
@@ -121,7 +124,7 @@ def test_test_overrides_win_over_the_environment(clean_env, monkeypatch):
 @pytest.mark.parametrize("name, value", [("TEST_UNSAFE_NO_LOCKS", "1"), ("TEST_RACE_DELAY", "0.1")])
 def test_production_refuses_the_test_only_switches(clean_env, monkeypatch, name, value):
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match="tests only"):
         create_app(clean_env)
@@ -130,7 +133,7 @@ def test_production_refuses_the_test_only_switches(clean_env, monkeypatch, name,
 @pytest.mark.parametrize("value", ["1", "true"])
 def test_production_refuses_to_start_with_flask_debug_on(clean_env, monkeypatch, value):
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
     monkeypatch.setenv("FLASK_DEBUG", value)
     with pytest.raises(ConfigError, match="Debug mode is on"):
         create_app(clean_env)
@@ -140,7 +143,7 @@ def test_production_refuses_debug_set_in_the_instance_file(clean_env, monkeypatc
     (tmp_path / "instance").mkdir()
     (tmp_path / "instance" / "config.py").write_text("DEBUG = True\n")
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
     with pytest.raises(ConfigError, match="Debug mode is on"):
         create_app(clean_env)
     with pytest.raises(ConfigError, match="Debug mode is on"):
@@ -151,7 +154,7 @@ def test_debug_mode_stays_available_in_development(clean_env, monkeypatch):
     monkeypatch.setenv("FLASK_DEBUG", "1")
     assert create_app(clean_env).debug
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
     monkeypatch.setenv("FLASK_DEBUG", "0")
     assert not create_app(clean_env).debug
 
@@ -161,7 +164,7 @@ def test_flask_run_with_debug_refuses_to_serve_in_production(clean_env, tmp_path
     import sys
     from pathlib import Path
     env = {k: v for k, v in os.environ.items() if k not in ("FLASK_DEBUG", "DATABASE_URL")}
-    env.update(APP_ENV="production", SECRET_KEY="9f" * 32, DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite")
+    env.update(APP_ENV="production", SECRET_KEY=STRONG_KEY, DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite")
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "--debug", "run", "--no-reload", "--port", "0"],
                             cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True,
                             text=True, timeout=30)
