@@ -46,7 +46,7 @@ from bench import data
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 
-#: The targets of the benchmark issue.
+#: The targets the benchmark checks (see README, "Benchmark").
 P95_MS = 50
 FEED_MS = 100
 MAX_QUERIES = 8
