@@ -50,6 +50,14 @@ class SecureOverHttpsSessionInterface(SecureCookieSessionInterface):
         return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
 
 
+#: Headers for a response only its member may keep: no shared cache, no
+#: copy left for the back button (data exports, private links).
+PRIVATE = {"Cache-Control": "private, no-store"}
+#: For a page whose own address holds a secret: not kept, and not repeated
+#: in the Referer of the next request.
+SECRET_IN_ADDRESS = {**PRIVATE, "Referrer-Policy": "no-referrer"}
+
+
 def render_error(code: int, title: str | None = None, text: str | None = None):
     default_title, default_text = ERROR_TEXT.get(code, ERROR_TEXT[500])
     title, text = title or default_title, text or default_text

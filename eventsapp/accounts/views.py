@@ -11,6 +11,7 @@ from eventsapp.accounts.urls import safe_next_path
 from eventsapp.errors import DomainError
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
+from eventsapp.pages import PRIVATE
 
 bp = Blueprint("accounts", __name__)
 
@@ -82,7 +83,7 @@ def export():
     """All the member's data, as a JSON file."""
     body = json.dumps(privacy.export_data(db.session, current_user), indent=2, ensure_ascii=False)
     return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": 'attachment; filename="my-data.json"', "Cache-Control": "private, no-store"})
+        "Content-Disposition": 'attachment; filename="my-data.json"', **PRIVATE})
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

@@ -9,11 +9,10 @@ from eventsapp.events import listing
 from eventsapp.events import services as events
 from eventsapp.extensions import db
 from eventsapp.forms import parse_id
+from eventsapp.pages import PRIVATE, SECRET_IN_ADDRESS
 from eventsapp.permissions import managed_event
 
 bp = Blueprint("attendance", __name__, url_prefix="/events")
-
-SECRET_IN_URL = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
 
 
 @bp.get("/<int:event_id>/attendees")
@@ -52,8 +51,7 @@ def export(event_id: int):
     event = managed_event(event_id)
     body = services.sheet_csv(services.attendee_sheet(db.session, event), listing.viewer_zone(current_user))
     return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="attendees-event-{event.id}.csv"',
-        "Cache-Control": "private, no-store"})
+        "Content-Disposition": f'attachment; filename="attendees-event-{event.id}.csv"', **PRIVATE})
 
 
 @bp.get("/<int:event_id>/qr")
@@ -64,7 +62,7 @@ def qr_page(event_id: int):
     opens, closes = services.window(event)
     # The page shows the check-in secret: no shared cache and no back-button copy keep it.
     return render_template("attendance/qr.html", event=event, url=url, svg=qr.qr_svg(url),
-                           opens=opens, closes=closes), {"Cache-Control": "private, no-store"}
+                           opens=opens, closes=closes), PRIVATE
 
 
 @bp.route("/<int:event_id>/check-in/<secret>", methods=["GET", "POST"])
@@ -88,4 +86,4 @@ def scan(event_id: int, secret: str):
             flash("You're checked in. Enjoy the event!", "success")
         return redirect(url_for("events.show", event_id=event_id))
     # The secret is in this page's address: no cache keeps it, no Referer repeats it.
-    return render_template("attendance/scan.html", event=event, secret=secret), SECRET_IN_URL
+    return render_template("attendance/scan.html", event=event, secret=secret), SECRET_IN_ADDRESS

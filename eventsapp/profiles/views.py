@@ -10,6 +10,7 @@ from eventsapp.errors import DomainError, NotFound
 from eventsapp.events.forms import ZONES
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
+from eventsapp.pages import PRIVATE
 from eventsapp.profiles import services
 from eventsapp.profiles.forms import ProfileForm
 
@@ -37,7 +38,7 @@ def show(user_id: int):
             feed_url = url_for("ical.personal_feed", token=ical.feed_token(feed), _external=True)
     page = render_template("profiles/show.html", person=person, feed_url=feed_url)
     # The private feed link opens the member's calendar by itself: keep the page out of every cache.
-    return (page, {"Cache-Control": "private, no-store"}) if feed_url else page
+    return (page, PRIVATE) if feed_url else page
 
 
 @bp.route("/profile/edit", methods=["GET", "POST"])
