@@ -37,6 +37,13 @@ INTEREST_SHORTLIST = 200
 SHORTLIST_MARGIN = 50
 
 
+def open_connections():
+    """A senior's accepted connections, as a column of their Profile row."""
+    return (sa.select(sa.func.count()).select_from(IntroRequest)
+            .where(IntroRequest.senior_id == Profile.user_id, IntroRequest.status == RequestStatus.ACCEPTED)
+            .correlate(Profile).scalar_subquery())
+
+
 def _seniors_above(stage: str | None) -> list[str]:
     rank = SENIORITY.get(stage, 0) if stage else 0
     return [s for s, r in SENIORITY.items() if r > rank]
@@ -85,9 +92,7 @@ def interest_shortlist(session: Session, stages: list[str], mine: set[int], inte
     cached = _shortlist_cache.get(key)
     if ttl and cached and cached[0] > time.monotonic():
         return cached[1]
-    connections = (sa.select(sa.func.count()).select_from(IntroRequest)
-                   .where(IntroRequest.senior_id == Profile.user_id, IntroRequest.status == RequestStatus.ACCEPTED)
-                   .correlate(Profile).scalar_subquery())
+    connections = open_connections()
     # Only interests their holders show count (a hidden interest is never a reason).
     sharing = (sa.select(profile_specialty.c.profile_id)
                .join(Profile, Profile.user_id == profile_specialty.c.profile_id)
@@ -154,9 +159,7 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         scope = sa.or_(Profile.user_id.in_(shortlist), Profile.user_id.in_(sa.union(going, met)))
     # Each candidate with their open connections (room under their limit)
     # and, one row each, the interests they share with the viewer.
-    connections = (sa.select(sa.func.count()).select_from(IntroRequest)
-                   .where(IntroRequest.senior_id == Profile.user_id, IntroRequest.status == RequestStatus.ACCEPTED)
-                   .correlate(Profile).scalar_subquery())
+    connections = open_connections()
     stmt = (sa.select(User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.intro_capacity,
                       Profile.show_interests, Profile.attendance_visibility, connections.label("connections"),
                       profile_specialty.c.specialty_id.label("shared"))
@@ -235,9 +238,7 @@ def eligible_seniors(viewer: User, stages: list[str], now: datetime):
 def eligibility(viewer: User, stages: list[str], now: datetime) -> list:
     """eligible_seniors' conditions on a Profile row, for queries that start
     from a short list of people rather than from every senior."""
-    connections = (sa.select(sa.func.count()).select_from(IntroRequest)
-                   .where(IntroRequest.senior_id == Profile.user_id, IntroRequest.status == RequestStatus.ACCEPTED)
-                   .correlate(Profile).scalar_subquery())
+    connections = open_connections()
     asked = sa.select(IntroRequest.senior_id).where(
         IntroRequest.requester_id == viewer.id,
         sa.or_(IntroRequest.status.in_(RequestStatus.OPEN),
