@@ -343,3 +343,54 @@ def test_the_shared_interest_shortlist_still_leaves_out_whom_each_viewer_asked(c
     session.rollback()
     assert shown(intern) == ["Dr Other"] and shown(classmate) == ["Dr Other", "Dr Asked"]
     assert len(matching._shortlist_cache) == 1  # one list for both: same interests, same stage
+
+
+def _crowd(session, intern):
+    """Thirty seniors who share the intern's events and interests in every
+    combination, several with equal scores (so names decide), plus a walk-in."""
+    from eventsapp.attendance.models import CheckIn
+
+    events = [make_event(title=f"Rounds {n}", starts_in=timedelta(days=2 + n)) for n in range(4)]
+    past = make_event(title="Journal club", starts_in=timedelta(days=-3))
+    for event in events:
+        make_rsvp(event, intern)
+    session.add(CheckIn(event_id=past.id, user_id=intern.id, method="qr"))
+    session.add(CheckIn(event_id=past.id, user_id=None, guest_name="A walk-in", method="organizer"))
+    for n in range(30):
+        interests = [["Cardiology"], ["Clinical research"], ["Cardiology", "Clinical research"], []][n % 4]
+        senior = make_senior(f"{'ab'[n % 2]}{'Senior' if n % 3 else 'senior'} {n % 5}", interests=interests,
+                             intro_capacity=1 + n % 3,
+                             attendance_visibility="organizers" if n == 7 else "members")
+        for event in events[: n % 5]:
+            make_rsvp(event, senior, approachable=n % 2 == 0)
+        if n % 6 == 0:
+            session.add(CheckIn(event_id=past.id, user_id=senior.id, method="qr"))
+    session.commit()
+
+
+@pytest.mark.parametrize("margin", [0, 20])
+def test_the_best_suggestions_are_those_of_the_whole_ranking(client, session, intern, monkeypatch, margin):
+    """Only the best candidates are put together in full: the first five
+    are still exactly the first five of ranking everyone, ties and all
+    (with no margin at all, too)."""
+    from eventsapp.matching import services as matching
+
+    monkeypatch.setattr(matching, "PRESELECT_MARGIN", margin)
+    _crowd(session, intern)
+
+    def shown(limit):
+        return [(s.candidate.name, s.candidate.user_id, s.score, s.reasons)
+                for s in matching.suggestions(session, intern, now=utcnow(), zone="UTC", limit=limit)]
+
+    everyone = shown(None)
+    assert len(everyone) > 5 + margin  # so the short way is taken
+    assert shown(5) == everyone[:5]
+    assert shown(len(everyone) - 1) == everyone[:-1]
+    assert len({score for _, _, score, _ in everyone[:12]}) < 12  # some tie, and the order still holds
+
+
+def test_a_walk_in_at_a_shared_event_does_not_break_the_people_page(client, session, intern):
+    _crowd(session, intern)
+    page = client.get("/people")
+    assert page.status_code == 200
+    assert "You were both at Journal club" in page.get_data(as_text=True)

@@ -108,17 +108,30 @@ def _counted(candidate: Candidate, focus: int | None = None) -> tuple[tuple[Even
     return upcoming[:MAX_EVENTS_COUNTED], past[:MAX_EVENTS_COUNTED]
 
 
+def score(interest_points: float, upcoming: int, approachable: int, past: int, capacity: int,
+          active_connections: int) -> float:
+    """The score from counts: shared interests (their weights summed),
+    upcoming events together and how many of them the colleague is happy to
+    be approached at, past events together, and room left. The events
+    counted are those `_counted` picks: approachable ones first, so of the
+    MAX_EVENTS_COUNTED upcoming ones, min(approachable, MAX_EVENTS_COUNTED)
+    earn the bonus."""
+    total = interest_points
+    if upcoming or past:
+        total += (UPCOMING_EVENT_WEIGHT * min(upcoming, MAX_EVENTS_COUNTED)
+                  + APPROACHABLE_BONUS * min(approachable, upcoming, MAX_EVENTS_COUNTED)
+                  + PAST_EVENT_WEIGHT * min(past, MAX_EVENTS_COUNTED))
+    if capacity:
+        total += AVAILABILITY_WEIGHT * (capacity - active_connections) / capacity
+    return round(total, 6)
+
+
 def points(candidate: Candidate, interest_weights: dict[int, float], viewer_interests: frozenset[int]) -> float:
     """The score: shared interests by rarity, shared events, room left."""
-    total = sum(interest_weights[i] for i in viewer_interests & candidate.interests)
-    if candidate.upcoming_together or candidate.past_together:
-        upcoming, past = _counted(candidate)
-        total += sum(UPCOMING_EVENT_WEIGHT + (APPROACHABLE_BONUS if e.id in candidate.approachable_at else 0)
-                     for e in upcoming)
-        total += PAST_EVENT_WEIGHT * len(past)
-    if candidate.capacity:
-        total += AVAILABILITY_WEIGHT * (candidate.capacity - candidate.active_connections) / candidate.capacity
-    return round(total, 6)
+    approachable = sum(1 for e in candidate.upcoming_together if e.id in candidate.approachable_at)
+    return score(sum(interest_weights[i] for i in viewer_interests & candidate.interests),
+                 len(candidate.upcoming_together), approachable, len(candidate.past_together),
+                 candidate.capacity, candidate.active_connections)
 
 
 def explain(viewer: Viewer, candidate: Candidate, total: float, interest_counts: dict[int, int],

@@ -2,6 +2,7 @@
 the number of candidates, and handing it to the pure scoring module."""
 from __future__ import annotations
 
+import heapq
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -139,12 +140,8 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     upcoming_ids = [i for i, e in events.items() if e.starts_at > now and i != event_id]
     past_ids = [i for i, e in events.items() if e.starts_at <= now and i != event_id]
 
-    # Candidates: the best by shared interests, and everyone met at an event.
-    going = sa.select(Rsvp.user_id).where(Rsvp.event_id.in_(upcoming_ids), Rsvp.state == RsvpState.GOING)
-    met = sa.select(CheckIn.user_id).where(CheckIn.event_id.in_(past_ids))
+    focus = upcoming_ids + ([event_id] if event_id else [])
     weights = {i: scoring.INTEREST_WEIGHT * scoring.rarity(counts.get(i, 0), population) for i in mine}
-    interest_points = sa.func.sum(sa.case(*((profile_specialty.c.specialty_id == i, w) for i, w in weights.items()),
-                                          else_=0.0)) if weights else sa.literal(0.0)
     if event_id is not None:
         # Only those whose attendance this viewer may see on the event's list.
         if viewer_going is None:
@@ -153,10 +150,18 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         visible = [AttendanceVisibility.MEMBERS] + ([AttendanceVisibility.ATTENDEES] if viewer_going else [])
         scope = sa.and_(Profile.attendance_visibility.in_(visible), Profile.user_id.in_(
             sa.select(Rsvp.user_id).where(Rsvp.event_id == event_id, Rsvp.state == RsvpState.GOING)))
+        together = None
     else:
-        # One list of people to look up (never a pass over every senior).
+        # Candidates: everyone going to the viewer's events or met at one
+        # (a few hundred events' answers, with where, in one query), and
+        # the best by shared interests. One list of people to look up,
+        # never a pass over every senior.
+        together = _together(session, focus, past_ids, stages)
+        interest_points = sa.func.sum(sa.case(
+            *((profile_specialty.c.specialty_id == i, w) for i, w in weights.items()), else_=0.0)) \
+            if weights else sa.literal(0.0)
         shortlist = interest_shortlist(session, stages, mine, interest_points, specialty_id)
-        scope = sa.or_(Profile.user_id.in_(shortlist), Profile.user_id.in_(sa.union(going, met)))
+        scope = Profile.user_id.in_(sorted(set(shortlist) | together.people))
     # Each candidate with their open connections (room under their limit)
     # and, one row each, the interests they share with the viewer.
     connections = open_connections()
@@ -176,34 +181,15 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         # Only interests their holders show count (a hidden interest is never a reason).
         if row.shared is not None and row.show_interests:
             shared.setdefault(row.id, set()).add(row.shared)
-    rows = list(rows.values())
     if not rows:
         return []
-    ids = [r.id for r in rows]
-
-    # 'organizers only' hides their attendance from everyone else: no event reasons.
-    hidden_attendance = {r.id for r in rows if r.attendance_visibility == AttendanceVisibility.ORGANIZERS}
-    # Where the viewer meets each candidate: going together (one query for both kinds).
-    going_with: dict[int, list[int]] = {}
-    approachable: dict[int, set[int]] = {}
-    attended_with: dict[int, list[int]] = {}
-    focus = upcoming_ids + ([event_id] if event_id else [])
-    together = sa.union_all(
-        sa.select(Rsvp.user_id, Rsvp.event_id, Rsvp.approachable, sa.literal(True).label("upcoming"))
-        .where(Rsvp.event_id.in_(focus), Rsvp.user_id.in_(ids), Rsvp.state == RsvpState.GOING),
-        sa.select(CheckIn.user_id, CheckIn.event_id, sa.literal(False), sa.literal(False))
-        .where(CheckIn.event_id.in_(past_ids), CheckIn.user_id.in_(ids)))
-    for user_id, ev, happy, upcoming in session.execute(together):
-        if user_id in hidden_attendance:
-            continue
-        if upcoming:
-            going_with.setdefault(user_id, []).append(ev)
-            if happy:
-                approachable.setdefault(user_id, set()).add(ev)
-        else:
-            attended_with.setdefault(user_id, []).append(ev)
+    if together is None:
+        together = _together(session, focus, past_ids, stages, list(rows))
     # (The SQL already left out those with no room and those the viewer
     # asked or was declined by, in eligible_seniors; the ranking checks room again.)
+    if limit is not None and len(rows) > limit + PRESELECT_MARGIN:
+        rows = _preselect(rows, shared, together, weights, limit + PRESELECT_MARGIN,
+                          require_reason=event_id is None)
 
     def day(e: Event) -> str:  # "Tue 3 Dec": the day is what helps plan the meeting
         span = format_span(e.starts_at, e.ends_at, all_day=e.all_day, event_zone=e.timezone, viewer_zone=zone, now=now)
@@ -211,13 +197,15 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
 
     refs = {i: scoring.EventRef(i, e.title, day(e), e.starts_at) for i, e in events.items()}
     no_events, nobody = (), frozenset()
+    going_with, attended_with, approachable = together.going, together.attended, together.approachable
     candidates = [scoring.Candidate(
         user_id=r.id, name=r.name, stage_label=(r.career_stage, r.pgy_year),
         seniority=SENIORITY[r.career_stage], open_to_interns=True, interests=frozenset(shared.get(r.id, nobody)),
         capacity=r.intro_capacity, active_connections=r.connections,
         upcoming_together=tuple(refs[e] for e in going_with[r.id] if e in refs) if r.id in going_with else no_events,
         past_together=tuple(refs[e] for e in attended_with[r.id] if e in refs) if r.id in attended_with else no_events,
-        approachable_at=frozenset(approachable[r.id]) if r.id in approachable else nobody) for r in rows]
+        approachable_at=frozenset(approachable[r.id]) if r.id in approachable else nobody)
+        for r in rows.values()]
     viewer_facts = scoring.Viewer(viewer.id, SENIORITY.get(viewer.profile.career_stage, 0), frozenset(mine),
                                   focus_event_id=event_id)
     ranked = scoring.rank(viewer_facts, candidates, interest_counts=counts, interest_names=names,
@@ -226,6 +214,77 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     for suggestion in ranked:  # words for the few shown, not for every candidate
         suggestion.candidate.stage_label = stage_label(*suggestion.candidate.stage_label)
     return ranked
+
+
+#: Candidates kept past the limit when only the best are put together in
+#: full (see _preselect): room for any the ranking still leaves out.
+PRESELECT_MARGIN = 20
+
+
+@dataclass
+class Together:
+    """Where the viewer meets each colleague: upcoming events both go to
+    (and those the colleague is happy to be approached at), past events
+    both attended."""
+
+    going: dict[int, list[int]]
+    approachable: dict[int, set[int]]
+    attended: dict[int, list[int]]
+
+    @property
+    def people(self) -> set[int]:
+        return set(self.going) | set(self.attended)
+
+
+def _together(session: Session, upcoming: list[int], past: list[int], stages: list[str],
+              user_ids: list[int] | None = None) -> Together:
+    """Which colleagues of these career stages, opted in, go to these
+    upcoming events and attended these past ones (one query for both
+    kinds), for everyone or for `user_ids`. Those who show their attendance
+    to organizers only never have an event as a reason."""
+    found = Together({}, {}, {})
+    if not upcoming and not past:
+        return found
+    going = sa.select(Rsvp.user_id, Rsvp.event_id, Rsvp.approachable, sa.literal(True).label("upcoming")) \
+        .where(Rsvp.event_id.in_(upcoming), Rsvp.state == RsvpState.GOING)
+    met = sa.select(CheckIn.user_id, CheckIn.event_id, sa.literal(False), sa.literal(False)) \
+        .where(CheckIn.event_id.in_(past))
+    if user_ids is not None:
+        going, met = going.where(Rsvp.user_id.in_(user_ids)), met.where(CheckIn.user_id.in_(user_ids))
+    both = sa.union_all(going, met).subquery()
+    # Each person looked up by key. (Through coalesce, because SQLite,
+    # without statistics, would rather walk every opted-in profile.)
+    rows = (sa.select(both).join(Profile, Profile.user_id == both.c.user_id)
+            .where(sa.func.coalesce(Profile.open_to_interns, False), Profile.career_stage.in_(stages),
+                   Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS))
+    for user_id, event, happy, is_upcoming in session.execute(rows):
+        if is_upcoming:
+            found.going.setdefault(user_id, []).append(event)
+            if happy:
+                found.approachable.setdefault(user_id, set()).add(event)
+        else:
+            found.attended.setdefault(user_id, []).append(event)
+    return found
+
+
+def _preselect(rows: dict, shared: dict[int, set[int]], together: Together, weights: dict[int, float],
+               keep: int, *, require_reason: bool) -> dict:
+    """The `keep` best candidates by the ranking's own score and order
+    (scoring.score; then name, then id), from counts alone: only they are
+    put together in full, with their events and reasons. Hundreds of
+    colleagues can share an event with a busy intern."""
+    best = []
+    for user_id, row in rows.items():
+        mine = shared.get(user_id, ())
+        going = together.going.get(user_id, ())
+        attended = together.attended.get(user_id, ())
+        if require_reason and not (mine or going or attended):
+            continue
+        happy = together.approachable.get(user_id, ())
+        total = scoring.score(sum(weights[i] for i in mine), len(going), sum(1 for e in going if e in happy),
+                              len(attended), row.intro_capacity, row.connections)
+        best.append((-total, row.name.casefold(), user_id))
+    return {user_id: rows[user_id] for _, _, user_id in heapq.nsmallest(keep, best)}
 
 
 def eligible_seniors(viewer: User, stages: list[str], now: datetime):

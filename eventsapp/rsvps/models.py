@@ -29,7 +29,9 @@ class Rsvp(db.Model):
         sa.UniqueConstraint("event_id", "user_id", name="uq_rsvp_event_user"),
         sa.CheckConstraint(f"state IN {RsvpState.ALL!r}", name="state_known"),
         sa.CheckConstraint("state <> 'waitlisted' OR queued_at IS NOT NULL", name="waitlist_has_place"),
-        sa.Index("ix_rsvp_event_state", "event_id", "state"),
+        # Who is going to these events, and where they are happy to be
+        # approached, read from the index alone (suggestions, counts).
+        sa.Index("ix_rsvp_event_state_user", "event_id", "state", "user_id", "approachable"),
         sa.Index("ix_rsvp_user_state", "user_id", "state"),
     )
 
