@@ -59,19 +59,26 @@ def viewer_zone(viewer) -> str:
     return (profile.timezone if profile and profile.timezone else None) or current_app.config["APP_TIMEZONE"]
 
 
-def going_and_mine(session: Session, viewer, event_ids: list[int]) -> dict[int, tuple[int, str | None]]:
-    """For each event: how many are going, and the viewer's own answer; one query."""
+def answer_counts(session: Session, viewer, event_ids: list[int]) -> dict[int, tuple[int, str | None, int]]:
+    """For each event: how many are going, the viewer's own answer, and how
+    many of those going are colleagues suggested to the viewer; one query."""
     if not event_ids:
         return {}
+    from eventsapp.matching.services import good_match_answering
     if getattr(viewer, "is_authenticated", False):
         mine = sa.func.max(sa.case((Rsvp.user_id == viewer.id, Rsvp.state)))
     else:
         # (Not "user_id IS NULL": that would match answers of deleted accounts.)
         mine = sa.null()
+    going = Rsvp.state == RsvpState.GOING
+    good = good_match_answering(viewer)
+    # (The CASE looks a colleague up only for answers that are "going".)
+    matches = sa.func.sum(sa.case((going, sa.case((good, 1), else_=0)), else_=0)) if good is not None \
+        else sa.literal(0)
     rows = session.execute(
-        sa.select(Rsvp.event_id, sa.func.sum(sa.case((Rsvp.state == RsvpState.GOING, 1), else_=0)), mine)
+        sa.select(Rsvp.event_id, sa.func.sum(sa.case((going, 1), else_=0)), mine, matches)
         .where(Rsvp.event_id.in_(event_ids)).group_by(Rsvp.event_id))
-    return {event_id: (int(going or 0), mine) for event_id, going, mine in rows}
+    return {event_id: (int(n or 0), state, int(m or 0)) for event_id, n, state, m in rows}
 
 
 def list_events(session: Session, viewer, filters: Filters, now: datetime, per_page: int) -> Page:
@@ -105,10 +112,8 @@ def list_events(session: Session, viewer, filters: Filters, now: datetime, per_p
     page = min(max(1, filters.page), pages)
     events = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
     ids = [e.id for e in events]
-    answers = going_and_mine(session, viewer, ids)
-    from eventsapp.matching.services import matches_going
-    hints = matches_going(session, viewer, ids)
-    return Page([Row(e, *answers.get(e.id, (0, None)), hints.get(e.id, 0)) for e in events], page, pages, total)
+    answers = answer_counts(session, viewer, ids)
+    return Page([Row(e, *answers.get(e.id, (0, None, 0))) for e in events], page, pages, total)
 
 
 @dataclass(frozen=True)

@@ -303,6 +303,7 @@ def eligibility(viewer: User, stages: list[str], now: datetime) -> list:
         sa.or_(IntroRequest.status.in_(RequestStatus.OPEN),
                sa.and_(IntroRequest.status == RequestStatus.DECLINED,
                        IntroRequest.responded_at > now - DECLINE_COOLDOWN)))
+    # (Room under their limit last: the only test that counts rows.)
     return [Profile.open_to_interns, Profile.career_stage.in_(stages or ["-"]), Profile.user_id != viewer.id,
             Profile.user_id.not_in(asked), connections < Profile.intro_capacity]
 
@@ -318,22 +319,22 @@ def good_matches(session: Session, viewer: User, now: datetime | None = None):
         sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id.in_(mine))))
 
 
-def matches_going(session: Session, viewer, event_ids: list[int]) -> dict[int, int]:
-    """For each event, how many of the viewer's suggested colleagues are going (one query)."""
-    if not event_ids or not getattr(viewer, "is_authenticated", False) or not viewer.profile.career_stage:
-        return {}
-    # From the answers to these events to each one's profile, never from a
-    # list of every good match in the hospital.
+def good_match_answering(viewer):
+    """A condition on an Rsvp row: the one who answered is a colleague
+    suggested to the viewer for their interests (as good_matches), checked
+    from the answer to their profile, never from a list of every good match
+    in the hospital. None when nobody can be suggested to this viewer."""
+    if not getattr(viewer, "is_authenticated", False) or not viewer.profile.career_stage:
+        return None
     from eventsapp.timeutil import utcnow
     mine = sa.select(profile_specialty.c.specialty_id).where(profile_specialty.c.profile_id == viewer.id)
     shares = sa.exists().where(profile_specialty.c.profile_id == Profile.user_id,
                                profile_specialty.c.specialty_id.in_(mine))
     rules = eligibility(viewer, _seniors_above(viewer.profile.career_stage), utcnow())
-    good = sa.exists().where(Profile.user_id == Rsvp.user_id, Profile.show_interests, shares, *rules)
-    return dict(session.execute(
-        sa.select(Rsvp.event_id, sa.func.count())
-        .where(Rsvp.event_id.in_(event_ids), Rsvp.state == RsvpState.GOING, good)
-        .group_by(Rsvp.event_id)).all())
+    # Cheap tests first (most of those going are not seniors open to
+    # interns); counting their connections last.
+    *simple, room = rules
+    return sa.exists().where(Profile.user_id == Rsvp.user_id, *simple, Profile.show_interests, shares, room)
 
 
 @dataclass(frozen=True)
