@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
 from eventsapp.attendance.models import CheckIn
@@ -130,13 +130,14 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     counts, population = interest_counts(session, stages)
 
     # The viewer's events: upcoming ones they go to, past ones they attended.
-    events = {e.id: e for e in session.scalars(sa.select(Event).where(
+    events = {e.id: e for e in session.execute(sa.select(
+        Event.id, Event.title, Event.starts_at, Event.ends_at, Event.all_day, Event.timezone).where(
         sa.or_(sa.and_(Event.id.in_(sa.select(Rsvp.event_id).where(
                    Rsvp.user_id == viewer.id, Rsvp.state == RsvpState.GOING)), Event.starts_at > now,
                    Event.starts_at <= now + UPCOMING_WINDOW, Event.status == EventStatus.SCHEDULED),
                sa.and_(Event.id.in_(sa.select(CheckIn.event_id).where(CheckIn.user_id == viewer.id)),
                        Event.starts_at <= now, Event.starts_at > now - PAST_WINDOW),
-               Event.id == (event_id or 0))).options(lazyload("*")))}
+               Event.id == (event_id or 0))))}
     upcoming_ids = [i for i, e in events.items() if e.starts_at > now and i != event_id]
     past_ids = [i for i, e in events.items() if e.starts_at <= now and i != event_id]
 
@@ -191,13 +192,15 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         rows = _preselect(rows, shared, together, weights, limit + PRESELECT_MARGIN,
                           require_reason=event_id is None)
 
-    def day(e: Event) -> str:  # "Tue 3 Dec": the day is what helps plan the meeting
+    def day(e) -> str:  # "Tue 3 Dec": the day is what helps plan the meeting
         span = format_span(e.starts_at, e.ends_at, all_day=e.all_day, event_zone=e.timezone, viewer_zone=zone, now=now)
         return span.split(",")[0].removesuffix(" (all day)")
 
-    refs = {i: scoring.EventRef(i, e.title, day(e), e.starts_at) for i, e in events.items()}
-    no_events, nobody = (), frozenset()
     going_with, attended_with, approachable = together.going, together.attended, together.approachable
+    # Words for the events of the candidates kept, not for all the viewer's.
+    named = {e for r in rows for e in (*going_with.get(r, ()), *attended_with.get(r, ()))}
+    refs = {i: scoring.EventRef(i, e.title, day(e), e.starts_at) for i, e in events.items() if i in named}
+    no_events, nobody = (), frozenset()
     candidates = [scoring.Candidate(
         user_id=r.id, name=r.name, stage_label=(r.career_stage, r.pgy_year),
         seniority=SENIORITY[r.career_stage], open_to_interns=True, interests=frozenset(shared.get(r.id, nobody)),
@@ -353,7 +356,8 @@ def where_to_meet(session: Session, viewer: User, now: datetime, limit: int = 20
         .where(Rsvp.state == RsvpState.GOING, Rsvp.user_id.in_(good_matches(session, viewer, now)),
                Event.starts_at > now, Event.status == EventStatus.SCHEDULED)
         .group_by(Rsvp.event_id).order_by(sa.desc("n"), Rsvp.event_id).limit(limit)).all()
-    events = {e.id: e for e in session.scalars(sa.select(Event).where(Event.id.in_([r[0] for r in ranked])))}
+    events = {e.id: e for e in session.execute(sa.select(
+        Event.id, Event.title, Event.starts_at, Event.ends_at, Event.all_day, Event.timezone).where(Event.id.in_([r[0] for r in ranked])))}
     places = [MeetingPlace(events[event_id], n) for event_id, n in ranked]
     places.sort(key=lambda p: (-p.matches, p.event.starts_at, p.event.id))
     return places
