@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import wtforms
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import DateField, IntegerField, SelectMultipleField, TimeField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from eventsapp.errors import DomainError
@@ -47,23 +48,31 @@ class WholeNumberField(IntegerField):
             raise ValueError("Enter a whole number.") from exc
 
 
-#: Markup + str escapes the str: the value and the label are escaped.
-_OPTION, _SELECTED = Markup('<option value="'), Markup('<option selected value="')
-_LABEL, _END = Markup('">'), Markup("</option>")
-
-
 class QuickSelect(widgets.Select):
-    """WTForms' select, writing each plain option directly: its general
-    attribute builder made the options most of the cost of a list page (and
-    a time zone list has hundreds). The markup is the same, attribute for
-    attribute; an option with attributes of its own takes the general path."""
+    """WTForms' select, writing plain options directly: its general path
+    (a Choice object, a coerce and an attribute builder per option) made
+    the options most of the cost of a list page, and a time zone list has
+    hundreds. The markup is the same, attribute for attribute; a field with
+    groups, or an option with attributes of its own, takes the general path."""
 
-    @classmethod
-    def render_option(cls, choice, **kwargs):
-        if kwargs or choice.render_kw:
-            return super().render_option(choice, **kwargs)
-        value = str(choice.value)
-        return (_SELECTED if choice.selected else _OPTION) + value + _LABEL + (choice.label or value) + _END
+    def __call__(self, field, **kwargs):
+        choices = field.choices
+        if self.multiple or type(choices) is not list or not all(
+                type(c) is SelectChoice and not c.render_kw and c.optgroup is None for c in choices):
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for k in self.validation_attrs:
+            if k not in kwargs and getattr(flags, k, False):
+                kwargs[k] = getattr(flags, k)
+        coerce, data = field.coerce, field.data
+        html = [f"<select {widgets.html_params(name=field.name, **kwargs)}>"]
+        for choice in choices:
+            value = str(choice.value)
+            html.append(f'<option {"selected " if coerce(choice.value) == data else ""}value="{escape(value)}">'
+                        f"{escape(choice.label or value)}</option>")
+        html.append("</select>")
+        return Markup("".join(html))
 
 
 class SelectField(wtforms.SelectField):

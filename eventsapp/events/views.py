@@ -23,13 +23,17 @@ from eventsapp.timeutil import utcnow
 bp = Blueprint("events", __name__, url_prefix="/events")
 
 
-def _catalogues(session) -> tuple[list[Specialty], list[Department]]:
-    specialties = list(session.scalars(sa.select(Specialty).order_by(Specialty.category, Specialty.name)))
-    departments = list(session.scalars(sa.select(Department).order_by(Department.name)))
+def _catalogues(session) -> tuple[list, list]:
+    """Specialties and departments as rows (id, name, category, is_active):
+    only choices are made of them, and every list page shows them."""
+    specialties = session.execute(sa.select(Specialty.id, Specialty.name, Specialty.category, Specialty.is_active)
+                                  .order_by(Specialty.category, Specialty.name)).all()
+    departments = session.execute(sa.select(Department.id, Department.name, Department.is_active)
+                                  .order_by(Department.name)).all()
     return specialties, departments
 
 
-def _fill_choices(form, event=None) -> list[Specialty]:
+def _fill_choices(form, event=None) -> list:
     """Offer active entries, plus the retired ones this event already has."""
     specialties, departments = _catalogues(db.session)
     keep_specialties = {s.id for s in event.specialties} if event else set()
@@ -140,7 +144,7 @@ def _repeat(form) -> Recurrence | None:
     return Recurrence(form.repeat.data, form.repeat_interval.data or 1, form.repeat_until.data)
 
 
-def _groups(specialties: list[Specialty]):
+def _groups(specialties: list):
     return [(category, [s.id for s in items]) for category, items in groupby(specialties, key=lambda s: s.category)]
 
 
