@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, lazyload
 
 from eventsapp.accounts.models import User
 from eventsapp.errors import NotFound
-from eventsapp.events.models import Event, EventKind, event_co_organizer, event_specialty
+from eventsapp.events.models import LONGEST_EVENT, Event, EventKind, event_co_organizer, event_specialty
 from eventsapp.profiles.models import Profile, Specialty
 from eventsapp.rsvps import rules
 from eventsapp.rsvps.models import Rsvp, RsvpState
@@ -110,7 +110,12 @@ def list_events(session: Session, viewer, filters: Filters, now: datetime, per_p
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     pages = max(1, -(-total // per_page))
     page = min(max(1, filters.page), pages)
-    events = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+    if filters.scope != Scope.PAST:
+        # Implied by ending after now; lets the page walk the events in date order from here.
+        stmt = stmt.where(Event.starts_at >= now - LONGEST_EVENT)
+    # (The rows show no organizer: not joined in.)
+    events = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)
+                                  .options(lazyload(Event.organizer))))
     ids = [e.id for e in events]
     answers = answer_counts(session, viewer, ids)
     return Page([Row(e, *answers.get(e.id, (0, None, 0))) for e in events], page, pages, total)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -99,6 +99,11 @@ class Series(db.Model):
         return recurrence.describe(self.local_start, self.rule)
 
 
+#: The longest an event may last: so an event still going on started at
+#: most this long ago, which bounds the search for them.
+LONGEST_EVENT = timedelta(days=31)
+
+
 class Event(db.Model):
     __tablename__ = "event"
     __table_args__ = (
@@ -108,11 +113,13 @@ class Event(db.Model):
         sa.CheckConstraint(f"status IN {EventStatus.ALL!r}", name="status_known"),
         sa.UniqueConstraint("series_id", "recurrence_id", name="uq_event_series_occurrence"),
         sa.Index("ix_event_status_starts_at", "status", "starts_at"),
+        # The list filtered by kind, in date order.
+        sa.Index("ix_event_kind_starts_at", "kind", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
-    kind: Mapped[str] = mapped_column(sa.String(16), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
     description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     # Times are stored in UTC; `timezone` is the zone they are entered and shown in.
     timezone: Mapped[str] = mapped_column(sa.String(TIMEZONE_MAX))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from eventsapp.accounts.models import Role, User
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.events import notices, recurrence
-from eventsapp.events.models import (DESCRIPTION_MAX, LOCATION_MAX, TITLE_MAX, URL_MAX, Event,
+from eventsapp.events.models import (DESCRIPTION_MAX, LOCATION_MAX, LONGEST_EVENT, TITLE_MAX, URL_MAX, Event,
                                      EventKind, EventStatus, Series)
 from eventsapp.profiles.models import Department, Specialty
 from eventsapp.rsvps import services as rsvps
@@ -113,8 +113,8 @@ def _check_times(d: EventDetails, zone: ZoneInfo) -> tuple[datetime, datetime]:
     starts_at, ends_at = _local(d.start_date, d.start_time, zone), _local(end_date, d.end_time, zone)
     if ends_at <= starts_at:
         raise DomainError("The event must end after it starts.", field="end_time")
-    if ends_at - starts_at > timedelta(days=31):
-        raise DomainError("An event can last at most 31 days.", field="end_date")
+    if ends_at - starts_at > LONGEST_EVENT:
+        raise DomainError(f"An event can last at most {LONGEST_EVENT.days} days.", field="end_date")
     return starts_at, ends_at
 
 
