@@ -40,7 +40,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SPEC_VERSION = 2
+SPEC_VERSION = 3   # raised whenever the generator changes what it builds
 SECRET_KEY = "bench-secret-key-not-for-production-0123456789"  # nosec B105  # the benchmark server only
 PASSWORD = "bench-password-1"  # nosec B105  # synthetic accounts, printed in the README
 INTERN_EMAIL = "bench-intern@bench.example"
@@ -396,7 +396,8 @@ class Builder:
         older = [e for e in live if anchor - timedelta(days=180) <= self.event_start[e] < anchor - timedelta(days=60)]
         # The viewer: going to `intern_going` events in the feed's window, a
         # fifth of them in the next two months; past ones attended; some maybes.
-        n_soon = min(len(soon) - 1, max(1, spec.intern_going // 5))
+        # (Leaving at least 8 of them, up to 12, for the RSVP POST to answer.)
+        n_soon = min(len(soon) - min(12, max(1, len(soon) // 3)), max(1, spec.intern_going // 5))
         going = rng.sample(soon, n_soon) + rng.sample(window, min(len(window), spec.intern_going - n_soon))
         for e in going:
             pairs[(e, viewer)] = "going"
