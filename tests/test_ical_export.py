@@ -16,7 +16,7 @@ from tests.ical_readers import READERS
 
 NY = ZoneInfo("America/New_York")
 UTC = timezone.utc
-LINKS = export.Links(host="rounds.example", event_url=lambda i: f"https://rounds.example/events/{i}")
+LINKS = export.Links(host="rounds.example", event_url_head="https://rounds.example/events/")
 # A fixed "now" before the series below, so the feed window is the same on any day.
 NOW = datetime(2027, 10, 1, tzinfo=UTC)
 

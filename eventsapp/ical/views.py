@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import hashlib
-
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
@@ -25,7 +23,7 @@ def calendar_response(export_: export.Export, *, private: bool, filename: str | 
     """text/calendar with a strong ETag, Last-Modified and 304s, so clients poll cheaply."""
     response = Response(export_.body, mimetype="text/calendar")
     response.charset = "utf-8"
-    response.set_etag(hashlib.sha256(export_.body).hexdigest()[:32])
+    response.set_etag(export_.etag)
     response.last_modified = export_.last_modified
     response.headers["Cache-Control"] = f"{'private' if private else 'public'}, max-age=900, must-revalidate"
     if filename:
