@@ -184,3 +184,14 @@ def test_behind_a_proxy_links_follow_the_forwarded_scheme_and_host(clean_env, mo
     response = app.test_client().get("/where-am-i", headers={"X-Forwarded-Proto": "https",
                                                              "X-Forwarded-Host": "rounds.hospital.example"})
     assert response.get_data(as_text=True) == "https://rounds.hospital.example/"
+
+
+def test_each_sqlite_connection_enforces_keys_and_commits_through_the_log(app, session):
+    """Foreign keys on; WAL so readers go on during a write; commits not
+    waiting for the disk (consistent after a crash, per SQLite's advice)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    connection = session.connection()
+    assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1   # NORMAL
