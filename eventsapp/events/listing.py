@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -59,26 +60,39 @@ def viewer_zone(viewer) -> str:
     return (profile.timezone if profile and profile.timezone else None) or current_app.config["APP_TIMEZONE"]
 
 
-def answer_counts(session: Session, viewer, event_ids: list[int]) -> dict[int, tuple[int, str | None, int]]:
+def answer_counts(session: Session, viewer, event_ids: list[int],
+                  now: datetime) -> dict[int, tuple[int, str | None, int]]:
     """For each event: how many are going, the viewer's own answer, and how
     many of those going are colleagues suggested to the viewer; one query."""
     if not event_ids:
         return {}
+    from eventsapp.matching.services import DECLINE_COOLDOWN, suggestible_stages
+    member = getattr(viewer, "is_authenticated", False)
+    stmt = _answer_counts_query(member, suggestible_stages(viewer))
+    params = {"event_ids": event_ids}
+    if member:
+        params |= {"viewer_id": viewer.id, "declined_since": now - DECLINE_COOLDOWN}
+    return {event_id: (int(n or 0), state, int(m or 0)) for event_id, n, state, m in session.execute(stmt, params)}
+
+
+@lru_cache(maxsize=32)
+def _answer_counts_query(member: bool, stages: tuple[str, ...] | None):
+    """answer_counts' statement for a kind of viewer, built once (every list
+    page runs it): parameters event_ids and, for members, viewer_id and
+    declined_since."""
     from eventsapp.matching.services import good_match_answering
-    if getattr(viewer, "is_authenticated", False):
-        mine = sa.func.max(sa.case((Rsvp.user_id == viewer.id, Rsvp.state)))
-    else:
-        # (Not "user_id IS NULL": that would match answers of deleted accounts.)
-        mine = sa.null()
+    viewer_id = sa.bindparam("viewer_id")
+    # (Not "user_id IS NULL" for visitors: that would match answers of deleted accounts.)
+    mine = sa.func.max(sa.case((Rsvp.user_id == viewer_id, Rsvp.state))) if member else sa.null()
     going = Rsvp.state == RsvpState.GOING
-    good = good_match_answering(viewer)
-    # (The CASE looks a colleague up only for answers that are "going".)
-    matches = sa.func.sum(sa.case((going, sa.case((good, 1), else_=0)), else_=0)) if good is not None \
-        else sa.literal(0)
-    rows = session.execute(
-        sa.select(Rsvp.event_id, sa.func.sum(sa.case((going, 1), else_=0)), mine, matches)
-        .where(Rsvp.event_id.in_(event_ids)).group_by(Rsvp.event_id))
-    return {event_id: (int(n or 0), state, int(m or 0)) for event_id, n, state, m in rows}
+    if stages is None:
+        matches = sa.literal(0)
+    else:
+        good = good_match_answering(viewer_id, stages, sa.bindparam("declined_since"))
+        # (The CASE looks a colleague up only for answers that are "going".)
+        matches = sa.func.sum(sa.case((going, sa.case((good, 1), else_=0)), else_=0))
+    return (sa.select(Rsvp.event_id, sa.func.sum(sa.case((going, 1), else_=0)), mine, matches)
+            .where(Rsvp.event_id.in_(sa.bindparam("event_ids", expanding=True))).group_by(Rsvp.event_id))
 
 
 def list_events(session: Session, viewer, filters: Filters, now: datetime, per_page: int) -> Page:
@@ -117,7 +131,7 @@ def list_events(session: Session, viewer, filters: Filters, now: datetime, per_p
     events = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)
                                   .options(lazyload(Event.organizer))))
     ids = [e.id for e in events]
-    answers = answer_counts(session, viewer, ids)
+    answers = answer_counts(session, viewer, ids, now)
     return Page([Row(e, *answers.get(e.id, (0, None, 0))) for e in events], page, pages, total)
 
 

@@ -126,7 +126,7 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         profile_specialty, profile_specialty.c.specialty_id == Specialty.id)
         .where(profile_specialty.c.profile_id == viewer.id)).all())
     mine = set(names)
-    rules = eligibility(viewer, stages, now)
+    rules = eligibility(viewer.id, stages, now - DECLINE_COOLDOWN)
     counts, population = interest_counts(session, stages)
 
     # The viewer's events: upcoming ones they go to, past ones they attended.
@@ -294,20 +294,22 @@ def eligible_seniors(viewer: User, stages: list[str], now: datetime):
     """A subquery of who may be suggested to the viewer at all: opted in,
     further along, with room under their limit, not already asked,
     connected or recently declined (the same rules as scoring.eligible)."""
-    return sa.select(Profile.user_id).where(*eligibility(viewer, stages, now))
+    return sa.select(Profile.user_id).where(*eligibility(viewer.id, stages, now - DECLINE_COOLDOWN))
 
 
-def eligibility(viewer: User, stages: list[str], now: datetime) -> list:
+def eligibility(viewer_id, stages: list[str], declined_since) -> list:
     """eligible_seniors' conditions on a Profile row, for queries that start
-    from a short list of people rather than from every senior."""
+    from a short list of people rather than from every senior. The viewer's
+    id and the time before which a decline no longer counts are values or
+    bound parameters (for statements built once)."""
     connections = open_connections()
     asked = sa.select(IntroRequest.senior_id).where(
-        IntroRequest.requester_id == viewer.id,
+        IntroRequest.requester_id == viewer_id,
         sa.or_(IntroRequest.status.in_(RequestStatus.OPEN),
                sa.and_(IntroRequest.status == RequestStatus.DECLINED,
-                       IntroRequest.responded_at > now - DECLINE_COOLDOWN)))
+                       IntroRequest.responded_at > declined_since)))
     # (Room under their limit last: the only test that counts rows.)
-    return [Profile.open_to_interns, Profile.career_stage.in_(stages or ["-"]), Profile.user_id != viewer.id,
+    return [Profile.open_to_interns, Profile.career_stage.in_(stages or ["-"]), Profile.user_id != viewer_id,
             Profile.user_id.not_in(asked), connections < Profile.intro_capacity]
 
 
@@ -322,18 +324,23 @@ def good_matches(session: Session, viewer: User, now: datetime | None = None):
         sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id.in_(mine))))
 
 
-def good_match_answering(viewer):
+def suggestible_stages(viewer) -> tuple[str, ...] | None:
+    """The career stages whose colleagues can be suggested to this viewer;
+    None when nobody can be (signed out, or no career stage)."""
+    if not getattr(viewer, "is_authenticated", False) or not viewer.profile.career_stage:
+        return None
+    return tuple(_seniors_above(viewer.profile.career_stage))
+
+
+def good_match_answering(viewer_id, stages: tuple[str, ...], declined_since):
     """A condition on an Rsvp row: the one who answered is a colleague
     suggested to the viewer for their interests (as good_matches), checked
     from the answer to their profile, never from a list of every good match
-    in the hospital. None when nobody can be suggested to this viewer."""
-    if not getattr(viewer, "is_authenticated", False) or not viewer.profile.career_stage:
-        return None
-    from eventsapp.timeutil import utcnow
-    mine = sa.select(profile_specialty.c.specialty_id).where(profile_specialty.c.profile_id == viewer.id)
+    in the hospital. Values or bound parameters, as eligibility."""
+    mine = sa.select(profile_specialty.c.specialty_id).where(profile_specialty.c.profile_id == viewer_id)
     shares = sa.exists().where(profile_specialty.c.profile_id == Profile.user_id,
                                profile_specialty.c.specialty_id.in_(mine))
-    rules = eligibility(viewer, _seniors_above(viewer.profile.career_stage), utcnow())
+    rules = eligibility(viewer_id, list(stages), declined_since)
     # Cheap tests first (most of those going are not seniors open to
     # interns); counting their connections last.
     *simple, room = rules
