@@ -6,6 +6,8 @@ import heapq
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -122,22 +124,16 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     stages = _seniors_above(viewer.profile.career_stage)
     if not stages:
         return []
-    names = dict(session.execute(sa.select(Specialty.id, Specialty.name).join(
-        profile_specialty, profile_specialty.c.specialty_id == Specialty.id)
-        .where(profile_specialty.c.profile_id == viewer.id)).all())
+    q = _suggestion_queries(event_id is not None, specialty_id is not None)
+    params = {"viewer_id": viewer.id, "stages": stages, "declined_since": now - DECLINE_COOLDOWN, "now": now,
+              "upcoming_until": now + UPCOMING_WINDOW, "past_since": now - PAST_WINDOW,
+              "event_id": event_id or 0, "specialty_id": specialty_id}
+    names = dict(session.execute(q.names, params).all())
     mine = set(names)
-    rules = eligibility(viewer.id, stages, now - DECLINE_COOLDOWN)
     counts, population = interest_counts(session, stages)
 
     # The viewer's events: upcoming ones they go to, past ones they attended.
-    events = {e.id: e for e in session.execute(sa.select(
-        Event.id, Event.title, Event.starts_at, Event.ends_at, Event.all_day, Event.timezone).where(
-        sa.or_(sa.and_(Event.id.in_(sa.select(Rsvp.event_id).where(
-                   Rsvp.user_id == viewer.id, Rsvp.state == RsvpState.GOING)), Event.starts_at > now,
-                   Event.starts_at <= now + UPCOMING_WINDOW, Event.status == EventStatus.SCHEDULED),
-               sa.and_(Event.id.in_(sa.select(CheckIn.event_id).where(CheckIn.user_id == viewer.id)),
-                       Event.starts_at <= now, Event.starts_at > now - PAST_WINDOW),
-               Event.id == (event_id or 0))))}
+    events = {e.id: e for e in session.execute(q.events, params)}
     upcoming_ids = [i for i, e in events.items() if e.starts_at > now and i != event_id]
     past_ids = [i for i, e in events.items() if e.starts_at <= now and i != event_id]
 
@@ -146,11 +142,8 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     if event_id is not None:
         # Only those whose attendance this viewer may see on the event's list.
         if viewer_going is None:
-            viewer_going = session.scalar(sa.select(sa.exists().where(
-                Rsvp.event_id == event_id, Rsvp.user_id == viewer.id, Rsvp.state == RsvpState.GOING)))
-        visible = [AttendanceVisibility.MEMBERS] + ([AttendanceVisibility.ATTENDEES] if viewer_going else [])
-        scope = sa.and_(Profile.attendance_visibility.in_(visible), Profile.user_id.in_(
-            sa.select(Rsvp.user_id).where(Rsvp.event_id == event_id, Rsvp.state == RsvpState.GOING)))
+            viewer_going = session.scalar(q.viewer_going, params)
+        params["visible"] = [AttendanceVisibility.MEMBERS] + ([AttendanceVisibility.ATTENDEES] if viewer_going else [])
         together = None
     else:
         # Candidates: everyone going to the viewer's events or met at one
@@ -162,22 +155,10 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
             *((profile_specialty.c.specialty_id == i, w) for i, w in weights.items()), else_=0.0)) \
             if weights else sa.literal(0.0)
         shortlist = interest_shortlist(session, stages, mine, interest_points, specialty_id)
-        scope = Profile.user_id.in_(sorted(set(shortlist) | together.people))
-    # Each candidate with their open connections (room under their limit)
-    # and, one row each, the interests they share with the viewer.
-    connections = open_connections()
-    stmt = (sa.select(User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.intro_capacity,
-                      Profile.show_interests, Profile.attendance_visibility, connections.label("connections"),
-                      profile_specialty.c.specialty_id.label("shared"))
-            .join(Profile, Profile.user_id == User.id)
-            .outerjoin(profile_specialty, sa.and_(profile_specialty.c.profile_id == Profile.user_id,
-                                                  profile_specialty.c.specialty_id.in_(mine)))
-            .where(scope, *rules))
-    if specialty_id is not None:
-        stmt = stmt.where(User.id.in_(sa.select(profile_specialty.c.profile_id)
-                                      .where(profile_specialty.c.specialty_id == specialty_id)))
+        params["ids"] = sorted(set(shortlist) | together.people)
+    params["mine"] = sorted(mine)
     rows, shared = {}, {}
-    for row in session.execute(stmt):
+    for row in session.execute(q.candidates, params):
         rows.setdefault(row.id, row)
         # Only interests their holders show count (a hidden interest is never a reason).
         if row.shared is not None and row.show_interests:
@@ -219,6 +200,57 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     return ranked
 
 
+class _SuggestionQueries(NamedTuple):
+    names: sa.Select           # the viewer's interests
+    events: sa.Select          # the viewer's upcoming and past events (and the page's)
+    viewer_going: sa.Select    # whether the viewer goes to the page's event
+    candidates: sa.Select      # each candidate, once per interest shared with the viewer
+
+
+@lru_cache(maxsize=8)
+def _suggestion_queries(for_event: bool, by_specialty: bool) -> _SuggestionQueries:
+    """suggestions' statements, built once per process for each kind of
+    page (building them and computing their cache keys cost about as much
+    as running them). Parameters: viewer_id, stages, declined_since, now,
+    upcoming_until, past_since, event_id, specialty_id, mine (the viewer's
+    interests), and ids (People to meet: whom to look up) or visible (an
+    event's page: the attendance settings the viewer may see)."""
+    viewer_id, event_id = sa.bindparam("viewer_id"), sa.bindparam("event_id")
+    now = sa.bindparam("now")
+    names = (sa.select(Specialty.id, Specialty.name)
+             .join(profile_specialty, profile_specialty.c.specialty_id == Specialty.id)
+             .where(profile_specialty.c.profile_id == viewer_id))
+    events = sa.select(Event.id, Event.title, Event.starts_at, Event.ends_at, Event.all_day, Event.timezone).where(
+        sa.or_(sa.and_(Event.id.in_(sa.select(Rsvp.event_id).where(
+                   Rsvp.user_id == viewer_id, Rsvp.state == RsvpState.GOING)), Event.starts_at > now,
+                   Event.starts_at <= sa.bindparam("upcoming_until"), Event.status == EventStatus.SCHEDULED),
+               sa.and_(Event.id.in_(sa.select(CheckIn.event_id).where(CheckIn.user_id == viewer_id)),
+                       Event.starts_at <= now, Event.starts_at > sa.bindparam("past_since")),
+               Event.id == event_id))
+    viewer_going = sa.select(sa.exists().where(
+        Rsvp.event_id == event_id, Rsvp.user_id == viewer_id, Rsvp.state == RsvpState.GOING))
+    if for_event:
+        scope = sa.and_(Profile.attendance_visibility.in_(sa.bindparam("visible", expanding=True)),
+                        Profile.user_id.in_(sa.select(Rsvp.user_id).where(Rsvp.event_id == event_id,
+                                                                         Rsvp.state == RsvpState.GOING)))
+    else:
+        scope = Profile.user_id.in_(sa.bindparam("ids", expanding=True))
+    connections = open_connections()
+    rules = eligibility(viewer_id, sa.bindparam("stages", expanding=True), sa.bindparam("declined_since"))
+    candidates = (sa.select(User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.intro_capacity,
+                            Profile.show_interests, Profile.attendance_visibility,
+                            connections.label("connections"), profile_specialty.c.specialty_id.label("shared"))
+                  .join(Profile, Profile.user_id == User.id)
+                  .outerjoin(profile_specialty, sa.and_(
+                      profile_specialty.c.profile_id == Profile.user_id,
+                      profile_specialty.c.specialty_id.in_(sa.bindparam("mine", expanding=True))))
+                  .where(scope, *rules))
+    if by_specialty:
+        candidates = candidates.where(User.id.in_(sa.select(profile_specialty.c.profile_id).where(
+            profile_specialty.c.specialty_id == sa.bindparam("specialty_id"))))
+    return _SuggestionQueries(names, events, viewer_going, candidates)
+
+
 #: Candidates kept past the limit when only the best are put together in
 #: full (see _preselect): room for any the ranking still leaves out.
 PRESELECT_MARGIN = 20
@@ -248,19 +280,9 @@ def _together(session: Session, upcoming: list[int], past: list[int], stages: li
     found = Together({}, {}, {})
     if not upcoming and not past:
         return found
-    going = sa.select(Rsvp.user_id, Rsvp.event_id, Rsvp.approachable, sa.literal(True).label("upcoming")) \
-        .where(Rsvp.event_id.in_(upcoming), Rsvp.state == RsvpState.GOING)
-    met = sa.select(CheckIn.user_id, CheckIn.event_id, sa.literal(False), sa.literal(False)) \
-        .where(CheckIn.event_id.in_(past))
-    if user_ids is not None:
-        going, met = going.where(Rsvp.user_id.in_(user_ids)), met.where(CheckIn.user_id.in_(user_ids))
-    both = sa.union_all(going, met).subquery()
-    # Each person looked up by key. (Through coalesce, because SQLite,
-    # without statistics, would rather walk every opted-in profile.)
-    rows = (sa.select(both).join(Profile, Profile.user_id == both.c.user_id)
-            .where(sa.func.coalesce(Profile.open_to_interns, False), Profile.career_stage.in_(stages),
-                   Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS))
-    for user_id, event, happy, is_upcoming in session.execute(rows):
+    params = {"upcoming": upcoming, "past": past, "stages": stages, "user_ids": user_ids or []}
+    rows = session.execute(_together_query(user_ids is not None), params)
+    for user_id, event, happy, is_upcoming in rows:
         if is_upcoming:
             found.going.setdefault(user_id, []).append(event)
             if happy:
@@ -268,6 +290,26 @@ def _together(session: Session, upcoming: list[int], past: list[int], stages: li
         else:
             found.attended.setdefault(user_id, []).append(event)
     return found
+
+
+@lru_cache(maxsize=2)
+def _together_query(restricted: bool):
+    """_together's statement, built once; parameters upcoming, past, stages
+    and (restricted to some people) user_ids."""
+    going = sa.select(Rsvp.user_id, Rsvp.event_id, Rsvp.approachable, sa.literal(True).label("upcoming")) \
+        .where(Rsvp.event_id.in_(sa.bindparam("upcoming", expanding=True)), Rsvp.state == RsvpState.GOING)
+    met = sa.select(CheckIn.user_id, CheckIn.event_id, sa.literal(False), sa.literal(False)) \
+        .where(CheckIn.event_id.in_(sa.bindparam("past", expanding=True)))
+    if restricted:
+        people = sa.bindparam("user_ids", expanding=True)
+        going, met = going.where(Rsvp.user_id.in_(people)), met.where(CheckIn.user_id.in_(people))
+    both = sa.union_all(going, met).subquery()
+    # Each person looked up by key. (Through coalesce, because SQLite,
+    # without statistics, would rather walk every opted-in profile.)
+    return (sa.select(both).join(Profile, Profile.user_id == both.c.user_id)
+            .where(sa.func.coalesce(Profile.open_to_interns, False),
+                   Profile.career_stage.in_(sa.bindparam("stages", expanding=True)),
+                   Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS))
 
 
 def _preselect(rows: dict, shared: dict[int, set[int]], together: Together, weights: dict[int, float],
@@ -308,8 +350,10 @@ def eligibility(viewer_id, stages: list[str], declined_since) -> list:
         sa.or_(IntroRequest.status.in_(RequestStatus.OPEN),
                sa.and_(IntroRequest.status == RequestStatus.DECLINED,
                        IntroRequest.responded_at > declined_since)))
+    if isinstance(stages, list) and not stages:
+        stages = ["-"]   # nobody
     # (Room under their limit last: the only test that counts rows.)
-    return [Profile.open_to_interns, Profile.career_stage.in_(stages or ["-"]), Profile.user_id != viewer_id,
+    return [Profile.open_to_interns, Profile.career_stage.in_(stages), Profile.user_id != viewer_id,
             Profile.user_id.not_in(asked), connections < Profile.intro_capacity]
 
 
