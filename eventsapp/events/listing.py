@@ -159,24 +159,8 @@ class EventView:
 
 def event_view(session: Session, viewer, event_id: int, now: datetime) -> EventView:
     member = getattr(viewer, "is_authenticated", False)
-    # One query: the event with its lists, the viewer's own answer and the
-    # count of answers in each state (each an indexed count).
-    counted = [sa.select(sa.func.count()).where(Rsvp.event_id == Event.id, Rsvp.state == state)
-               .correlate(Event).scalar_subquery() for state in RsvpState.ALL]
-    # The lists are joined link table first: a nested join would have
-    # SQLite build every event's links to find this one's.
-    co_organizer = aliased(User)
-    row = session.execute(
-        sa.select(Event, Rsvp, *counted)
-        .outerjoin(Rsvp, sa.and_(Rsvp.event_id == Event.id, Rsvp.user_id == viewer.id) if member else sa.false())
-        .outerjoin(event_specialty, event_specialty.c.event_id == Event.id)
-        .outerjoin(Specialty, Specialty.id == event_specialty.c.specialty_id)
-        .outerjoin(event_co_organizer, event_co_organizer.c.event_id == Event.id)
-        .outerjoin(co_organizer, co_organizer.id == event_co_organizer.c.user_id)
-        .where(Event.id == event_id).order_by(Specialty.name, co_organizer.name)
-        .options(contains_eager(Event.specialties.of_type(Specialty)),
-                 contains_eager(Event.co_organizers.of_type(co_organizer)), joinedload(Event.series))
-    ).unique().first()
+    row = session.execute(_event_query(member), {"event_id": event_id, "viewer_id": viewer.id if member else 0}
+                          ).unique().first()
     if row is None:
         raise NotFound("No such event.")
     event, mine = row[0], row[1]
@@ -192,13 +176,40 @@ def event_view(session: Session, viewer, event_id: int, now: datetime) -> EventV
     return view
 
 
+@lru_cache(maxsize=2)
+def _event_query(member: bool):
+    """One query, built once: the event with its lists, the viewer's own
+    answer and the count of answers in each state (each an indexed count).
+    Parameters event_id and viewer_id."""
+    counted = [sa.select(sa.func.count()).where(Rsvp.event_id == Event.id, Rsvp.state == state)
+               .correlate(Event).scalar_subquery() for state in RsvpState.ALL]
+    # The lists are joined link table first: a nested join would have
+    # SQLite build every event's links to find this one's.
+    co_organizer = aliased(User)
+    viewers = sa.and_(Rsvp.event_id == Event.id, Rsvp.user_id == sa.bindparam("viewer_id")) if member else sa.false()
+    return (sa.select(Event, Rsvp, *counted)
+            .outerjoin(Rsvp, viewers)
+            .outerjoin(event_specialty, event_specialty.c.event_id == Event.id)
+            .outerjoin(Specialty, Specialty.id == event_specialty.c.specialty_id)
+            .outerjoin(event_co_organizer, event_co_organizer.c.event_id == Event.id)
+            .outerjoin(co_organizer, co_organizer.id == event_co_organizer.c.user_id)
+            .where(Event.id == sa.bindparam("event_id")).order_by(Specialty.name, co_organizer.name)
+            .options(contains_eager(Event.specialties.of_type(Specialty)),
+                     contains_eager(Event.co_organizers.of_type(co_organizer)), joinedload(Event.series)))
+
+
+@lru_cache(maxsize=1)
+def _attendees_query():
+    """Who is going to an event (parameter event_id), built once."""
+    return (sa.select(User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.attendance_visibility,
+                      Rsvp.approachable)
+            .join(Rsvp, Rsvp.user_id == User.id).join(Profile, Profile.user_id == User.id)
+            .where(Rsvp.event_id == sa.bindparam("event_id"), Rsvp.state == RsvpState.GOING).order_by(User.name))
+
+
 def _fill_attendees(session: Session, view: EventView, viewer) -> None:
     viewer_going = view.viewer_rsvp is not None and view.viewer_rsvp.state == RsvpState.GOING
-    rows = session.execute(
-        sa.select(User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.attendance_visibility,
-                  Rsvp.approachable)
-        .join(Rsvp, Rsvp.user_id == User.id).join(Profile, Profile.user_id == User.id)
-        .where(Rsvp.event_id == view.event.id, Rsvp.state == RsvpState.GOING).order_by(User.name))
+    rows = session.execute(_attendees_query(), {"event_id": view.event.id})
     from eventsapp.profiles.career import stage_label
     hidden = view.counts.get(RsvpState.GOING, 0)
     for user_id, name, stage, pgy, visibility, approachable in rows:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from functools import cache
 from itertools import groupby
 
 from flask_login import current_user, login_required
@@ -26,11 +27,15 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 def _catalogues(session) -> tuple[list, list]:
     """Specialties and departments as rows (id, name, category, is_active):
     only choices are made of them, and every list page shows them."""
-    specialties = session.execute(sa.select(Specialty.id, Specialty.name, Specialty.category, Specialty.is_active)
-                                  .order_by(Specialty.category, Specialty.name)).all()
-    departments = session.execute(sa.select(Department.id, Department.name, Department.is_active)
-                                  .order_by(Department.name)).all()
-    return specialties, departments
+    specialties, departments = _catalogue_queries()
+    return session.execute(specialties).all(), session.execute(departments).all()
+
+
+@cache
+def _catalogue_queries():
+    return (sa.select(Specialty.id, Specialty.name, Specialty.category, Specialty.is_active)
+            .order_by(Specialty.category, Specialty.name),
+            sa.select(Department.id, Department.name, Department.is_active).order_by(Department.name))
 
 
 def _fill_choices(form, event=None) -> list:
