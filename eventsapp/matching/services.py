@@ -128,12 +128,14 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     params = {"viewer_id": viewer.id, "stages": stages, "declined_since": now - DECLINE_COOLDOWN, "now": now,
               "upcoming_until": now + UPCOMING_WINDOW, "past_since": now - PAST_WINDOW,
               "event_id": event_id or 0, "specialty_id": specialty_id}
-    names = dict(session.execute(q.names, params).all())
+    # Plain rows straight from the connection: no entities are loaded here.
+    connection = session.connection()
+    names = dict(connection.execute(q.names, params).all())
     mine = set(names)
     counts, population = interest_counts(session, stages)
 
     # The viewer's events: upcoming ones they go to, past ones they attended.
-    events = {e.id: e for e in session.execute(q.events, params)}
+    events = {e.id: e for e in connection.execute(q.events, params)}
     upcoming_ids = [i for i, e in events.items() if e.starts_at > now and i != event_id]
     past_ids = [i for i, e in events.items() if e.starts_at <= now and i != event_id]
 
@@ -142,7 +144,7 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     if event_id is not None:
         # Only those whose attendance this viewer may see on the event's list.
         if viewer_going is None:
-            viewer_going = session.scalar(q.viewer_going, params)
+            viewer_going = connection.execute(q.viewer_going, params).scalar()
         params["visible"] = [AttendanceVisibility.MEMBERS] + ([AttendanceVisibility.ATTENDEES] if viewer_going else [])
         together = None
     else:
@@ -158,11 +160,13 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         params["ids"] = sorted(set(shortlist) | together.people)
     params["mine"] = sorted(mine)
     rows, shared = {}, {}
-    for row in session.execute(q.candidates, params):
-        rows.setdefault(row.id, row)
+    for row in connection.execute(q.candidates, params):
+        user_id, interest = row[0], row[8]   # (by position: a thousand rows on a busy page)
+        if user_id not in rows:
+            rows[user_id] = row
         # Only interests their holders show count (a hidden interest is never a reason).
-        if row.shared is not None and row.show_interests:
-            shared.setdefault(row.id, set()).add(row.shared)
+        if interest is not None and row[5]:
+            shared.setdefault(user_id, set()).add(interest)
     if not rows:
         return []
     if together is None:
@@ -281,7 +285,7 @@ def _together(session: Session, upcoming: list[int], past: list[int], stages: li
     if not upcoming and not past:
         return found
     params = {"upcoming": upcoming, "past": past, "stages": stages, "user_ids": user_ids or []}
-    rows = session.execute(_together_query(user_ids is not None), params)
+    rows = session.connection().execute(_together_query(user_ids is not None), params)
     for user_id, event, happy, is_upcoming in rows:
         if is_upcoming:
             found.going.setdefault(user_id, []).append(event)
@@ -318,16 +322,18 @@ def _preselect(rows: dict, shared: dict[int, set[int]], together: Together, weig
     (scoring.score; then name, then id), from counts alone: only they are
     put together in full, with their events and reasons. Hundreds of
     colleagues can share an event with a busy intern."""
-    best = []
+    best, score, nothing = [], scoring.score, ()
+    going_with, attended_with, happy_at = together.going, together.attended, together.approachable
     for user_id, row in rows.items():
-        mine = shared.get(user_id, ())
-        going = together.going.get(user_id, ())
-        attended = together.attended.get(user_id, ())
+        mine = shared.get(user_id, nothing)
+        going = going_with.get(user_id, nothing)
+        attended = attended_with.get(user_id, nothing)
         if require_reason and not (mine or going or attended):
             continue
-        happy = together.approachable.get(user_id, ())
-        total = scoring.score(sum(weights[i] for i in mine), len(going), sum(1 for e in going if e in happy),
-                              len(attended), row.intro_capacity, row.connections)
+        happy = happy_at.get(user_id)
+        total = score(sum(weights[i] for i in mine) if mine else 0.0, len(going),
+                      sum(1 for e in going if e in happy) if happy else 0, len(attended),
+                      row.intro_capacity, row.connections)
         best.append((-total, row.name.casefold(), user_id))
     return {user_id: rows[user_id] for _, _, user_id in heapq.nsmallest(keep, best)}
 
