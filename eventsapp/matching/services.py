@@ -160,7 +160,7 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         params["ids"] = sorted(set(shortlist) | together.people)
     params["mine"] = sorted(mine)
     rows, shared = {}, {}
-    for row in connection.execute(q.candidates, params):
+    for row in connection.execute(q.candidates, params).all():
         user_id, interest = row[0], row[8]   # (by position: a thousand rows on a busy page)
         if user_id not in rows:
             rows[user_id] = row
@@ -285,7 +285,7 @@ def _together(session: Session, upcoming: list[int], past: list[int], stages: li
     if not upcoming and not past:
         return found
     params = {"upcoming": upcoming, "past": past, "stages": stages, "user_ids": user_ids or []}
-    rows = session.connection().execute(_together_query(user_ids is not None), params)
+    rows = session.connection().execute(_together_query(user_ids is not None), params).all()
     for user_id, event, happy, is_upcoming in rows:
         if is_upcoming:
             found.going.setdefault(user_id, []).append(event)
