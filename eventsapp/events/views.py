@@ -28,7 +28,8 @@ def _catalogues(session) -> tuple[list, list]:
     """Specialties and departments as rows (id, name, category, is_active):
     only choices are made of them, and every list page shows them."""
     specialties, departments = _catalogue_queries()
-    return session.execute(specialties).all(), session.execute(departments).all()
+    connection = session.connection()   # plain rows: no entities
+    return connection.execute(specialties).all(), connection.execute(departments).all()
 
 
 @cache
