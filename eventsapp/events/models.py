@@ -113,8 +113,9 @@ class Event(db.Model):
         sa.CheckConstraint(f"status IN {EventStatus.ALL!r}", name="status_known"),
         sa.UniqueConstraint("series_id", "recurrence_id", name="uq_event_series_occurrence"),
         sa.Index("ix_event_status_starts_at", "status", "starts_at"),
-        # The list filtered by kind, in date order.
+        # The list filtered by kind: read in date order, counted by end.
         sa.Index("ix_event_kind_starts_at", "kind", "starts_at"),
+        sa.Index("ix_event_kind_ends_at", "kind", "ends_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
