@@ -114,13 +114,16 @@ def id_url_parts(endpoint: str, key: str, *, external: bool = False) -> tuple[st
     raise RuntimeError(f"cannot tell the id from the rest of {url}")
 
 
-def event_path(event_id: int) -> str:
-    """url_for("events.show", event_id=...), worked out once per page: a
-    list links every row, twice."""
-    if "event_path" not in g:
-        g.event_path = id_url_parts("events.show", "event_id")
-    head, tail = g.event_path
-    return f"{head}{event_id}{tail}"
+def path_for(endpoint: str, **one_id) -> str:
+    """url_for for a route with one id in it (path_for("profiles.show",
+    user_id=7)), worked out once per page for each route: lists link every
+    row, some of them twice."""
+    (key, value), = one_id.items()
+    known = g.setdefault("id_paths", {})
+    if (endpoint, key) not in known:
+        known[endpoint, key] = id_url_parts(endpoint, key)
+    head, tail = known[endpoint, key]
+    return f"{head}{int(value)}{tail}"
 
 
 def event_when(event) -> str:
@@ -207,7 +210,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def shared_context():
         return {"page_url": page_url, "unread_notifications": unread_notifications,
-                "event_when": event_when, "event_day": event_day, "event_path": event_path, "local_moment": local_moment, "zone_label": zone_label,
+                "event_when": event_when, "event_day": event_day, "path_for": path_for, "local_moment": local_moment, "zone_label": zone_label,
                 "now_utc": utcnow, "state_labels": RsvpState.LABELS, "viewer_zone": page_zone}
 
     app.add_template_filter(render_description, "description_html")

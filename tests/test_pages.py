@@ -150,3 +150,16 @@ def test_a_database_that_is_busy_or_down_is_a_503_to_retry(make_app):
     response = app.test_client().get("/busy")
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert "briefly unavailable" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("script_root", ["", "/rounds"])
+def test_links_worked_out_once_per_page_match_url_for(app, script_root):
+    from flask import url_for
+
+    from eventsapp.pages import path_for
+
+    with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
+        for endpoint, key in (("events.show", "event_id"), ("profiles.show", "user_id"),
+                              ("introductions.ask", "user_id")):
+            for value in (1, 42, 918273645, 2**31 - 1):
+                assert path_for(endpoint, **{key: value}) == url_for(endpoint, **{key: value})
