@@ -80,19 +80,23 @@ def _answer_counts_query(member: bool, stages: tuple[str, ...] | None):
     """answer_counts' statement for a kind of viewer, built once (every list
     page runs it): parameters event_ids and, for members, viewer_id and
     declined_since."""
-    from eventsapp.matching.services import good_match_answering
+    from eventsapp.matching.services import good_match_profile
     viewer_id = sa.bindparam("viewer_id")
     # (Not "user_id IS NULL" for visitors: that would match answers of deleted accounts.)
     mine = sa.func.max(sa.case((Rsvp.user_id == viewer_id, Rsvp.state))) if member else sa.null()
     going = Rsvp.state == RsvpState.GOING
+    stmt = sa.select(Rsvp.event_id, sa.func.sum(sa.case((going, 1), else_=0)), mine)
     if stages is None:
-        matches = sa.literal(0)
+        stmt = stmt.add_columns(sa.literal(0))
     else:
-        good = good_match_answering(viewer_id, stages, sa.bindparam("declined_since"))
-        # (The CASE looks a colleague up only for answers that are "going".)
-        matches = sa.func.sum(sa.case((going, sa.case((good, 1), else_=0)), else_=0))
-    return (sa.select(Rsvp.event_id, sa.func.sum(sa.case((going, 1), else_=0)), mine, matches)
-            .where(Rsvp.event_id.in_(sa.bindparam("event_ids", expanding=True))).group_by(Rsvp.event_id))
+        # Each answer "going" joined to its profile by key, if that colleague
+        # is one suggested to the viewer; counted where the join found one.
+        # (A join condition rather than a test in the select list, which
+        # PostgreSQL would answer by listing every good match first.)
+        good = good_match_profile(viewer_id, stages, sa.bindparam("declined_since"))
+        stmt = (stmt.add_columns(sa.func.count(Profile.user_id))
+                .outerjoin(Profile, sa.and_(Profile.user_id == Rsvp.user_id, going, *good)))
+    return stmt.where(Rsvp.event_id.in_(sa.bindparam("event_ids", expanding=True))).group_by(Rsvp.event_id)
 
 
 def list_events(session: Session, viewer, filters: Filters, now: datetime, per_page: int) -> Page:

@@ -382,19 +382,19 @@ def suggestible_stages(viewer) -> tuple[str, ...] | None:
     return tuple(_seniors_above(viewer.profile.career_stage))
 
 
-def good_match_answering(viewer_id, stages: tuple[str, ...], declined_since):
-    """A condition on an Rsvp row: the one who answered is a colleague
-    suggested to the viewer for their interests (as good_matches), checked
-    from the answer to their profile, never from a list of every good match
-    in the hospital. Values or bound parameters, as eligibility."""
+def good_match_profile(viewer_id, stages: tuple[str, ...], declined_since) -> list:
+    """Conditions on a Profile row: its owner is a colleague suggested to
+    the viewer for their interests (as good_matches). Meant to be checked
+    from rows already found (the answers to a page of events), joined by
+    key, never as a list of every good match in the hospital. Values or
+    bound parameters, as eligibility."""
     mine = sa.select(profile_specialty.c.specialty_id).where(profile_specialty.c.profile_id == viewer_id)
     shares = sa.exists().where(profile_specialty.c.profile_id == Profile.user_id,
                                profile_specialty.c.specialty_id.in_(mine))
-    rules = eligibility(viewer_id, list(stages), declined_since)
     # Cheap tests first (most of those going are not seniors open to
     # interns); counting their connections last.
-    *simple, room = rules
-    return sa.exists().where(Profile.user_id == Rsvp.user_id, *simple, Profile.show_interests, shares, room)
+    *simple, room = eligibility(viewer_id, list(stages), declined_since)
+    return [*simple, Profile.show_interests, shares, room]
 
 
 @dataclass(frozen=True)
