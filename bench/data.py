@@ -544,9 +544,10 @@ class Builder:
                     conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "  # nosec B608  # names from the tuple above
                                          f"(SELECT max(id) FROM \"{name}\"))"))
         if engine.dialect.name == "postgresql":
-            # What autovacuum does after a bulk load, at once.
+            # What autovacuum does after a bulk load, at once: statistics,
+            # and the visibility map that lets index-only scans skip the table.
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(sa.text("ANALYZE"))
+                conn.execute(sa.text("VACUUM ANALYZE"))
         # The filtered list: upcoming meetings of the specialty most of them have.
         upcoming = {e["id"] for e in self.rows["event"] if e["kind"] == "meeting" and e["starts_at"] > self.anchor}
         tally: dict[int, int] = {}
