@@ -89,13 +89,14 @@ def _answer_counts_query(member: bool, stages: tuple[str, ...] | None):
     if stages is None:
         stmt = stmt.add_columns(sa.literal(0))
     else:
-        # Each answer "going" joined to its profile by key, if that colleague
-        # is one suggested to the viewer; counted where the join found one.
-        # (A join condition rather than a test in the select list, which
-        # PostgreSQL would answer by listing every good match first.)
+        # For each answer "going", that colleague's profile, looked up by key,
+        # if they are one suggested to the viewer. (A scalar subquery with a
+        # limit: as an EXISTS test, or a join, PostgreSQL may list every good
+        # match in the hospital first and hash them.)
         good = good_match_profile(viewer_id, stages, sa.bindparam("declined_since"))
-        stmt = (stmt.add_columns(sa.func.count(Profile.user_id))
-                .outerjoin(Profile, sa.and_(Profile.user_id == Rsvp.user_id, going, *good)))
+        one = (sa.select(sa.literal(1)).select_from(Profile).where(Profile.user_id == Rsvp.user_id, *good)
+               .limit(1).correlate(Rsvp).scalar_subquery())
+        stmt = stmt.add_columns(sa.func.sum(sa.case((going, sa.case((one.is_not(None), 1), else_=0)), else_=0)))
     return stmt.where(Rsvp.event_id.in_(sa.bindparam("event_ids", expanding=True))).group_by(Rsvp.event_id)
 
 
