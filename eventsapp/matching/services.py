@@ -308,12 +308,15 @@ def _together_query(restricted: bool):
         people = sa.bindparam("user_ids", expanding=True)
         going, met = going.where(Rsvp.user_id.in_(people)), met.where(CheckIn.user_id.in_(people))
     both = sa.union_all(going, met).subquery()
-    # Each person looked up by key. (Through coalesce, because SQLite,
-    # without statistics, would rather walk every opted-in profile.)
-    return (sa.select(both).join(Profile, Profile.user_id == both.c.user_id)
-            .where(sa.func.coalesce(Profile.open_to_interns, False),
-                   Profile.career_stage.in_(sa.bindparam("stages", expanding=True)),
-                   Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS))
+    # Each person looked up by key, as a scalar subquery with a limit: as a
+    # join, SQLite (without statistics) would walk every opted-in profile,
+    # and PostgreSQL would hash every profile of those stages.
+    shown = (sa.select(sa.literal(1)).select_from(Profile)
+             .where(Profile.user_id == both.c.user_id, Profile.open_to_interns,
+                    Profile.career_stage.in_(sa.bindparam("stages", expanding=True)),
+                    Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS)
+             .limit(1).correlate(both).scalar_subquery())
+    return sa.select(both).where(shown.is_not(None))
 
 
 def _preselect(rows: dict, shared: dict[int, set[int]], together: Together, weights: dict[int, float],
