@@ -217,7 +217,8 @@ def test_every_demo_intern_gets_meaningful_suggestions(runner, session, app):
 
 
 def test_event_list_hints_where_suggested_colleagues_go_and_where_to_meet_ranks_events(client, session, intern):
-    busy, quiet = make_event(title="Busy Rounds"), make_event(title="Quiet Rounds", starts_in=timedelta(days=8))
+    busy = make_event(title="Busy Rounds", location="Harlow Auditorium")
+    quiet = make_event(title="Quiet Rounds", starts_in=timedelta(days=8))
     for n in range(3):
         make_rsvp(busy, make_senior(f"Senior {n}"), "going")
     make_rsvp(quiet, make_senior("Lone Senior"), "going")
@@ -226,6 +227,8 @@ def test_event_list_hints_where_suggested_colleagues_go_and_where_to_meet_ranks_
     assert "3 suggested colleagues going" in page and "1 suggested colleague going" in page
     ranked = client.get("/people/where").get_data(as_text=True)
     assert ranked.index("Busy Rounds") < ranked.index("Quiet Rounds")
+    # Each place says what kind of event it is and where.
+    assert ranked.count("Departmental meeting") == 2 and "Harlow Auditorium" in ranked
 
 
 def test_expiry_also_runs_from_the_command_line(runner, session):

@@ -416,8 +416,7 @@ def where_to_meet(session: Session, viewer: User, now: datetime, limit: int = 20
         .where(Rsvp.state == RsvpState.GOING, Rsvp.user_id.in_(good_matches(session, viewer, now)),
                Event.starts_at > now, Event.status == EventStatus.SCHEDULED)
         .group_by(Rsvp.event_id).order_by(sa.desc("n"), Rsvp.event_id).limit(limit)).all()
-    events = {e.id: e for e in session.execute(sa.select(
-        Event.id, Event.title, Event.starts_at, Event.ends_at, Event.all_day, Event.timezone).where(Event.id.in_([r[0] for r in ranked])))}
+    events = {e.id: e for e in session.scalars(sa.select(Event).where(Event.id.in_([r[0] for r in ranked])))}
     places = [MeetingPlace(events[event_id], n) for event_id, n in ranked]
     places.sort(key=lambda p: (-p.matches, p.event.starts_at, p.event.id))
     return places
