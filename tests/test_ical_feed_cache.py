@@ -44,7 +44,7 @@ def going(session, member, organizer):
 
 
 def kept():
-    return export._personal_calendar.cache_info()
+    return export._kept_feeds.info()
 
 
 def poll(client, path) -> str:
@@ -164,6 +164,19 @@ def test_the_kept_feeds_stay_bounded(app, session, going, member):
         for n in range(export.CACHED_FEEDS + 5):
             export.personal_feed(session, member.id, links, utcnow(), f"Feed {n}")
     assert kept().currsize == export.CACHED_FEEDS
+
+
+def test_the_kept_feeds_stay_within_their_size(app, session, going, member, monkeypatch):
+    """Large feeds (long descriptions) are kept only while they fit."""
+    monkeypatch.setattr(export, "_kept_feeds", export._FeedCache(export.CACHED_FEEDS, 3 * 2 * 5000))
+    going.description = "A long programme. " * 250   # 4,500 characters
+    session.commit()
+    with app.test_request_context("/"):
+        links = export.app_links()
+        for n in range(6):
+            export.personal_feed(session, member.id, links, utcnow(), f"Feed {n}")
+    info = kept()
+    assert 1 <= info.currsize < 6 and info.bytes <= 3 * 2 * 5000
 
 
 @pytest.mark.parametrize("base_url", ["http://localhost/", "https://rounds.example:8443/",

@@ -11,9 +11,11 @@ series entry would show meetings they said no to.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -391,16 +393,62 @@ class _Feed(NamedTuple):
 #: serialised again. The key is the data itself, never a stamp: any change
 #: (an event's title, an answer, a specialty's or the organizer's name, even
 #: one that moves no timestamp) is a new key, so stale bytes are never
-#: served. Bounded, per process: the most recently polled feeds (one of 200
-#: events holds about 0.5 MB).
+#: served. Bounded, per process: the most recently polled feeds, at most
+#: CACHED_FEEDS of them and about CACHED_FEED_BYTES together (a feed's rows
+#: weigh about as much as its bytes; one of 200 events holds about 0.5 MB).
 CACHED_FEEDS = 128
+CACHED_FEED_BYTES = 32 * 1024 * 1024
 
 
-@lru_cache(maxsize=CACHED_FEEDS)
+class _FeedCache:
+    """A least-recently-used cache bounded by count and by size."""
+
+    Info = NamedTuple("Info", [("hits", int), ("misses", int), ("currsize", int), ("bytes", int)])
+
+    def __init__(self, entries: int, size: int):
+        self.entries, self.size = entries, size
+        self._kept: OrderedDict[tuple, tuple[_Feed, int]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = self.bytes = 0
+
+    def get(self, key: tuple, build) -> _Feed:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+                self.hits += 1
+                return found[0]
+            self.misses += 1
+        feed = build()
+        weight = 2 * len(feed.body)
+        with self._lock:
+            if weight <= self.size and key not in self._kept:
+                self._kept[key] = (feed, weight)
+                self.bytes += weight
+                while len(self._kept) > self.entries or self.bytes > self.size:
+                    _, (_, dropped) = self._kept.popitem(last=False)
+                    self.bytes -= dropped
+        return feed
+
+    def info(self) -> _FeedCache.Info:
+        return self.Info(self.hits, self.misses, len(self._kept), self.bytes)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self.hits = self.misses = self.bytes = 0
+
+
+_kept_feeds = _FeedCache(CACHED_FEEDS, CACHED_FEED_BYTES)
+
+
 def _personal_calendar(rows: tuple[tuple, ...], links: Links, name: str) -> _Feed:
-    items = []
-    for row in rows:
-        event, answer = _facts_and_answer(row)
-        items.append(describe_facts(event, links, **_answer_fields(event, answer)))
-    body = build(IcsCalendar(items, name=name, refresh=REFRESH))
-    return _Feed(body, etag_of(body), max((i.last_modified for i in items), default=None))
+    def build_it() -> _Feed:
+        items = []
+        for row in rows:
+            event, answer = _facts_and_answer(row)
+            items.append(describe_facts(event, links, **_answer_fields(event, answer)))
+        body = build(IcsCalendar(items, name=name, refresh=REFRESH))
+        return _Feed(body, etag_of(body), max((i.last_modified for i in items), default=None))
+
+    return _kept_feeds.get((rows, links, name), build_it)
