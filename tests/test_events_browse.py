@@ -150,12 +150,18 @@ def test_answers_of_deleted_accounts_are_nobodys_for_an_anonymous_visitor(client
 
 
 def test_an_event_under_way_is_still_listed_among_the_upcoming(client, member):
-    """A month-long course that began weeks ago is still on: listed (first)
-    and counted, filtered by its kind too."""
+    """A month-long course that began weeks ago, or an all-day programme
+    running for months, is still on: listed (first) and counted, filtered
+    by its kind too."""
     make_event(title="Symposium", kind="conference", starts_in=-timedelta(days=29), duration=timedelta(days=30))
     make_event(title="Grand Rounds", starts_in=timedelta(days=1))
     make_event(title="Old Mixer", kind="social", starts_in=-timedelta(days=40), duration=timedelta(days=2))
+    make_event(title="Journal Club", kind="social", starts_in=-timedelta(days=70), duration=timedelta(days=90),
+               all_day=True)
     page = client.get("/events").get_data(as_text=True)
-    assert "Old Mixer" not in page and page.index(">Symposium<") < page.index(">Grand Rounds<")
+    assert "Old Mixer" not in page and "3 events<" in page
+    assert page.index(">Journal Club<") < page.index(">Symposium<") < page.index(">Grand Rounds<")
     page = client.get("/events?kind=conference").get_data(as_text=True)
     assert ">Symposium<" in page and "1 event<" in page
+    page = client.get("/events?kind=social").get_data(as_text=True)
+    assert ">Journal Club<" in page and "1 event<" in page

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, lazyloa
 
 from eventsapp.accounts.models import User
 from eventsapp.errors import NotFound
-from eventsapp.events.models import LONGEST_EVENT, Event, EventKind, event_co_organizer, event_specialty
+from eventsapp.events.models import Event, EventKind, event_co_organizer, event_specialty
 from eventsapp.profiles.models import Profile, Specialty
 from eventsapp.rsvps import rules
 from eventsapp.rsvps.models import Rsvp, RsvpState
@@ -129,9 +129,6 @@ def list_events(session: Session, viewer, filters: Filters, now: datetime, per_p
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     pages = max(1, -(-total // per_page))
     page = min(max(1, filters.page), pages)
-    if filters.scope != Scope.PAST:
-        # Implied by ending after now; lets the page walk the events in date order from here.
-        stmt = stmt.where(Event.starts_at >= now - LONGEST_EVENT)
     # (The rows show no organizer: not joined in.)
     events = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)
                                   .options(lazyload(Event.organizer))))

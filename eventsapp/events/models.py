@@ -99,8 +99,8 @@ class Series(db.Model):
         return recurrence.describe(self.local_start, self.rule)
 
 
-#: The longest an event may last: so an event still going on started at
-#: most this long ago, which bounds the search for them.
+#: The longest an event with times may last (all-day events are not held
+#: to it).
 LONGEST_EVENT = timedelta(days=31)
 
 
@@ -113,8 +113,7 @@ class Event(db.Model):
         sa.CheckConstraint(f"status IN {EventStatus.ALL!r}", name="status_known"),
         sa.UniqueConstraint("series_id", "recurrence_id", name="uq_event_series_occurrence"),
         sa.Index("ix_event_status_starts_at", "status", "starts_at"),
-        # The list filtered by kind: read in date order, counted by end.
-        sa.Index("ix_event_kind_starts_at", "kind", "starts_at"),
+        # The list filtered by kind: the events not over yet, found and counted from the index.
         sa.Index("ix_event_kind_ends_at", "kind", "ends_at"),
     )
 
