@@ -126,7 +126,13 @@ def list_events(session: Session, viewer, filters: Filters, now: datetime, per_p
     if needle:
         stmt = stmt.where(sa.or_(*(sa.func.lower(column).contains(needle, autoescape=True)
                                    for column in (Event.title, Event.description, Event.location))))
-    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    counted = stmt.order_by(None).subquery()
+    total, first_start = session.execute(sa.select(sa.func.count(), sa.func.min(counted.c.starts_at))).one()
+    if filters.scope != Scope.PAST and first_start is not None:
+        # The earliest start among the events just counted: the page reads
+        # them in date order from there, rather than from the first event
+        # ever held (exact whatever an event's length).
+        stmt = stmt.where(Event.starts_at >= first_start)
     pages = max(1, -(-total // per_page))
     page = min(max(1, filters.page), pages)
     # (The rows show no organizer: not joined in.)

@@ -113,8 +113,12 @@ class Event(db.Model):
         sa.CheckConstraint(f"status IN {EventStatus.ALL!r}", name="status_known"),
         sa.UniqueConstraint("series_id", "recurrence_id", name="uq_event_series_occurrence"),
         sa.Index("ix_event_status_starts_at", "status", "starts_at"),
-        # The list filtered by kind: the events not over yet, found and counted from the index.
-        sa.Index("ix_event_kind_ends_at", "kind", "ends_at"),
+        # The list: the events not over yet (of a kind), counted with the
+        # earliest start among them, from the index alone.
+        sa.Index("ix_event_ends_at_starts_at", "ends_at", "starts_at"),
+        sa.Index("ix_event_kind_ends_at_starts_at", "kind", "ends_at", "starts_at"),
+        # A page of one kind, read in date order.
+        sa.Index("ix_event_kind_starts_at", "kind", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,7 +128,7 @@ class Event(db.Model):
     # Times are stored in UTC; `timezone` is the zone they are entered and shown in.
     timezone: Mapped[str] = mapped_column(sa.String(TIMEZONE_MAX))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # All-day events run from local midnight of the first day to local
     # midnight after the last day (exclusive), in `timezone`.
     all_day: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
