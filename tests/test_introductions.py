@@ -371,14 +371,20 @@ def _crowd(session, intern):
     session.commit()
 
 
-@pytest.mark.parametrize("margin", [0, 20])
-def test_the_best_suggestions_are_those_of_the_whole_ranking(client, session, intern, monkeypatch, margin):
-    """Only the best candidates are put together in full: the first five
-    are still exactly the first five of ranking everyone, ties and all
-    (with no margin at all, too)."""
+@pytest.mark.parametrize("margin, shortlist", [(0, None), (20, None), (0, 0)])
+def test_the_best_suggestions_are_those_of_the_whole_ranking(client, session, intern, monkeypatch, margin,
+                                                               shortlist):
+    """Only the best candidates are put together in full, and of those met
+    at the intern's events only those who can still reach the best are
+    looked up: the first five are still exactly the first five of ranking
+    everyone, ties and all (with no margin at all, too, and with every
+    candidate coming from the events, none from the shared-interest list)."""
     from eventsapp.matching import services as matching
 
     monkeypatch.setattr(matching, "PRESELECT_MARGIN", margin)
+    if shortlist is not None:
+        monkeypatch.setattr(matching, "INTEREST_SHORTLIST", shortlist)
+        monkeypatch.setattr(matching, "SHORTLIST_MARGIN", shortlist)
     _crowd(session, intern)
 
     def shown(limit):

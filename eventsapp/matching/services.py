@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
@@ -139,6 +139,7 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     upcoming_ids = [i for i, e in events.items() if e.starts_at > now and i != event_id]
     past_ids = [i for i, e in events.items() if e.starts_at <= now and i != event_id]
 
+    params["mine"] = sorted(mine)
     focus = upcoming_ids + ([event_id] if event_id else [])
     weights = {i: scoring.INTEREST_WEIGHT * scoring.rarity(counts.get(i, 0), population) for i in mine}
     if event_id is not None:
@@ -152,13 +153,15 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         # (a few hundred events' answers, with where, in one query), and
         # the best by shared interests. One list of people to look up,
         # never a pass over every senior.
-        together = _together(session, focus, past_ids, stages)
+        together = _people_together(connection, focus, past_ids, weights, params)
         interest_points = sa.func.sum(sa.case(
             *((profile_specialty.c.specialty_id == i, w) for i, w in weights.items()), else_=0.0)) \
             if weights else sa.literal(0.0)
         shortlist = interest_shortlist(session, stages, mine, interest_points, specialty_id)
-        params["ids"] = sorted(set(shortlist) | together.people)
-    params["mine"] = sorted(mine)
+        met = together.people
+        if limit is not None and specialty_id is None:
+            met = _within_reach(together, limit + PRESELECT_MARGIN)
+        params["ids"] = sorted(set(shortlist) | met)
     rows, shared = {}, {}
     for row in connection.execute(q.candidates, params).all():
         user_id, interest = row[0], row[8]   # (by position: a thousand rows on a busy page)
@@ -269,6 +272,7 @@ class Together:
     going: dict[int, list[int]]
     approachable: dict[int, set[int]]
     attended: dict[int, list[int]]
+    interest_points: dict[int, float] = field(default_factory=dict)   # People to meet only
 
     @property
     def people(self) -> set[int]:
@@ -317,6 +321,84 @@ def _together_query(restricted: bool):
                     Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS)
              .limit(1).correlate(both).scalar_subquery())
     return sa.select(both).where(shown.is_not(None))
+
+
+def _people_together(connection, upcoming: list[int], past: list[int], weights: dict[int, float],
+                     params: dict) -> Together:
+    """_together for People to meet: only colleagues who may be suggested
+    to the viewer at all (eligibility), each with the points of the
+    interests they show and share with the viewer, so that each one's
+    score is known to within the room-left bonus before anyone is loaded."""
+    found = Together({}, {}, {})
+    if not upcoming and not past:
+        return found
+    interests = sorted(weights)
+    values = {"upcoming": upcoming, "past": past,
+              **{f"s{n}": i for n, i in enumerate(interests)}, **{f"w{n}": weights[i] for n, i in enumerate(interests)}}
+    for user_id, event, happy, is_upcoming, shows, points in connection.execute(
+            _people_together_query(len(interests)), {**params, **values}).all():
+        found.interest_points[user_id] = float(points or 0.0) if shows else 0.0
+        if is_upcoming:
+            found.going.setdefault(user_id, []).append(event)
+            if happy:
+                found.approachable.setdefault(user_id, set()).add(event)
+        else:
+            found.attended.setdefault(user_id, []).append(event)
+    return found
+
+
+@lru_cache(maxsize=16)
+def _people_together_query(interests: int):
+    """_people_together's statement, built once per number of the viewer's
+    interests; parameters upcoming, past, viewer_id, stages,
+    declined_since, mine, and s0.., w0.. (each interest and its weight)."""
+    going = sa.select(Rsvp.user_id, Rsvp.event_id, Rsvp.approachable, sa.literal(True).label("upcoming")) \
+        .where(Rsvp.event_id.in_(sa.bindparam("upcoming", expanding=True)), Rsvp.state == RsvpState.GOING)
+    met = sa.select(CheckIn.user_id, CheckIn.event_id, sa.literal(False), sa.literal(False)) \
+        .where(CheckIn.event_id.in_(sa.bindparam("past", expanding=True)))
+    both = sa.union_all(going, met).subquery()
+    rules = eligibility(sa.bindparam("viewer_id"), sa.bindparam("stages", expanding=True),
+                        sa.bindparam("declined_since"))
+    # Each person looked up by key (see _together_query): whether they show
+    # their interests, or NULL when they may not be suggested at all.
+    shows = (sa.select(Profile.show_interests)
+             .where(Profile.user_id == both.c.user_id, *rules,
+                    Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS)
+             .limit(1).correlate(both).scalar_subquery())
+    if interests:
+        weight = sa.case(*((profile_specialty.c.specialty_id == sa.bindparam(f"s{n}"), sa.bindparam(f"w{n}"))
+                           for n in range(interests)), else_=0.0)
+        points = (sa.select(sa.func.sum(weight)).where(
+            profile_specialty.c.profile_id == both.c.user_id,
+            profile_specialty.c.specialty_id.in_(sa.bindparam("mine", expanding=True)))
+            .correlate(both).scalar_subquery())
+    else:
+        points = sa.literal(0.0)
+    inner = sa.select(both, shows.label("shows"), points.label("points")).subquery()
+    return sa.select(inner).where(inner.c.shows.is_not(None))
+
+
+#: Scores computed in SQL and in Python may differ in the last bits.
+_SLACK = 1e-6
+
+
+def _within_reach(together: Together, keep: int) -> set[int]:
+    """Of the colleagues met at the viewer's events (all of whom may be
+    suggested), those who could still be among the best `keep`: each one's
+    score without the room-left bonus is a floor, with the largest bonus a
+    ceiling; whoever's ceiling is below the keep-th best floor cannot make
+    it. The rest (hundreds, for a busy intern) are never loaded."""
+    floors = {}
+    for user_id in together.people:
+        going = together.going.get(user_id, ())
+        happy = together.approachable.get(user_id, ())
+        floors[user_id] = scoring.score(together.interest_points.get(user_id, 0.0), len(going),
+                                        sum(1 for e in going if e in happy),
+                                        len(together.attended.get(user_id, ())), 0, 0)
+    if len(floors) <= keep:
+        return set(floors)
+    bar = sorted(floors.values(), reverse=True)[keep - 1]
+    return {u for u, floor in floors.items() if floor + scoring.AVAILABILITY_WEIGHT >= bar - _SLACK}
 
 
 def _preselect(rows: dict, shared: dict[int, set[int]], together: Together, weights: dict[int, float],
