@@ -195,3 +195,10 @@ def test_each_sqlite_connection_enforces_keys_and_commits_through_the_log(app, s
     assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1   # NORMAL
+
+
+def test_postgresql_connections_compile_no_query_to_machine_code(app, session):
+    """JIT off: the app's queries are short, and compiling one cost more than it ran."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    assert session.connection().exec_driver_sql("SHOW jit").scalar() == "off"
