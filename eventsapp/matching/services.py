@@ -278,6 +278,16 @@ class Together:
     def people(self) -> set[int]:
         return set(self.going) | set(self.attended)
 
+    def add(self, user_id: int, event_id: int, happy: bool, upcoming: bool) -> None:
+        """One row of _together's queries: going to an upcoming event (and
+        whether happy to be approached there), or attended a past one."""
+        if upcoming:
+            self.going.setdefault(user_id, []).append(event_id)
+            if happy:
+                self.approachable.setdefault(user_id, set()).add(event_id)
+        else:
+            self.attended.setdefault(user_id, []).append(event_id)
+
 
 def _together(session: Session, upcoming: list[int], past: list[int], stages: list[str],
               user_ids: list[int] | None = None) -> Together:
@@ -291,23 +301,26 @@ def _together(session: Session, upcoming: list[int], past: list[int], stages: li
     params = {"upcoming": upcoming, "past": past, "stages": stages, "user_ids": user_ids or []}
     rows = session.connection().execute(_together_query(user_ids is not None), params).all()
     for user_id, event, happy, is_upcoming in rows:
-        if is_upcoming:
-            found.going.setdefault(user_id, []).append(event)
-            if happy:
-                found.approachable.setdefault(user_id, set()).add(event)
-        else:
-            found.attended.setdefault(user_id, []).append(event)
+        found.add(user_id, event, happy, is_upcoming)
     return found
+
+
+def _answers_and_check_ins():
+    """Who goes to the upcoming events (parameter upcoming) and who was
+    checked in at the past ones (past): rows of user, event, happy to be
+    approached, upcoming; for a UNION ALL."""
+    going = sa.select(Rsvp.user_id, Rsvp.event_id, Rsvp.approachable, sa.literal(True).label("upcoming")) \
+        .where(Rsvp.event_id.in_(sa.bindparam("upcoming", expanding=True)), Rsvp.state == RsvpState.GOING)
+    met = sa.select(CheckIn.user_id, CheckIn.event_id, sa.literal(False), sa.literal(False)) \
+        .where(CheckIn.event_id.in_(sa.bindparam("past", expanding=True)))
+    return going, met
 
 
 @lru_cache(maxsize=2)
 def _together_query(restricted: bool):
     """_together's statement, built once; parameters upcoming, past, stages
     and (restricted to some people) user_ids."""
-    going = sa.select(Rsvp.user_id, Rsvp.event_id, Rsvp.approachable, sa.literal(True).label("upcoming")) \
-        .where(Rsvp.event_id.in_(sa.bindparam("upcoming", expanding=True)), Rsvp.state == RsvpState.GOING)
-    met = sa.select(CheckIn.user_id, CheckIn.event_id, sa.literal(False), sa.literal(False)) \
-        .where(CheckIn.event_id.in_(sa.bindparam("past", expanding=True)))
+    going, met = _answers_and_check_ins()
     if restricted:
         people = sa.bindparam("user_ids", expanding=True)
         going, met = going.where(Rsvp.user_id.in_(people)), met.where(CheckIn.user_id.in_(people))
@@ -338,12 +351,7 @@ def _people_together(connection, upcoming: list[int], past: list[int], weights: 
     for user_id, event, happy, is_upcoming, shows, points in connection.execute(
             _people_together_query(len(interests)), {**params, **values}).all():
         found.interest_points[user_id] = float(points or 0.0) if shows else 0.0
-        if is_upcoming:
-            found.going.setdefault(user_id, []).append(event)
-            if happy:
-                found.approachable.setdefault(user_id, set()).add(event)
-        else:
-            found.attended.setdefault(user_id, []).append(event)
+        found.add(user_id, event, happy, is_upcoming)
     return found
 
 
@@ -352,10 +360,7 @@ def _people_together_query(interests: int):
     """_people_together's statement, built once per number of the viewer's
     interests; parameters upcoming, past, viewer_id, stages,
     declined_since, mine, and s0.., w0.. (each interest and its weight)."""
-    going = sa.select(Rsvp.user_id, Rsvp.event_id, Rsvp.approachable, sa.literal(True).label("upcoming")) \
-        .where(Rsvp.event_id.in_(sa.bindparam("upcoming", expanding=True)), Rsvp.state == RsvpState.GOING)
-    met = sa.select(CheckIn.user_id, CheckIn.event_id, sa.literal(False), sa.literal(False)) \
-        .where(CheckIn.event_id.in_(sa.bindparam("past", expanding=True)))
+    going, met = _answers_and_check_ins()
     both = sa.union_all(going, met).subquery()
     rules = eligibility(sa.bindparam("viewer_id"), sa.bindparam("stages", expanding=True),
                         sa.bindparam("declined_since"))
