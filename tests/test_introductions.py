@@ -398,6 +398,32 @@ def test_the_best_suggestions_are_those_of_the_whole_ranking(client, session, in
     assert len({score for _, _, score, _ in everyone[:12]}) < 12  # some tie, and the order still holds
 
 
+def test_a_colleague_sharing_rare_interests_but_no_event_still_ranks_first(client, session, intern, monkeypatch):
+    """Colleagues on the shared-interest short list are left out before
+    loading only when they cannot reach the best: one who shares both of
+    the intern's (rare) interests outranks six met at rounds; one who shares
+    a single interest does not, and every page length is the start of the
+    whole ranking."""
+    from eventsapp.matching import services as matching
+
+    monkeypatch.setattr(matching, "PRESELECT_MARGIN", 0)
+    rounds = make_event(title="Rounds", starts_in=timedelta(days=2))
+    make_rsvp(rounds, intern)
+    for n in range(6):
+        make_rsvp(rounds, make_senior(f"Dr Rounds {n}", interests=[]))
+    make_senior("Dr Both", interests=["Cardiology", "Clinical research"])
+    make_senior("Dr One", interests=["Cardiology"])
+
+    def shown(limit):
+        return [(s.candidate.name, s.score, s.reasons)
+                for s in matching.suggestions(session, intern, now=utcnow(), zone="UTC", limit=limit)]
+
+    everyone = shown(None)
+    assert [name for name, _, _ in everyone] == ["Dr Both", *(f"Dr Rounds {n}" for n in range(6)), "Dr One"]
+    for limit in range(1, len(everyone)):
+        assert shown(limit) == everyone[:limit]
+
+
 def test_a_walk_in_at_a_shared_event_does_not_break_the_people_page(client, session, intern):
     _crowd(session, intern)
     page = client.get("/people")

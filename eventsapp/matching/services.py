@@ -76,20 +76,21 @@ def interest_counts(session: Session, stages: list[str]) -> tuple[dict[int, int]
     return counts, population
 
 
-_shortlist_cache: dict[tuple, tuple[float, list[int]]] = {}
+_shortlist_cache: dict[tuple, tuple[float, dict[int, frozenset[int]]]] = {}
 
 
 def interest_shortlist(session: Session, stages: list[str], mine: set[int], interest_points,
-                       specialty_id: int | None) -> list[int]:
+                       specialty_id: int | None) -> dict[int, frozenset[int]]:
     """The colleagues who share the most (and rarest) of these interests,
-    best first: a pass over everyone who holds one of them, which grows with
-    the hospital. It depends only on the interests and the career stages,
-    not on who asks, so it is kept for MATCHING_CACHE_SECONDS per server
-    process, like interest_counts. The rules that concern the viewer (who
-    they asked, who declined them) are applied afterwards, on the short
-    list: the margin keeps it long enough after them."""
+    each with those of the viewer's interests they hold: a pass
+    over everyone who holds one of them, which grows with the hospital. It
+    depends only on the interests and the career stages, not on who asks,
+    so it is kept for MATCHING_CACHE_SECONDS per server process, like
+    interest_counts. The rules that concern the viewer (who they asked, who
+    declined them) are applied afterwards, on the short list: the margin
+    keeps it long enough after them."""
     if not mine:
-        return []
+        return {}
     ttl = current_app.config["MATCHING_CACHE_SECONDS"]
     key = (str(session.get_bind().url), tuple(stages), tuple(sorted(mine)), specialty_id)
     cached = _shortlist_cache.get(key)
@@ -107,12 +108,17 @@ def interest_shortlist(session: Session, stages: list[str], mine: set[int], inte
     if specialty_id is not None:
         sharing = sharing.where(profile_specialty.c.profile_id.in_(
             sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id == specialty_id)))
-    ids = list(session.scalars(sharing))
+    held: dict[int, set[int]] = {}
+    for person, interest in session.execute(
+            sa.select(profile_specialty.c.profile_id, profile_specialty.c.specialty_id)
+            .where(profile_specialty.c.profile_id.in_(sharing), profile_specialty.c.specialty_id.in_(mine))):
+        held.setdefault(person, set()).add(interest)
+    shortlist = {i: frozenset(interests) for i, interests in held.items()}
     if ttl:
         if len(_shortlist_cache) > 1000:  # interests combine in many ways: keep memory bounded
             _shortlist_cache.clear()
-        _shortlist_cache[key] = (time.monotonic() + ttl, ids)
-    return ids
+        _shortlist_cache[key] = (time.monotonic() + ttl, shortlist)
+    return shortlist
 
 
 def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, specialty_id: int | None = None,
@@ -158,10 +164,10 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
             *((profile_specialty.c.specialty_id == i, w) for i, w in weights.items()), else_=0.0)) \
             if weights else sa.literal(0.0)
         shortlist = interest_shortlist(session, stages, mine, interest_points, specialty_id)
-        met = together.people
+        wanted = together.people | set(shortlist)
         if limit is not None and specialty_id is None:
-            met = _within_reach(together, limit + PRESELECT_MARGIN)
-        params["ids"] = sorted(set(shortlist) | met)
+            wanted = _within_reach(together, shortlist, weights, limit + PRESELECT_MARGIN)
+        params["ids"] = sorted(wanted)
     rows, shared = {}, {}
     for row in connection.execute(q.candidates, params).all():
         user_id, interest = row[0], row[8]   # (by position: a thousand rows on a busy page)
@@ -387,12 +393,16 @@ def _people_together_query(interests: int):
 _SLACK = 1e-6
 
 
-def _within_reach(together: Together, keep: int) -> set[int]:
+def _within_reach(together: Together, shortlist: dict[int, frozenset[int]], weights: dict[int, float],
+                  keep: int) -> set[int]:
     """Of the colleagues met at the viewer's events (all of whom may be
-    suggested), those who could still be among the best `keep`: each one's
-    score without the room-left bonus is a floor, with the largest bonus a
-    ceiling; whoever's ceiling is below the keep-th best floor cannot make
-    it. The rest (hundreds, for a busy intern) are never loaded."""
+    suggested) and those on the shared-interest short list, those who could
+    still be among the best `keep`: each one's score without the room-left
+    bonus is a floor, with the largest bonus a ceiling; whoever's ceiling
+    is below the keep-th best floor of those met cannot make it. The rest
+    (hundreds, for a busy intern) are never loaded. (Only the floors of
+    those met set the bar: the short list is not yet checked against the
+    rules about the viewer.)"""
     floors = {}
     for user_id in together.people:
         going = together.going.get(user_id, ())
@@ -401,9 +411,13 @@ def _within_reach(together: Together, keep: int) -> set[int]:
                                         sum(1 for e in going if e in happy),
                                         len(together.attended.get(user_id, ())), 0, 0)
     if len(floors) <= keep:
-        return set(floors)
-    bar = sorted(floors.values(), reverse=True)[keep - 1]
-    return {u for u, floor in floors.items() if floor + scoring.AVAILABILITY_WEIGHT >= bar - _SLACK}
+        return set(floors) | set(shortlist)
+    bar = sorted(floors.values(), reverse=True)[keep - 1] - scoring.AVAILABILITY_WEIGHT - _SLACK
+    reach = {u for u, floor in floors.items() if floor >= bar}
+    # On the short list only: no events together, so interests alone.
+    reach.update(u for u, shared in shortlist.items() if u not in floors
+                 and scoring.score(sum(weights[i] for i in shared), 0, 0, 0, 0, 0) >= bar)
+    return reach
 
 
 def _preselect(rows: dict, shared: dict[int, set[int]], together: Together, weights: dict[int, float],
