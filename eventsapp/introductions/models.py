@@ -34,6 +34,8 @@ class IntroRequest(db.Model):
                  postgresql_where=sa.text("status IN ('pending', 'accepted')")),
         sa.Index("ix_intro_request_senior_status", "senior_id", "status"),
         sa.Index("ix_intro_request_requester_status", "requester_id", "status"),
+        # Pending requests past their date (looked for on every People page).
+        sa.Index("ix_intro_request_status_expires_at", "status", "expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +44,7 @@ class IntroRequest(db.Model):
     message: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     status: Mapped[str] = mapped_column(sa.String(16), default=RequestStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
