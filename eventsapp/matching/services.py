@@ -365,7 +365,7 @@ def _people_together(connection, upcoming: list[int], past: list[int], weights: 
 def _people_together_query(interests: int):
     """_people_together's statement, built once per number of the viewer's
     interests; parameters upcoming, past, viewer_id, stages,
-    declined_since, mine, and s0.., w0.. (each interest and its weight)."""
+    declined_since, and s0.., w0.. (each interest and its weight)."""
     going, met = _answers_and_check_ins()
     both = sa.union_all(going, met).subquery()
     rules = eligibility(sa.bindparam("viewer_id"), sa.bindparam("stages", expanding=True),
@@ -379,10 +379,10 @@ def _people_together_query(interests: int):
     if interests:
         weight = sa.case(*((profile_specialty.c.specialty_id == sa.bindparam(f"s{n}"), sa.bindparam(f"w{n}"))
                            for n in range(interests)), else_=0.0)
-        points = (sa.select(sa.func.sum(weight)).where(
-            profile_specialty.c.profile_id == both.c.user_id,
-            profile_specialty.c.specialty_id.in_(sa.bindparam("mine", expanding=True)))
-            .correlate(both).scalar_subquery())
+        # All of their interests, read in one range of the key (others
+        # weigh nothing): quicker than one look-up per interest of the viewer.
+        points = (sa.select(sa.func.sum(weight)).where(profile_specialty.c.profile_id == both.c.user_id)
+                  .correlate(both).scalar_subquery())
     else:
         points = sa.literal(0.0)
     inner = sa.select(both, shows.label("shows"), points.label("points")).subquery()
