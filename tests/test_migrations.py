@@ -24,6 +24,18 @@ def test_migrations_create_every_check_constraint_the_models_declare(app):
         assert declared <= found, table.name
 
 
+def test_every_revision_id_fits_the_version_table():
+    """alembic_version holds 32 characters: on PostgreSQL a longer id fails
+    the upgrade after its changes ran (SQLite does not check)."""
+    from pathlib import Path
+
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(Path(__file__).parent.parent / "migrations"))
+    too_long = [r.revision for r in scripts.walk_revisions() if len(r.revision) > 32]
+    assert too_long == []
+
+
 def test_fresh_database_offers_the_curated_specialty_list(app, session):
     from eventsapp.profiles.models import Specialty
 

@@ -1,6 +1,6 @@
 """Introduction requests by status and expiry date
 
-Revision ID: 0008_intro_request_status_expires
+Revision ID: 0008_intro_status_expires
 Revises: 0007_event_list_indexes
 Create Date: 2026-11-30 09:30:00
 
@@ -13,7 +13,7 @@ expiry date alone, which nothing else uses.
 from alembic import op
 
 
-revision = '0008_intro_request_status_expires'
+revision = '0008_intro_status_expires'
 down_revision = '0007_event_list_indexes'
 branch_labels = None
 depends_on = None
