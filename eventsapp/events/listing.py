@@ -126,8 +126,9 @@ def list_events(session: Session, viewer, filters: Filters, now: datetime, per_p
     if needle:
         stmt = stmt.where(sa.or_(*(sa.func.lower(column).contains(needle, autoescape=True)
                                    for column in (Event.title, Event.description, Event.location))))
-    counted = stmt.order_by(None).subquery()
-    total, first_start = session.execute(sa.select(sa.func.count(), sa.func.min(counted.c.starts_at))).one()
+    # (Aggregated in place: a subquery of the whole entity costs a proxy per column to build.)
+    total, first_start = session.execute(
+        stmt.with_only_columns(sa.func.count(), sa.func.min(Event.starts_at)).order_by(None)).one()
     if filters.scope != Scope.PAST and first_start is not None:
         # The earliest start among the events just counted: the page reads
         # them in date order from there, rather than from the first event
