@@ -224,7 +224,8 @@ def test_event_list_hints_where_suggested_colleagues_go_and_where_to_meet_ranks_
     make_rsvp(quiet, make_senior("Lone Senior"), "going")
     make_rsvp(quiet, make_senior("Shy", open_to_interns=False), "going")
     page = client.get("/events").get_data(as_text=True)
-    assert "3 suggested colleagues going" in page and "1 suggested colleague going" in page
+    # (Counted as on Where to meet: colleagues suggested for shared interests.)
+    assert "3 going who share your interests" in page and "1 going who shares your interests" in page
     ranked = client.get("/people/where").get_data(as_text=True)
     assert ranked.index("Busy Rounds") < ranked.index("Quiet Rounds")
     # Each place says what kind of event it is and where.
@@ -288,7 +289,7 @@ def test_hints_and_where_to_meet_leave_out_seniors_who_are_full_or_already_asked
     session.commit()
     make_rsvp(event, full, "going")
     make_rsvp(event, asked, "going")
-    assert "suggested colleague" not in client.get("/events").get_data(as_text=True)
+    assert "who share" not in client.get("/events").get_data(as_text=True)
     assert "Busy Rounds" not in client.get("/people/where").get_data(as_text=True)
 
 
