@@ -26,17 +26,21 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 
 def _catalogues(session) -> tuple[list, list]:
     """Specialties and departments as rows (id, name, category, is_active):
-    only choices are made of them, and every list page shows them."""
-    specialties, departments = _catalogue_queries()
-    connection = session.connection()   # plain rows: no entities
-    return connection.execute(specialties).all(), connection.execute(departments).all()
+    only choices are made of them, and every list page shows them. One
+    query for both."""
+    specialties, departments = [], []
+    for row in session.connection().execute(_catalogue_query()):   # plain rows: no entities
+        (specialties if row.specialty else departments).append(row)
+    return specialties, departments
 
 
 @cache
-def _catalogue_queries():
-    return (sa.select(Specialty.id, Specialty.name, Specialty.category, Specialty.is_active)
-            .order_by(Specialty.category, Specialty.name),
-            sa.select(Department.id, Department.name, Department.is_active).order_by(Department.name))
+def _catalogue_query():
+    return sa.union_all(
+        sa.select(sa.true().label("specialty"), Specialty.id, Specialty.name, Specialty.category,
+                  Specialty.is_active),
+        sa.select(sa.false(), Department.id, Department.name, sa.null(), Department.is_active),
+    ).order_by(sa.column("specialty"), sa.column("category"), sa.column("name"))
 
 
 def _fill_choices(form, event=None) -> list:
