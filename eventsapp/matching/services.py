@@ -392,8 +392,9 @@ def _people_together_query(interests: int):
     return sa.select(inner).where(inner.c.shows.is_not(None))
 
 
-#: Scores computed in SQL and in Python may differ in the last bits.
-_SLACK = 1e-6
+#: Scores computed in SQL and in Python, or rounded at different steps,
+#: may differ in the last digits.
+_SLACK = 1e-5
 
 
 def _within_reach(together: Together, shortlist: dict[int, frozenset[int]], weights: dict[int, float],
@@ -406,20 +407,27 @@ def _within_reach(together: Together, shortlist: dict[int, frozenset[int]], weig
     (hundreds, for a busy intern) are never loaded. (Only the floors of
     those met set the bar: the short list is not yet checked against the
     rules about the viewer.)"""
-    floors = {}
+    floors, parts = {}, {}
+    going_with, happy_at, attended_with = together.going, together.approachable, together.attended
+    points, nothing = together.interest_points, ()
     for user_id in together.people:
-        going = together.going.get(user_id, ())
-        happy = together.approachable.get(user_id, ())
-        floors[user_id] = scoring.score(together.interest_points.get(user_id, 0.0), len(going),
-                                        sum(1 for e in going if e in happy),
-                                        len(together.attended.get(user_id, ())), 0, 0)
+        going = going_with.get(user_id, nothing)
+        happy = happy_at.get(user_id)
+        counts = (len(going), sum(1 for e in going if e in happy) if happy else 0,
+                  len(attended_with.get(user_id, nothing)))
+        # The score adds its parts: the events' part is worked out once
+        # for each combination of counts (a few dozen for hundreds of people).
+        part = parts.get(counts)
+        if part is None:
+            part = parts[counts] = scoring.score(0.0, *counts, 0, 0)
+        floors[user_id] = points.get(user_id, 0.0) + part
     if len(floors) <= keep:
         return set(floors) | set(shortlist)
     bar = sorted(floors.values(), reverse=True)[keep - 1] - scoring.AVAILABILITY_WEIGHT - _SLACK
     reach = {u for u, floor in floors.items() if floor >= bar}
     # On the short list only: no events together, so interests alone.
     reach.update(u for u, shared in shortlist.items() if u not in floors
-                 and scoring.score(sum(weights[i] for i in shared), 0, 0, 0, 0, 0) >= bar)
+                 and sum(weights[i] for i in shared) >= bar)
     return reach
 
 
