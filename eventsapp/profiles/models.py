@@ -78,6 +78,12 @@ class Profile(db.Model):
             f"intro_capacity BETWEEN 1 AND {INTRO_CAPACITY_MAX}", name="intro_capacity_range"),
         sa.CheckConstraint(f"attendance_visibility IN {AttendanceVisibility.ALL!r}",
                            name="attendance_visibility_known"),
+        # The seniors who may be suggested, with what the suggestions test
+        # about them: pages check each person going to an event against it,
+        # and most are not among them (PostgreSQL then reads the index only).
+        sa.Index("ix_profile_open_seniors", "user_id", "career_stage", "attendance_visibility",
+                 "show_interests", "intro_capacity",
+                 postgresql_where=sa.text("open_to_interns"), sqlite_where=sa.text("open_to_interns")),
     )
 
     user_id: Mapped[int] = mapped_column(
