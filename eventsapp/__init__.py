@@ -8,7 +8,7 @@ from flask import Flask
 
 from eventsapp.config import load_config
 from eventsapp.extensions import csrf, db, login_manager, migrate
-from eventsapp.transactions import configure_engine
+from eventsapp import transactions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     with app.app_context():
-        configure_engine(db.engine)
+        transactions.configure_engine(db.engine)
         if app.config.get("BENCH_QUERY_COUNT"):
             from eventsapp import querycount
             querycount.init_app(app, db.engine)
@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     pages.install_converters(app)
     register_blueprints(app)
     pages.init_app(app)
+    transactions.init_app(app)
     cli.init_app(app)
     return app
 
