@@ -373,12 +373,14 @@ def _people_together_query(interests: int):
     both = sa.union_all(going, met).subquery()
     rules = eligibility(sa.bindparam("viewer_id"), sa.bindparam("stages", expanding=True),
                         sa.bindparam("declined_since"))
-    # Each person looked up by key (see _together_query): whether they show
-    # their interests, or NULL when they may not be suggested at all.
-    shows = (sa.select(Profile.show_interests)
-             .where(Profile.user_id == both.c.user_id, *rules,
-                    Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS)
-             .limit(1).correlate(both).scalar_subquery())
+    # Each person looked up by key (see _together_query): whether they may
+    # be suggested at all (tested once per answer, in the WHERE clause
+    # alone), then whether they show their interests.
+    eligible = (sa.select(sa.literal(1)).select_from(Profile)
+                .where(Profile.user_id == both.c.user_id, *rules,
+                       Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS)
+                .limit(1).correlate(both).scalar_subquery())
+    shows = sa.select(Profile.show_interests).where(Profile.user_id == both.c.user_id).correlate(both).scalar_subquery()
     if interests:
         weight = sa.case(*((profile_specialty.c.specialty_id == sa.bindparam(f"s{n}"), sa.bindparam(f"w{n}"))
                            for n in range(interests)), else_=0.0)
@@ -388,8 +390,7 @@ def _people_together_query(interests: int):
                   .correlate(both).scalar_subquery())
     else:
         points = sa.literal(0.0)
-    inner = sa.select(both, shows.label("shows"), points.label("points")).subquery()
-    return sa.select(inner).where(inner.c.shows.is_not(None))
+    return sa.select(both, shows.label("shows"), points.label("points")).where(eligible.is_not(None))
 
 
 #: Scores computed in SQL and in Python, or rounded at different steps,
