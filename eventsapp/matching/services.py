@@ -79,7 +79,7 @@ def interest_counts(session: Session, stages: list[str]) -> tuple[dict[int, int]
 _shortlist_cache: dict[tuple, tuple[float, dict[int, frozenset[int]]]] = {}
 
 
-def interest_shortlist(session: Session, stages: list[str], mine: set[int], interest_points,
+def interest_shortlist(session: Session, stages: list[str], mine: set[int], weights: dict[int, float],
                        specialty_id: int | None) -> dict[int, frozenset[int]]:
     """The colleagues who share the most (and rarest) of these interests,
     each with those of the viewer's interests they hold: a pass
@@ -97,6 +97,8 @@ def interest_shortlist(session: Session, stages: list[str], mine: set[int], inte
     if ttl and cached and cached[0] > time.monotonic():
         return cached[1]
     connections = open_connections()
+    interest_points = sa.func.sum(sa.case(
+        *((profile_specialty.c.specialty_id == i, w) for i, w in weights.items()), else_=0.0))
     # Only interests their holders show count (a hidden interest is never a reason).
     sharing = (sa.select(profile_specialty.c.profile_id)
                .join(Profile, Profile.user_id == profile_specialty.c.profile_id)
@@ -160,10 +162,7 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         # the best by shared interests. One list of people to look up,
         # never a pass over every senior.
         together = _people_together(connection, focus, past_ids, weights, params)
-        interest_points = sa.func.sum(sa.case(
-            *((profile_specialty.c.specialty_id == i, w) for i, w in weights.items()), else_=0.0)) \
-            if weights else sa.literal(0.0)
-        shortlist = interest_shortlist(session, stages, mine, interest_points, specialty_id)
+        shortlist = interest_shortlist(session, stages, mine, weights, specialty_id)
         wanted = together.people | set(shortlist)
         if limit is not None and specialty_id is None:
             wanted = _within_reach(together, shortlist, weights, limit + PRESELECT_MARGIN)
