@@ -101,47 +101,70 @@ def _answer_counts_query(member: bool, stages: tuple[str, ...] | None):
 
 
 def list_events(session: Session, viewer, filters: Filters, now: datetime, per_page: int) -> Page:
-    stmt = sa.select(Event)
-    if filters.scope == Scope.PAST:
-        stmt = stmt.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
-    else:
-        stmt = stmt.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
-    if filters.scope == Scope.MINE and getattr(viewer, "is_authenticated", False):
-        stmt = stmt.where(sa.exists().where(
-            Rsvp.event_id == Event.id, Rsvp.user_id == viewer.id,
-            Rsvp.state.in_((RsvpState.GOING, RsvpState.WAITLISTED, RsvpState.MAYBE))))
-    if filters.kind in EventKind.ALL:
-        stmt = stmt.where(Event.kind == filters.kind)
-    if filters.specialty_id:
-        stmt = stmt.where(sa.exists().where(event_specialty.c.event_id == Event.id,
-                                            event_specialty.c.specialty_id == filters.specialty_id))
-    if filters.department_id:
-        stmt = stmt.where(Event.department_id == filters.department_id)
+    mine = filters.scope == Scope.MINE and getattr(viewer, "is_authenticated", False)
+    kind = filters.kind if filters.kind in EventKind.ALL else None
     zone = ZoneInfo(viewer_zone(viewer))
-    if filters.start:
-        stmt = stmt.where(Event.ends_at >= datetime.combine(filters.start, time(0), tzinfo=zone))
-    if filters.end:
-        stmt = stmt.where(Event.starts_at < datetime.combine(filters.end + timedelta(days=1), time(0), tzinfo=zone))
     needle = clean(filters.q).lower()
-    if needle:
-        stmt = stmt.where(sa.or_(*(sa.func.lower(column).contains(needle, autoescape=True)
-                                   for column in (Event.title, Event.description, Event.location))))
-    # (Aggregated in place: a subquery of the whole entity costs a proxy per column to build.)
-    total, first_start = session.execute(
-        stmt.with_only_columns(sa.func.count(), sa.func.min(Event.starts_at)).order_by(None)).one()
-    if filters.scope != Scope.PAST and first_start is not None:
-        # The earliest start among the events just counted: the page reads
-        # them in date order from there, rather than from the first event
-        # ever held (exact whatever an event's length).
-        stmt = stmt.where(Event.starts_at >= first_start)
+    count, page_query = _list_queries(
+        past=filters.scope == Scope.PAST, mine=mine, kind=kind is not None,
+        specialty=bool(filters.specialty_id), department=bool(filters.department_id),
+        start=filters.start is not None, end=filters.end is not None, search=bool(needle))
+    params = {"now": now, "viewer_id": viewer.id if mine else None, "kind": kind,
+              "specialty_id": filters.specialty_id, "department_id": filters.department_id,
+              "start": datetime.combine(filters.start, time(0), tzinfo=zone) if filters.start else None,
+              "end": datetime.combine(filters.end + timedelta(days=1), time(0), tzinfo=zone) if filters.end else None,
+              "needle": needle.replace("/", "//").replace("%", "/%").replace("_", "/_")}
+    total, first_start = session.execute(count, params).one()
     pages = max(1, -(-total // per_page))
     page = min(max(1, filters.page), pages)
-    # (The rows show no organizer: not joined in.)
-    events = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)
-                                  .options(lazyload(Event.organizer))))
+    # The earliest start among the events just counted: the page reads them
+    # in date order from there, rather than from the first event ever held
+    # (exact whatever an event's length). (Past events: from the latest back.)
+    params |= {"first_start": first_start or now, "limit": per_page, "offset": (page - 1) * per_page}
+    events = list(session.scalars(page_query, params)) if total else []
     ids = [e.id for e in events]
     answers = answer_counts(session, viewer, ids, now)
     return Page([Row(e, *answers.get(e.id, (0, None, 0))) for e in events], page, pages, total)
+
+
+@lru_cache(maxsize=128)
+def _list_queries(*, past: bool, mine: bool, kind: bool, specialty: bool, department: bool, start: bool,
+                  end: bool, search: bool):
+    """The list's count and page statements for one combination of filters,
+    built once per process. Parameters: now, viewer_id, kind, specialty_id,
+    department_id, start, end, needle (escaped with /), and for the page
+    first_start, limit and offset."""
+    stmt = sa.select(Event)
+    if past:
+        stmt = stmt.where(Event.ends_at < sa.bindparam("now")).order_by(Event.starts_at.desc(), Event.id.desc())
+    else:
+        stmt = stmt.where(Event.ends_at >= sa.bindparam("now")).order_by(Event.starts_at, Event.id)
+    if mine:
+        stmt = stmt.where(sa.exists().where(
+            Rsvp.event_id == Event.id, Rsvp.user_id == sa.bindparam("viewer_id"),
+            Rsvp.state.in_((RsvpState.GOING, RsvpState.WAITLISTED, RsvpState.MAYBE))))
+    if kind:
+        stmt = stmt.where(Event.kind == sa.bindparam("kind"))
+    if specialty:
+        stmt = stmt.where(sa.exists().where(event_specialty.c.event_id == Event.id,
+                                            event_specialty.c.specialty_id == sa.bindparam("specialty_id")))
+    if department:
+        stmt = stmt.where(Event.department_id == sa.bindparam("department_id"))
+    if start:
+        stmt = stmt.where(Event.ends_at >= sa.bindparam("start", type_=Event.ends_at.type))
+    if end:
+        stmt = stmt.where(Event.starts_at < sa.bindparam("end", type_=Event.starts_at.type))
+    if search:
+        needle = sa.bindparam("needle", type_=sa.String)
+        stmt = stmt.where(sa.or_(*(sa.func.lower(column).contains(needle, escape="/")
+                                   for column in (Event.title, Event.description, Event.location))))
+    # (Aggregated in place: a subquery of the whole entity costs a proxy per column to build.)
+    count = stmt.with_only_columns(sa.func.count(), sa.func.min(Event.starts_at)).order_by(None)
+    if not past:
+        stmt = stmt.where(Event.starts_at >= sa.bindparam("first_start", type_=Event.starts_at.type))
+    # (The rows show no organizer: not joined in.)
+    page = stmt.limit(sa.bindparam("limit")).offset(sa.bindparam("offset")).options(lazyload(Event.organizer))
+    return count, page
 
 
 @dataclass(frozen=True)
