@@ -1,6 +1,7 @@
 """Feeds and their tokens: create, rotate, find."""
 from __future__ import annotations
 
+from functools import cache
 from typing import NamedTuple
 
 from flask import current_app
@@ -44,15 +45,20 @@ class FeedOwner(NamedTuple):
     name: str
 
 
+@cache
+def _owner_query():
+    """owner_of's statement, built once (parameter token_hash)."""
+    return (sa.select(CalendarFeed.salt, User.id, User.name).join(User, User.id == CalendarFeed.user_id)
+            .where(CalendarFeed.token_hash == sa.bindparam("token_hash")))
+
+
 def owner_of(session: Session, token: str) -> FeedOwner | None:
     """The member a feed token belongs to. An unknown and a rotated token
     answer the same (None). One query, and only what a feed shows of its
     owner: calendar apps poll feeds more often than anyone opens a page."""
     if not token or len(token) > 100:
         return None
-    row = session.execute(sa.select(CalendarFeed.salt, User.id, User.name)
-                          .join(User, User.id == CalendarFeed.user_id)
-                          .where(CalendarFeed.token_hash == tokens.token_hash(token))).first()
+    row = session.execute(_owner_query(), {"token_hash": tokens.token_hash(token)}).first()
     if row is None or not tokens.same(_token(row.salt), token):
         return None
     return FeedOwner(row.id, row.name)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import has_request_context, url_for
@@ -48,12 +49,19 @@ def _active_connections(session: Session, senior_id: int) -> int:
         IntroRequest.senior_id == senior_id, IntroRequest.status == RequestStatus.ACCEPTED))
 
 
+@cache
+def _any_overdue():
+    """Whether a pending request is past its date (parameter now); built
+    once, as People to meet asks on every view."""
+    return sa.select(sa.exists().where(IntroRequest.status == RequestStatus.PENDING,
+                                       IntroRequest.expires_at <= sa.bindparam("now")))
+
+
 def expire_stale(session: Session, now: datetime | None = None) -> int:
     """Pending requests nobody answered within 14 days expire; the requester
     is told and the slot is free again."""
     now = now or utcnow()
-    overdue = sa.and_(IntroRequest.status == RequestStatus.PENDING, IntroRequest.expires_at <= now)
-    if not session.scalar(sa.select(sa.exists().where(overdue))):
+    if not session.scalar(_any_overdue(), {"now": now}):
         return 0  # the usual case: a read, no write lock taken by a page view
     # A conditional UPDATE claims the rows: of two pages doing this at once,
     # each request is expired (and its requester told) by exactly one.
