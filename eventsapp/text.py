@@ -21,6 +21,8 @@ def clean(value: str | None, *, multiline: bool = False) -> str:
 
 def sort_key(name: str) -> str:
     """Alphabetical order as people expect it: Élodie with the Es, Łukasz with the Ls."""
+    if name.isascii():   # (most names: nothing to fold; lists sort hundreds)
+        return name.casefold()
     folded = unicodedata.normalize("NFKD", name.replace("ł", "l").replace("Ł", "L").replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
 
