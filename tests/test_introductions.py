@@ -425,6 +425,35 @@ def test_a_colleague_sharing_rare_interests_but_no_event_still_ranks_first(clien
         assert shown(limit) == everyone[:limit]
 
 
+def test_a_colleague_on_the_kept_short_list_is_ranked_by_the_interests_they_have_now(
+        client, session, intern, app, monkeypatch):
+    """The shared-interest short list is kept between requests (as in
+    production), but who is on it is scored from their interests now: one
+    who adds the intern's other interest goes straight to the top."""
+    from eventsapp.matching import services as matching
+    from eventsapp.profiles.models import Profile
+    from tests.factories import specialty
+
+    app.config["MATCHING_CACHE_SECONDS"] = 300
+    matching._shortlist_cache.clear()
+    matching._counts_cache.clear()
+    monkeypatch.setattr(matching, "PRESELECT_MARGIN", 0)
+    rounds = make_event(title="Rounds", starts_in=timedelta(days=2))
+    make_rsvp(rounds, intern)
+    for n in range(3):
+        make_rsvp(rounds, make_senior(f"Dr Rounds {n}", interests=[]))
+    keen = make_senior("Dr Keen", interests=["Cardiology"])
+
+    def shown(limit):
+        return [s.candidate.name for s in matching.suggestions(session, intern, now=utcnow(), zone="UTC", limit=limit)]
+
+    assert shown(1) == ["Dr Rounds 0"]   # one shared interest weighs less than an event together
+    session.get(Profile, keen.id).specialties = [specialty("Cardiology"), specialty("Clinical research")]
+    session.commit()
+    assert shown(None)[0] == "Dr Keen"
+    assert shown(1) == ["Dr Keen"]
+
+
 def test_a_walk_in_at_a_shared_event_does_not_break_the_people_page(client, session, intern):
     _crowd(session, intern)
     page = client.get("/people")

@@ -76,21 +76,21 @@ def interest_counts(session: Session, stages: list[str]) -> tuple[dict[int, int]
     return counts, population
 
 
-_shortlist_cache: dict[tuple, tuple[float, dict[int, frozenset[int]]]] = {}
+_shortlist_cache: dict[tuple, tuple[float, list[int]]] = {}
 
 
 def interest_shortlist(session: Session, stages: list[str], mine: set[int], weights: dict[int, float],
-                       specialty_id: int | None) -> dict[int, frozenset[int]]:
-    """The colleagues who share the most (and rarest) of these interests,
-    each with those of the viewer's interests they hold: a pass
-    over everyone who holds one of them, which grows with the hospital. It
-    depends only on the interests and the career stages, not on who asks,
-    so it is kept for MATCHING_CACHE_SECONDS per server process, like
-    interest_counts. The rules that concern the viewer (who they asked, who
-    declined them) are applied afterwards, on the short list: the margin
-    keeps it long enough after them."""
+                       specialty_id: int | None) -> list[int]:
+    """The colleagues who share the most (and rarest) of these interests
+    (their weights), best first: a pass over everyone who holds one of
+    them, which grows with the hospital. It depends only on the interests
+    and the career stages, not on who asks, so it is kept for
+    MATCHING_CACHE_SECONDS per server process, like interest_counts. The
+    rules that concern the viewer (who they asked, who declined them) are
+    applied afterwards, on the short list: the margin keeps it long enough
+    after them. (Only who is on it is kept: their points are read afresh.)"""
     if not mine:
-        return {}
+        return []
     ttl = current_app.config["MATCHING_CACHE_SECONDS"]
     key = (str(session.get_bind().url), tuple(stages), tuple(sorted(mine)), specialty_id)
     cached = _shortlist_cache.get(key)
@@ -110,12 +110,7 @@ def interest_shortlist(session: Session, stages: list[str], mine: set[int], weig
     if specialty_id is not None:
         sharing = sharing.where(profile_specialty.c.profile_id.in_(
             sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id == specialty_id)))
-    held: dict[int, set[int]] = {}
-    for person, interest in session.execute(
-            sa.select(profile_specialty.c.profile_id, profile_specialty.c.specialty_id)
-            .where(profile_specialty.c.profile_id.in_(sharing), profile_specialty.c.specialty_id.in_(mine))):
-        held.setdefault(person, set()).add(interest)
-    shortlist = {i: frozenset(interests) for i, interests in held.items()}
+    shortlist = list(session.scalars(sharing))
     if ttl:
         if len(_shortlist_cache) > 1000:  # interests combine in many ways: keep memory bounded
             _shortlist_cache.clear()
@@ -161,11 +156,11 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
         # (a few hundred events' answers, with where, in one query), and
         # the best by shared interests. One list of people to look up,
         # never a pass over every senior.
-        together = _people_together(connection, focus, past_ids, weights, params)
         shortlist = interest_shortlist(session, stages, mine, weights, specialty_id)
-        wanted = together.people | set(shortlist)
+        together = _people_together(connection, focus, past_ids, shortlist, weights, params)
+        wanted = together.people | together.listed
         if limit is not None and specialty_id is None:
-            wanted = _within_reach(together, shortlist, weights, limit + PRESELECT_MARGIN)
+            wanted = _within_reach(together, limit + PRESELECT_MARGIN)
         params["ids"] = sorted(wanted)
     rows, shared = {}, {}
     for row in connection.execute(q.candidates, params).all():
@@ -280,7 +275,11 @@ class Together:
     going: dict[int, list[int]]
     approachable: dict[int, set[int]]
     attended: dict[int, list[int]]
-    interest_points: dict[int, float] = field(default_factory=dict)   # People to meet only
+    # People to meet only: the points of the interests each colleague shows
+    # and shares with the viewer, and those of the shared-interest short
+    # list who may be suggested.
+    interest_points: dict[int, float] = field(default_factory=dict)
+    listed: set[int] = field(default_factory=set)
 
     @property
     def people(self) -> set[int]:
@@ -344,32 +343,39 @@ def _together_query(restricted: bool):
     return sa.select(both).where(shown.is_not(None))
 
 
-def _people_together(connection, upcoming: list[int], past: list[int], weights: dict[int, float],
-                     params: dict) -> Together:
-    """_together for People to meet: only colleagues who may be suggested
-    to the viewer at all (eligibility), each with the points of the
-    interests they show and share with the viewer, so that each one's
-    score is known to within the room-left bonus before anyone is loaded."""
+def _people_together(connection, upcoming: list[int], past: list[int], listed: list[int],
+                     weights: dict[int, float], params: dict) -> Together:
+    """_together for People to meet, and the shared-interest short list
+    (`listed`): only colleagues who may be suggested to the viewer at all
+    (eligibility), each with the points of the interests they show and
+    share with the viewer now, so that each one's score is known to within
+    the room-left bonus before anyone is loaded."""
     found = Together({}, {}, {})
-    if not upcoming and not past:
+    if not upcoming and not past and not listed:
         return found
     interests = sorted(weights)
-    values = {"upcoming": upcoming, "past": past,
+    values = {"upcoming": upcoming, "past": past, "listed": listed,
               **{f"s{n}": i for n, i in enumerate(interests)}, **{f"w{n}": weights[i] for n, i in enumerate(interests)}}
     for user_id, event, happy, is_upcoming, shows, points in connection.execute(
             _people_together_query(len(interests)), {**params, **values}).all():
         found.interest_points[user_id] = float(points or 0.0) if shows else 0.0
-        found.add(user_id, event, happy, is_upcoming)
+        if event is None:
+            found.listed.add(user_id)
+        else:
+            found.add(user_id, event, happy, is_upcoming)
     return found
 
 
 @lru_cache(maxsize=16)
 def _people_together_query(interests: int):
     """_people_together's statement, built once per number of the viewer's
-    interests; parameters upcoming, past, viewer_id, stages,
+    interests; parameters upcoming, past, listed, viewer_id, stages,
     declined_since, and s0.., w0.. (each interest and its weight)."""
     going, met = _answers_and_check_ins()
-    both = sa.union_all(going, met).subquery()
+    # The short list's colleagues, one row each, with no event.
+    listed = sa.select(Profile.user_id, sa.null(), sa.false(), sa.null()).where(
+        Profile.user_id.in_(sa.bindparam("listed", expanding=True)))
+    both = sa.union_all(going, met, listed).subquery()
     rules = eligibility(sa.bindparam("viewer_id"), sa.bindparam("stages", expanding=True),
                         sa.bindparam("declined_since"))
     # Each person looked up by key (see _together_query): whether they may
@@ -397,16 +403,13 @@ def _people_together_query(interests: int):
 _SLACK = 1e-5
 
 
-def _within_reach(together: Together, shortlist: dict[int, frozenset[int]], weights: dict[int, float],
-                  keep: int) -> set[int]:
-    """Of the colleagues met at the viewer's events (all of whom may be
-    suggested) and those on the shared-interest short list, those who could
-    still be among the best `keep`: each one's score without the room-left
-    bonus is a floor, with the largest bonus a ceiling; whoever's ceiling
-    is below the keep-th best floor of those met cannot make it. The rest
-    (hundreds, for a busy intern) are never loaded. (Only the floors of
-    those met set the bar: the short list is not yet checked against the
-    rules about the viewer.)"""
+def _within_reach(together: Together, keep: int) -> set[int]:
+    """Of the colleagues met at the viewer's events and those on the
+    shared-interest short list (all of whom may be suggested), those who
+    could still be among the best `keep`: each one's score without the
+    room-left bonus is a floor, with the largest bonus a ceiling; whoever's
+    ceiling is below the keep-th best floor cannot make it. The rest
+    (hundreds, for a busy intern) are never loaded."""
     floors, parts = {}, {}
     going_with, happy_at, attended_with = together.going, together.approachable, together.attended
     points, nothing = together.interest_points, ()
@@ -421,14 +424,12 @@ def _within_reach(together: Together, shortlist: dict[int, frozenset[int]], weig
         if part is None:
             part = parts[counts] = scoring.score(0.0, *counts, 0, 0)
         floors[user_id] = points.get(user_id, 0.0) + part
+    for user_id in together.listed - floors.keys():   # no events together: interests alone
+        floors[user_id] = points.get(user_id, 0.0)
     if len(floors) <= keep:
-        return set(floors) | set(shortlist)
+        return set(floors)
     bar = sorted(floors.values(), reverse=True)[keep - 1] - scoring.AVAILABILITY_WEIGHT - _SLACK
-    reach = {u for u, floor in floors.items() if floor >= bar}
-    # On the short list only: no events together, so interests alone.
-    reach.update(u for u, shared in shortlist.items() if u not in floors
-                 and sum(weights[i] for i in shared) >= bar)
-    return reach
+    return {u for u, floor in floors.items() if floor >= bar}
 
 
 def _preselect(rows: dict, shared: dict[int, set[int]], together: Together, weights: dict[int, float],
