@@ -110,20 +110,23 @@ def end_read_only_transaction(session: Session) -> None:
     """
     if isinstance(session, scoped_session):
         session = session()
-    if not session.in_transaction() or session.new or session.dirty or session.deleted:
-        return
-    connection = session.connection()
-    if connection.dialect.name != "postgresql" or connection.info.get(_WROTE):
-        return
-    import psycopg
-
-    dbapi_connection = connection.connection.dbapi_connection
-    if dbapi_connection is None or dbapi_connection.info.transaction_status != psycopg.pq.TransactionStatus.INTRANS:
+    if (not session.in_transaction() or not session.is_active
+            or session.new or session.dirty or session.deleted
+            or session.get_bind().dialect.driver != "psycopg"):
         return
     try:
+        connection = session.connection()
+        if connection.info.get(_WROTE):
+            return
+        import psycopg
+
+        dbapi_connection = connection.connection.dbapi_connection
+        if (dbapi_connection is None
+                or dbapi_connection.info.transaction_status != psycopg.pq.TransactionStatus.INTRANS):
+            return
         session.commit()
     except sa.exc.SQLAlchemyError:
-        session.rollback()   # (the connection broke: the pool replaces it)
+        session.rollback()   # (whatever went wrong: the usual end, and the pool replaces a broken connection)
 
 
 def init_app(app) -> None:

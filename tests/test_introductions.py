@@ -225,7 +225,8 @@ def test_event_list_hints_where_suggested_colleagues_go_and_where_to_meet_ranks_
     make_rsvp(quiet, make_senior("Shy", open_to_interns=False), "going")
     page = client.get("/events").get_data(as_text=True)
     # (Counted as on Where to meet: colleagues suggested for shared interests.)
-    assert "3 going who share your interests" in page and "1 going who shares your interests" in page
+    assert ("3 senior colleagues going who share your interests" in page
+            and "1 senior colleague going who shares your interests" in page)
     ranked = client.get("/people/where").get_data(as_text=True)
     assert ranked.index("Busy Rounds") < ranked.index("Quiet Rounds")
     # Each place says what kind of event it is and where.

@@ -127,7 +127,7 @@ def list_events(session: Session, viewer, filters: Filters, now: datetime, per_p
     return Page([Row(e, *answers.get(e.id, (0, None, 0))) for e in events], page, pages, total)
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=256)   # (3 scopes x 2**6 filters at most)
 def _list_queries(*, past: bool, mine: bool, kind: bool, specialty: bool, department: bool, start: bool,
                   end: bool, search: bool):
     """The list's count and page statements for one combination of filters,
