@@ -105,7 +105,7 @@ def end_read_only_transaction(session: Session) -> None:
     psycopg forgets the statements it prepared on a connection at every
     rollback, and every request ended with one, so PostgreSQL planned each
     query afresh: a third to a half of its CPU time per page (the event
-    page: 9.6 -> 5.3 ms with the plans kept). A transaction that wrote, or
+    page: 9.6 -> 4.4 ms with the plans kept). A transaction that wrote, or
     holds unsaved changes, or failed, is left to the usual rollback.
     """
     if isinstance(session, scoped_session):
