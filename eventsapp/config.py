@@ -104,8 +104,11 @@ def normalise_database_url(url: str) -> str:
 
 def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
-        # Several threads of the development server share the file.
-        return {"connect_args": {"timeout": 15}}
+        from eventsapp.transactions import WriterQueue
+
+        # Several threads of the development server share the file; their
+        # writers take turns (WriterQueue).
+        return {"connect_args": {"timeout": 15, "factory": WriterQueue}}
     # pool_pre_ping replaces connections the database closed while idle,
     # so a restarted PostgreSQL does not cost users an error page.
     return {"pool_pre_ping": True}

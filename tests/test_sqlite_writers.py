@@ -1,0 +1,133 @@
+"""On SQLite, writers take turns on a file lock beside the database before
+they ask for SQLite's own write lock, so a waiting writer is woken as soon as
+the one before it is done (transactions.WriterQueue)."""
+import fcntl
+import os
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from eventsapp import transactions
+from eventsapp.events.models import Event
+from eventsapp.extensions import db
+from tests.factories import make_event
+
+
+@pytest.fixture(autouse=True)
+def sqlite_only(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the writers' queue is SQLite's")
+
+
+def turn_is_free() -> bool:
+    """Whether a writer could take its turn now (tried, then given back)."""
+    fd = os.open(f"{db.engine.url.database}-writers", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)   # (gives it back)
+    return True
+
+
+def rename(connection, event_id: int, title: str) -> None:
+    connection.execute(sa.update(Event).where(Event.id == event_id).values(title=title))
+
+
+def in_thread(work):
+    done = threading.Event()
+    errors = []
+
+    def run():
+        try:
+            work()
+        except Exception as error:  # noqa: BLE001  (reported by the test)
+            errors.append(error)
+        finally:
+            done.set()
+    threading.Thread(target=run, daemon=True).start()
+    return done, errors
+
+
+@pytest.mark.parametrize("end", ["commit", "rollback", "close"])
+def test_a_writer_holds_its_turn_until_its_transaction_ends(session, end):
+    event_id = make_event(title="Grand rounds").id
+    connection = db.engine.connect()
+    connection.execute(sa.select(Event.title))   # reading takes no turn
+    assert turn_is_free()
+    rename(connection, event_id, "Morning report")
+    assert not turn_is_free()
+    if end == "close":
+        connection.invalidate()   # (the pool closes it: as when a process dies)
+    else:
+        getattr(connection, end)()
+    assert turn_is_free()
+    connection.close()
+
+
+def test_readers_never_wait_for_a_writer(session):
+    event_id = make_event(title="Grand rounds").id
+    with db.engine.connect() as writer:
+        rename(writer, event_id, "Morning report")
+        titles = []
+        engine = db.engine   # (threads have no app context)
+        done, errors = in_thread(lambda: titles.extend(_read_titles(engine)))
+        assert done.wait(10) and not errors
+        assert titles == ["Grand rounds"]   # (WAL: the last committed version)
+        writer.commit()
+
+
+def _read_titles(engine):
+    with engine.connect() as reader:
+        return list(reader.scalars(sa.select(Event.title)))
+
+
+def test_the_next_writer_goes_when_the_first_is_done(session):
+    event_id = make_event(title="Grand rounds").id
+    first = db.engine.connect()
+    rename(first, event_id, "First")
+
+    engine = db.engine   # (threads have no app context)
+
+    def second_writer():
+        with engine.begin() as second:
+            rename(second, event_id, "Second")
+    done, errors = in_thread(second_writer)
+    assert not done.wait(0.5)   # waiting for its turn, not failing
+    first.commit()
+    first.close()
+    assert done.wait(10) and not errors
+    session.expire_all()
+    assert session.get(Event, event_id).title == "Second"
+    assert turn_is_free()
+
+
+def test_a_writer_that_waited_too_long_still_writes_safely(session, monkeypatch):
+    """Past TURN_TIMEOUT_S it leaves the queue and waits in SQLite's busy
+    handler instead: still one writer at a time, and the place it left in
+    the queue is given up when it comes."""
+    monkeypatch.setattr(transactions, "TURN_TIMEOUT_S", 0.1)
+    event_id = make_event(title="Grand rounds").id
+    first = db.engine.connect()
+    rename(first, event_id, "First")
+
+    engine = db.engine   # (threads have no app context)
+
+    def second_writer():
+        with engine.begin() as second:
+            rename(second, event_id, "Second")
+    done, errors = in_thread(second_writer)
+    time.sleep(0.5)   # past its turn's time limit: now in SQLite's wait
+    assert not done.is_set()
+    first.commit()
+    first.close()
+    assert done.wait(10) and not errors
+    session.expire_all()
+    assert session.get(Event, event_id).title == "Second"
+    deadline = time.monotonic() + 10
+    while not turn_is_free() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert turn_is_free()
