@@ -131,3 +131,16 @@ def test_a_writer_that_waited_too_long_still_writes_safely(session, monkeypatch)
     while not turn_is_free() and time.monotonic() < deadline:
         time.sleep(0.01)
     assert turn_is_free()
+
+
+def test_writers_still_write_when_the_lock_file_cannot_be_made(session, tmp_path, caplog):
+    event_id = make_event(title="Grand rounds").id
+    with db.engine.connect() as connection:
+        dbapi_connection = connection.connection.dbapi_connection
+        dbapi_connection._let_go()   # (a pooled connection may have the file open already)
+        dbapi_connection.lock_path = str(tmp_path / "missing-folder" / "db-writers")
+        rename(connection, event_id, "Morning report")   # SQLite's own lock alone
+        connection.commit()
+    assert "Writers do not queue" in caplog.text
+    session.expire_all()
+    assert session.get(Event, event_id).title == "Morning report"
