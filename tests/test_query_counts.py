@@ -6,6 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from eventsapp.extensions import db
+from eventsapp.events.models import Event
+from eventsapp.rsvps.models import Rsvp
 from tests.factories import make_department, make_event, make_rsvp, make_user
 
 
@@ -98,3 +100,27 @@ def test_answering_costs_the_same_for_many_rows(client, auth):
     # Besides the answer itself: the confirmation email with the event's
     # .ics, and the promoted member's notice and email.
     assert max(many) <= 13, many
+
+
+@pytest.mark.parametrize("url", ["/people", "/events", "/events/1"])
+def test_postgresql_runs_the_same_statements_for_few_rows_and_many(client, auth, url):
+    """Lists of the viewer's events and colleagues go as one array: the same
+    statements for everyone, so PostgreSQL keeps one plan for each."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite plans a statement in microseconds: it keeps SQLAlchemy's IN lists")
+    organizer = make_user(email="org@hospital.example", role="organizer")
+    member = make_user(email="maya@hospital.example")
+    senior = make_user("Dr Senior", stage="attending", open_to_interns=True, interests=["Cardiology"])
+    auth.login("maya@hospital.example")
+
+    def statements_for(n: int) -> list[str]:
+        populate(n, organizer, member)
+        answered = set(db.session.scalars(sa.select(Rsvp.event_id).where(Rsvp.user_id == senior.id)))
+        for event in db.session.scalars(sa.select(Event).where(Event.id.not_in(answered))):
+            make_rsvp(event, senior, "going")
+        with counting(db.engine) as statements:
+            assert client.get(url).status_code == 200
+        return statements
+
+    few, many = statements_for(2), statements_for(15)
+    assert len(few) == len(many) and few == many

@@ -17,6 +17,7 @@ from eventsapp.profiles.models import Profile, Specialty
 from eventsapp.rsvps import rules
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.rsvps.services import waitlist_position
+from eventsapp.sqlids import in_ids
 from eventsapp.text import clean, sort_key
 
 
@@ -68,7 +69,7 @@ def answer_counts(session: Session, viewer, event_ids: list[int],
         return {}
     from eventsapp.matching.services import DECLINE_COOLDOWN, suggestible_stages
     member = getattr(viewer, "is_authenticated", False)
-    stmt = _answer_counts_query(member, suggestible_stages(viewer))
+    stmt = _answer_counts_query(member, suggestible_stages(viewer), session.get_bind().dialect.name)
     params = {"event_ids": event_ids}
     if member:
         params |= {"viewer_id": viewer.id, "declined_since": now - DECLINE_COOLDOWN}
@@ -76,9 +77,9 @@ def answer_counts(session: Session, viewer, event_ids: list[int],
 
 
 @lru_cache(maxsize=32)
-def _answer_counts_query(member: bool, stages: tuple[str, ...] | None):
-    """answer_counts' statement for a kind of viewer, built once (every list
-    page runs it): parameters event_ids and, for members, viewer_id and
+def _answer_counts_query(member: bool, stages: tuple[str, ...] | None, dialect: str):
+    """answer_counts' statement for a kind of viewer (and database), built
+    once (every list page runs it): parameters event_ids and, for members, viewer_id and
     declined_since."""
     from eventsapp.matching.services import good_match_profile
     viewer_id = sa.bindparam("viewer_id")
@@ -97,7 +98,7 @@ def _answer_counts_query(member: bool, stages: tuple[str, ...] | None):
         one = (sa.select(sa.literal(1)).select_from(Profile).where(Profile.user_id == Rsvp.user_id, *good)
                .limit(1).correlate(Rsvp).scalar_subquery())
         stmt = stmt.add_columns(sa.func.sum(sa.case((going, sa.case((one.is_not(None), 1), else_=0)), else_=0)))
-    return stmt.where(Rsvp.event_id.in_(sa.bindparam("event_ids", expanding=True))).group_by(Rsvp.event_id)
+    return stmt.where(in_ids(Rsvp.event_id, "event_ids", dialect)).group_by(Rsvp.event_id)
 
 
 def list_events(session: Session, viewer, filters: Filters, now: datetime, per_page: int) -> Page:

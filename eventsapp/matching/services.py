@@ -22,6 +22,7 @@ from eventsapp.matching import scoring
 from eventsapp.profiles.career import SENIORITY, stage_label
 from eventsapp.profiles.models import AttendanceVisibility, Profile, Specialty, profile_specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
+from eventsapp.sqlids import in_ids
 
 #: How long a declined request keeps that colleague out of the suggestions.
 DECLINE_COOLDOWN = timedelta(days=90)
@@ -127,12 +128,13 @@ def suggestions(session: Session, viewer: User, *, now: datetime, zone: str, spe
     stages = _seniors_above(viewer.profile.career_stage)
     if not stages:
         return []
-    q = _suggestion_queries(event_id is not None, specialty_id is not None)
+    connection = session.connection()
+    dialect = connection.dialect.name
+    q = _suggestion_queries(event_id is not None, specialty_id is not None, dialect)
     params = {"viewer_id": viewer.id, "stages": stages, "declined_since": now - DECLINE_COOLDOWN, "now": now,
               "upcoming_until": now + UPCOMING_WINDOW, "past_since": now - PAST_WINDOW,
               "event_id": event_id or 0, "specialty_id": specialty_id}
     # Plain rows straight from the connection: no entities are loaded here.
-    connection = session.connection()
     names = dict(connection.execute(q.names, params).all())
     mine = set(names)
     counts, population = interest_counts(session, stages)
@@ -215,9 +217,9 @@ class _SuggestionQueries(NamedTuple):
 
 
 @lru_cache(maxsize=8)
-def _suggestion_queries(for_event: bool, by_specialty: bool) -> _SuggestionQueries:
+def _suggestion_queries(for_event: bool, by_specialty: bool, dialect: str) -> _SuggestionQueries:
     """suggestions' statements, built once per process for each kind of
-    page (building them and computing their cache keys cost about as much
+    page and database (building them and computing their cache keys cost about as much
     as running them). Parameters: viewer_id, stages, declined_since, now,
     upcoming_until, past_since, event_id, specialty_id, mine (the viewer's
     interests), and ids (People to meet: whom to look up) or visible (an
@@ -244,7 +246,7 @@ def _suggestion_queries(for_event: bool, by_specialty: bool) -> _SuggestionQueri
                         Profile.user_id.in_(sa.select(Rsvp.user_id).where(Rsvp.event_id == event_id,
                                                                          Rsvp.state == RsvpState.GOING)))
     else:
-        scope = Profile.user_id.in_(sa.bindparam("ids", expanding=True))
+        scope = in_ids(Profile.user_id, "ids", dialect)
     connections = open_connections()
     rules = eligibility(viewer_id, sa.bindparam("stages", expanding=True), sa.bindparam("declined_since"))
     candidates = (sa.select(User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.intro_capacity,
@@ -306,31 +308,32 @@ def _together(session: Session, upcoming: list[int], past: list[int], stages: li
     if not upcoming and not past:
         return found
     params = {"upcoming": upcoming, "past": past, "stages": stages, "user_ids": user_ids or []}
-    rows = session.connection().execute(_together_query(user_ids is not None), params).all()
+    connection = session.connection()
+    rows = connection.execute(_together_query(user_ids is not None, connection.dialect.name), params).all()
     for user_id, event, happy, is_upcoming in rows:
         found.add(user_id, event, happy, is_upcoming)
     return found
 
 
-def _answers_and_check_ins():
+def _answers_and_check_ins(dialect: str):
     """Who goes to the upcoming events (parameter upcoming) and who was
     checked in at the past ones (past): rows of user, event, happy to be
     approached, upcoming; for a UNION ALL."""
     going = sa.select(Rsvp.user_id, Rsvp.event_id, Rsvp.approachable, sa.literal(True).label("upcoming")) \
-        .where(Rsvp.event_id.in_(sa.bindparam("upcoming", expanding=True)), Rsvp.state == RsvpState.GOING)
+        .where(in_ids(Rsvp.event_id, "upcoming", dialect), Rsvp.state == RsvpState.GOING)
     met = sa.select(CheckIn.user_id, CheckIn.event_id, sa.literal(False), sa.literal(False)) \
-        .where(CheckIn.event_id.in_(sa.bindparam("past", expanding=True)))
+        .where(in_ids(CheckIn.event_id, "past", dialect))
     return going, met
 
 
-@lru_cache(maxsize=2)
-def _together_query(restricted: bool):
+@lru_cache(maxsize=4)
+def _together_query(restricted: bool, dialect: str):
     """_together's statement, built once; parameters upcoming, past, stages
     and (restricted to some people) user_ids."""
-    going, met = _answers_and_check_ins()
+    going, met = _answers_and_check_ins(dialect)
     if restricted:
-        people = sa.bindparam("user_ids", expanding=True)
-        going, met = going.where(Rsvp.user_id.in_(people)), met.where(CheckIn.user_id.in_(people))
+        going = going.where(in_ids(Rsvp.user_id, "user_ids", dialect))
+        met = met.where(in_ids(CheckIn.user_id, "user_ids", dialect))
     both = sa.union_all(going, met).subquery()
     # Each person looked up by key, as a scalar subquery with a limit: as a
     # join, SQLite (without statistics) would walk every opted-in profile,
@@ -357,7 +360,7 @@ def _people_together(connection, upcoming: list[int], past: list[int], listed: l
     values = {"upcoming": upcoming, "past": past, "listed": listed,
               **{f"s{n}": i for n, i in enumerate(interests)}, **{f"w{n}": weights[i] for n, i in enumerate(interests)}}
     for user_id, event, happy, is_upcoming, shows, points in connection.execute(
-            _people_together_query(len(interests)), {**params, **values}).all():
+            _people_together_query(len(interests), connection.dialect.name), {**params, **values}).all():
         found.interest_points[user_id] = float(points or 0.0) if shows else 0.0
         if event is None:
             found.listed.add(user_id)
@@ -367,14 +370,14 @@ def _people_together(connection, upcoming: list[int], past: list[int], listed: l
 
 
 @lru_cache(maxsize=16)
-def _people_together_query(interests: int):
+def _people_together_query(interests: int, dialect: str):
     """_people_together's statement, built once per number of the viewer's
-    interests; parameters upcoming, past, listed, viewer_id, stages,
+    interests (and database); parameters upcoming, past, listed, viewer_id, stages,
     declined_since, and s0.., w0.. (each interest and its weight)."""
-    going, met = _answers_and_check_ins()
+    going, met = _answers_and_check_ins(dialect)
     # The short list's colleagues, one row each, with no event.
     listed = sa.select(Profile.user_id, sa.null(), sa.false(), sa.null()).where(
-        Profile.user_id.in_(sa.bindparam("listed", expanding=True)))
+        in_ids(Profile.user_id, "listed", dialect))
     both = sa.union_all(going, met, listed).subquery()
     rules = eligibility(sa.bindparam("viewer_id"), sa.bindparam("stages", expanding=True),
                         sa.bindparam("declined_since"))
