@@ -8,7 +8,6 @@ import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask.helpers import get_debug_flag
 
@@ -163,13 +162,12 @@ def load_config(app, overrides: dict | None) -> None:
 
 
 def check_timezone(name: str) -> None:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    from eventsapp.timeutil import zone_named
+
+    if zone_named(name) is None:
         raise ConfigError(
             f"APP_TIMEZONE={name!r} is not an IANA time zone name; "
-            "use a name such as 'America/New_York' or 'Europe/London'."
-        ) from exc
+            "use a name such as 'America/New_York' or 'Europe/London'.")
 
 
 RATE_SETTINGS = ("AUTH_RATE_LIMIT_LOGIN_PER_IP", "AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT",

@@ -2,8 +2,22 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
+
+
+def zone_named(name) -> ZoneInfo | None:
+    """The IANA time zone of that name, or None for anything else: an
+    unknown name, a folder of the zone database ("America"), or one the
+    file system refuses (too long, a NUL byte), which ZoneInfo reports with
+    four different exceptions."""
+    if not isinstance(name, str) or not name or len(name) > 64:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
 
 
 def utcnow() -> datetime:

@@ -69,6 +69,7 @@ def test_anonymous_visitors_are_sent_to_log_in_to_create(client):
     ({"start_date": ""}, "Enter the date the event starts."),
     ({"start_time": "25:99"}, "Enter a time like 07:30."),
     ({"timezone": "Mars/Base"}, "Choose a time zone from the list."),
+    ({"timezone": "a" * 300}, "Choose a time zone from the list."),
     ({"capacity": "-1"}, "between 1 and 10000"),
     ({"capacity": "0"}, "between 1 and 10000"),
     ({"capacity": "many"}, "Enter a whole number."),

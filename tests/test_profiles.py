@@ -179,3 +179,11 @@ def test_a_retired_department_cannot_be_newly_chosen(client, session, member):
     department = make_department("Old Ward", is_active=False)
     response = client.post("/profile/edit", data=form_data(department_id=str(department.id)))
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("zone", ["Mars/Base", "America", "a" * 300, "Europe/../../etc/passwd", "UTC\x7f"])
+def test_a_time_zone_not_on_the_list_is_refused_on_the_form(client, session, member, zone):
+    response = client.post("/profile/edit", data=form_data(timezone=zone, bio="Unsaved"))
+    assert response.status_code == 422
+    assert "Choose a time zone from the list." in response.get_data(as_text=True)
+    assert reload(session, member).profile.bio != "Unsaved"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -19,7 +19,7 @@ from eventsapp.profiles.models import Department, Specialty
 from eventsapp.rsvps import services as rsvps
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.text import clean, has_letter_or_digit
-from eventsapp.timeutil import utcnow
+from eventsapp.timeutil import utcnow, zone_named
 from eventsapp.transactions import begin_write, lock_event, lock_events
 
 MAX_TAGS = 10
@@ -86,10 +86,10 @@ def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 
 def check_zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise DomainError("Choose a time zone from the list.", field="timezone") from exc
+    zone = zone_named(name)
+    if zone is None:
+        raise DomainError("Choose a time zone from the list.", field="timezone")
+    return zone
 
 
 def _check_times(d: EventDetails, zone: ZoneInfo) -> tuple[datetime, datetime]:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -14,6 +13,7 @@ from eventsapp.profiles import career
 from eventsapp.profiles.models import (BIO_MAX, INTRO_CAPACITY_MAX, AttendanceVisibility,
                                        Department, Profile, Specialty)
 from eventsapp.text import clean
+from eventsapp.timeutil import zone_named
 
 MAX_INTERESTS = 10
 
@@ -82,11 +82,8 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> Pro
     if changes.attendance_visibility not in AttendanceVisibility.ALL:
         raise DomainError("Choose who may see your name.", field="attendance_visibility")
     zone = changes.timezone or None
-    if zone is not None:
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise DomainError("Choose a time zone from the list.", field="timezone") from exc
+    if zone is not None and zone_named(zone) is None:
+        raise DomainError("Choose a time zone from the list.", field="timezone")
 
     profile = user.profile
     if profile.open_to_interns and not changes.open_to_interns:
