@@ -153,8 +153,11 @@ def load_config(app, overrides: dict | None) -> None:
         url = "sqlite:///" + str(Path(app.instance_path) / "eventsapp.sqlite")
     url = normalise_database_url(url)
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    defaults, configured = engine_options(url), app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-        **engine_options(url), **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+        **defaults, **configured,
+        # (Connection arguments set in instance/config.py add to ours.)
+        "connect_args": {**defaults.get("connect_args", {}), **configured.get("connect_args", {})}}
 
     check_timezone(app.config["APP_TIMEZONE"])
     check_rates(app.config)

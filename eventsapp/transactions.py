@@ -27,14 +27,15 @@ not both get it. Every service that reads a count and writes because of it
 The unique index on (event, person) backs this up: even a bug in the
 locking could not create a second RSVP row for the same person.
 
-On SQLite, writers also queue for their turn on a file lock beside the
-database (`WriterQueue`) before they ask for SQLite's. SQLite's own wait
-polls, sleeping 1, 2, 5, 10, 15... ms between tries, so under load a writer
-could sleep long after the lock came free (p95 of the RSVP POST 40-120 ms,
-and up to a second, with 8 in flight); the kernel wakes a writer waiting
-on the file lock as soon as it is released. The queue only orders writers:
-SQLite's lock still decides, so a writer that gives up waiting for its
-turn, or one from a tool that does not queue, is still serialised.
+On SQLite, a transaction that writes first takes its turn on a file lock
+beside the database (`WriterQueue`), then asks for SQLite's. SQLite's own
+wait polls, sleeping 1, 2, 5, 10, 15... up to 100 ms between tries, so under
+load a writer could sleep long after the lock came free (the RSVP POST's
+p95 51-122 ms, and up to a second, with 8 in flight); the kernel wakes a
+writer waiting on the file lock as soon as it is released (not strictly in
+order of arrival). The turns only order writers: SQLite's lock still
+decides, so a writer that gave up waiting for its turn (TURN_TIMEOUT_S), or
+one from a tool that does not take turns, is still serialised.
 """
 from __future__ import annotations
 
@@ -61,40 +62,51 @@ log = logging.getLogger(__name__)
 
 
 class WriterQueue(sqlite3.Connection):
-    """A SQLite connection whose writers take turns on a file lock (flock)
-    before they ask for the database's write lock: see the module's
-    docstring. The turn is taken before the statement that begins writing
-    (`take_turn`, called by configure_engine's hook) and given back when
-    the transaction ends: commit, rollback or close. The kernel releases it
-    if the process dies."""
+    """A SQLite connection whose transactions that write take turns on a
+    file lock (flock) before they ask for the database's write lock: see
+    the module's docstring. The turn is taken before the statement that
+    begins such a transaction (`take_turn`, called by configure_engine's
+    hook) and given back once it has ended through commit(), rollback() or
+    close() (not `with connection:` or executescript(), which end it
+    inside the driver: nothing here uses them). The kernel releases it if
+    the process dies."""
 
     lock_path: str | None = None
     _fd: int | None = None
+    _pid: int | None = None   # (a forked process opens the file again: a lock of its own)
     _turn = False
 
     def take_turn(self, timeout: float) -> None:
         if self._turn or self.lock_path is None:
             return
+        if self._fd is not None and self._pid != os.getpid():
+            # (Inherited: the same open file as the parent's, so the same
+            # lock. Closing this copy leaves the parent's lock alone.)
+            fd, self._fd = self._fd, None
+            os.close(fd)
         if self._fd is None:
             try:
                 self._fd = os.open(self.lock_path, os.O_RDONLY | os.O_CREAT, 0o644)
             except OSError as error:   # (a file of another user, a read-only folder...): SQLite's wait alone
-                log.warning("Writers do not queue on %s: %s", self.lock_path, error)
+                log.warning("Writers do not take turns on %s: %s", self.lock_path, error)
                 self.lock_path = None
                 return
+            self._pid = os.getpid()
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             if not _wait_for_lock(self._fd, timeout):
-                # Out of the queue (see _wait_for_lock); on to SQLite's
-                # wait. Its next write opens the file again.
+                # No turn (see _wait_for_lock): this transaction goes on to
+                # SQLite's wait; the next one opens the file again.
                 fd, self._fd = self._fd, None
                 os.close(fd)
                 return
         self._turn = True
 
     def _give_back(self) -> None:
-        if self._turn:
+        # Not while the transaction is still open (a commit that failed):
+        # the rollback that follows gives it back.
+        if self._turn and not self.in_transaction:
             self._turn = False
             fcntl.flock(self._fd, fcntl.LOCK_UN)
 
@@ -194,13 +206,15 @@ def configure_engine(engine: sa.Engine) -> None:
         cursor.close()
 
     @sa.event.listens_for(engine, "before_cursor_execute")
-    def _queue_writers(connection, _cursor, statement, _parameters, _context, _executemany):
-        # Before the statement that takes SQLite's write lock: BEGIN
+    def _take_turns(connection, _cursor, statement, _parameters, _context, _executemany):
+        # Before the statement that begins a transaction that writes: BEGIN
         # IMMEDIATE, or the first write (pysqlite begins just before it).
-        if not _sqlite_reads_only(statement):
-            dbapi_connection = connection.connection.dbapi_connection
-            if isinstance(dbapi_connection, WriterQueue):
-                dbapi_connection.take_turn(TURN_TIMEOUT_S)
+        # Never within one: it may hold SQLite's lock already, and waiting
+        # for a turn then would make the next writer wait for it in turn.
+        dbapi_connection = connection.connection.dbapi_connection
+        if (isinstance(dbapi_connection, WriterQueue) and not dbapi_connection.in_transaction
+                and not _sqlite_reads_only(statement)):
+            dbapi_connection.take_turn(TURN_TIMEOUT_S)
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
@@ -211,8 +225,8 @@ def configure_engine(engine: sa.Engine) -> None:
 
 
 def _sqlite_reads_only(statement: str) -> bool:
-    """A SELECT, or a PRAGMA or EXPLAIN (they may write, but nothing here
-    that takes a turn runs them)."""
+    """A SELECT, PRAGMA or EXPLAIN (a PRAGMA can set something, but none of
+    those the app runs is part of a transaction that writes)."""
     return statement.lstrip(" \t\n(")[:7].upper().startswith(("SELECT", "PRAGMA", "EXPLAIN"))
 
 

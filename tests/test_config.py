@@ -202,3 +202,12 @@ def test_postgresql_connections_compile_no_query_to_machine_code(app, session):
     if session.get_bind().dialect.name != "postgresql":
         return
     assert session.connection().exec_driver_sql("SHOW jit").scalar() == "off"
+
+
+def test_connection_arguments_from_the_instance_config_add_to_ours(clean_env, tmp_path):
+    from eventsapp.transactions import WriterQueue
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "config.py").write_text(
+        'SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"cached_statements": 256}}\n')
+    options = create_app(clean_env).config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["connect_args"] == {"timeout": 15, "factory": WriterQueue, "cached_statements": 256}
