@@ -79,8 +79,8 @@ def answer_counts(session: Session, viewer, event_ids: list[int],
 @lru_cache(maxsize=32)
 def _answer_counts_query(member: bool, stages: tuple[str, ...] | None, dialect: str):
     """answer_counts' statement for a kind of viewer (and database), built
-    once (every list page runs it): parameters event_ids and, for members, viewer_id and
-    declined_since."""
+    once (every list page runs it): parameters event_ids and, for members,
+    viewer_id and declined_since."""
     from eventsapp.matching.services import good_match_profile
     viewer_id = sa.bindparam("viewer_id")
     # (Not "user_id IS NULL" for visitors: that would match answers of deleted accounts.)

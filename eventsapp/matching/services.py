@@ -219,11 +219,12 @@ class _SuggestionQueries(NamedTuple):
 @lru_cache(maxsize=8)
 def _suggestion_queries(for_event: bool, by_specialty: bool, dialect: str) -> _SuggestionQueries:
     """suggestions' statements, built once per process for each kind of
-    page and database (building them and computing their cache keys cost about as much
-    as running them). Parameters: viewer_id, stages, declined_since, now,
-    upcoming_until, past_since, event_id, specialty_id, mine (the viewer's
-    interests), and ids (People to meet: whom to look up) or visible (an
-    event's page: the attendance settings the viewer may see)."""
+    page and database (building them and computing their cache keys cost
+    about as much as running them). Parameters: viewer_id, stages,
+    declined_since, now, upcoming_until, past_since, event_id, specialty_id,
+    mine (the viewer's interests), and ids (People to meet: whom to look
+    up) or visible (an event's page: the attendance settings the viewer may
+    see)."""
     viewer_id, event_id = sa.bindparam("viewer_id"), sa.bindparam("event_id")
     now = sa.bindparam("now")
     names = (sa.select(Specialty.id, Specialty.name)
