@@ -65,6 +65,16 @@ def in_thread(work):
     return done, errors
 
 
+def another_writer(event_id: int, title: str):
+    """A writer renaming the event in a thread of its own (its own connection)."""
+    engine = db.engine   # (threads have no app context)
+
+    def write():
+        with engine.begin() as connection:
+            rename(connection, event_id, title)
+    return in_thread(write)
+
+
 @pytest.mark.parametrize("end", ["commit", "rollback", "invalidate"])
 def test_a_writer_holds_its_turn_until_its_transaction_ends(session, end):
     event_id = make_event(title="Grand rounds").id
@@ -111,13 +121,7 @@ def test_the_next_writer_goes_when_the_first_is_done(session, waits):
     event_id = make_event(title="Grand rounds").id
     first = db.engine.connect()
     rename(first, event_id, "First")
-
-    engine = db.engine   # (threads have no app context)
-
-    def second_writer():
-        with engine.begin() as second:
-            rename(second, event_id, "Second")
-    done, errors = in_thread(second_writer)
+    done, errors = another_writer(event_id, "Second")
     assert not done.wait(0.5)   # waiting for its turn, not failing
     first.commit()
     first.close()
@@ -136,13 +140,7 @@ def test_a_writer_that_waited_too_long_still_writes_safely(session, monkeypatch,
     event_id = make_event(title="Grand rounds").id
     first = db.engine.connect()
     rename(first, event_id, "First")
-
-    engine = db.engine   # (threads have no app context)
-
-    def second_writer():
-        with engine.begin() as second:
-            rename(second, event_id, "Second")
-    done, errors = in_thread(second_writer)
+    done, errors = another_writer(event_id, "Second")
     time.sleep(0.5)   # past its turn's time limit: now in SQLite's wait
     assert not done.is_set()
     first.commit()

@@ -373,8 +373,8 @@ def _people_together(connection, upcoming: list[int], past: list[int], listed: l
 @lru_cache(maxsize=16)
 def _people_together_query(interests: int, dialect: str):
     """_people_together's statement, built once per number of the viewer's
-    interests (and database); parameters upcoming, past, listed, viewer_id, stages,
-    declined_since, and s0.., w0.. (each interest and its weight)."""
+    interests (and database); parameters upcoming, past, listed, viewer_id,
+    stages, declined_since, and s0.., w0.. (each interest and its weight)."""
     going, met = _answers_and_check_ins(dialect)
     # The short list's colleagues, one row each, with no event.
     listed = sa.select(Profile.user_id, sa.null(), sa.false(), sa.null()).where(
