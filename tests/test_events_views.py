@@ -111,6 +111,19 @@ def test_all_day_conference_over_two_days(client, session, organizer):
     assert event.all_day and event.ends_at - event.starts_at == timedelta(days=2)
 
 
+def test_all_day_events_are_held_to_the_longest_event_too(client, session, organizer):
+    def all_day(days):
+        return form(kind="conference", all_day="y", start_time="", end_time="",
+                    end_date=(NEXT_MONTH + timedelta(days=days - 1)).isoformat())
+
+    response = client.post("/events/new", data=all_day(32))
+    assert response.status_code == 422 and "An event can last at most 31 days." in response.get_data(as_text=True)
+    assert events(session) == []
+    assert client.post("/events/new", data=all_day(31)).status_code == 302
+    [event] = events(session)
+    assert event.all_day and (event.ends_at - event.starts_at).days in (30, 31)  # 31 days, give or take a DST hour
+
+
 def test_co_organizers_may_manage_and_other_organizers_may_not(client, auth, session):
     owner = make_user(email="owner@hospital.example", role="organizer")
     helper = make_user(email="helper@hospital.example", role="organizer")

@@ -99,8 +99,8 @@ class Series(db.Model):
         return recurrence.describe(self.local_start, self.rule)
 
 
-#: The longest an event with times may last (all-day events are not held
-#: to it).
+#: The longest an event may last (all-day events: this many days, counted
+#: from the first day to the last).
 LONGEST_EVENT = timedelta(days=31)
 
 

@@ -104,6 +104,8 @@ def _check_times(d: EventDetails, zone: ZoneInfo) -> tuple[datetime, datetime]:
     if d.all_day:
         if end_date < d.start_date:
             raise DomainError("The last day can't be before the first day.", field="end_date")
+        if (end_date - d.start_date).days >= LONGEST_EVENT.days:
+            raise DomainError(f"An event can last at most {LONGEST_EVENT.days} days.", field="end_date")
         # Local midnight to local midnight after the last day (exclusive).
         return _local(d.start_date, time(0), zone), _local(end_date + timedelta(days=1), time(0), zone)
     if d.start_time is None:
