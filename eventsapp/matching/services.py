@@ -3,6 +3,7 @@ the number of candidates, and handing it to the pure scoring module."""
 from __future__ import annotations
 
 import heapq
+import itertools
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -11,7 +12,9 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import Join
 
 from eventsapp.accounts.models import User
 from eventsapp.attendance.models import CheckIn
@@ -380,16 +383,9 @@ def _people_together_query(interests: int, dialect: str):
     listed = sa.select(Profile.user_id, sa.null(), sa.false(), sa.null()).where(
         in_ids(Profile.user_id, "listed", dialect))
     both = sa.union_all(going, met, listed).subquery()
-    rules = eligibility(sa.bindparam("viewer_id"), sa.bindparam("stages", expanding=True),
-                        sa.bindparam("declined_since"))
-    # Each person looked up by key (see _together_query): whether they may
-    # be suggested at all (tested once per answer, in the WHERE clause
-    # alone), then whether they show their interests.
-    eligible = (sa.select(sa.literal(1)).select_from(Profile)
-                .where(Profile.user_id == both.c.user_id, *rules,
-                       Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS)
-                .limit(1).correlate(both).scalar_subquery())
-    shows = sa.select(Profile.show_interests).where(Profile.user_id == both.c.user_id).correlate(both).scalar_subquery()
+    rules = [*eligibility(sa.bindparam("viewer_id"), sa.bindparam("stages", expanding=True),
+                          sa.bindparam("declined_since")),
+             Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS]
     if interests:
         weight = sa.case(*((profile_specialty.c.specialty_id == sa.bindparam(f"s{n}"), sa.bindparam(f"w{n}"))
                            for n in range(interests)), else_=0.0)
@@ -399,7 +395,39 @@ def _people_together_query(interests: int, dialect: str):
                   .correlate(both).scalar_subquery())
     else:
         points = sa.literal(0.0)
+    if dialect == "sqlite":
+        # Each answer joined to its person's profile by key, answers first:
+        # one look-up gives both whether they may be suggested and whether
+        # they show their interests.
+        return (sa.select(both, Profile.show_interests.label("shows"), points.label("points"))
+                .select_from(_AnswersFirst(both, Profile.__table__, Profile.user_id == both.c.user_id))
+                .where(*rules))
+    # Each person looked up by key (see _together_query): whether they may
+    # be suggested at all (tested once per answer, in the WHERE clause
+    # alone), then whether they show their interests. (As a join,
+    # PostgreSQL hashes every senior open to interns.)
+    eligible = (sa.select(sa.literal(1)).select_from(Profile).where(Profile.user_id == both.c.user_id, *rules)
+                .limit(1).correlate(both).scalar_subquery())
+    shows = sa.select(Profile.show_interests).where(Profile.user_id == both.c.user_id).correlate(both).scalar_subquery()
     return sa.select(both, shows.label("shows"), points.label("points")).where(eligible.is_not(None))
+
+
+class _AnswersFirst(Join):
+    """An inner join that SQLite runs in the order written, the left side
+    as the outer loop (CROSS JOIN). Without statistics its planner would
+    rather walk every profile open to interns, by their index, and look
+    each one up among the answers."""
+
+    inherit_cache = True
+
+
+@compiles(_AnswersFirst, "sqlite")
+def _cross_join(join: _AnswersFirst, compiler, asfrom=False, from_linter=None, **kw) -> str:
+    if from_linter:
+        from_linter.edges.update(itertools.product(join.left._from_objects, join.right._from_objects))
+    return (join.left._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw)
+            + " CROSS JOIN " + join.right._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw)
+            + " ON " + join.onclause._compiler_dispatch(compiler, from_linter=from_linter, **kw))
 
 
 #: Scores computed in SQL and in Python, or rounded at different steps,
