@@ -397,19 +397,18 @@ def _people_together_query(interests: int, dialect: str):
         points = sa.literal(0.0)
     if dialect == "sqlite":
         # Each answer joined to its person's profile by key, answers first:
-        # one look-up gives both whether they may be suggested and whether
+        # one look-up tells both whether they may be suggested and whether
         # they show their interests.
         return (sa.select(both, Profile.show_interests.label("shows"), points.label("points"))
                 .select_from(_AnswersFirst(both, Profile.__table__, Profile.user_id == both.c.user_id))
                 .where(*rules))
-    # Each person looked up by key (see _together_query): whether they may
-    # be suggested at all (tested once per answer, in the WHERE clause
-    # alone), then whether they show their interests. (As a join,
-    # PostgreSQL hashes every senior open to interns.)
-    eligible = (sa.select(sa.literal(1)).select_from(Profile).where(Profile.user_id == both.c.user_id, *rules)
-                .limit(1).correlate(both).scalar_subquery())
-    shows = sa.select(Profile.show_interests).where(Profile.user_id == both.c.user_id).correlate(both).scalar_subquery()
-    return sa.select(both, shows.label("shows"), points.label("points")).where(eligible.is_not(None))
+    # The same look-up for each answer as a lateral subquery, which
+    # PostgreSQL runs as a probe by key (as a plain join it would hash
+    # every senior open to interns).
+    person = (sa.select(Profile.show_interests).where(Profile.user_id == both.c.user_id, *rules)
+              .limit(1).lateral("person"))
+    return (sa.select(both, person.c.show_interests.label("shows"), points.label("points"))
+            .select_from(both.join(person, sa.true())))
 
 
 class _AnswersFirst(Join):
