@@ -6,6 +6,7 @@ import pytest
 
 from eventsapp import create_app
 from eventsapp.config import ConfigError, normalise_database_url
+from eventsapp.transactions import SQLITE_MMAP_BYTES
 
 #: A key as `secrets.token_hex(32)` makes one.
 STRONG_KEY = "5f0c9e2b7a4d81c6e3f9a0b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d2"
@@ -188,13 +189,15 @@ def test_behind_a_proxy_links_follow_the_forwarded_scheme_and_host(clean_env, mo
 
 def test_each_sqlite_connection_enforces_keys_and_commits_through_the_log(app, session):
     """Foreign keys on; WAL so readers go on during a write; commits not
-    waiting for the disk (consistent after a crash, per SQLite's advice)."""
+    waiting for the disk (consistent after a crash, per SQLite's advice);
+    the file read through a memory map."""
     if session.get_bind().dialect.name != "sqlite":
         return
     connection = session.connection()
     assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1   # NORMAL
+    assert connection.exec_driver_sql("PRAGMA mmap_size").scalar() == SQLITE_MMAP_BYTES
 
 
 def test_postgresql_connections_compile_no_query_to_machine_code(app, session):
