@@ -1,5 +1,5 @@
 """Organizers publish and manage events through the pages."""
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -121,7 +121,29 @@ def test_all_day_events_are_held_to_the_longest_event_too(client, session, organ
     assert events(session) == []
     assert client.post("/events/new", data=all_day(31)).status_code == 302
     [event] = events(session)
-    assert event.all_day and (event.ends_at - event.starts_at).days in (30, 31)  # 31 days, give or take a DST hour
+    local = ZoneInfo("America/New_York")
+    assert event.all_day and event.starts_at.astimezone(local).date() == NEXT_MONTH
+    assert event.ends_at.astimezone(local).date() == NEXT_MONTH + timedelta(days=31)   # midnight after the last day
+
+
+def test_an_all_day_event_saved_longer_before_the_limit_can_still_be_edited(client, session, organizer):
+    client.post("/events/new", data=form(kind="conference", all_day="y", start_time="", end_time=""))
+    [event] = events(session)
+    # As saved before all-day events were held to 31 days: 60 days long.
+    last_day = NEXT_MONTH + timedelta(days=59)
+    event.ends_at = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=ZoneInfo("America/New_York"))
+    session.commit()
+
+    def edit(**changes):
+        return client.post(f"/events/{event.id}/edit", data=form(**{
+            "kind": "conference", "all_day": "y", "start_time": "", "end_time": "", "end_date": last_day.isoformat(),
+            "version": str(event.version), **changes}))
+
+    assert edit(title="Residents' Research Month").status_code == 302
+    [event] = events(session)
+    assert event.title == "Residents' Research Month"
+    response = edit(end_date=(last_day + timedelta(days=1)).isoformat())
+    assert response.status_code == 422 and "An event can last at most 31 days." in response.get_data(as_text=True)
 
 
 def test_co_organizers_may_manage_and_other_organizers_may_not(client, auth, session):

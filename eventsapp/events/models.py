@@ -99,8 +99,8 @@ class Series(db.Model):
         return recurrence.describe(self.local_start, self.rule)
 
 
-#: The longest an event may last (all-day events: this many days, counted
-#: from the first day to the last).
+#: The longest an event may last: from start to end for events with times,
+#: in calendar days from the first to the last for all-day events.
 LONGEST_EVENT = timedelta(days=31)
 
 

@@ -92,7 +92,8 @@ def check_zone(name: str) -> ZoneInfo:
     return zone
 
 
-def _check_times(d: EventDetails, zone: ZoneInfo) -> tuple[datetime, datetime]:
+def _check_times(d: EventDetails, zone: ZoneInfo,
+                 kept: tuple[datetime, datetime] | None = None) -> tuple[datetime, datetime]:
     if d.start_date is None:
         raise DomainError("Enter the date the event starts.", field="start_date")
     today = date.today()
@@ -104,18 +105,21 @@ def _check_times(d: EventDetails, zone: ZoneInfo) -> tuple[datetime, datetime]:
     if d.all_day:
         if end_date < d.start_date:
             raise DomainError("The last day can't be before the first day.", field="end_date")
-        if (end_date - d.start_date).days >= LONGEST_EVENT.days:
-            raise DomainError(f"An event can last at most {LONGEST_EVENT.days} days.", field="end_date")
         # Local midnight to local midnight after the last day (exclusive).
-        return _local(d.start_date, time(0), zone), _local(end_date + timedelta(days=1), time(0), zone)
-    if d.start_time is None:
-        raise DomainError("Enter the start time, or make it an all-day event.", field="start_time")
-    if d.end_time is None:
-        raise DomainError("Enter the end time.", field="end_time")
-    starts_at, ends_at = _local(d.start_date, d.start_time, zone), _local(end_date, d.end_time, zone)
-    if ends_at <= starts_at:
-        raise DomainError("The event must end after it starts.", field="end_time")
-    if ends_at - starts_at > LONGEST_EVENT:
+        starts_at, ends_at = _local(d.start_date, time(0), zone), _local(end_date + timedelta(days=1), time(0), zone)
+        too_long = (end_date - d.start_date).days >= LONGEST_EVENT.days
+    else:
+        if d.start_time is None:
+            raise DomainError("Enter the start time, or make it an all-day event.", field="start_time")
+        if d.end_time is None:
+            raise DomainError("Enter the end time.", field="end_time")
+        starts_at, ends_at = _local(d.start_date, d.start_time, zone), _local(end_date, d.end_time, zone)
+        if ends_at <= starts_at:
+            raise DomainError("The event must end after it starts.", field="end_time")
+        too_long = ends_at - starts_at > LONGEST_EVENT
+    # (An event saved longer, before all-day events were held to the limit,
+    # can still have its other details edited.)
+    if too_long and (starts_at, ends_at) != kept:
         raise DomainError(f"An event can last at most {LONGEST_EVENT.days} days.", field="end_date")
     return starts_at, ends_at
 
@@ -141,13 +145,15 @@ def _check_url(value: str) -> str:
     return value
 
 
-def check_details(session: Session, d: EventDetails, organizer_id: int | None) -> _Checked:
-    """Apply every rule; raise DomainError naming the field at fault."""
+def check_details(session: Session, d: EventDetails, organizer_id: int | None,
+                  kept: tuple[datetime, datetime] | None = None) -> _Checked:
+    """Apply every rule; raise DomainError naming the field at fault. `kept`:
+    the start and end of the event being edited."""
     title = _check_text(d.title, TITLE_MAX, "title", "event's title", required=True)
     if d.kind not in EventKind.ALL:
         raise DomainError("Choose the kind of event.", field="kind")
     zone = check_zone(d.timezone)
-    starts_at, ends_at = _check_times(d, zone)
+    starts_at, ends_at = _check_times(d, zone, kept)
     description = _check_text(d.description, DESCRIPTION_MAX, "description", "description")
     location = _check_text(d.location, LOCATION_MAX, "location", "location")
     online_url = _check_url(d.online_url)
@@ -344,7 +350,7 @@ def update_event(session: Session, actor: User, event_id: int, details: EventDet
                            "The form now shows the latest version; make your change again.")
     if event.is_cancelled:
         raise DomainError("A cancelled event can't be edited; duplicate it to make a new one.")
-    checked = check_details(session, details, event.organizer_id)
+    checked = check_details(session, details, event.organizer_id, kept=(event.starts_at, event.ends_at))
     following = _following(session, event) if scope == Scope.FOLLOWING and event.series_id else [event]
     targets = [e for e in following if not e.is_cancelled]
     for target in targets:
