@@ -55,8 +55,8 @@ LOCK_TIMEOUT_MS = 5000
 #: leaves the queue and waits in SQLite's busy handler instead.
 TURN_TIMEOUT_S = LOCK_TIMEOUT_MS / 1000
 #: How much of a SQLite database file each connection reads through a
-#: memory map rather than with a read() into its own page cache (2 MB by
-#: default, less than one suggestions page reads).
+#: memory map rather than with one read() per page into its page cache
+#: (SQLite's cache is 2 MB per connection, less than People to meet reads).
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 _IMMEDIATE = "eventsapp_begin_immediate"
 #: Set on a connection (its info) once its transaction ran anything but a read.
@@ -207,8 +207,11 @@ def configure_engine(engine: sa.Engine) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
             # Pages read from the file's map cost no system call and no
             # copy, and the OS keeps them once for every worker process.
-            # (A connection's own cache is emptied whenever another one
-            # commits; the map is not.)
+            # Whenever another connection has committed, a connection
+            # empties its cache (and maps the file afresh, in one call):
+            # without the map, it then reads every page again, one read()
+            # each. (Pages written since the last checkpoint are read from
+            # the WAL file either way.)
             cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
             if isinstance(dbapi_connection, WriterQueue) and not engine.url.query.get("uri"):
                 dbapi_connection.lock_path = f"{engine.url.database}-writers"

@@ -340,8 +340,10 @@ def _together_query(restricted: bool, dialect: str):
         met = met.where(in_ids(CheckIn.user_id, "user_ids", dialect))
     both = sa.union_all(going, met).subquery()
     # Each person looked up by key, as a scalar subquery with a limit: as a
-    # join, SQLite (without statistics) would walk every opted-in profile,
-    # and PostgreSQL would hash every profile of those stages.
+    # plain join, SQLite (without statistics) would walk every opted-in
+    # profile, and PostgreSQL would hash every profile of those stages.
+    # (People to meet, which also reads their profile, joins in a set
+    # order instead: see _people_together_query.)
     shown = (sa.select(sa.literal(1)).select_from(Profile)
              .where(Profile.user_id == both.c.user_id, Profile.open_to_interns,
                     Profile.career_stage.in_(sa.bindparam("stages", expanding=True)),
