@@ -8,7 +8,10 @@ serves the app with gunicorn (sync workers, as `make serve`) and, beside it,
 the bare-Flask baseline (bench/baseline.py) with the same workers on the same
 database; logs in through the real login form as the benchmark's intern and,
 from this separate process, sends requests at a fixed concurrency: a warm-up,
-then N timed requests per page. Reports requests per second, p50 and p95
+then N timed requests per page. Both scales are served at once, and each
+page's timed requests go in rounds that alternate between them, so that a
+machine whose speed drifts (a shared one) slows both alike and the growth
+from one scale to the other stays true. Reports requests per second, p50 and p95
 latency, the SQL statements each request ran (the X-Query-Count header the
 app adds when BENCH_QUERY_COUNT is set; never in production), the share of
 the baseline's throughput, and how much slower a request is at full scale
@@ -154,58 +157,81 @@ class Page:
         return request(port, self.method, path, form, cookie)
 
 
-def measure(port: int, page: Page, cookie: str, *, requests: int, warmup: int, concurrency: int) -> dict:
-    counter = iter(range(10**9))
-    lock = threading.Lock()
-    timings: list[float] = []
-    cpu: list[float] = []
-    queries: set[int] = set()
-    errors: list[str] = []
+class Meter:
+    """One page on one server: a warm-up, then timed rounds. The rounds of
+    the two scales alternate (see measure_both), so that both see the same
+    machine: on a shared one, its speed drifts from minute to minute."""
 
-    def one(record: bool) -> None:
-        with lock:
-            n = next(counter)
+    def __init__(self, port: int, page: Page, cookie: str, concurrency: int):
+        self.port, self.page, self.cookie = port, page, cookie
+        # (Each request of a POST changes the answer: one counter for all rounds.)
+        self.counter = iter(range(10**9))
+        self.concurrency = min(concurrency, page.most_in_flight) if page.most_in_flight else concurrency
+        self.lock = threading.Lock()
+        self.timings: list[float] = []
+        self.cpu: list[float] = []
+        self.queries: set[int] = set()
+        self.errors: list[str] = []
+        self.wall = 0.0
+
+    def _one(self, record: bool) -> None:
+        page = self.page
+        with self.lock:
+            n = next(self.counter)
         started = time.perf_counter()
-        status, response, body = page.call(port, cookie, n)
+        status, response, body = page.call(self.port, self.cookie, n)
         elapsed = (time.perf_counter() - started) * 1000
         problem = None
         if status != page.expect:
             problem = f"{page.name}: HTTP {status} (expected {page.expect})"
         elif page.contains and page.contains not in body:
             problem = f"{page.name}: the page lacks {page.contains.decode()!r}"
-        with lock:
+        with self.lock:
             if problem:
-                errors.append(problem)
+                self.errors.append(problem)
             if record:
-                timings.append(elapsed)
+                self.timings.append(elapsed)
                 if response.getheader("X-CPU-Ms"):
-                    cpu.append(float(response.getheader("X-CPU-Ms")))
+                    self.cpu.append(float(response.getheader("X-CPU-Ms")))
                 count = response.getheader("X-Query-Count")
                 if count is not None:
-                    queries.add(int(count))
+                    self.queries.add(int(count))
 
-    if page.most_in_flight:
-        concurrency = min(concurrency, page.most_in_flight)
-
-    def run(total: int, record: bool) -> float:
+    def run(self, total: int, record: bool = True) -> None:
         started = time.perf_counter()
-        with ThreadPoolExecutor(concurrency) as pool:
-            for future in [pool.submit(one, record) for _ in range(total)]:
+        with ThreadPoolExecutor(self.concurrency) as pool:
+            for future in [pool.submit(self._one, record) for _ in range(total)]:
                 future.result()
-        return time.perf_counter() - started
+        if record:
+            self.wall += time.perf_counter() - started
 
-    run(warmup, False)
-    wall = run(requests, True)
-    timings.sort()
-    return {"page": page.name, "path": page.path if isinstance(page.path, str) else page.path(0),
-            "requests": requests, "rps": round(requests / wall, 1),
-            "p50_ms": round(statistics.median(timings), 2),
-            "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),
-            "max_ms": round(timings[-1], 2),
-            "cpu_ms": round(statistics.median(cpu), 2) if cpu else None,
-            "queries": sorted(queries)[-1] if queries else None, "query_counts_seen": sorted(queries),
-            "errors": sorted(set(errors))[:5], "error_count": len(errors), "varies": page.varies,
-            "concurrency": concurrency}
+    def result(self) -> dict:
+        page, timings = self.page, sorted(self.timings)
+        return {"page": page.name, "path": page.path if isinstance(page.path, str) else page.path(0),
+                "requests": len(timings), "rps": round(len(timings) / self.wall, 1),
+                "p50_ms": round(statistics.median(timings), 2),
+                "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),
+                "max_ms": round(timings[-1], 2),
+                "cpu_ms": round(statistics.median(self.cpu), 2) if self.cpu else None,
+                "queries": sorted(self.queries)[-1] if self.queries else None,
+                "query_counts_seen": sorted(self.queries),
+                "errors": sorted(set(self.errors))[:5], "error_count": len(self.errors), "varies": page.varies,
+                "concurrency": self.concurrency}
+
+
+def measure_both(targets: list[tuple[int, Page, str]], *, requests: int, warmup: int, concurrency: int,
+                 rounds: int) -> list[dict]:
+    """The same page on each scale's server (port, page, cookie): each
+    warmed up, then `rounds` rounds that alternate between the scales, for
+    `requests` timed requests per scale in all."""
+    meters = [Meter(port, page, cookie, concurrency) for port, page, cookie in targets]
+    for meter in meters:
+        meter.run(warmup, record=False)
+    for r in range(rounds):
+        share = requests // rounds + (1 if r < requests % rounds else 0)
+        for meter in meters:
+            meter.run(share)
+    return [meter.result() for meter in meters]
 
 
 def pages_for(stamp: dict, token: str) -> list[Page]:
@@ -245,38 +271,70 @@ def restore(url: str, stamp: dict) -> None:
     engine.dispose()
 
 
-def run_scale(scale: str, args) -> dict:
-    stamp = data.ensure(scale, seed=args.seed)
-    url = stamp["url"]
-    logs = ROOT / "instance" / "bench-logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    restore(url, stamp)
-    app = Server("app:app", url, args.workers, logs / f"app-{scale}.log", BENCH_QUERY_COUNT="1")
-    base = Server("bench.baseline:app", url, args.workers, logs / f"baseline-{scale}.log")
+class Scale:
+    """One scale's database, with the app and the baseline served on it."""
+
+    def __init__(self, scale: str, args):
+        self.scale = scale
+        self.stamp = stamp = data.ensure(scale, seed=args.seed)
+        self.url = stamp["url"]
+        logs = ROOT / "instance" / "bench-logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        restore(self.url, stamp)
+        self.app = self.base = None
+        try:
+            self.app = Server("app:app", self.url, args.workers, logs / f"app-{scale}.log", BENCH_QUERY_COUNT="1")
+            self.base = Server("bench.baseline:app", self.url, args.workers, logs / f"baseline-{scale}.log")
+            self.cookie = log_in(self.app.port, stamp["intern_email"], stamp["password"])
+            token = csrf_token(self.app.port, f"/events/{stamp['focus_event_id']}", self.cookie)
+        except BaseException:
+            self.stop()
+            raise
+        self.pages = pages_for(stamp, token)
+
+    def stop(self) -> None:
+        for server in (self.app, self.base):
+            if server is not None:
+                server.stop()
+        self.app = self.base = None
+        restore(self.url, self.stamp)
+
+
+def run_scales(scales: list[str], args) -> list[dict]:
+    """Both scales served at once and measured page by page, their rounds
+    alternating: the growth from one to the other is then measured over
+    the same minutes, not minutes apart."""
+    served: list[Scale] = []
     try:
-        cookie = log_in(app.port, stamp["intern_email"], stamp["password"])
-        token = csrf_token(app.port, f"/events/{stamp['focus_event_id']}", cookie)
-        options = dict(requests=args.requests, warmup=args.warmup, concurrency=args.concurrency)
+        for scale in scales:
+            served.append(Scale(scale, args))
+        options = dict(requests=args.requests, warmup=args.warmup, concurrency=args.concurrency,
+                       rounds=args.rounds)
         baseline_page = Page("baseline (bare Flask, 1 query)", "/", contains=b"<li>")
-        first = measure(base.port, baseline_page, "", **options)
-        rows = [measure(app.port, page, cookie, **options) for page in pages_for(stamp, token)]
-        second = measure(base.port, baseline_page, "", **options)
+        first = measure_both([(s.base.port, baseline_page, "") for s in served], **options)
+        pages = [measure_both([(s.app.port, s.pages[i], s.cookie) for s in served], **options)
+                 for i in range(len(served[0].pages))]
+        second = measure_both([(s.base.port, baseline_page, "") for s in served], **options)
     finally:
-        app.stop()
-        base.stop()
-        restore(url, stamp)
-    # The baseline before and after the pages: drift on a shared machine shows.
-    baseline = dict(first, rps=round((first["rps"] + second["rps"]) / 2, 1),
-                    p50_ms=round((first["p50_ms"] + second["p50_ms"]) / 2, 2),
-                    p95_ms=round((first["p95_ms"] + second["p95_ms"]) / 2, 2),
-                    cpu_ms=round((first["cpu_ms"] + second["cpu_ms"]) / 2, 2),
-                    rps_runs=[first["rps"], second["rps"]], queries=1,
-                    error_count=first["error_count"] + second["error_count"],
-                    errors=first["errors"] + second["errors"])
-    for row in rows:
-        row["share_of_baseline"] = round(row["rps"] / baseline["rps"], 3)
-    return {"scale": scale, "database": sa.make_url(url).render_as_string(hide_password=True),
-            "spec": stamp["spec"], "baseline": baseline, "pages": rows, "loadavg_after": _loadavg()}
+        for s in served:
+            s.stop()
+    runs = []
+    for n, s in enumerate(served):
+        before, after = first[n], second[n]
+        # The baseline before and after the pages: drift on a shared machine shows.
+        baseline = dict(before, rps=round((before["rps"] + after["rps"]) / 2, 1),
+                        p50_ms=round((before["p50_ms"] + after["p50_ms"]) / 2, 2),
+                        p95_ms=round((before["p95_ms"] + after["p95_ms"]) / 2, 2),
+                        cpu_ms=round((before["cpu_ms"] + after["cpu_ms"]) / 2, 2),
+                        rps_runs=[before["rps"], after["rps"]], queries=1,
+                        error_count=before["error_count"] + after["error_count"],
+                        errors=before["errors"] + after["errors"])
+        rows = [measured[n] for measured in pages]
+        for row in rows:
+            row["share_of_baseline"] = round(row["rps"] / baseline["rps"], 3)
+        runs.append({"scale": s.scale, "database": sa.make_url(s.url).render_as_string(hide_password=True),
+                     "spec": s.stamp["spec"], "baseline": baseline, "pages": rows, "loadavg_after": _loadavg()})
+    return runs
 
 
 def _loadavg() -> str:
@@ -343,6 +401,8 @@ def main() -> int:
     parser.add_argument("--requests", type=int, help="timed requests per page (default 300; --small 30)")
     parser.add_argument("--warmup", type=int, help="untimed requests first (default 40; --small 8)")
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight at once (default 8)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="timed rounds per page, alternating between the two scales (default 3)")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", 4)),
                         help="gunicorn sync workers, for the app and the baseline alike (default 4)")
     parser.add_argument("--seed", type=int, default=7)
@@ -351,11 +411,13 @@ def main() -> int:
     scales = (args.scales or ("small,tiny" if args.small else "full,tenth")).split(",")
     if len(scales) != 2:
         parser.error("--scales takes two scales, bigger first")
+    if args.rounds < 1:
+        parser.error("--rounds takes a number from 1")
     args.requests = args.requests or (30 if args.small else 300)
     args.warmup = args.warmup if args.warmup is not None else (8 if args.small else 40)
 
     load_before = _loadavg()
-    runs = [run_scale(scale, args) for scale in scales]
+    runs = run_scales(scales, args)
     growth = compare(runs)
     found = checks(runs, growth)
     dialect = sa.make_url(runs[0]["database"]).get_backend_name()
@@ -364,7 +426,7 @@ def main() -> int:
         "machine": {"cpus": os.cpu_count(), "loadavg_before": load_before, "python": platform.python_version(),
                     "platform": platform.platform()},
         "settings": {"workers": args.workers, "worker_class": "sync", "concurrency": args.concurrency,
-                     "requests": args.requests, "warmup": args.warmup},
+                     "requests": args.requests, "warmup": args.warmup, "rounds": args.rounds},
         "commit": _commit(), "runs": runs, "growth": growth,
         "checks": [{"target": t, "pass": ok, "measured": m} for t, ok, m in found],
     }
@@ -374,7 +436,8 @@ def main() -> int:
 
     print()
     print(f"{dialect}, {args.workers} gunicorn sync workers, {args.concurrency} requests in flight, "
-          f"{args.requests} timed requests per page after {args.warmup} warm-up; {os.cpu_count()} CPUs, "
+          f"{args.requests} timed requests per page after {args.warmup} warm-up, in {args.rounds} rounds "
+          f"alternating between the scales; {os.cpu_count()} CPUs, "
           f"load average {load_before} before, {runs[-1]['loadavg_after']} after")
     print("rps: requests per second; p50/p95: latency seen by the client; cpu ms: the server process's CPU per "
           "request (median; other load on the machine hardly changes it); queries: SQL statements per request "
