@@ -325,7 +325,7 @@ class _FeedQueries(NamedTuple):
     latest_answer: sa.Select
     events: sa.Select        # their columns as the database gives them (see _answered_events)
     specialties: sa.Select
-    converters: tuple        # what turns each column of `events` into its Python value, by dialect
+    column_types: tuple      # the types of the columns of `events` (see _converters)
 
 
 @cache
@@ -354,7 +354,7 @@ def _feed_queries() -> _FeedQueries:
 def _converters(dialect: sa.Dialect) -> tuple:
     """For each column of a feed's event rows, the function that turns the
     database's value into the Python one (as a typed query would), or None."""
-    return tuple(t.dialect_impl(dialect).result_processor(dialect, None) for t in _feed_queries().converters)
+    return tuple(t.dialect_impl(dialect).result_processor(dialect, None) for t in _feed_queries().column_types)
 
 
 def _converted(rows: tuple[tuple, ...], dialect: sa.Dialect) -> tuple[tuple, ...]:
