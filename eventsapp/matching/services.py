@@ -44,13 +44,11 @@ INTEREST_SHORTLIST = 200
 SHORTLIST_MARGIN = 50
 
 
-def open_connections(senior_id=None):
-    """A senior's accepted connections, as a column of their Profile row
-    (or of another row that holds their id: the column `senior_id`)."""
-    senior_id = Profile.user_id if senior_id is None else senior_id
+def open_connections():
+    """A senior's accepted connections, as a column of their Profile row."""
     return (sa.select(sa.func.count()).select_from(IntroRequest)
-            .where(IntroRequest.senior_id == senior_id, IntroRequest.status == RequestStatus.ACCEPTED)
-            .correlate_except(IntroRequest).scalar_subquery())
+            .where(IntroRequest.senior_id == Profile.user_id, IntroRequest.status == RequestStatus.ACCEPTED)
+            .correlate(Profile).scalar_subquery())
 
 
 def _seniors_above(stage: str | None) -> list[str]:
@@ -387,9 +385,9 @@ def _people_together_query(interests: int, dialect: str):
     listed = sa.select(Profile.user_id, sa.null(), sa.false(), sa.null()).where(
         in_ids(Profile.user_id, "listed", dialect))
     both = sa.union_all(going, met, listed).subquery()
-    eligible = eligibility(sa.bindparam("viewer_id"), sa.bindparam("stages", expanding=True),
-                           sa.bindparam("declined_since"))
-    shown = Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS
+    rules = [*eligibility(sa.bindparam("viewer_id"), sa.bindparam("stages", expanding=True),
+                          sa.bindparam("declined_since")),
+             Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS]
     if interests:
         weight = sa.case(*((profile_specialty.c.specialty_id == sa.bindparam(f"s{n}"), sa.bindparam(f"w{n}"))
                            for n in range(interests)), else_=0.0)
@@ -405,18 +403,14 @@ def _people_together_query(interests: int, dialect: str):
         # they show their interests.
         return (sa.select(both, Profile.show_interests.label("shows"), points.label("points"))
                 .select_from(_AnswersFirst(both, Profile.__table__, Profile.user_id == both.c.user_id))
-                .where(*eligible, shown))
-    # PostgreSQL hashes the seniors open to interns (a few thousand, read
-    # from their partial index) and looks each answer up in that table:
-    # quicker than a probe of the index per answer. Their room is counted
-    # only for the answers that matched, by the answer's side of the join
-    # (written on the seniors' side, it is counted for every senior first).
-    *simple, _room = eligible
-    seniors = (sa.select(Profile.user_id, Profile.show_interests, Profile.intro_capacity)
-               .where(*simple, shown).subquery("person"))
-    return (sa.select(both, seniors.c.show_interests.label("shows"), points.label("points"))
-            .select_from(both.join(seniors, seniors.c.user_id == both.c.user_id))
-            .where(open_connections(both.c.user_id) < seniors.c.intro_capacity))
+                .where(*rules))
+    # The same look-up for each answer as a lateral subquery, which
+    # PostgreSQL runs as a probe by key (as a plain join it would hash
+    # every senior open to interns).
+    person = (sa.select(Profile.show_interests).where(Profile.user_id == both.c.user_id, *rules)
+              .limit(1).lateral("person"))
+    return (sa.select(both, person.c.show_interests.label("shows"), points.label("points"))
+            .select_from(both.join(person, sa.true())))
 
 
 class _AnswersFirst(Join):
