@@ -460,3 +460,31 @@ def test_a_walk_in_at_a_shared_event_does_not_break_the_people_page(client, sess
     page = client.get("/people")
     assert page.status_code == 200
     assert "You were both at Journal club" in page.get_data(as_text=True)
+
+
+def test_colleagues_with_no_room_left_never_crowd_out_those_with_room(client, session, intern, monkeypatch):
+    """Only the candidates who can still reach the best are looked up in
+    full; colleagues whose introductions are all taken must not count
+    among them, however well they match: the one colleague at rounds who
+    can still take an intern is suggested, even on a page of one."""
+    from eventsapp.matching import services as matching
+
+    monkeypatch.setattr(matching, "PRESELECT_MARGIN", 0)
+    rounds = make_event(title="Rounds", starts_in=timedelta(days=2))
+    make_rsvp(rounds, intern)
+    earlier = make_user("Earlier Intern")
+    for n in range(3):   # both of the intern's interests, and no room left
+        full = make_senior(f"Dr Full {n}", interests=["Cardiology", "Clinical research"], intro_capacity=1)
+        make_rsvp(rounds, full)
+        session.add(IntroRequest(requester_id=earlier.id, senior_id=full.id, status="accepted",
+                                 expires_at=utcnow(), message="hi"))
+    make_rsvp(rounds, make_senior("Dr Room", interests=[]))
+    session.commit()
+
+    def shown(limit):
+        return [s.candidate.name for s in matching.suggestions(session, intern, now=utcnow(), zone="UTC", limit=limit)]
+
+    assert shown(None) == ["Dr Room"]
+    assert shown(1) == ["Dr Room"]
+    page = client.get("/people").get_data(as_text=True)
+    assert "Dr Room" in page and "Dr Full" not in page
