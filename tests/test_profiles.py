@@ -187,3 +187,33 @@ def test_a_time_zone_not_on_the_list_is_refused_on_the_form(client, session, mem
     assert response.status_code == 422
     assert "Choose a time zone from the list." in response.get_data(as_text=True)
     assert reload(session, member).profile.bio != "Unsaved"
+
+
+@pytest.mark.parametrize("stage", [None, "student", "intern"])
+def test_interns_and_students_are_not_offered_the_meeting_interns_section(client, auth, session, stage):
+    make_user("Ivy Intern", email="ivy@hospital.example", stage=stage, intro_capacity=4)
+    auth.login("ivy@hospital.example")
+    page = client.get("/profile/edit").get_data(as_text=True)
+    assert "Meeting interns" not in page and 'name="open_to_interns"' not in page
+    assert 'name="intro_capacity"' not in page
+    # Their form, without the section, still saves, and keeps the saved limit.
+    data = {key: value for key, value in form_data(name="Ivy Intern", career_stage=stage or "intern").items()
+            if key != "intro_capacity"}
+    assert client.post("/profile/edit", data=data).status_code == 302
+    session.rollback()
+    profile = session.scalar(sa.select(User).where(User.email == "ivy@hospital.example")).profile
+    assert profile.intro_capacity == 4 and profile.open_to_interns is False
+
+
+@pytest.mark.parametrize("stage", ["resident", "fellow", "attending", "faculty"])
+def test_residents_and_above_see_the_meeting_interns_section(client, auth, stage):
+    make_user("Sam Senior", email="sam@hospital.example", stage=stage, pgy_year=3 if stage == "resident" else None)
+    auth.login("sam@hospital.example")
+    page = client.get("/profile/edit").get_data(as_text=True)
+    assert "Meeting interns" in page and 'name="open_to_interns"' in page and 'name="intro_capacity"' in page
+
+
+def test_a_new_resident_finds_the_section_once_their_stage_is_saved(client, session, member):
+    assert "Meeting interns" not in client.get("/profile/edit").get_data(as_text=True)
+    client.post("/profile/edit", data=form_data(career_stage="resident", pgy_year="2"))
+    assert "Meeting interns" in client.get("/profile/edit").get_data(as_text=True)

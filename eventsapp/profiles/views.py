@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -11,7 +11,7 @@ from eventsapp.events.forms import ZONES
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
 from eventsapp.pages import PRIVATE
-from eventsapp.profiles import services
+from eventsapp.profiles import career, services
 from eventsapp.profiles.forms import ProfileForm
 
 bp = Blueprint("profiles", __name__)
@@ -41,10 +41,8 @@ def show(user_id: int):
     return (page, PRIVATE) if feed_url else page
 
 
-@bp.route("/profile/edit", methods=["GET", "POST"])
-@login_required
-def edit():
-    profile = current_user.profile
+def _profile_form(profile) -> tuple[ProfileForm, list]:
+    """The profile form with its lists filled in, and the interests in their groups."""
     form = ProfileForm(obj=profile, name=current_user.name, email_notifications=current_user.email_notifications,
                        specialty_ids=[s.id for s in profile.specialties])
     form.timezone.choices = [SelectChoice("", f"The hospital's zone ({current_app.config['APP_TIMEZONE']})")] + [
@@ -53,6 +51,18 @@ def edit():
     form.specialty_ids.choices = [SelectChoice(s.id, s.name) for s in specialties]
     form.department_id.choices = [SelectChoice(None, "No department")] + [
         SelectChoice(d.id, d.name) for d in services.department_choices(db.session, profile)]
+    if not career.can_mentor(profile.career_stage) and "intro_capacity" not in request.form:
+        # Interns and students are not shown the meeting-interns section: their saved limit stays.
+        form.intro_capacity.validators = ()
+    groups = [(category, [s.id for s in items])
+              for category, items in groupby(specialties, key=lambda s: s.category)]
+    return form, groups
+
+
+@bp.route("/profile/edit", methods=["GET", "POST"])
+@login_required
+def edit():
+    form, groups = _profile_form(current_user.profile)
     if form.validate_on_submit():
         changes = services.ProfileChanges(**{name: form[name].data for name in (
             "name", "career_stage", "pgy_year", "department_id", "specialty_ids", "bio",
@@ -66,7 +76,6 @@ def edit():
         else:
             flash("Your profile is saved.", "success")
             return redirect(url_for("profiles.show", user_id=current_user.id))
-    groups = [(category, [s.id for s in items])
-              for category, items in groupby(specialties, key=lambda s: s.category)]
     status = 422 if form.errors else 200
-    return render_template("profiles/edit.html", form=form, groups=groups), status
+    meets_interns = career.can_mentor(current_user.profile.career_stage)
+    return render_template("profiles/edit.html", form=form, groups=groups, meets_interns=meets_interns), status
