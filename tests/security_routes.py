@@ -186,6 +186,20 @@ def _unread(world, role):
     return Target("/notifications/read")
 
 
+def _notification(mine: bool):
+    """An unread notification with a link: the person's own, or another member's
+    (for anonymous, the intern's either way, to be left unread)."""
+    def prepare(world, role):
+        person = world.people[role] or world.intern
+        owner = person if mine else (world.senior if person is world.intern else world.intern)
+        notification = Notification(user_id=owner.id, kind=NotificationKind.PROMOTED,
+                                    message="A seat opened for you at Journal Club", link="/events")
+        db.session.add(notification)
+        db.session.flush()
+        return Target(f"/notifications/{notification.id}/open")
+    return prepare
+
+
 def _edit(world, role):
     event = world.event()
     return Target(f"/events/{event.id}/edit", event_form(title="Renamed Journal Club", version=str(event.version),
@@ -344,6 +358,9 @@ MATRIX: list[Row] = [
     # Notifications: each member's own.
     row("notifications.index",      "GET",  at("/notifications"),                      LOGIN, OK,    OK,    OK,    OK,    OK),
     row("notifications.mark_read",  "POST", _unread,                                   LOGIN, GO,    GO,    GO,    GO,    GO),
+    row("notifications.open_one",   "POST", _notification(mine=True),                  LOGIN, GO,    GO,    GO,    GO,    GO),
+    row("notifications.open_one",   "POST", _notification(mine=False),                 LOGIN, NONE,  NONE,  NONE,  NONE,  NONE,
+        variant="another member's"),
 ]
 
 # Allowed POSTs that rightly leave every table as it was. Any other cell of MATRIX a

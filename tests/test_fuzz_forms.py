@@ -286,6 +286,14 @@ def case_mark_read(w):
     return Case(w.intern, "/notifications", "/notifications/read", shows=lambda r: [(w.intern, "/notifications")])
 
 
+def case_open_notification(w):
+    notification = Notification(user_id=w.intern, kind="event_changed", message="Grand Rounds moved", link="/events")
+    db.session.add(notification)
+    db.session.commit()
+    return Case(w.intern, "/notifications", f"/notifications/{notification.id}/open",
+                shows=lambda r: [(w.intern, "/notifications"), (w.intern, "/")])
+
+
 def case_ask(w):
     requester = make_user(stage="intern", interests=["Cardiology"])
     senior = make_user(stage="attending", open_to_interns=True, interests=["Cardiology"])
@@ -331,6 +339,7 @@ CASES = {
     "introductions.withdraw": _intro_case("withdraw", viewer_is_senior=False),
     "introductions.end": _intro_case("end", viewer_is_senior=False, accepted=True),
     "notifications.mark_read": case_mark_read,
+    "notifications.open_one": case_open_notification,
     "introductions.ask": case_ask,
     "profiles.edit": case_edit_profile,
 }

@@ -180,3 +180,63 @@ def test_the_waitlist_email_attaches_a_tentative_event(make_app, smtp):
     _, [ics] = _attachments(inbox.messages[1])
     vevent = icalendar.Calendar.from_ical(ics.get_content()).walk("VEVENT")[0]
     assert str(vevent["STATUS"]) == "TENTATIVE" and str(vevent["SUMMARY"]) == "Coffee Hour (waitlist)"
+
+
+def _notice(session, user, message="Cardiology Grand Rounds moved to Room 4", link="/events"):
+    notification = Notification(user_id=user.id, kind="event_changed", message=message, link=link)
+    session.add(notification)
+    session.commit()
+    return notification.id
+
+
+def _read_at(session, notification_id):
+    session.rollback()  # see what requests committed
+    return session.get(Notification, notification_id).read_at
+
+
+def test_opening_a_notification_marks_it_read_and_follows_its_link(client, auth, session):
+    member = make_user(email="maya@hospital.example")
+    opened, other = _notice(session, member, link="/events/7"), _notice(session, member, "A place opened up")
+    auth.login("maya@hospital.example")
+    page = client.get("/notifications").get_data(as_text=True)
+    # Each notification opens through a small POST form (no JavaScript needed): its link is the button.
+    assert f'<form method="post" action="/notifications/{opened}/open"' in page
+    assert 'class="count-badge">2<' in page
+    response = client.post(f"/notifications/{opened}/open")
+    assert response.status_code == 302 and response.location == "/events/7"
+    assert _read_at(session, opened) is not None and _read_at(session, other) is None
+    assert 'class="count-badge">1<' in client.get("/notifications").get_data(as_text=True)
+
+
+def test_looking_at_notifications_reads_nothing_by_itself(client, auth, session):
+    member = make_user(email="maya@hospital.example")
+    notification = _notice(session, member)
+    auth.login("maya@hospital.example")
+    for url in ("/notifications", "/"):
+        assert "Cardiology Grand Rounds moved to Room 4" in client.get(url).get_data(as_text=True)
+    assert _read_at(session, notification) is None
+
+
+def test_a_notification_without_a_link_is_marked_read_on_its_own(client, auth, session):
+    member = make_user(email="maya@hospital.example")
+    notification = _notice(session, member, "Your request expired", link="")
+    auth.login("maya@hospital.example")
+    assert "Mark as read" in client.get("/notifications").get_data(as_text=True)
+    response = client.post(f"/notifications/{notification}/open")
+    assert response.location == "/notifications" and _read_at(session, notification) is not None
+
+
+def test_a_link_that_leaves_the_site_is_never_followed(client, auth, session):
+    member = make_user(email="maya@hospital.example")
+    notification = _notice(session, member, link="//elsewhere.example/phish")
+    auth.login("maya@hospital.example")
+    assert client.post(f"/notifications/{notification}/open").location == "/notifications"
+
+
+def test_nobody_opens_anyone_elses_notification(client, auth, session):
+    owner = make_user(email="maya@hospital.example")
+    notification = _notice(session, owner)
+    make_user(email="other@hospital.example")
+    auth.login("other@hospital.example")
+    assert client.post(f"/notifications/{notification}/open").status_code == 404
+    assert _read_at(session, notification) is None

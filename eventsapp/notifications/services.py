@@ -10,6 +10,8 @@ from flask import g, has_app_context
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
+from eventsapp.accounts.urls import safe_next_path
+from eventsapp.errors import NotFound
 from eventsapp.notifications.mail import Attachment, OutgoingMail, queue_mail
 from eventsapp.notifications.models import Notification
 from eventsapp.timeutil import utcnow
@@ -64,6 +66,28 @@ def recent(session: Session, user_id: int, limit: int = PAGE_SIZE) -> list[Notif
     return list(session.scalars(sa.select(Notification).where(Notification.user_id == user_id)
                                 .order_by(Notification.created_at.desc(), Notification.id.desc())
                                 .limit(limit)))
+
+
+def unread(session: Session, user_id: int, limit: int) -> list[Notification]:
+    """The newest unread notifications, for the home page."""
+    return list(session.scalars(sa.select(Notification)
+                                .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+                                .order_by(Notification.created_at.desc(), Notification.id.desc())
+                                .limit(limit)))
+
+
+def open_notification(session: Session, user_id: int, notification_id: int) -> str | None:
+    """The member opens one of their notifications: it is read from now on.
+    Returns where it leads (a path on this site), or None."""
+    notification = session.scalar(sa.select(Notification).where(
+        Notification.id == notification_id, Notification.user_id == user_id))
+    if notification is None:
+        raise NotFound("No such notification.")
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        session.commit()
+        forget_unread_count()
+    return safe_next_path(notification.link)
 
 
 def mark_all_read(session: Session, user_id: int) -> int:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from eventsapp.errors import NotFound
 from eventsapp.extensions import db
 from eventsapp.notifications import services
 
@@ -22,3 +23,14 @@ def mark_read():
     services.mark_all_read(db.session, current_user.id)
     flash("All notifications are marked as read.", "success")
     return redirect(url_for("notifications.index"))
+
+
+@bp.post("/<int:notification_id>/open")
+@login_required
+def open_one(notification_id: int):
+    """Opening a notification marks it read, then follows its link."""
+    try:
+        target = services.open_notification(db.session, current_user.id, notification_id)
+    except NotFound:
+        abort(404)
+    return redirect(target or url_for("notifications.index"))
