@@ -9,6 +9,7 @@ from flask import Flask
 from eventsapp.config import load_config
 from eventsapp.extensions import csrf, db, login_manager, migrate
 from eventsapp import transactions
+from eventsapp.timeutil import utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,14 +83,17 @@ def register_blueprints(app: Flask) -> None:
 
 @functools.cache
 def _user_query():
-    """The signed-in member, with the unread count the navigation shows, in
-    one query: built once, as every request runs it."""
+    """The signed-in member, with the counts the navigation shows (unread
+    notifications, introduction requests waiting for their answer), in one
+    query: built once, as every request runs it. Parameters user_id, now."""
     import sqlalchemy as sa
 
     from eventsapp.accounts.models import User
+    from eventsapp.introductions.waiting import waiting_count_of
     from eventsapp.notifications.services import unread_count_of
 
-    return sa.select(User, unread_count_of(User.id)).where(User.id == sa.bindparam("user_id"))
+    return (sa.select(User, unread_count_of(User.id), waiting_count_of(User.id))
+            .where(User.id == sa.bindparam("user_id")))
 
 
 @login_manager.user_loader
@@ -98,8 +102,9 @@ def load_user(user_id: str):
 
     if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 10:
         return None
-    row = db.session.execute(_user_query(), {"user_id": int(user_id)}).first()
+    row = db.session.execute(_user_query(), {"user_id": int(user_id), "now": utcnow()}).first()
     if row is None:
         return None
     g.unread_notifications = (row[0].id, row[1])
+    g.requests_waiting = (row[0].id, row[2])
     return row[0]

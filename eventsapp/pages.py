@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask import Flask, g, has_request_context, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from markupsafe import escape
@@ -85,6 +86,18 @@ def unread_notifications() -> int:
         return known[1]
     from eventsapp.notifications.services import unread_count
     return unread_count(db.session, current_user.id)
+
+
+def requests_waiting() -> int:
+    """For the navigation badge: introduction requests waiting for this
+    senior's answer, read with the account (see load_user)."""
+    if not current_user.is_authenticated:
+        return 0
+    known = g.get("requests_waiting")
+    if known is not None and known[0] == current_user.id:
+        return known[1]
+    from eventsapp.introductions.waiting import waiting_count_of
+    return db.session.scalar(sa.select(waiting_count_of(current_user.id)), {"now": page_now()})
 
 
 def page_zone() -> str:
@@ -210,6 +223,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def shared_context():
         return {"page_url": page_url, "unread_notifications": unread_notifications,
+                "requests_waiting": requests_waiting,
                 "event_when": event_when, "event_day": event_day, "path_for": path_for, "local_moment": local_moment, "zone_label": zone_label,
                 "now_utc": utcnow, "state_labels": RsvpState.LABELS, "viewer_zone": page_zone}
 
