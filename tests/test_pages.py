@@ -163,3 +163,94 @@ def test_links_worked_out_once_per_page_match_url_for(app, script_root):
                               ("introductions.ask", "user_id")):
             for value in (1, 42, 918273645, 2**31 - 1):
                 assert path_for(endpoint, **{key: value}) == url_for(endpoint, **{key: value})
+
+
+# --- Home: a member's own page ------------------------------------------------
+
+def _ask(requester, senior, message="May I ask about your path into cardiology?"):
+    from eventsapp.introductions import services as introductions
+    from eventsapp.extensions import db
+    return introductions.request_introduction(db.session, requester, senior.id, message)
+
+
+def _notify(user, message, link="/events"):
+    from eventsapp.extensions import db
+    from eventsapp.notifications.models import Notification
+    notification = Notification(user_id=user.id, kind="promoted", message=message, link=link)
+    db.session.add(notification)
+    db.session.commit()
+    return notification
+
+
+def test_home_is_the_interns_own_page_with_whom_to_meet_at_their_next_events(client, auth):
+    from tests.factories import make_event, make_rsvp
+    intern = make_user("Maya Okafor", email="maya@hospital.example", interests=["Cardiology"])
+    mentor = make_user("Dr Ada Mensah", stage="attending", open_to_interns=True, interests=["Cardiology"])
+    asked = make_user("Dr Tomas Ferreira", stage="fellow", open_to_interns=True, interests=["Cardiology"])
+    make_user("Dr Not Going", stage="attending", open_to_interns=True, interests=["Cardiology"])
+    rounds = make_event(title="Cardiology Grand Rounds")
+    make_rsvp(rounds, intern, "going")
+    make_rsvp(rounds, mentor, "going")
+    make_rsvp(make_event(title="Journal Club I only might attend"), intern, "maybe")
+    _ask(intern, asked)
+    _notify(intern, "You have a place: Mentorship Coffee Hour")
+    auth.login("maya@hospital.example")
+    page = client.get("/").get_data(as_text=True)
+    assert "Hello, Maya Okafor" in page and "Meet your mentors where they already are" not in page
+    events = page.split('id="next-events-heading"')[1].split("</section>")[0]
+    assert "Cardiology Grand Rounds" in events and "Journal Club" not in events
+    assert "Who to meet there" in events and "Dr Ada Mensah" in events and "Dr Not Going" not in events
+    sent = page.split('id="sent-heading"')[1].split("</section>")[0]
+    assert "Dr Tomas Ferreira" in sent and "Waiting for an answer" in sent and "Withdraw" in sent
+    assert 'id="waiting-heading"' not in page   # interns answer no requests
+    unread = page.split('id="unread-heading"')[1].split("</section>")[0]
+    assert "You have a place: Mentorship Coffee Hour" in unread
+    assert "What to do next" not in page   # the profile has interests
+    assert problems(page) == []
+
+
+def test_home_has_a_helpful_word_for_each_empty_section(client, auth):
+    make_user("Maya Okafor", email="maya@hospital.example")
+    auth.login("maya@hospital.example")
+    page = client.get("/").get_data(as_text=True)
+    assert "You're not going to any upcoming events yet" in page and 'href="/events"' in page
+    assert "No requests waiting for an answer" in page and 'href="/people"' in page
+    assert "You're all caught up" in page
+    # No interests: what to do next, with the way to the profile form.
+    next_step = page.split('id="next-step-heading"')[1].split("</section>")[0]
+    assert "no specialty interests" in next_step and 'href="/profile/edit#specialty_ids-hint"' in next_step
+
+
+def test_home_shows_a_senior_the_requests_waiting_with_a_count_in_the_navigation(client, auth):
+    senior = make_user("Dr Ada Mensah", email="ada@hospital.example", stage="attending", open_to_interns=True,
+                       interests=["Cardiology"])
+    for name in ("Ivy Intern", "Noor Intern"):
+        _ask(make_user(name, interests=["Cardiology"]), senior, f"{name} would like to meet you")
+    auth.login("ada@hospital.example")
+    page = client.get("/").get_data(as_text=True)
+    waiting = page.split('id="waiting-heading"')[1].split("</section>")[0]
+    assert "Ivy Intern would like to meet you" in waiting and "Noor Intern" in waiting and "Accept" in waiting
+    nav = page.split('aria-label="Main"')[1].split("</nav>")[0]
+    assert ('<span class="count-badge">2<span class="visually-hidden"> introduction requests waiting for your '
+            'answer</span></span>') in nav
+    # Once answered, the count goes down on every page.
+    request_id = page.split("/introductions/")[1].split("/accept")[0]
+    client.post(f"/introductions/{request_id}/accept")
+    nav = client.get("/events").get_data(as_text=True).split('aria-label="Main"')[1].split("</nav>")[0]
+    assert '<span class="count-badge">1<span class="visually-hidden"> introduction request waiting' in nav
+
+
+def test_a_senior_not_open_to_interns_is_told_how_to_be_suggested(client, auth):
+    make_user("Dr Ada Mensah", email="ada@hospital.example", stage="attending", interests=["Cardiology"])
+    auth.login("ada@hospital.example")
+    waiting = client.get("/").get_data(as_text=True).split('id="waiting-heading"')[1].split("</section>")[0]
+    assert "No requests waiting for you" in waiting and "not open to meeting interns" in waiting
+    assert 'href="/profile/edit"' in waiting
+
+
+def test_demo_logins_are_shown_to_visitors_only(client, auth):
+    make_user("Maya Okafor", email="intern@riverside.example")
+    assert "intern@riverside.example" in client.get("/").get_data(as_text=True)
+    auth.login("intern@riverside.example")
+    page = client.get("/").get_data(as_text=True)
+    assert "Try the demo hospital" not in page and "welcome-to-rounds" not in page

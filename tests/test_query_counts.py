@@ -124,3 +124,51 @@ def test_postgresql_runs_the_same_statements_for_few_rows_and_many(client, auth,
 
     few, many = statements_for(2), statements_for(15)
     assert len(few) == len(many) and few == many
+
+
+def populate_home(n: int, organizer, member, senior):
+    """n events the member and n colleagues go to, n requests either way and
+    n unread notifications."""
+    from eventsapp.introductions import services as introductions
+    from eventsapp.introductions.models import IntroRequest
+    from eventsapp.notifications.models import Notification
+    from eventsapp.timeutil import utcnow
+    for i in range(n):
+        event = make_event(organizer, title=f"Home {n}-{i}", starts_in=timedelta(days=1, hours=i),
+                           interests=["Cardiology"])
+        make_rsvp(event, member, "going")
+        colleague = make_user(f"Colleague {n}-{i}", stage="attending", open_to_interns=True,
+                              interests=["Cardiology"], intro_capacity=10)
+        make_rsvp(event, colleague, "going")
+        make_rsvp(event, senior, "going")
+        asker = make_user(f"Asker {n}-{i}", stage="student")
+        db.session.add(IntroRequest(requester_id=asker.id, senior_id=member.id, message="May I shadow you?",
+                                    expires_at=utcnow() + timedelta(days=14)))
+        db.session.add(Notification(user_id=member.id, kind="promoted", message=f"Seat {n}-{i}", link="/events"))
+    db.session.commit()
+    if n == 2:
+        introductions.request_introduction(db.session, member, senior.id, "Could we talk about cardiology?")
+
+
+@pytest.mark.parametrize("cache_seconds", [0, 300])
+@pytest.mark.parametrize("stage", ["intern", "resident"])
+def test_a_members_home_costs_the_same_for_many_rows(app, client, auth, stage, cache_seconds):
+    """The member's own page: next events with whom to meet there, requests
+    either way, unread notifications and the counts in the navigation. Whom
+    to meet is People to meet's ranking: with what it shares between viewers
+    kept, as in production (MATCHING_CACHE_SECONDS), the page keeps to 8."""
+    app.config["MATCHING_CACHE_SECONDS"] = cache_seconds
+    organizer = make_user(email="org@hospital.example", role="organizer")
+    member = make_user(email="maya@hospital.example", stage=stage, pgy_year=2 if stage == "resident" else None,
+                       open_to_interns=stage == "resident", interests=["Cardiology"], intro_capacity=10)
+    senior = make_user("Dr Senior", stage="faculty", open_to_interns=True, interests=["Cardiology"])
+    auth.login("maya@hospital.example")
+    populate_home(2, organizer, member, senior)
+    client.get("/")
+    few = queries_for(client, "/")
+    populate_home(6, organizer, member, senior)
+    many = queries_for(client, "/")
+    page = client.get("/").get_data(as_text=True)
+    assert "Dr Senior" in page and "Colleague 6-0" in page and "Seat 6-5" in page
+    assert few == many, f"/: {few} queries with few rows, {many} with many"
+    assert many <= (8 if cache_seconds else 10), f"/: {many} queries"
