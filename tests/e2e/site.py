@@ -160,6 +160,7 @@ class Server:
     def __init__(self, database_url: str, instance_path: Path, log_path: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.database_url = database_url   # for journeys that add people of their own
         self.instance_path = instance_path
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(32),
                "APP_ENV": "development", "APP_TIMEZONE": ZONE}
