@@ -55,6 +55,9 @@ def waiting_requests(session: Session, user_id: int, now: datetime) -> Waiting:
         item = WaitingRequest(row.id, row.person_id, row.name, stage_label(row.career_stage, row.pgy_year),
                               row.message, row.created_at, row.expires_at)
         (received if row.received else sent).append(item)
+    # (The order of a UNION's rows is not that of its parts.)
+    received.sort(key=lambda r: (r.created_at, r.id))
+    sent.sort(key=lambda r: (r.created_at, r.id), reverse=True)
     return Waiting(received, sent)
 
 

@@ -54,17 +54,16 @@ def member_home(session: Session, user: User, *, now: datetime, zone: str, sugge
     # Whether they have interests comes with their events (a query saved
     # where the suggestions run); without events, from the profile.
     has_interests = rows[0][1] if rows else bool(user.profile.specialties)
-    meet: dict[int, list[scoring.Suggestion]] = {}
+    meet: dict[int, list[scoring.Suggestion]] = {e.id: [] for e in events}
     gets_suggestions = bool(matching.suggestible_stages(user))
     if events and gets_suggestions:
-        shown = {e.id for e in events}
         for suggestion in matching.suggestions(session, user, now=now, zone=zone, limit=suggestions_shown):
-            for ref in suggestion.candidate.upcoming_together:
-                at = meet.setdefault(ref.id, []) if ref.id in shown else None
-                if at is not None and len(at) < MEET_AT_EACH:
-                    at.append(suggestion)
+            for ref in suggestion.candidate.upcoming_together:   # every event they both go to
+                going = meet.get(ref.id)
+                if going is not None and len(going) < MEET_AT_EACH:
+                    going.append(suggestion)
     return MemberHome(
-        next_events=[NextEvent(e, meet.get(e.id, [])) for e in events],
+        next_events=[NextEvent(e, meet[e.id]) for e in events],
         waiting=waiting_requests(session, user.id, now),
         unread=unread(session, user.id, UNREAD_SHOWN) if unread_count else [],
         gets_suggestions=gets_suggestions,
