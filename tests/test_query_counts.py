@@ -102,7 +102,7 @@ def test_answering_costs_the_same_for_many_rows(client, auth):
     assert max(many) <= 13, many
 
 
-@pytest.mark.parametrize("url", ["/people", "/events", "/events/1"])
+@pytest.mark.parametrize("url", ["/people", "/events", "/events/1", "/"])
 def test_postgresql_runs_the_same_statements_for_few_rows_and_many(client, auth, url):
     """Lists of the viewer's events and colleagues go as one array: the same
     statements for everyone, so PostgreSQL keeps one plan for each."""
