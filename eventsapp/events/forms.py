@@ -46,11 +46,13 @@ class EventForm(FlaskForm):
     co_organizer_ids = CheckboxListField("Co-organizers", coerce=int,
                                          message="Choose co-organizers from the list of organizers.")
     version = HiddenField()
+    confirmed_times = HiddenField()  # set when the organizer is shown where the clocks change
+    time_notes: tuple[str, ...] = ()  # what the organizer is asked to confirm
 
     def details_fields(self) -> dict:
         names = ("title", "kind", "timezone", "start_date", "start_time", "end_date", "end_time", "all_day",
                  "description", "location", "online_url", "department_id", "specialty_ids", "capacity",
-                 "rsvp_deadline_date", "rsvp_deadline_time", "co_organizer_ids")
+                 "rsvp_deadline_date", "rsvp_deadline_time", "co_organizer_ids", "confirmed_times")
         return {name: self[name].data for name in names}
 
 
