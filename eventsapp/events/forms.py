@@ -5,7 +5,7 @@ from zoneinfo import available_timezones
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from eventsapp.events.models import DESCRIPTION_MAX, LOCATION_MAX, TITLE_MAX, URL_MAX, EventKind
 from eventsapp.events.services import Scope
@@ -95,3 +95,15 @@ class FilterForm(FlaskForm):
     department = ListChoiceField("Department", coerce=optional_int, validate_choice=False)
     start = FriendlyDateField("From", validators=[Optional()])
     end = FriendlyDateField("To", validators=[Optional()])
+
+    def validate_end(self, field) -> None:
+        """A To date before the From date would match nothing: say so rather
+        than show an empty list (the list then goes on from the From date)."""
+        start = self.start.data if not self.start.errors else None
+        if start and field.data and field.data < start:
+            raise ValidationError(f"The To date ({_day(field.data)}) is before the From date ({_day(start)}), "
+                                  f"so it is left out. Choose a date on or after {_day(start)}.")
+
+
+def _day(value) -> str:
+    return f"{value:%a} {value.day} {value:%b %Y}"
