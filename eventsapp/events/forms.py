@@ -3,14 +3,14 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SearchField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from eventsapp.events.models import DESCRIPTION_MAX, LOCATION_MAX, TITLE_MAX, URL_MAX, EventKind
 from eventsapp.events.services import Scope
 from eventsapp.forms import (CheckboxListField, FriendlyDateField, FriendlyTimeField, ListChoiceField,
-                             SelectField, WholeNumberField, optional_int)
+                             SelectField, WholeNumberField, one_line_break, optional_int)
 
 ZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
 
@@ -25,7 +25,7 @@ class EventForm(FlaskForm):
                        choices=[SelectChoice(v, label) for v, label in EventKind.LABELS.items()])
     description = TextAreaField(
         "Description", description="Plain text. Blank lines start paragraphs; web links become clickable.",
-        validators=[_length(DESCRIPTION_MAX)])
+        validators=[_length(DESCRIPTION_MAX)], filters=[one_line_break])
     all_day = BooleanField("All-day event", description="For conferences and other whole days; times are then ignored.")
     start_date = FriendlyDateField("Starts on", validators=[Optional()])
     start_time = FriendlyTimeField("Start time", validators=[Optional()])
@@ -88,7 +88,7 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Optional(), _length(100)])
+    q = SearchField("Search", validators=[Optional(), _length(100)])
     kind = SelectField("Kind", validate_choice=False, choices=[SelectChoice("", "All kinds")] + [
         SelectChoice(v, label) for v, label in EventKind.LABELS.items()])
     specialty = ListChoiceField("Specialty", coerce=optional_int, validate_choice=False)
