@@ -74,8 +74,9 @@ def place_span(start: datetime, end: datetime, zone: ZoneInfo, *, all_day: bool 
                          f"it would be {_span_text(starts_at, ends_at, zone)}.")
     if repeated(start, zone):
         first = starts_at.astimezone(zone)
+        abbreviation = f"{first.tzname()}, " if (first.tzname() or "").isalpha() else ""
         notes.append(f"{start:%H:%M} happens twice on {_day(start)} in {_place(zone)} (clocks go back): "
-                     f"it would be the first {start:%H:%M} ({first.tzname()}, {_offset(first)}), "
+                     f"it would be the first {start:%H:%M} ({abbreviation}{_offset(first)}), "
                      f"{_span_text(starts_at, ends_at, zone)}.")
     return Span(starts_at, ends_at, tuple(notes))
 
