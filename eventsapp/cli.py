@@ -71,9 +71,7 @@ def seed_demo(if_empty: bool, force: bool) -> None:
         click.echo("The database already has accounts; demo data not seeded.")
         return
     report = services.seed(db.session)
-    click.echo(f"Demo hospital: {report.people_added} people, {report.departments_added} departments, "
-               f"{report.specialties_added} specialties, {report.events_added} events and "
-               f"{report.rsvps_added} answers added.")
+    click.echo(report.summary())
     click.echo("Demo logins (password for each: {}):".format(report.logins[0].password))
     for login in report.logins:
         click.echo(f"  {login.label:<17} {login.email}  ({login.name})")

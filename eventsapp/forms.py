@@ -21,6 +21,13 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
         form.form_errors.append(str(error))
 
 
+def one_line_break(value):
+    """A filter for text areas: browsers send each line break as CR LF, but
+    the text is stored (and its length counted as you type) with one
+    character per break."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 def parse_id(value) -> int | None:
     """A database id from a form or query value, or None if it can't be one."""
     text = str(value or "").strip()

@@ -29,8 +29,17 @@ def test_seed_demo_twice_adds_nothing_the_second_time(runner, session):
     runner.invoke(args=["seed-demo"])
     people = count(session, User)
     result = runner.invoke(args=["seed-demo"])
-    assert "0 people" in result.output
+    assert "The demo hospital is already in this database: nothing to add." in result.output
+    assert "0 " not in result.output and "added" not in result.output
+    assert "intern@riverside.example" in result.output  # the logins are still shown
     assert count(session, User) == people
+
+
+def test_seed_demo_names_only_what_it_added(runner, session):
+    result = runner.invoke(args=["seed-demo"])
+    summary = result.output.splitlines()[0]
+    assert summary.startswith("Demo hospital: ") and summary.endswith(" added.")
+    assert "people" in summary and "events" in summary and " 0 " not in summary
 
 
 def test_seed_demo_if_empty_leaves_a_real_hospital_alone(runner, session):

@@ -165,3 +165,14 @@ def test_an_event_under_way_is_still_listed_among_the_upcoming(client, member):
     assert ">Symposium<" in page and "1 event<" in page
     page = client.get("/events?kind=social").get_data(as_text=True)
     assert ">Journal Club<" in page and "1 event<" in page
+
+
+def test_a_from_date_after_the_to_date_says_so_instead_of_an_empty_list(client, member):
+    make_event(title="Journal Club", starts_in=timedelta(days=20))
+    start, end = date.today() + timedelta(days=10), date.today() + timedelta(days=5)
+    response = client.get(f"/events?start={start.isoformat()}&end={end.isoformat()}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "is before the From date" in page and f"Choose a date on or after {start:%a} {start.day} {start:%b %Y}" in page
+    assert ">Journal Club<" in page  # the list goes on from the From date
+    assert f'value="{end.isoformat()}"' in page  # what was typed stays in the field

@@ -1,5 +1,5 @@
 """The pure parts of events: recurrence, descriptions, times for people, CSV."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -113,3 +113,21 @@ def test_csv_quotes_commas_and_newlines():
     text = to_csv(["Name", "Note"], [["Lee, Kim", "line1\nline2"], ["=1+1", "ok"]])
     assert text.splitlines()[0] == "Name,Note"
     assert '"Lee, Kim","line1\nline2"' in text and "'=1+1,ok" in text
+
+
+def test_times_the_clocks_skip_or_repeat_are_placed_as_calendars_place_them_and_explained():
+    from zoneinfo import ZoneInfo
+
+    from eventsapp.events.wallclock import place_span
+
+    lord_howe = ZoneInfo("Australia/Lord_Howe")  # clocks move by half an hour
+    skipped = place_span(datetime(2027, 10, 3, 2, 10), datetime(2027, 10, 3, 3, 0), lord_howe)
+    assert skipped.notes == ("02:10 does not exist on Sunday 3 October 2027 in Lord Howe (clocks go forward): "
+                             "it would be 02:40–03:30.",)
+    assert skipped.ends_at - skipped.starts_at == timedelta(minutes=50)
+    twice = place_span(datetime(2027, 4, 4, 1, 40), datetime(2027, 4, 4, 3, 0), lord_howe)
+    assert twice.notes == ("01:40 happens twice on Sunday 4 April 2027 in Lord Howe (clocks go back): "
+                           "it would be the first 01:40 (UTC+11), 01:40–03:00.",)
+    santiago = place_span(datetime(2027, 9, 5, 0, 0), datetime(2027, 9, 5, 1, 0), ZoneInfo("America/Santiago"))
+    assert "00:00 does not exist" in santiago.notes[0] and "it would be 01:00–02:00." in santiago.notes[0]
+    assert place_span(datetime(2027, 3, 14, 2, 30), datetime(2027, 3, 14, 3, 15), ZoneInfo("Asia/Kolkata")).notes == ()

@@ -161,7 +161,7 @@ def test_either_side_can_end_a_connection(client, auth, session, intern):
     assert "tomas@hospital.example" not in client.get(f"/people/{senior.id}").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("message, error", [("", "why you&#39;d like to meet"), ("m" * 601, "under 600")])
+@pytest.mark.parametrize("message, error", [("", "why you&#39;d like to meet"), ("m" * 601, "at most 600")])
 def test_the_message_is_required_and_short(client, session, intern, message, error):
     response = client.post(f"/people/{make_senior().id}/introduction", data={"message": message})
     assert response.status_code == 422 and error in response.get_data(as_text=True)

@@ -92,7 +92,7 @@ def test_an_intern_cannot_offer_to_meet_interns(client, session, member):
     ({"intro_capacity": "11"}, "between 1 and 10"),
     ({"intro_capacity": "lots"}, "Enter a whole number."),
     ({"intro_capacity": ""}, "Enter a number."),
-    ({"bio": "b" * 1001}, "under 1000 characters"),
+    ({"bio": "b" * 1001}, "at most 1000 characters"),
     ({"name": ""}, "Enter your name."),
     ({"name": "n" * 121}, "at most 120 characters"),
 ])

@@ -44,6 +44,23 @@ class SeedReport:
     events_added: int
     rsvps_added: int
     logins: list[DemoLogin]
+    introductions_added: int = 0
+
+    def summary(self) -> str:
+        """What this run added, in words; a run that found everything says so."""
+        parts = [_count(n, word) for n, word in (
+            (self.people_added, "person"), (self.departments_added, "department"),
+            (self.specialties_added, "specialty"), (self.events_added, "event"),
+            (self.rsvps_added, "answer"), (self.introductions_added, "introduction request")) if n]
+        if not parts:
+            return "The demo hospital is already in this database: nothing to add."
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return f"Demo hospital: {listed} added."
+
+
+def _count(n: int, word: str) -> str:
+    plural = {"person": "people", "specialty": "specialties"}.get(word, word + "s")
+    return f"{n:,} {word if n == 1 else plural}"
 
 
 def demo_logins() -> list[DemoLogin]:
@@ -87,8 +104,9 @@ def seed(session: Session) -> SeedReport:
         added += 1
     session.commit()
     events_added, rsvps_added = seed_events(session, people)
-    seed_introductions(session, people)
-    return SeedReport(added, departments_added, specialties_added, events_added, rsvps_added, demo_logins())
+    introductions_added = seed_introductions(session, people)
+    return SeedReport(added, departments_added, specialties_added, events_added, rsvps_added, demo_logins(),
+                      introductions_added)
 
 
 def _user_from(person: DemoPerson, password_hash: str, departments: dict, specialties: dict) -> User:

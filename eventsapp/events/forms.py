@@ -3,14 +3,14 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SearchField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from eventsapp.events.models import DESCRIPTION_MAX, LOCATION_MAX, TITLE_MAX, URL_MAX, EventKind
 from eventsapp.events.services import Scope
 from eventsapp.forms import (CheckboxListField, FriendlyDateField, FriendlyTimeField, ListChoiceField,
-                             SelectField, WholeNumberField, optional_int)
+                             SelectField, WholeNumberField, one_line_break, optional_int)
 
 ZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
 
@@ -25,7 +25,7 @@ class EventForm(FlaskForm):
                        choices=[SelectChoice(v, label) for v, label in EventKind.LABELS.items()])
     description = TextAreaField(
         "Description", description="Plain text. Blank lines start paragraphs; web links become clickable.",
-        validators=[_length(DESCRIPTION_MAX)])
+        validators=[_length(DESCRIPTION_MAX)], filters=[one_line_break])
     all_day = BooleanField("All-day event", description="For conferences and other whole days; times are then ignored.")
     start_date = FriendlyDateField("Starts on", validators=[Optional()])
     start_time = FriendlyTimeField("Start time", validators=[Optional()])
@@ -46,11 +46,13 @@ class EventForm(FlaskForm):
     co_organizer_ids = CheckboxListField("Co-organizers", coerce=int,
                                          message="Choose co-organizers from the list of organizers.")
     version = HiddenField()
+    confirmed_times = HiddenField()  # set when the organizer is shown where the clocks change
+    time_notes: tuple[str, ...] = ()  # what the organizer is asked to confirm
 
     def details_fields(self) -> dict:
         names = ("title", "kind", "timezone", "start_date", "start_time", "end_date", "end_time", "all_day",
                  "description", "location", "online_url", "department_id", "specialty_ids", "capacity",
-                 "rsvp_deadline_date", "rsvp_deadline_time", "co_organizer_ids")
+                 "rsvp_deadline_date", "rsvp_deadline_time", "co_organizer_ids", "confirmed_times")
         return {name: self[name].data for name in names}
 
 
@@ -86,10 +88,22 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Optional(), _length(100)])
+    q = SearchField("Search", validators=[Optional(), _length(100)])
     kind = SelectField("Kind", validate_choice=False, choices=[SelectChoice("", "All kinds")] + [
         SelectChoice(v, label) for v, label in EventKind.LABELS.items()])
     specialty = ListChoiceField("Specialty", coerce=optional_int, validate_choice=False)
     department = ListChoiceField("Department", coerce=optional_int, validate_choice=False)
     start = FriendlyDateField("From", validators=[Optional()])
     end = FriendlyDateField("To", validators=[Optional()])
+
+    def validate_end(self, field) -> None:
+        """A To date before the From date would match nothing: say so rather
+        than show an empty list (the list then goes on from the From date)."""
+        start = self.start.data if not self.start.errors else None
+        if start and field.data and field.data < start:
+            raise ValidationError(f"The To date ({_day(field.data)}) is before the From date ({_day(start)}), "
+                                  f"so it is left out. Choose a date on or after {_day(start)}.")
+
+
+def _day(value) -> str:
+    return f"{value:%a} {value.day} {value:%b %Y}"

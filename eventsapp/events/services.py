@@ -3,7 +3,7 @@ means for the people who answered."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from eventsapp.accounts.models import Role, User
 from eventsapp.errors import DomainError, NotAllowed, NotFound
-from eventsapp.events import notices, recurrence
-from eventsapp.events.models import (DESCRIPTION_MAX, LOCATION_MAX, LONGEST_EVENT, TITLE_MAX, URL_MAX, Event,
+from eventsapp.events import notices, recurrence, wallclock
+from eventsapp.events.models import (DESCRIPTION_MAX, LOCATION_MAX, TITLE_MAX, URL_MAX, Event,
                                      EventKind, EventStatus, Series)
 from eventsapp.profiles.models import Department, Specialty
 from eventsapp.rsvps import services as rsvps
@@ -24,7 +24,6 @@ from eventsapp.transactions import begin_write, lock_event, lock_events
 
 MAX_TAGS = 10
 MAX_CAPACITY = 10_000
-YEARS_BACK, YEARS_AHEAD = 5, 10
 
 
 class EventChanged(DomainError):
@@ -52,6 +51,7 @@ class EventDetails:
     rsvp_deadline_date: date | None = None
     rsvp_deadline_time: time | None = None
     co_organizer_ids: list[int] = field(default_factory=list)
+    confirmed_times: str = ""  # the notes on daylight-saving changes the organizer confirmed
 
 
 @dataclass
@@ -72,6 +72,8 @@ class _Checked:
     capacity: int | None
     rsvp_deadline: datetime | None
     co_organizers: list[User]
+    walls: wallclock.Walls  # the times as entered, to repeat them on other days
+    notes: tuple[str, ...] = ()  # where the clocks change, for the organizer to confirm
 
 
 # What a calendar shows: a change to any of these bumps the revision.
@@ -81,47 +83,11 @@ CALENDAR_FIELDS = ("title", "kind", "timezone", "starts_at", "ends_at", "all_day
 NOTIFY_FIELDS = ("title", "starts_at", "ends_at", "all_day", "location", "online_url")
 
 
-def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, at, tzinfo=zone).astimezone(timezone.utc)
-
-
 def check_zone(name: str) -> ZoneInfo:
     zone = zone_named(name)
     if zone is None:
         raise DomainError("Choose a time zone from the list.", field="timezone")
     return zone
-
-
-def _check_times(d: EventDetails, zone: ZoneInfo,
-                 kept: tuple[datetime, datetime] | None = None) -> tuple[datetime, datetime]:
-    if d.start_date is None:
-        raise DomainError("Enter the date the event starts.", field="start_date")
-    today = date.today()
-    if not today.replace(year=today.year - YEARS_BACK, day=1) <= d.start_date <= today.replace(
-            year=today.year + YEARS_AHEAD, day=1):
-        raise DomainError(f"Choose a date within {YEARS_BACK} years back and {YEARS_AHEAD} years ahead.",
-                          field="start_date")
-    end_date = d.end_date or d.start_date
-    if d.all_day:
-        if end_date < d.start_date:
-            raise DomainError("The last day can't be before the first day.", field="end_date")
-        # Local midnight to local midnight after the last day (exclusive).
-        starts_at, ends_at = _local(d.start_date, time(0), zone), _local(end_date + timedelta(days=1), time(0), zone)
-        too_long = (end_date - d.start_date).days >= LONGEST_EVENT.days
-    else:
-        if d.start_time is None:
-            raise DomainError("Enter the start time, or make it an all-day event.", field="start_time")
-        if d.end_time is None:
-            raise DomainError("Enter the end time.", field="end_time")
-        starts_at, ends_at = _local(d.start_date, d.start_time, zone), _local(end_date, d.end_time, zone)
-        if ends_at <= starts_at:
-            raise DomainError("The event must end after it starts.", field="end_time")
-        too_long = ends_at - starts_at > LONGEST_EVENT
-    # (An event saved longer, before all-day events were held to the limit,
-    # can still have its other details edited.)
-    if too_long and (starts_at, ends_at) != kept:
-        raise DomainError(f"An event can last at most {LONGEST_EVENT.days} days.", field="end_date")
-    return starts_at, ends_at
 
 
 def _check_text(value: str, limit: int, field_name: str, label: str, required: bool = False) -> str:
@@ -153,7 +119,8 @@ def check_details(session: Session, d: EventDetails, organizer_id: int | None,
     if d.kind not in EventKind.ALL:
         raise DomainError("Choose the kind of event.", field="kind")
     zone = check_zone(d.timezone)
-    starts_at, ends_at = _check_times(d, zone, kept)
+    span, walls = wallclock.check_times(d, zone, kept)
+    starts_at, ends_at = span.starts_at, span.ends_at
     description = _check_text(d.description, DESCRIPTION_MAX, "description", "description")
     location = _check_text(d.location, LOCATION_MAX, "location", "location")
     online_url = _check_url(d.online_url)
@@ -175,7 +142,8 @@ def check_details(session: Session, d: EventDetails, organizer_id: int | None,
                           field="capacity")
     deadline = None
     if d.rsvp_deadline_date is not None:
-        deadline = _local(d.rsvp_deadline_date, d.rsvp_deadline_time or time(23, 59), zone)
+        walls = replace(walls, deadline=datetime.combine(d.rsvp_deadline_date, d.rsvp_deadline_time or time(23, 59)))
+        deadline = wallclock.to_utc(walls.deadline, zone)
         if deadline > starts_at:
             raise DomainError("The RSVP deadline must be before the event starts.",
                               field="rsvp_deadline_date")
@@ -186,7 +154,7 @@ def check_details(session: Session, d: EventDetails, organizer_id: int | None,
         raise DomainError("Co-organizers must be chosen from the list of organizers.",
                           field="co_organizer_ids")
     return _Checked(title, d.kind, d.timezone, starts_at, ends_at, d.all_day, description, location,
-                    online_url, department, specialties, d.capacity, deadline, co_organizers)
+                    online_url, department, specialties, d.capacity, deadline, co_organizers, walls, span.notes)
 
 
 def _apply(event: Event, c: _Checked) -> None:
@@ -279,54 +247,38 @@ def create_event(session: Session, organizer: User, details: EventDetails,
     checked = check_details(session, details, organizer.id)
     now = utcnow()
     if repeat is None:
+        wallclock.require_confirmed(checked.notes, details.confirmed_times)
         event = Event(organizer=organizer, status=EventStatus.SCHEDULED, created_at=now, updated_at=now)
         _apply(event, checked)
         session.add(event)
         session.commit()
         return event
-    events = _create_occurrences(session, organizer, checked, repeat, now)
+    events = _create_occurrences(session, organizer, checked, repeat, now, details.confirmed_times)
     session.commit()
     return events[0]
 
 
 def _create_occurrences(session: Session, organizer: User, checked: _Checked,
-                        repeat: recurrence.Recurrence, now: datetime) -> list[Event]:
-    zone = ZoneInfo(checked.timezone)
-    first_local = checked.starts_at.astimezone(zone).replace(tzinfo=None)
+                        repeat: recurrence.Recurrence, now: datetime, confirmed: str) -> list[Event]:
     try:
-        starts = recurrence.occurrence_starts(first_local, checked.timezone, repeat)
+        starts = recurrence.occurrence_starts(checked.walls.start, checked.timezone, repeat)
     except recurrence.RecurrenceError as exc:
         raise DomainError(str(exc), field="repeat_until") from exc
+    meetings = [wallclock.shifted(checked, local_start) for local_start in starts]
+    wallclock.require_confirmed((note for m in meetings for note in m.notes), confirmed)
     series = Series(frequency=repeat.frequency, interval=repeat.interval, until=repeat.until,
-                    timezone=checked.timezone, starts_at=checked.starts_at, all_day=checked.all_day,
+                    timezone=checked.timezone, starts_at=meetings[0].starts_at, all_day=checked.all_day,
                     created_at=now, updated_at=now)
     session.add(series)
     events = []
-    for local_start in starts:
+    for meeting in meetings:
         event = Event(organizer=organizer, status=EventStatus.SCHEDULED, series=series,
                       created_at=now, updated_at=now)
-        _apply(event, _shifted(checked, local_start))
+        _apply(event, meeting)
         event.recurrence_id = event.starts_at
         session.add(event)
         events.append(event)
     return events
-
-
-def _shifted(checked: _Checked, local_start: datetime) -> _Checked:
-    """The same details on another day: same local time, duration and
-    deadline distance (wall-clock, so daylight saving doesn't move them)."""
-    zone = ZoneInfo(checked.timezone)
-    first = checked.starts_at.astimezone(zone)
-    shift = local_start.replace(tzinfo=None) - first.replace(tzinfo=None)
-
-    def move(moment: datetime | None) -> datetime | None:
-        if moment is None:
-            return None
-        wall = moment.astimezone(zone).replace(tzinfo=None) + shift
-        return wall.replace(tzinfo=zone).astimezone(timezone.utc)
-
-    return replace(checked, starts_at=move(checked.starts_at), ends_at=move(checked.ends_at),
-                   rsvp_deadline=move(checked.rsvp_deadline))
 
 
 class Scope:
@@ -364,10 +316,11 @@ def update_event(session: Session, actor: User, event_id: int, details: EventDet
     if len(targets) > 1:
         _check_series_move(event, checked)
     now = utcnow()
-    shift = _wall_shift(event, checked)
+    shift = checked.walls.start - _wall(event)  # the following meetings move as far from where each is
+    planned = [(t, checked if t is event else wallclock.shifted(checked, _wall(t) + shift)) for t in targets]
+    wallclock.require_confirmed((note for _, c in planned for note in c.notes), details.confirmed_times)
     changed = []
-    for target in targets:
-        target_checked = checked if target is event else _shifted(checked, _wall(target) + shift)
+    for target, target_checked in planned:
         before = _snapshot(target)
         _apply(target, target_checked)
         calendar_change = _record_change(target, before, now)
@@ -390,12 +343,6 @@ def update_event(session: Session, actor: User, event_id: int, details: EventDet
 def _wall(event: Event) -> datetime:
     """The event's start as naive wall-clock time in its own zone."""
     return event.starts_at.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None)
-
-
-def _wall_shift(event: Event, checked: _Checked) -> timedelta:
-    """How far the edit moves the edited meeting on the wall clock; the
-    following meetings move as far from where each one is now."""
-    return checked.starts_at.astimezone(ZoneInfo(checked.timezone)).replace(tzinfo=None) - _wall(event)
 
 
 def _check_series_move(event: Event, checked: _Checked) -> None:

@@ -12,6 +12,7 @@ from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.events import listing, services
 from eventsapp.events.forms import ZONES, CancelForm, EditEventForm, FilterForm, NewEventForm
 from eventsapp.events.recurrence import Recurrence
+from eventsapp.events.wallclock import TimesNeedConfirming
 from eventsapp.extensions import db
 from eventsapp.forms import parse_id, show_error
 from eventsapp.ical import links as ical_links
@@ -118,13 +119,27 @@ def new():
                                           _repeat(form))
         except DomainError as exc:
             db.session.rollback()
-            show_error(form, exc)
+            _show_problem(form, exc)
         else:
             flash("The event is published." if not event.series_id else
                   f"The series is published: {event.series.description}.", "success")
             return redirect(url_for("events.show", event_id=event.id))
     return render_template("events/form.html", form=form, groups=groups, event=None,
-                           source=source), 422 if form.errors else 200
+                           source=source), _status(form)
+
+
+def _show_problem(form, exc: DomainError) -> None:
+    """A rule's message on the form; times where the clocks change are shown
+    for the organizer to confirm (the next submission carries the confirmation)."""
+    if isinstance(exc, TimesNeedConfirming):
+        form.confirmed_times.data = exc.token
+        form.time_notes = exc.notes
+    else:
+        show_error(form, exc)
+
+
+def _status(form) -> int:
+    return 422 if form.errors or form.time_notes else 200
 
 
 def _duplicate_source():
@@ -176,12 +191,12 @@ def edit(event_id: int):
             return redirect(url_for("events.edit", event_id=event_id))
         except DomainError as exc:
             db.session.rollback()
-            show_error(form, exc)
+            _show_problem(form, exc)
         else:
             flash("Your changes are saved.", "success")
             return redirect(url_for("events.show", event_id=event_id))
     return render_template("events/form.html", form=form, groups=groups, event=event,
-                           source=None), 422 if form.errors else 200
+                           source=None), _status(form)
 
 
 @bp.post("/<int:event_id>/cancel")

@@ -6,7 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from eventsapp.accounts.models import NAME_MAX
-from eventsapp.forms import CheckboxListField, ListChoiceField, SelectField, WholeNumberField, optional_int
+from eventsapp.forms import (CheckboxListField, ListChoiceField, SelectField, WholeNumberField, one_line_break,
+                             optional_int)
 from eventsapp.profiles import career
 from eventsapp.profiles.models import BIO_MAX, INTRO_CAPACITY_MAX, AttendanceVisibility
 
@@ -30,7 +31,8 @@ class ProfileForm(FlaskForm):
                                       message="Choose interests from the list.")
     bio = TextAreaField(
         "Short bio", description="A sentence or two: what you work on, what you'd like to talk about.",
-        validators=[Length(max=BIO_MAX, message=f"Keep your bio under {BIO_MAX} characters.")])
+        validators=[Length(max=BIO_MAX, message=f"Keep your bio to at most {BIO_MAX} characters.")],
+        filters=[one_line_break])
     show_department = BooleanField("Show my department")
     show_interests = BooleanField("Show my specialty interests")
     show_bio = BooleanField("Show my bio")
