@@ -108,21 +108,11 @@ def uid_domain() -> str:
             or "mentor-rounds.local")
 
 
-def ics_attachment(event: Event, rsvp: Rsvp | None = None):
-    """The event's .ics, to attach to an email: as the member's own feed
-    describes it (tentative on the waitlist), so a later one replaces it."""
-    from eventsapp.notifications.mail import Attachment
-
-    item = describe(event, app_links(), **_answer_fields(event, rsvp)) if rsvp else describe(event, app_links())
-    return Attachment(f"event-{event.id}.ics", build(IcsCalendar([item])), "text", "calendar",
-                      {"method": "PUBLISH", "charset": "utf-8"})
-
-
-def _answer_fields(event: Event | EventFacts, rsvp: Rsvp | _Answer) -> dict:
-    """A member's answer is part of their copy of the event: its changes
-    raise the SEQUENCE and the stamp."""
-    return {"answer": rsvp.state, "sequence": event.revision + rsvp.revision,
-            "modified": max(event.updated_at, rsvp.updated_at)}
+def answer_fields(event: Event | EventFacts, rsvp: Rsvp | _Answer) -> dict:
+    """A member's answer is part of their copy of the event (tentative on
+    the waitlist), and its time part of the stamp. The SEQUENCE is the
+    event's own (see Event.sequence): the same in every file."""
+    return {"answer": rsvp.state, "modified": max(event.updated_at, rsvp.updated_at)}
 
 
 def _uid(kind: str, ident: int, links: Links) -> str:
@@ -146,6 +136,7 @@ class EventFacts(NamedTuple):
     online_url: str
     status: str
     revision: int
+    answer_changes: int
     created_at: datetime
     updated_at: datetime
     organizer_name: str | None
@@ -166,7 +157,6 @@ class _Answer(NamedTuple):
     """The parts of a member's RSVP their copy of an event shows."""
 
     state: str
-    revision: int
     updated_at: datetime
 
 
@@ -205,7 +195,7 @@ def describe_facts(event: EventFacts, links: Links, *, uid: str | None = None, a
         uid=uid or _uid("event", event.id, links), summary=summary,
         start=_moment(event, event.starts_at), end=_moment(event, event.ends_at), tzid=event.timezone,
         created=created or event.created_at, last_modified=modified or event.updated_at,
-        sequence=event.revision if sequence is None else sequence, status=_status(event, answer),
+        sequence=event.revision + event.answer_changes if sequence is None else sequence, status=_status(event, answer),
         description=_description(event, url), location=event.location or event.online_url, url=url,
         categories=(EventKind.LABELS[event.kind], *event.specialties), organizer_name=event.organizer_name,
         rrule=rrule, exdates=tuple(exdates), recurrence_id=recurrence_id)
@@ -245,7 +235,9 @@ def describe_series(series: Series, occurrences: list[Event], links: Links) -> l
                 items.append(describe(occurrence, links))
         elif occurrence.is_exception and not occurrence.is_cancelled:
             rid = occurrence.recurrence_id.astimezone(zone)
-            items.append(describe(occurrence, links, uid=master.uid,
+            # One SEQUENCE per UID: the series' own, which every change
+            # to any of its meetings raises.
+            items.append(describe(occurrence, links, uid=master.uid, sequence=master.sequence,
                                   recurrence_id=rid.date() if series.all_day else rid))
     return items
 
@@ -336,7 +328,7 @@ def _feed_queries() -> _FeedQueries:
     mine = (Rsvp.user_id == sa.bindparam("user_id"), Rsvp.state.in_(_ANSWERED),
             *_in_window(sa.bindparam("first"), sa.bindparam("last")))
     answered = sa.select(Event.id).join(Rsvp, Rsvp.event_id == Event.id).where(*mine)
-    columns = (*(getattr(Event, c) for c in _EVENT_COLUMNS), User.name, Rsvp.state, Rsvp.revision, Rsvp.updated_at)
+    columns = (*(getattr(Event, c) for c in _EVENT_COLUMNS), User.name, Rsvp.state, Rsvp.updated_at)
     return _FeedQueries(
         # Any answer: "not going" removes an event, so its time counts as a change.
         sa.select(sa.func.max(Rsvp.updated_at)).where(Rsvp.user_id == sa.bindparam("user_id")),
@@ -465,7 +457,7 @@ def _personal_calendar(rows: tuple[tuple, ...], links: Links, name: str, dialect
         items = []
         for row in _converted(rows, dialect):
             event, answer = _facts_and_answer(row)
-            items.append(describe_facts(event, links, **_answer_fields(event, answer)))
+            items.append(describe_facts(event, links, **answer_fields(event, answer)))
         body = build(IcsCalendar(items, name=name, refresh=REFRESH))
         return _Feed(body, etag_of(body), max((i.last_modified for i in items), default=None))
 

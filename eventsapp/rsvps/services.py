@@ -127,6 +127,7 @@ def _answer(session: Session, event: Event, user: User, requested: str,
         session.add(rsvp)
     rsvp.state, rsvp.updated_at = state, now
     rsvp.revision = (rsvp.revision or 0) + 1
+    event.answer_changes += 1  # the member's copy of the event changes (its SEQUENCE)
     rsvp.queued_at = now if state == RsvpState.WAITLISTED else None
     session.flush()
     if was_going and state != RsvpState.GOING:
@@ -152,6 +153,8 @@ def promote_from_waitlist(session: Session, event: Event, *, going: int | None =
     for rsvp in promoted:
         rsvp.state, rsvp.queued_at, rsvp.updated_at = RsvpState.GOING, None, now
         rsvp.revision += 1
+    if promoted:
+        event.answer_changes += 1
     session.flush()
     users = [r.user for r in promoted if r.user is not None]
     if users:
