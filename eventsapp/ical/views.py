@@ -31,7 +31,11 @@ def calendar_response(export_: export.Export, *, private: bool, filename: str | 
     if private:
         # The URL is the credential: never pass it on in a Referer.
         response.headers["Referrer-Policy"] = "no-referrer"
-    return response.make_conditional(request)
+    response = response.make_conditional(request)
+    # make_conditional dates the response, and the server (gunicorn) adds
+    # its own Date: clients then got two.
+    del response.headers["Date"]
+    return response
 
 
 @bp.get("/events/<int:event_id>.ics")
