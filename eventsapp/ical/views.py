@@ -8,7 +8,7 @@ from eventsapp.events import services as events
 from eventsapp.events.models import EventKind
 from eventsapp.extensions import db
 from eventsapp.forms import parse_id
-from eventsapp.ical import export, services
+from eventsapp.ical import export, public, services
 from eventsapp.profiles.models import Department, Specialty
 from eventsapp.timeutil import utcnow
 
@@ -48,7 +48,7 @@ def event_file(event_id: int):
                              filename=f"event-{event.id}.ics")
 
 
-def _public_filters() -> export.PublicFilters:
+def _public_filters() -> public.PublicFilters:
     """The event list's filters; unknown values are a 400 with a plain message."""
     kind = request.args.get("kind") or None
     if kind is not None and kind not in EventKind.ALL:
@@ -61,14 +61,14 @@ def _public_filters() -> export.PublicFilters:
             abort(Response(f"Unknown {name}: use the number from the event list's filter.\n", 400,
                            mimetype="text/plain"))
         ids[name] = number
-    return export.PublicFilters(kind, ids["specialty"], ids["department"])
+    return public.PublicFilters(kind, ids["specialty"], ids["department"])
 
 
 @bp.get("/calendar/events.ics")
 def public_feed():
     filters = _public_filters()
     name = current_app.config["APP_NAME"] + " events"
-    return calendar_response(export.public_feed(db.session, filters, links(), utcnow(), name), private=False)
+    return calendar_response(public.public_feed(db.session, filters, links(), utcnow(), name), private=False)
 
 
 @bp.get("/calendar/<token>.ics")
