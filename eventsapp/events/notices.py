@@ -122,16 +122,15 @@ def promoted(session: Session, event: Event, rsvps: list[Rsvp]) -> None:
             "for your calendar.", (_calendar_file([(event, rsvp)]),)))
 
 
-def rsvp_confirmed(session: Session, event: Event, user: User, state: str) -> None:
+def rsvp_confirmed(session: Session, event: Event, user: User, rsvp: Rsvp) -> None:
     """An email (no in-app notice: the member just did it) confirming the answer."""
     if not user.email_notifications:
         return
-    if state == RsvpState.WAITLISTED:
+    if rsvp.state == RsvpState.WAITLISTED:
         subject, first = (f"On the waitlist: {event.title}",
                           "The event is full; you're on the waitlist and will be told if a place opens up.")
     else:
         subject, first = f"You're going: {event.title}", "Your place is confirmed. The event is attached for your calendar."
-    rsvp = session.scalar(sa.select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == user.id))
     message = _message(NotificationKind.RSVP_CONFIRMED, event, subject, first, (_calendar_file([(event, rsvp)]),))
     queue_mail(session, OutgoingMail(to=user.email, subject=message.subject, body=message.body,
                                      attachments=message.attachments))
