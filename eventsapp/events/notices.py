@@ -81,10 +81,10 @@ def _per_person(session: Session, events: list[Event], kind: str, verb: str, fir
         first = answered[0][0]
         what = changes.summary(changed[first.id]) if changed else ""
         if len(answered) == 1:
-            subject = f"{verb}: {first.title}" + (f". {what}" if what else f" ({when(first)})")
+            subject = f"{verb}: {first.title}" + (f" — {what}" if what else f" ({when(first)})")
         else:
             subject = (f"{verb}: {first.title}, {len(answered)} meetings from {when(first)}"
-                       + (f". First meeting: {what}" if what else ""))
+                       + (f" — first meeting: {what}" if what else ""))
         details = _details(answered, changed) if changed else ""
         notify(session, [user], _message(kind, first, subject, first_line,
                                          (_calendar_file(answered),), details))
