@@ -139,3 +139,15 @@ def test_a_series_uid_carries_one_sequence_in_every_feed_and_never_goes_down(app
     events.cancel_event(session, organizer, meetings[3].id)
     check()
     assert re.search(rb"RECURRENCE-ID", client.get("/calendar/events.ics").data)
+
+
+def test_a_download_after_an_answer_is_never_an_older_copy(session, client):
+    event = make_event(title="Grand Rounds")
+    maya = make_user(email="maya@hospital.example")
+    first = client.get(f"/events/{event.id}.ics")
+    assert "max-age=0" in first.headers["Cache-Control"]   # the browser asks again every time
+    rsvps.respond(session, maya, event.id, "going", now=event.created_at + timedelta(minutes=5))
+    again = client.get(f"/events/{event.id}.ics", headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert again.status_code == 200
+    uid = f"event-{event.id}@mentor-rounds.local"
+    assert max(sequences(again.data)[uid]) > max(sequences(first.data)[uid])

@@ -19,13 +19,14 @@ def links() -> export.Links:
     return export.app_links()
 
 
-def calendar_response(export_: export.Export, *, private: bool, filename: str | None = None) -> Response:
+def calendar_response(export_: export.Export, *, private: bool, filename: str | None = None,
+                      max_age: int = 900) -> Response:
     """text/calendar with a strong ETag, Last-Modified and 304s, so clients poll cheaply."""
     response = Response(export_.body, mimetype="text/calendar")
     response.charset = "utf-8"
     response.set_etag(export_.etag)
     response.last_modified = export_.last_modified
-    response.headers["Cache-Control"] = f"{'private' if private else 'public'}, max-age=900, must-revalidate"
+    response.headers["Cache-Control"] = f"{'private' if private else 'public'}, max-age={max_age}, must-revalidate"
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     if private:
@@ -44,8 +45,10 @@ def event_file(event_id: int):
         event = events.get_event(db.session, event_id)
     except NotFound:
         abort(404)
+    # Checked on every download: a copy the browser kept could carry an
+    # older SEQUENCE than the mail the member got since.
     return calendar_response(export.single_event(event, links()), private=False,
-                             filename=f"event-{event.id}.ics")
+                             filename=f"event-{event.id}.ics", max_age=0)
 
 
 def _public_filters() -> public.PublicFilters:

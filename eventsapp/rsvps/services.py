@@ -127,7 +127,8 @@ def _answer(session: Session, event: Event, user: User, requested: str,
         session.add(rsvp)
     rsvp.state, rsvp.updated_at = state, now
     rsvp.revision = (rsvp.revision or 0) + 1
-    event.answer_changes += 1  # the member's copy of the event changes (its SEQUENCE)
+    # The member's copy of the event changes: its SEQUENCE and stamp.
+    event.answer_changes, event.updated_at = event.answer_changes + 1, now
     rsvp.queued_at = now if state == RsvpState.WAITLISTED else None
     session.flush()
     if was_going and state != RsvpState.GOING:
@@ -157,7 +158,7 @@ def promote_from_waitlist(session: Session, event: Event, *, going: int | None =
     if promoted and not counted:
         # One change of answers for the calendar (`counted`: the caller's
         # own answer, in this transaction, already raised it).
-        event.answer_changes += 1
+        event.answer_changes, event.updated_at = event.answer_changes + 1, now
     session.flush()
     users = [r.user for r in promoted if r.user is not None]
     if users:
