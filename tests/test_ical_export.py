@@ -10,6 +10,7 @@ from eventsapp.events import services as events
 from eventsapp.events.models import Event
 from eventsapp.events.recurrence import Recurrence
 from eventsapp.ical import export
+from eventsapp.ical import public as public_feeds
 from eventsapp.ical.builder import IcsCalendar, IcsEvent, build
 from tests.factories import make_department, make_event, make_rsvp, make_user, specialty
 from tests.ical_readers import READERS
@@ -53,7 +54,7 @@ def expected(*moments):
 
 
 def public(session, **filters):
-    return export.public_feed(session, export.PublicFilters(**filters), LINKS, NOW, "Events").body.decode()
+    return public_feeds.public_feed(session, public_feeds.PublicFilters(**filters), LINKS, NOW, "Events").body.decode()
 
 
 @pytest.mark.parametrize("reader", READERS)
@@ -196,7 +197,7 @@ def test_an_all_day_series_keeps_its_length_across_daylight_saving(session, orga
     events.create_event(session, organizer, details(
         title="Weekend Course", kind="conference", all_day=True, start_time=None, end_time=None,
         day=date(2027, 3, 13), end_date=date(2027, 3, 14)), Recurrence("weekly", 1, date(2027, 3, 27)))
-    text = export.public_feed(session, export.PublicFilters(), LINKS, datetime(2027, 3, 1, tzinfo=UTC), "E").body.decode()
+    text = public_feeds.public_feed(session, public_feeds.PublicFilters(), LINKS, datetime(2027, 3, 1, tzinfo=UTC), "E").body.decode()
     assert "DTSTART;VALUE=DATE:20270313" in text and "DTEND;VALUE=DATE:20270315" in text
 
 

@@ -82,7 +82,7 @@ def test_the_feed_read_as_columns_is_the_feed_built_from_loaded_events(app, sess
         rsvps = {r.event_id: r for r in session.scalars(sa.select(Rsvp).where(Rsvp.user_id == member.id))}
         events = session.scalars(sa.select(Event).where(Event.id.in_([e.id for e, _ in answers]))
                                  .order_by(Event.starts_at, Event.id))
-        items = [export.describe(e, links, **export._answer_fields(e, rsvps[e.id])) for e in events]
+        items = [export.describe(e, links, **export.answer_fields(e, rsvps[e.id])) for e in events]
     assert feed.body == build(IcsCalendar(items, name="Maya's events", refresh=export.REFRESH))
     assert feed.body.count(b"BEGIN:VEVENT") == 5 and b"Declined" not in feed.body
     assert b'URL:https://rounds.example:8443/mounted/events/' in feed.body

@@ -141,8 +141,12 @@ class Event(db.Model):
     status: Mapped[str] = mapped_column(
         sa.String(16), default=EventStatus.SCHEDULED, server_default=EventStatus.SCHEDULED)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Bumped by every change a calendar shows (iCalendar SEQUENCE).
+    # Bumped by every change a calendar shows.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Bumped by every change of anyone's answer: a member's copy of the
+    # event shows their answer. With `revision`, the event's SEQUENCE in
+    # every calendar file (see Event.sequence).
+    answer_changes: Mapped[int] = mapped_column(default=0, server_default="0")
     # Bumped by every saved edit: a form posted from an older version is refused.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     organizer_id: Mapped[int | None] = mapped_column(
@@ -168,6 +172,12 @@ class Event(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED
+
+    @property
+    def sequence(self) -> int:
+        """The iCalendar SEQUENCE of this event, the same in every file that
+        carries it (download, feeds, mail) and never lower than before."""
+        return self.revision + self.answer_changes
 
     @property
     def kind_label(self) -> str:

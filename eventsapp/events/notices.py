@@ -8,10 +8,10 @@ from flask import has_request_context, url_for
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
+from eventsapp.events import changes
 from eventsapp.events.models import Event
-from eventsapp.events.timefmt import format_span, zone_label
-from eventsapp.ical.export import ics_attachment
-from eventsapp.notifications.mail import OutgoingMail, queue_mail
+from eventsapp.ical.attachment import ics_file
+from eventsapp.notifications.mail import Attachment, OutgoingMail, queue_mail
 from eventsapp.notifications.models import NotificationKind
 from eventsapp.notifications.services import Message, notify
 from eventsapp.rsvps.models import Rsvp, RsvpState
@@ -30,60 +30,88 @@ def event_link(event: Event) -> tuple[str, str]:
 
 
 def when(event: Event, now: datetime | None = None) -> str:
-    span = format_span(event.starts_at, event.ends_at, all_day=event.all_day,
-                       event_zone=event.timezone, viewer_zone=event.timezone, now=now or utcnow())
-    return span if event.all_day else f"{span} ({zone_label(event.timezone, event.starts_at)})"
+    return changes.time_text(_fields(event), now or utcnow())
+
+
+def _fields(event: Event) -> dict:
+    names = ("title", "location", "online_url", *changes.TIME_FIELDS)
+    return {name: getattr(event, name) for name in names}
 
 
 def where(event: Event) -> str:
     return " · ".join(p for p in (event.location, event.online_url) if p)
 
 
-def _message(kind: str, event: Event, subject: str, first_line: str, attachments=()) -> Message:
+def _message(kind: str, event: Event, subject: str, first_line: str, attachments=(),
+             details: str = "") -> Message:
     path, url = event_link(event)
-    body = (f"{first_line}\n\n{event.title}\n{when(event)}\n{where(event)}\n\n"
-            f"See the event: {url}\n\n"
-            "You get this email because you answered this event. "
-            "You can turn emails off on your profile page.")
+    parts = [first_line, f"{event.title}\n{when(event)}\n{where(event)}", details, f"See the event: {url}",
+             "You get this email because you answered this event. You can turn emails off on your profile page."]
+    body = "\n\n".join(p for p in parts if p)
     return Message(kind=kind, subject=subject, body=body, link=path, event_id=event.id,
                    attachments=tuple(attachments))
 
 
-def interested_people(session: Session, events: list[Event]) -> dict[User, list[Event]]:
+def _calendar_file(answered: list[tuple[Event, Rsvp | None]]) -> Attachment:
+    """The events as the member's calendar should now show them."""
+    file = ics_file(answered)
+    return Attachment(file.filename, file.content, "text", "calendar", {"method": "PUBLISH", "charset": "utf-8"})
+
+
+def interested_people(session: Session, events: list[Event]) -> dict[User, list[tuple[Event, Rsvp]]]:
     """Who answered these events (but 'not going'), with the events each
-    answered, in start order; one query."""
+    answered and their answer, in start order; one query."""
     by_id = {e.id: e for e in events}
     rows = session.execute(
-        sa.select(User, Rsvp.event_id).join(Rsvp, Rsvp.user_id == User.id)
+        sa.select(User, Rsvp).join(Rsvp, Rsvp.user_id == User.id)
         .where(Rsvp.event_id.in_(by_id), Rsvp.state.in_(INTERESTED)))
-    people: dict[User, list[Event]] = {}
-    for user, event_id in rows:
-        people.setdefault(user, []).append(by_id[event_id])
+    people: dict[User, list[tuple[Event, Rsvp]]] = {}
+    for user, rsvp in rows:
+        people.setdefault(user, []).append((by_id[rsvp.event_id], rsvp))
     for answered in people.values():
-        answered.sort(key=lambda e: e.starts_at)
+        answered.sort(key=lambda pair: pair[0].starts_at)
     return people
 
 
-def _per_person(session: Session, events: list[Event], kind: str, verb: str, first_line: str) -> None:
-    """One notice per person, however many meetings of a series changed."""
+def _per_person(session: Session, events: list[Event], kind: str, verb: str, first_line: str,
+                changed: dict[int, list[changes.Change]] | None = None) -> None:
+    """One notice per person, however many meetings of a series changed,
+    with the changed meetings attached for their calendar."""
     for user, answered in interested_people(session, events).items():
-        first = answered[0]
+        first = answered[0][0]
+        what = changes.summary(changed[first.id]) if changed else ""
         if len(answered) == 1:
-            subject = (f"{verb}: {first.title}, now {when(first)}" if kind == NotificationKind.EVENT_CHANGED
-                       else f"{verb}: {first.title} ({when(first)})")
+            subject = f"{verb}: {first.title}" + (f" — {what}" if what else f" ({when(first)})")
         else:
-            subject = f"{verb}: {first.title}, {len(answered)} meetings from {when(first)}"
-        notify(session, [user], _message(kind, first, subject, first_line))
+            subject = (f"{verb}: {first.title}, {len(answered)} meetings from {when(first)}"
+                       + (f" — first meeting: {what}" if what else ""))
+        details = _details(answered, changed) if changed else ""
+        notify(session, [user], _message(kind, first, subject, first_line,
+                                         (_calendar_file(answered),), details))
 
 
-def events_changed(session: Session, events: list[Event]) -> None:
-    _per_person(session, events, NotificationKind.EVENT_CHANGED, "Changed",
-                "An event you answered has changed.")
+def _details(answered: list[tuple[Event, Rsvp]], changed: dict[int, list[changes.Change]]) -> str:
+    """What changed, one line per change (per meeting, for several)."""
+    if len(answered) == 1:
+        return "What changed:\n" + "\n".join(str(c) for c in changed[answered[0][0].id])
+    lines = ["What changed:"]
+    for event, _ in answered:
+        lines += [f"{when(event)}:"] + [f"  {c}" for c in changed[event.id]]
+    return "\n".join(lines)
+
+
+def events_changed(session: Session, edits: list[tuple[Event, dict]]) -> None:
+    """`edits`: each changed event with its fields before the change."""
+    now = utcnow()
+    changed = {event.id: changes.what_changed(before, _fields(event), now) for event, before in edits}
+    _per_person(session, [event for event, _ in edits], NotificationKind.EVENT_CHANGED, "Changed",
+                "An event you answered has changed. The updated event is attached for your calendar.", changed)
 
 
 def events_cancelled(session: Session, events: list[Event]) -> None:
     _per_person(session, events, NotificationKind.EVENT_CANCELLED, "Cancelled",
-                "An event you answered has been cancelled.")
+                "An event you answered has been cancelled. The cancelled event is attached, so your calendar "
+                "shows it cancelled.")
 
 
 def promoted(session: Session, event: Event, rsvps: list[Rsvp]) -> None:
@@ -91,19 +119,18 @@ def promoted(session: Session, event: Event, rsvps: list[Rsvp]) -> None:
         notify(session, [rsvp.user], _message(
             NotificationKind.PROMOTED, event, f"You have a place: {event.title}, {when(event)}",
             "A place opened up and you moved from the waitlist to going. The event is attached "
-            "for your calendar.", (ics_attachment(event, rsvp),)))
+            "for your calendar.", (_calendar_file([(event, rsvp)]),)))
 
 
-def rsvp_confirmed(session: Session, event: Event, user: User, state: str) -> None:
+def rsvp_confirmed(session: Session, event: Event, user: User, rsvp: Rsvp) -> None:
     """An email (no in-app notice: the member just did it) confirming the answer."""
     if not user.email_notifications:
         return
-    if state == RsvpState.WAITLISTED:
+    if rsvp.state == RsvpState.WAITLISTED:
         subject, first = (f"On the waitlist: {event.title}",
                           "The event is full; you're on the waitlist and will be told if a place opens up.")
     else:
         subject, first = f"You're going: {event.title}", "Your place is confirmed. The event is attached for your calendar."
-    rsvp = session.scalar(sa.select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == user.id))
-    message = _message(NotificationKind.RSVP_CONFIRMED, event, subject, first, (ics_attachment(event, rsvp),))
+    message = _message(NotificationKind.RSVP_CONFIRMED, event, subject, first, (_calendar_file([(event, rsvp)]),))
     queue_mail(session, OutgoingMail(to=user.email, subject=message.subject, body=message.body,
                                      attachments=message.attachments))

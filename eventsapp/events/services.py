@@ -325,7 +325,7 @@ def update_event(session: Session, actor: User, event_id: int, details: EventDet
         _apply(target, target_checked)
         calendar_change = _record_change(target, before, now)
         if calendar_change and _changed(before, target, NOTIFY_FIELDS):
-            changed.append(target)
+            changed.append((target, before))
         if calendar_change and target.series_id is not None and scope == Scope.THIS:
             # No longer what the series' rule says: exported as an override.
             target.is_exception = True

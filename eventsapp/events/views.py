@@ -98,11 +98,15 @@ def show(event_id: int):
                            calendar_links=calendar_links(view.event), who_to_meet=who)
 
 
-def calendar_links(event) -> dict[str, str]:
-    values = dict(title=event.title, starts_at=event.starts_at, ends_at=event.ends_at, all_day=event.all_day,
-                  zone=event.timezone, location=event.location or event.online_url,
-                  details=f"{event.description}\n\n{url_for('events.show', event_id=event.id, _external=True)}".strip())
-    return {"google": ical_links.google_url(**values), "outlook": ical_links.outlook_url(**values)}
+def calendar_links(event) -> ical_links.AddLinks | None:
+    """Google and Outlook links; none for a cancelled event, which there
+    is no point adding."""
+    if event.is_cancelled:
+        return None
+    return ical_links.add_links(
+        title=event.title, starts_at=event.starts_at, ends_at=event.ends_at, all_day=event.all_day,
+        zone=event.timezone, description=event.description, location=event.location,
+        online_url=event.online_url, event_url=url_for("events.show", event_id=event.id, _external=True))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,30 +1,27 @@
 """From the database to calendar data: which events a feed holds and how
 each one is described. The bytes themselves come from builder.py.
 
-Series: in the single-event download and the public feeds, a recurring
-meeting is one VEVENT with its RRULE, an EXDATE for every meeting that was
-cancelled (or deleted), and a RECURRENCE-ID override for every meeting edited
-on its own. In a personal feed, each meeting the member answered is listed
-on its own (its own UID), because members answer meetings one by one: a
-series entry would show meetings they said no to.
+A meeting of a series downloaded on its own, or in a personal feed, is
+listed on its own (its own UID), because members answer meetings one by
+one: a series entry would show meetings they said no to. The public feeds,
+where a series is one VEVENT with its RRULE, are built in public.py.
 """
 from __future__ import annotations
 
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
-from eventsapp.events import recurrence
-from eventsapp.events.models import Event, EventKind, EventStatus, Series, event_specialty
+from eventsapp.events.models import Event, EventKind, EventStatus, event_specialty
 from eventsapp.ical.builder import IcsCalendar, IcsEvent, build
 from eventsapp.profiles.models import Specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
@@ -51,7 +48,7 @@ def etag_of(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:32]
 
 
-def _last_modified(items: list[IcsEvent], *others: datetime | None, now: datetime | None = None) -> datetime:
+def last_modified(items: list[IcsEvent], *others: datetime | None, now: datetime | None = None) -> datetime:
     """The newest change in what the feed shows. A feed also changes when
     an event is deleted or leaves its window, which leaves no timestamp: the
     start of the current hour stands in for those, so a client polling with
@@ -108,24 +105,14 @@ def uid_domain() -> str:
             or "mentor-rounds.local")
 
 
-def ics_attachment(event: Event, rsvp: Rsvp | None = None):
-    """The event's .ics, to attach to an email: as the member's own feed
-    describes it (tentative on the waitlist), so a later one replaces it."""
-    from eventsapp.notifications.mail import Attachment
-
-    item = describe(event, app_links(), **_answer_fields(event, rsvp)) if rsvp else describe(event, app_links())
-    return Attachment(f"event-{event.id}.ics", build(IcsCalendar([item])), "text", "calendar",
-                      {"method": "PUBLISH", "charset": "utf-8"})
+def answer_fields(event: Event | EventFacts, rsvp: Rsvp | _Answer) -> dict:
+    """A member's answer is part of their copy of the event (tentative on
+    the waitlist), and its time part of the stamp. The SEQUENCE is the
+    event's own (see Event.sequence): the same in every file."""
+    return {"answer": rsvp.state, "modified": max(event.updated_at, rsvp.updated_at)}
 
 
-def _answer_fields(event: Event | EventFacts, rsvp: Rsvp | _Answer) -> dict:
-    """A member's answer is part of their copy of the event: its changes
-    raise the SEQUENCE and the stamp."""
-    return {"answer": rsvp.state, "sequence": event.revision + rsvp.revision,
-            "modified": max(event.updated_at, rsvp.updated_at)}
-
-
-def _uid(kind: str, ident: int, links: Links) -> str:
+def uid_of(kind: str, ident: int, links: Links) -> str:
     return f"{kind}-{ident}@{links.host}"
 
 
@@ -146,6 +133,7 @@ class EventFacts(NamedTuple):
     online_url: str
     status: str
     revision: int
+    answer_changes: int
     created_at: datetime
     updated_at: datetime
     organizer_name: str | None
@@ -166,7 +154,6 @@ class _Answer(NamedTuple):
     """The parts of a member's RSVP their copy of an event shows."""
 
     state: str
-    revision: int
     updated_at: datetime
 
 
@@ -202,58 +189,13 @@ def describe_facts(event: EventFacts, links: Links, *, uid: str | None = None, a
     url = links.event_url(event.id)
     summary = event.title if answer != RsvpState.WAITLISTED else f"{event.title} (waitlist)"
     return IcsEvent(
-        uid=uid or _uid("event", event.id, links), summary=summary,
+        uid=uid or uid_of("event", event.id, links), summary=summary,
         start=_moment(event, event.starts_at), end=_moment(event, event.ends_at), tzid=event.timezone,
         created=created or event.created_at, last_modified=modified or event.updated_at,
-        sequence=event.revision if sequence is None else sequence, status=_status(event, answer),
+        sequence=event.revision + event.answer_changes if sequence is None else sequence, status=_status(event, answer),
         description=_description(event, url), location=event.location or event.online_url, url=url,
         categories=(EventKind.LABELS[event.kind], *event.specialties), organizer_name=event.organizer_name,
         rrule=rrule, exdates=tuple(exdates), recurrence_id=recurrence_id)
-
-
-def describe_series(series: Series, occurrences: list[Event], links: Links) -> list[IcsEvent]:
-    """One master VEVENT with RRULE and EXDATEs, plus an override per
-    meeting edited on its own."""
-    by_start = {e.recurrence_id: e for e in occurrences}
-    template = next((e for e in occurrences if not e.is_exception and not e.is_cancelled), occurrences[0])
-    zone = ZoneInfo(series.timezone)
-    generated = recurrence.occurrence_starts(series.local_start, series.timezone, series.rule)
-    generated_utc = {start.astimezone(ZoneInfo("UTC")) for start in generated}
-    exdates = []
-    for start in generated:
-        occurrence = by_start.get(start.astimezone(ZoneInfo("UTC")))
-        if occurrence is None or occurrence.is_cancelled:
-            exdates.append(start.date() if series.all_day else start.astimezone(zone))
-    first = describe(template, links, uid=_uid("series", series.id, links), rrule=series.rrule,
-                     exdates=exdates, sequence=series.revision, created=series.created_at,
-                     modified=series.updated_at)
-    # The master starts where the rule starts, and lasts as long as the
-    # template: in wall-clock time (all-day: in days), so daylight saving
-    # between the two does not shift its end.
-    start = series.starts_at.astimezone(zone)
-    wall = (template.ends_at.astimezone(zone).replace(tzinfo=None)
-            - template.starts_at.astimezone(zone).replace(tzinfo=None))
-    if series.all_day:
-        wall = timedelta(days=max(1, round(wall / timedelta(days=1))))
-    master = _replace_times(first, series, start, (start.replace(tzinfo=None) + wall).replace(tzinfo=zone))
-    items = [master]
-    for occurrence in occurrences:
-        if occurrence.recurrence_id not in generated_utc:
-            # Not an instance of the rule (a meeting moved off its weekday):
-            # listed on its own rather than lost.
-            if not occurrence.is_cancelled:
-                items.append(describe(occurrence, links))
-        elif occurrence.is_exception and not occurrence.is_cancelled:
-            rid = occurrence.recurrence_id.astimezone(zone)
-            items.append(describe(occurrence, links, uid=master.uid,
-                                  recurrence_id=rid.date() if series.all_day else rid))
-    return items
-
-
-def _replace_times(item: IcsEvent, series: Series, start: datetime, end: datetime) -> IcsEvent:
-    if series.all_day:
-        return replace(item, start=start.date(), end=end.date())
-    return replace(item, start=start, end=end)
 
 
 # --- Which events ---------------------------------------------------------------
@@ -266,55 +208,15 @@ def _in_window(first, last):
     return Event.starts_at >= first, Event.starts_at <= last
 
 
-def _window(now: datetime):
+def window(now: datetime):
+    """The conditions on events that put them in a feed's window."""
     return _in_window(*_window_bounds(now))
-
-
-def _load(session: Session, stmt) -> list[Event]:
-    return list(session.scalars(stmt.options(selectinload(Event.specialties))))
 
 
 def single_event(event: Event, links: Links) -> Export:
     """One event (a meeting of a series too) as a file to open or import."""
     items = [describe(event, links)]
-    return Export.of(build(IcsCalendar(items)), _last_modified(items))
-
-
-@dataclass(frozen=True)
-class PublicFilters:
-    kind: str | None = None
-    specialty_id: int | None = None
-    department_id: int | None = None
-
-
-def public_feed(session: Session, filters: PublicFilters, links: Links, now: datetime,
-                name: str) -> Export:
-    stmt = sa.select(Event).where(*_window(now))
-    if filters.kind:
-        stmt = stmt.where(Event.kind == filters.kind)
-    if filters.department_id:
-        stmt = stmt.where(Event.department_id == filters.department_id)
-    if filters.specialty_id:
-        stmt = stmt.where(sa.exists().where(event_specialty.c.event_id == Event.id,
-                                            event_specialty.c.specialty_id == filters.specialty_id))
-    events = _load(session, stmt.order_by(Event.starts_at, Event.id))
-    singles = [e for e in events if e.series_id is None]
-    series_ids = sorted({e.series_id for e in events if e.series_id is not None})
-    items = [describe(e, links) for e in singles]
-    if series_ids:
-        # Every meeting of these series, also outside the window, so the
-        # rule's EXDATEs and overrides are complete.
-        all_meetings = _load(session, sa.select(Event).where(Event.series_id.in_(series_ids))
-                             .order_by(Event.starts_at).options(selectinload(Event.series)))
-        grouped: dict[int, list[Event]] = {}
-        for meeting in all_meetings:
-            grouped.setdefault(meeting.series_id, []).append(meeting)
-        for series_id in series_ids:
-            meetings = grouped[series_id]
-            items += describe_series(meetings[0].series, meetings, links)
-    items.sort(key=lambda i: (i.uid, i.recurrence_id is not None, str(i.recurrence_id)))
-    return Export.of(build(IcsCalendar(items, name=name, refresh=REFRESH)),
-                     _last_modified(items, now=now))
+    return Export.of(build(IcsCalendar(items)), last_modified(items))
 
 
 #: What puts an event in its member's feed.
@@ -336,7 +238,7 @@ def _feed_queries() -> _FeedQueries:
     mine = (Rsvp.user_id == sa.bindparam("user_id"), Rsvp.state.in_(_ANSWERED),
             *_in_window(sa.bindparam("first"), sa.bindparam("last")))
     answered = sa.select(Event.id).join(Rsvp, Rsvp.event_id == Event.id).where(*mine)
-    columns = (*(getattr(Event, c) for c in _EVENT_COLUMNS), User.name, Rsvp.state, Rsvp.revision, Rsvp.updated_at)
+    columns = (*(getattr(Event, c) for c in _EVENT_COLUMNS), User.name, Rsvp.state, Rsvp.updated_at)
     return _FeedQueries(
         # Any answer: "not going" removes an event, so its time counts as a change.
         sa.select(sa.func.max(Rsvp.updated_at)).where(Rsvp.user_id == sa.bindparam("user_id")),
@@ -368,7 +270,7 @@ def personal_feed(session: Session, user_id: int, links: Links, now: datetime, n
     and served from the kept feed when nothing in them changed."""
     answered, rows = _answered_events(session, user_id, now)
     feed = _personal_calendar(rows, links, name, session.get_bind().dialect)
-    return Export(feed.body, _last_modified([], feed.last_change, answered, now=now), feed.etag)
+    return Export(feed.body, last_modified([], feed.last_change, answered, now=now), feed.etag)
 
 
 def _answered_events(session: Session, user_id: int, now: datetime):
@@ -465,7 +367,7 @@ def _personal_calendar(rows: tuple[tuple, ...], links: Links, name: str, dialect
         items = []
         for row in _converted(rows, dialect):
             event, answer = _facts_and_answer(row)
-            items.append(describe_facts(event, links, **_answer_fields(event, answer)))
+            items.append(describe_facts(event, links, **answer_fields(event, answer)))
         body = build(IcsCalendar(items, name=name, refresh=REFRESH))
         return _Feed(body, etag_of(body), max((i.last_modified for i in items), default=None))
 

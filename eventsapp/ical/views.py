@@ -8,7 +8,7 @@ from eventsapp.events import services as events
 from eventsapp.events.models import EventKind
 from eventsapp.extensions import db
 from eventsapp.forms import parse_id
-from eventsapp.ical import export, services
+from eventsapp.ical import export, public, services
 from eventsapp.profiles.models import Department, Specialty
 from eventsapp.timeutil import utcnow
 
@@ -19,19 +19,24 @@ def links() -> export.Links:
     return export.app_links()
 
 
-def calendar_response(export_: export.Export, *, private: bool, filename: str | None = None) -> Response:
+def calendar_response(export_: export.Export, *, private: bool, filename: str | None = None,
+                      max_age: int = 900) -> Response:
     """text/calendar with a strong ETag, Last-Modified and 304s, so clients poll cheaply."""
     response = Response(export_.body, mimetype="text/calendar")
     response.charset = "utf-8"
     response.set_etag(export_.etag)
     response.last_modified = export_.last_modified
-    response.headers["Cache-Control"] = f"{'private' if private else 'public'}, max-age=900, must-revalidate"
+    response.headers["Cache-Control"] = f"{'private' if private else 'public'}, max-age={max_age}, must-revalidate"
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     if private:
         # The URL is the credential: never pass it on in a Referer.
         response.headers["Referrer-Policy"] = "no-referrer"
-    return response.make_conditional(request)
+    response = response.make_conditional(request)
+    # make_conditional dates the response, and the server (gunicorn) adds
+    # its own Date: clients then got two.
+    del response.headers["Date"]
+    return response
 
 
 @bp.get("/events/<int:event_id>.ics")
@@ -40,11 +45,13 @@ def event_file(event_id: int):
         event = events.get_event(db.session, event_id)
     except NotFound:
         abort(404)
+    # Checked on every download: a copy the browser kept could carry an
+    # older SEQUENCE than the mail the member got since.
     return calendar_response(export.single_event(event, links()), private=False,
-                             filename=f"event-{event.id}.ics")
+                             filename=f"event-{event.id}.ics", max_age=0)
 
 
-def _public_filters() -> export.PublicFilters:
+def _public_filters() -> public.PublicFilters:
     """The event list's filters; unknown values are a 400 with a plain message."""
     kind = request.args.get("kind") or None
     if kind is not None and kind not in EventKind.ALL:
@@ -57,14 +64,14 @@ def _public_filters() -> export.PublicFilters:
             abort(Response(f"Unknown {name}: use the number from the event list's filter.\n", 400,
                            mimetype="text/plain"))
         ids[name] = number
-    return export.PublicFilters(kind, ids["specialty"], ids["department"])
+    return public.PublicFilters(kind, ids["specialty"], ids["department"])
 
 
 @bp.get("/calendar/events.ics")
 def public_feed():
     filters = _public_filters()
     name = current_app.config["APP_NAME"] + " events"
-    return calendar_response(export.public_feed(db.session, filters, links(), utcnow(), name), private=False)
+    return calendar_response(public.public_feed(db.session, filters, links(), utcnow(), name), private=False)
 
 
 @bp.get("/calendar/<token>.ics")

@@ -75,7 +75,7 @@ def respond(session: Session, user: User, event_id: int, requested: str, *,
     position = waitlist_position(session, rsvp)  # before others can queue behind
     if changed and rsvp.state in (RsvpState.GOING, RsvpState.WAITLISTED):
         from eventsapp.events import notices
-        notices.rsvp_confirmed(session, event, user, rsvp.state)
+        notices.rsvp_confirmed(session, event, user, rsvp)
     outcome = Outcome(rsvp.state, changed, position)  # read before the commit expires the row
     session.commit()
     return outcome
@@ -127,15 +127,18 @@ def _answer(session: Session, event: Event, user: User, requested: str,
         session.add(rsvp)
     rsvp.state, rsvp.updated_at = state, now
     rsvp.revision = (rsvp.revision or 0) + 1
+    # The member's copy of the event changes: its SEQUENCE and stamp.
+    event.answer_changes, event.updated_at = event.answer_changes + 1, now
     rsvp.queued_at = now if state == RsvpState.WAITLISTED else None
     session.flush()
     if was_going and state != RsvpState.GOING:
         # The seat this answer freed goes to the first in line, in this same transaction.
-        promote_from_waitlist(session, event, going=going - 1)
+        promote_from_waitlist(session, event, going=going - 1, counted=True)
     return rsvp, True
 
 
-def promote_from_waitlist(session: Session, event: Event, *, going: int | None = None) -> list[User]:
+def promote_from_waitlist(session: Session, event: Event, *, going: int | None = None,
+                          counted: bool = False) -> list[User]:
     """Give free seats to the waitlist, first come first served, and tell
     them. Called under the event's lock (`going`: the count under it, when
     the caller has it); the caller commits."""
@@ -152,6 +155,10 @@ def promote_from_waitlist(session: Session, event: Event, *, going: int | None =
     for rsvp in promoted:
         rsvp.state, rsvp.queued_at, rsvp.updated_at = RsvpState.GOING, None, now
         rsvp.revision += 1
+    if promoted and not counted:
+        # One change of answers for the calendar (`counted`: the caller's
+        # own answer, in this transaction, already raised it).
+        event.answer_changes, event.updated_at = event.answer_changes + 1, now
     session.flush()
     users = [r.user for r in promoted if r.user is not None]
     if users:
