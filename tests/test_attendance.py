@@ -208,7 +208,8 @@ def test_events_i_organize_lists_upcoming_and_past_with_their_counts(client, ses
     session.commit()
 
     page = client.get("/events/organizing").get_data(as_text=True)
-    assert 'href="/events/organizing"' in page and "Events I organize" in page   # in the navigation
+    assert re.search(r'href="/events/organizing" aria-current="page">Organizing</a>', page)   # in the navigation
+    assert "<h1>Events I organize</h1>" in page
     assert page.index("Upcoming Rounds") < page.index("Co-organized Social")
     assert "Past Rounds" not in page and "Someone Else" not in page
     row = page[page.index("Upcoming Rounds"):page.index("Co-organized Social")]
