@@ -174,6 +174,11 @@ def _seed_organizer_pages(organizer, admin) -> dict:
     for meeting in meetings:
         meeting.series_id, meeting.recurrence_id = series.id, meeting.starts_at
     meetings[1].status, meetings[1].cancelled_at = EventStatus.CANCELLED, now
+    # Unread notices: the navigation's widest case is an admin's, with its count badge.
+    from eventsapp.notifications.models import Notification, NotificationKind
+    for n in range(12):
+        db.session.add(Notification(user_id=admin.id, kind=NotificationKind.EVENT_CHANGED,
+                                    message=f"Changed: Echo Teaching Round ({n})"))
     db.session.commit()
     to_cancel, to_delete = {}, {}
     for variant in VARIANTS:
