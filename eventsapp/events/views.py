@@ -20,6 +20,7 @@ from eventsapp.matching import services as matching
 from eventsapp.pages import PRIVATE
 from eventsapp.permissions import managed_event, organizer_required
 from eventsapp.profiles.models import Department, Specialty
+from eventsapp.rsvps import audience
 from eventsapp.rsvps.models import RsvpState
 from eventsapp.timeutil import utcnow
 
@@ -214,7 +215,7 @@ def confirm_cancel(event_id: int):
         flash("This event is already cancelled.", "info")
         return redirect(url_for("events.show", event_id=event_id))
     return render_template("events/confirm_cancel.html", event=event, form=CancelForm(),
-                           preview=meetings.cancel_preview(db.session, event, utcnow()))
+                           preview=audience.cancel_preview(db.session, event, utcnow()))
 
 
 @bp.get("/<int:event_id>/delete")
