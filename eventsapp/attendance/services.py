@@ -214,6 +214,5 @@ def find_members(session: Session, query: str) -> list[tuple[User, str]]:
         return []
     rows = session.execute(sa.select(User, Profile.career_stage, Profile.pgy_year).join(Profile)
                            .where(sa.func.lower(User.name).contains(needle, autoescape=True))
-                           .order_by(User.name).limit(SEARCH_LIMIT))
-    found = [(user, stage_label(stage, pgy)) for user, stage, pgy in rows]
-    return sorted(found, key=lambda pair: sort_key(pair[0].name))
+                           .order_by(User.name_key, User.id).limit(SEARCH_LIMIT))
+    return [(user, stage_label(stage, pgy)) for user, stage, pgy in rows]
