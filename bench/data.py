@@ -40,7 +40,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SPEC_VERSION = 3   # raised whenever the generator changes what it builds
+SPEC_VERSION = 4   # raised whenever the generator changes what it builds (or the schema it fills)
 SECRET_KEY = "bench-secret-key-not-for-production-0123456789"  # nosec B105  # the benchmark server only
 PASSWORD = "bench-password-1"  # nosec B105  # synthetic accounts, printed in the README
 INTERN_EMAIL = "bench-intern@bench.example"
@@ -237,6 +237,7 @@ class Builder:
         rng.shuffle(order)   # which interests are common is up to the seed
         self.specialty_order = order
         self.specialty_cum = list(_accumulate(zipf(len(order), 1.1)))
+        from eventsapp.text import sort_key
         stages, weights = list(STAGE_WEIGHTS), list(STAGE_WEIGHTS.values())
         users, profiles, interests, self.stage, self.interests = [], [], [], {}, {}
         dept_cum = list(_accumulate(zipf(len(DEPARTMENTS), 0.8)))
@@ -250,7 +251,8 @@ class Builder:
                 role = "admin"
             email = INTERN_EMAIL if i == 1 else f"user{i:05d}@bench.example"
             name = "Bench Intern" if i == 1 else f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            users.append({"id": i, "email": email, "name": name, "password_hash": password, "role": role,
+            users.append({"id": i, "email": email, "name": name, "name_key": sort_key(name),
+                          "password_hash": password, "role": role,
                           "created_at": anchor - timedelta(days=rng.randint(30, 900)),
                           # The viewer's answers would otherwise each write an .eml file.
                           "email_notifications": i != 1 and rng.random() < 0.8})

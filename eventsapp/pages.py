@@ -151,8 +151,8 @@ def event_day(event):
     return event.starts_at.astimezone(ZoneInfo(zone)).date()
 
 
-def local_moment(moment, zone: str | None = None) -> str:
-    return format_moment(moment, zone or page_zone(), page_now())
+def local_moment(moment, zone: str | None = None, joiner: str = ", ") -> str:
+    return format_moment(moment, zone or page_zone(), page_now(), joiner)
 
 
 def initials(name: str) -> str:

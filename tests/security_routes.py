@@ -210,6 +210,10 @@ def _duplicate(world, role):
     return Target(f"/events/new?from={world.event().id}")
 
 
+def _series_page(world, role):
+    return Target(f"/events/series/{world.series_event().series_id}")
+
+
 def _series(world, role):
     event = world.series_event()
     return Target(f"/series/{event.series_id}/rsvp", {"state": "going", "event_id": str(event.id)})
@@ -316,6 +320,15 @@ MATRIX: list[Row] = [
     row("events.cancel",            "POST", _event("/events/{e.id}/cancel", scope="this"),
                                                                                        LOGIN, DENY,  DENY,  DENY,  GO,    GO),
     row("events.delete",            "POST", _event("/events/{e.id}/delete"),           LOGIN, DENY,  DENY,  DENY,  GO,    GO),
+    # Cancelling and deleting ask first, on a page of their own.
+    row("events.confirm_cancel",    "GET",  _event("/events/{e.id}/cancel"),           LOGIN, DENY,  DENY,  DENY,  OK,    OK),
+    row("events.confirm_delete",    "GET",  _event("/events/{e.id}/delete"),           LOGIN, DENY,  DENY,  DENY,  OK,    OK),
+    # A series' meetings are as public as the meetings themselves.
+    row("events.series",            "GET",  _series_page,                              OK,    OK,    OK,    OK,    OK,    OK),
+    row("events.series",            "GET",  at("/events/series/2147483647"),           NONE,  NONE,  NONE,  NONE,  NONE,  NONE,
+        variant="no such series"),
+    # Each organizer's own events (admins organize too).
+    row("attendance.organized",     "GET",  at("/events/organizing"),                  LOGIN, DENY,  DENY,  OK,    OK,    OK),
     # Check-in and the attendee list: the event's organizers only; the QR link for members at the venue.
     row("attendance.sheet",         "GET",  _event("/events/{e.id}/attendees"),        LOGIN, DENY,  DENY,  DENY,  OK,    OK),
     row("attendance.export",        "GET",  _event("/events/{e.id}/attendees.csv"),    LOGIN, DENY,  DENY,  DENY,  OK,    OK),

@@ -166,3 +166,20 @@ def test_page_links_keep_the_filters_and_ignore_crafted_parameters(client, admin
 def test_unknown_catalogue_or_entry_is_404(client, admin, url):
     response = client.post(url, data={"name": "x", "active": "1"}) if "active" in url else client.get(url)
     assert response.status_code == 404
+
+
+def test_admin_list_sorts_accented_names_among_their_letter_as_other_lists_do(client, admin):
+    expected = ["Eli Brandt", "Élodie Côté", "Emma Stone", "Zoe Adams"]
+    for name in ("Zoe Adams", "Élodie Côté", "Emma Stone", "Eli Brandt"):
+        make_user(name)
+    page = client.get("/admin/people").get_data(as_text=True)
+    assert sorted(expected, key=page.index) == expected
+
+
+def test_a_renamed_member_sorts_under_the_new_name(client, session, admin):
+    member = make_user("Zed Young")
+    make_user("Anna Berg")
+    member.name = "Ángel Abad"
+    session.commit()
+    page = client.get("/admin/people").get_data(as_text=True)
+    assert page.index("Ángel Abad") < page.index("Anna Berg")

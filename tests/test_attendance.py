@@ -148,3 +148,81 @@ def test_a_mangled_member_id_is_explained(client, session, organizer, user_id):
                        follow_redirects=True).get_data(as_text=True)
     assert "No such member." in page
     assert check_ins(session) == 0
+
+
+def test_sheet_and_csv_sort_accented_names_among_their_letter(client, organizer):
+    event = make_event(organizer, starts_in=timedelta(minutes=10))
+    for name in ("Zoe Adams", "Emma Stone", "Élodie Côté", "Eli Brandt", "Fatima Noor"):
+        make_rsvp(event, make_user(name), "going")
+    expected = ["Eli Brandt", "Élodie Côté", "Emma Stone", "Fatima Noor", "Zoe Adams"]
+    page = client.get(f"/events/{event.id}/attendees").get_data(as_text=True)
+    assert sorted(expected, key=page.index) == expected
+    rows = list(csv.reader(io.StringIO(client.get(f"/events/{event.id}/attendees.csv").get_data(as_text=True))))
+    assert [row[0] for row in rows[1:]] == expected
+
+
+def test_check_in_buttons_wait_until_check_in_opens_and_say_when(client, organizer):
+    from eventsapp.events.timefmt import format_moment
+    from eventsapp.timeutil import utcnow
+    later = make_event(organizer, starts_in=timedelta(hours=3), title="Later Rounds")
+    make_rsvp(later, make_user("Kim Lee"), "going")
+    page = client.get(f"/events/{later.id}/attendees").get_data(as_text=True)
+    opens = format_moment(later.starts_at - timedelta(minutes=30), "America/New_York", utcnow(), " at ")
+    assert f"Check-in opens {opens}" in page and " at " in opens
+    assert "Check in<" not in page and "Check in guest" not in page and "Find a member" not in page
+
+    soon = make_event(organizer, starts_in=timedelta(minutes=10), title="Soon Rounds")
+    make_rsvp(soon, make_user("Ana Souza"), "going")
+    page = client.get(f"/events/{soon.id}/attendees").get_data(as_text=True)
+    assert "Check-in opens" not in page
+    assert "Check in<span class=\"visually-hidden\"> Ana Souza" in page and "Check in guest" in page
+
+
+def test_qr_page_of_an_ended_event_says_check_in_is_closed_without_a_code(client, organizer):
+    event = make_event(organizer, starts_in=-timedelta(hours=3))
+    page = client.get(f"/events/{event.id}/qr").get_data(as_text=True)
+    assert "Check-in is closed" in page and "no longer works" in page
+    assert "<svg" not in page and event.checkin_secret not in page
+
+
+def test_qr_page_of_a_cancelled_event_shows_no_code(client, organizer):
+    event = make_event(organizer, status="cancelled")
+    page = client.get(f"/events/{event.id}/qr").get_data(as_text=True)
+    assert "Check-in is closed" in page and "<svg" not in page and event.checkin_secret not in page
+
+
+def test_events_i_organize_lists_upcoming_and_past_with_their_counts(client, session, organizer):
+    from eventsapp.attendance.models import CheckInMethod
+    helper_of = make_event(make_user(role="organizer"), title="Co-organized Social", starts_in=timedelta(days=3),
+                           co_organizers=[organizer])
+    make_event(make_user(role="organizer"), title="Someone Else's Seminar")
+    upcoming = make_event(organizer, title="Upcoming Rounds", starts_in=timedelta(days=1), capacity=1)
+    make_rsvp(upcoming, make_user("Seated"), "going")
+    make_rsvp(upcoming, make_user("Waiting"), "waitlisted")
+    past = make_event(organizer, title="Past Rounds", starts_in=-timedelta(days=2))
+    came, absent = make_user("Came"), make_user("Absent")
+    make_rsvp(past, came, "going")
+    make_rsvp(past, absent, "going")
+    session.add(CheckIn(event_id=past.id, user_id=came.id, method=CheckInMethod.ORGANIZER))
+    session.add(CheckIn(event_id=past.id, guest_name="Visiting Prof", method=CheckInMethod.ORGANIZER))
+    session.commit()
+
+    page = client.get("/events/organizing").get_data(as_text=True)
+    assert re.search(r'href="/events/organizing" aria-current="page">Organizing</a>', page)   # in the navigation
+    assert "<h1>Events I organize</h1>" in page
+    assert page.index("Upcoming Rounds") < page.index("Co-organized Social")
+    assert "Past Rounds" not in page and "Someone Else" not in page
+    row = page[page.index("Upcoming Rounds"):page.index("Co-organized Social")]
+    assert re.search(r"<dt>Going</dt><dd>1 / 1</dd>", row) and re.search(r"<dt>Waitlist</dt><dd>1</dd>", row)
+    assert re.search(r"<dt>Checked in</dt><dd>0</dd>", row)
+
+    page = client.get("/events/organizing?scope=past").get_data(as_text=True)
+    assert "Past Rounds" in page and "Upcoming Rounds" not in page and helper_of.title not in page
+    assert re.search(r"<dt>Going</dt><dd>2</dd>", page) and re.search(r"<dt>Checked in</dt><dd>2</dd>", page)
+
+
+def test_members_have_no_events_i_organize(client, auth):
+    make_user(email="kim@hospital.example")
+    auth.login("kim@hospital.example")
+    assert 'href="/events/organizing"' not in client.get("/events").get_data(as_text=True)
+    assert client.get("/events/organizing").status_code == 403

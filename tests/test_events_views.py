@@ -413,3 +413,79 @@ def test_a_mangled_version_field_is_not_a_crash(client, session, organizer):
     event = make_event(organizer)
     response = client.post(f"/events/{event.id}/edit", data=form(title="Edited", version="abc"))
     assert response.status_code in (302, 422)
+
+
+def test_cancel_asks_first_and_says_how_many_will_be_told(client, session, organizer):
+    event = make_event(organizer)
+    make_rsvp(event, make_user("Going"), "going")
+    make_rsvp(event, make_user("Maybe"), "maybe")
+    make_rsvp(event, make_user("Not going"), "declined")
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert f'href="/events/{event.id}/cancel"' in page
+    assert f'action="/events/{event.id}/cancel"' not in page   # no one-click cancel
+    confirm = client.get(f"/events/{event.id}/cancel")
+    text = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "Cancel this event?" in text
+    assert "2 people answered and will be told." in text
+    assert f'method="post" action="/events/{event.id}/cancel"' in text and "Yes, cancel the event" in text
+    assert not session.get(Event, event.id).is_cancelled   # asking changed nothing
+
+
+def test_cancelling_a_meeting_asks_which_and_counts_each_choice(client, session, organizer):
+    meetings = _series(client, session)
+    make_rsvp(meetings[1], make_user("Only second"), "going")
+    regular = make_user("Regular")
+    for meeting in meetings[1:]:
+        make_rsvp(meeting, regular, "going")
+    text = client.get(f"/events/{meetings[1].id}/cancel").get_data(as_text=True)
+    assert "Cancel this meeting?" in text
+    assert "This meeting only (2 people told)" in text
+    assert "This and the 2 following meetings (2 people told)" in text
+
+
+def test_delete_asks_first_and_only_while_nobody_answered(client, session, organizer):
+    quiet, answered = make_event(organizer), make_event(organizer)
+    make_rsvp(answered, make_user(), "maybe")
+    assert f'href="/events/{quiet.id}/delete"' in client.get(f"/events/{quiet.id}").get_data(as_text=True)
+    text = client.get(f"/events/{quiet.id}/delete").get_data(as_text=True)
+    assert "Delete this event?" in text and f'method="post" action="/events/{quiet.id}/delete"' in text
+    assert len(events(session)) == 2
+    refused = client.get(f"/events/{answered.id}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "cancel it instead" in refused
+
+
+def test_series_page_lists_its_meetings_with_cancelled_ones_marked(client, session, organizer):
+    meetings = _series(client, session)
+    client.post(f"/events/{meetings[2].id}/cancel", data={"scope": "this"})
+    show = client.get(f"/events/{meetings[0].id}").get_data(as_text=True)
+    assert f'href="/events/series/{meetings[0].series_id}"' in show
+    text = client.get(f"/events/series/{meetings[0].series_id}").get_data(as_text=True)
+    links = [text.index(f'href="/events/{m.id}"') for m in meetings]
+    assert links == sorted(links)
+    assert text.count("Cancelled</span>") == 1
+    cancelled_row = text[links[2]:links[3]]
+    assert "Cancelled" in cancelled_row
+    assert "Every " in text and "4 meetings" in text
+    assert client.get("/events/series/999999").status_code == 404
+
+
+def test_my_events_offers_the_members_own_feed_not_the_public_one(client, auth, session):
+    from eventsapp.ical import services as ical
+    member = make_user(email="kim@hospital.example")
+    auth.login("kim@hospital.example")
+    page = client.get("/events?scope=mine").get_data(as_text=True)
+    assert "/calendar/events.ics" not in page and 'href="/profile#calendar"' in page
+    token = ical.feed_token(ical.create_or_rotate(session, member))
+    response = client.get("/events?scope=mine")
+    assert f"/calendar/{token}.ics" in response.get_data(as_text=True)
+    assert "/calendar/events.ics" not in response.get_data(as_text=True)
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "/calendar/events.ics" in client.get("/events").get_data(as_text=True)
+
+
+def test_event_filters_fold_behind_a_filters_control_open_while_filtering(client):
+    page = client.get("/events").get_data(as_text=True)
+    assert '<details class="filter-panel" ' in page and "<summary>Filters" in page
+    assert '<details class="filter-panel" open' not in page
+    filtered = client.get("/events?kind=meeting").get_data(as_text=True)
+    assert '<details class="filter-panel" open' in filtered

@@ -220,7 +220,7 @@ def case_check_in(w):
 def case_cancel(w):
     event = _series(w)
     make_rsvp(event, _user(w.intern))
-    return Case(w.organizer, f"/events/{event.id}", f"/events/{event.id}/cancel",
+    return Case(w.organizer, f"/events/{event.id}/cancel", f"/events/{event.id}/cancel",
                 shows=lambda r: _event_pages(w.intern, event.id) + [(w.intern, "/notifications")])
 
 
@@ -233,7 +233,7 @@ def case_scan(w):
 
 def case_delete_event(w):
     event = _event(w)
-    return Case(w.organizer, f"/events/{event.id}", f"/events/{event.id}/delete")
+    return Case(w.organizer, f"/events/{event.id}/delete", f"/events/{event.id}/delete")
 
 
 EVENT_PAYLOADS = {"online_url": URLS, "version": None}

@@ -27,6 +27,7 @@ QUERY_PARAMS = {
     "events.index": {"q", "kind", "specialty", "department", "start", "end", "scope", "page"},
     "admin.people": {"q", "role", "page"},
     "attendance.sheet": {"q"},
+    "attendance.organized": {"scope", "page"},
     "introductions.people": {"specialty"},
     "events.new": {"from"},
     "ical.public_feed": {"kind", "specialty", "department"},
@@ -37,6 +38,7 @@ PAGES = {
     "events.index": ("/events", "intern"),
     "admin.people": ("/admin/people", "admin"),
     "attendance.sheet": ("/events/{event}/attendees", "organizer"),
+    "attendance.organized": ("/events/organizing", "organizer"),
     "introductions.people": ("/people", "intern"),
     "events.new": ("/events/new", "organizer"),
     "ical.public_feed": ("/calendar/events.ics", None),
@@ -93,7 +95,8 @@ def build_world() -> dict:
     organizer = make_user("Grace Lindqvist", role="organizer", stage="faculty", interests=["Cardiology"])
     intern = make_user("Maya Okafor", interests=["Cardiology"])
     make_user("Tomás Ferreira", stage="attending", open_to_interns=True, interests=["Cardiology"])
-    event = make_event(organizer, interests=["Cardiology"])
+    # (Starting soon: the attendee sheet's walk-in search shows once check-in opens.)
+    event = make_event(organizer, interests=["Cardiology"], starts_in=timedelta(minutes=10))
     make_rsvp(event, intern)
     return {"admin": admin.id, "organizer": organizer.id, "intern": intern.id, "event": event.id}
 

@@ -94,8 +94,10 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
                       for t in ("user", "profile", "profile_specialty", "series", "event", "rsvp")}
             links = conn.execute(sa.text("SELECT e.series_id, e.organizer_id, r.user_id FROM event e"
                                          " JOIN rsvp r ON r.event_id = e.id")).one()
+            keys = conn.execute(sa.text('SELECT name_key FROM "user" ORDER BY id')).scalars().all()
         assert counts == {"user": 2, "profile": 2, "profile_specialty": 2, "series": 1, "event": 1, "rsvp": 1}
         assert tuple(links) == (1, 1, 2)
+        assert keys == ["ana", "bo"]   # existing names get their sort key
         downgrade()  # the latest migration goes back one step
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT series_id FROM event")).scalar() == 1

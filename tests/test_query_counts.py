@@ -60,7 +60,8 @@ BUDGET: dict[str, int] = {}
 
 
 @pytest.mark.parametrize("url", ["/people", "/events", "/events?scope=mine", "/events/1", "/events/1/attendees",
-                                 "/notifications", "/", "/calendar/events.ics", "/events/1.ics", "FEED"])
+                                 "/notifications", "/", "/calendar/events.ics", "/events/1.ics", "FEED",
+                                 "/events/organizing"])
 def test_pages_cost_the_same_for_many_rows(client, auth, url):
     organizer = make_user(email="org@hospital.example", role="organizer")
     member = make_user(email="maya@hospital.example")
@@ -75,6 +76,28 @@ def test_pages_cost_the_same_for_many_rows(client, auth, url):
     assert few == many, f"{url}: {few} queries with few rows, {many} with many"
     assert many <= BUDGET.get(url.split("?")[0], 8), f"{url}: {many} queries"
 
+
+def test_organizer_pages_cost_the_same_for_many_rows(client, auth):
+    """Events I organize (past events, with answers and check-ins) and a series' page."""
+    from eventsapp.attendance.models import CheckIn, CheckInMethod
+    organizer = make_user(email="org@hospital.example", role="organizer")
+    auth.login("org@hospital.example")
+
+    def costs(n: int) -> list[int]:
+        populate(n, organizer, make_user())
+        for i in range(n):
+            event = make_event(organizer, title=f"Past {n}-{i}", starts_in=-timedelta(days=i + 1))
+            guest = make_user(f"Came {n}-{i}")
+            make_rsvp(event, guest, "going")
+            db.session.add(CheckIn(event_id=event.id, user_id=guest.id, method=CheckInMethod.ORGANIZER))
+        db.session.commit()
+        series_id = db.session.scalar(sa.select(sa.func.max(Event.series_id)))
+        return [queries_for(client, url) for url in
+                ("/events/organizing", "/events/organizing?scope=past", f"/events/series/{series_id}")]
+
+    few, many = costs(2), costs(15)
+    assert few == many, f"{few} queries with few rows, {many} with many"
+    assert max(many) <= 8, many
 
 
 def test_answering_costs_the_same_for_many_rows(client, auth):

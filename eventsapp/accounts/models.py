@@ -5,9 +5,10 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from eventsapp.extensions import db
+from eventsapp.text import sort_key
 from eventsapp.timeutil import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -15,6 +16,11 @@ if TYPE_CHECKING:
 
 EMAIL_MAX = 254
 NAME_MAX = 120
+
+
+def name_sort_key(name: str | None) -> str:
+    """sort_key, cut to fit its column (folding can lengthen a name: ﬁ is fi)."""
+    return sort_key(name or "")[:NAME_MAX]
 
 
 class Role:
@@ -38,6 +44,9 @@ class User(UserMixin, db.Model):
     # Stored normalised (lower case), so the unique index is case-insensitive.
     email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), unique=True)
     name: Mapped[str] = mapped_column(sa.String(NAME_MAX), index=True)
+    # The name as lists sort it (sort_key: Élodie among the Es), kept with
+    # the name so that a paged list sorts in the database as the others do.
+    name_key: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="", server_default="", index=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(16), default=Role.MEMBER, server_default=Role.MEMBER)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -47,6 +56,11 @@ class User(UserMixin, db.Model):
 
     profile: Mapped[Profile] = relationship(
         back_populates="user", uselist=False, lazy="joined", cascade="all, delete-orphan")
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = name_sort_key(name)
+        return name
 
     @property
     def is_admin(self) -> bool:

@@ -52,7 +52,7 @@ def list_people(session: Session, *, query: str = "", role: str = "", page: int 
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    items = list(session.scalars(stmt.order_by(User.name, User.id)
+    items = list(session.scalars(stmt.order_by(User.name_key, User.id)
                                  .limit(per_page).offset((page - 1) * per_page)))
     return Page(items, page, pages, total)
 

@@ -16,7 +16,7 @@ from eventsapp.events.models import Event
 from eventsapp.profiles.career import stage_label
 from eventsapp.profiles.models import Profile
 from eventsapp.rsvps.models import Rsvp, RsvpState
-from eventsapp.text import clean, has_letter_or_digit
+from eventsapp.text import clean, has_letter_or_digit, sort_key
 from eventsapp.timeutil import utcnow
 from eventsapp.transactions import begin_write, lock_event
 
@@ -35,6 +35,25 @@ class CheckInClosed(DomainError):
 
 def window(event: Event) -> tuple[datetime, datetime]:
     return event.starts_at - OPENS_BEFORE, event.ends_at
+
+
+class Phase:
+    """Where an event stands for check-in. Organizers may still record who
+    came once it is over (from a paper list, say); the QR code works only
+    while it is OPEN."""
+    NOT_YET = "not-yet"
+    OPEN = "open"
+    OVER = "over"
+    CANCELLED = "cancelled"
+
+
+def phase(event: Event, now: datetime) -> str:
+    opens, closes = window(event)
+    if event.is_cancelled:
+        return Phase.CANCELLED
+    if now < opens:
+        return Phase.NOT_YET
+    return Phase.OPEN if now <= closes else Phase.OVER
 
 
 def _locked_for(session: Session, event_id: int, actor: User | None = None) -> Event:
@@ -170,7 +189,7 @@ def attendee_sheet(session: Session, event: Event) -> Sheet:
             name = c.name or c.guest_name or "Former member"
             rows.append(SheetRow(c.user_id, name, c.email or "", stage_label(c.career_stage, c.pgy_year)
                                  if c.name else "Guest", "walk-in", c.checked_in_at))
-    rows.sort(key=lambda r: (STATE_ORDER[r.state], r.name.lower()))
+    rows.sort(key=lambda r: (STATE_ORDER[r.state], sort_key(r.name)))
     going = sum(1 for r in rows if r.state == RsvpState.GOING)
     return Sheet(rows, going, sum(1 for r in rows if r.state == RsvpState.WAITLISTED),
                  sum(1 for r in rows if r.state == RsvpState.MAYBE), len(check_ins),
@@ -195,5 +214,5 @@ def find_members(session: Session, query: str) -> list[tuple[User, str]]:
         return []
     rows = session.execute(sa.select(User, Profile.career_stage, Profile.pgy_year).join(Profile)
                            .where(sa.func.lower(User.name).contains(needle, autoescape=True))
-                           .order_by(User.name).limit(SEARCH_LIMIT))
+                           .order_by(User.name_key, User.id).limit(SEARCH_LIMIT))
     return [(user, stage_label(stage, pgy)) for user, stage, pgy in rows]

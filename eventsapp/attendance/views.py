@@ -1,16 +1,17 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from eventsapp.attendance import qr, services
+from eventsapp.attendance import organizing, qr, services
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.events import listing
 from eventsapp.events import services as events
 from eventsapp.extensions import db
 from eventsapp.forms import parse_id
 from eventsapp.pages import PRIVATE, SECRET_IN_ADDRESS
-from eventsapp.permissions import managed_event
+from eventsapp.permissions import managed_event, organizer_required
+from eventsapp.timeutil import utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/events")
 
@@ -20,8 +21,10 @@ bp = Blueprint("attendance", __name__, url_prefix="/events")
 def sheet(event_id: int):
     event = managed_event(event_id)
     query = request.args.get("q", "")[:100]
+    phase = services.phase(event, utcnow())
     return render_template("attendance/sheet.html", event=event, sheet=services.attendee_sheet(db.session, event),
-                           query=query, matches=services.find_members(db.session, query))
+                           query=query, matches=services.find_members(db.session, query), phase=phase,
+                           phases=services.Phase, opens=services.window(event)[0])
 
 
 @bp.post("/<int:event_id>/check-ins")
@@ -58,11 +61,24 @@ def export(event_id: int):
 @login_required
 def qr_page(event_id: int):
     event = managed_event(event_id)
-    url = url_for("attendance.scan", event_id=event.id, secret=event.checkin_secret, _external=True)
     opens, closes = services.window(event)
+    phase = services.phase(event, utcnow())
+    if phase in (services.Phase.OVER, services.Phase.CANCELLED):   # no code that could not work
+        return render_template("attendance/qr.html", event=event, phase=phase, closes=closes, svg=None)
+    url = url_for("attendance.scan", event_id=event.id, secret=event.checkin_secret, _external=True)
     # The page shows the check-in secret: no shared cache and no back-button copy keep it.
-    return render_template("attendance/qr.html", event=event, url=url, svg=qr.qr_svg(url),
+    return render_template("attendance/qr.html", event=event, url=url, svg=qr.qr_svg(url), phase=phase,
                            opens=opens, closes=closes), PRIVATE
+
+
+@bp.get("/organizing")
+@organizer_required
+def organized():
+    scope = organizing.PAST if request.args.get("scope") == organizing.PAST else organizing.UPCOMING
+    result = organizing.organized_events(db.session, current_user.id, utcnow(), scope=scope,
+                                         page=request.args.get("page", 1, type=int),
+                                         per_page=current_app.config["EVENTS_PER_PAGE"])
+    return render_template("attendance/organizing.html", result=result, scope=scope, scopes=organizing.SCOPES)
 
 
 @bp.route("/<int:event_id>/check-in/<secret>", methods=["GET", "POST"])

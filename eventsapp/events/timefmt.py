@@ -33,6 +33,7 @@ def zone_label(zone: str, at: datetime) -> str:
     return abbreviation if abbreviation.isalpha() else zone
 
 
-def format_moment(moment: datetime, zone: str, now: datetime) -> str:
+def format_moment(moment: datetime, zone: str, now: datetime, joiner: str = ", ") -> str:
+    """'Tue 3 Dec, 07:00' (or, with joiner=" at ", 'Tue 3 Dec at 07:00')."""
     local = moment.astimezone(ZoneInfo(zone))
-    return f"{_day(local.date(), now.astimezone(ZoneInfo(zone)).date())}, {local:%H:%M}"
+    return f"{_day(local.date(), now.astimezone(ZoneInfo(zone)).date())}{joiner}{local:%H:%M}"

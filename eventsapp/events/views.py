@@ -9,16 +9,19 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from eventsapp.errors import DomainError, NotAllowed, NotFound
-from eventsapp.events import listing, services
+from eventsapp.events import listing, meetings, services
 from eventsapp.events.forms import ZONES, CancelForm, EditEventForm, FilterForm, NewEventForm
 from eventsapp.events.recurrence import Recurrence
 from eventsapp.events.wallclock import TimesNeedConfirming
 from eventsapp.extensions import db
 from eventsapp.forms import parse_id, show_error
 from eventsapp.ical import links as ical_links
+from eventsapp.ical import services as ical_services
 from eventsapp.matching import services as matching
+from eventsapp.pages import PRIVATE
 from eventsapp.permissions import managed_event, organizer_required
 from eventsapp.profiles.models import Department, Specialty
+from eventsapp.rsvps import audience
 from eventsapp.rsvps.models import RsvpState
 from eventsapp.timeutil import utcnow
 
@@ -79,8 +82,18 @@ def index():
         return current_app.login_manager.unauthorized()
     page = listing.list_events(db.session, current_user, filters, utcnow(),
                                current_app.config["EVENTS_PER_PAGE"])
-    return render_template("events/index.html", form=form, result=page, filters=filters,
-                           scopes=listing.Scope.LABELS)
+    own_feed = _own_feed_url() if filters.scope == listing.Scope.MINE else None
+    body = render_template("events/index.html", form=form, result=page, filters=filters,
+                           scopes=listing.Scope.LABELS, own_feed=own_feed)
+    # The member's own feed link opens their calendar by itself: no cache keeps it.
+    return (body, PRIVATE) if own_feed else body
+
+
+def _own_feed_url() -> str | None:
+    """My events offers the member's own private feed (every event they
+    answered), not the public one, once they have created it."""
+    feed = ical_services.feed_of(db.session, current_user.id)
+    return url_for("ical.personal_feed", token=ical_services.feed_token(feed), _external=True) if feed else None
 
 
 @bp.get("/<int:event_id>")
@@ -201,6 +214,37 @@ def edit(event_id: int):
             return redirect(url_for("events.show", event_id=event_id))
     return render_template("events/form.html", form=form, groups=groups, event=event,
                            source=None), _status(form)
+
+
+@bp.get("/series/<int:series_id>")
+def series(series_id: int):
+    try:
+        page = meetings.series_page(db.session, series_id)
+    except NotFound:
+        abort(404)
+    return render_template("events/series.html", page=page, now=utcnow())
+
+
+@bp.get("/<int:event_id>/cancel")
+@login_required
+def confirm_cancel(event_id: int):
+    """Asks first, on a page of its own: cancelling tells everyone who answered."""
+    event = managed_event(event_id)
+    if event.is_cancelled:
+        flash("This event is already cancelled.", "info")
+        return redirect(url_for("events.show", event_id=event_id))
+    return render_template("events/confirm_cancel.html", event=event, form=CancelForm(),
+                           preview=audience.cancel_preview(db.session, event, utcnow()))
+
+
+@bp.get("/<int:event_id>/delete")
+@login_required
+def confirm_delete(event_id: int):
+    event = managed_event(event_id)
+    if services.has_responses(db.session, event_id):
+        flash("People have answered this event, so it can't be deleted; cancel it instead.", "error")
+        return redirect(url_for("events.show", event_id=event_id))
+    return render_template("events/confirm_delete.html", event=event)
 
 
 @bp.post("/<int:event_id>/cancel")

@@ -14,4 +14,8 @@
       });
     });
   });
+  // Folded panels (the event filters) start open where the screen has room.
+  if (window.matchMedia && window.matchMedia("(min-width: 52rem)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (panel) { panel.open = true; });
+  }
 })();

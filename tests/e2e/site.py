@@ -60,6 +60,8 @@ class Site:
     admin_email: str
     intern_email: str
     variants: dict[str, Variant] = field(default_factory=dict)
+    #: What the organizer journeys of test_journeys_org.py visit (see _seed_organizer_pages).
+    org: dict = field(default_factory=dict)
 
 
 def at_local(days_ahead: int, hour: int, minute: int = 0) -> datetime:
@@ -145,7 +147,50 @@ def _seed() -> Site:
             waitlister_email=waiter.email, waitlister_name=waiter.name,
             full_event_id=full.id, full_event_title=full.title, walk_in_name=walk_in_name,
             series_title=series_title)
+    site.org = _seed_organizer_pages(organizer, admin)
     return site
+
+
+def _seed_organizer_pages(organizer, admin) -> dict:
+    """Events at each stage of check-in, a series with a cancelled meeting,
+    and one event per journey variant to cancel and one to delete."""
+    from eventsapp.events.models import EventStatus, Series
+    now = utcnow().replace(second=0, microsecond=0)
+    door = add_event(organizer, "Door Check-in Drill", "meeting", now + timedelta(minutes=10),
+                     location="Lobby")
+    names = ("Zoe Adams", "Élodie Côté", "Emma Stone", "Bartholomew Fitzgerald-Kowalczyk", "Eli Brandt")
+    for name in names:
+        email = name.lower().replace(" ", ".").replace("é", "e").replace("ô", "o") + ".long-address@riverside.example"
+        make_rsvp(door, make_user(name, email=email, stage="resident", pgy_year=2))
+    later = add_event(organizer, "Next Week Journal Club", "meeting", at_local(7, 7))
+    make_rsvp(later, make_user("Nadia Khan", email="nadia@riverside.example"))
+    ended = add_event(organizer, "Yesterday's Rounds", "meeting", now - timedelta(days=1))
+    series = Series(frequency="weekly", interval=1, until=(now + timedelta(days=30)).date(), timezone=ZONE,
+                    starts_at=now + timedelta(days=2))
+    db.session.add(series)
+    db.session.flush()
+    meetings = [add_event(organizer, "Echo Teaching Round", "meeting", now + timedelta(days=2 + 7 * i),
+                          location="Echo lab") for i in range(4)]
+    for meeting in meetings:
+        meeting.series_id, meeting.recurrence_id = series.id, meeting.starts_at
+    meetings[1].status, meetings[1].cancelled_at = EventStatus.CANCELLED, now
+    # Unread notices: the navigation's widest case is an admin's, with its count badge.
+    from eventsapp.notifications.models import Notification, NotificationKind
+    for n in range(12):
+        db.session.add(Notification(user_id=admin.id, kind=NotificationKind.EVENT_CHANGED,
+                                    message=f"Changed: Echo Teaching Round ({n})"))
+    db.session.commit()
+    to_cancel, to_delete = {}, {}
+    for variant in VARIANTS:
+        event = add_event(organizer, f"Cancelled Lunch Talk {variant}", "social", at_local(10, 12))
+        for n in range(2):
+            make_rsvp(event, make_user(f"Lunch Guest {variant} {n}", email=f"lunch-{variant}-{n}@riverside.example"))
+        to_cancel[variant] = event.id
+        to_delete[variant] = add_event(organizer, f"Unanswered Workshop {variant}", "meeting", at_local(11, 9)).id
+    return {"door_id": door.id, "later_id": later.id,
+            "later_opens": later.starts_at - timedelta(minutes=30), "ended_id": ended.id,
+            "series_id": series.id, "meeting_ids": [m.id for m in meetings], "to_cancel": to_cancel,
+            "to_delete": to_delete, "admin_email": admin.email}
 
 
 def free_port() -> int:
