@@ -188,6 +188,16 @@ def init_app(app: Flask) -> None:
             return render_error(400)
         return None
 
+    @app.before_request
+    def refuse_file_parts():
+        # No page takes a file: a file where a form expects text is refused
+        # whole, before any form reads it (WTForms would take the file for
+        # the field's text).
+        if request.files:
+            return render_error(400, "This form takes no files",
+                                "Go back and type your answers into the fields.")
+        return None
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, "This form has expired",
