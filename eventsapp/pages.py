@@ -164,7 +164,11 @@ def initials(name: str) -> str:
 
 class IdConverter(IntegerConverter):
     """`<int:...>` in URLs: a database id, so 1 to 2**31-1. Anything else is
-    a 404 instead of an overflow in the database driver."""
+    a 404 instead of an overflow in the database driver. ASCII digits
+    without leading zeros, so each row has one address ("\\d" would also
+    take "١٢")."""
+
+    regex = r"[1-9][0-9]{0,9}"
 
     def __init__(self, url_map, *args, **kwargs):
         super().__init__(url_map, min=1, max=2**31 - 1)

@@ -11,7 +11,7 @@ from eventsapp.admin import services
 from eventsapp.admin.forms import EntryForm, RoleForm
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
-from eventsapp.forms import show_error
+from eventsapp.forms import page_number, show_error
 from eventsapp.permissions import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -28,7 +28,7 @@ def index():
 def people():
     query = request.args.get("q", "")[:100]
     role = request.args.get("role", "")
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     result = services.list_people(db.session, query=query, role=role, page=page,
                                   per_page=current_app.config["USERS_PER_PAGE"])
     return render_template("admin/people.html", result=result, query=query, role=role,
