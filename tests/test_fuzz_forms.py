@@ -166,7 +166,7 @@ def case_delete_account(w):
 
 
 def case_catalogue(w):
-    return Case(w.admin, "/admin/specialties", "/admin/specialties",
+    return Case(w.admin, "/admin/specialties", "/admin/specialties", valid={"category": ["Medical specialties"]},
                 shows=lambda r: [(w.admin, "/admin/specialties"), (w.intern, "/profile/edit"),
                                  (w.intern, "/events"), (w.organizer, "/events/new"), (w.intern, "/people")],
                 echo={"name": (w.admin, "/admin/specialties")})
