@@ -28,13 +28,29 @@ def one_line_break(value):
     return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
+#: The largest id the database's integer columns hold (PostgreSQL's
+#: `integer`); a larger number in a request names nothing.
+ID_MAX = 2**31 - 1
+
+
 def parse_id(value) -> int | None:
     """A database id from a form or query value, or None if it can't be one."""
     text = str(value or "").strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 10:  # "²" is a digit to isdigit()
         return None
     number = int(text)
-    return number if 0 < number < 2**31 else None
+    return number if 0 < number <= ID_MAX else None
+
+
+def page_number(value) -> int:
+    """A page number from the query string, for request.args.get(type=...),
+    which falls back to the first page on a ValueError. A number beyond
+    any list's end is kept as the largest one, which the list reads as
+    its last page; it never reaches the database as an offset."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError("not a page number")
+    return ID_MAX if len(text.lstrip("0")) > 10 else min(int(text), ID_MAX)
 
 
 def optional_int(value):
@@ -42,7 +58,7 @@ def optional_int(value):
     if value in (None, "", "None"):
         return None
     number = int(value)
-    if not 0 < number < 2**31:
+    if not 0 < number <= ID_MAX:
         raise ValueError("not an id")
     return number
 

@@ -164,7 +164,11 @@ def initials(name: str) -> str:
 
 class IdConverter(IntegerConverter):
     """`<int:...>` in URLs: a database id, so 1 to 2**31-1. Anything else is
-    a 404 instead of an overflow in the database driver."""
+    a 404 instead of an overflow in the database driver. ASCII digits
+    without leading zeros, so each row has one address ("\\d" would also
+    take "١٢")."""
+
+    regex = r"[1-9][0-9]{0,9}"
 
     def __init__(self, url_map, *args, **kwargs):
         super().__init__(url_map, min=1, max=2**31 - 1)
@@ -186,6 +190,16 @@ def init_app(app: Flask) -> None:
         # Nobody types a NUL; PostgreSQL refuses to store one.
         if _has_nul(request.args.values()) or _has_nul(request.form.values()):
             return render_error(400)
+        return None
+
+    @app.before_request
+    def refuse_file_parts():
+        # No page takes a file: a file where a form expects text is refused
+        # whole, before any form reads it (WTForms would take the file for
+        # the field's text).
+        if request.files:
+            return render_error(400, "This form takes no files",
+                                "Go back and type your answers into the fields.")
         return None
 
     @app.errorhandler(CSRFError)

@@ -467,7 +467,8 @@ def write_report() -> None:
         f"{len(COVERED['query_endpoints'])} GET endpoints with {len(COVERED['query_params'])} query parameters, "
         f"{STATS['examples']} generated examples (+{STATS['oversized']} oversized bodies): no 500; of "
         f"{STATS['posted']} form posts {STATS['accepted']} were accepted and {STATS['refused']} refused, "
-        f"each refusal leaving every table unchanged.\n"
+        f"each refusal leaving every table unchanged; {STATS['multipart']} were multipart bodies and "
+        f"{STATS['file_parts']} carried file parts, each refused with a 400.\n"
         f"Injection checks: {STATS['html_pages_checked']} HTML pages, {STATS['ics_checked']} calendar files, "
         f"{STATS['csv_checked']} CSV files; no typed text became markup, a calendar property or a formula.\n")
 

@@ -1,4 +1,5 @@
 """Admins grant organizer rights and keep the specialty and department lists."""
+import html
 import re
 
 import pytest
@@ -6,6 +7,7 @@ import sqlalchemy as sa
 
 from eventsapp.accounts.models import User
 from eventsapp.profiles.models import Department, Specialty
+from eventsapp.text import sort_key
 from tests.factories import make_department, make_user
 
 ADMIN_PAGES = ["/admin/", "/admin/people", "/admin/specialties", "/admin/departments"]
@@ -109,7 +111,7 @@ def test_admin_adds_a_specialty_to_the_curated_list(client, session, admin):
     ({"name": "", "category": "Medical specialties"}, "Enter a name."),
     ({"name": "cardiology", "category": "Medical specialties"}, "already a specialty called cardiology"),
     ({"name": "x" * 81, "category": "Medical specialties"}, "at most 80 characters"),
-    ({"name": "Sports medicine", "category": "  "}, "Enter a category"),
+    ({"name": "Sports medicine", "category": ""}, "Choose a category from the list"),
 ])
 def test_bad_specialty_input_is_explained_and_nothing_saved(client, session, admin, data, message):
     before = session.scalar(sa.select(sa.func.count()).select_from(Specialty))
@@ -117,6 +119,89 @@ def test_bad_specialty_input_is_explained_and_nothing_saved(client, session, adm
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert session.scalar(sa.select(sa.func.count()).select_from(Specialty)) == before
+
+
+def _specialty(session, name):
+    session.rollback()  # end the read transaction: see what requests committed
+    return session.scalar(sa.select(Specialty).where(Specialty.name == name))
+
+
+def _category_options(page: str, select_id: str) -> list[str]:
+    select = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return [html.unescape(text) for text in re.findall(r"<option[^>]*>([^<]*)</option>", select)]
+
+
+def test_a_specialtys_category_is_picked_from_the_categories_in_use(client, session, admin):
+    page = client.get("/admin/specialties").get_data(as_text=True)
+    in_use = sorted(session.scalars(sa.select(Specialty.category).distinct()), key=sort_key)
+    assert _category_options(page, "category") == ["Choose a category", *in_use, "New category…"]
+    assert not re.search(r'<input[^>]*name="category"', page)  # no free text for it
+    assert '<label for="new_category">New category</label>' in page
+
+
+@pytest.mark.parametrize("typed", ["Medical specialtis", "medical specialties", "Surgical", "+"])
+def test_a_category_not_in_the_list_is_refused_not_added_as_a_heading(client, session, admin, typed):
+    before = set(session.scalars(sa.select(Specialty.category).distinct()))
+    response = client.post("/admin/specialties", data={"name": "Sports medicine", "category": typed,
+                                                       "new_category": ""})
+    if typed == "+":  # "New category…" chosen, its name left empty
+        assert response.status_code == 422 and "Enter the new category&#39;s name." in response.get_data(as_text=True)
+    else:
+        assert response.status_code == 422 and "Choose a category from the list" in response.get_data(as_text=True)
+    assert _specialty(session, "Sports medicine") is None
+    assert set(session.scalars(sa.select(Specialty.category).distinct())) == before
+
+
+def test_an_admin_adds_a_new_category_deliberately_and_members_see_it(client, session, admin):
+    response = client.post("/admin/specialties", data={"name": "Sports medicine", "category": "+",
+                                                       "new_category": "  Lifestyle   medicine "})
+    assert response.status_code == 302
+    assert _specialty(session, "Sports medicine").category == "Lifestyle medicine"
+    page = client.get("/admin/specialties").get_data(as_text=True)
+    assert "Lifestyle medicine" in _category_options(page, "category")
+    assert "<legend>Lifestyle medicine</legend>" in client.get("/profile/edit").get_data(as_text=True)
+
+
+def test_the_new_category_field_is_ignored_unless_new_category_is_chosen(client, session, admin):
+    client.post("/admin/specialties", data={"name": "Sports medicine", "category": "Medical specialties",
+                                            "new_category": "Medcal specialties"})
+    assert _specialty(session, "Sports medicine").category == "Medical specialties"
+    assert session.scalar(sa.select(Specialty.id).where(Specialty.category == "Medcal specialties")) is None
+
+
+def test_a_new_category_spelled_like_an_existing_one_is_refused(client, session, admin):
+    response = client.post("/admin/specialties", data={"name": "Sports medicine", "category": "+",
+                                                       "new_category": "MEDICAL specialties"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "There is already a category called Medical specialties: choose it from the list." in page
+    assert 'value="MEDICAL specialties"' in page  # what was typed is kept
+    assert _specialty(session, "Sports medicine") is None
+
+
+def test_admin_moves_a_specialty_to_another_or_a_new_category_from_the_table(client, session, admin):
+    entry = _specialty(session, "Cardiology")
+    page = client.get("/admin/specialties").get_data(as_text=True)
+    options = _category_options(page, f"category-{entry.id}")
+    assert options[-1] == "New category…" and "Medical specialties" in options
+    assert re.search(rf'<option value="{entry.category}" selected>', page)
+    client.post(f"/admin/specialties/{entry.id}", data={"name": "Cardiology", "category": "Surgical specialties",
+                                                        "new_category": ""})
+    assert _specialty(session, "Cardiology").category == "Surgical specialties"
+    client.post(f"/admin/specialties/{entry.id}", data={"name": "Cardiology", "category": "+",
+                                                        "new_category": "Heart and vessels"})
+    assert _specialty(session, "Cardiology").category == "Heart and vessels"
+    page = client.post(f"/admin/specialties/{entry.id}", data={"name": "Cardiology", "category": "Hart and vessels"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Choose a category from the list" in page
+    assert _specialty(session, "Cardiology").category == "Heart and vessels"
+
+
+def test_the_tables_name_fields_are_wide_enough_for_every_name(client, session, admin):
+    page = client.get("/admin/specialties").get_data(as_text=True)
+    sizes = {name: int(size) for size, name in re.findall(r'name="name" size="(\d+)" value="([^"]+)"', page)}
+    assert len(sizes) == session.scalar(sa.select(sa.func.count()).select_from(Specialty))
+    assert all(size >= len(name) for name, size in sizes.items())
 
 
 def test_admin_renames_retires_and_restores_a_department(client, session, admin):

@@ -40,6 +40,7 @@ from tests.factories import DEFAULT_PASSWORD, make_department, make_event, make_
 from tests.fuzzing import (COVERED, FUZZ, STATS, assert_safe_html, assert_same_site_redirect, capture_errors,
                            changed_tables, check_csv, check_ics, form_posting_to, login_as, snapshot, squash,
                            submissions, take_flashes)
+from tests.multipart import bodies
 
 NEXT_MONTH = date.today() + timedelta(days=30)
 _n = itertools.count(1)
@@ -165,7 +166,7 @@ def case_delete_account(w):
 
 
 def case_catalogue(w):
-    return Case(w.admin, "/admin/specialties", "/admin/specialties",
+    return Case(w.admin, "/admin/specialties", "/admin/specialties", valid={"category": ["Medical specialties"]},
                 shows=lambda r: [(w.admin, "/admin/specialties"), (w.intern, "/profile/edit"),
                                  (w.intern, "/events"), (w.organizer, "/events/new"), (w.intern, "/people")],
                 echo={"name": (w.admin, "/admin/specialties")})
@@ -389,14 +390,23 @@ def post_one(app, errors, case: Case, data) -> None:
     route = re.sub(r"/\d+|/check-in/[^/]+", "/<id>", urlsplit(case.action).path)
     COVERED["form_fields"].update(f"{route}:{name}" for name in form.fields)
 
+    body = data.draw(bodies(pairs), label="body")
+
     before = snapshot()
-    response = client.post(case.action, data=MultiDict(pairs))
+    response = client.post(case.action, data=MultiDict(body.data), content_type=body.content_type)
     STATS["examples"] += 1
     STATS["posted"] += 1
+    STATS["multipart"] += body.content_type is not None
     assert response.status_code < 500, f"POST {case.action} {pairs!r:.500}\n{errors.last()}"
     assert_same_site_redirect(response)
     if response.mimetype == "text/html":
         assert_safe_html(response.get_data(as_text=True), f"POST {case.action}")
+    if body.files:
+        assert response.status_code == 400, f"POST {case.action} with {body.files} file parts: {response.status_code}"
+        assert changed_tables(before, snapshot()) == [], f"a file part, yet saved: {pairs!r:.500}"
+        STATS["refused"] += 1
+        STATS["file_parts"] += 1
+        return
 
     flashes = take_flashes(client)
     accepted = response.status_code in (302, 303) and not any(category == "error" for category, _ in flashes)
@@ -459,3 +469,4 @@ def test_a_body_over_the_size_limit_is_refused_and_nothing_saved(app, client, en
     STATS["oversized"] += 1
     assert response.status_code == 413
     assert changed_tables(before, snapshot()) == []
+

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wtforms.fields.core import UnboundField
 
+from eventsapp.forms import parse_id
 from tests import fuzzing
 from tests.factories import make_department, make_event, make_rsvp, make_user
 from tests.fuzzing import (COVERED, FUZZ, STATS, assert_safe_html, capture_errors, changed_tables, check_ics,
@@ -46,6 +47,14 @@ PAGES = {
 }
 #: Search boxes that must give back what was typed (at most 100 characters).
 ECHOED = {"events.index": "q", "admin.people": "q", "attendance.sheet": "q"}
+#: Whole numbers at and past the ends of the databases' integer types
+#: (PostgreSQL's 32-bit `integer`, SQLite's 64-bit one), negative ones, and
+#: numbers Python's int() reads but a URL means otherwise.
+INT_EDGES = ["2147483647", "2147483648", "-2147483648", "-2147483649", "4294967296", "9223372036854775807",
+             "9223372036854775808", "-9223372036854775808", "-9223372036854775809", "18446744073709551616",
+             "1" + "0" * 30, "9" * 5000, "-1", "0", "00000000000000000000001", "+1", "1_000", " 7", "١٢"]
+#: Parameters naming one row: a number that names none is a 404, as in a path.
+ID_PARAMS = {("events.new", "from")}
 
 
 def _sources(function, module, seen) -> list[str]:
@@ -110,9 +119,9 @@ def _plausible(name: str):
         "role": st.sampled_from(["member", "organizer", "admin", ""]),
         "start": st.just(today.isoformat()),
         "end": st.just((today + timedelta(days=60)).isoformat()),
-        "page": st.sampled_from(["1", "2", "0", "-1", "99999999999999999999"]),
+        "page": st.sampled_from(["1", "2", "0", "-1", "99999999999999999999", *INT_EDGES]),
         "next": st.sampled_from(["/events", "//evil.example", "https://evil.example"]),
-    }.get(name, st.sampled_from(["1", "2", "3", "Cardio"]))
+    }.get(name, st.sampled_from(["1", "2", "3", "Cardio", *INT_EDGES]))
 
 
 @st.composite
@@ -167,3 +176,81 @@ def test_fuzzed_query_string_never_fails_writes_or_leaks(app, client, endpoint):
             assert shown and shown[0] in (values[0], values[0][:100]), f"searched for {values[0]!r:.200}, shown {shown!r:.200}"
 
     fuzz()
+
+
+def test_views_read_whole_numbers_only_through_the_bounded_parsers(app):
+    """`type=int` or int() on a query value reaches the database unbounded
+    (PostgreSQL's integer ends at 2**31-1, SQLite's at 2**63-1): views use
+    eventsapp.forms.parse_id / page_number, and `<int:...>` in paths is
+    bounded by its converter."""
+    modules = {inspect.getmodule(inspect.unwrap(view)) for endpoint, view in app.view_functions.items()
+               if endpoint != "static"}
+    for module in modules:
+        source = inspect.getsource(module)
+        assert not re.search(r"type\s*=\s*int\b|\bint\(\s*request\.", source), \
+            f"{module.__name__} reads a whole number from the request without a bound"
+
+
+@pytest.mark.parametrize("endpoint", sorted(QUERY_PARAMS))
+def test_huge_and_negative_whole_numbers_in_any_query_parameter(app, client, endpoint):
+    world = build_world()
+    errors = capture_errors(app)
+    path, role = PAGES[endpoint]
+    path = path.replace("{event}", str(world["event"]))
+    visitor = app.test_client()
+    if role is not None:
+        login_as(visitor, world[role])
+    before = snapshot()
+    for name in sorted(QUERY_PARAMS[endpoint]):
+        for value in INT_EDGES:
+            url = f"{path}?{urlencode({name: value})}"
+            response = visitor.get(url)
+            STATS["examples"] += 1
+            assert response.status_code < 500, f"GET {url[:200]}\n{errors.last()}"
+            if (endpoint, name) in ID_PARAMS:
+                assert response.status_code == 404, f"GET {url[:200]}: {response.status_code}"
+            else:  # a filter or page number that fits nothing is ignored, or explained
+                assert response.status_code in (200, 302, 400), f"GET {url[:200]}: {response.status_code}"
+    assert changed_tables(before, snapshot()) == []
+
+
+def test_a_page_number_past_the_end_shows_the_last_page(app, client):
+    organizer = make_user(role="organizer", stage="faculty")
+    for n in range(app.config["EVENTS_PER_PAGE"] + 1):
+        make_event(organizer, title=f"Rounds {n:02d}", starts_in=timedelta(days=1 + n))
+    for value in ("2", "2147483648", "9223372036854775808", "1" + "0" * 30):
+        page = client.get(f"/events?page={value}").get_data(as_text=True)
+        assert "Page 2 of 2" in page, value
+    for value in ("-1", "0", "abc", "١٢"):
+        assert "Page 1 of 2" in client.get(f"/events?page={value}").get_data(as_text=True), value
+
+
+def _path_with(rule, value: str, world) -> str:
+    """The rule's path with `value` for every whole number in it."""
+    path = rule.rule
+    for name, converter in rule._converters.items():
+        stand_in = value if converter.__class__.__name__ == "IdConverter" else \
+            {"key": "specialties", "secret": "not-the-secret", "token": "x" * 43}.get(name, "x")
+        path = re.sub(rf"<(?:\w+(?:\([^)]*\))?:)?{name}>", stand_in, path)
+    return path
+
+
+def test_huge_and_negative_ids_in_any_path_are_404(app, client):
+    """Every `<int:...>` of every route, as the admin (who may open any of
+    them), with numbers that can be no id, nor spell one (" 7")."""
+    world = build_world()
+    errors = capture_errors(app)
+    login_as(client, world["admin"])
+    rules = [rule for rule in app.url_map.iter_rules()
+             if any(c.__class__.__name__ == "IdConverter" for c in rule._converters.values())]
+    assert len(rules) > 15
+    before = snapshot()
+    for rule in rules:
+        for value in [v for v in INT_EDGES if parse_id(v) is None or v != v.strip()]:
+            path = _path_with(rule, value, world)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                response = client.open(path, method=method)
+                STATS["examples"] += 1
+                assert response.status_code < 500, f"{method} {path[:200]}\n{errors.last()}"
+                assert response.status_code == 404, f"{method} {path[:200]}: {response.status_code}"
+    assert changed_tables(before, snapshot()) == []

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import Role, User
 from eventsapp.errors import DomainError, NotFound
-from eventsapp.text import clean, has_letter_or_digit
+from eventsapp.text import clean, has_letter_or_digit, sort_key
 from eventsapp.profiles.models import (CATALOGUE_NAME_MAX, Department, Profile, Specialty,
                                        profile_specialty)
 
@@ -57,12 +57,35 @@ def list_people(session: Session, *, query: str = "", role: str = "", page: int 
     return Page(items, page, pages, total)
 
 
-def _clean_name(raw: str, what: str) -> str:
+def _clean_name(raw: str, what: str, field: str = "name") -> str:
     name = clean(raw)
     if not has_letter_or_digit(name):
-        raise DomainError(f"Enter the {what}'s name.", field="name")
+        raise DomainError(f"Enter the {what}'s name.", field=field)
     if len(name) > CATALOGUE_NAME_MAX:
-        raise DomainError(f"Use at most {CATALOGUE_NAME_MAX} characters.", field="name")
+        raise DomainError(f"Use at most {CATALOGUE_NAME_MAX} characters.", field=field)
+    return name
+
+
+def categories(session: Session) -> list[str]:
+    """The headings specialties are grouped under, as members see them."""
+    return sorted(session.scalars(sa.select(Specialty.category).distinct()), key=sort_key)
+
+
+def _category(session: Session, chosen: str, new: str | None) -> str:
+    """One of the existing categories, or, when `new` is given (the admin
+    chose to add one), that new one, unless it only spells an existing one
+    differently: a typo must not become a heading every member sees."""
+    known = categories(session)
+    if new is None:
+        if chosen not in known:
+            raise DomainError("Choose a category from the list, or “New category…” to add one.",
+                              field="category")
+        return chosen
+    name = _clean_name(new, "new category", field="new_category")
+    same = next((c for c in known if c.casefold() == name.casefold()), None)
+    if same is not None:
+        raise DomainError(f"There is already a category called {same}: choose it from the list.",
+                          field="new_category")
     return name
 
 
@@ -75,13 +98,13 @@ def _name_taken(session: Session, catalogue: Catalogue, name: str, except_id: in
 
 
 def save_entry(session: Session, catalogue: Catalogue, *, name: str, category: str = "",
-               entry_id: int | None = None):
-    """Add an entry, or rename (and recategorise) an existing one."""
+               new_category: str | None = None, entry_id: int | None = None):
+    """Add an entry, or rename (and recategorise) an existing one. A
+    specialty goes in an existing `category`, or in `new_category` when
+    the admin chose to add one."""
     name = _clean_name(name, catalogue.singular)
     if catalogue.has_category:
-        category = _clean_name(category, "category") if category.strip() else ""
-        if not category:
-            raise DomainError("Enter a category, e.g. Surgical specialties.", field="category")
+        category = _category(session, category, new_category)
     if _name_taken(session, catalogue, name, entry_id):
         raise DomainError(f"There is already a {catalogue.singular} called {name}.", field="name")
     if entry_id is None:

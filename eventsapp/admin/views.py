@@ -8,10 +8,10 @@ from eventsapp.accounts import services as accounts
 from eventsapp.accounts.models import Role
 from eventsapp.accounts.urls import safe_next_path
 from eventsapp.admin import services
-from eventsapp.admin.forms import EntryForm, RoleForm
+from eventsapp.admin.forms import NEW_CATEGORY, EntryForm, RoleForm, entry_form
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
-from eventsapp.forms import show_error
+from eventsapp.forms import page_number, show_error
 from eventsapp.permissions import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -28,7 +28,7 @@ def index():
 def people():
     query = request.args.get("q", "")[:100]
     role = request.args.get("role", "")
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     result = services.list_people(db.session, query=query, role=role, page=page,
                                   per_page=current_app.config["USERS_PER_PAGE"])
     return render_template("admin/people.html", result=result, query=query, role=role,
@@ -58,36 +58,40 @@ def _catalogue(key: str) -> services.Catalogue:
     return catalogue
 
 
+def _categories(catalogue: services.Catalogue) -> list[str]:
+    return services.categories(db.session) if catalogue.has_category else []
+
+
 @bp.route("/<key>", methods=["GET", "POST"])
 @admin_required
 def catalogue(key: str):
     catalogue = _catalogue(key)
-    form = EntryForm()
+    categories = _categories(catalogue)
+    form = entry_form(categories)
     if form.validate_on_submit():
         try:
-            entry = services.save_entry(db.session, catalogue, name=form.name.data,
-                                        category=form.category.data or "")
+            entry = services.save_entry(db.session, catalogue, name=form.name.data, **form.category_choice())
         except DomainError as exc:
             show_error(form, exc)
         else:
             flash(f"Added {entry.name}.", "success")
             return redirect(url_for("admin.catalogue", key=key))
     entries = services.list_entries(db.session, catalogue)
-    return render_template("admin/catalogue.html", catalogue=catalogue, entries=entries,
-                           form=form), 422 if form.errors else 200
+    return render_template("admin/catalogue.html", catalogue=catalogue, entries=entries, form=form,
+                           categories=categories, new_category=NEW_CATEGORY), 422 if form.errors else 200
 
 
 @bp.post("/<key>/<int:entry_id>")
 @admin_required
 def rename(key: str, entry_id: int):
     catalogue = _catalogue(key)
-    form = EntryForm()
+    form = EntryForm()  # (its category list is for showing; the service checks the category)
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("admin.catalogue", key=key))
     try:
-        entry = services.save_entry(db.session, catalogue, name=form.name.data,
-                                    category=form.category.data or "", entry_id=entry_id)
+        entry = services.save_entry(db.session, catalogue, name=form.name.data, **form.category_choice(),
+                                    entry_id=entry_id)
     except NotFound:
         abort(404)
     except DomainError as exc:

@@ -14,7 +14,7 @@ from eventsapp.events.forms import ZONES, CancelForm, EditEventForm, FilterForm,
 from eventsapp.events.recurrence import Recurrence
 from eventsapp.events.wallclock import TimesNeedConfirming
 from eventsapp.extensions import db
-from eventsapp.forms import parse_id, show_error
+from eventsapp.forms import page_number, parse_id, show_error
 from eventsapp.ical import links as ical_links
 from eventsapp.ical import services as ical_services
 from eventsapp.matching import services as matching
@@ -77,7 +77,8 @@ def index():
     filters = listing.Filters(
         scope=request.args.get("scope", listing.Scope.UPCOMING), q=valid(form.q) or "",
         kind=valid(form.kind) or None, specialty_id=valid(form.specialty), department_id=valid(form.department),
-        start=valid(form.start), end=valid(form.end), page=request.args.get("page", 1, type=int))
+        start=valid(form.start), end=valid(form.end),
+        page=request.args.get("page", 1, type=page_number))
     if filters.scope == listing.Scope.MINE and not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     page = listing.list_events(db.session, current_user, filters, utcnow(),
@@ -160,10 +161,12 @@ def _status(form) -> int:
 
 
 def _duplicate_source():
-    source_id = request.args.get("from", type=int)
-    if not source_id:
+    if not request.args.get("from"):
         return None
+    source_id = parse_id(request.args.get("from"))  # not a number, or beyond any id: no such event
     try:
+        if source_id is None:
+            raise NotFound("No such event.")
         source = services.get_event(db.session, source_id)
         services.require_organizer(source, current_user)
     except (NotFound, NotAllowed):

@@ -18,4 +18,16 @@
   if (window.matchMedia && window.matchMedia("(min-width: 52rem)").matches) {
     document.querySelectorAll("details[data-open-wide]").forEach(function (panel) { panel.open = true; });
   }
+  // A category list with "New category…": its name field only once that is chosen.
+  document.querySelectorAll("select[data-new-category]").forEach(function (select) {
+    var input = document.getElementById(select.getAttribute("data-new-category"));
+    if (!input) { return; }
+    var box = input.closest(".new-category") || input;
+    var update = function () { box.hidden = select.value !== select.getAttribute("data-new-value"); };
+    select.addEventListener("change", function () {
+      update();
+      if (!box.hidden) { input.focus(); }
+    });
+    update();
+  });
 })();
