@@ -8,7 +8,7 @@ from eventsapp.errors import DomainError, NotFound
 from eventsapp.events import listing
 from eventsapp.events import services as events
 from eventsapp.extensions import db
-from eventsapp.forms import parse_id
+from eventsapp.forms import page_number, parse_id
 from eventsapp.pages import PRIVATE, SECRET_IN_ADDRESS
 from eventsapp.permissions import managed_event, organizer_required
 from eventsapp.timeutil import utcnow
@@ -76,7 +76,7 @@ def qr_page(event_id: int):
 def organized():
     scope = organizing.PAST if request.args.get("scope") == organizing.PAST else organizing.UPCOMING
     result = organizing.organized_events(db.session, current_user.id, utcnow(), scope=scope,
-                                         page=request.args.get("page", 1, type=int),
+                                         page=request.args.get("page", 1, type=page_number),
                                          per_page=current_app.config["EVENTS_PER_PAGE"])
     return render_template("attendance/organizing.html", result=result, scope=scope, scopes=organizing.SCOPES)
 
