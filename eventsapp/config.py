@@ -73,9 +73,9 @@ ENVIRONMENT_SETTINGS = {
     "DATABASE_URL": str,
     "CALENDAR_UID_DOMAIN": str,
     "PROXIES": int,
-    # Test-only: the concurrency proof's control run (refused in production).
+    # Test-only: the concurrency proof's control run (refused in production; see racecheck.py).
     "TEST_UNSAFE_NO_LOCKS": lambda value: value.lower() in ("1", "true", "yes", "on"),
-    "TEST_RACE_DELAY": float,
+    "TEST_RACE_BARRIER": str,
     # Benchmark-only: an X-Query-Count header on every response (refused in production).
     "BENCH_QUERY_COUNT": lambda value: value.lower() in ("1", "true", "yes", "on"),
     "MAIL_SERVER": str,
@@ -135,8 +135,11 @@ def load_config(app, overrides: dict | None) -> None:
     app.config.update(overrides)
     app.config["APP_ENV"] = running_environment(app.config.get("APP_ENV"))
     if app.config["APP_ENV"] == "production" and (app.config.get("TEST_UNSAFE_NO_LOCKS")
-                                                   or app.config.get("TEST_RACE_DELAY")):
-        raise ConfigError("TEST_UNSAFE_NO_LOCKS and TEST_RACE_DELAY are for tests only, never production.")
+                                                   or app.config.get("TEST_RACE_BARRIER")):
+        raise ConfigError("TEST_UNSAFE_NO_LOCKS and TEST_RACE_BARRIER are for tests only, never production.")
+    if app.config.get("TEST_RACE_BARRIER") and not app.config.get("TEST_UNSAFE_NO_LOCKS"):
+        # (Under the locks, a request held at the barrier would hold the event's lock.)
+        raise ConfigError("TEST_RACE_BARRIER works only with TEST_UNSAFE_NO_LOCKS.")
     if app.config["APP_ENV"] == "production" and app.config.get("BENCH_QUERY_COUNT"):
         raise ConfigError("BENCH_QUERY_COUNT is for the benchmark only, never production.")
     if app.config["APP_ENV"] == "production" and (app.config.get("DEBUG") or get_debug_flag()):

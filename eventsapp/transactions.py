@@ -44,11 +44,11 @@ import logging
 import os
 import sqlite3
 import threading
-import time
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 from sqlalchemy.orm import Session, lazyload, scoped_session
+
+from eventsapp.racecheck import unsafe_without_locks
 
 LOCK_TIMEOUT_MS = 5000
 #: How long a SQLite writer waits for its turn (WriterQueue) before it
@@ -307,21 +307,6 @@ def begin_write(session: Session) -> None:
     connection = session.connection(execution_options={_IMMEDIATE: True})
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
-
-
-def unsafe_without_locks() -> bool:
-    """A test-only switch (TEST_UNSAFE_NO_LOCKS, refused in production) that
-    turns the locking off, so the concurrency proof can show it would
-    catch an oversold event."""
-    return has_app_context() and bool(current_app.config.get("TEST_UNSAFE_NO_LOCKS"))
-
-
-def race_window() -> None:
-    """With TEST_RACE_DELAY (test-only), wait between reading a count and
-    writing because of it: widens any race for the proof's control run."""
-    delay = current_app.config.get("TEST_RACE_DELAY") if has_app_context() else None
-    if delay:
-        time.sleep(float(delay))
 
 
 def _locking(statement, model):

@@ -4,18 +4,24 @@ gunicorn serves the app with 4 workers on this test's database (SQLite or,
 with TEST_DATABASE_URL, PostgreSQL). 200 members answer "going" to a
 50-seat event at the same moment; then 20 of the seated withdraw at once;
 then one member double-clicks 10 times. A control run switches the locking
-off (a test-only setting, refused in production) and must oversell, so we
-know the harness can catch a race. The counts are written to
-test-artifacts/concurrency-proof.txt, which CI prints.
+off (test-only settings, refused in production: eventsapp/racecheck.py) and
+must oversell, so we know the harness can catch a race: there, every
+contender is held between reading the count and writing until all have
+read, so it oversells by the same known amount on any machine, however
+busy. The counts are written to test-artifacts/concurrency-proof.txt, which
+CI prints.
 """
 from __future__ import annotations
 
 import http.client
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,11 +34,13 @@ import sqlalchemy as sa
 from eventsapp import create_app
 from eventsapp.accounts.models import User
 from eventsapp.rsvps.models import Rsvp
-from tests.factories import default_hash, make_event, make_user
+from tests.factories import default_hash, make_event, make_rsvp, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "concurrency-proof-secret-key-0123456789abcdef"
 REPORT = ROOT / "test-artifacts" / "concurrency-proof.txt"
+#: gunicorn's sync workers: each serves one request at a time.
+WORKERS = 4
 
 
 def free_port() -> int:
@@ -48,7 +56,7 @@ class Server:
                **{k: str(v) for k, v in settings.items()}}
         self.log = open(tmp_path / f"gunicorn-{self.port}.log", "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{self.port}",
+            [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}",
              "--timeout", "60", "app:app"], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -76,6 +84,47 @@ class Server:
         self.process.terminate()
         self.process.wait(timeout=30)
         self.log.close()
+
+
+class RaceBarrier:
+    """Where the control run holds each contender between reading the count
+    and writing because of it (eventsapp/racecheck.py): a Unix socket. Once
+    `parties` requests wait on it, all are let go at once; until then none
+    is. (A request held too long fails on its own: racecheck's timeout.)"""
+
+    def __init__(self, parties: int):
+        # (A short folder: a socket's path must fit in about 100 bytes.)
+        self.folder = tempfile.mkdtemp(prefix="race-")
+        self.path = os.path.join(self.folder, "barrier")
+        self.parties, self.arrived = parties, 0
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(self.path)
+        self.listener.listen(parties)
+        self.thread = threading.Thread(target=self._hold, name="race-barrier", daemon=True)
+        self.thread.start()
+
+    def _hold(self) -> None:
+        held = []
+        try:
+            while len(held) < self.parties:
+                held.append(self.listener.accept()[0])
+                self.arrived = len(held)
+            for contender in held:
+                contender.sendall(b"1")
+        except OSError:
+            pass   # (closed before all arrived: those held are let go with nothing, and fail)
+        finally:
+            for contender in held:
+                contender.close()
+
+    def close(self) -> None:
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)   # (wakes a waiting accept())
+        except OSError:
+            pass
+        self.thread.join()
+        self.listener.close()
+        shutil.rmtree(self.folder)
 
 
 class Member:
@@ -182,14 +231,26 @@ def test_four_workers_never_oversell_and_promote_in_order(session, database_url,
 
 
 def test_the_proof_catches_a_race_when_locking_is_off(session, database_url, members, tmp_path):
-    event = make_event(capacity=5, title="Control")
+    """With the locking off, one member per worker answers 'going' at once
+    for the last free seat; each is held after reading the count until all
+    have read, so each sees the seat free and takes it."""
+    capacity, seated = 5, members[:4]
+    event = make_event(capacity=capacity, title="Control")
+    for uid in seated:
+        make_rsvp(event, session.get(User, uid))
     event_id, signer = event.id, signer_for(database_url)
-    server = Server(database_url, tmp_path, TEST_UNSAFE_NO_LOCKS="1", TEST_RACE_DELAY="0.05")
+    barrier = RaceBarrier(parties=WORKERS)
+    server = Server(database_url, tmp_path, TEST_UNSAFE_NO_LOCKS="1", TEST_RACE_BARRIER=barrier.path)
     try:
-        crowd = [Member(server, uid, signer, event_id) for uid in members[:40]]
-        at_once([(lambda m=m: m.answer("going")) for m in crowd])
-        going = sum(1 for s in states(session, event_id).values() if s == "going")
-        report(f"control, locking off: {going} going for 5 seats (oversold, as it must be)")
-        assert going > 5
+        crowd = [Member(server, uid, signer, event_id) for uid in members[4:4 + WORKERS]]
+        statuses = at_once([(lambda m=m: m.answer("going")) for m in crowd])
     finally:
         server.stop()
+        barrier.close()
+    going = sum(1 for s in states(session, event_id).values() if s == "going")
+    report(f"control, locking off: {WORKERS} answer 'going' at once for the last of {capacity} seats, "
+           f"{barrier.arrived} held between reading the count and writing until all had read: "
+           f"{going} going (oversold by {going - capacity}, as it must be), responses {sorted(set(statuses))}")
+    assert barrier.arrived == WORKERS
+    assert all(code == 302 for code in statuses)
+    assert going == len(seated) + WORKERS

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from eventsapp.accounts.models import User
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.events.models import Event, EventStatus
+from eventsapp.racecheck import race_window
 from eventsapp.rsvps import rules
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.timeutil import utcnow
-from eventsapp.transactions import begin_write, lock_event, lock_events, race_window
+from eventsapp.transactions import begin_write, lock_event, lock_events
 
 
 class RsvpClosed(DomainError):
