@@ -21,6 +21,10 @@ from eventsapp.matching import scoring
 from eventsapp.matching.eligibility import eligibility, open_connections, seniors_above, waiting_requests
 from eventsapp.matching.preselect import preselect, within_reach
 from eventsapp.matching.together import Together, people_together, together as _together
+# (Kept importable from here, where they lived before.)
+from eventsapp.matching.eligibility import (eligible_seniors, good_match_profile, good_matches,  # noqa: F401
+                                            suggestible_stages)
+from eventsapp.matching.where import MeetingPlace, where_to_meet  # noqa: F401
 from eventsapp.profiles.career import SENIORITY, stage_label
 from eventsapp.profiles.models import AttendanceVisibility, Profile, Specialty, profile_specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
