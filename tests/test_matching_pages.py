@@ -227,3 +227,18 @@ def test_an_attending_is_told_nobody_is_further_along(client, auth):
     assert "No suggestions yet" not in page and "Add specialty interests" not in page
     assert "nobody is further along than you" in page
     assert "open to meeting interns, so they see you in their suggestions" in page
+
+
+def test_a_colleague_asked_stays_suggested_after_their_introductions_fill_up(client, session, intern, app):
+    from eventsapp.matching import services as matching
+
+    app.config["MATCHING_CACHE_SECONDS"] = 300   # the shared short list, kept as in production
+    matching._shortlist_cache.clear()
+    senior = make_senior("Dr Popular", intro_capacity=1)
+    ask(client, senior)
+    session.add(IntroRequest(requester_id=make_user().id, senior_id=senior.id, status="accepted",
+                             expires_at=utcnow(), message="x"))
+    session.commit()
+    people = text(client, "/people")
+    assert "Request sent, waiting" in card(people, "Dr Popular")
+    assert "Request sent, waiting" in text(client, f"/people/{senior.id}")

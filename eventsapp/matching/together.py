@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Join
 
 from eventsapp.attendance.models import CheckIn
+from eventsapp.introductions.models import IntroRequest, RequestStatus
 from eventsapp.matching.eligibility import eligibility
 from eventsapp.profiles.models import AttendanceVisibility, Profile, profile_specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
@@ -107,8 +108,6 @@ def people_together(connection, upcoming: list[int], past: list[int], listed: li
     share with the viewer now, so that each one's score is known to within
     the room-left bonus before anyone is loaded."""
     found = Together({}, {}, {})
-    if not upcoming and not past and not listed:
-        return found
     interests = sorted(weights)
     values = {"upcoming": upcoming, "past": past, "listed": listed,
               **{f"s{n}": i for n, i in enumerate(interests)}, **{f"w{n}": weights[i] for n, i in enumerate(interests)}}
@@ -128,10 +127,14 @@ def people_together_query(interests: int, dialect: str):
     interests (and database); parameters upcoming, past, listed, viewer_id,
     stages, declined_since, and s0.., w0.. (each interest and its weight)."""
     going, met = _answers_and_check_ins(dialect)
-    # The short list's colleagues, one row each, with no event.
+    # The short list's colleagues, one row each, with no event; and those
+    # the viewer asked who have not answered (the short list, kept for
+    # everyone, leaves out whoever has no room left: they stay suggested).
     listed = sa.select(Profile.user_id, sa.null(), sa.false(), sa.null()).where(
         in_ids(Profile.user_id, "listed", dialect))
-    both = sa.union_all(going, met, listed).subquery()
+    asked = sa.select(IntroRequest.senior_id, sa.null(), sa.false(), sa.null()).where(
+        IntroRequest.requester_id == sa.bindparam("viewer_id"), IntroRequest.status == RequestStatus.PENDING)
+    both = sa.union_all(going, met, listed, asked).subquery()
     # Those who show their attendance to organizers only come from the
     # short list alone: suggested for their interests, never for an event.
     rules = [*eligibility(sa.bindparam("viewer_id"), sa.bindparam("stages", expanding=True),
