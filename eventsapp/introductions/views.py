@@ -49,7 +49,6 @@ def ask(user_id: int):
     senior = db.session.get(User, user_id)
     if senior is None or senior.id == current_user.id:  # nobody asks to meet themselves
         abort(404)
-    state = ask_state(db.session, current_user, senior, utcnow())
     if form.validate_on_submit():
         try:
             services.request_introduction(db.session, current_user, user_id, form.message.data)
@@ -61,6 +60,7 @@ def ask(user_id: int):
         else:
             flash(f"Your request is on its way to {senior.name}. You'll be told when they answer.", "success")
             return redirect(url_for("introductions.index"))
+    state = ask_state(db.session, current_user, senior, utcnow())  # no form where no request can be sent
     return render_template("introductions/ask.html", form=form, senior=senior, state=state), \
         422 if form.errors else 200
 
