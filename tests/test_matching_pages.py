@@ -242,3 +242,10 @@ def test_a_colleague_asked_stays_suggested_after_their_introductions_fill_up(cli
     people = text(client, "/people")
     assert "Request sent, waiting" in card(people, "Dr Popular")
     assert "Request sent, waiting" in text(client, f"/people/{senior.id}")
+
+
+def test_where_to_meet_tells_an_attending_nobody_is_further_along(client, auth):
+    make_senior("Dr Top", email="top@hospital.example", interests=["Cardiology", "Dermatology"])
+    auth.login("top@hospital.example")
+    page = text(client, "/people/where")
+    assert "Nobody is further along in training than you" in page and "Add interests" not in page

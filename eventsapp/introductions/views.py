@@ -39,7 +39,8 @@ def people():
 def where():
     """Where to meet mentors: upcoming events ranked by how many suggested colleagues go."""
     places = where_to_meet(db.session, current_user, utcnow())
-    return render_template("introductions/where.html", places=places)
+    return render_template("introductions/where.html", places=places,
+                           nobody_further_along=matching.suggestible_stages(current_user) == ())
 
 
 @bp.route("/people/<int:user_id>/introduction", methods=["GET", "POST"])
