@@ -94,8 +94,8 @@ def show(event_id: int):
     if current_user.is_authenticated and not view.event.is_cancelled:
         going = view.viewer_rsvp is not None and view.viewer_rsvp.state == RsvpState.GOING
         every = request.args.get("meet") == "all"
-        who = matching.rank_suggestions(db.session, current_user, now=utcnow(), event_id=event_id, viewer_going=going,
-                                        zone=listing.viewer_zone(current_user), limit=None if every else WHO_TO_MEET)
+        who = matching.rank_suggestions(db.session, current_user, now=utcnow(), zone=listing.viewer_zone(current_user),
+                                        event_id=event_id, viewer_going=going, limit=None if every else WHO_TO_MEET)
     return render_template("events/show.html", view=view, event=view.event, cancel_form=CancelForm(),
                            calendar_links=calendar_links(view.event), who_to_meet=who)
 
