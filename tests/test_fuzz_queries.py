@@ -33,6 +33,7 @@ QUERY_PARAMS = {
     "events.new": {"from"},
     "ical.public_feed": {"kind", "specialty", "department"},
     "accounts.login": {"next"},
+    "events.show": {"meet"},
 }
 #: Where each one is, and who asks (role in the world built below).
 PAGES = {
@@ -44,6 +45,7 @@ PAGES = {
     "events.new": ("/events/new", "organizer"),
     "ical.public_feed": ("/calendar/events.ics", None),
     "accounts.login": ("/login", None),
+    "events.show": ("/events/{event}", "intern"),
 }
 #: Search boxes that must give back what was typed (at most 100 characters).
 ECHOED = {"events.index": "q", "admin.people": "q", "attendance.sheet": "q"}

@@ -43,7 +43,9 @@ def test_intern_sees_a_senior_with_the_reason_and_asks_to_meet(client, session, 
     assert statuses(session) == ["pending"]
     note = session.scalar(sa.select(Notification).where(Notification.user_id == senior.id))
     assert note.message == "Maya Okafor would like to meet you"
-    assert "Tomás Ferreira" not in client.get("/people").get_data(as_text=True)  # already asked
+    card = client.get("/people").get_data(as_text=True)  # still there, with the request's state
+    assert "Tomás Ferreira" in card and "Request sent, waiting" in card
+    assert "Ask for an introduction" not in card
 
 
 def test_senior_accepts_and_both_see_each_others_email(client, auth, session, intern):
@@ -280,18 +282,19 @@ def test_only_going_viewers_see_seniors_who_show_attendance_to_attendees(client,
     assert "Attendees Only" in client.get(f"/events/{event.id}").get_data(as_text=True)
 
 
-def test_hints_and_where_to_meet_leave_out_seniors_who_are_full_or_already_asked(client, session, intern):
+def test_hints_and_where_to_meet_leave_out_seniors_who_are_full_or_already_connected(client, session, intern):
     event = make_event(title="Busy Rounds")
-    full, asked = make_senior("Full Senior", intro_capacity=1), make_senior("Asked Senior")
+    full, linked = make_senior("Full Senior", intro_capacity=1), make_senior("Connected Senior")
     session.add_all([IntroRequest(requester_id=make_user().id, senior_id=full.id, status="accepted",
                                   expires_at=utcnow(), message="x"),
-                     IntroRequest(requester_id=intern.id, senior_id=asked.id, status="pending",
-                                  expires_at=utcnow() + timedelta(days=3), message="x")])
+                     IntroRequest(requester_id=intern.id, senior_id=linked.id, status="accepted",
+                                  expires_at=utcnow(), message="x")])
     session.commit()
     make_rsvp(event, full, "going")
-    make_rsvp(event, asked, "going")
+    make_rsvp(event, linked, "going")
     assert "who share" not in client.get("/events").get_data(as_text=True)
     assert "Busy Rounds" not in client.get("/people/where").get_data(as_text=True)
+    assert "Who to meet here" not in client.get(f"/events/{event.id}").get_data(as_text=True)
 
 
 def test_two_accepts_at_once_never_exceed_a_seniors_limit(app, session):
@@ -330,23 +333,24 @@ def test_two_accepts_at_once_never_exceed_a_seniors_limit(app, session):
     assert statuses(session).count("accepted") == 1
 
 
-def test_the_shared_interest_shortlist_still_leaves_out_whom_each_viewer_asked(client, session, intern, app):
+def test_the_shared_interest_shortlist_still_leaves_out_who_declined_each_viewer(client, session, intern, app):
     """With the short list kept between requests (as in production), each
-    intern still never sees the seniors they already asked."""
+    intern still never sees the seniors who declined them lately."""
     from eventsapp.matching import services as matching
 
     app.config["MATCHING_CACHE_SECONDS"] = 300
     matching._shortlist_cache.clear()
-    asked, other = make_senior("Dr Asked"), make_senior("Dr Other", interests=["Cardiology", "Clinical research"])
+    declined, other = make_senior("Dr Declined"), make_senior("Dr Other", interests=["Cardiology", "Clinical research"])
     classmate = make_user("Lee Classmate", interests=["Cardiology", "Clinical research"])
 
     def shown(viewer):
         return [s.candidate.name for s in matching.suggestions(session, viewer, now=utcnow(), zone="UTC")]
 
-    assert shown(classmate) == ["Dr Other", "Dr Asked"]  # fills the kept short list
-    ask(client, asked)
-    session.rollback()
-    assert shown(intern) == ["Dr Other"] and shown(classmate) == ["Dr Other", "Dr Asked"]
+    assert shown(classmate) == ["Dr Other", "Dr Declined"]  # fills the kept short list
+    session.add(IntroRequest(requester_id=intern.id, senior_id=declined.id, status="declined", message="x",
+                             expires_at=utcnow(), responded_at=utcnow()))
+    session.commit()
+    assert shown(intern) == ["Dr Other"] and shown(classmate) == ["Dr Other", "Dr Declined"]
     assert len(matching._shortlist_cache) == 1  # one list for both: same interests, same stage
 
 

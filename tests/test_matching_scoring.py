@@ -79,3 +79,25 @@ def test_the_explanation_says_exactly_what_was_counted():
 
 def test_someone_with_nothing_in_common_is_not_suggested():
     assert ranked_ids([senior(2, [EDUCATION])]) == []
+
+
+CLUB = EventRef(11, "Journal Club", "Thu 5 Dec", datetime(2026, 12, 5, tzinfo=timezone.utc))
+
+
+def test_on_an_events_own_page_the_reasons_leave_that_event_out():
+    on_page = Viewer(user_id=1, seniority=1, interests=INTERN.interests, focus_event_id=ROUNDS.id)
+    candidate = senior(2, [CARDIO], upcoming_together=(ROUNDS, CLUB), approachable_at=frozenset({ROUNDS.id}))
+    [suggestion] = rank(on_page, [candidate], interest_counts={}, interest_names=NAMES, require_reason=False)
+    assert suggestion.reasons == ("Both interested in Cardiology", "Happy to be approached here",
+                                  "Also going to Journal Club, Thu 5 Dec")
+
+
+def test_a_suggestion_resting_on_an_event_alone_says_no_interests_are_shared():
+    [suggestion] = rank(INTERN, [senior(2, [EDUCATION], upcoming_together=(ROUNDS,))], interest_counts={},
+                        interest_names=NAMES)
+    assert suggestion.explanation == "No shared interests listed · Also going to Cardiology Grand Rounds, Tue 3 Dec"
+
+
+def test_a_colleague_asked_stays_suggested_when_their_introductions_are_full():
+    asked = senior(2, [CARDIO], active_connections=3, request_id=40)
+    assert ranked_ids([asked, senior(3, [CARDIO], active_connections=3)]) == [2]

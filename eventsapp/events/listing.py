@@ -67,7 +67,8 @@ def answer_counts(session: Session, viewer, event_ids: list[int],
     many of those going are colleagues suggested to the viewer; one query."""
     if not event_ids:
         return {}
-    from eventsapp.matching.services import DECLINE_COOLDOWN, suggestible_stages
+    from eventsapp.introductions.models import DECLINE_COOLDOWN
+    from eventsapp.matching.eligibility import suggestible_stages
     member = getattr(viewer, "is_authenticated", False)
     stmt = _answer_counts_query(member, suggestible_stages(viewer), session.get_bind().dialect.name)
     params = {"event_ids": event_ids}
@@ -81,7 +82,7 @@ def _answer_counts_query(member: bool, stages: tuple[str, ...] | None, dialect: 
     """answer_counts' statement for a kind of viewer (and database), built
     once (every list page runs it): parameters event_ids and, for members,
     viewer_id and declined_since."""
-    from eventsapp.matching.services import good_match_profile
+    from eventsapp.matching.eligibility import attendance_shown, good_match_profile
     viewer_id = sa.bindparam("viewer_id")
     # (Not "user_id IS NULL" for visitors: that would match answers of deleted accounts.)
     mine = sa.func.max(sa.case((Rsvp.user_id == viewer_id, Rsvp.state))) if member else sa.null()
@@ -91,12 +92,14 @@ def _answer_counts_query(member: bool, stages: tuple[str, ...] | None, dialect: 
         stmt = stmt.add_columns(sa.literal(0))
     else:
         # For each answer "going", that colleague's profile, looked up by key,
-        # if they are one suggested to the viewer. (A scalar subquery with a
-        # limit: as an EXISTS test, or a join, PostgreSQL may list every good
-        # match in the hospital first and hash them.)
-        good = good_match_profile(viewer_id, stages, sa.bindparam("declined_since"))
-        one = (sa.select(sa.literal(1)).select_from(Profile).where(Profile.user_id == Rsvp.user_id, *good)
-               .limit(1).correlate(Rsvp).scalar_subquery())
+        # if they are one suggested to the viewer, and one whose name the
+        # viewer may see there: those the event's Who to meet here shows. (A
+        # scalar subquery with a limit: as an EXISTS test, or a join,
+        # PostgreSQL may list every good match in the hospital first and hash them.)
+        *good, room = good_match_profile(viewer_id, stages, sa.bindparam("declined_since"))
+        shown = attendance_shown(Rsvp.event_id, viewer_id)
+        one = (sa.select(sa.literal(1)).select_from(Profile)
+               .where(Profile.user_id == Rsvp.user_id, *good, shown, room).limit(1).correlate(Rsvp).scalar_subquery())
         stmt = stmt.add_columns(sa.func.sum(sa.case((going, sa.case((one.is_not(None), 1), else_=0)), else_=0)))
     return stmt.where(in_ids(Rsvp.event_id, "event_ids", dialect)).group_by(Rsvp.event_id)
 

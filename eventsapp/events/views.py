@@ -26,6 +26,8 @@ from eventsapp.rsvps.models import RsvpState
 from eventsapp.timeutil import utcnow
 
 bp = Blueprint("events", __name__, url_prefix="/events")
+#: How many colleagues Who to meet here shows before "Show all".
+WHO_TO_MEET = 6
 
 
 def _catalogues(session) -> tuple[list, list]:
@@ -103,11 +105,12 @@ def show(event_id: int):
         view = listing.event_view(db.session, current_user, event_id, utcnow())
     except NotFound:
         abort(404)
-    who = []
+    who = matching.Ranked()
     if current_user.is_authenticated and not view.event.is_cancelled:
         going = view.viewer_rsvp is not None and view.viewer_rsvp.state == RsvpState.GOING
-        who = matching.suggestions(db.session, current_user, now=utcnow(), zone=listing.viewer_zone(current_user),
-                                   event_id=event_id, viewer_going=going, limit=6)
+        every = request.args.get("meet") == "all"
+        who = matching.rank_suggestions(db.session, current_user, now=utcnow(), zone=listing.viewer_zone(current_user),
+                                        event_id=event_id, viewer_going=going, limit=None if every else WHO_TO_MEET)
     return render_template("events/show.html", view=view, event=view.event, cancel_form=CancelForm(),
                            calendar_links=calendar_links(view.event), who_to_meet=who)
 

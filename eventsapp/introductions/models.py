@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +10,11 @@ from eventsapp.extensions import db
 from eventsapp.timeutil import UTCDateTime, utcnow
 
 MESSAGE_MAX = 600
+#: How many of one member's requests may wait for an answer at once.
+MAX_PENDING = 5
+#: How long a declined request keeps that colleague out of the requester's
+#: suggestions, and from being asked again.
+DECLINE_COOLDOWN = timedelta(days=90)
 
 
 class RequestStatus:

@@ -13,17 +13,14 @@ from sqlalchemy.orm import Session, selectinload
 from eventsapp.accounts.models import User
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.introductions.models import MESSAGE_MAX, IntroRequest, RequestStatus
-from eventsapp.matching.services import DECLINE_COOLDOWN
+from eventsapp.introductions.states import NOT_AVAILABLE, ask_state
 from eventsapp.notifications.services import Message, notify
-from eventsapp.profiles.career import SENIORITY
 from eventsapp.profiles.models import Profile
 from eventsapp.text import clean
 from eventsapp.timeutil import utcnow
 from eventsapp.transactions import begin_write
 
-MAX_PENDING = 5
 EXPIRES_AFTER = timedelta(days=14)
-NOT_AVAILABLE = "not available right now"
 
 
 class Kind:
@@ -95,28 +92,9 @@ def request_introduction(session: Session, requester: User, senior_id: int, mess
     senior = session.get(User, senior_id)
     if senior is None or senior.id == requester.id:
         raise NotFound("No such colleague.")
-    mine = SENIORITY.get(requester.profile.career_stage, 0) if requester.profile.career_stage else 0
-    theirs = SENIORITY.get(senior.profile.career_stage, 0) if senior.profile.career_stage else 0
-    if not senior.profile.open_to_interns or theirs <= mine:
-        raise DomainError(f"{senior.name} is {NOT_AVAILABLE}.")
-    earlier = session.scalar(sa.select(IntroRequest).where(
-        IntroRequest.requester_id == requester.id, IntroRequest.senior_id == senior.id,
-        sa.or_(IntroRequest.status.in_(RequestStatus.OPEN),
-               sa.and_(IntroRequest.status == RequestStatus.DECLINED,
-                       IntroRequest.responded_at > now - DECLINE_COOLDOWN))))
-    if earlier is not None:
-        if earlier.status == RequestStatus.PENDING:
-            raise DomainError(f"You already asked to meet {senior.name}; they haven't answered yet.")
-        if earlier.status == RequestStatus.ACCEPTED:
-            raise DomainError(f"You're already connected with {senior.name}.")
-        raise DomainError(f"{senior.name} is {NOT_AVAILABLE}.")
-    pending = session.scalar(sa.select(sa.func.count()).select_from(IntroRequest).where(
-        IntroRequest.requester_id == requester.id, IntroRequest.status == RequestStatus.PENDING))
-    if pending >= MAX_PENDING:
-        raise DomainError(f"You have {MAX_PENDING} requests waiting for an answer. Wait for one, or "
-                          "withdraw one, before asking someone else.")
-    if _active_connections(session, senior.id) >= senior.profile.intro_capacity:
-        raise DomainError(f"{senior.name} is {NOT_AVAILABLE}.")
+    state = ask_state(session, requester, senior, now)
+    if not state.can_ask:
+        raise DomainError(state.refusal(senior.name))
     request = IntroRequest(requester_id=requester.id, senior_id=senior.id, message=message,
                            status=RequestStatus.PENDING, created_at=now, expires_at=now + EXPIRES_AFTER)
     session.add(request)

@@ -5,13 +5,16 @@ import sqlalchemy as sa
 from flask_login import current_user, login_required
 
 from eventsapp.accounts.models import User
+from eventsapp.accounts.urls import safe_next_path
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.events.listing import viewer_zone
 from eventsapp.extensions import db
 from eventsapp.forms import parse_id, show_error
 from eventsapp.introductions import services
 from eventsapp.introductions.forms import RequestForm
+from eventsapp.introductions.states import ask_state
 from eventsapp.matching import services as matching
+from eventsapp.matching.where import where_to_meet
 from eventsapp.profiles.models import Specialty
 from eventsapp.timeutil import utcnow
 
@@ -24,19 +27,20 @@ def people():
     """People to meet: the viewer's top suggestions, optionally for one specialty."""
     specialty_id = parse_id(request.args.get("specialty"))
     services.expire_stale(db.session)  # a colleague whose request expired can be asked again
-    suggestions = matching.suggestions(db.session, current_user, now=utcnow(), zone=viewer_zone(current_user),
+    ranked = matching.rank_suggestions(db.session, current_user, now=utcnow(), zone=viewer_zone(current_user),
                                        specialty_id=specialty_id, limit=current_app.config["SUGGESTIONS_SHOWN"])
     specialties = db.session.scalars(sa.select(Specialty).where(Specialty.is_active).order_by(Specialty.name))
-    return render_template("introductions/people.html", suggestions=suggestions, specialty_id=specialty_id,
-                           specialties=list(specialties))
+    return render_template("introductions/people.html", ranked=ranked, suggestions=ranked.suggestions,
+                           specialty_id=specialty_id, specialties=list(specialties))
 
 
 @bp.get("/people/where")
 @login_required
 def where():
     """Where to meet mentors: upcoming events ranked by how many suggested colleagues go."""
-    places = matching.where_to_meet(db.session, current_user, utcnow())
-    return render_template("introductions/where.html", places=places)
+    places = where_to_meet(db.session, current_user, utcnow())
+    return render_template("introductions/where.html", places=places,
+                           nobody_further_along=matching.suggestible_stages(current_user) == ())
 
 
 @bp.route("/people/<int:user_id>/introduction", methods=["GET", "POST"])
@@ -57,7 +61,9 @@ def ask(user_id: int):
         else:
             flash(f"Your request is on its way to {senior.name}. You'll be told when they answer.", "success")
             return redirect(url_for("introductions.index"))
-    return render_template("introductions/ask.html", form=form, senior=senior), 422 if form.errors else 200
+    state = ask_state(db.session, current_user, senior, utcnow())  # no form where no request can be sent
+    return render_template("introductions/ask.html", form=form, senior=senior, state=state), \
+        422 if form.errors else 200
 
 
 @bp.get("/introductions")
@@ -78,7 +84,8 @@ def _act(action, request_id: int, done: str):
         flash(str(exc), "error")
     else:
         flash(done, "success")
-    return redirect(url_for("introductions.index"))
+    # Back to the page the button was on (People to meet, an event, a profile).
+    return redirect(safe_next_path(request.form.get("back")) or url_for("introductions.index"))
 
 
 @bp.post("/introductions/<int:request_id>/accept")

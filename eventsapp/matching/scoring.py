@@ -52,6 +52,7 @@ class Candidate:
     upcoming_together: tuple[EventRef, ...] = ()   # both going
     past_together: tuple[EventRef, ...] = ()       # both attended
     approachable_at: frozenset[int] = frozenset()  # event ids
+    request_id: int | None = None                  # the viewer's request waiting for their answer
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,13 @@ def rarity(holders: int, population: int) -> float:
 
 
 def eligible(viewer: Viewer, candidate: Candidate, excluded: set[int]) -> bool:
-    """Only colleagues further along, who opted in, have room, and whom the
-    viewer has not already asked or been connected to."""
+    """Only colleagues further along, who opted in, have room (or whom the
+    viewer asked and who have not answered yet), and are not excluded
+    (connected to the viewer, or declined them lately)."""
     return (candidate.user_id != viewer.user_id
             and candidate.seniority > viewer.seniority
             and candidate.open_to_interns
-            and candidate.active_connections < candidate.capacity
+            and (candidate.active_connections < candidate.capacity or candidate.request_id is not None)
             and candidate.user_id not in excluded)
 
 
@@ -122,7 +124,7 @@ def score(interest_points: float, upcoming: int, approachable: int, past: int, c
                   + APPROACHABLE_BONUS * min(approachable, upcoming, MAX_EVENTS_COUNTED)
                   + PAST_EVENT_WEIGHT * min(past, MAX_EVENTS_COUNTED))
     if capacity:
-        total += AVAILABILITY_WEIGHT * (capacity - active_connections) / capacity
+        total += AVAILABILITY_WEIGHT * max(0, capacity - active_connections) / capacity
     return round(total, 6)
 
 
@@ -136,17 +138,21 @@ def points(candidate: Candidate, interest_weights: dict[int, float], viewer_inte
 
 def explain(viewer: Viewer, candidate: Candidate, total: float, interest_counts: dict[int, int],
             interest_names: dict[int, str]) -> Suggestion:
-    """The suggestion in words, from the same facts `points` counted."""
+    """The suggestion in words, from the same facts `points` counted. On an
+    event's own page that event goes without saying: only whether they are
+    happy to be approached there."""
     shared = sorted(viewer.interests & candidate.interests,
                     key=lambda i: (interest_counts.get(i, 0), interest_names.get(i, "")))
     upcoming, past = _counted(candidate, viewer.focus_event_id)
+    focus = viewer.focus_event_id
     names = [interest_names[i] for i in shared if i in interest_names]
-    reasons = []
-    if names:
-        reasons.append(f"Both interested in {_names(names)}")
-    if upcoming:
-        first = upcoming[0]
-        more = len(candidate.upcoming_together) - 1
+    reasons = [f"Both interested in {_names(names)}" if names else "No shared interests listed"]
+    if focus is not None and focus in candidate.approachable_at:
+        reasons.append("Happy to be approached here")
+    elsewhere = [e for e in upcoming if e.id != focus]
+    if elsewhere:
+        first = elsewhere[0]
+        more = sum(1 for e in candidate.upcoming_together if e.id != focus) - 1
         happy = first.id in candidate.approachable_at
         reasons.append(f"Also going to {first.title}, {first.when}"
                        + (" (happy to be approached there)" if happy else "")

@@ -6,13 +6,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from eventsapp.accounts.models import User
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.events.forms import ZONES
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
+from eventsapp.introductions.states import ask_state
 from eventsapp.pages import PRIVATE
 from eventsapp.profiles import career, services
 from eventsapp.profiles.forms import ProfileForm
+from eventsapp.timeutil import utcnow
 
 bp = Blueprint("profiles", __name__)
 
@@ -30,13 +33,16 @@ def show(user_id: int):
         person = services.profile_for_viewer(db.session, current_user, user_id)
     except NotFound:
         abort(404)
+    ask = None
+    if person.can_ask:  # a senior open to meeting the viewer: where a request to them stands
+        ask = ask_state(db.session, current_user, db.session.get(User, user_id), utcnow())
     feed_url = None
     if person.is_own:
         from eventsapp.ical import services as ical
         feed = ical.feed_of(db.session, current_user.id)
         if feed is not None:
             feed_url = url_for("ical.personal_feed", token=ical.feed_token(feed), _external=True)
-    page = render_template("profiles/show.html", person=person, feed_url=feed_url)
+    page = render_template("profiles/show.html", person=person, feed_url=feed_url, ask=ask)
     # The private feed link opens the member's calendar by itself: keep the page out of every cache.
     return (page, PRIVATE) if feed_url else page
 

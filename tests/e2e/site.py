@@ -46,6 +46,12 @@ class Variant:
     full_event_title: str
     walk_in_name: str
     series_title: str
+    # Suggestions and requests (test_journeys_suggest.py): an intern and a
+    # senior who share Nephrology and go to the same workshop.
+    suggest_intern_email: str = ""
+    suggest_senior_name: str = ""
+    suggest_event_id: int = 0
+    suggest_event_title: str = ""
 
 
 @dataclass
@@ -147,6 +153,7 @@ def _seed() -> Site:
             waitlister_email=waiter.email, waitlister_name=waiter.name,
             full_event_id=full.id, full_event_title=full.title, walk_in_name=walk_in_name,
             series_title=series_title)
+        _seed_suggestions(site.variants[variant], n, organizer)
     site.org = _seed_organizer_pages(organizer, admin)
     return site
 
@@ -191,6 +198,21 @@ def _seed_organizer_pages(organizer, admin) -> dict:
             "later_opens": later.starts_at - timedelta(minutes=30), "ended_id": ended.id,
             "series_id": series.id, "meeting_ids": [m.id for m in meetings], "to_cancel": to_cancel,
             "to_delete": to_delete, "admin_email": admin.email}
+
+
+def _seed_suggestions(variant: Variant, n: int, organizer) -> None:
+    """An intern and a senior who share an interest no other journey uses,
+    both going to a workshop of their own."""
+    intern = make_user(("Lena Vogt", "Tariq Hassan")[n], email=f"suggest-intern-{n}@riverside.example",
+                       stage="intern", interests=["Nephrology"])
+    senior = make_user(("Rania Aziz", "Omar Lund")[n], email=f"suggest-senior-{n}@riverside.example",
+                       stage="attending", interests=["Nephrology"], open_to_interns=True, intro_capacity=2)
+    workshop = add_event(organizer, f"Dialysis Access Workshop {n + 1}", "meeting", at_local(6 + n, 12),
+                         interests=("Nephrology",), location="Renal unit, seminar room")
+    make_rsvp(workshop, intern)
+    make_rsvp(workshop, senior)
+    variant.suggest_intern_email, variant.suggest_senior_name = intern.email, senior.name
+    variant.suggest_event_id, variant.suggest_event_title = workshop.id, workshop.title
 
 
 def free_port() -> int:

@@ -1,0 +1,109 @@
+"""Who may be suggested to a viewer at all, and whose attendance at an
+event the viewer may see: conditions on a Profile row, shared by every
+page that suggests colleagues or counts them, so that the counts on one
+page are the people another shows."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from eventsapp.accounts.models import User
+from eventsapp.introductions.models import DECLINE_COOLDOWN, IntroRequest, RequestStatus
+from eventsapp.profiles.career import SENIORITY
+from eventsapp.profiles.models import AttendanceVisibility, Profile, profile_specialty
+from eventsapp.rsvps.models import Rsvp, RsvpState
+from eventsapp.timeutil import utcnow
+
+
+def open_connections():
+    """A senior's accepted connections, as a column of their Profile row."""
+    return (sa.select(sa.func.count()).select_from(IntroRequest)
+            .where(IntroRequest.senior_id == Profile.user_id, IntroRequest.status == RequestStatus.ACCEPTED)
+            .correlate(Profile).scalar_subquery())
+
+
+def seniors_above(stage: str | None) -> list[str]:
+    """The career stages further along than this one."""
+    rank = SENIORITY.get(stage, 0) if stage else 0
+    return [s for s, r in SENIORITY.items() if r > rank]
+
+
+def waiting_requests(viewer_id):
+    """The seniors the viewer asked and who have not answered yet."""
+    return sa.select(IntroRequest.senior_id).where(IntroRequest.requester_id == viewer_id,
+                                                   IntroRequest.status == RequestStatus.PENDING)
+
+
+def eligible_seniors(viewer: User, stages: list[str], now: datetime):
+    """A subquery of who may be suggested to the viewer at all: opted in,
+    further along, with room under their limit (or asked by the viewer and
+    not answered yet), not connected or recently declined (the same rules
+    as scoring.eligible)."""
+    return sa.select(Profile.user_id).where(*eligibility(viewer.id, stages, now - DECLINE_COOLDOWN))
+
+
+def eligibility(viewer_id, stages: list[str], declined_since) -> list:
+    """eligible_seniors' conditions on a Profile row, for queries that start
+    from a short list of people rather than from every senior. The viewer's
+    id and the time before which a decline no longer counts are values or
+    bound parameters (for statements built once). A colleague the viewer
+    asked stays suggested while the request waits, shown as waiting."""
+    connections = open_connections()
+    settled = sa.select(IntroRequest.senior_id).where(
+        IntroRequest.requester_id == viewer_id,
+        sa.or_(IntroRequest.status == RequestStatus.ACCEPTED,
+               sa.and_(IntroRequest.status == RequestStatus.DECLINED,
+                       IntroRequest.responded_at > declined_since)))
+    if isinstance(stages, list) and not stages:
+        stages = ["-"]   # nobody
+    # (Room under their limit last: the only test that counts rows.)
+    return [Profile.open_to_interns, Profile.career_stage.in_(stages), Profile.user_id != viewer_id,
+            Profile.user_id.not_in(settled),
+            sa.or_(connections < Profile.intro_capacity, Profile.user_id.in_(waiting_requests(viewer_id)))]
+
+
+def attendance_shown(event_id, viewer_id):
+    """A condition on a Profile row: the viewer may see its owner's name on
+    the attendee list of that event (a column or a value), as
+    rsvps.rules.may_see_name: everyone's who shows it to all members, and
+    theirs who show it to people going when the viewer goes too. Those who
+    show it to organizers only are suggested for their interests alone."""
+    own = aliased(Rsvp)
+    viewer_going = sa.select(own.event_id).where(own.user_id == viewer_id, own.state == RsvpState.GOING)
+    return sa.or_(Profile.attendance_visibility == AttendanceVisibility.MEMBERS,
+                  sa.and_(Profile.attendance_visibility == AttendanceVisibility.ATTENDEES,
+                          event_id.in_(viewer_going)))
+
+
+def good_matches(session, viewer: User, now: datetime | None = None):
+    """A subquery of the colleagues who would be suggested to the viewer for
+    their interests: eligible, and showing an interest the viewer has."""
+    mine = sa.select(profile_specialty.c.specialty_id).where(profile_specialty.c.profile_id == viewer.id)
+    eligible = eligible_seniors(viewer, seniors_above(viewer.profile.career_stage), now or utcnow())
+    return eligible.where(Profile.show_interests, Profile.user_id.in_(
+        sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id.in_(mine))))
+
+
+def suggestible_stages(viewer) -> tuple[str, ...] | None:
+    """The career stages whose colleagues can be suggested to this viewer;
+    None when nobody can be (signed out, or no career stage)."""
+    if not getattr(viewer, "is_authenticated", False) or not viewer.profile.career_stage:
+        return None
+    return tuple(seniors_above(viewer.profile.career_stage))
+
+
+def good_match_profile(viewer_id, stages: tuple[str, ...], declined_since) -> list:
+    """Conditions on a Profile row: its owner is a colleague suggested to
+    the viewer for their interests (as good_matches). Meant to be checked
+    from rows already found (the answers to a page of events), joined by
+    key, never as a list of every good match in the hospital. Values or
+    bound parameters, as eligibility."""
+    mine = sa.select(profile_specialty.c.specialty_id).where(profile_specialty.c.profile_id == viewer_id)
+    shares = sa.exists().where(profile_specialty.c.profile_id == Profile.user_id,
+                               profile_specialty.c.specialty_id.in_(mine))
+    # Cheap tests first (most of those going are not seniors open to
+    # interns); counting their connections last.
+    *simple, room = eligibility(viewer_id, list(stages), declined_since)
+    return [*simple, Profile.show_interests, shares, room]
