@@ -249,3 +249,13 @@ def test_where_to_meet_tells_an_attending_nobody_is_further_along(client, auth):
     auth.login("top@hospital.example")
     page = text(client, "/people/where")
     assert "Nobody is further along in training than you" in page and "Add interests" not in page
+
+
+def test_a_senior_sees_how_many_requests_wait_for_their_answer(client, auth, session):
+    senior = make_senior("Dr Asked", email="asked@hospital.example")
+    for _ in range(2):
+        session.add(IntroRequest(requester_id=make_user().id, senior_id=senior.id, status="pending",
+                                 expires_at=utcnow() + timedelta(days=7), message="Hello"))
+    session.commit()
+    auth.login("asked@hospital.example")
+    assert "2 requests are waiting for your answer" in text(client, "/people")
