@@ -489,3 +489,11 @@ def test_event_filters_fold_behind_a_filters_control_open_while_filtering(client
     assert '<details class="filter-panel" open' not in page
     filtered = client.get("/events?kind=meeting").get_data(as_text=True)
     assert '<details class="filter-panel" open' in filtered
+
+
+def test_co_organizers_to_choose_from_sort_as_people_expect(client, organizer):
+    for name in ("Zoe Adams", "Élodie Côté", "Emma Stone"):
+        make_user(name, role="organizer")
+    page = client.get("/events/new").get_data(as_text=True)
+    positions = [page.index(name) for name in ("Élodie Côté", "Emma Stone", "Zoe Adams")]
+    assert positions == sorted(positions)

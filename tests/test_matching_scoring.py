@@ -101,3 +101,9 @@ def test_a_suggestion_resting_on_an_event_alone_says_no_interests_are_shared():
 def test_a_colleague_asked_stays_suggested_when_their_introductions_are_full():
     asked = senior(2, [CARDIO], active_connections=3, request_id=40)
     assert ranked_ids([asked, senior(3, [CARDIO], active_connections=3)]) == [2]
+
+
+def test_equal_scores_list_names_as_people_sort_them():
+    zed, elodie, emma = (senior(2, [CARDIO], name="Zed Adams"), senior(3, [CARDIO], name="Élodie Côté"),
+                         senior(4, [CARDIO], name="Emma Stone"))
+    assert ranked_ids([zed, emma, elodie], {CARDIO: 3}) == [3, 4, 2]

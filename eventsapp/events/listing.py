@@ -243,7 +243,7 @@ def _attendees_query():
     return (sa.select(User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.attendance_visibility,
                       Rsvp.approachable)
             .join(Rsvp, Rsvp.user_id == User.id).join(Profile, Profile.user_id == User.id)
-            .where(Rsvp.event_id == sa.bindparam("event_id"), Rsvp.state == RsvpState.GOING).order_by(User.name))
+            .where(Rsvp.event_id == sa.bindparam("event_id"), Rsvp.state == RsvpState.GOING).order_by(User.name_key, User.id))
 
 
 def _fill_attendees(session: Session, view: EventView, viewer) -> None:

@@ -164,7 +164,7 @@ class Event(db.Model):
     department: Mapped[Department | None] = relationship(lazy="joined")
     organizer: Mapped[User | None] = relationship(foreign_keys=[organizer_id], lazy="joined")
     co_organizers: Mapped[list[User]] = relationship(
-        secondary=event_co_organizer, order_by=User.name)
+        secondary=event_co_organizer, order_by=(User.name_key, User.id))
     specialties: Mapped[list[Specialty]] = relationship(
         secondary=event_specialty, order_by=Specialty.name)
     series: Mapped[Series | None] = relationship(back_populates="occurrences")

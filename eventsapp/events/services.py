@@ -207,7 +207,7 @@ def require_organizer(event: Event, actor: User) -> None:
 def organizer_choices(session: Session) -> list[User]:
     """People who can be co-organizers: organizers and admins."""
     return list(session.scalars(sa.select(User).where(User.role.in_((Role.ORGANIZER, Role.ADMIN)))
-                                .order_by(User.name)))
+                                .order_by(User.name_key, User.id)))
 
 
 def has_responses(session: Session, event_id: int) -> bool:

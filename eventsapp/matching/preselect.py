@@ -6,6 +6,7 @@ from __future__ import annotations
 import heapq
 
 from eventsapp.matching import scoring
+from eventsapp.text import sort_key
 from eventsapp.matching.together import Together
 
 #: Scores computed in SQL and in Python, or rounded at different steps,
@@ -60,5 +61,5 @@ def preselect(rows: dict, shared: dict[int, set[int]], together: Together, weigh
         total = score(sum(weights[i] for i in mine) if mine else 0.0, len(going),
                       sum(1 for e in going if e in happy) if happy else 0, len(attended),
                       row.intro_capacity, row.connections)
-        best.append((-total, row.name.casefold(), user_id))
+        best.append((-total, sort_key(row.name), user_id))
     return {user_id: rows[user_id] for _, _, user_id in heapq.nsmallest(keep, best)}

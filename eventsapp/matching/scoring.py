@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from eventsapp.text import sort_key
+
 # --- The weights, in one place -------------------------------------------------
 #: Each shared interest counts by how rare it is among the candidates
 #: (inverse document frequency): sharing "Pediatric cardiology" with two
@@ -182,7 +184,7 @@ def rank(viewer: Viewer, candidates: list[Candidate], *, interest_counts: dict[i
         if require_reason and not (viewer.interests & candidate.interests or candidate.upcoming_together
                                    or candidate.past_together):
             continue
-        scored.append((-points(candidate, weights, viewer.interests), candidate.name.casefold(),
+        scored.append((-points(candidate, weights, viewer.interests), sort_key(candidate.name),
                        candidate.user_id, candidate))
     scored.sort(key=lambda row: row[:3])
     chosen = scored[:limit] if limit is not None else scored
