@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from eventsapp.events.models import Event
 from eventsapp.ical import export
 from eventsapp.ical import public as public_feeds
-from tests.ical_readers import READERS
+from tests.ical_readers import READERS, SPAN_READERS
 from tests.test_events_views import events, form, organizer  # noqa: F401  (fixture)
 from tests.test_events_wallclock import NEW_YORK, confirmation, next_change
 
@@ -71,6 +71,19 @@ def test_every_reader_finds_the_meetings_where_the_app_holds_them(client, sessio
               datetime.combine(gap + timedelta(days=21), time(0), tzinfo=UTC))
     for name, reader in READERS.items():
         assert [start for _, start, _ in reader(text, *window)] == stored, name
+
+
+def test_every_reader_ends_each_meeting_45_minutes_after_it_starts(client, session, organizer):
+    """Readers place a DTSTART the clocks skip alike, but not a DTEND beside
+    it: one meeting an hour too long, or ending before it starts."""
+    gap, _ = create_gap_series(client)
+    text = feed(session, gap)
+    spans = [(e.starts_at, e.ends_at) for e in events(session)]
+    assert {end - start for start, end in spans} == {timedelta(minutes=45)}
+    window = (datetime.combine(gap - timedelta(days=7), time(0), tzinfo=UTC),
+              datetime.combine(gap + timedelta(days=21), time(0), tzinfo=UTC))
+    for name, reader in SPAN_READERS.items():
+        assert reader(text, *window) == spans, name
 
 
 def test_editing_the_whole_series_from_its_first_meeting_keeps_the_time_entered(client, session, organizer):
