@@ -76,7 +76,7 @@ def public_feed(session: Session, filters: PublicFilters, links: Links, now: dat
 def describe_series(series: Series, occurrences: list[Event], links: Links,
                     kept: set[int] | None = None) -> list[IcsEvent]:
     """One master VEVENT with RRULE and EXDATEs, plus an override per
-    meeting edited on its own; `kept`: the ids of the meetings the feed
+    meeting edited on its own or moved by the clocks; `kept`: the ids of the meetings the feed
     holds (all when None)."""
     shown = [e for e in occurrences if kept is None or e.id in kept]
     followers = [e for e in shown if not e.is_exception and not e.is_cancelled]
@@ -85,7 +85,6 @@ def describe_series(series: Series, occurrences: list[Event], links: Links,
         # meetings the feed leaves out would name the wrong kind or place.
         return [describe(e, links) for e in shown if not e.is_cancelled]
     template = followers[0] if followers else occurrences[0]
-    zone = ZoneInfo(series.timezone)
     # Each start as the rule has it on the wall clock (02:30 on the day the
     # clocks skip it), keyed by when it really is (03:30 that day).
     generated = {start.astimezone(UTC): start for start in
