@@ -79,7 +79,31 @@ def with_ical_js(text: str, start: datetime, end: datetime) -> list[tuple]:
     return sorted(found)
 
 
+def spans_with_ical_js(text: str, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """(start, end) in UTC of each occurrence ical.js expands."""
+    result = subprocess.run(["node", str(JS_READER), start.isoformat(), end.isoformat(), "--ends"], input=text,
+                            capture_output=True, text=True, timeout=60, check=True)
+    return sorted((_utc(datetime.fromisoformat(s.replace("Z", "+00:00"))),
+                   _utc(datetime.fromisoformat(e.replace("Z", "+00:00")))) for _, s, _, e in json.loads(result.stdout))
+
+
+def spans_with_recurring_ical_events(text: str, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    calendar = icalendar.Calendar.from_ical(text)
+    return sorted((_utc(e.decoded("DTSTART")), _utc(e.decoded("DTEND")))
+                  for e in recurring_ical_events.of(calendar).between(start, end))
+
+
+def spans_with_ical(text: str, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    calendar = IcsCalendarStream.calendar_from_ics(text)
+    return sorted((_utc(e.dtstart), _utc(e.end)) for e in calendar.timeline_tz(timezone.utc).overlapping(start, end))
+
+
 READERS = {"recurring-ical-events": with_recurring_ical_events, "ical": with_ical, "vobject": with_vobject}
 # CI installs ical.js (.ci/run); a developer without node runs the other three.
 if ical_js_available() or os.environ.get("CI"):
     READERS["ical.js"] = with_ical_js
+
+#: Where each occurrence starts and ends (timed events).
+SPAN_READERS = {"recurring-ical-events": spans_with_recurring_ical_events, "ical": spans_with_ical}
+if "ical.js" in READERS:
+    SPAN_READERS["ical.js"] = spans_with_ical_js

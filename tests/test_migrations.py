@@ -95,9 +95,12 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
             links = conn.execute(sa.text("SELECT e.series_id, e.organizer_id, r.user_id FROM event e"
                                          " JOIN rsvp r ON r.event_id = e.id")).one()
             keys = conn.execute(sa.text('SELECT name_key FROM "user" ORDER BY id')).scalars().all()
+            series = conn.execute(sa.text("SELECT starts_at, wall_start FROM series")).one()
         assert counts == {"user": 2, "profile": 2, "profile_specialty": 2, "series": 1, "event": 1, "rsvp": 1}
         assert tuple(links) == (1, 1, 2)
         assert keys == ["ana", "bo"]   # existing names get their sort key
+        # An existing series keeps its start and reads its rule from it.
+        assert str(series.starts_at).startswith("2026-12-01 12:30") and series.wall_start is None
         downgrade()  # the latest migration goes back one step
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT series_id FROM event")).scalar() == 1

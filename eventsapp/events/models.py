@@ -71,6 +71,12 @@ class Series(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(TIMEZONE_MAX))
     # DTSTART of the series: the first occurrence's start.
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The first meeting's start as the organizer entered it, on the wall
+    # clock of `timezone` (naive): the rule's time of day. It differs from
+    # `starts_at` when the clocks skip that time (02:30 on the day they go
+    # forward is 03:30, and 02:30 the weeks after). Empty on series saved
+    # before it was kept: their rule starts at `starts_at`.
+    wall_start: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=False))
     all_day: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
     # Bumped by every change to the series or any of its meetings: the
     # SEQUENCE of the series' VEVENT in calendar feeds.
@@ -87,6 +93,9 @@ class Series(db.Model):
 
     @property
     def local_start(self) -> datetime:
+        """DTSTART of the rule, naive on the wall clock of `timezone`."""
+        if self.wall_start is not None:
+            return self.wall_start
         return self.starts_at.astimezone(ZoneInfo(self.timezone)).replace(tzinfo=None)
 
     @property

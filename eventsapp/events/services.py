@@ -267,8 +267,8 @@ def _create_occurrences(session: Session, organizer: User, checked: _Checked,
     meetings = [wallclock.shifted(checked, local_start) for local_start in starts]
     wallclock.require_confirmed((note for m in meetings for note in m.notes), confirmed)
     series = Series(frequency=repeat.frequency, interval=repeat.interval, until=repeat.until,
-                    timezone=checked.timezone, starts_at=meetings[0].starts_at, all_day=checked.all_day,
-                    created_at=now, updated_at=now)
+                    timezone=checked.timezone, starts_at=meetings[0].starts_at, wall_start=checked.walls.start,
+                    all_day=checked.all_day, created_at=now, updated_at=now)
     session.add(series)
     events = []
     for meeting in meetings:
@@ -317,6 +317,7 @@ def update_event(session: Session, actor: User, event_id: int, details: EventDet
         _check_series_move(event, checked)
     now = utcnow()
     shift = checked.walls.start - _wall(event)  # the following meetings move as far from where each is
+    rule_wall = wallclock.series_wall(event, checked.walls.start)  # for a split: the rule's new time
     planned = [(t, checked if t is event else wallclock.shifted(checked, _wall(t) + shift)) for t in targets]
     wallclock.require_confirmed((note for _, c in planned for note in c.notes), details.confirmed_times)
     changed = []
@@ -330,7 +331,7 @@ def update_event(session: Session, actor: User, event_id: int, details: EventDet
             # No longer what the series' rule says: exported as an override.
             target.is_exception = True
     if scope == Scope.FOLLOWING and event.series_id:
-        _split_series(session, event, following, now)
+        _split_series(session, event, following, now, rule_wall)
     _touch_series(following, now)
     for target in targets:
         rsvps.promote_from_waitlist(session, target)
@@ -363,11 +364,12 @@ def _following(session: Session, event: Event) -> list[Event]:
     return [event] + sorted(lock_events(session, ids), key=lambda e: e.recurrence_id)
 
 
-def _split_series(session: Session, event: Event, following: list[Event], now: datetime) -> None:
+def _split_series(session: Session, event: Event, following: list[Event], now: datetime,
+                  rule_wall: datetime) -> None:
     """'This and following': the old series ends the day before `event`; the
     edited occurrences (cancelled ones too, so they stay excluded) form a new
-    series starting at `event`. From the first occurrence, the whole series
-    simply changes."""
+    series starting at `event`, its rule at `rule_wall`. From the first
+    occurrence, the whole series simply changes."""
     old = event.series
     if event.recurrence_id == old.starts_at:
         series = old
@@ -380,6 +382,7 @@ def _split_series(session: Session, event: Event, following: list[Event], now: d
         old.until = event.recurrence_id.astimezone(ZoneInfo(old.timezone)).date() - timedelta(days=1)
     zone = ZoneInfo(event.timezone)
     series.timezone, series.all_day, series.starts_at = event.timezone, event.all_day, event.starts_at
+    series.wall_start = rule_wall
     # Moving to a later weekday can carry the last meeting past the old last date.
     series.until = max(series.until, *(e.starts_at.astimezone(zone).date() for e in following))
     for occurrence in following:

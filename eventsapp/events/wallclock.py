@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from eventsapp.errors import DomainError
-from eventsapp.events.models import LONGEST_EVENT
+from eventsapp.events.models import LONGEST_EVENT, Event
 
 YEARS_BACK, YEARS_AHEAD = 5, 10
 
@@ -172,3 +172,16 @@ def shifted(checked, local_start: datetime):
     deadline = to_utc(walls.deadline, zone) if walls.deadline else None
     return replace(checked, starts_at=span.starts_at, ends_at=span.ends_at, rsvp_deadline=deadline,
                    walls=walls, notes=span.notes)
+
+
+def series_wall(event: Event, entered: datetime) -> datetime:
+    """The wall-clock start of a rule that puts `event` at `entered`, the time
+    typed in a form that showed where the event is. A meeting its series'
+    rule puts in a skipped hour (02:30) is shown where it is (03:30): the
+    rule stays an hour earlier than what was typed."""
+    zone = ZoneInfo(event.timezone)
+    wall = event.starts_at.astimezone(zone).replace(tzinfo=None)
+    if event.series is None:
+        return entered
+    ruled = datetime.combine(wall.date(), event.series.local_start.time())
+    return entered + (ruled - wall) if to_utc(ruled, zone) == event.starts_at else entered

@@ -39,6 +39,9 @@ class IcsEvent:
     rrule: str | None = None        # RRULE value, UNTIL already in UTC
     exdates: tuple[datetime | date, ...] = ()
     recurrence_id: datetime | date | None = None
+    # Written instead of DTEND: a series starting at a time the clocks skip
+    # (readers disagree on the length between such a DTSTART and a DTEND).
+    duration: timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,10 @@ def _event(item: IcsEvent) -> Event:
     if item.recurrence_id is not None:
         event.add("RECURRENCE-ID", item.recurrence_id)
     event.add("DTSTART", item.start)
-    event.add("DTEND", item.end)
+    if item.duration is None:
+        event.add("DTEND", item.end)
+    else:
+        event.add("DURATION", item.duration)
     if item.rrule:
         event.add("RRULE", vRecur.from_ical(item.rrule))
     for excluded in item.exdates:

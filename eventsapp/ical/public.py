@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from eventsapp.events import recurrence
+from eventsapp.events import recurrence, wallclock
 from eventsapp.events.models import Event, Series, event_specialty
 from eventsapp.ical.builder import IcsCalendar, IcsEvent, build
 from eventsapp.ical.export import REFRESH, Export, Links, describe, last_modified, uid_of, window
@@ -76,7 +76,7 @@ def public_feed(session: Session, filters: PublicFilters, links: Links, now: dat
 def describe_series(series: Series, occurrences: list[Event], links: Links,
                     kept: set[int] | None = None) -> list[IcsEvent]:
     """One master VEVENT with RRULE and EXDATEs, plus an override per
-    meeting edited on its own; `kept`: the ids of the meetings the feed
+    meeting edited on its own or moved by the clocks; `kept`: the ids of the meetings the feed
     holds (all when None)."""
     shown = [e for e in occurrences if kept is None or e.id in kept]
     followers = [e for e in shown if not e.is_exception and not e.is_cancelled]
@@ -85,32 +85,39 @@ def describe_series(series: Series, occurrences: list[Event], links: Links,
         # meetings the feed leaves out would name the wrong kind or place.
         return [describe(e, links) for e in shown if not e.is_cancelled]
     template = followers[0] if followers else occurrences[0]
-    zone = ZoneInfo(series.timezone)
-    generated = recurrence.occurrence_starts(series.local_start, series.timezone, series.rule)
-    generated_utc = {start.astimezone(UTC) for start in generated}
+    # Each start as the rule has it on the wall clock (02:30 on the day the
+    # clocks skip it), keyed by when it really is (03:30 that day).
+    generated = {start.astimezone(UTC): start for start in
+                 recurrence.occurrence_starts(series.local_start, series.timezone, series.rule)}
     by_start = {e.recurrence_id: e for e in shown}
     exdates = []
-    for start in generated:
-        occurrence = by_start.get(start.astimezone(UTC))
+    for moment, start in generated.items():
+        occurrence = by_start.get(moment)
         if occurrence is None or occurrence.is_cancelled:
-            exdates.append(start.date() if series.all_day else start.astimezone(zone))
+            exdates.append(start.date() if series.all_day else start)
     master = _master(series, template, describe(
         template, links, uid=uid_of("series", series.id, links), rrule=series.rrule, exdates=exdates,
         sequence=series.revision, created=series.created_at, modified=series.updated_at))
     items = [master]
     for occurrence in shown:
-        if occurrence.recurrence_id not in generated_utc:
+        start = generated.get(occurrence.recurrence_id)
+        if start is None:
             # Not an instance of the rule (a meeting moved off its weekday):
             # listed on its own rather than lost.
             if not occurrence.is_cancelled:
                 items.append(describe(occurrence, links))
-        elif occurrence.is_exception and not occurrence.is_cancelled:
-            rid = occurrence.recurrence_id.astimezone(zone)
-            # One SEQUENCE per UID: the series' own, which every change
-            # to any of its meetings raises.
+        elif not occurrence.is_cancelled and (occurrence.is_exception or _skipped(series, start)):
+            # Edited on its own, or where the clocks skip the rule's time:
+            # readers place such a start alike but not its end, so the
+            # meeting is spelled out. One SEQUENCE per UID: the series'
+            # own, which every change to any of its meetings raises.
             items.append(describe(occurrence, links, uid=master.uid, sequence=master.sequence,
-                                  recurrence_id=rid.date() if series.all_day else rid))
+                                  recurrence_id=start.date() if series.all_day else start))
     return items
+
+
+def _skipped(series: Series, start: datetime) -> bool:
+    return not series.all_day and wallclock.skipped(start.replace(tzinfo=None), start.tzinfo)
 
 
 def _master(series: Series, template: Event, item: IcsEvent) -> IcsEvent:
@@ -118,7 +125,7 @@ def _master(series: Series, template: Event, item: IcsEvent) -> IcsEvent:
     template: in wall-clock time (all-day: in days), so daylight saving
     between the two does not shift its end."""
     zone = ZoneInfo(series.timezone)
-    start = series.starts_at.astimezone(zone)
+    start = series.local_start.replace(tzinfo=zone)
     wall = (template.ends_at.astimezone(zone).replace(tzinfo=None)
             - template.starts_at.astimezone(zone).replace(tzinfo=None))
     if series.all_day:
@@ -126,4 +133,9 @@ def _master(series: Series, template: Event, item: IcsEvent) -> IcsEvent:
     end = (start.replace(tzinfo=None) + wall).replace(tzinfo=zone)
     if series.all_day:
         return replace(item, start=start.date(), end=end.date())
+    if _skipped(series, start):
+        # A DTEND beside a DTSTART the clocks skip gives some readers a
+        # meeting an hour longer, others one ending before it starts.
+        return replace(item, start=start, end=wallclock.to_utc(start.replace(tzinfo=None), zone) + wall,
+                       duration=wall)
     return replace(item, start=start, end=end)

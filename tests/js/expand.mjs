@@ -3,7 +3,9 @@
 // from the VTIMEZONE components in the file, as Thunderbird does.
 import ICAL from "ical.js";
 
-const [from, to] = process.argv.slice(2).map((s) => ICAL.Time.fromJSDate(new Date(s), true));
+const [from, to] = process.argv.slice(2, 4).map((s) => ICAL.Time.fromJSDate(new Date(s), true));
+// With --ends, each occurrence's end (UTC, ISO) follows its status.
+const withEnds = process.argv.includes("--ends");
 let input = "";
 process.stdin.setEncoding("utf8");
 for await (const chunk of process.stdin) input += chunk;
@@ -23,20 +25,20 @@ for (const vevent of vevents) {
     exceptions: overrides.filter((o) => o.getFirstPropertyValue("uid") === uid),
   });
   const status = (v) => v.getFirstPropertyValue("status") || "";
-  const add = (summary, start, comp) => {
-    const utc = start.toJSDate();
+  const iso = (t) => (t.isDate ? t.toString() : t.toJSDate().toISOString());
+  const add = (summary, start, comp, end) => {
     if (start.compare(from) >= 0 && start.compare(to) < 0) {
-      out.push([summary, start.isDate ? start.toString() : utc.toISOString(), status(comp)]);
+      out.push([summary, iso(start), status(comp), ...(withEnds ? [iso(end)] : [])]);
     }
   };
   if (event.isRecurring()) {
     const it = event.iterator();
     for (let next = it.next(); next && next.compare(to) < 0; next = it.next()) {
       const details = event.getOccurrenceDetails(next);
-      add(details.item.summary, details.startDate, details.item.component);
+      add(details.item.summary, details.startDate, details.item.component, details.endDate);
     }
   } else {
-    add(event.summary, event.startDate, vevent);
+    add(event.summary, event.startDate, vevent, event.endDate);
   }
 }
 out.sort();
