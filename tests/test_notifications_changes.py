@@ -13,6 +13,7 @@ from eventsapp.events import services as events
 from eventsapp.events.changes import what_changed
 from eventsapp.notifications.models import Notification
 from eventsapp.rsvps import services as rsvps
+from eventsapp.timeutil import utcnow
 from tests.factories import make_event, make_user
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
@@ -49,6 +50,11 @@ def mails(app) -> list[email.message.EmailMessage]:
 def test_members_are_told_what_changed_in_the_app_and_by_mail(app, session):
     organizer = make_user(role="organizer", stage="attending")
     event = make_event(organizer, title="Grand Rounds", location="Room 4", timezone_name="Europe/London")
+    # Noon on a winter day to come, whenever the test runs: moved to 07:30,
+    # it stays on its day and in GMT.
+    event.starts_at = datetime(utcnow().year + 1, 1, 15, 12, tzinfo=timezone.utc)
+    event.ends_at = event.starts_at.replace(hour=13)
+    session.commit()
     maya = make_user(email="maya@hospital.example")
     rsvps.respond(session, maya, event.id, "going")
     old_time = events.details_of(event)
