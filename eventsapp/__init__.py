@@ -42,7 +42,8 @@ def create_app(config: dict | None = None) -> Flask:
             querycount.init_app(app, db.engine)
 
     import_models()
-    from eventsapp import cli, pages
+    from eventsapp import cli
+    from eventsapp.web import pages
     pages.install_converters(app)
     register_blueprints(app)
     pages.init_app(app)
@@ -65,16 +66,16 @@ def import_models() -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from eventsapp.accounts.views import bp as accounts
-    from eventsapp.admin.views import bp as admin
-    from eventsapp.attendance.views import bp as attendance
-    from eventsapp.events.views import bp as events
-    from eventsapp.ical.views import bp as ical
-    from eventsapp.introductions.views import bp as introductions
-    from eventsapp.main.views import bp as main
-    from eventsapp.notifications.views import bp as notifications
-    from eventsapp.profiles.views import bp as profiles
-    from eventsapp.rsvps.views import bp as rsvps
+    from eventsapp.web.accounts import bp as accounts
+    from eventsapp.web.admin import bp as admin
+    from eventsapp.web.attendance import bp as attendance
+    from eventsapp.web.events import bp as events
+    from eventsapp.web.ical import bp as ical
+    from eventsapp.web.introductions import bp as introductions
+    from eventsapp.web.main import bp as main
+    from eventsapp.web.notifications import bp as notifications
+    from eventsapp.web.profiles import bp as profiles
+    from eventsapp.web.rsvps import bp as rsvps
 
     for blueprint in (main, accounts, profiles, admin, events, rsvps, attendance, notifications, ical,
                       introductions):

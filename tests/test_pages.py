@@ -156,7 +156,7 @@ def test_a_database_that_is_busy_or_down_is_a_503_to_retry(make_app):
 def test_links_worked_out_once_per_page_match_url_for(app, script_root):
     from flask import url_for
 
-    from eventsapp.pages import path_for
+    from eventsapp.web.pages import path_for
 
     with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
         for endpoint, key in (("events.show", "event_id"), ("profiles.show", "user_id"),

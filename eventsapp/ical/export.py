@@ -89,7 +89,7 @@ def _event_url_parts() -> tuple[str, str]:
     """What comes before and after the id in url_for("events.show",
     event_id=..., _external=True), from a single url_for call: a feed of 200
     events otherwise spends a tenth of its time in url_for."""
-    from eventsapp.pages import id_url_parts
+    from eventsapp.web.pages import id_url_parts
 
     return id_url_parts("events.show", "event_id", external=True)
 

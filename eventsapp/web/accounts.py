@@ -11,7 +11,7 @@ from eventsapp.accounts.urls import safe_next_path
 from eventsapp.errors import DomainError
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
-from eventsapp.pages import PRIVATE
+from eventsapp.web.pages import PRIVATE
 
 bp = Blueprint("accounts", __name__)
 

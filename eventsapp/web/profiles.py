@@ -12,7 +12,7 @@ from eventsapp.events.forms import ZONES
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
 from eventsapp.introductions.states import ask_state
-from eventsapp.pages import PRIVATE
+from eventsapp.web.pages import PRIVATE
 from eventsapp.profiles import career, services
 from eventsapp.profiles.forms import ProfileForm
 from eventsapp.timeutil import utcnow

@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from eventsapp.demo import services as demo
 from eventsapp.extensions import db
-from eventsapp.main.home import member_home
-from eventsapp.pages import page_now, page_zone, unread_notifications
+from eventsapp.web.home import member_home
+from eventsapp.web.pages import page_now, page_zone, unread_notifications
 
 bp = Blueprint("main", __name__)
 

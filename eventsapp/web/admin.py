@@ -12,7 +12,7 @@ from eventsapp.admin.forms import NEW_CATEGORY, EntryForm, RoleForm, entry_form
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
 from eventsapp.forms import page_number, show_error
-from eventsapp.permissions import admin_required
+from eventsapp.web.permissions import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -18,8 +18,8 @@ from eventsapp.forms import page_number, parse_id, show_error
 from eventsapp.ical import links as ical_links
 from eventsapp.ical import services as ical_services
 from eventsapp.matching import services as matching
-from eventsapp.pages import PRIVATE
-from eventsapp.permissions import managed_event, organizer_required
+from eventsapp.web.pages import PRIVATE
+from eventsapp.web.permissions import managed_event, organizer_required
 from eventsapp.profiles.models import Department, Specialty
 from eventsapp.rsvps import audience
 from eventsapp.rsvps.models import RsvpState

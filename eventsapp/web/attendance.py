@@ -9,8 +9,8 @@ from eventsapp.events import listing
 from eventsapp.events import services as events
 from eventsapp.extensions import db
 from eventsapp.forms import page_number, parse_id
-from eventsapp.pages import PRIVATE, SECRET_IN_ADDRESS
-from eventsapp.permissions import managed_event, organizer_required
+from eventsapp.web.pages import PRIVATE, SECRET_IN_ADDRESS
+from eventsapp.web.permissions import managed_event, organizer_required
 from eventsapp.timeutil import utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/events")

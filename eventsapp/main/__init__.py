@@ -1,1 +1,0 @@
-"""The home page and other pages that belong to no single domain."""
