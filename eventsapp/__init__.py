@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
             querycount.init_app(app, db.engine)
 
     import_models()
+    connect_receivers()
     from eventsapp import cli
     from eventsapp.web import pages
     pages.install_converters(app)
@@ -63,6 +64,11 @@ def import_models() -> None:
     from eventsapp.notifications import models as _notifications  # noqa: F401
     from eventsapp.profiles import models as _profiles  # noqa: F401
     from eventsapp.rsvps import models as _rsvps  # noqa: F401
+
+
+def connect_receivers() -> None:
+    """The handlers with which higher domains answer what lower ones
+    announce (their signals.py): imported once, they stay connected."""
 
 
 def register_blueprints(app: Flask) -> None:
