@@ -46,7 +46,7 @@ serve: upgrade
 bandit: venv
 	$(BIN)/bandit -q -r eventsapp app.py bench gunicorn.conf.py
 
-# The benchmark (see README, "Benchmark"). bench-data builds the synthetic
+# The benchmark (see docs/benchmark.md). bench-data builds the synthetic
 # network at full and 1/10 scale (SQLite in instance/, or next to a
 # PostgreSQL DATABASE_URL), reusing an up-to-date copy.
 bench-data: venv

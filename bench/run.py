@@ -49,7 +49,7 @@ from bench import data
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 
-#: The targets the benchmark checks (see README, "Benchmark").
+#: The targets the benchmark checks (see docs/benchmark.md).
 P95_MS = 50
 FEED_MS = 100
 MAX_QUERIES = 8

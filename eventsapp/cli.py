@@ -27,7 +27,7 @@ def backup(path: str) -> None:
     url = db.engine.url
     if url.get_backend_name() != "sqlite":
         raise click.ClickException("This database is PostgreSQL: back it up with pg_dump "
-                                   "(see the README), not with this command.")
+                                   "(see README.md), not with this command.")
     target = Path(path)
     if target.exists():
         raise click.ClickException(f"{target} already exists; choose a new file name.")
