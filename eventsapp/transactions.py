@@ -48,8 +48,6 @@ import threading
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, lazyload, scoped_session
 
-from eventsapp.racecheck import unsafe_without_locks
-
 LOCK_TIMEOUT_MS = 5000
 #: How long a SQLite writer waits for its turn (WriterQueue) before it
 #: leaves the queue and waits in SQLite's busy handler instead.
@@ -61,8 +59,17 @@ SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 _IMMEDIATE = "eventsapp_begin_immediate"
 #: Set on a connection (its info) once its transaction ran anything but a read.
 _WROTE = "eventsapp_wrote"
+#: The model whose rows lock_event() locks; the events domain names it
+#: (`locked_by_event`), so that this module imports no domain.
+_event_model: list[type] = []
 
 log = logging.getLogger(__name__)
+
+
+def locked_by_event(model: type) -> type:
+    """Class decorator: the model lock_event() and lock_events() lock."""
+    _event_model[:] = [model]
+    return model
 
 
 class WriterQueue(sqlite3.Connection):
@@ -301,31 +308,32 @@ def begin_write(session: Session) -> None:
         raise RuntimeError("begin_write() called with unsaved changes in the session")
     if session.in_transaction():
         session.rollback()
-    if unsafe_without_locks():
-        session.connection()  # the race the concurrency proof must be able to see
-        return
     connection = session.connection(execution_options={_IMMEDIATE: True})
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
 
 
-def _locking(statement, model):
+def _locked(statement, model):
     """Lock only the event rows (no eager joins: PostgreSQL cannot lock the
     nullable side of an outer join), and refresh what the session holds."""
-    statement = statement.options(lazyload("*")).execution_options(populate_existing=True)
-    return statement if unsafe_without_locks() else statement.with_for_update(of=model)
+    return (statement.options(lazyload("*")).execution_options(populate_existing=True)
+            .with_for_update(of=model))
+
+
+def _event() -> type:
+    if not _event_model:
+        raise RuntimeError("No model is marked @locked_by_event (import the events models first).")
+    return _event_model[0]
 
 
 def lock_event(session: Session, event_id: int):
     """The event, locked against concurrent changes until commit, or None."""
-    from eventsapp.events.models import Event
-
-    return session.scalar(_locking(sa.select(Event).where(Event.id == event_id), Event))
+    event = _event()
+    return session.scalar(_locked(sa.select(event).where(event.id == event_id), event))
 
 
 def lock_events(session: Session, event_ids: list[int]) -> list:
     """Several events locked in id order, so two requests never deadlock."""
-    from eventsapp.events.models import Event
-
-    return list(session.scalars(_locking(
-        sa.select(Event).where(Event.id.in_(event_ids)).order_by(Event.id), Event)))
+    event = _event()
+    return list(session.scalars(_locked(
+        sa.select(event).where(event.id.in_(event_ids)).order_by(event.id), event)))

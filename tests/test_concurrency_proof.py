@@ -3,9 +3,9 @@
 gunicorn serves the app with 4 workers on this test's database (SQLite or,
 with TEST_DATABASE_URL, PostgreSQL). 200 members answer "going" to a
 50-seat event at the same moment; then 20 of the seated withdraw at once;
-then one member double-clicks 10 times. A control run switches the locking
-off (test-only settings, refused in production: eventsapp/racecheck.py) and
-must oversell, so we know the harness can catch a race: there, every
+then one member double-clicks 10 times. A control run serves the app with
+the locking taken out (tests/race_app.py, injected by the test) and must
+oversell, so we know the harness can catch a race: there, every
 contender is held between reading the count and writing until all have
 read, so it oversells by the same known amount on any machine, however
 busy. The counts are written to test-artifacts/concurrency-proof.txt, which
@@ -50,14 +50,14 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, database_url: str, tmp_path: Path, **settings):
+    def __init__(self, database_url: str, tmp_path: Path, target: str = "app:app", **settings):
         self.port = free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "APP_ENV": "development",
                **{k: str(v) for k, v in settings.items()}}
         self.log = open(tmp_path / f"gunicorn-{self.port}.log", "w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}",
-             "--timeout", "60", "app:app"], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+             "--timeout", "60", target], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -88,9 +88,9 @@ class Server:
 
 class RaceBarrier:
     """Where the control run holds each contender between reading the count
-    and writing because of it (eventsapp/racecheck.py): a Unix socket. Once
+    and writing because of it (tests/race_app.py): a Unix socket. Once
     `parties` requests wait on it, all are let go at once; until then none
-    is. (A request held too long fails on its own: racecheck's timeout.)"""
+    is. (A request held too long fails on its own: race_app's timeout.)"""
 
     def __init__(self, parties: int):
         # (A short folder: a socket's path must fit in about 100 bytes.)
@@ -240,7 +240,7 @@ def test_the_proof_catches_a_race_when_locking_is_off(session, database_url, mem
         make_rsvp(event, session.get(User, uid))
     event_id, signer = event.id, signer_for(database_url)
     barrier = RaceBarrier(parties=WORKERS)
-    server = Server(database_url, tmp_path, TEST_UNSAFE_NO_LOCKS="1", TEST_RACE_BARRIER=barrier.path)
+    server = Server(database_url, tmp_path, "tests.race_app:create_race_app()", RACE_BARRIER=barrier.path)
     try:
         crowd = [Member(server, uid, signer, event_id) for uid in members[4:4 + WORKERS]]
         statuses = at_once([(lambda m=m: m.answer("going")) for m in crowd])

@@ -14,8 +14,7 @@ STRONG_KEY = "5f0c9e2b7a4d81c6e3f9a0b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d2"
 
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
-    for name in ("DATABASE_URL", "SECRET_KEY", "APP_ENV", "APP_TIMEZONE", "APP_NAME", "PROXIES", "TEST_UNSAFE_NO_LOCKS",
-                 "TEST_RACE_BARRIER", "FLASK_DEBUG"):
+    for name in ("DATABASE_URL", "SECRET_KEY", "APP_ENV", "APP_TIMEZONE", "APP_NAME", "PROXIES", "FLASK_DEBUG"):
         monkeypatch.delenv(name, raising=False)
     return {"INSTANCE_PATH": str(tmp_path / "instance")}
 
@@ -120,24 +119,6 @@ def test_test_overrides_win_over_the_environment(clean_env, monkeypatch):
     monkeypatch.setenv("APP_TIMEZONE", "Europe/London")
     app = create_app({**clean_env, "APP_TIMEZONE": "Asia/Tokyo"})
     assert app.config["APP_TIMEZONE"] == "Asia/Tokyo"
-
-
-@pytest.mark.parametrize("switches", [{"TEST_UNSAFE_NO_LOCKS": "1"},
-                                      {"TEST_UNSAFE_NO_LOCKS": "1", "TEST_RACE_BARRIER": "/tmp/race/barrier"}])
-def test_production_refuses_the_test_only_switches(clean_env, monkeypatch, switches):
-    monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
-    for name, value in switches.items():
-        monkeypatch.setenv(name, value)
-    with pytest.raises(ConfigError, match="tests only"):
-        create_app(clean_env)
-
-
-def test_the_race_barrier_is_refused_while_locking_is_on(clean_env, monkeypatch):
-    # (A request held there would hold the event's lock, and the others would wait for it.)
-    monkeypatch.setenv("TEST_RACE_BARRIER", "/tmp/race/barrier")
-    with pytest.raises(ConfigError, match="only with TEST_UNSAFE_NO_LOCKS"):
-        create_app(clean_env)
 
 
 @pytest.mark.parametrize("value", ["1", "true"])

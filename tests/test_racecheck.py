@@ -1,6 +1,6 @@
-"""The race barrier of the concurrency proof's control run (eventsapp/racecheck.py):
-it holds contenders until all have read, and when it fails, the request
-fails rather than write on a count nobody vouched for."""
+"""The race barrier that the concurrency proof's control run injects
+(tests/race_app.py): it holds contenders until all have read, and when it
+fails, the request fails rather than write on a count nobody vouched for."""
 import os
 import shutil
 import socket
@@ -10,7 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from eventsapp.racecheck import RaceBarrierBroken, race_window
+from eventsapp.rsvps import services
+from tests.factories import make_event, make_rsvp, make_user
+from tests.race_app import RaceBarrierBroken, held_after_counting, wait_at_barrier
 from tests.test_concurrency_proof import RaceBarrier
 
 
@@ -22,25 +24,18 @@ def short_folder():
     shutil.rmtree(folder)
 
 
-def held_at(app, path):
-    """Run race_window() in a request-like app context of `app` with the barrier at `path`."""
-    app.config.update(TEST_UNSAFE_NO_LOCKS=True, TEST_RACE_BARRIER=path)
-    with app.app_context():
-        race_window()
-
-
-def test_every_contender_goes_on_once_all_have_reached_the_barrier(make_app):
-    app, barrier = make_app(), RaceBarrier(parties=3)
+def test_every_contender_goes_on_once_all_have_reached_the_barrier():
+    barrier = RaceBarrier(parties=3)
     try:
         with ThreadPoolExecutor(3) as pool:
-            results = [f.result() for f in [pool.submit(held_at, app, barrier.path) for _ in range(3)]]
+            results = [f.result() for f in [pool.submit(wait_at_barrier, barrier.path) for _ in range(3)]]
     finally:
         barrier.close()
     assert results == [None, None, None] and barrier.arrived == 3
 
 
-def test_a_barrier_that_closes_before_all_arrived_fails_the_request(make_app, short_folder):
-    app, path = make_app(), os.path.join(short_folder, "barrier")
+def test_a_barrier_that_closes_before_all_arrived_fails_the_request(short_folder):
+    path = os.path.join(short_folder, "barrier")
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(1)
@@ -48,23 +43,23 @@ def test_a_barrier_that_closes_before_all_arrived_fails_the_request(make_app, sh
     closer.start()
     try:
         with pytest.raises(RaceBarrierBroken, match="closed before every contender had read"):
-            held_at(app, path)
+            wait_at_barrier(path)
     finally:
         closer.join()
         listener.close()
 
 
-def test_a_missing_barrier_fails_the_request(make_app, tmp_path):
+def test_a_missing_barrier_fails_the_request(tmp_path):
     with pytest.raises(RaceBarrierBroken, match="failed"):
-        held_at(make_app(), str(tmp_path / "no-barrier"))
+        wait_at_barrier(str(tmp_path / "no-barrier"))
 
 
-def test_with_locking_on_nothing_waits_at_the_barrier(make_app):
-    app, barrier = make_app(), RaceBarrier(parties=1)
-    app.config["TEST_RACE_BARRIER"] = barrier.path   # (config.py refuses this pairing; set behind its back)
+def test_the_held_count_is_the_one_read_before_the_barrier(session):
+    event = make_event(capacity=5)
+    make_rsvp(event, make_user())
+    barrier = RaceBarrier(parties=1)
     try:
-        with app.app_context():
-            race_window()
+        going = held_after_counting(services.going_count, barrier.path)(session, event.id)
     finally:
         barrier.close()
-    assert barrier.arrived == 0
+    assert going == 1 and barrier.arrived == 1

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from eventsapp.accounts.models import User
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.events.models import Event, EventStatus
-from eventsapp.racecheck import race_window
 from eventsapp.rsvps import rules
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.timeutil import utcnow
@@ -121,7 +120,6 @@ def _answer(session: Session, event: Event, user: User, requested: str,
         return rsvp, False
     was_going = rsvp is not None and rsvp.state == RsvpState.GOING
     going = going_count(session, event.id)
-    race_window()
     state = rules.landing_state(requested, going=going - (1 if was_going else 0), capacity=event.capacity)
     if rsvp is None:
         rsvp = Rsvp(event_id=event.id, user_id=user.id, created_at=now)
