@@ -25,6 +25,8 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    from eventsapp.accounts.throttle import check_settings
+    check_settings(app.config)   # (the rates: a domain checks its own settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

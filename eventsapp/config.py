@@ -55,8 +55,9 @@ class Defaults:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Mentor Rounds <no-reply@localhost>"
     MAIL_TIMEOUT = 5
-    # Limits on logging in and registering (eventsapp/accounts/throttle.py
-    # explains the policy); a refused attempt gets 429 and Retry-After.
+    # Limits on logging in and registering (docs/throttle.md explains the
+    # policy; accounts/throttle.py checks them at start); a refused attempt
+    # gets 429 and Retry-After.
     AUTH_RATE_LIMIT_ENABLED = True
     AUTH_RATE_LIMIT_LOGIN_PER_IP = "20 per 5 minutes"
     AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT = "10 per 15 minutes"
@@ -73,9 +74,6 @@ ENVIRONMENT_SETTINGS = {
     "DATABASE_URL": str,
     "CALENDAR_UID_DOMAIN": str,
     "PROXIES": int,
-    # Test-only: the concurrency proof's control run (refused in production; see racecheck.py).
-    "TEST_UNSAFE_NO_LOCKS": lambda value: value.lower() in ("1", "true", "yes", "on"),
-    "TEST_RACE_BARRIER": str,
     # Benchmark-only: an X-Query-Count header on every response (refused in production).
     "BENCH_QUERY_COUNT": lambda value: value.lower() in ("1", "true", "yes", "on"),
     "MAIL_SERVER": str,
@@ -134,12 +132,6 @@ def load_config(app, overrides: dict | None) -> None:
             app.config[name] = convert(os.environ[name])
     app.config.update(overrides)
     app.config["APP_ENV"] = running_environment(app.config.get("APP_ENV"))
-    if app.config["APP_ENV"] == "production" and (app.config.get("TEST_UNSAFE_NO_LOCKS")
-                                                   or app.config.get("TEST_RACE_BARRIER")):
-        raise ConfigError("TEST_UNSAFE_NO_LOCKS and TEST_RACE_BARRIER are for tests only, never production.")
-    if app.config.get("TEST_RACE_BARRIER") and not app.config.get("TEST_UNSAFE_NO_LOCKS"):
-        # (Under the locks, a request held at the barrier would hold the event's lock.)
-        raise ConfigError("TEST_RACE_BARRIER works only with TEST_UNSAFE_NO_LOCKS.")
     if app.config["APP_ENV"] == "production" and app.config.get("BENCH_QUERY_COUNT"):
         raise ConfigError("BENCH_QUERY_COUNT is for the benchmark only, never production.")
     if app.config["APP_ENV"] == "production" and (app.config.get("DEBUG") or get_debug_flag()):
@@ -163,7 +155,6 @@ def load_config(app, overrides: dict | None) -> None:
         "connect_args": {**defaults.get("connect_args", {}), **configured.get("connect_args", {})}}
 
     check_timezone(app.config["APP_TIMEZONE"])
-    check_rates(app.config)
     app.config["SECRET_KEY"] = resolve_secret_key(app)
 
 
@@ -174,20 +165,6 @@ def check_timezone(name: str) -> None:
         raise ConfigError(
             f"APP_TIMEZONE={name!r} is not an IANA time zone name; "
             "use a name such as 'America/New_York' or 'Europe/London'.")
-
-
-RATE_SETTINGS = ("AUTH_RATE_LIMIT_LOGIN_PER_IP", "AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT",
-                 "AUTH_RATE_LIMIT_REGISTER_PER_IP", "AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT")
-
-
-def check_rates(config) -> None:
-    from eventsapp.accounts.ratewindow import parse_rate
-
-    for name in RATE_SETTINGS:
-        try:
-            parse_rate(config[name])
-        except ValueError as exc:
-            raise ConfigError(f"{name}: {exc}.") from exc
 
 
 def resolve_secret_key(app) -> str:

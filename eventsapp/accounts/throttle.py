@@ -1,60 +1,7 @@
-"""Limits on logging in and registering, kept in the database.
-
-Why the database: `make serve` runs several worker processes (and possibly
-several machines), which share nothing but the database, so the counters
-live in the `throttle_counter` table (on SQLite and PostgreSQL alike), one
-row per (bucket, key, fixed window), counted with an atomic upsert. The
-window arithmetic (a sliding-window estimate over two fixed windows) is in
-`ratewindow.py`.
-
-The policy (rates are settings; the defaults are in brackets):
-
-- Per network address, log in (AUTH_RATE_LIMIT_LOGIN_PER_IP, 20 per 5
-  minutes): bounds guessing and the CPU an address can make the slow
-  password hash spend. Only failed attempts count: each attempt takes a hit
-  before the password is checked, and a successful one gives its own hit
-  back. A hospital often shows one public address for all its staff, and a
-  shift change of correct logins must never trip this limit. IPv6 clients
-  are counted per /64, the block one household or host usually gets.
-- Per account, log in (AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT, 10 per 15
-  minutes): failed attempts at one email address from anywhere, so that an
-  attacker with many addresses still gets few guesses. The key is the email
-  as typed (normalised), whether or not an account has it, so the limit
-  behaves the same for unknown addresses and reveals nothing.
-- Known devices: a browser that has logged in to an account carries a
-  signed, long-lived, HttpOnly `known_device` cookie naming that account
-  (several accounts, for a shared ward computer). For that account it is
-  exempt from the per-account limit, so an attacker who exhausts the limit
-  from elsewhere cannot lock the owner out of their usual devices (OWASP's
-  "device cookie" approach). It is exempt from the per-address limit as
-  well: staff behind the hospital's one public address share that limit
-  with anyone else there (guest Wi-Fi, a carrier's NAT), and someone
-  failing there on purpose must not keep them out of the browsers they
-  always use. It has a limit of its own instead, at the per-account rate
-  per (device, account), so a stolen cookie gives few guesses too. A
-  browser new to the account gets both the per-address and the per-account
-  limit.
-- Per network address, register (AUTH_RATE_LIMIT_REGISTER_PER_IP, 20 per
-  hour): every registration that reaches the account rules counts, which
-  bounds scripted account creation and probing which addresses are
-  registered. Interns often register together from one hospital network at
-  induction: raise it for such a day.
-- Per account, register (AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT, 5 per hour):
-  every registration attempt that reaches the account rules counts against
-  the email it names (normalised), whether or not an account has it and
-  from whichever address, so someone with many addresses cannot keep
-  asking about one email; the refusal is the same page either way. A real
-  person needs one attempt, or a few after typos in the password.
-
-Refused attempts are not counted, so a counter never climbs past its limit
-and a refusal ends at most about one window after the last counted
-failure; refusals happen before the password is looked at, so a refused
-right password and a refused wrong one get the same page. A success gives
-back only its own hit and never resets a counter: interleaving logins to an
-account of one's own does not buy an attacker more guesses. Counters are
-HMACs under SECRET_KEY of the address or email, never the values in clear;
-rows past their use are deleted whenever a new row starts, so the table
-holds at most the keys seen in the last two windows.
+"""Limits on logging in and registering, counted in the database (the
+`throttle_counter` table) so that they hold across server processes; the
+window arithmetic is in `ratewindow.py`. The view passes in the client's
+address and its known-device cookie. The policy: see docs/throttle.md.
 """
 from __future__ import annotations
 
@@ -66,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import Response, current_app, request, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
@@ -75,6 +22,7 @@ from sqlalchemy.orm import Session
 from eventsapp.accounts.models import ThrottleCounter
 from eventsapp.accounts.ratewindow import (
     Rate, hits_allowed, minutes_for_people, parse_rate, seconds_until_allowed, window_start)
+from eventsapp.config import ConfigError
 from eventsapp.errors import DomainError
 from eventsapp.timeutil import utcnow
 from eventsapp.transactions import begin_write
@@ -225,7 +173,20 @@ def purge(session: Session, now: datetime) -> None:
         session.rollback()
 
 
-# --- At the edge of a request ------------------------------------------------
+# --- Attempts ------------------------------------------------------------------
+
+RATE_SETTINGS = ("AUTH_RATE_LIMIT_LOGIN_PER_IP", "AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT",
+                 "AUTH_RATE_LIMIT_REGISTER_PER_IP", "AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT")
+
+
+def check_settings(config) -> None:
+    """Refuse to start with a rate that does not parse (ConfigError)."""
+    for name in RATE_SETTINGS:
+        try:
+            parse_rate(config[name])
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {exc}.") from exc
+
 
 def enabled() -> bool:
     return bool(current_app.config.get("AUTH_RATE_LIMIT_ENABLED", True))
@@ -246,13 +207,15 @@ class Attempt:
             self.hits = []
 
 
-def login_attempt(session: Session, email: str) -> Attempt:
-    """Count a login attempt before its password is checked; raises Limited."""
+def login_attempt(session: Session, email: str, *, client_address: str | None,
+                  device_cookie: str | None) -> Attempt:
+    """Count a login attempt before its password is checked; raises Limited.
+    `device_cookie` is the browser's DEVICE_COOKIE, if it sent one."""
     if not enabled():
         return Attempt()
     secret = current_app.config["SECRET_KEY"]
     account = account_of(email)
-    device = _known_device(secret)
+    device = known_device(secret, device_cookie)
     account_key = _account_key(secret, account)
     per_account = _rate("AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT")
     if device is not None and account_key in device["a"]:
@@ -261,20 +224,20 @@ def login_attempt(session: Session, email: str) -> Attempt:
         checks = [Check(LOGIN_DEVICE, keyed(secret, LOGIN_DEVICE, f"{device['d']}\0{account_key}"),
                         per_account)]
     else:
-        checks = [Check(LOGIN_IP, keyed(secret, LOGIN_IP, network_of(request.remote_addr)),
+        checks = [Check(LOGIN_IP, keyed(secret, LOGIN_IP, network_of(client_address)),
                         _rate("AUTH_RATE_LIMIT_LOGIN_PER_IP")),
                   Check(LOGIN_ACCOUNT, keyed(secret, LOGIN_ACCOUNT, account), per_account)]
     return Attempt(take(session, checks, clock()))
 
 
-def registration_attempt(session: Session, email: str) -> Attempt:
+def registration_attempt(session: Session, email: str, *, client_address: str | None) -> Attempt:
     """Count a registration attempt for `email`, before the account rules
     look at it (and so before they say whether it is taken); raises Limited."""
     if not enabled():
         return Attempt()
     secret = current_app.config["SECRET_KEY"]
     return Attempt(take(session, [
-        Check(REGISTER_IP, keyed(secret, REGISTER_IP, network_of(request.remote_addr)),
+        Check(REGISTER_IP, keyed(secret, REGISTER_IP, network_of(client_address)),
               _rate("AUTH_RATE_LIMIT_REGISTER_PER_IP")),
         Check(REGISTER_ACCOUNT, keyed(secret, REGISTER_ACCOUNT, account_of(email)),
               _rate("AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT")),
@@ -291,13 +254,12 @@ def _account_key(secret: str, account: str) -> str:
     return keyed(secret, "device-account", account)[:32]
 
 
-def _known_device(secret: str) -> dict | None:
-    """This browser's signed device record, or None if absent, forged or too old."""
-    raw = request.cookies.get(DEVICE_COOKIE)
-    if not raw:
+def known_device(secret: str, cookie: str | None) -> dict | None:
+    """A browser's signed device record, or None if absent, forged or too old."""
+    if not cookie:
         return None
     try:
-        found = _serializer(secret).loads(raw, max_age=DEVICE_COOKIE_DAYS * 86400)
+        found = _serializer(secret).loads(cookie, max_age=DEVICE_COOKIE_DAYS * 86400)
     except BadSignature:
         return None
     if not (isinstance(found, dict) and isinstance(found.get("d"), str) and isinstance(found.get("a"), list)):
@@ -305,14 +267,11 @@ def _known_device(secret: str) -> dict | None:
     return found
 
 
-def remember_device(response: Response, email: str) -> Response:
-    """After a successful login: mark this browser as one the account's owner uses."""
+def device_cookie_after_login(cookie: str | None, email: str) -> str:
+    """The DEVICE_COOKIE value that marks a browser (which sent `cookie`) as
+    one the owner of `email` uses, after a successful login."""
     secret = current_app.config["SECRET_KEY"]
-    device = _known_device(secret) or {"d": secrets.token_urlsafe(16), "a": []}
+    device = known_device(secret, cookie) or {"d": secrets.token_urlsafe(16), "a": []}
     key = _account_key(secret, account_of(email))
     accounts = [key] + [k for k in device["a"] if k != key][:DEVICE_ACCOUNTS_KEPT - 1]
-    response.set_cookie(
-        DEVICE_COOKIE, _serializer(secret).dumps({"d": device["d"], "a": accounts}),
-        max_age=DEVICE_COOKIE_DAYS * 86400, path=url_for("accounts.login"), httponly=True,
-        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")), samesite="Lax")
-    return response
+    return _serializer(secret).dumps({"d": device["d"], "a": accounts})

@@ -11,6 +11,7 @@ from eventsapp.accounts.urls import safe_next_path
 from eventsapp.errors import DomainError
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
+from eventsapp.web.devices import remember_device
 from eventsapp.web.pages import PRIVATE
 
 bp = Blueprint("accounts", __name__)
@@ -23,7 +24,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            throttle.registration_attempt(db.session, form.email.data)
+            throttle.registration_attempt(db.session, form.email.data, client_address=request.remote_addr)
             user = services.register(db.session, name=form.name.data,
                                      email=form.email.data, password=form.password.data)
         except throttle.Limited as limited:
@@ -33,7 +34,7 @@ def register():
         else:
             login_user(user)
             flash(f"Welcome, {user.name}. Tell colleagues a little about yourself.", "success")
-            return throttle.remember_device(redirect(url_for("profiles.edit")), user.email)
+            return remember_device(redirect(url_for("profiles.edit")), user.email)
     return render_template("accounts/register.html", form=form), 422 if form.errors else 200
 
 
@@ -46,14 +47,15 @@ def login():
     if form.validate_on_submit():
         try:
             # Counted before the password is looked at: a refusal says nothing about it.
-            attempt = throttle.login_attempt(db.session, form.email.data)
+            attempt = throttle.login_attempt(db.session, form.email.data, client_address=request.remote_addr,
+                                             device_cookie=request.cookies.get(throttle.DEVICE_COOKIE))
         except throttle.Limited as limited:
             return too_many_attempts("accounts/login.html", form, limited)
         user = services.authenticate(db.session, email=form.email.data, password=form.password.data)
         if user is not None:
             attempt.succeeded(db.session)
             login_user(user, remember=form.remember.data)
-            return throttle.remember_device(redirect(destination), user.email)
+            return remember_device(redirect(destination), user.email)
         # One message for "no such account" and "wrong password".
         form.form_errors.append("That email and password don't match an account.")
     # `next` may hold a check-in link with its secret: the login page's address
