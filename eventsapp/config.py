@@ -101,10 +101,9 @@ def normalise_database_url(url: str) -> str:
 
 def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
-        from eventsapp.transactions import WriterQueue
+        from eventsapp.writerqueue import WriterQueue
 
-        # Several threads of the development server share the file; their
-        # writers take turns (WriterQueue).
+        # Writers take turns before they ask for SQLite's lock (writerqueue.py).
         return {"connect_args": {"timeout": 15, "factory": WriterQueue}}
     # pool_pre_ping replaces connections the database closed while idle,
     # so a restarted PostgreSQL does not cost users an error page.

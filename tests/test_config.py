@@ -200,7 +200,7 @@ def test_postgresql_connections_compile_no_query_to_machine_code(app, session):
 
 
 def test_connection_arguments_from_the_instance_config_add_to_ours(clean_env, tmp_path):
-    from eventsapp.transactions import WriterQueue
+    from eventsapp.writerqueue import WriterQueue
     (tmp_path / "instance").mkdir()
     (tmp_path / "instance" / "config.py").write_text(
         'SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"cached_statements": 256}}\n')

@@ -1,7 +1,9 @@
-"""On SQLite, writers take turns on a file lock beside the database before
-they ask for SQLite's own write lock, so a waiting writer is woken as soon as
-the one before it is done (transactions.WriterQueue)."""
+"""On SQLite, writers take turns on a file lock beside the database
+(`<database>-writers`) before they ask for SQLite's own write lock, so a
+waiting writer is woken as soon as the one before it is done
+(eventsapp/writerqueue.py; docs/transactions.md)."""
 import fcntl
+import logging
 import os
 import threading
 import time
@@ -9,7 +11,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from eventsapp import transactions
+from eventsapp import transactions, writerqueue
 from eventsapp.events.models import Event
 from eventsapp.extensions import db
 from tests.factories import make_event
@@ -21,28 +23,39 @@ def sqlite_only(app):
         pytest.skip("the writers' queue is SQLite's")
 
 
-@pytest.fixture
-def waits(monkeypatch):
-    """What each wait for a turn returned (True: the turn came)."""
-    seen = []
-    real = transactions._wait_for_lock
-
-    def spy(fd, timeout):
-        seen.append(real(fd, timeout))
-        return seen[-1]
-    monkeypatch.setattr(transactions, "_wait_for_lock", spy)
-    return seen
+def writers_file(engine=None) -> str:
+    return f"{(engine or db.engine).url.database}-writers"
 
 
 def turn_is_free() -> bool:
     """Whether a writer could take its turn now (tried, then given back)."""
-    fd = os.open(f"{db.engine.url.database}-writers", os.O_RDONLY)
+    fd = os.open(writers_file(), os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
     finally:
         os.close(fd)   # (gives it back)
+    return True
+
+
+def someone_queues_for_a_turn() -> bool:
+    """Whether the kernel lists a writer blocked on the writers' file lock
+    (/proc/locks marks a waiter with "->")."""
+    found = os.stat(writers_file())
+    file_id = f"{os.major(found.st_dev):02x}:{os.minor(found.st_dev):02x}:{found.st_ino}"
+    with open("/proc/locks") as locks:
+        return any("->" in fields and "FLOCK" in fields and file_id in fields
+                   for fields in (line.split() for line in locks))
+
+
+def until(condition, within: float = 10) -> bool:
+    """Whether `condition` comes true within `within` seconds (checked every 10 ms)."""
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
     return True
 
 
@@ -117,62 +130,60 @@ def test_begin_write_takes_the_turn_for_its_transaction(session):
     assert turn_is_free()
 
 
-def test_the_next_writer_goes_when_the_first_is_done(session, waits):
+def test_the_next_writer_queues_for_its_turn_and_goes_when_the_first_is_done(session):
     event_id = make_event(title="Grand rounds").id
     first = db.engine.connect()
     rename(first, event_id, "First")
     done, errors = another_writer(event_id, "Second")
-    assert not done.wait(0.5)   # waiting for its turn, not failing
-    first.commit()
-    first.close()
-    assert done.wait(10) and not errors
-    assert waits == [True]   # it waited for its turn, not in SQLite's busy handler
-    session.expire_all()
-    assert session.get(Event, event_id).title == "Second"
-    assert turn_is_free()
-
-
-def test_a_writer_that_waited_too_long_still_writes_safely(session, monkeypatch, waits):
-    """Past TURN_TIMEOUT_S it leaves the queue and waits in SQLite's busy
-    handler instead: still one writer at a time, and the place it left in
-    the queue is given up when it comes."""
-    monkeypatch.setattr(transactions, "TURN_TIMEOUT_S", 0.1)
-    event_id = make_event(title="Grand rounds").id
-    first = db.engine.connect()
-    rename(first, event_id, "First")
-    done, errors = another_writer(event_id, "Second")
-    time.sleep(0.5)   # past its turn's time limit: now in SQLite's wait
+    assert until(someone_queues_for_a_turn)   # woken by the kernel, not polling in SQLite's handler
     assert not done.is_set()
     first.commit()
     first.close()
     assert done.wait(10) and not errors
-    assert waits == [False]
     session.expire_all()
     assert session.get(Event, event_id).title == "Second"
-    deadline = time.monotonic() + 10
-    while not turn_is_free() and time.monotonic() < deadline:
-        time.sleep(0.01)
     assert turn_is_free()
 
 
-def test_writers_still_write_when_the_lock_file_cannot_be_made(session, tmp_path, caplog):
+def test_a_writer_that_waited_too_long_still_writes_safely(session, monkeypatch):
+    """Past TURN_TIMEOUT_S it leaves the queue and waits in SQLite's busy
+    handler instead: still one writer at a time, and the place it left in
+    the queue is given up when it comes."""
+    monkeypatch.setattr(writerqueue, "TURN_TIMEOUT_S", 0)
     event_id = make_event(title="Grand rounds").id
-    with db.engine.connect() as connection:
-        dbapi_connection = connection.connection.dbapi_connection
-        dbapi_connection._let_go()   # (a pooled connection may have the file open already)
-        dbapi_connection.lock_path = str(tmp_path / "missing-folder" / "db-writers")
-        rename(connection, event_id, "Morning report")   # SQLite's own lock alone
-        connection.commit()
-    assert "Writers do not take turns" in caplog.text
+    first = db.engine.connect()
+    rename(first, event_id, "First")
+    done, errors = another_writer(event_id, "Second")
+    assert until(someone_queues_for_a_turn)   # (the place it leaves at once)
+    first.commit()
+    first.close()
+    assert done.wait(10) and not errors
     session.expire_all()
-    assert session.get(Event, event_id).title == "Morning report"
+    assert session.get(Event, event_id).title == "Second"
+    assert until(turn_is_free)
 
 
-def test_a_transaction_under_way_never_waits_for_a_turn(session, monkeypatch, waits):
+def test_writers_still_write_when_the_lock_file_cannot_be_made(tmp_path, caplog):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'other.sqlite'}",
+                              connect_args={"factory": writerqueue.WriterQueue})
+    transactions.configure_engine(engine)
+    os.mkdir(writers_file(engine))   # (a folder where the lock file should be)
+    try:
+        with caplog.at_level(logging.WARNING), engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE note (text TEXT)")
+            connection.exec_driver_sql("INSERT INTO note VALUES ('Morning report')")   # SQLite's own lock alone
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT text FROM note").scalar() == "Morning report"
+    finally:
+        engine.dispose()
+    assert "Writers do not take turns" in caplog.text
+
+
+def test_a_transaction_under_way_never_waits_for_a_turn(session, monkeypatch):
     """One that gave up its turn and then got SQLite's lock must not wait
     for a turn at its next write: the writer holding the turn would be
     waiting for SQLite's lock, held by this one."""
-    monkeypatch.setattr(transactions, "TURN_TIMEOUT_S", 0.1)
+    monkeypatch.setattr(writerqueue, "TURN_TIMEOUT_S", 0)
     event_id = make_event(title="Grand rounds").id
     engine = db.engine
     first = engine.connect()
@@ -186,17 +197,17 @@ def test_a_transaction_under_way_never_waits_for_a_turn(session, monkeypatch, wa
             assert go_on.wait(10)
             rename(second, event_id, "Second again")
     done, errors = in_thread(second_writer)
-    time.sleep(0.3)
+    assert until(someone_queues_for_a_turn)
     first.commit()
     first.close()
     assert wrote_once.wait(10)
-    other = os.open(f"{engine.url.database}-writers", os.O_RDONLY)
+    monkeypatch.setattr(writerqueue, "TURN_TIMEOUT_S", 60)   # (waiting for a turn now would show)
+    other = os.open(writers_file(engine), os.O_RDONLY)
     try:
         fcntl.flock(other, fcntl.LOCK_EX)   # another writer's turn now
         go_on.set()
         assert done.wait(10) and not errors
     finally:
         os.close(other)
-    assert waits == [False]   # its second write did not wait behind the other writer
     session.expire_all()
     assert session.get(Event, event_id).title == "Second again"
