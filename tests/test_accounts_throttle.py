@@ -1,6 +1,6 @@
 """Limits on logging in and registering: the window arithmetic, the counters
 in the database, and what a person (or an attacker) sees at /login and
-/register. The policy is explained in eventsapp/accounts/throttle.py."""
+/register. The policy is explained in docs/throttle.md."""
 from __future__ import annotations
 
 import itertools
