@@ -1,7 +1,8 @@
 """What deleting an account sets off in the other domains: the waitlist
 moves on and the person seated is told; check-ins stay without a name."""
-import sqlalchemy as sa
 from datetime import timedelta
+
+import sqlalchemy as sa
 
 from eventsapp.attendance.models import CheckIn
 from eventsapp.notifications.models import Notification

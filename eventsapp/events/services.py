@@ -13,17 +13,16 @@ from eventsapp.accounts.models import User
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.events import recurrence, wallclock
 from eventsapp.events.cancelling import cancel_event, delete_event, has_responses
-from eventsapp.events.details import (MAX_CAPACITY, MAX_TAGS, CheckedDetails, EventDetails, apply_details,
-                                      check_details, check_zone, details_of)
-from eventsapp.events.editing import CALENDAR_FIELDS, NOTIFY_FIELDS, EventChanged, Scope, update_event
+from eventsapp.events.details import CheckedDetails, EventDetails, apply_details, check_details, details_of
+from eventsapp.events.editing import EventChanged, Scope, update_event
 from eventsapp.events.models import Event, EventStatus, Series
 from eventsapp.events.organizers import organizer_choices, require_organizer
 from eventsapp.timeutil import utcnow
 
+# What the views and tests use, wherever it lives.
 __all__ = [
-    "CALENDAR_FIELDS", "MAX_CAPACITY", "MAX_TAGS", "NOTIFY_FIELDS", "EventChanged", "EventDetails", "Scope",
-    "cancel_event", "check_details", "check_zone", "create_event", "delete_event", "details_of", "get_event",
-    "has_responses", "organizer_choices", "require_organizer", "update_event",
+    "EventChanged", "EventDetails", "Scope", "cancel_event", "create_event", "delete_event", "details_of",
+    "get_event", "has_responses", "organizer_choices", "require_organizer", "update_event",
 ]
 
 

@@ -120,7 +120,8 @@ def rsvp_confirmed(session: Session, event: Event, user: User, rsvp: Rsvp, links
         subject, first = (f"On the waitlist: {event.title}",
                           "The event is full; you're on the waitlist and will be told if a place opens up.")
     else:
-        subject, first = f"You're going: {event.title}", "Your place is confirmed. The event is attached for your calendar."
+        subject, first = (f"You're going: {event.title}",
+                          "Your place is confirmed. The event is attached for your calendar.")
     message = _message(NotificationKind.RSVP_CONFIRMED, event, links, subject, first,
                        (_calendar_file([(event, rsvp)]),))
     queue_mail(session, OutgoingMail(to=user.email, subject=message.subject, body=message.body,
