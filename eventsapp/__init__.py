@@ -71,6 +71,12 @@ def import_models() -> None:
 def connect_receivers() -> None:
     """The handlers with which higher domains answer what lower ones
     announce (their signals.py): imported once, they stay connected."""
+    from eventsapp.attendance import receivers as _attendance  # noqa: F401
+    from eventsapp.events import receivers as _events  # noqa: F401
+    from eventsapp.introductions import receivers as _introductions  # noqa: F401
+    from eventsapp.notifications import receivers as _notifications  # noqa: F401
+    from eventsapp.profiles import receivers as _profiles  # noqa: F401
+    from eventsapp.rsvps import receivers as _rsvps  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:

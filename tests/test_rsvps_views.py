@@ -91,9 +91,9 @@ def test_withdrawing_gives_my_seat_to_the_first_in_line(client, session, member)
     assert session.scalar(sa.select(Rsvp.state).where(Rsvp.user_id == waiting.id)) == "going"
 
 
-def test_a_request_that_fails_half_way_leaves_nothing_behind(client, session, member, monkeypatch):
-    from eventsapp.events import notices
+def test_a_request_that_fails_half_way_leaves_nothing_behind(client, session, member):
     from eventsapp.notifications.models import Notification
+    from eventsapp.rsvps.signals import waitlisted
 
     event = make_event(capacity=1)
     seated = make_user("Seated")
@@ -104,9 +104,9 @@ def test_a_request_that_fails_half_way_leaves_nothing_behind(client, session, me
     def explode(*args, **kwargs):
         raise RuntimeError("injected after the RSVP row was written")
 
-    # Member joins the waitlist: the row is written, then the confirmation fails.
-    monkeypatch.setattr(notices, "rsvp_confirmed", explode)
-    response = client.post(f"/events/{event.id}/rsvp", data={"state": "going"})
+    # Member joins the waitlist: the row is written, then what answers it fails.
+    with waitlisted.connected_to(explode):
+        response = client.post(f"/events/{event.id}/rsvp", data={"state": "going"})
     assert response.status_code == 500
     session.rollback()
     assert session.scalar(sa.select(sa.func.count()).select_from(Rsvp).where(Rsvp.user_id == member.id)) == 0

@@ -1,18 +1,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from eventsapp.extensions import db
 from eventsapp.text import sort_key
 from eventsapp.timeutil import UTCDateTime, utcnow
-
-if TYPE_CHECKING:
-    from eventsapp.profiles.models import Profile
 
 EMAIL_MAX = 254
 NAME_MAX = 120
@@ -35,6 +31,9 @@ class Role:
 
 
 class User(UserMixin, db.Model):
+    """An account. Its `profile` (loaded with it) is declared by
+    profiles/models.py: profiles sits above accounts."""
+
     __tablename__ = "user"
     __table_args__ = (
         sa.CheckConstraint(f"role IN {Role.ALL!r}", name="role_known"),
@@ -53,9 +52,6 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Notifications are always kept in the app; email is the member's choice.
     email_notifications: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
-
-    profile: Mapped[Profile] = relationship(
-        back_populates="user", uselist=False, lazy="joined", cascade="all, delete-orphan")
 
     @validates("name")
     def _keep_name_key(self, _key: str, name: str) -> str:

@@ -6,10 +6,9 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from eventsapp.accounts import passwords
+from eventsapp.accounts import passwords, signals
 from eventsapp.accounts.models import EMAIL_MAX, NAME_MAX, Role, User
 from eventsapp.errors import DomainError, NotAllowed, NotFound
-from eventsapp.profiles.models import Profile
 from eventsapp.text import clean, has_letter_or_digit
 from eventsapp.timeutil import utcnow
 
@@ -48,7 +47,7 @@ def find_by_email(session: Session, email: str) -> User | None:
 
 
 def register(session: Session, *, name: str, email: str, password: str) -> User:
-    """Create an account with an empty profile, or raise DomainError."""
+    """Create an account (profiles gives it an empty profile), or raise DomainError."""
     name = normalise_name(name)
     email = normalise_email(email)
     try:
@@ -59,8 +58,9 @@ def register(session: Session, *, name: str, email: str, password: str) -> User:
         raise EmailTaken("An account with this email already exists. Log in instead?",
                          field="email")
     user = User(name=name, email=email, password_hash=passwords.hash_password(password),
-                role=Role.MEMBER, profile=Profile())
+                role=Role.MEMBER)
     session.add(user)
+    signals.account_created.send(session, user=user)
     try:
         session.commit()
     except IntegrityError as exc:

@@ -161,7 +161,7 @@ def check_times(d, zone: ZoneInfo, kept: tuple[datetime, datetime] | None = None
 
 
 def shifted(checked, local_start: datetime):
-    """The same checked details (`checked`: a services._Checked) on another
+    """The same checked details (`checked`: a details.CheckedDetails) on another
     day: same wall-clock time, length and deadline distance, placed as
     `place_span` places them, with its own notes."""
     zone = ZoneInfo(checked.timezone)

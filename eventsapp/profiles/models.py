@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from eventsapp.accounts.models import User
 from eventsapp.extensions import db
@@ -109,7 +109,9 @@ class Profile(db.Model):
     timezone: Mapped[str | None] = mapped_column(sa.String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    user: Mapped[User] = relationship(back_populates="profile")
+    # User.profile: every page reads the member's profile with the account.
+    user: Mapped[User] = relationship(backref=backref(
+        "profile", uselist=False, lazy="joined", cascade="all, delete-orphan"))
     department: Mapped[Department | None] = relationship(lazy="joined")
     specialties: Mapped[list[Specialty]] = relationship(
         secondary=profile_specialty, order_by=Specialty.name)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 from eventsapp.accounts.models import User
 from eventsapp.accounts.services import normalise_name
 from eventsapp.errors import DomainError, NotFound
-from eventsapp.profiles import career
+from eventsapp.profiles import career, signals
 from eventsapp.profiles.models import (BIO_MAX, INTRO_CAPACITY_MAX, AttendanceVisibility,
                                        Department, Profile, Specialty)
 from eventsapp.text import clean
@@ -88,8 +88,7 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> Pro
     profile = user.profile
     if profile.open_to_interns and not changes.open_to_interns:
         # Leaving takes effect at once: nobody keeps waiting on an answer.
-        from eventsapp.introductions.services import withdraw_requests_to
-        withdraw_requests_to(session, user)
+        signals.opted_out.send(session, user=user)
     user.name = name
     profile.career_stage = stage
     profile.pgy_year = pgy_year
@@ -138,7 +137,9 @@ class PublicProfile:
     can_ask: bool = False        # the viewer may ask this colleague for an introduction
 
 
-def profile_for_viewer(session: Session, viewer: User, user_id: int) -> PublicProfile:
+def profile_for_viewer(session: Session, viewer: User, user_id: int, *, connected: bool) -> PublicProfile:
+    """`connected`: whether the two have an active introduction (then each
+    sees the other's email), as introductions, above profiles, knows it."""
     user = session.scalar(
         sa.select(User).where(User.id == user_id)
         .options(selectinload(User.profile).selectinload(Profile.specialties)))
@@ -146,8 +147,7 @@ def profile_for_viewer(session: Session, viewer: User, user_id: int) -> PublicPr
         raise NotFound("No such person.")
     profile = user.profile
     own = viewer.id == user.id
-    from eventsapp.introductions.services import connected
-    linked = not own and connected(session, viewer.id, user.id)
+    linked = not own and connected
     senior_to_viewer = career.SENIORITY.get(profile.career_stage or "", -1) > career.SENIORITY.get(
         viewer.profile.career_stage or "", 0)
     return PublicProfile(

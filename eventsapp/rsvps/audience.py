@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from eventsapp.events.models import Event, EventStatus
-from eventsapp.events.notices import INTERESTED
 from eventsapp.rsvps.models import Rsvp
+from eventsapp.rsvps.states import INTERESTED
 
 
 @dataclass(frozen=True)

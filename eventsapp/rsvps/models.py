@@ -8,18 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from eventsapp.accounts.models import User
 from eventsapp.events.models import Event
 from eventsapp.extensions import db
+from eventsapp.rsvps.states import RsvpState
 from eventsapp.timeutil import UTCDateTime, utcnow
-
-
-class RsvpState:
-    GOING = "going"
-    WAITLISTED = "waitlisted"
-    MAYBE = "maybe"
-    DECLINED = "declined"
-    ALL = (GOING, WAITLISTED, MAYBE, DECLINED)
-    LABELS = {GOING: "Going", WAITLISTED: "On the waitlist", MAYBE: "Maybe", DECLINED: "Not going"}
-    # What a member can ask for; "waitlisted" is where "going" lands when full.
-    CHOICES = (GOING, MAYBE, DECLINED)
 
 
 class Rsvp(db.Model):

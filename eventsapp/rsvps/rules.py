@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from eventsapp.rsvps.models import RsvpState
+from eventsapp.rsvps.states import RsvpState
 
 
 def closing_reason(*, cancelled: bool, starts_at: datetime, deadline: datetime | None,

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
 from eventsapp.errors import DomainError, NotFound
+from eventsapp.events.links import EventLinks
 from eventsapp.events.models import Event, EventStatus
-from eventsapp.rsvps import rules
+from eventsapp.rsvps import rules, signals
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.timeutil import utcnow
 from eventsapp.transactions import begin_write, lock_event, lock_events
@@ -56,10 +57,12 @@ def find_rsvp(session: Session, event_id: int, user_id: int) -> Rsvp | None:
 
 
 def respond(session: Session, user: User, event_id: int, requested: str, *,
-            seen_revision: int | None = None, now: datetime | None = None) -> Outcome:
+            seen_revision: int | None = None, now: datetime | None = None,
+            links: EventLinks | None = None) -> Outcome:
     """Record `user`'s answer to one event. Raises RsvpClosed, NotFound, or
     EventChangedSinceViewed when 'going' was chosen on a page showing an
-    older version of the event (its time or place may have moved)."""
+    older version of the event (its time or place may have moved). `links`:
+    how to link the event in what is sent about it."""
     if requested not in RsvpState.CHOICES:
         raise DomainError("Choose going, maybe or not going.")
     begin_write(session)
@@ -71,18 +74,19 @@ def respond(session: Session, user: User, event_id: int, requested: str, *,
     if seen_revision is not None and seen_revision != event.revision and requested == RsvpState.GOING:
         raise EventChangedSinceViewed(
             "This event changed after you opened the page. Check the new details, then answer again.")
-    rsvp, changed = _answer(session, event, user, requested, now)
+    rsvp, changed = _answer(session, event, user, requested, now, links)
     position = waitlist_position(session, rsvp)  # before others can queue behind
-    if changed and rsvp.state in (RsvpState.GOING, RsvpState.WAITLISTED):
-        from eventsapp.events import notices
-        notices.rsvp_confirmed(session, event, user, rsvp)
+    if changed and rsvp.state == RsvpState.GOING:
+        signals.seat_confirmed.send(session, event=event, user=user, rsvp=rsvp, links=links)
+    elif changed and rsvp.state == RsvpState.WAITLISTED:
+        signals.waitlisted.send(session, event=event, user=user, rsvp=rsvp, links=links)
     outcome = Outcome(rsvp.state, changed, position)  # read before the commit expires the row
     session.commit()
     return outcome
 
 
 def respond_to_series(session: Session, user: User, series_id: int, requested: str, *,
-                      now: datetime | None = None) -> dict[str, int]:
+                      now: datetime | None = None, links: EventLinks | None = None) -> dict[str, int]:
     """One answer for every future occurrence still taking answers. Returns
     how many occurrences landed in each state."""
     if requested not in RsvpState.CHOICES:
@@ -97,7 +101,7 @@ def respond_to_series(session: Session, user: User, series_id: int, requested: s
     for event in lock_events(session, ids):
         if _closing(event, now):
             continue
-        state = _answer(session, event, user, requested, now)[0].state
+        state = _answer(session, event, user, requested, now, links)[0].state
         counts[state] = counts.get(state, 0) + 1
     session.commit()
     return counts
@@ -108,8 +112,8 @@ def _closing(event: Event, now: datetime) -> str | None:
                                 deadline=event.rsvp_deadline, now=now, ends_at=event.ends_at)
 
 
-def _answer(session: Session, event: Event, user: User, requested: str,
-            now: datetime) -> tuple[Rsvp, bool]:
+def _answer(session: Session, event: Event, user: User, requested: str, now: datetime,
+            links: EventLinks | None) -> tuple[Rsvp, bool]:
     """Apply one answer to a locked event; the caller commits. Returns the
     RSVP and whether anything changed."""
     reason = _closing(event, now)
@@ -132,15 +136,15 @@ def _answer(session: Session, event: Event, user: User, requested: str,
     session.flush()
     if was_going and state != RsvpState.GOING:
         # The seat this answer freed goes to the first in line, in this same transaction.
-        promote_from_waitlist(session, event, going=going - 1, counted=True)
+        promote_from_waitlist(session, event, going=going - 1, counted=True, links=links)
     return rsvp, True
 
 
 def promote_from_waitlist(session: Session, event: Event, *, going: int | None = None,
-                          counted: bool = False) -> list[User]:
-    """Give free seats to the waitlist, first come first served, and tell
-    them. Called under the event's lock (`going`: the count under it, when
-    the caller has it); the caller commits."""
+                          counted: bool = False, links: EventLinks | None = None) -> list[User]:
+    """Give free seats to the waitlist, first come first served, and
+    announce it (they are told). Called under the event's lock (`going`: the
+    count under it, when the caller has it); the caller commits."""
     if event.is_cancelled:
         return []
     if going is None:
@@ -159,11 +163,10 @@ def promote_from_waitlist(session: Session, event: Event, *, going: int | None =
         # own answer, in this transaction, already raised it).
         event.answer_changes, event.updated_at = event.answer_changes + 1, now
     session.flush()
-    users = [r.user for r in promoted if r.user is not None]
-    if users:
-        from eventsapp.events import notices
-        notices.promoted(session, event, [r for r in promoted if r.user is not None])
-    return users
+    named = [r for r in promoted if r.user is not None]
+    if named:
+        signals.promoted.send(session, event=event, rsvps=named, links=links)
+    return [r.user for r in named]
 
 
 def describe_series_answer(counts: dict[str, int]) -> str:

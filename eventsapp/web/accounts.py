@@ -11,7 +11,9 @@ from eventsapp.accounts.urls import safe_next_path
 from eventsapp.errors import DomainError
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
+from eventsapp.web import personal_data
 from eventsapp.web.devices import remember_device
+from eventsapp.web.links import event_links
 from eventsapp.web.pages import PRIVATE
 
 bp = Blueprint("accounts", __name__)
@@ -83,7 +85,7 @@ def logout():
 @login_required
 def export():
     """All the member's data, as a JSON file."""
-    body = json.dumps(privacy.export_data(db.session, current_user), indent=2, ensure_ascii=False)
+    body = json.dumps(personal_data.export_data(db.session, current_user), indent=2, ensure_ascii=False)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": 'attachment; filename="my-data.json"', **PRIVATE})
 
@@ -94,7 +96,7 @@ def delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            privacy.delete_account(db.session, current_user, form.password.data)
+            privacy.delete_account(db.session, current_user, form.password.data, links=event_links())
         except DomainError as exc:
             db.session.rollback()
             show_error(form, exc)

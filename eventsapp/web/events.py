@@ -18,6 +18,7 @@ from eventsapp.forms import page_number, parse_id, show_error
 from eventsapp.ical import links as ical_links
 from eventsapp.ical import services as ical_services
 from eventsapp.matching import services as matching
+from eventsapp.web.links import event_links
 from eventsapp.web.pages import PRIVATE
 from eventsapp.web.permissions import managed_event, organizer_required
 from eventsapp.profiles.models import Department, Specialty
@@ -207,7 +208,8 @@ def edit(event_id: int):
         try:
             services.update_event(db.session, current_user, event_id,
                                   services.EventDetails(**form.details_fields()),
-                                  version=parse_id(form.version.data), scope=form.scope.data)
+                                  version=parse_id(form.version.data), scope=form.scope.data,
+                                  links=event_links())
         except services.EventChanged as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -259,7 +261,8 @@ def cancel(event_id: int):
     managed_event(event_id)
     form = CancelForm()
     try:
-        cancelled = services.cancel_event(db.session, current_user, event_id, scope=form.scope.data)
+        cancelled = services.cancel_event(db.session, current_user, event_id, scope=form.scope.data,
+                                          links=event_links())
     except DomainError as exc:
         flash(str(exc), "error")
     else:

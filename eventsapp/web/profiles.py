@@ -11,6 +11,7 @@ from eventsapp.errors import DomainError, NotFound
 from eventsapp.events.forms import ZONES
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
+from eventsapp.introductions.services import connected
 from eventsapp.introductions.states import ask_state
 from eventsapp.web.pages import PRIVATE
 from eventsapp.profiles import career, services
@@ -30,7 +31,8 @@ def mine():
 @login_required
 def show(user_id: int):
     try:
-        person = services.profile_for_viewer(db.session, current_user, user_id)
+        linked = user_id != current_user.id and connected(db.session, current_user.id, user_id)
+        person = services.profile_for_viewer(db.session, current_user, user_id, connected=linked)
     except NotFound:
         abort(404)
     ask = None

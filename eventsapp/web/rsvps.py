@@ -8,6 +8,7 @@ from eventsapp.extensions import db
 from eventsapp.forms import parse_id
 from eventsapp.rsvps import services
 from eventsapp.rsvps.models import RsvpState
+from eventsapp.web.links import event_links
 
 bp = Blueprint("rsvps", __name__)
 
@@ -28,7 +29,8 @@ def _revision() -> int | None:
 def respond(event_id: int):
     state = request.form.get("state", "")
     try:
-        outcome = services.respond(db.session, current_user, event_id, state, seen_revision=_revision())
+        outcome = services.respond(db.session, current_user, event_id, state, seen_revision=_revision(),
+                                   links=event_links())
     except NotFound:
         abort(404)
     except DomainError as exc:
@@ -48,7 +50,7 @@ def respond_to_series(series_id: int):
     state = request.form.get("state", "")
     back = parse_id(request.form.get("event_id"))
     try:
-        counts = services.respond_to_series(db.session, current_user, series_id, state)
+        counts = services.respond_to_series(db.session, current_user, series_id, state, links=event_links())
     except DomainError as exc:
         flash(str(exc), "error")
     else:

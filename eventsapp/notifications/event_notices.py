@@ -4,29 +4,19 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import has_request_context, url_for
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
 from eventsapp.events import changes
+from eventsapp.events.links import EventLinks
 from eventsapp.events.models import Event
 from eventsapp.ical.attachment import ics_file
 from eventsapp.notifications.mail import Attachment, OutgoingMail, queue_mail
 from eventsapp.notifications.models import NotificationKind
 from eventsapp.notifications.services import Message, notify
 from eventsapp.rsvps.models import Rsvp, RsvpState
+from eventsapp.rsvps.states import INTERESTED
 from eventsapp.timeutil import utcnow
-
-#: Everyone who answered anything but "not going" hears about changes.
-INTERESTED = (RsvpState.GOING, RsvpState.WAITLISTED, RsvpState.MAYBE)
-
-
-def event_link(event: Event) -> tuple[str, str]:
-    """The event page's path, and its full URL for email when known."""
-    if not has_request_context():
-        return f"/events/{event.id}", f"/events/{event.id}"
-    return (url_for("events.show", event_id=event.id),
-            url_for("events.show", event_id=event.id, _external=True))
 
 
 def when(event: Event, now: datetime | None = None) -> str:
@@ -42,13 +32,13 @@ def where(event: Event) -> str:
     return " · ".join(p for p in (event.location, event.online_url) if p)
 
 
-def _message(kind: str, event: Event, subject: str, first_line: str, attachments=(),
+def _message(kind: str, event: Event, links: EventLinks, subject: str, first_line: str, attachments=(),
              details: str = "") -> Message:
-    path, url = event_link(event)
-    parts = [first_line, f"{event.title}\n{when(event)}\n{where(event)}", details, f"See the event: {url}",
+    parts = [first_line, f"{event.title}\n{when(event)}\n{where(event)}", details,
+             f"See the event: {links.url(event.id)}",
              "You get this email because you answered this event. You can turn emails off on your profile page."]
     body = "\n\n".join(p for p in parts if p)
-    return Message(kind=kind, subject=subject, body=body, link=path, event_id=event.id,
+    return Message(kind=kind, subject=subject, body=body, link=links.path(event.id), event_id=event.id,
                    attachments=tuple(attachments))
 
 
@@ -73,8 +63,8 @@ def interested_people(session: Session, events: list[Event]) -> dict[User, list[
     return people
 
 
-def _per_person(session: Session, events: list[Event], kind: str, verb: str, first_line: str,
-                changed: dict[int, list[changes.Change]] | None = None) -> None:
+def _per_person(session: Session, events: list[Event], links: EventLinks, kind: str, verb: str,
+                first_line: str, changed: dict[int, list[changes.Change]] | None = None) -> None:
     """One notice per person, however many meetings of a series changed,
     with the changed meetings attached for their calendar."""
     for user, answered in interested_people(session, events).items():
@@ -86,7 +76,7 @@ def _per_person(session: Session, events: list[Event], kind: str, verb: str, fir
             subject = (f"{verb}: {first.title}, {len(answered)} meetings from {when(first)}"
                        + (f" — first meeting: {what}" if what else ""))
         details = _details(answered, changed) if changed else ""
-        notify(session, [user], _message(kind, first, subject, first_line,
+        notify(session, [user], _message(kind, first, links, subject, first_line,
                                          (_calendar_file(answered),), details))
 
 
@@ -100,29 +90,29 @@ def _details(answered: list[tuple[Event, Rsvp]], changed: dict[int, list[changes
     return "\n".join(lines)
 
 
-def events_changed(session: Session, edits: list[tuple[Event, dict]]) -> None:
+def events_changed(session: Session, edits: list[tuple[Event, dict]], links: EventLinks) -> None:
     """`edits`: each changed event with its fields before the change."""
     now = utcnow()
     changed = {event.id: changes.what_changed(before, _fields(event), now) for event, before in edits}
-    _per_person(session, [event for event, _ in edits], NotificationKind.EVENT_CHANGED, "Changed",
+    _per_person(session, [event for event, _ in edits], links, NotificationKind.EVENT_CHANGED, "Changed",
                 "An event you answered has changed. The updated event is attached for your calendar.", changed)
 
 
-def events_cancelled(session: Session, events: list[Event]) -> None:
-    _per_person(session, events, NotificationKind.EVENT_CANCELLED, "Cancelled",
+def events_cancelled(session: Session, events: list[Event], links: EventLinks) -> None:
+    _per_person(session, events, links, NotificationKind.EVENT_CANCELLED, "Cancelled",
                 "An event you answered has been cancelled. The cancelled event is attached, so your calendar "
                 "shows it cancelled.")
 
 
-def promoted(session: Session, event: Event, rsvps: list[Rsvp]) -> None:
+def promoted(session: Session, event: Event, rsvps: list[Rsvp], links: EventLinks) -> None:
     for rsvp in rsvps:  # each attachment carries that member's answer
         notify(session, [rsvp.user], _message(
-            NotificationKind.PROMOTED, event, f"You have a place: {event.title}, {when(event)}",
+            NotificationKind.PROMOTED, event, links, f"You have a place: {event.title}, {when(event)}",
             "A place opened up and you moved from the waitlist to going. The event is attached "
             "for your calendar.", (_calendar_file([(event, rsvp)]),)))
 
 
-def rsvp_confirmed(session: Session, event: Event, user: User, rsvp: Rsvp) -> None:
+def rsvp_confirmed(session: Session, event: Event, user: User, rsvp: Rsvp, links: EventLinks) -> None:
     """An email (no in-app notice: the member just did it) confirming the answer."""
     if not user.email_notifications:
         return
@@ -130,7 +120,9 @@ def rsvp_confirmed(session: Session, event: Event, user: User, rsvp: Rsvp) -> No
         subject, first = (f"On the waitlist: {event.title}",
                           "The event is full; you're on the waitlist and will be told if a place opens up.")
     else:
-        subject, first = f"You're going: {event.title}", "Your place is confirmed. The event is attached for your calendar."
-    message = _message(NotificationKind.RSVP_CONFIRMED, event, subject, first, (_calendar_file([(event, rsvp)]),))
+        subject, first = (f"You're going: {event.title}",
+                          "Your place is confirmed. The event is attached for your calendar.")
+    message = _message(NotificationKind.RSVP_CONFIRMED, event, links, subject, first,
+                       (_calendar_file([(event, rsvp)]),))
     queue_mail(session, OutgoingMail(to=user.email, subject=message.subject, body=message.body,
                                      attachments=message.attachments))
