@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import has_request_context, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
 from eventsapp.events import changes
 from eventsapp.events.models import Event
 from eventsapp.ical.attachment import ics_file
+from eventsapp.ical.describe import Links, configured_links, uid_domain
 from eventsapp.notifications.mail import Attachment, OutgoingMail, queue_mail
 from eventsapp.notifications.models import NotificationKind
 from eventsapp.notifications.services import Message, notify
@@ -52,9 +53,17 @@ def _message(kind: str, event: Event, subject: str, first_line: str, attachments
                    attachments=tuple(attachments))
 
 
+def _calendar_links() -> Links:
+    """The calendar file's links, on the request's host as event_link's."""
+    if not has_request_context():
+        return configured_links(current_app.config)
+    head, _, tail = url_for("events.show", event_id=918273645, _external=True).partition("918273645")
+    return Links(uid_domain(current_app.config), head, tail)
+
+
 def _calendar_file(answered: list[tuple[Event, Rsvp | None]]) -> Attachment:
     """The events as the member's calendar should now show them."""
-    file = ics_file(answered)
+    file = ics_file(answered, _calendar_links())
     return Attachment(file.filename, file.content, "text", "calendar", {"method": "PUBLISH", "charset": "utf-8"})
 
 

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from eventsapp.events.models import Event
 from eventsapp.ical.builder import IcsCalendar, build
-from eventsapp.ical.export import answer_fields, app_links, describe
+from eventsapp.ical.describe import Links, answer_fields, describe
 from eventsapp.rsvps.models import Rsvp
 
 
@@ -20,10 +20,9 @@ class IcsFile(NamedTuple):
     content: bytes
 
 
-def ics_file(answered: list[tuple[Event, Rsvp | None]]) -> IcsFile:
+def ics_file(answered: list[tuple[Event, Rsvp | None]], links: Links) -> IcsFile:
     """One calendar holding these events (a meeting of a series on its own,
     as in the member's feed), each with the member's answer when given."""
-    links = app_links()
     items = [describe(event, links, **answer_fields(event, rsvp)) if rsvp else describe(event, links)
              for event, rsvp in answered]
     name = f"event-{answered[0][0].id}.ics" if len(answered) == 1 else "events.ics"
