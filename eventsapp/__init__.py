@@ -69,6 +69,7 @@ def import_models() -> None:
 def connect_receivers() -> None:
     """The handlers with which higher domains answer what lower ones
     announce (their signals.py): imported once, they stay connected."""
+    from eventsapp.notifications import introduction_notices as _introduction_notices  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
