@@ -8,6 +8,7 @@ where a series is one VEVENT with its RRULE, are built in public.py.
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
@@ -186,9 +187,6 @@ def _personal_calendar(rows: tuple[tuple, ...], links: Links, name: str, dialect
         items.append(describe_facts(event, links, **answer_fields(event, answer)))
     body = build(IcsCalendar(items, name=name, refresh=REFRESH))
     feed = _Feed(body, etag_of(body), max((i.last_modified for i in items), default=None))
-    with _kept_lock:
-        try:
-            kept_feeds[key] = feed
-        except ValueError:   # larger than all the room there is: served, not kept
-            pass
+    with _kept_lock, contextlib.suppress(ValueError):   # (larger than all the room: served, not kept)
+        kept_feeds[key] = feed
     return feed
