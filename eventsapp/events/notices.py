@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 from eventsapp.accounts.models import User
 from eventsapp.events import changes
 from eventsapp.events.models import Event
-from eventsapp.ical.attachment import ics_file
-from eventsapp.ical.describe import Links, configured_links, uid_domain
+from eventsapp.ical.attachment import ics_file, mail_links
 from eventsapp.notifications.mail import Attachment, OutgoingMail, queue_mail
 from eventsapp.notifications.models import NotificationKind
 from eventsapp.notifications.services import Message, notify
@@ -53,12 +52,12 @@ def _message(kind: str, event: Event, subject: str, first_line: str, attachments
                    attachments=tuple(attachments))
 
 
-def _calendar_links() -> Links:
+def _calendar_links():
     """The calendar file's links, on the request's host as event_link's."""
     if not has_request_context():
-        return configured_links(current_app.config)
+        return mail_links(current_app.config, None)
     head, _, tail = url_for("events.show", event_id=918273645, _external=True).partition("918273645")
-    return Links(uid_domain(current_app.config), head, tail)
+    return mail_links(current_app.config, (head, tail))
 
 
 def _calendar_file(answered: list[tuple[Event, Rsvp | None]]) -> Attachment:

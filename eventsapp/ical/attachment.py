@@ -7,17 +7,25 @@ way round.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from eventsapp.events.models import Event
 from eventsapp.ical.builder import IcsCalendar, build
-from eventsapp.ical.describe import Links, answer_fields, describe
+from eventsapp.ical.describe import Links, answer_fields, configured_links, describe, uid_domain
 from eventsapp.rsvps.models import Rsvp
 
 
 class IcsFile(NamedTuple):
     filename: str
     content: bytes
+
+
+def mail_links(config: Mapping, event_url: tuple[str, str] | None) -> Links:
+    """Links for a mail's calendar file: event URLs as the request that sends
+    it sees them (what comes before and after the id), or on the configured
+    SERVER_NAME when no request does."""
+    return Links(uid_domain(config), *event_url) if event_url else configured_links(config)
 
 
 def ics_file(answered: list[tuple[Event, Rsvp | None]], links: Links) -> IcsFile:
