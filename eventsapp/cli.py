@@ -44,9 +44,9 @@ def backup(path: str) -> None:
 
 @click.command("expire-introductions")
 def expire_introductions() -> None:
-    """Expire introduction requests unanswered for 14 days and tell the
-    requesters (pages do this too as they are used; run it daily from cron
-    to tell people on time)."""
+    """Store as expired the introduction requests unanswered for 14 days and
+    tell the requesters. Pages already show them expired; requests that
+    change introductions store it too. Run it daily to tell people on time."""
     from eventsapp.introductions.services import expire_stale
 
     click.echo(f"{expire_stale(db.session)} requests expired.")

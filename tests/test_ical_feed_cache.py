@@ -16,6 +16,7 @@ from eventsapp.ical import services as ical
 from eventsapp.ical.builder import IcsCalendar, build
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.timeutil import utcnow
+from eventsapp.web.links import calendar_links
 from tests.factories import make_event, make_rsvp, make_user, specialty
 from tests.test_query_counts import counting
 
@@ -43,8 +44,20 @@ def going(session, member, organizer):
     return event
 
 
-def kept():
-    return export._kept_feeds.info()
+@pytest.fixture(autouse=True)
+def kept(monkeypatch):
+    """The feeds kept, counted from empty; and how many feeds were built."""
+    kept = export.feed_cache()
+    monkeypatch.setattr(export, "kept_feeds", kept)
+    kept.built = 0
+    real_build = export.build
+
+    def build_counted(calendar):
+        kept.built += 1
+        return real_build(calendar)
+
+    monkeypatch.setattr(export, "build", build_counted)
+    return kept
 
 
 def poll(client, path) -> str:
@@ -75,7 +88,7 @@ def test_the_feed_read_as_columns_is_the_feed_built_from_loaded_events(app, sess
     session.commit()
     now = utcnow()
     with app.test_request_context("/", base_url="https://rounds.example:8443/mounted/"):
-        links = export.app_links()
+        links = calendar_links()
         feed = export.personal_feed(session, member.id, links, now, "Maya's events")
         # What the feed was before it was read as columns: Events loaded
         # with the ORM, each with the member's answer.
@@ -88,12 +101,12 @@ def test_the_feed_read_as_columns_is_the_feed_built_from_loaded_events(app, sess
     assert b'URL:https://rounds.example:8443/mounted/events/' in feed.body
 
 
-def test_a_repeat_poll_gets_the_same_bytes_from_the_kept_feed(client, going, feed_path):
+def test_a_repeat_poll_gets_the_same_bytes_from_the_kept_feed(client, going, feed_path, kept):
     first = client.get(feed_path)
-    before = kept()
+    assert kept.built == 1 and len(kept) == 1
     second = client.get(feed_path)
     assert second.data == first.data and second.headers["ETag"] == first.headers["ETag"]
-    assert kept().hits == before.hits + 1 and kept().misses == before.misses
+    assert kept.built == 1 and len(kept) == 1
 
 
 def test_a_kept_feed_still_reads_everything_it_shows(client, going, feed_path):
@@ -158,31 +171,37 @@ def test_a_kept_feed_is_never_served_for_another_host(client, going, feed_path):
     assert f"URL:http://two.example/events/{going.id}" in two
 
 
-def test_the_kept_feeds_stay_bounded(app, session, going, member):
+def test_the_kept_feeds_stay_bounded(app, session, going, member, kept):
     with app.test_request_context("/"):
-        links = export.app_links()
+        links = calendar_links()
         for n in range(export.CACHED_FEEDS + 5):
             export.personal_feed(session, member.id, links, utcnow(), f"Feed {n}")
-    assert kept().currsize == export.CACHED_FEEDS
+        assert len(kept) == export.CACHED_FEEDS
+        # The most recently polled are those kept.
+        built = kept.built
+        export.personal_feed(session, member.id, links, utcnow(), f"Feed {export.CACHED_FEEDS + 4}")
+        assert kept.built == built
+        export.personal_feed(session, member.id, links, utcnow(), "Feed 0")
+        assert kept.built == built + 1
 
 
 def test_the_kept_feeds_stay_within_their_size(app, session, going, member, monkeypatch):
     """Large feeds (long descriptions) are kept only while they fit."""
-    monkeypatch.setattr(export, "_kept_feeds", export._FeedCache(export.CACHED_FEEDS, 3 * 2 * 5000))
+    small = export.feed_cache(export.CACHED_FEEDS, 3 * 2 * 5000)
+    monkeypatch.setattr(export, "kept_feeds", small)
     going.description = "A long programme. " * 250   # 4,500 characters
     session.commit()
     with app.test_request_context("/"):
-        links = export.app_links()
-        for n in range(6):
-            export.personal_feed(session, member.id, links, utcnow(), f"Feed {n}")
-    info = kept()
-    assert 1 <= info.currsize < 6 and info.bytes <= 3 * 2 * 5000
+        links = calendar_links()
+        feeds = [export.personal_feed(session, member.id, links, utcnow(), f"Feed {n}") for n in range(6)]
+    assert all(len(feed.body) > 4500 for feed in feeds)
+    assert 1 <= len(small) < 6 and sum(2 * len(feed.body) for feed in small.values()) <= 3 * 2 * 5000
 
 
 @pytest.mark.parametrize("base_url", ["http://localhost/", "https://rounds.example:8443/",
                                       "http://hospital.example/rounds/", "http://918273645.example/"])
 def test_event_links_are_the_urls_url_for_builds(app, base_url):
     with app.test_request_context("/", base_url=base_url):
-        links = export.app_links()
+        links = calendar_links()
         for event_id in (1, 42, 918273645, 10**12):
             assert links.event_url(event_id) == url_for("events.show", event_id=event_id, _external=True)

@@ -123,17 +123,23 @@ def test_an_unanswered_request_expires_after_14_days_and_frees_the_slot(client, 
     session.commit()
     page = client.get("/introductions").get_data(as_text=True)
     assert "Expired (no answer)" in page
-    assert statuses(session) == ["expired"]
+    # The colleague can be asked again; the request that does so stores the
+    # expiry and tells the requester (a page view only reads).
+    assert "Your request is on its way to Tomás Ferreira" in ask(client, senior).get_data(as_text=True)
+    assert statuses(session) == ["expired", "pending"]
     assert "expired" in client.get("/notifications").get_data(as_text=True)
 
 
-def test_the_page_that_expires_a_request_already_counts_its_notice(client, session, intern):
+def test_the_request_that_expires_a_request_already_counts_its_notice(client, session, intern):
     # The unread count is read with the account at the start of the request;
     # a notice given during the request must not leave the badge behind.
     ask(client, make_senior())
     session.execute(sa.update(IntroRequest).values(expires_at=utcnow() - timedelta(minutes=1)))
     session.commit()
-    assert 'class="count-badge">1<' in client.get("/people").get_data(as_text=True)
+    closed = make_senior("Closed Senior", open_to_interns=False)
+    page = ask(client, closed)   # refused, after the expiry was stored and told
+    assert page.status_code == 422 and "not available right now" in page.get_data(as_text=True)
+    assert 'class="count-badge">1<' in page.get_data(as_text=True)
 
 
 def test_leaving_the_opt_in_withdraws_pending_requests_at_once(client, auth, session, intern):

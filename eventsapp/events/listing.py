@@ -73,7 +73,7 @@ def answer_counts(session: Session, viewer, event_ids: list[int],
     stmt = _answer_counts_query(member, suggestible_stages(viewer), session.get_bind().dialect.name)
     params = {"event_ids": event_ids}
     if member:
-        params |= {"viewer_id": viewer.id, "declined_since": now - DECLINE_COOLDOWN}
+        params |= {"viewer_id": viewer.id, "declined_since": now - DECLINE_COOLDOWN, "now": now}
     return {event_id: (int(n or 0), state, int(m or 0)) for event_id, n, state, m in session.execute(stmt, params)}
 
 
@@ -81,7 +81,7 @@ def answer_counts(session: Session, viewer, event_ids: list[int],
 def _answer_counts_query(member: bool, stages: tuple[str, ...] | None, dialect: str):
     """answer_counts' statement for a kind of viewer (and database), built
     once (every list page runs it): parameters event_ids and, for members,
-    viewer_id and declined_since."""
+    viewer_id, declined_since and now."""
     from eventsapp.matching.eligibility import attendance_shown, good_match_profile
     viewer_id = sa.bindparam("viewer_id")
     # (Not "user_id IS NULL" for visitors: that would match answers of deleted accounts.)

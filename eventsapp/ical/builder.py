@@ -159,9 +159,24 @@ def _timezone_text(tzid: str, first: date, last: date) -> bytes:
     return _timezone(tzid, first, last).to_ical()
 
 
+def to_calendar(calendar: IcsCalendar) -> Calendar:
+    """The whole calendar as one icalendar object, its VTIMEZONEs sorted by
+    TZID before the events: what `build` serialises, for readers that want
+    the object (and to check build against)."""
+    cal = _head(calendar)
+    zones = sorted({e.tzid for e in calendar.events if isinstance(e.start, datetime)})
+    if zones:
+        first, last = _range(calendar.events)
+        for tzid in zones:
+            cal.add_component(_timezone(tzid, first, last))
+    for item in calendar.events:
+        cal.add_component(_event(item))
+    return cal
+
+
 def build(calendar: IcsCalendar) -> bytes:
     """The calendar's properties, then its components, each serialised on
-    its own: the same bytes as serialising the whole Calendar at once."""
+    its own (and kept): the same bytes as to_calendar(calendar).to_ical()."""
     parts = [_head(calendar).to_ical().removesuffix(_END)]
     zones = sorted({e.tzid for e in calendar.events if isinstance(e.start, datetime)})
     if zones:

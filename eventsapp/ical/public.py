@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session, selectinload
 from eventsapp.events import recurrence, wallclock
 from eventsapp.events.models import Event, Series, event_specialty
 from eventsapp.ical.builder import IcsCalendar, IcsEvent, build
-from eventsapp.ical.export import REFRESH, Export, Links, describe, last_modified, uid_of, window
+from eventsapp.ical.describe import Export, Links, describe, last_modified, uid_of
+from eventsapp.ical.export import REFRESH, window
 
 UTC = ZoneInfo("UTC")
 

@@ -55,3 +55,16 @@ class IntroRequest(db.Model):
 
     requester: Mapped[User] = relationship(foreign_keys=[requester_id])
     senior: Mapped[User] = relationship(foreign_keys=[senior_id])
+
+    def status_at(self, now: datetime) -> str:
+        """The status as people see it at `now`: a pending request past its
+        date is expired, before any write says so (expire_stale)."""
+        if self.status == RequestStatus.PENDING and self.expires_at <= now:
+            return RequestStatus.EXPIRED
+        return self.status
+
+
+def waiting_at(now):
+    """A condition on IntroRequest: still waiting for an answer at `now` (a
+    value or a bound parameter), that is pending and not past its date."""
+    return sa.and_(IntroRequest.status == RequestStatus.PENDING, IntroRequest.expires_at > now)

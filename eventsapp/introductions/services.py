@@ -6,39 +6,23 @@ from datetime import datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
-from flask import has_request_context, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from eventsapp.accounts.models import User
 from eventsapp.errors import DomainError, NotAllowed, NotFound
-from eventsapp.introductions.models import MESSAGE_MAX, IntroRequest, RequestStatus
-from eventsapp.introductions.states import NOT_AVAILABLE, ask_state
-from eventsapp.notifications.services import Message, notify
+from eventsapp.introductions import signals
+from eventsapp.introductions.models import MESSAGE_MAX, IntroRequest, RequestStatus, waiting_at
+from eventsapp.introductions.states import ask_state
 from eventsapp.profiles.models import Profile
 from eventsapp.text import clean
 from eventsapp.timeutil import utcnow
 from eventsapp.transactions import begin_write
 
 EXPIRES_AFTER = timedelta(days=14)
-
-
-class Kind:
-    REQUESTED = "intro_requested"
-    ACCEPTED = "intro_accepted"
-    DECLINED = "intro_declined"
-    EXPIRED = "intro_expired"
-    ENDED = "intro_ended"
-
-
-def _link(endpoint: str) -> str:
-    return url_for(endpoint) if has_request_context() else "/introductions"
-
-
-def _tell(session: Session, user: User, kind: str, subject: str, body: str) -> None:
-    link = _link("introductions.index")
-    notify(session, [user], Message(kind=kind, subject=subject, body=f"{body}\n\nSee your introductions: {link}",
-                                    link=link))
+#: Where notices about introductions point when the caller gives no link
+#: (a command, outside any request); views pass the page's own address.
+INTRODUCTIONS_LINK = "/introductions"
 
 
 def _active_connections(session: Session, senior_id: int) -> int:
@@ -49,19 +33,21 @@ def _active_connections(session: Session, senior_id: int) -> int:
 @cache
 def _any_overdue():
     """Whether a pending request is past its date (parameter now); built
-    once, as People to meet asks on every view."""
+    once, as every request that touches introductions asks."""
     return sa.select(sa.exists().where(IntroRequest.status == RequestStatus.PENDING,
                                        IntroRequest.expires_at <= sa.bindparam("now")))
 
 
-def expire_stale(session: Session, now: datetime | None = None) -> int:
-    """Pending requests nobody answered within 14 days expire; the requester
-    is told and the slot is free again."""
+def expire_stale(session: Session, now: datetime | None = None, *, link: str = INTRODUCTIONS_LINK) -> int:
+    """Store as expired the pending requests nobody answered within 14 days,
+    tell their requesters, and commit. Pages already read them as expired
+    (waiting_at); this is done by the requests that change introductions
+    and by the expire-introductions command."""
     now = now or utcnow()
     if not session.scalar(_any_overdue(), {"now": now}):
-        return 0  # the usual case: a read, no write lock taken by a page view
-    # A conditional UPDATE claims the rows: of two pages doing this at once,
-    # each request is expired (and its requester told) by exactly one.
+        return 0  # the usual case: a read, no write lock taken
+    # A conditional UPDATE claims the rows: of two requests doing this at
+    # once, each request is expired (and its requester told) by exactly one.
     claimed = list(session.scalars(
         sa.update(IntroRequest).where(IntroRequest.status == RequestStatus.PENDING, IntroRequest.expires_at <= now)
         .values(status=RequestStatus.EXPIRED, responded_at=now).returning(IntroRequest.id)))
@@ -69,24 +55,21 @@ def expire_stale(session: Session, now: datetime | None = None) -> int:
                                  .options(selectinload(IntroRequest.requester),
                                           selectinload(IntroRequest.senior)))) if claimed else []
     for request in stale:
-        _tell(session, request.requester, Kind.EXPIRED,
-              f"Your introduction request to {request.senior.name} expired",
-              f"{request.senior.name} did not answer within 14 days. The request no longer counts "
-              "towards your limit; you can ask someone else.")
+        signals.request_expired.send(request, session=session, link=link)
     session.commit()
     return len(stale)
 
 
 def request_introduction(session: Session, requester: User, senior_id: int, message: str,
-                         now: datetime | None = None) -> IntroRequest:
+                         now: datetime | None = None, *, link: str = INTRODUCTIONS_LINK) -> IntroRequest:
     message = clean(message, multiline=True)
     if not message:
         raise DomainError("Say in a sentence or two why you'd like to meet.", field="message")
     if len(message) > MESSAGE_MAX:
         raise DomainError(f"Keep it under {MESSAGE_MAX} characters.", field="message")
-    expire_stale(session)  # an expired request no longer counts towards the limit
-    begin_write(session)
     now = now or utcnow()
+    expire_stale(session, now, link=link)  # an expired request no longer holds the pair's open slot
+    begin_write(session)
     # Lock the requester's profile: their pending count is read, then added to.
     _lock_profile(session, requester.id)
     senior = session.get(User, senior_id)
@@ -98,13 +81,13 @@ def request_introduction(session: Session, requester: User, senior_id: int, mess
     request = IntroRequest(requester_id=requester.id, senior_id=senior.id, message=message,
                            status=RequestStatus.PENDING, created_at=now, expires_at=now + EXPIRES_AFTER)
     session.add(request)
-    _tell(session, senior, Kind.REQUESTED, f"{requester.name} would like to meet you",
-          f"{requester.name} ({requester.profile.stage_label}) asked for an introduction:\n\n{message}")
     try:
-        session.commit()
+        session.flush()
     except IntegrityError as exc:  # a double submit raced this one
         session.rollback()
         raise DomainError(f"You already asked to meet {senior.name}.") from exc
+    signals.request_sent.send(request, session=session, link=link)
+    session.commit()
     return request
 
 
@@ -122,46 +105,47 @@ def _request_for(session: Session, request_id: int) -> IntroRequest:
     return request
 
 
-def answer(session: Session, senior: User, request_id: int, accept: bool, now: datetime | None = None) -> IntroRequest:
+def answer(session: Session, senior: User, request_id: int, accept: bool, now: datetime | None = None, *,
+           link: str = INTRODUCTIONS_LINK) -> IntroRequest:
     """The senior accepts (both then see each other's email) or declines
     (the requester only hears 'not available right now')."""
-    begin_write(session)
     now = now or utcnow()
+    expire_stale(session, now, link=link)
+    begin_write(session)
     # Lock the senior's profile: their connections are counted, then added to.
     _lock_profile(session, senior.id)
     request = _request_for(session, request_id)
     if request.senior_id != senior.id:
         raise NotAllowed("This request is addressed to someone else.")
-    if request.status != RequestStatus.PENDING or request.expires_at <= now:
+    if request.status_at(now) != RequestStatus.PENDING:
         raise DomainError("This request is no longer waiting for an answer.")
     if accept and _active_connections(session, senior.id) >= senior.profile.intro_capacity:
         raise DomainError(f"You already have {senior.profile.intro_capacity} active introductions, your limit. "
                           "End one, or raise your limit on your profile, to accept.")
     request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
     request.responded_at = now
-    if accept:
-        _tell(session, request.requester, Kind.ACCEPTED, f"{senior.name} accepted your introduction",
-              f"{senior.name} would be glad to meet you. You can now see each other's email address.")
-    else:
-        _tell(session, request.requester, Kind.DECLINED, f"{senior.name} is {NOT_AVAILABLE}",
-              f"{senior.name} is {NOT_AVAILABLE}. Other colleagues on your People to meet page share your interests.")
+    announce = signals.request_accepted if accept else signals.request_declined
+    announce.send(request, session=session, link=link)
     session.commit()
     return request
 
 
-def withdraw(session: Session, requester: User, request_id: int) -> IntroRequest:
+def withdraw(session: Session, requester: User, request_id: int, *, link: str = INTRODUCTIONS_LINK) -> IntroRequest:
+    now = utcnow()
+    expire_stale(session, now, link=link)
     begin_write(session)
     request = _request_for(session, request_id)
     if request.requester_id != requester.id:
         raise NotAllowed("Only the person who asked can withdraw a request.")
-    if request.status != RequestStatus.PENDING:
+    if request.status_at(now) != RequestStatus.PENDING:
         raise DomainError("This request is no longer waiting for an answer.")
-    request.status, request.responded_at = RequestStatus.WITHDRAWN, utcnow()
+    request.status, request.responded_at = RequestStatus.WITHDRAWN, now
     session.commit()
     return request
 
 
-def end_connection(session: Session, user: User, request_id: int) -> IntroRequest:
+def end_connection(session: Session, user: User, request_id: int, *,
+                   link: str = INTRODUCTIONS_LINK) -> IntroRequest:
     """Either side may end a connection; the other is told."""
     begin_write(session)
     request = _request_for(session, request_id)
@@ -170,46 +154,40 @@ def end_connection(session: Session, user: User, request_id: int) -> IntroReques
     if request.status != RequestStatus.ACCEPTED:
         raise DomainError("This is not an active connection.")
     request.status, request.ended_at = RequestStatus.ENDED, utcnow()
-    other = request.senior if user.id == request.requester_id else request.requester
-    _tell(session, other, Kind.ENDED, f"{user.name} ended your mentoring connection",
-          f"{user.name} ended the connection. Thank you for the time you spent together.")
+    signals.connection_ended.send(request, session=session, link=link, by=user)
     session.commit()
     return request
 
 
-def withdraw_requests_to(session: Session, senior: User) -> int:
-    """A senior stopped being open to meeting interns: their pending requests
-    are withdrawn at once and the requesters told (in the same transaction)."""
-    pending = list(session.scalars(sa.select(IntroRequest).where(
-        IntroRequest.senior_id == senior.id, IntroRequest.status == RequestStatus.PENDING)
-        .options(selectinload(IntroRequest.requester))))
+def withdraw_requests_to(session: Session, senior: User, *, link: str = INTRODUCTIONS_LINK) -> int:
+    """A senior stopped being open to meeting interns: their requests still
+    waiting are withdrawn at once and the requesters told (in the same
+    transaction). One past its date has expired already."""
     now = utcnow()
+    pending = list(session.scalars(sa.select(IntroRequest).where(IntroRequest.senior_id == senior.id, waiting_at(now))
+                                   .options(selectinload(IntroRequest.requester))))
     for request in pending:
         request.status, request.responded_at = RequestStatus.WITHDRAWN, now
-        _tell(session, request.requester, Kind.DECLINED, f"{senior.name} is {NOT_AVAILABLE}",
-              f"{senior.name} is no longer taking introductions, so your request was withdrawn.")
+        signals.senior_withdrew.send(request, session=session, link=link)
     return len(pending)
 
 
-def tell_about_departure(session: Session, leaving: User) -> int:
+def tell_about_departure(session: Session, leaving: User, *, link: str = INTRODUCTIONS_LINK) -> int:
     """A member is deleting their account: everyone with a pending request or
-    a connection with them is told, before those rows go with the account."""
+    a connection with them is told, before those rows go with the account
+    (a request past its date, as expired)."""
+    now = utcnow()
     open_rows = list(session.scalars(sa.select(IntroRequest).where(
         sa.or_(IntroRequest.requester_id == leaving.id, IntroRequest.senior_id == leaving.id),
         IntroRequest.status.in_([RequestStatus.PENDING, RequestStatus.ACCEPTED]))
         .options(selectinload(IntroRequest.requester), selectinload(IntroRequest.senior))))
     for request in open_rows:
-        other = request.senior if request.requester_id == leaving.id else request.requester
-        if request.status == RequestStatus.ACCEPTED:
-            _tell(session, other, Kind.ENDED, f"{leaving.name} has left Mentor Rounds",
-                  f"{leaving.name} deleted their account, so your mentoring connection has ended.")
-        elif request.requester_id == leaving.id:
-            _tell(session, other, Kind.ENDED, f"{leaving.name} withdrew their request",
-                  f"{leaving.name} deleted their account, so their request for an introduction is withdrawn.")
+        if request.status_at(now) == RequestStatus.EXPIRED:
+            request.status, request.responded_at = RequestStatus.EXPIRED, now
+            if request.senior_id == leaving.id:
+                signals.request_expired.send(request, session=session, link=link)
         else:
-            _tell(session, other, Kind.DECLINED, f"{leaving.name} is {NOT_AVAILABLE}",
-                  f"{leaving.name} deleted their account, so your request was withdrawn. "
-                  "People to meet suggests other colleagues who share your interests.")
+            signals.member_leaving.send(request, session=session, link=link, leaving=leaving)
     return len(open_rows)
 
 
@@ -219,20 +197,23 @@ class Overview:
     sent: list[IntroRequest]          # the user's requests, newest first
     connections: list[IntroRequest]   # accepted, either side
     shared: dict[int, list[str]]      # request id -> interests the requester shares with the user
+    status: dict[int, str]            # request id -> status of each sent one, as of now (expired when past its date)
 
 
-def overview(session: Session, user: User) -> Overview:
+def overview(session: Session, user: User, now: datetime | None = None) -> Overview:
+    now = now or utcnow()
     rows = list(session.scalars(sa.select(IntroRequest).where(
         sa.or_(IntroRequest.requester_id == user.id, IntroRequest.senior_id == user.id))
         .order_by(IntroRequest.created_at.desc(), IntroRequest.id.desc())
         .options(selectinload(IntroRequest.requester).selectinload(User.profile).selectinload(Profile.specialties),
                  selectinload(IntroRequest.senior).selectinload(User.profile).selectinload(Profile.specialties))))
-    received = [r for r in rows if r.senior_id == user.id and r.status == RequestStatus.PENDING]
+    received = [r for r in rows if r.senior_id == user.id and r.status_at(now) == RequestStatus.PENDING]
     mine = {s.id for s in user.profile.specialties}
     shared = {r.id: [s.name for s in r.requester.profile.specialties if s.id in mine]
               for r in received if r.requester.profile.show_interests}
-    return Overview(received=received, sent=[r for r in rows if r.requester_id == user.id],
-                    connections=[r for r in rows if r.status == RequestStatus.ACCEPTED], shared=shared)
+    sent = [r for r in rows if r.requester_id == user.id]
+    return Overview(received=received, sent=sent, connections=[r for r in rows if r.status == RequestStatus.ACCEPTED],
+                    shared=shared, status={r.id: r.status_at(now) for r in sent})
 
 
 def connected(session: Session, a: int, b: int) -> bool:

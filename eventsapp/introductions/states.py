@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
-from eventsapp.introductions.models import DECLINE_COOLDOWN, MAX_PENDING, IntroRequest, RequestStatus
+from eventsapp.introductions.models import DECLINE_COOLDOWN, MAX_PENDING, IntroRequest, RequestStatus, waiting_at
 from eventsapp.profiles.career import SENIORITY
 
 NOT_AVAILABLE = "not available right now"
@@ -54,13 +54,11 @@ def ask_state(session: Session, requester: User, senior: User, now: datetime) ->
         return AskState(Stand.NOT_OFFERED)
     between = sa.and_(IntroRequest.requester_id == requester.id, IntroRequest.senior_id == senior.id)
     waiting_id, connected, declined, waiting, connections = session.execute(sa.select(
-        sa.select(IntroRequest.id).where(between, IntroRequest.status == RequestStatus.PENDING)
-        .limit(1).scalar_subquery(),
+        sa.select(IntroRequest.id).where(between, waiting_at(now)).limit(1).scalar_subquery(),
         sa.exists().where(between, IntroRequest.status == RequestStatus.ACCEPTED),
         sa.exists().where(between, IntroRequest.status == RequestStatus.DECLINED,
                           IntroRequest.responded_at > now - DECLINE_COOLDOWN),
-        sa.select(sa.func.count()).where(IntroRequest.requester_id == requester.id,
-                                         IntroRequest.status == RequestStatus.PENDING).scalar_subquery(),
+        sa.select(sa.func.count()).where(IntroRequest.requester_id == requester.id, waiting_at(now)).scalar_subquery(),
         sa.select(sa.func.count()).where(IntroRequest.senior_id == senior.id,
                                          IntroRequest.status == RequestStatus.ACCEPTED).scalar_subquery())).one()
     if waiting_id is not None:

@@ -1,7 +1,6 @@
 """Introduction requests still waiting for an answer, as the home page and
 the navigation show them. Read only: a request past its date is left out
-here and expired by the introductions pages (expire_stale), never by a GET
-of these."""
+(it counts as expired), whatever its stored status."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
-from eventsapp.introductions.models import IntroRequest, RequestStatus
+from eventsapp.introductions.models import IntroRequest, waiting_at
 from eventsapp.profiles.career import stage_label
 from eventsapp.profiles.models import Profile
 
@@ -24,8 +23,7 @@ def waiting_count_of(user_id):
     """How many requests wait for this senior's answer, as a column (the
     user loader reads it with the account); parameter `now`."""
     return (sa.select(sa.func.count()).select_from(IntroRequest)
-            .where(IntroRequest.senior_id == user_id, IntroRequest.status == RequestStatus.PENDING,
-                   IntroRequest.expires_at > sa.bindparam("now"))
+            .where(IntroRequest.senior_id == user_id, waiting_at(sa.bindparam("now")))
             .scalar_subquery())
 
 
@@ -75,7 +73,7 @@ def _waiting_query():
                           sa.literal(received).label("received"), User.id.label("person_id"), User.name,
                           Profile.career_stage, Profile.pgy_year)
                 .join(User, User.id == other).join(Profile, Profile.user_id == User.id)
-                .where(mine == user_id, IntroRequest.status == RequestStatus.PENDING, IntroRequest.expires_at > now)
+                .where(mine == user_id, waiting_at(now))
                 .order_by(*order).limit(SHOWN if received else None).subquery())
 
     received, sent = side(True), side(False)

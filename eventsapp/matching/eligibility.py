@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from eventsapp.accounts.models import User
-from eventsapp.introductions.models import DECLINE_COOLDOWN, IntroRequest, RequestStatus
+from eventsapp.introductions.models import DECLINE_COOLDOWN, IntroRequest, RequestStatus, waiting_at
 from eventsapp.profiles.career import SENIORITY
 from eventsapp.profiles.models import AttendanceVisibility, Profile, profile_specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
@@ -30,10 +30,11 @@ def seniors_above(stage: str | None) -> list[str]:
     return [s for s, r in SENIORITY.items() if r > rank]
 
 
-def waiting_requests(viewer_id):
-    """The seniors the viewer asked and who have not answered yet."""
-    return sa.select(IntroRequest.senior_id).where(IntroRequest.requester_id == viewer_id,
-                                                   IntroRequest.status == RequestStatus.PENDING)
+def waiting_requests(viewer_id, now=None):
+    """The seniors the viewer asked and who have not answered yet, at `now`
+    (a value; by default the bound parameter now)."""
+    now = sa.bindparam("now") if now is None else now
+    return sa.select(IntroRequest.senior_id).where(IntroRequest.requester_id == viewer_id, waiting_at(now))
 
 
 def eligible_seniors(viewer: User, stages: list[str], now: datetime):
@@ -41,15 +42,16 @@ def eligible_seniors(viewer: User, stages: list[str], now: datetime):
     further along, with room under their limit (or asked by the viewer and
     not answered yet), not connected or recently declined (the same rules
     as scoring.eligible)."""
-    return sa.select(Profile.user_id).where(*eligibility(viewer.id, stages, now - DECLINE_COOLDOWN))
+    return sa.select(Profile.user_id).where(*eligibility(viewer.id, stages, now - DECLINE_COOLDOWN, now))
 
 
-def eligibility(viewer_id, stages: list[str], declined_since) -> list:
+def eligibility(viewer_id, stages: list[str], declined_since, now=None) -> list:
     """eligible_seniors' conditions on a Profile row, for queries that start
     from a short list of people rather than from every senior. The viewer's
     id and the time before which a decline no longer counts are values or
-    bound parameters (for statements built once). A colleague the viewer
-    asked stays suggested while the request waits, shown as waiting."""
+    bound parameters (for statements built once; `now` by default the
+    parameter now). A colleague the viewer asked stays suggested while the
+    request waits, shown as waiting."""
     connections = open_connections()
     settled = sa.select(IntroRequest.senior_id).where(
         IntroRequest.requester_id == viewer_id,
@@ -61,7 +63,7 @@ def eligibility(viewer_id, stages: list[str], declined_since) -> list:
     # (Room under their limit last: the only test that counts rows.)
     return [Profile.open_to_interns, Profile.career_stage.in_(stages), Profile.user_id != viewer_id,
             Profile.user_id.not_in(settled),
-            sa.or_(connections < Profile.intro_capacity, Profile.user_id.in_(waiting_requests(viewer_id)))]
+            sa.or_(connections < Profile.intro_capacity, Profile.user_id.in_(waiting_requests(viewer_id, now)))]
 
 
 def attendance_shown(event_id, viewer_id):

@@ -16,7 +16,7 @@ from eventsapp.accounts.models import User
 from eventsapp.attendance.models import CheckIn
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.events.timefmt import format_span
-from eventsapp.introductions.models import DECLINE_COOLDOWN, MAX_PENDING, IntroRequest, RequestStatus
+from eventsapp.introductions.models import DECLINE_COOLDOWN, MAX_PENDING, IntroRequest, waiting_at
 from eventsapp.matching import scoring
 from eventsapp.matching.eligibility import eligibility, open_connections, seniors_above, waiting_requests
 from eventsapp.matching.preselect import preselect, within_reach
@@ -271,8 +271,7 @@ def _suggestion_queries(for_event: bool, by_specialty: bool, dialect: str) -> _S
     rules = eligibility(viewer_id, sa.bindparam("stages", expanding=True), sa.bindparam("declined_since"))
     # The viewer's request waiting for each one's answer, and (the same on
     # every row, worked out once) how many of the viewer's requests wait.
-    request_id = (sa.select(IntroRequest.id).where(IntroRequest.requester_id == viewer_id,
-                                                   IntroRequest.status == RequestStatus.PENDING,
+    request_id = (sa.select(IntroRequest.id).where(IntroRequest.requester_id == viewer_id, waiting_at(now),
                                                    IntroRequest.senior_id == Profile.user_id)
                   .limit(1).correlate(Profile).scalar_subquery())
     waiting = sa.select(sa.func.count()).select_from(waiting_requests(viewer_id).subquery()).scalar_subquery()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Join
 
 from eventsapp.attendance.models import CheckIn
-from eventsapp.introductions.models import IntroRequest, RequestStatus
+from eventsapp.introductions.models import IntroRequest, waiting_at
 from eventsapp.matching.eligibility import eligibility
 from eventsapp.profiles.models import AttendanceVisibility, Profile, profile_specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
@@ -125,7 +125,7 @@ def people_together(connection, upcoming: list[int], past: list[int], listed: li
 def people_together_query(interests: int, dialect: str):
     """people_together's statement, built once per number of the viewer's
     interests (and database); parameters upcoming, past, listed, viewer_id,
-    stages, declined_since, and s0.., w0.. (each interest and its weight)."""
+    stages, declined_since, now, and s0.., w0.. (each interest and its weight)."""
     going, met = _answers_and_check_ins(dialect)
     # The short list's colleagues, one row each, with no event; and those
     # the viewer asked who have not answered (the short list, kept for
@@ -133,7 +133,7 @@ def people_together_query(interests: int, dialect: str):
     listed = sa.select(Profile.user_id, sa.null(), sa.false(), sa.null()).where(
         in_ids(Profile.user_id, "listed", dialect))
     asked = sa.select(IntroRequest.senior_id, sa.null(), sa.false(), sa.null()).where(
-        IntroRequest.requester_id == sa.bindparam("viewer_id"), IntroRequest.status == RequestStatus.PENDING)
+        IntroRequest.requester_id == sa.bindparam("viewer_id"), waiting_at(sa.bindparam("now")))
     both = sa.union_all(going, met, listed, asked).subquery()
     # Those who show their attendance to organizers only come from the
     # short list alone: suggested for their interests, never for an event.

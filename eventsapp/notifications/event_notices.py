@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
 from eventsapp.events import changes
 from eventsapp.events.links import EventLinks
 from eventsapp.events.models import Event
-from eventsapp.ical.attachment import ics_file
+from eventsapp.ical.attachment import ics_file, mail_links
 from eventsapp.notifications.mail import Attachment, OutgoingMail, queue_mail
 from eventsapp.notifications.models import NotificationKind
 from eventsapp.notifications.services import Message, notify
@@ -42,9 +43,11 @@ def _message(kind: str, event: Event, links: EventLinks, subject: str, first_lin
                    attachments=tuple(attachments))
 
 
-def _calendar_file(answered: list[tuple[Event, Rsvp | None]]) -> Attachment:
-    """The events as the member's calendar should now show them."""
-    file = ics_file(answered)
+def _calendar_file(answered: list[tuple[Event, Rsvp | None]], links: EventLinks) -> Attachment:
+    """The events as the member's calendar should now show them, linked on
+    the host the mail's own links use (the configured one outside a request)."""
+    event_url = (links.url_head, links.url_tail) if "://" in links.url_head else None
+    file = ics_file(answered, mail_links(current_app.config, event_url))
     return Attachment(file.filename, file.content, "text", "calendar", {"method": "PUBLISH", "charset": "utf-8"})
 
 
@@ -77,7 +80,7 @@ def _per_person(session: Session, events: list[Event], links: EventLinks, kind: 
                        + (f" — first meeting: {what}" if what else ""))
         details = _details(answered, changed) if changed else ""
         notify(session, [user], _message(kind, first, links, subject, first_line,
-                                         (_calendar_file(answered),), details))
+                                         (_calendar_file(answered, links),), details))
 
 
 def _details(answered: list[tuple[Event, Rsvp]], changed: dict[int, list[changes.Change]]) -> str:
@@ -109,7 +112,7 @@ def promoted(session: Session, event: Event, rsvps: list[Rsvp], links: EventLink
         notify(session, [rsvp.user], _message(
             NotificationKind.PROMOTED, event, links, f"You have a place: {event.title}, {when(event)}",
             "A place opened up and you moved from the waitlist to going. The event is attached "
-            "for your calendar.", (_calendar_file([(event, rsvp)]),)))
+            "for your calendar.", (_calendar_file([(event, rsvp)], links),)))
 
 
 def rsvp_confirmed(session: Session, event: Event, user: User, rsvp: Rsvp, links: EventLinks) -> None:
@@ -123,6 +126,6 @@ def rsvp_confirmed(session: Session, event: Event, user: User, rsvp: Rsvp, links
         subject, first = (f"You're going: {event.title}",
                           "Your place is confirmed. The event is attached for your calendar.")
     message = _message(NotificationKind.RSVP_CONFIRMED, event, links, subject, first,
-                       (_calendar_file([(event, rsvp)]),))
+                       (_calendar_file([(event, rsvp)], links),))
     queue_mail(session, OutgoingMail(to=user.email, subject=message.subject, body=message.body,
                                      attachments=message.attachments))

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import g, has_app_context
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
@@ -14,6 +13,7 @@ from eventsapp.accounts.urls import safe_next_path
 from eventsapp.errors import NotFound
 from eventsapp.notifications.mail import Attachment, OutgoingMail, queue_mail
 from eventsapp.notifications.models import Notification
+from eventsapp.notifications.signals import unread_changed
 from eventsapp.timeutil import utcnow
 
 PAGE_SIZE = 30
@@ -35,7 +35,7 @@ def notify(session: Session, users: Iterable[User], message: Message) -> None:
     for user in users:
         session.add(Notification(user_id=user.id, kind=message.kind, event_id=message.event_id,
                                  message=message.subject, link=message.link))
-        forget_unread_count()
+        unread_changed.send(user.id)
         if user.email_notifications:
             queue_mail(session, OutgoingMail(to=user.email, subject=message.subject,
                                              body=message.body, attachments=message.attachments))
@@ -54,12 +54,6 @@ def unread_count_of(user_id):
 def _unread(user_id):
     return (sa.select(sa.func.count()).select_from(Notification)
             .where(Notification.user_id == user_id, Notification.read_at.is_(None)))
-
-
-def forget_unread_count() -> None:
-    """The count read with the account is out of date once notifications change."""
-    if has_app_context():
-        g.pop("unread_notifications", None)
 
 
 def recent(session: Session, user_id: int, limit: int = PAGE_SIZE) -> list[Notification]:
@@ -86,7 +80,7 @@ def open_notification(session: Session, user_id: int, notification_id: int) -> s
     if notification.read_at is None:
         notification.read_at = utcnow()
         session.commit()
-        forget_unread_count()
+        unread_changed.send(user_id)
     return safe_next_path(notification.link)
 
 
@@ -95,5 +89,5 @@ def mark_all_read(session: Session, user_id: int) -> int:
                              .where(Notification.user_id == user_id, Notification.read_at.is_(None))
                              .values(read_at=utcnow()))
     session.commit()
-    forget_unread_count()
+    unread_changed.send(user_id)
     return result.rowcount

@@ -11,12 +11,9 @@ from eventsapp.forms import parse_id
 from eventsapp.ical import export, public, services
 from eventsapp.profiles.models import Department, Specialty
 from eventsapp.timeutil import utcnow
+from eventsapp.web.links import calendar_links
 
 bp = Blueprint("ical", __name__)
-
-
-def links() -> export.Links:
-    return export.app_links()
 
 
 def calendar_response(export_: export.Export, *, private: bool, filename: str | None = None,
@@ -47,7 +44,7 @@ def event_file(event_id: int):
         abort(404)
     # Checked on every download: a copy the browser kept could carry an
     # older SEQUENCE than the mail the member got since.
-    return calendar_response(export.single_event(event, links()), private=False,
+    return calendar_response(export.single_event(event, calendar_links()), private=False,
                              filename=f"event-{event.id}.ics", max_age=0)
 
 
@@ -71,7 +68,7 @@ def _public_filters() -> public.PublicFilters:
 def public_feed():
     filters = _public_filters()
     name = current_app.config["APP_NAME"] + " events"
-    return calendar_response(public.public_feed(db.session, filters, links(), utcnow(), name), private=False)
+    return calendar_response(public.public_feed(db.session, filters, calendar_links(), utcnow(), name), private=False)
 
 
 @bp.get("/calendar/<token>.ics")
@@ -80,7 +77,7 @@ def personal_feed(token: str):
     if owner is None:
         abort(404)
     name = f"{current_app.config['APP_NAME']}: {owner.name}"
-    return calendar_response(export.personal_feed(db.session, owner.id, links(), utcnow(), name), private=True)
+    return calendar_response(export.personal_feed(db.session, owner.id, calendar_links(), utcnow(), name), private=True)
 
 
 @bp.post("/calendar/feed")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from eventsapp.accounts.models import User
@@ -26,7 +26,6 @@ bp = Blueprint("introductions", __name__)
 def people():
     """People to meet: the viewer's top suggestions, optionally for one specialty."""
     specialty_id = parse_id(request.args.get("specialty"))
-    services.expire_stale(db.session)  # a colleague whose request expired can be asked again
     ranked = matching.rank_suggestions(db.session, current_user, now=utcnow(), zone=viewer_zone(current_user),
                                        specialty_id=specialty_id, limit=current_app.config["SUGGESTIONS_SHOWN"])
     specialties = db.session.scalars(sa.select(Specialty).where(Specialty.is_active).order_by(Specialty.name))
@@ -52,7 +51,7 @@ def ask(user_id: int):
         abort(404)
     if form.validate_on_submit():
         try:
-            services.request_introduction(db.session, current_user, user_id, form.message.data)
+            services.request_introduction(db.session, current_user, user_id, form.message.data, link=_link())
         except NotFound:
             abort(404)
         except DomainError as exc:
@@ -69,13 +68,18 @@ def ask(user_id: int):
 @bp.get("/introductions")
 @login_required
 def index():
-    services.expire_stale(db.session)
-    return render_template("introductions/index.html", overview=services.overview(db.session, current_user))
+    overview = services.overview(db.session, current_user, utcnow())
+    return render_template("introductions/index.html", overview=overview)
+
+
+def _link() -> str:
+    """Where notices about introductions point: this page."""
+    return url_for("introductions.index")
 
 
 def _act(action, request_id: int, done: str):
     try:
-        action(db.session, current_user, request_id)
+        action(db.session, current_user, request_id, link=_link())
     except NotFound:
         abort(404)
     except NotAllowed:
@@ -91,14 +95,14 @@ def _act(action, request_id: int, done: str):
 @bp.post("/introductions/<int:request_id>/accept")
 @login_required
 def accept(request_id: int):
-    return _act(lambda s, u, r: services.answer(s, u, r, True), request_id,
+    return _act(lambda s, u, r, link: services.answer(s, u, r, True, link=link), request_id,
                 "Accepted. You can now see each other's email address.")
 
 
 @bp.post("/introductions/<int:request_id>/decline")
 @login_required
 def decline(request_id: int):
-    return _act(lambda s, u, r: services.answer(s, u, r, False), request_id,
+    return _act(lambda s, u, r, link: services.answer(s, u, r, False, link=link), request_id,
                 "Declined. They'll only hear that you're not available right now.")
 
 

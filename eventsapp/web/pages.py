@@ -5,23 +5,24 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Flask, g, has_request_context, render_template, request, url_for
+from flask import Flask, g, has_app_context, has_request_context, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
-from markupsafe import escape
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from flask_login import current_user
-
+from eventsapp import logredact
 from eventsapp.events.listing import viewer_zone
 from eventsapp.events.text import render_description
 from eventsapp.events.timefmt import format_moment, format_span, zone_label
-from eventsapp import logredact
 from eventsapp.extensions import db
+from eventsapp.notifications.signals import unread_changed
 from eventsapp.rsvps.models import RsvpState
 from eventsapp.timeutil import utcnow
+from eventsapp.web.links import path_for
 
 ERROR_TEXT = {
     400: ("Something in that request was not right",
@@ -77,6 +78,13 @@ def page_url(page: int) -> str:
     return url_for(request.endpoint, **(request.view_args or {})) + "?" + urlencode(args)
 
 
+@unread_changed.connect
+def _forget_unread_count(user_id: int, **_) -> None:
+    """The count read with the account is out of date once notifications change."""
+    if has_app_context():
+        g.pop("unread_notifications", None)
+
+
 def unread_notifications() -> int:
     """For the navigation badge: one small query, only for members."""
     if not current_user.is_authenticated:
@@ -113,30 +121,6 @@ def page_now():
     if "page_now" not in g:
         g.page_now = utcnow()
     return g.page_now
-
-
-def id_url_parts(endpoint: str, key: str, *, external: bool = False) -> tuple[str, str]:
-    """What comes before and after the id in url_for(endpoint, key=id), from
-    a single url_for call, for pages and feeds that link many rows. The
-    stand-in id must occur once in the URL (not also in the host, say)."""
-    for stand_in in ("918273645", "564738291"):
-        url = url_for(endpoint, **{key: int(stand_in)}, _external=external)
-        if url.count(stand_in) == 1:
-            head, _, tail = url.partition(stand_in)
-            return head, tail
-    raise RuntimeError(f"cannot tell the id from the rest of {url}")
-
-
-def path_for(endpoint: str, **one_id) -> str:
-    """url_for for a route with one id in it (path_for("profiles.show",
-    user_id=7)), worked out once per page for each route: lists link every
-    row, some of them twice."""
-    (key, value), = one_id.items()
-    known = g.setdefault("id_paths", {})
-    if (endpoint, key) not in known:
-        known[endpoint, key] = id_url_parts(endpoint, key)
-    head, tail = known[endpoint, key]
-    return f"{head}{int(value)}{tail}"
 
 
 def event_when(event) -> str:
@@ -199,7 +183,14 @@ def _has_nul(values) -> bool:
 
 def init_app(app: Flask) -> None:
     logredact.install()  # no feed token or check-in secret in the development server's log
+    _refuse_malformed_requests(app)
+    _install_error_pages(app)
+    _install_template_helpers(app)
+    app.session_interface = SecureOverHttpsSessionInterface()
+    app.after_request(security_headers)
 
+
+def _refuse_malformed_requests(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
         # Nobody types a NUL; PostgreSQL refuses to store one.
@@ -217,6 +208,8 @@ def init_app(app: Flask) -> None:
                                 "Go back and type your answers into the fields.")
         return None
 
+
+def _install_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, "This form has expired",
@@ -247,31 +240,30 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         return render_error(500)
 
+
+def _install_template_helpers(app: Flask) -> None:
     app.add_template_filter(initials)
+    app.add_template_filter(render_description, "description_html")
 
     @app.context_processor
     def shared_context():
         return {"page_url": page_url, "unread_notifications": unread_notifications,
-                "requests_waiting": requests_waiting,
-                "event_when": event_when, "event_day": event_day, "path_for": path_for, "local_moment": local_moment, "zone_label": zone_label,
+                "requests_waiting": requests_waiting, "event_when": event_when, "event_day": event_day,
+                "path_for": path_for, "local_moment": local_moment, "zone_label": zone_label,
                 "now_utc": utcnow, "state_labels": RsvpState.LABELS, "viewer_zone": page_zone}
 
-    app.add_template_filter(render_description, "description_html")
 
-    app.session_interface = SecureOverHttpsSessionInterface()
-
-    @app.after_request
-    def security_headers(response):
-        if request.is_secure:
-            # Browsers that once saw the site over HTTPS never try plain HTTP
-            # again (behind a proxy, is_secure trusts X-Forwarded-Proto only
-            # when PROXIES says so).
-            response.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}; includeSubDomains")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
-        return response
+def security_headers(response):
+    if request.is_secure:
+        # Browsers that once saw the site over HTTPS never try plain HTTP
+        # again (behind a proxy, is_secure trusts X-Forwarded-Proto only
+        # when PROXIES says so).
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}; includeSubDomains")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
+    return response
