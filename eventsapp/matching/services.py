@@ -2,14 +2,12 @@
 the number of candidates, and handing it to the pure scoring module."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
@@ -19,6 +17,8 @@ from eventsapp.events.timefmt import format_span
 from eventsapp.introductions.models import MAX_PENDING, IntroRequest, RequestStatus
 from eventsapp.matching import scoring
 from eventsapp.matching.eligibility import eligibility, open_connections, rule_for, rule_params, waiting_requests
+from eventsapp.matching.interests import clear as clear_caches  # noqa: F401
+from eventsapp.matching.interests import interest_counts, interest_shortlist
 from eventsapp.matching.preselect import preselect, within_reach
 from eventsapp.matching.together import Together, people_together, together as _together
 # (Kept importable from here, where they lived before.)
@@ -43,72 +43,6 @@ INTEREST_SHORTLIST = 200
 #: Room on the shared short list for those the rules about the viewer
 #: leave out afterwards (asked, connected, declined them lately).
 SHORTLIST_MARGIN = 50
-
-_counts_cache: dict[tuple, tuple[float, dict[int, int], int]] = {}
-
-
-def interest_counts(session: Session, stages: list[str]) -> tuple[dict[int, int], int]:
-    """How many candidates hold each interest, and how many candidates there
-    are (for rarity). The same for every viewer of a career stage and slow
-    to change, so kept for MATCHING_CACHE_SECONDS in each server process."""
-    ttl = current_app.config["MATCHING_CACHE_SECONDS"]
-    key = (str(session.get_bind().url), tuple(stages))
-    cached = _counts_cache.get(key)
-    if ttl and cached and cached[0] > time.monotonic():
-        return cached[1], cached[2]
-    seniors = sa.select(Profile.user_id).where(Profile.open_to_interns, Profile.career_stage.in_(stages))
-    everyone = sa.select(sa.func.count()).select_from(seniors.subquery()).scalar_subquery()
-    counts, population = {}, 0
-    for specialty, holders, total in session.execute(
-            sa.select(profile_specialty.c.specialty_id, sa.func.count(), everyone)
-            .where(profile_specialty.c.profile_id.in_(seniors)).group_by(profile_specialty.c.specialty_id)):
-        counts[specialty], population = holders, total
-    if ttl:
-        _counts_cache[key] = (time.monotonic() + ttl, counts, population)
-    return counts, population
-
-
-_shortlist_cache: dict[tuple, tuple[float, list[int]]] = {}
-
-
-def interest_shortlist(session: Session, stages: list[str], mine: set[int], weights: dict[int, float],
-                       specialty_id: int | None) -> list[int]:
-    """The colleagues who share the most (and rarest) of these interests
-    (their weights), best first: a pass over everyone who holds one of
-    them, which grows with the hospital. It depends only on the interests
-    and the career stages, not on who asks, so it is kept for
-    MATCHING_CACHE_SECONDS per server process, like interest_counts. The
-    rules that concern the viewer (who they asked, who declined them) are
-    applied afterwards, on the short list: the margin keeps it long enough
-    after them. (Only who is on it is kept: their points are read afresh.)"""
-    if not mine:
-        return []
-    ttl = current_app.config["MATCHING_CACHE_SECONDS"]
-    key = (str(session.get_bind().url), tuple(stages), tuple(sorted(mine)), specialty_id)
-    cached = _shortlist_cache.get(key)
-    if ttl and cached and cached[0] > time.monotonic():
-        return cached[1]
-    connections = open_connections()
-    interest_points = sa.func.sum(sa.case(
-        *((profile_specialty.c.specialty_id == i, w) for i, w in weights.items()), else_=0.0))
-    # Only interests their holders show count (a hidden interest is never a reason).
-    sharing = (sa.select(profile_specialty.c.profile_id)
-               .join(Profile, Profile.user_id == profile_specialty.c.profile_id)
-               .where(profile_specialty.c.specialty_id.in_(mine), Profile.show_interests, Profile.open_to_interns,
-                      Profile.career_stage.in_(stages), connections < Profile.intro_capacity)
-               .group_by(profile_specialty.c.profile_id)
-               .order_by(interest_points.desc(), profile_specialty.c.profile_id)
-               .limit(INTEREST_SHORTLIST + SHORTLIST_MARGIN))
-    if specialty_id is not None:
-        sharing = sharing.where(profile_specialty.c.profile_id.in_(
-            sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id == specialty_id)))
-    shortlist = list(session.scalars(sharing))
-    if ttl:
-        if len(_shortlist_cache) > 1000:  # interests combine in many ways: keep memory bounded
-            _shortlist_cache.clear()
-        _shortlist_cache[key] = (time.monotonic() + ttl, shortlist)
-    return shortlist
-
 
 @dataclass
 class Ranked:
@@ -190,7 +124,8 @@ def _people_to_look_up(session: Session, connection, params: dict, focus: list[i
     met at one (a few hundred events' answers, with where, in one query),
     and the best by shared interests; one list of people to look up (put in
     params["ids"]), never a pass over every senior."""
-    shortlist = interest_shortlist(session, params["stages"], set(weights), weights, params["specialty_id"])
+    shortlist = interest_shortlist(session, params["stages"], weights, params["specialty_id"],
+                                   length=INTEREST_SHORTLIST + SHORTLIST_MARGIN)
     together = people_together(connection, focus, past_ids, shortlist, weights, params)
     wanted = together.people | together.listed
     if limit is not None:
