@@ -42,7 +42,8 @@ def facts(viewer, user, drawn, now) -> scoring.Candidate:
     return scoring.Candidate(
         user_id=user.id, name=user.name, stage_label="", seniority=SENIORITY[drawn["stage"]],
         open_to_interns=drawn["open"] and drawn["stage"] in SENIOR_STAGES, interests=frozenset(),
-        capacity=drawn["capacity"], active_connections=drawn["connections"] + (drawn["open_request"] == "accepted"),
+        capacity=drawn["capacity"],
+        active_connections=drawn["connections"] + (drawn["open_request"] == RequestStatus.ACCEPTED),
         request_id=1 if drawn["open_request"] == RequestStatus.PENDING else None,
         connected=drawn["open_request"] == RequestStatus.ACCEPTED, declined_at=max(declines, default=None))
 
