@@ -233,7 +233,7 @@ def test_a_colleague_asked_stays_suggested_after_their_introductions_fill_up(cli
     from eventsapp.matching import services as matching
 
     app.config["MATCHING_CACHE_SECONDS"] = 300   # the shared short list, kept as in production
-    matching._shortlist_cache.clear()
+    matching.clear_caches()
     senior = make_senior("Dr Popular", intro_capacity=1)
     ask(client, senior)
     session.add(IntroRequest(requester_id=make_user().id, senior_id=senior.id, status="accepted",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 
 from eventsapp.accounts.models import User
 from eventsapp.introductions.models import DECLINE_COOLDOWN, IntroRequest, RequestStatus, waiting_at
+from eventsapp.matching import scoring
 from eventsapp.profiles.career import SENIORITY
 from eventsapp.profiles.models import AttendanceVisibility, Profile, profile_specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
@@ -24,10 +25,20 @@ def open_connections():
             .correlate(Profile).scalar_subquery())
 
 
+def rule_for(viewer: User, now: datetime) -> scoring.Rule:
+    """Who may be suggested to the viewer now (scoring.Rule): a decline
+    keeps a colleague out for DECLINE_COOLDOWN."""
+    return scoring.Rule(viewer.id, SENIORITY.get(viewer.profile.career_stage, 0), now - DECLINE_COOLDOWN)
+
+
+def rule_params(rule: scoring.Rule) -> dict:
+    """The values of eligibility's bound parameters, from the rule."""
+    return {"viewer_id": rule.viewer_id, "stages": list(rule.stages), "declined_since": rule.declined_since}
+
+
 def seniors_above(stage: str | None) -> list[str]:
     """The career stages further along than this one."""
-    rank = SENIORITY.get(stage, 0) if stage else 0
-    return [s for s, r in SENIORITY.items() if r > rank]
+    return list(scoring.Rule(0, SENIORITY.get(stage, 0) if stage else 0).stages)
 
 
 def waiting_requests(viewer_id, now=None):
@@ -40,16 +51,16 @@ def waiting_requests(viewer_id, now=None):
 def eligible_seniors(viewer: User, stages: list[str], now: datetime):
     """A subquery of who may be suggested to the viewer at all: opted in,
     further along, with room under their limit (or asked by the viewer and
-    not answered yet), not connected or recently declined (the same rules
-    as scoring.eligible)."""
+    not answered yet), not connected or recently declined (scoring.admits)."""
     return sa.select(Profile.user_id).where(*eligibility(viewer.id, stages, now - DECLINE_COOLDOWN, now))
 
 
 def eligibility(viewer_id, stages: list[str], declined_since, now=None) -> list:
-    """eligible_seniors' conditions on a Profile row, for queries that start
-    from a short list of people rather than from every senior. The viewer's
-    id and the time before which a decline no longer counts are values or
-    bound parameters (for statements built once; `now` by default the
+    """scoring.admits as conditions on a Profile row, each clause one of
+    its terms, for queries that start from a short list of people rather
+    than from every senior. The values come from a scoring.Rule (its
+    viewer_id, stages and declined_since; see rule_params), as values or
+    bound parameters for statements built once (`now` by default the
     parameter now). A colleague the viewer asked stays suggested while the
     request waits, shown as waiting."""
     connections = open_connections()

@@ -55,7 +55,7 @@ def preselect(rows: dict, shared: dict[int, set[int]], together: Together, weigh
         mine = shared.get(user_id, nothing)
         going = going_with.get(user_id, nothing)
         attended = attended_with.get(user_id, nothing)
-        if require_reason and not (mine or going or attended):
+        if require_reason and not scoring.has_reason(mine, going, attended):
             continue
         happy = happy_at.get(user_id)
         total = score(sum(weights[i] for i in mine) if mine else 0.0, len(going),

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from eventsapp.profiles.career import SENIORITY
 from eventsapp.text import sort_key
 
 # --- The weights, in one place -------------------------------------------------
@@ -55,6 +56,8 @@ class Candidate:
     past_together: tuple[EventRef, ...] = ()       # both attended
     approachable_at: frozenset[int] = frozenset()  # event ids
     request_id: int | None = None                  # the viewer's request waiting for their answer
+    connected: bool = False                        # they accepted the viewer's request
+    declined_at: datetime | None = None            # when they last declined the viewer
 
 
 @dataclass(frozen=True)
@@ -86,15 +89,46 @@ def rarity(holders: int, population: int) -> float:
     return math.log((1 + population) / (1 + holders)) + 1.0
 
 
-def eligible(viewer: Viewer, candidate: Candidate, excluded: set[int]) -> bool:
-    """Only colleagues further along, who opted in, have room (or whom the
-    viewer asked and who have not answered yet), and are not excluded
-    (connected to the viewer, or declined them lately)."""
-    return (candidate.user_id != viewer.user_id
-            and candidate.seniority > viewer.seniority
+@dataclass(frozen=True)
+class Rule:
+    """Who may be suggested to one viewer at all, as plain data. `admits`
+    checks a candidate against it; matching.eligibility builds the SQL that
+    preselects candidates from the same data (and a property test holds
+    both to the same people)."""
+
+    viewer_id: int
+    seniority: int                          # the viewer's: only colleagues further along
+    declined_since: datetime | None = None  # a decline after this still keeps them out
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """The career stages further along than the viewer's."""
+        return tuple(stage for stage, rank in SENIORITY.items() if rank > self.seniority)
+
+
+def admits(rule: Rule, candidate: Candidate) -> bool:
+    """Colleagues further along, who opted in, have room under their limit
+    (or whom the viewer asked and who have not answered yet), are not
+    connected to the viewer and have not declined them lately."""
+    declined = (candidate.declined_at is not None and rule.declined_since is not None
+                and candidate.declined_at > rule.declined_since)
+    return (candidate.user_id != rule.viewer_id
+            and candidate.seniority > rule.seniority
             and candidate.open_to_interns
-            and (candidate.active_connections < candidate.capacity or candidate.request_id is not None)
-            and candidate.user_id not in excluded)
+            and not candidate.connected and not declined
+            and (candidate.active_connections < candidate.capacity or candidate.request_id is not None))
+
+
+def eligible(viewer: Viewer, candidate: Candidate, excluded: set[int]) -> bool:
+    """The viewer's Rule admits the candidate, and they are not excluded."""
+    return admits(Rule(viewer.user_id, viewer.seniority), candidate) and candidate.user_id not in excluded
+
+
+def has_reason(shared_interests, upcoming, past) -> bool:
+    """People to meet names only colleagues with something in common: a
+    shared interest, or an event together (an event's page names everyone
+    eligible who goes)."""
+    return bool(shared_interests or upcoming or past)
 
 
 def _names(names: list[str]) -> str:
@@ -174,15 +208,15 @@ def rank(viewer: Viewer, candidates: list[Candidate], *, interest_counts: dict[i
     by default, those given. Ties break by name, then id, so the same data
     always gives the same order. Only the suggestions returned are put into
     words."""
-    excluded = set(excluded)
-    pool = [c for c in candidates if eligible(viewer, c, excluded)]
+    excluded, rule = set(excluded), Rule(viewer.user_id, viewer.seniority)
+    pool = [c for c in candidates if admits(rule, c) and c.user_id not in excluded]
     if population is None:
         population = len(pool)
     weights = {i: INTEREST_WEIGHT * rarity(interest_counts.get(i, 0), population) for i in viewer.interests}
     scored = []
     for candidate in pool:
-        if require_reason and not (viewer.interests & candidate.interests or candidate.upcoming_together
-                                   or candidate.past_together):
+        if require_reason and not has_reason(viewer.interests & candidate.interests, candidate.upcoming_together,
+                                             candidate.past_together):
             continue
         scored.append((-points(candidate, weights, viewer.interests), sort_key(candidate.name),
                        candidate.user_id, candidate))

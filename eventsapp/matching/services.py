@@ -2,23 +2,23 @@
 the number of candidates, and handing it to the pure scoring module."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
 from eventsapp.attendance.models import CheckIn
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.events.timefmt import format_span
-from eventsapp.introductions.models import DECLINE_COOLDOWN, MAX_PENDING, IntroRequest, waiting_at
+from eventsapp.introductions.models import MAX_PENDING, IntroRequest, waiting_at
 from eventsapp.matching import scoring
-from eventsapp.matching.eligibility import eligibility, open_connections, seniors_above, waiting_requests
+from eventsapp.matching.eligibility import eligibility, open_connections, rule_for, rule_params, waiting_requests
+from eventsapp.matching.interests import clear as clear_caches  # noqa: F401
+from eventsapp.matching.interests import interest_counts, interest_shortlist
 from eventsapp.matching.preselect import preselect, within_reach
 from eventsapp.matching.together import Together, people_together, together as _together
 # (Kept importable from here, where they lived before.)
@@ -43,72 +43,6 @@ INTEREST_SHORTLIST = 200
 #: Room on the shared short list for those the rules about the viewer
 #: leave out afterwards (asked, connected, declined them lately).
 SHORTLIST_MARGIN = 50
-
-_counts_cache: dict[tuple, tuple[float, dict[int, int], int]] = {}
-
-
-def interest_counts(session: Session, stages: list[str]) -> tuple[dict[int, int], int]:
-    """How many candidates hold each interest, and how many candidates there
-    are (for rarity). The same for every viewer of a career stage and slow
-    to change, so kept for MATCHING_CACHE_SECONDS in each server process."""
-    ttl = current_app.config["MATCHING_CACHE_SECONDS"]
-    key = (str(session.get_bind().url), tuple(stages))
-    cached = _counts_cache.get(key)
-    if ttl and cached and cached[0] > time.monotonic():
-        return cached[1], cached[2]
-    seniors = sa.select(Profile.user_id).where(Profile.open_to_interns, Profile.career_stage.in_(stages))
-    everyone = sa.select(sa.func.count()).select_from(seniors.subquery()).scalar_subquery()
-    counts, population = {}, 0
-    for specialty, holders, total in session.execute(
-            sa.select(profile_specialty.c.specialty_id, sa.func.count(), everyone)
-            .where(profile_specialty.c.profile_id.in_(seniors)).group_by(profile_specialty.c.specialty_id)):
-        counts[specialty], population = holders, total
-    if ttl:
-        _counts_cache[key] = (time.monotonic() + ttl, counts, population)
-    return counts, population
-
-
-_shortlist_cache: dict[tuple, tuple[float, list[int]]] = {}
-
-
-def interest_shortlist(session: Session, stages: list[str], mine: set[int], weights: dict[int, float],
-                       specialty_id: int | None) -> list[int]:
-    """The colleagues who share the most (and rarest) of these interests
-    (their weights), best first: a pass over everyone who holds one of
-    them, which grows with the hospital. It depends only on the interests
-    and the career stages, not on who asks, so it is kept for
-    MATCHING_CACHE_SECONDS per server process, like interest_counts. The
-    rules that concern the viewer (who they asked, who declined them) are
-    applied afterwards, on the short list: the margin keeps it long enough
-    after them. (Only who is on it is kept: their points are read afresh.)"""
-    if not mine:
-        return []
-    ttl = current_app.config["MATCHING_CACHE_SECONDS"]
-    key = (str(session.get_bind().url), tuple(stages), tuple(sorted(mine)), specialty_id)
-    cached = _shortlist_cache.get(key)
-    if ttl and cached and cached[0] > time.monotonic():
-        return cached[1]
-    connections = open_connections()
-    interest_points = sa.func.sum(sa.case(
-        *((profile_specialty.c.specialty_id == i, w) for i, w in weights.items()), else_=0.0))
-    # Only interests their holders show count (a hidden interest is never a reason).
-    sharing = (sa.select(profile_specialty.c.profile_id)
-               .join(Profile, Profile.user_id == profile_specialty.c.profile_id)
-               .where(profile_specialty.c.specialty_id.in_(mine), Profile.show_interests, Profile.open_to_interns,
-                      Profile.career_stage.in_(stages), connections < Profile.intro_capacity)
-               .group_by(profile_specialty.c.profile_id)
-               .order_by(interest_points.desc(), profile_specialty.c.profile_id)
-               .limit(INTEREST_SHORTLIST + SHORTLIST_MARGIN))
-    if specialty_id is not None:
-        sharing = sharing.where(profile_specialty.c.profile_id.in_(
-            sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id == specialty_id)))
-    shortlist = list(session.scalars(sharing))
-    if ttl:
-        if len(_shortlist_cache) > 1000:  # interests combine in many ways: keep memory bounded
-            _shortlist_cache.clear()
-        _shortlist_cache[key] = (time.monotonic() + ttl, shortlist)
-    return shortlist
-
 
 @dataclass
 class Ranked:
@@ -139,70 +73,93 @@ def rank_suggestions(session: Session, viewer: User, *, now: datetime, zone: str
     opted-in seniors going to it whose attendance the viewer may see;
     `viewer_going` says whether the viewer goes, when the caller already
     knows)."""
-    stages = seniors_above(viewer.profile.career_stage)
-    if not stages:
+    rule = rule_for(viewer, now)
+    if not rule.stages:
         return Ranked(nobody_further_along=True)
     connection = session.connection()
     q = _suggestion_queries(event_id is not None, specialty_id is not None, connection.dialect.name)
-    params = {"viewer_id": viewer.id, "stages": stages, "declined_since": now - DECLINE_COOLDOWN, "now": now,
-              "upcoming_until": now + UPCOMING_WINDOW, "past_since": now - PAST_WINDOW,
-              "event_id": event_id or 0, "specialty_id": specialty_id}
+    params = {**rule_params(rule), "now": now, "upcoming_until": now + UPCOMING_WINDOW,
+              "past_since": now - PAST_WINDOW, "event_id": event_id or 0, "specialty_id": specialty_id}
     # Plain rows straight from the connection: no entities are loaded here.
-    names = dict(connection.execute(q.names, params).all())
-    mine = set(names)
-    counts, population = interest_counts(session, stages)
-
+    names = {row.id: row.name for row in connection.execute(q.names, params)}
+    counts, population = interest_counts(session, params["stages"])
     # The viewer's events: upcoming ones they go to, past ones they attended.
     events = {e.id: e for e in connection.execute(q.events, params)}
     upcoming_ids = [i for i, e in events.items() if e.starts_at > now and i != event_id]
     past_ids = [i for i, e in events.items() if e.starts_at <= now and i != event_id]
-
-    params["mine"] = sorted(mine)
     focus = upcoming_ids + ([event_id] if event_id else [])
-    weights = {i: scoring.INTEREST_WEIGHT * scoring.rarity(counts.get(i, 0), population) for i in mine}
+    params["mine"] = sorted(names)
+    weights = {i: scoring.INTEREST_WEIGHT * scoring.rarity(counts.get(i, 0), population) for i in names}
+    together = None
     if event_id is not None:
-        # Only those whose attendance this viewer may see on the event's list.
         if viewer_going is None:
             viewer_going = connection.execute(q.viewer_going, params).scalar()
+        # Only those whose attendance this viewer may see on the event's list.
         params["visible"] = [AttendanceVisibility.MEMBERS] + ([AttendanceVisibility.ATTENDEES] if viewer_going else [])
-        together = None
     else:
-        # Candidates: everyone going to the viewer's events or met at one
-        # (a few hundred events' answers, with where, in one query), and
-        # the best by shared interests. One list of people to look up,
-        # never a pass over every senior.
-        shortlist = interest_shortlist(session, stages, mine, weights, specialty_id)
-        together = people_together(connection, focus, past_ids, shortlist, weights, params)
-        wanted = together.people | together.listed
-        if limit is not None and specialty_id is None:
-            wanted = within_reach(together, limit + PRESELECT_MARGIN)
-        params["ids"] = sorted(wanted)
-    rows, shared = {}, {}
-    for row in connection.execute(q.candidates, params).all():
-        user_id, interest = row[0], row[8]   # (by position: a thousand rows on a busy page)
-        if user_id not in rows:
-            rows[user_id] = row
-        # Only interests their holders show count (a hidden interest is never a reason).
-        if interest is not None and row[5]:
-            shared.setdefault(user_id, set()).add(interest)
-    found = Ranked(found=len(rows), sharing=len(shared), has_interests=bool(mine),
+        together = _people_to_look_up(session, connection, params, focus, past_ids, weights,
+                                      limit=limit if specialty_id is None else None)
+    rows, shared = _candidate_rows(connection.execute(q.candidates, params))
+    found = Ranked(found=len(rows), sharing=len(shared), has_interests=bool(names),
                    waiting=next(iter(rows.values())).waiting if rows else 0)
     if not rows:
         return found
     if together is None:
-        together = _together(session, focus, past_ids, stages, list(rows))
-    # (The SQL already left out those with no room and those the viewer is
-    # connected to or was declined by, in eligibility; the ranking checks room again.)
+        together = _together(session, focus, past_ids, params["stages"], list(rows))
+    # (The SQL already applied the rule, in eligibility; the ranking checks it again.)
     if limit is not None and len(rows) > limit + PRESELECT_MARGIN:
         rows = preselect(rows, shared, together, weights, limit + PRESELECT_MARGIN, require_reason=event_id is None)
     candidates = _candidates(rows, shared, together, events, zone=zone, now=now)
-    viewer_facts = scoring.Viewer(viewer.id, SENIORITY.get(viewer.profile.career_stage, 0), frozenset(mine),
-                                  focus_event_id=event_id)
+    viewer_facts = scoring.Viewer(viewer.id, rule.seniority, frozenset(names), focus_event_id=event_id)
     found.suggestions = scoring.rank(viewer_facts, candidates, interest_counts=counts, interest_names=names,
                                      population=population, limit=limit, require_reason=event_id is None)
     for suggestion in found.suggestions:  # words for the few shown, not for every candidate
         suggestion.candidate.stage_label = stage_label(*suggestion.candidate.stage_label)
     return found
+
+
+def _people_to_look_up(session: Session, connection, params: dict, focus: list[int], past_ids: list[int],
+                       weights: dict[int, float], *, limit: int | None) -> Together:
+    """People to meet's candidates: everyone going to the viewer's events or
+    met at one (a few hundred events' answers, with where, in one query),
+    and the best by shared interests; one list of people to look up (put in
+    params["ids"]), never a pass over every senior."""
+    shortlist = interest_shortlist(session, params["stages"], weights, params["specialty_id"],
+                                   length=INTEREST_SHORTLIST + SHORTLIST_MARGIN)
+    together = people_together(connection, focus, past_ids, shortlist, weights, params)
+    wanted = together.people | together.listed
+    if limit is not None:
+        wanted = within_reach(together, limit + PRESELECT_MARGIN)
+    params["ids"] = sorted(wanted)
+    return together
+
+
+def _candidate_rows(result) -> tuple[dict, dict[int, set[int]]]:
+    """Each candidate's row, and the interests they share with the viewer
+    and show (a hidden interest is never a reason): the candidates query
+    gives a row per shared interest."""
+    rows, shared = {}, {}
+    for values in result.columns(*CandidateRow._fields):   # by name, a thousand rows on a busy page
+        row = CandidateRow._make(values)
+        rows.setdefault(row.id, row)
+        if row.shared is not None and row.show_interests:
+            shared.setdefault(row.id, set()).add(row.shared)
+    return rows, shared
+
+
+class CandidateRow(NamedTuple):
+    """A row of the candidates query (one per interest shared)."""
+
+    id: int
+    name: str
+    career_stage: str
+    pgy_year: int | None
+    intro_capacity: int
+    show_interests: bool
+    connections: int
+    shared: int | None
+    request_id: int | None
+    waiting: int
 
 
 def _candidates(rows: dict, shared: dict[int, set[int]], together: Together, events: dict, *, zone: str,

@@ -3,14 +3,13 @@ events both attended, each looked up from the viewer's own events (a few
 hundred answers), never from every senior."""
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.selectable import Join
+from sqlalchemy.sql.expression import Join
 
 from eventsapp.attendance.models import CheckIn
 from eventsapp.introductions.models import IntroRequest, waiting_at
@@ -18,6 +17,11 @@ from eventsapp.matching.eligibility import eligibility
 from eventsapp.profiles.models import AttendanceVisibility, Profile, profile_specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.sqlids import in_ids
+
+
+#: The columns of together's rows, and of people_together's, by name.
+_COLUMNS = ("user_id", "event_id", "approachable", "upcoming")
+_PEOPLE_COLUMNS = (*_COLUMNS, "shows", "points")
 
 
 @dataclass
@@ -61,9 +65,9 @@ def together(session: Session, upcoming: list[int], past: list[int], stages: lis
         return found
     params = {"upcoming": upcoming, "past": past, "stages": stages, "user_ids": user_ids or []}
     connection = session.connection()
-    rows = connection.execute(_together_query(user_ids is not None, connection.dialect.name), params).all()
-    for user_id, event, happy, is_upcoming in rows:
-        found.add(user_id, event, happy, is_upcoming)
+    rows = connection.execute(_together_query(user_ids is not None, connection.dialect.name), params)
+    for user_id, event_id, happy, upcoming in rows.columns(*_COLUMNS):
+        found.add(user_id, event_id, happy, upcoming)
     return found
 
 
@@ -111,13 +115,15 @@ def people_together(connection, upcoming: list[int], past: list[int], listed: li
     interests = sorted(weights)
     values = {"upcoming": upcoming, "past": past, "listed": listed,
               **{f"s{n}": i for n, i in enumerate(interests)}, **{f"w{n}": weights[i] for n, i in enumerate(interests)}}
-    for user_id, event, happy, is_upcoming, shows, points in connection.execute(
-            people_together_query(len(interests), connection.dialect.name), {**params, **values}).all():
-        found.interest_points[user_id] = float(points or 0.0) if shows else 0.0
-        if event is None:
+    result = connection.execute(people_together_query(len(interests), connection.dialect.name), {**params, **values})
+    points = found.interest_points
+    # (A thousand rows for a busy intern: each read by name, in one call.)
+    for user_id, event_id, happy, upcoming, shows, shared in result.columns(*_PEOPLE_COLUMNS):
+        points[user_id] = float(shared or 0.0) if shows else 0.0
+        if event_id is None:
             found.listed.add(user_id)
         else:
-            found.add(user_id, event, happy, is_upcoming)
+            found.add(user_id, event_id, happy, upcoming)
     return found
 
 
@@ -154,7 +160,7 @@ def people_together_query(interests: int, dialect: str):
         # one look-up tells both whether they may be suggested and whether
         # they show their interests.
         return (sa.select(both, Profile.show_interests.label("shows"), points.label("points"))
-                .select_from(_AnswersFirst(both, Profile.__table__, Profile.user_id == both.c.user_id))
+                .select_from(AnswersFirst(both, Profile.__table__, Profile.user_id == both.c.user_id))
                 .where(*rules))
     # The same look-up for each answer as a lateral subquery, which
     # PostgreSQL runs as a probe by key (as a plain join it would hash
@@ -165,7 +171,7 @@ def people_together_query(interests: int, dialect: str):
             .select_from(both.join(person, sa.true())))
 
 
-class _AnswersFirst(Join):
+class AnswersFirst(Join):
     """An inner join that SQLite runs in the order written, the left side
     as the outer loop (CROSS JOIN). Without statistics its planner would
     rather walk every profile open to interns, by their index, and look
@@ -174,10 +180,9 @@ class _AnswersFirst(Join):
     inherit_cache = True
 
 
-@compiles(_AnswersFirst, "sqlite")
-def _cross_join(join: _AnswersFirst, compiler, asfrom=False, from_linter=None, **kw) -> str:
-    if from_linter:
-        from_linter.edges.update(itertools.product(join.left._from_objects, join.right._from_objects))
-    return (join.left._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw)
-            + " CROSS JOIN " + join.right._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw)
-            + " ON " + join.onclause._compiler_dispatch(compiler, from_linter=from_linter, **kw))
+@compiles(AnswersFirst, "sqlite")
+def _cross_join(join: AnswersFirst, compiler, **kw) -> str:
+    # The join as SQLAlchemy writes it, with the last JOIN (this one's: the
+    # right side is a table and the condition holds none) made a CROSS JOIN.
+    left, keyword, right = compiler.visit_join(join, **kw).rpartition(" JOIN ")
+    return f"{left} CROSS JOIN {right}"

@@ -17,12 +17,13 @@ from eventsapp.extensions import db
 from eventsapp.forms import page_number, parse_id, show_error
 from eventsapp.ical import links as ical_links
 from eventsapp.ical import services as ical_services
+from eventsapp.matching import going as matching_going
 from eventsapp.matching import services as matching
 from eventsapp.web.links import event_links
 from eventsapp.web.pages import PRIVATE
 from eventsapp.web.permissions import managed_event, organizer_required
 from eventsapp.profiles.models import Department, Specialty
-from eventsapp.rsvps import audience
+from eventsapp.rsvps import audience, eventpage
 from eventsapp.rsvps.models import RsvpState
 from eventsapp.timeutil import utcnow
 
@@ -84,8 +85,10 @@ def index():
         page=request.args.get("page", 1, type=page_number))
     if filters.scope == listing.Scope.MINE and not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
-    page = listing.list_events(db.session, current_user, filters, utcnow(),
-                               current_app.config["EVENTS_PER_PAGE"])
+    now = utcnow()
+    page = listing.list_events(db.session, current_user, filters, now, current_app.config["EVENTS_PER_PAGE"],
+                               answered=eventpage.ANSWERED)
+    page = matching_going.with_answer_counts(db.session, current_user, page, now)
     own_feed = _own_feed_url() if filters.scope == listing.Scope.MINE else None
     body = render_template("events/index.html", form=form, result=page, filters=filters,
                            scopes=listing.Scope.LABELS, own_feed=own_feed)
@@ -103,7 +106,7 @@ def _own_feed_url() -> str | None:
 @bp.get("/<int:event_id>")
 def show(event_id: int):
     try:
-        view = listing.event_view(db.session, current_user, event_id, utcnow())
+        view = eventpage.event_view(db.session, current_user, event_id, utcnow())
     except NotFound:
         abort(404)
     who = matching.Ranked()
