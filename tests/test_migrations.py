@@ -50,7 +50,7 @@ def empty_database_url(databases, tmp_path):
     """A database with no tables at all, on the back end under test."""
     if isinstance(databases, PostgresDatabases):
         name = f"{databases.base}_empty"
-        databases._recreate(name)
+        databases.recreate(name)
         url = databases.admin_url.set(database=name).render_as_string(hide_password=False)
         yield url
         databases.release(url)
