@@ -466,6 +466,7 @@ def test_rates_come_from_the_environment_and_a_typo_stops_the_app(monkeypatch, t
 
 # --- Across server processes -------------------------------------------------
 
+@pytest.mark.slow
 def test_the_limit_holds_across_four_worker_processes(session, database_url, tmp_path):
     """gunicorn with 4 workers on this test's database (SQLite, or PostgreSQL
     with TEST_DATABASE_URL): 30 failed logins from one address at once

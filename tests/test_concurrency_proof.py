@@ -36,6 +36,9 @@ from eventsapp.accounts.models import User
 from eventsapp.rsvps.models import Rsvp
 from tests.factories import default_hash, make_event, make_rsvp, make_user
 
+# gunicorn with 4 workers under concurrent load: make test-fast leaves it out.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "concurrency-proof-secret-key-0123456789abcdef"
 REPORT = ROOT / "test-artifacts" / "concurrency-proof.txt"

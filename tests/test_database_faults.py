@@ -4,6 +4,9 @@ import subprocess
 
 import pytest
 
+# Stops and restarts the PostgreSQL cluster.
+pytestmark = pytest.mark.postgres
+
 needs_cluster = pytest.mark.skipif(not os.environ.get("PGTEST_CTL"),
                                    reason="needs the throwaway PostgreSQL cluster of .ci/with-postgres.sh")
 

@@ -27,6 +27,9 @@ from tests import fuzzing
 from tests.factories import make_rsvp, make_user
 from tests.fuzzing import FUZZ, STATS, capture_errors, check_csv, check_ics, login_as
 
+# Hypothesis fuzzing: make test-fast leaves it out.
+pytestmark = pytest.mark.slow
+
 hostile = st.one_of(fuzzing.any_text, st.sampled_from(fuzzing.LINE_INJECTION + fuzzing.FORMULAS + fuzzing.MARKUP))
 NOW = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
 

@@ -57,6 +57,7 @@ def public(session, **filters):
     return public_feeds.public_feed(session, public_feeds.PublicFilters(**filters), LINKS, NOW, "Events").body.decode()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reader", READERS)
 def test_every_reader_sees_the_apps_meetings_in_utc_across_daylight_saving(session, series_across_dst, reader):
     text = public(session)
@@ -71,6 +72,7 @@ def test_every_reader_sees_the_apps_meetings_in_utc_across_daylight_saving(sessi
     )
 
 
+@pytest.mark.slow
 def test_the_apps_own_occurrences_are_what_the_readers_expand(session, series_across_dst):
     ours = sorted(("Cardiology Grand Rounds", e.starts_at, "CONFIRMED") for e in session.scalars(
         sa.select(Event).where(Event.series_id.is_not(None))) if not e.is_cancelled)
@@ -160,6 +162,7 @@ def test_text_is_escaped_and_folded_without_splitting_characters():
         assert summary == name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reader", READERS)
 def test_several_zones_each_get_one_vtimezone_in_a_fixed_order(session, organizer, reader):
     events.create_event(session, organizer, details(day=date(2027, 10, 20)))

@@ -130,6 +130,7 @@ def test_public_feed_link_on_the_event_list_keeps_the_filters(client):
     assert client.get("/calendar/events.ics?kind=meeting").status_code == 200
 
 
+@pytest.mark.slow
 def test_every_demo_users_feed_holds_only_events_they_may_see(runner, client, session):
     from eventsapp.accounts.models import User
     from eventsapp.events.models import Event
