@@ -84,6 +84,7 @@ def allowed_posts(walk) -> list[Cell]:
     return [c for c in walk if c.method in STATE_CHANGING and c.expected in ALLOWED and c.got == c.expected]
 
 
+@pytest.mark.slow
 def test_everyone_gets_what_the_matrix_promises(walk):
     wrong = [f"  {c.label:<48} {c.role:<16} expected {c.expected:<6} got {c.got:<6} {c.path}"
              for c in walk if c.got != c.expected]
