@@ -38,11 +38,14 @@ test: venv-dev js-reader
 test-fast: venv-dev
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
-# ruff's lint and format checks, and the layer order of .importlinter.
+# ruff's lint and format checks, and the layer order of .importlinter; all
+# three run, and any one failing fails the target.
 lint: venv-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	PYTHONPATH=. $(BIN)/lint-imports --no-cache
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/ruff format --check . || status=1; \
+	PYTHONPATH=. $(BIN)/lint-imports --no-cache || status=1; \
+	exit $$status
 
 js-reader:
 	@if command -v npm >/dev/null 2>&1; then cd tests/js && npm ci --silent --no-audit --no-fund; \
