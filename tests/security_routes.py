@@ -132,7 +132,7 @@ class Row:
 
 
 def row(endpoint, method, prepare, anonymous, intern, senior, other_organizer, organizer, admin, variant=""):
-    expected = dict(zip(ROLES, (anonymous, intern, senior, other_organizer, organizer, admin)))
+    expected = dict(zip(ROLES, (anonymous, intern, senior, other_organizer, organizer, admin), strict=True))
     return Row(endpoint, method, prepare, expected, variant)
 
 

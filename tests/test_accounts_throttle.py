@@ -115,7 +115,10 @@ def test_counter_keys_hold_no_address_or_email_in_clear():
 
 # --- Counting in the database ------------------------------------------------
 
-def _check(bucket="login-ip", key="k", rate=Rate(3, 300)) -> throttle.Check:
+THREE_IN_FIVE_MINUTES = Rate(3, 300)
+
+
+def _check(bucket="login-ip", key="k", rate=THREE_IN_FIVE_MINUTES) -> throttle.Check:
     return throttle.Check(bucket, key, rate)
 
 

@@ -13,6 +13,7 @@ CI prints.
 """
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import re
@@ -57,7 +58,7 @@ class Server:
         self.port = free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "APP_ENV": "development",
                **{k: str(v) for k, v in settings.items()}}
-        self.log = open(tmp_path / f"gunicorn-{self.port}.log", "w")
+        self.log = open(tmp_path / f"gunicorn-{self.port}.log", "w")  # noqa: SIM115  # closed with the server
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}",
              "--timeout", "60", "app:app"], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -121,10 +122,8 @@ class RaceBarrier:
                 contender.close()
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.listener.shutdown(socket.SHUT_RDWR)   # (wakes a waiting accept())
-        except OSError:
-            pass
         self.thread.join()
         self.listener.close()
         shutil.rmtree(self.folder)
@@ -212,7 +211,7 @@ def test_four_workers_never_oversell_and_promote_in_order(session, database_url,
         assert len(going) == 50 and len(waiting) == 150 and len(result) == 200
 
         leaving = going[:20]
-        by_user = {m_id: m for m_id, m in zip(members[:200], crowd)}
+        by_user = {m_id: m for m_id, m in zip(members[:200], crowd, strict=True)}
         first_in_line = waiting[:20]
         statuses = at_once([(lambda m=by_user[uid]: m.answer("declined")) for uid in leaving])
         result = states(session, event_id)

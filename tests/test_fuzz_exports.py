@@ -83,8 +83,8 @@ def test_csv_cells_come_back_as_typed_and_never_as_formulas(rows):
     STATS["examples"] += 1
     parsed = check_csv(body, "csv")
     assert len(parsed) == len(rows) + 1
-    for typed_row, read_row in zip(rows, parsed[1:]):
-        for typed, read in zip(typed_row, read_row):
+    for typed_row, read_row in zip(rows, parsed[1:], strict=True):
+        for typed, read in zip(typed_row, read_row, strict=True):
             assert read == ("'" + typed if typed.startswith(FORMULA_STARTS) else typed)
 
 

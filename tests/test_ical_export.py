@@ -224,7 +224,7 @@ def test_uids_do_not_depend_on_the_host_a_request_came_in_on(client):
 
 
 def test_a_typed_backslash_n_stays_text_and_a_calendar_name_may_hold_any_text():
-    start = datetime(2027, 10, 19, 11, 30, tzinfo=timezone.utc)
+    start = datetime(2027, 10, 19, 11, 30, tzinfo=UTC)
     item = IcsEvent(uid="event-1@test", summary=r"Notes \N on C:\Notes, part 1; draft", start=start,
                     end=start + timedelta(hours=1), tzid="UTC", created=start, last_modified=start, sequence=0,
                     location="Room\n4")

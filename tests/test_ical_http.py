@@ -156,6 +156,9 @@ def test_changing_my_answer_raises_the_sequence_in_my_feed(client, session, memb
     first = outsider.get(path).get_data(as_text=True)
     client.post(f"/events/{event.id}/rsvp", data={"state": "going"})
     second = outsider.get(path).get_data(as_text=True)
-    sequence = lambda text: int(re.search(r"SEQUENCE:(\d+)", text).group(1))
+
+    def sequence(text):
+        return int(re.search(r"SEQUENCE:(\d+)", text).group(1))
+
     assert "STATUS:TENTATIVE" in first and "STATUS:CONFIRMED" in second
     assert sequence(second) > sequence(first)

@@ -157,9 +157,9 @@ def _serve_and_read_log(command: list[str], database_url: str, tmp_path: Path, v
                 try:
                     _get(port, "/calendar/events.ics")
                     break
-                except OSError:
+                except OSError as error:
                     if time.monotonic() > deadline or process.poll() is not None:
-                        raise RuntimeError(f"the server did not start:\n{log_path.read_text()}")
+                        raise RuntimeError(f"the server did not start:\n{log_path.read_text()}") from error
                     time.sleep(0.2)
             result = visit(port)
         finally:
