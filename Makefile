@@ -1,10 +1,12 @@
 # `make run` serves the app on http://127.0.0.1:5000; `make test` runs the tests.
+# run and serve install requirements.txt only; the tests, the linters and the
+# benchmark add requirements-dev.txt to the same venv.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: venv run test js-reader test-postgres serve upgrade clean bench-data bench bench-small bandit
+.PHONY: venv venv-dev run test test-fast lint js-reader test-postgres serve upgrade clean bench-data bench bench-small bandit
 
 # The virtual environment is rebuilt when the requirements change. A venv
 # left broken (e.g. by a missing python3-venv package) is made anew.
@@ -13,7 +15,13 @@ $(BIN)/.installed: requirements.txt constraints.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
 venv: $(BIN)/.installed
+
+venv-dev: $(BIN)/.installed-dev
 
 upgrade: venv
 	$(FLASK) db upgrade
@@ -23,15 +31,28 @@ run: upgrade
 	$(FLASK) run --debug --host 127.0.0.1 --port 5000
 
 # ical.js (Thunderbird's parser) joins the .ics readers when npm is here.
-test: venv js-reader
+test: venv-dev js-reader
 	$(BIN)/python -m pytest
+
+# The unit and request tests: everything but the browser and slow tests.
+test-fast: venv-dev
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+# ruff's lint and format checks, and the layer order of .importlinter; all
+# three run, and any one failing fails the target.
+lint: venv-dev
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/ruff format --check . || status=1; \
+	PYTHONPATH=. $(BIN)/lint-imports --no-cache || status=1; \
+	exit $$status
 
 js-reader:
 	@if command -v npm >/dev/null 2>&1; then cd tests/js && npm ci --silent --no-audit --no-fund; \
 	else echo "npm not found: the .ics tests run without ical.js"; fi
 
 # The same suite on a throwaway PostgreSQL cluster (installed if missing).
-test-postgres: venv js-reader
+test-postgres: venv-dev js-reader
 	.ci/with-postgres.sh $(BIN)/python -m pytest
 
 # Several workers on the configured database (DATABASE_URL); needs SECRET_KEY.
@@ -43,13 +64,13 @@ serve: upgrade
 
 # Static security checks: fails on any finding. A finding that is accepted is
 # justified where it occurs, as `# nosec BXXX  # why`.
-bandit: venv
+bandit: venv-dev
 	$(BIN)/bandit -q -r eventsapp app.py bench gunicorn.conf.py
 
 # The benchmark (see docs/benchmark.md). bench-data builds the synthetic
 # network at full and 1/10 scale (SQLite in instance/, or next to a
 # PostgreSQL DATABASE_URL), reusing an up-to-date copy.
-bench-data: venv
+bench-data: venv-dev
 	$(BIN)/python -m bench.data --scale full --scale tenth
 
 # gunicorn on both scales, measured from another process; prints the table
@@ -59,8 +80,8 @@ bench: bench-data
 
 # The same on 1/100 and 1/200 scale in under a minute: fails when a page
 # errors or its query count differs between the scales (speed not judged).
-bench-small: venv
+bench-small: venv-dev
 	$(BIN)/python -m bench.run --small
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -70,7 +70,7 @@ class Server:
         self.port = free_port()
         environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": data.SECRET_KEY, "APP_ENV": "development",
                        **env}
-        self.log = open(log, "w")
+        self.log = open(log, "w")  # noqa: SIM115  # the server writes to it until stop() closes it
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
              "--backlog", "256", "--timeout", "120", target],
@@ -349,7 +349,7 @@ def compare(runs: list[dict]) -> list[dict]:
     over the small one's (how much slower one request got)."""
     big, small = runs[0], runs[1]
     joined = []
-    for b, s in zip(big["pages"], small["pages"]):
+    for b, s in zip(big["pages"], small["pages"], strict=True):
         joined.append({"page": b["page"], "growth": round(b["p50_ms"] / s["p50_ms"], 2) if s["p50_ms"] else None,
                        "queries": (b["queries"], s["queries"])})
     return joined

@@ -2,6 +2,7 @@
 every form control has a visible label, one <main>, headings in order."""
 from __future__ import annotations
 
+import itertools
 from html.parser import HTMLParser
 
 CONTROLS = {"input", "select", "textarea"}
@@ -58,7 +59,7 @@ def problems(html: str) -> list[str]:
         found.append("a page needs exactly one <main>")
     if not page.headings or page.headings[0] != 1 or page.headings.count(1) != 1:
         found.append(f"a page needs one <h1> first, got {page.headings}")
-    for before, after in zip(page.headings, page.headings[1:]):
+    for before, after in itertools.pairwise(page.headings):
         if after > before + 1:
             found.append(f"heading level skipped: h{before} then h{after}")
     found += [f"asset from another site: {url}" for url in page.external]

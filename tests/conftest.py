@@ -65,11 +65,11 @@ class PostgresDatabases:
         self.base = sa.make_url(url).database
         self.admin = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
         self.template = f"{self.base}_template"
-        self._recreate(self.template)
+        self.recreate(self.template)
         _migrate(str(sa.make_url(url).set(database=self.template).render_as_string(False)),
                  str(tmp_path_factory.mktemp("instance")))
 
-    def _recreate(self, name: str, template: str | None = None) -> None:
+    def recreate(self, name: str, template: str | None = None) -> None:
         with self.admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             suffix = f' TEMPLATE "{template}"' if template else ""
@@ -77,7 +77,7 @@ class PostgresDatabases:
 
     def fresh(self, tmp_path) -> str:
         name = f"{self.base}_{uuid.uuid4().hex[:8]}"
-        self._recreate(name, self.template)
+        self.recreate(name, self.template)
         return self.admin_url.set(database=name).render_as_string(hide_password=False)
 
     def release(self, url: str) -> None:

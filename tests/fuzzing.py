@@ -36,9 +36,8 @@ FUZZ = settings(max_examples=30, deadline=None, phases=[Phase.explicit, Phase.re
 
 # --- What to send --------------------------------------------------------------
 
-#: A tag and an attribute no template uses: if either is ever parsed out of a
-#: page, text someone typed became markup.
-CANARY_TAG = "fuzz-tag"
+#: A tag and an attribute no template uses (`<fuzz-tag data-fuzz=1>` below): if
+#: either is ever parsed out of a page, text someone typed became markup.
 CANARY_ATTR = "data-fuzz"
 
 MARKUP = [
@@ -110,10 +109,6 @@ any_payload = st.one_of(payload_text, payload_line)
 
 
 # --- Reading forms the way a browser does ------------------------------------------
-
-TEXT_KINDS = {"text", "textarea", "email", "password", "search", "url", "tel", "hidden", "number", "date",
-              "time", "datetime-local"}
-
 
 @dataclass
 class Field:

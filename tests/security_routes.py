@@ -132,7 +132,7 @@ class Row:
 
 
 def row(endpoint, method, prepare, anonymous, intern, senior, other_organizer, organizer, admin, variant=""):
-    expected = dict(zip(ROLES, (anonymous, intern, senior, other_organizer, organizer, admin)))
+    expected = dict(zip(ROLES, (anonymous, intern, senior, other_organizer, organizer, admin), strict=True))
     return Row(endpoint, method, prepare, expected, variant)
 
 
@@ -274,6 +274,7 @@ def _register(world, role):
 
 # The matrix: what the product promises. Reading across a row: anonymous,
 # intern, senior, an organizer of other events, the event's organizer, admin.
+# fmt: off
 MATRIX: list[Row] = [
     #   endpoint                    method  target                                     anon   intern senior other  organizer admin
     row("main.home",                "GET",  at("/"),                                   OK,    OK,    OK,    OK,    OK,    OK),
@@ -375,6 +376,7 @@ MATRIX: list[Row] = [
     row("notifications.open_one",   "POST", _notification(mine=False),                 LOGIN, NONE,  NONE,  NONE,  NONE,  NONE,
         variant="another member's"),
 ]
+# fmt: on
 
 # Allowed POSTs that rightly leave every table as it was. Any other cell of MATRIX a
 # POST answers with 200 or a plain redirect must show its action in the database.

@@ -115,7 +115,10 @@ def test_counter_keys_hold_no_address_or_email_in_clear():
 
 # --- Counting in the database ------------------------------------------------
 
-def _check(bucket="login-ip", key="k", rate=Rate(3, 300)) -> throttle.Check:
+THREE_IN_FIVE_MINUTES = Rate(3, 300)
+
+
+def _check(bucket="login-ip", key="k", rate=THREE_IN_FIVE_MINUTES) -> throttle.Check:
     return throttle.Check(bucket, key, rate)
 
 
@@ -466,6 +469,7 @@ def test_rates_come_from_the_environment_and_a_typo_stops_the_app(monkeypatch, t
 
 # --- Across server processes -------------------------------------------------
 
+@pytest.mark.slow
 def test_the_limit_holds_across_four_worker_processes(session, database_url, tmp_path):
     """gunicorn with 4 workers on this test's database (SQLite, or PostgreSQL
     with TEST_DATABASE_URL): 30 failed logins from one address at once

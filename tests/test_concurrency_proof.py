@@ -13,6 +13,7 @@ CI prints.
 """
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import re
@@ -36,6 +37,9 @@ from eventsapp.accounts.models import User
 from eventsapp.rsvps.models import Rsvp
 from tests.factories import default_hash, make_event, make_rsvp, make_user
 
+# gunicorn with 4 workers under concurrent load: make test-fast leaves it out.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "concurrency-proof-secret-key-0123456789abcdef"
 REPORT = ROOT / "test-artifacts" / "concurrency-proof.txt"
@@ -54,7 +58,7 @@ class Server:
         self.port = free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "APP_ENV": "development",
                **{k: str(v) for k, v in settings.items()}}
-        self.log = open(tmp_path / f"gunicorn-{self.port}.log", "w")
+        self.log = open(tmp_path / f"gunicorn-{self.port}.log", "w")  # noqa: SIM115  # closed with the server
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}",
              "--timeout", "60", target], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -118,10 +122,8 @@ class RaceBarrier:
                 contender.close()
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.listener.shutdown(socket.SHUT_RDWR)   # (wakes a waiting accept())
-        except OSError:
-            pass
         self.thread.join()
         self.listener.close()
         shutil.rmtree(self.folder)
@@ -209,7 +211,7 @@ def test_four_workers_never_oversell_and_promote_in_order(session, database_url,
         assert len(going) == 50 and len(waiting) == 150 and len(result) == 200
 
         leaving = going[:20]
-        by_user = {m_id: m for m_id, m in zip(members[:200], crowd)}
+        by_user = {m_id: m for m_id, m in zip(members[:200], crowd, strict=True)}
         first_in_line = waiting[:20]
         statuses = at_once([(lambda m=by_user[uid]: m.answer("declined")) for uid in leaving])
         result = states(session, event_id)

@@ -27,6 +27,9 @@ from tests import fuzzing
 from tests.factories import make_rsvp, make_user
 from tests.fuzzing import FUZZ, STATS, capture_errors, check_csv, check_ics, login_as
 
+# Hypothesis fuzzing: make test-fast leaves it out.
+pytestmark = pytest.mark.slow
+
 hostile = st.one_of(fuzzing.any_text, st.sampled_from(fuzzing.LINE_INJECTION + fuzzing.FORMULAS + fuzzing.MARKUP))
 NOW = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
 
@@ -80,8 +83,8 @@ def test_csv_cells_come_back_as_typed_and_never_as_formulas(rows):
     STATS["examples"] += 1
     parsed = check_csv(body, "csv")
     assert len(parsed) == len(rows) + 1
-    for typed_row, read_row in zip(rows, parsed[1:]):
-        for typed, read in zip(typed_row, read_row):
+    for typed_row, read_row in zip(rows, parsed[1:], strict=True):
+        for typed, read in zip(typed_row, read_row, strict=True):
             assert read == ("'" + typed if typed.startswith(FORMULA_STARTS) else typed)
 
 

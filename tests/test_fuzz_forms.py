@@ -42,6 +42,9 @@ from tests.fuzzing import (COVERED, FUZZ, STATS, assert_safe_html, assert_same_s
                            submissions, take_flashes)
 from tests.multipart import bodies
 
+# Hypothesis fuzzing: make test-fast leaves it out.
+pytestmark = pytest.mark.slow
+
 NEXT_MONTH = date.today() + timedelta(days=30)
 _n = itertools.count(1)
 

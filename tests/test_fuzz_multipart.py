@@ -14,6 +14,9 @@ from tests.fuzzing import STATS, changed_tables, form_posting_to, login_as, snap
 from tests.multipart import file_part
 from tests.test_fuzz_forms import CASES, Case, build_world
 
+# Hypothesis fuzzing: make test-fast leaves it out.
+pytestmark = pytest.mark.slow
+
 
 def _browser_pairs(client, case: Case) -> list[tuple[str, str]]:
     """What the page's form posts when the user fills in the valid values."""

@@ -57,6 +57,7 @@ def public(session, **filters):
     return public_feeds.public_feed(session, public_feeds.PublicFilters(**filters), LINKS, NOW, "Events").body.decode()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reader", READERS)
 def test_every_reader_sees_the_apps_meetings_in_utc_across_daylight_saving(session, series_across_dst, reader):
     text = public(session)
@@ -71,6 +72,7 @@ def test_every_reader_sees_the_apps_meetings_in_utc_across_daylight_saving(sessi
     )
 
 
+@pytest.mark.slow
 def test_the_apps_own_occurrences_are_what_the_readers_expand(session, series_across_dst):
     ours = sorted(("Cardiology Grand Rounds", e.starts_at, "CONFIRMED") for e in session.scalars(
         sa.select(Event).where(Event.series_id.is_not(None))) if not e.is_cancelled)
@@ -160,6 +162,7 @@ def test_text_is_escaped_and_folded_without_splitting_characters():
         assert summary == name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reader", READERS)
 def test_several_zones_each_get_one_vtimezone_in_a_fixed_order(session, organizer, reader):
     events.create_event(session, organizer, details(day=date(2027, 10, 20)))
@@ -221,7 +224,7 @@ def test_uids_do_not_depend_on_the_host_a_request_came_in_on(client):
 
 
 def test_a_typed_backslash_n_stays_text_and_a_calendar_name_may_hold_any_text():
-    start = datetime(2027, 10, 19, 11, 30, tzinfo=timezone.utc)
+    start = datetime(2027, 10, 19, 11, 30, tzinfo=UTC)
     item = IcsEvent(uid="event-1@test", summary=r"Notes \N on C:\Notes, part 1; draft", start=start,
                     end=start + timedelta(hours=1), tzid="UTC", created=start, last_modified=start, sequence=0,
                     location="Room\n4")

@@ -5,6 +5,7 @@ calendar reader."""
 from datetime import datetime, time, timedelta, timezone
 
 import icalendar
+import pytest
 import sqlalchemy as sa
 
 from eventsapp.events.models import Event
@@ -62,6 +63,7 @@ def test_the_feed_writes_the_series_at_the_time_entered_with_nothing_left_out(cl
     assert gap + timedelta(days=7) not in own_starts and gap + timedelta(days=14) not in own_starts
 
 
+@pytest.mark.slow
 def test_every_reader_finds_the_meetings_where_the_app_holds_them(client, session, organizer):
     gap, _ = create_gap_series(client)
     text = feed(session, gap)
@@ -73,6 +75,7 @@ def test_every_reader_finds_the_meetings_where_the_app_holds_them(client, sessio
         assert [start for _, start, _ in reader(text, *window)] == stored, name
 
 
+@pytest.mark.slow
 def test_every_reader_ends_each_meeting_45_minutes_after_it_starts(client, session, organizer):
     """Readers place a DTSTART the clocks skip alike, but not a DTEND beside
     it: one meeting an hour too long, or ending before it starts."""
@@ -120,6 +123,7 @@ def test_a_later_meeting_edited_with_the_following_ones_splits_the_series_at_the
         assert [start for _, start, _ in reader(text, *window)] == expected_starts(gap), name
 
 
+@pytest.mark.slow
 def test_a_cancelled_meeting_in_the_gap_is_left_out_by_every_reader(client, session, organizer):
     gap, _ = create_gap_series(client)
     first = events(session)[0]

@@ -130,6 +130,7 @@ def test_public_feed_link_on_the_event_list_keeps_the_filters(client):
     assert client.get("/calendar/events.ics?kind=meeting").status_code == 200
 
 
+@pytest.mark.slow
 def test_every_demo_users_feed_holds_only_events_they_may_see(runner, client, session):
     from eventsapp.accounts.models import User
     from eventsapp.events.models import Event
@@ -155,6 +156,9 @@ def test_changing_my_answer_raises_the_sequence_in_my_feed(client, session, memb
     first = outsider.get(path).get_data(as_text=True)
     client.post(f"/events/{event.id}/rsvp", data={"state": "going"})
     second = outsider.get(path).get_data(as_text=True)
-    sequence = lambda text: int(re.search(r"SEQUENCE:(\d+)", text).group(1))
+
+    def sequence(text):
+        return int(re.search(r"SEQUENCE:(\d+)", text).group(1))
+
     assert "STATUS:TENTATIVE" in first and "STATUS:CONFIRMED" in second
     assert sequence(second) > sequence(first)

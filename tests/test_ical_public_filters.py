@@ -15,6 +15,9 @@ from eventsapp.timeutil import utcnow
 from tests.factories import make_department, make_event, make_user, specialty
 from tests.ical_readers import READERS
 
+# Every filtered feed read by every .ics reader: make test-fast leaves it out.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def hospital(session):

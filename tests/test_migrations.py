@@ -50,7 +50,7 @@ def empty_database_url(databases, tmp_path):
     """A database with no tables at all, on the back end under test."""
     if isinstance(databases, PostgresDatabases):
         name = f"{databases.base}_empty"
-        databases._recreate(name)
+        databases.recreate(name)
         url = databases.admin_url.set(database=name).render_as_string(hide_password=False)
         yield url
         databases.release(url)
@@ -70,7 +70,8 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
         with db.engine.begin() as conn:
             conn.execute(sa.text(
                 "INSERT INTO \"user\" (id, email, name, password_hash, role, created_at) VALUES "
-                "(1, 'a@h.example', 'Ana', 'x', 'organizer', '2026-01-01'), (2, 'b@h.example', 'Bo', 'x', 'member', '2026-01-01')"))
+                "(1, 'a@h.example', 'Ana', 'x', 'organizer', '2026-01-01'),"
+                " (2, 'b@h.example', 'Bo', 'x', 'member', '2026-01-01')"))
             conn.execute(sa.text(
                 "INSERT INTO profile (user_id, career_stage, bio, open_to_interns, intro_capacity, show_department,"
                 " show_interests, show_bio, updated_at) VALUES (1, 'attending', 'Hi', true, 3, true, true, true,"
@@ -80,7 +81,8 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
         with db.engine.begin() as conn:
             conn.execute(sa.text(
                 "INSERT INTO series (id, frequency, interval, until, timezone, starts_at, all_day, created_at)"
-                " VALUES (1, 'weekly', 1, '2027-01-01', 'America/New_York', '2026-12-01 12:30:00', false, '2026-11-01')"))
+                " VALUES (1, 'weekly', 1, '2027-01-01', 'America/New_York', '2026-12-01 12:30:00', false,"
+                " '2026-11-01')"))
             conn.execute(sa.text(
                 "INSERT INTO event (id, title, kind, timezone, starts_at, ends_at, organizer_id, series_id,"
                 " recurrence_id, checkin_secret, created_at, updated_at) VALUES (1, 'Rounds', 'meeting',"

@@ -10,6 +10,9 @@ from eventsapp.events.models import Event
 from eventsapp.rsvps.models import Rsvp
 from tests.factories import make_department, make_event, make_rsvp, make_user
 
+# Hundreds of rows per page, to show each page's cost stays flat: make test-fast leaves it out.
+pytestmark = pytest.mark.slow
+
 
 @contextmanager
 def counting(engine):

@@ -4,6 +4,7 @@ invariants checked after every step."""
 from datetime import timedelta
 
 import hypothesis.strategies as st
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -15,6 +16,9 @@ from eventsapp.events import services as events
 from eventsapp.rsvps import services as rsvps
 from eventsapp.rsvps.models import Rsvp
 from tests.factories import make_event, make_user
+
+# Model-based: long random sequences; make test-fast leaves it out.
+pytestmark = pytest.mark.slow
 
 PEOPLE = 8
 

@@ -6,6 +6,8 @@ the page gave them, the same request does what the authorization matrix says
 """
 from __future__ import annotations
 
+import pytest
+
 from eventsapp import create_app
 from eventsapp.extensions import db
 from tests.conftest import BASE_CONFIG, IsolatedClient
@@ -26,6 +28,7 @@ def test_every_state_changing_route_is_in_the_walk(app):
     assert {route for route in app_routes(app) if route[1] in STATE_CHANGING} == walked
 
 
+@pytest.mark.slow
 def test_every_state_changing_route_refuses_a_request_without_a_valid_token(databases, tmp_path_factory):
     failures, walked, idle = [], 0, []
     for row in state_changing_rows():

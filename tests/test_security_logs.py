@@ -157,9 +157,9 @@ def _serve_and_read_log(command: list[str], database_url: str, tmp_path: Path, v
                 try:
                     _get(port, "/calendar/events.ics")
                     break
-                except OSError:
+                except OSError as error:
                     if time.monotonic() > deadline or process.poll() is not None:
-                        raise RuntimeError(f"the server did not start:\n{log_path.read_text()}")
+                        raise RuntimeError(f"the server did not start:\n{log_path.read_text()}") from error
                     time.sleep(0.2)
             result = visit(port)
         finally:
@@ -168,6 +168,7 @@ def _serve_and_read_log(command: list[str], database_url: str, tmp_path: Path, v
     return result, log_path.read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("server", ["flask run", "gunicorn"])
 def test_server_access_logs_never_show_a_feed_token_or_check_in_secret(secrets_in_urls, database_url, tmp_path,
                                                                       server):

@@ -65,6 +65,8 @@ def walk_row(row, databases, tmp_path_factory, **config):
     return cells
 
 
+# Every route as every role, once for the tests below that read it: those
+# are marked slow, since the walk is what takes the time.
 @pytest.fixture(scope="module")
 def walk(databases, tmp_path_factory):
     return [cell for row in MATRIX for cell in walk_row(row, databases, tmp_path_factory)]
@@ -84,6 +86,7 @@ def allowed_posts(walk) -> list[Cell]:
     return [c for c in walk if c.method in STATE_CHANGING and c.expected in ALLOWED and c.got == c.expected]
 
 
+@pytest.mark.slow
 def test_everyone_gets_what_the_matrix_promises(walk):
     wrong = [f"  {c.label:<48} {c.role:<16} expected {c.expected:<6} got {c.got:<6} {c.path}"
              for c in walk if c.got != c.expected]
@@ -99,12 +102,14 @@ def test_everyone_gets_what_the_matrix_promises(walk):
                     f"({', '.join(sorted(set(idle)))})")
 
 
+@pytest.mark.slow
 def test_a_refused_request_changes_nothing(walk):
     changed = [f"  {c.label} as {c.role} ({c.got})" for c in walk if c.got in REFUSED | RULED_OUT and c.changed]
     assert not changed, "refused, yet the database changed:\n" + "\n".join(changed)
     assert sum(c.got in REFUSED for c in walk) > 100  # the check ran on many refusals
 
 
+@pytest.mark.slow
 def test_an_allowed_post_does_what_it_was_sent_to_do(walk):
     """A 302 also answers a polite refusal: allowed means the database shows the action."""
     posts = allowed_posts(walk)
@@ -116,6 +121,7 @@ def test_an_allowed_post_does_what_it_was_sent_to_do(walk):
     assert sum(c.changed for c in posts) > 50  # the check ran on many actions
 
 
+@pytest.mark.slow
 def test_every_response_carries_the_protective_headers(walk):
     problems = []
     for c in walk:
@@ -137,6 +143,7 @@ def test_every_response_carries_the_protective_headers(walk):
                     "script, frame-ancestors 'none', nosniff, Referrer-Policy")
 
 
+@pytest.mark.slow
 def test_private_feeds_and_personal_downloads_are_never_cached_or_referred(walk):
     feeds = [c for c in walk if c.endpoint == "ical.personal_feed" and c.got == "200"]
     assert len(feeds) == len(ROLES)

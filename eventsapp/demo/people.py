@@ -16,10 +16,7 @@ from dataclasses import dataclass
 DEMO_PASSWORD = "welcome-to-rounds"  # nosec B105  # public by design: printed in the README; production needs seed-demo --force
 DEMO_EMAIL_DOMAIN = "riverside.example"
 SEED = 20261125
-
-CAREER_STAGES = ("student", "intern", "resident", "fellow", "attending", "faculty")
 SENIOR_STAGES = ("resident", "fellow", "attending", "faculty")
-ROLES = ("member", "organizer", "admin")
 
 DEPARTMENTS = (
     "Internal Medicine", "Surgery", "Pediatrics", "Emergency Medicine",
@@ -97,8 +94,7 @@ _CROSS_CUTTING = {"Medical education": 6, "Clinical research": 6, "Quality impro
                   "Health policy and advocacy": 1.5, "Medical informatics": 1.5, "Leadership and management": 1}
 
 # Generated people per stage (the four fixed logins come on top of these).
-_STAGE_COUNTS = {"student": 10, "intern": 28, "resident": 26, "fellow": 10,
-                 "attending": 14, "faculty": 6}
+_STAGE_COUNTS = {"student": 10, "intern": 28, "resident": 26, "fellow": 10, "attending": 14, "faculty": 6}
 # The four generated organizers: chief residents and a program coordinator.
 _ORGANIZER_SLOTS = (("resident", "Surgery"), ("resident", "Pediatrics"),
                     ("resident", "Emergency Medicine"), ("faculty", "Family Medicine"))
@@ -156,7 +152,8 @@ _BIO_TEMPLATES = {
                   "{dept} attending who enjoys teaching on the wards; my interests are {a} and {b}."),
     "faculty": ("Faculty in {dept} who leads teaching on {a}; also involved in {b}.",
                 "Professor of {dept} with {years} years at Riverside, working on {a} and {b}."),
-    "chief": ("Chief resident in {dept} (PGY-{pgy}). Ask me about {a}, {b}, or how the call schedule really gets made.",),
+    "chief": ("Chief resident in {dept} (PGY-{pgy}). Ask me about {a}, {b}, "
+              "or how the call schedule really gets made.",),
     "coordinator": ("Associate program director for {dept} and organizer of Riverside teaching events; "
                     "interested in {a} and {b}.",),
 }

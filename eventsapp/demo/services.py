@@ -65,13 +65,13 @@ def _count(n: int, word: str) -> str:
 
 def demo_logins() -> list[DemoLogin]:
     people = demo_people()[: len(LOGIN_LABELS)]
-    return [DemoLogin(label, p.name, p.email, DEMO_PASSWORD) for label, p in zip(LOGIN_LABELS, people)]
+    return [DemoLogin(label, p.name, p.email, DEMO_PASSWORD) for label, p in zip(LOGIN_LABELS, people, strict=True)]
 
 
 def installed_logins(session: Session) -> list[DemoLogin]:
     """The demo logins, if the demo hospital is in this database."""
     logins = demo_logins()
-    found = set(session.scalars(sa.select(User.email).where(User.email.in_([l.email for l in logins]))))
+    found = set(session.scalars(sa.select(User.email).where(User.email.in_([login.email for login in logins]))))
     return [login for login in logins if login.email in found]
 
 
@@ -213,7 +213,8 @@ def _answer_and_attend(session, rng, spec: DemoEvent, event: Event, everyone, us
                          queued_at=at if state == "waitlisted" else None))
     session.add_all(rows)
     if spec.cancelled:
-        event.status, event.cancelled_at, event.revision = EventStatus.CANCELLED, now - timedelta(days=2), event.revision + 1
+        event.status, event.cancelled_at = EventStatus.CANCELLED, now - timedelta(days=2)
+        event.revision += 1
     elif event.ends_at < now:
         for rsvp in rows:
             if rsvp.state == "going" and rng.random() < 0.75:

@@ -234,7 +234,7 @@ class Server:
         for name in ("MAIL_SERVER", "PROXIES"):  # mail goes to files in the instance folder
             env.pop(name, None)
         factory = f"eventsapp:create_app({{'INSTANCE_PATH': {str(instance_path)!r}}})"
-        self.log = open(log_path, "w")
+        self.log = open(log_path, "w")  # noqa: SIM115  # the server writes to it until it is stopped
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
              "--timeout", "60", "--no-control-socket", factory],
