@@ -15,6 +15,8 @@ from eventsapp.profiles.models import Profile
 from eventsapp.timeutil import utcnow
 from tests.factories import make_user
 
+#: A request still pending, but past its date: no longer waiting.
+OVERDUE = "overdue"
 #: Days since a colleague declined the viewer: either side of the cooldown.
 DECLINED_DAYS_AGO = (1, DECLINE_COOLDOWN.days - 1, DECLINE_COOLDOWN.days + 1, 400)
 
@@ -30,9 +32,6 @@ colleague = st.fixed_dictionaries({
     "closed": st.lists(st.sampled_from([RequestStatus.EXPIRED, RequestStatus.WITHDRAWN, RequestStatus.ENDED]),
                        max_size=2),
 })
-
-
-OVERDUE = "overdue"
 
 
 def request(requester, senior, status, now, responded_days_ago=0):
