@@ -5,6 +5,7 @@ The access log never holds a private calendar feed's token or a check-in
 secret: both open something by their URL alone (see eventsapp/logredact.py).
 Turn the access log on with `--access-logfile -` (make serve does).
 """
+
 import sys
 from pathlib import Path
 
@@ -19,8 +20,10 @@ class RedactingLogger(Logger):
     field (request line, path, query, referrer, headers, environ)."""
 
     def atoms(self, resp, req, environ, request_time):
-        return {name: redact(value) if isinstance(value, str) else value
-                for name, value in super().atoms(resp, req, environ, request_time).items()}
+        return {
+            name: redact(value) if isinstance(value, str) else value
+            for name, value in super().atoms(resp, req, environ, request_time).items()
+        }
 
 
 logger_class = RedactingLogger

@@ -1,5 +1,6 @@
 """Sizes that read in one sitting: no module of eventsapp/ over 300 lines,
 no function over 60. Prints each offender and fails if there is one."""
+
 from __future__ import annotations
 
 import ast

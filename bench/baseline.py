@@ -6,6 +6,7 @@ share of this one's.
 
     DATABASE_URL=... gunicorn bench.baseline:app
 """
+
 from __future__ import annotations
 
 import os
@@ -33,7 +34,7 @@ def start():
 
 
 @app.after_request
-def report(response):   # as the app's bench-only header (eventsapp/querycount.py)
+def report(response):  # as the app's bench-only header (eventsapp/querycount.py)
     response.headers["X-CPU-Ms"] = f"{(time.process_time() - g.cpu_started) * 1000:.2f}"
     return response
 
@@ -41,6 +42,10 @@ def report(response):   # as the app's bench-only header (eventsapp/querycount.p
 @app.get("/")
 def next_events():
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(event.c.id, event.c.title, event.c.starts_at)
-                            .where(event.c.starts_at >= utcnow()).order_by(event.c.starts_at).limit(20)).all()
+        rows = conn.execute(
+            sa.select(event.c.id, event.c.title, event.c.starts_at)
+            .where(event.c.starts_at >= utcnow())
+            .order_by(event.c.starts_at)
+            .limit(20)
+        ).all()
     return render_template("baseline.html", events=rows)

@@ -20,18 +20,18 @@ private feed. A JSON stamp next to the data (instance/bench-<scale>*.json)
 records the spec, the seed and what the load generator needs; a database
 built with the same spec and seed less than a week ago is reused.
 """
+
 from __future__ import annotations
 
 import argparse
 import hashlib
 import json
-import math
 import os
 import random
 import sys
 import time
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -40,11 +40,11 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SPEC_VERSION = 4   # raised whenever the generator changes what it builds (or the schema it fills)
+SPEC_VERSION = 4  # raised whenever the generator changes what it builds (or the schema it fills)
 SECRET_KEY = "bench-secret-key-not-for-production-0123456789"  # nosec B105  # the benchmark server only
 PASSWORD = "bench-password-1"  # nosec B105  # synthetic accounts, printed in the README
 INTERN_EMAIL = "bench-intern@bench.example"
-UTC = timezone.utc
+UTC = UTC
 #: A stamp older than this is rebuilt: "upcoming" is relative to the build day.
 MAX_AGE = timedelta(days=7)
 
@@ -55,7 +55,7 @@ class Spec:
     events: int
     rsvps: int
     check_ins: int
-    intern_going: int   # events the viewer goes to inside the feed's window
+    intern_going: int  # events the viewer goes to inside the feed's window
     seed: int = 7
     version: int = SPEC_VERSION
 
@@ -72,10 +72,12 @@ def spec_for(scale: str, seed: int = 7) -> Spec:
 
 # --- Where --------------------------------------------------------------------
 
+
 def default_url(scale: str) -> str:
     base = os.environ.get("DATABASE_URL", "")
     if base.startswith(("postgres://", "postgresql")):
         from eventsapp.config import normalise_database_url
+
         url = sa.make_url(normalise_database_url(base))
         return url.set(database=f"{url.database}_bench_{scale}").render_as_string(hide_password=False)
     return f"sqlite:///{ROOT / 'instance' / f'bench-{scale}.sqlite'}"
@@ -102,8 +104,8 @@ def _fresh_database(url: str) -> None:
 
 def make_bench_app(url: str, **config):
     from eventsapp import create_app
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "APP_ENV": "development",
-                       **config})
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "APP_ENV": "development", **config})
 
 
 def ensure(scale: str, url: str | None = None, seed: int = 7, force: bool = False, quiet: bool = False) -> dict:
@@ -113,8 +115,12 @@ def ensure(scale: str, url: str | None = None, seed: int = 7, force: bool = Fals
     spec = spec_for(scale, seed)
     path = stamp_path(scale, url)
     stamp = json.loads(path.read_text()) if path.exists() else None
-    fresh = (stamp and stamp["spec"] == asdict(spec) and stamp["url"] == url
-             and datetime.now(UTC) - datetime.fromisoformat(stamp["built_at"]) < MAX_AGE)
+    fresh = (
+        stamp
+        and stamp["spec"] == asdict(spec)
+        and stamp["url"] == url
+        and datetime.now(UTC) - datetime.fromisoformat(stamp["built_at"]) < MAX_AGE
+    )
     if fresh and not force and _reachable(url):
         _upgrade(url)
         if not quiet:
@@ -126,15 +132,24 @@ def ensure(scale: str, url: str | None = None, seed: int = 7, force: bool = Fals
     app = make_bench_app(url)
     with app.app_context():
         from eventsapp.extensions import db
+
         targets = Builder(spec, datetime.now(UTC)).fill(db.engine)
         db.engine.dispose()
-    stamp = {"scale": scale, "url": url, "spec": asdict(spec), "built_at": datetime.now(UTC).isoformat(),
-             "seconds": round(time.perf_counter() - started, 1), **targets}
+    stamp = {
+        "scale": scale,
+        "url": url,
+        "spec": asdict(spec),
+        "built_at": datetime.now(UTC).isoformat(),
+        "seconds": round(time.perf_counter() - started, 1),
+        **targets,
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(stamp, indent=2))
     if not quiet:
-        print(f"bench data {scale}: built {spec.users} people, {spec.events} events, {targets['rows']['rsvp']} "
-              f"answers, {targets['rows']['check_in']} check-ins in {stamp['seconds']} s ({_redact(url)})")
+        print(
+            f"bench data {scale}: built {spec.users} people, {spec.events} events, {targets['rows']['rsvp']} "
+            f"answers, {targets['rows']['check_in']} check-ins in {stamp['seconds']} s ({_redact(url)})"
+        )
     return stamp
 
 
@@ -160,9 +175,10 @@ def _upgrade(url: str) -> None:
 
     app = make_bench_app(url)
     log = io.StringIO()
-    with app.app_context(), contextlib.redirect_stderr(log):   # Alembic's INFO lines, on success
+    with app.app_context(), contextlib.redirect_stderr(log):  # Alembic's INFO lines, on success
         upgrade()
         from eventsapp.extensions import db
+
         db.engine.dispose()
 
 
@@ -174,23 +190,57 @@ def _redact(url: str) -> str:
 
 STAGE_WEIGHTS = {"student": 8, "intern": 30, "resident": 32, "fellow": 12, "attending": 14, "faculty": 4}
 SENIOR = ("resident", "fellow", "attending", "faculty")
-FIRST = ("Amara Ben Chloe Daniel Elena Farid Grace Hiro Imani Jonas Kavya Liam Maya Nikolai Olu Priya Quinn "
-         "Rosa Samuel Tomas Uma Victor Wen Ximena Yusuf Zara Aisha Bruno Carmen Dmitri Esther Felix Gita Hugo "
-         "Ines Jae Kofi Lena Mateo Noor").split()
-LAST = ("Okafor Ferreira Lindqvist Adeyemi Nakamura Schmidt Rossi Haddad Kowalski Mensah Patel Garcia Novak "
-        "Oliveira Jensen Murphy Tanaka Dubois Costa Ibrahim Chen Moreau Kaur Silva Horvat Andersen Bianchi "
-        "Okonkwo Santos Fischer Yilmaz Petrov Larsen Nguyen Romero Sato Walsh Baptiste Ortiz Kim").split()
-DEPARTMENTS = ("Internal Medicine", "Surgery", "Paediatrics", "Obstetrics and Gynaecology", "Psychiatry",
-               "Emergency Medicine", "Radiology", "Anaesthesia", "Neurology", "Cardiology", "Oncology",
-               "Orthopaedics", "Dermatology", "Pathology", "Family Medicine", "Ophthalmology", "Urology",
-               "Nephrology", "Geriatrics", "Infectious Diseases", "Intensive Care", "Rheumatology",
-               "Endocrinology", "Public Health")
+FIRST = (
+    "Amara Ben Chloe Daniel Elena Farid Grace Hiro Imani Jonas Kavya Liam Maya Nikolai Olu Priya Quinn "
+    "Rosa Samuel Tomas Uma Victor Wen Ximena Yusuf Zara Aisha Bruno Carmen Dmitri Esther Felix Gita Hugo "
+    "Ines Jae Kofi Lena Mateo Noor"
+).split()
+LAST = (
+    "Okafor Ferreira Lindqvist Adeyemi Nakamura Schmidt Rossi Haddad Kowalski Mensah Patel Garcia Novak "
+    "Oliveira Jensen Murphy Tanaka Dubois Costa Ibrahim Chen Moreau Kaur Silva Horvat Andersen Bianchi "
+    "Okonkwo Santos Fischer Yilmaz Petrov Larsen Nguyen Romero Sato Walsh Baptiste Ortiz Kim"
+).split()
+DEPARTMENTS = (
+    "Internal Medicine",
+    "Surgery",
+    "Paediatrics",
+    "Obstetrics and Gynaecology",
+    "Psychiatry",
+    "Emergency Medicine",
+    "Radiology",
+    "Anaesthesia",
+    "Neurology",
+    "Cardiology",
+    "Oncology",
+    "Orthopaedics",
+    "Dermatology",
+    "Pathology",
+    "Family Medicine",
+    "Ophthalmology",
+    "Urology",
+    "Nephrology",
+    "Geriatrics",
+    "Infectious Diseases",
+    "Intensive Care",
+    "Rheumatology",
+    "Endocrinology",
+    "Public Health",
+)
 ZONES = ["America/New_York"] * 17 + ["America/Chicago", "America/Los_Angeles", "Europe/London"]
-TOPICS = ("Grand Rounds", "Journal Club", "M&M Conference", "Case Conference", "Teaching Rounds",
-          "Research Seminar", "Simulation Session", "Board Review", "Quality Meeting", "Tumour Board")
+TOPICS = (
+    "Grand Rounds",
+    "Journal Club",
+    "M&M Conference",
+    "Case Conference",
+    "Teaching Rounds",
+    "Research Seminar",
+    "Simulation Session",
+    "Board Review",
+    "Quality Meeting",
+    "Tumour Board",
+)
 CONFERENCES = ("Annual Symposium", "Regional Meeting", "Update Course", "Research Day", "Summit")
-SOCIALS = ("Welcome Reception", "Mentoring Breakfast", "Quiz Night", "Summer Picnic", "Holiday Party",
-           "Wellness Walk")
+SOCIALS = ("Welcome Reception", "Mentoring Breakfast", "Quiz Night", "Summer Picnic", "Holiday Party", "Wellness Walk")
 
 
 def scrypt_hash(password: str, rng: random.Random) -> str:
@@ -206,8 +256,9 @@ def zipf(n: int, s: float = 1.0) -> list[float]:
     return [1 / (rank + 1) ** s for rank in range(n)]
 
 
-def sample_distinct(rng: random.Random, population: list[int], cum_weights: list[float], k: int,
-                    exclude: set[int]) -> list[int]:
+def sample_distinct(
+    rng: random.Random, population: list[int], cum_weights: list[float], k: int, exclude: set[int]
+) -> list[int]:
     """k distinct members, each drawn with its weight, none in `exclude`."""
     k = min(k, len(population) - len(exclude))
     chosen: dict[int, None] = {}
@@ -234,10 +285,11 @@ class Builder:
         rng, spec, anchor = self.rng, self.spec, self.anchor
         password = scrypt_hash(PASSWORD, rng)
         order = specialty_ids[:]
-        rng.shuffle(order)   # which interests are common is up to the seed
+        rng.shuffle(order)  # which interests are common is up to the seed
         self.specialty_order = order
         self.specialty_cum = list(_accumulate(zipf(len(order), 1.1)))
         from eventsapp.text import sort_key
+
         stages, weights = list(STAGE_WEIGHTS), list(STAGE_WEIGHTS.values())
         users, profiles, interests, self.stage, self.interests = [], [], [], {}, {}
         dept_cum = list(_accumulate(zipf(len(DEPARTMENTS), 0.8)))
@@ -251,28 +303,46 @@ class Builder:
                 role = "admin"
             email = INTERN_EMAIL if i == 1 else f"user{i:05d}@bench.example"
             name = "Bench Intern" if i == 1 else f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            users.append({"id": i, "email": email, "name": name, "name_key": sort_key(name),
-                          "password_hash": password, "role": role,
-                          "created_at": anchor - timedelta(days=rng.randint(30, 900)),
-                          # The viewer's answers would otherwise each write an .eml file.
-                          "email_notifications": i != 1 and rng.random() < 0.8})
+            users.append(
+                {
+                    "id": i,
+                    "email": email,
+                    "name": name,
+                    "name_key": sort_key(name),
+                    "password_hash": password,
+                    "role": role,
+                    "created_at": anchor - timedelta(days=rng.randint(30, 900)),
+                    # The viewer's answers would otherwise each write an .eml file.
+                    "email_notifications": i != 1 and rng.random() < 0.8,
+                }
+            )
             visibility = rng.choices(["members", "attendees", "organizers"], [80, 15, 5])[0]
-            profiles.append({
-                "user_id": i, "career_stage": stage, "pgy_year": rng.randint(2, 6) if stage == "resident" else None,
-                "department_id": rng.choices(range(1, len(DEPARTMENTS) + 1), cum_weights=dept_cum)[0],
-                "bio": "", "open_to_interns": senior and rng.random() < 0.45,
-                "intro_capacity": rng.choice([1, 2, 3, 3, 3, 5]), "show_department": True,
-                "show_interests": rng.random() < 0.95, "show_bio": True,
-                "attendance_visibility": "members" if i == 1 else visibility, "timezone": None,
-                "updated_at": anchor - timedelta(days=rng.randint(1, 300))})
+            profiles.append(
+                {
+                    "user_id": i,
+                    "career_stage": stage,
+                    "pgy_year": rng.randint(2, 6) if stage == "resident" else None,
+                    "department_id": rng.choices(range(1, len(DEPARTMENTS) + 1), cum_weights=dept_cum)[0],
+                    "bio": "",
+                    "open_to_interns": senior and rng.random() < 0.45,
+                    "intro_capacity": rng.choice([1, 2, 3, 3, 3, 5]),
+                    "show_department": True,
+                    "show_interests": rng.random() < 0.95,
+                    "show_bio": True,
+                    "attendance_visibility": "members" if i == 1 else visibility,
+                    "timezone": None,
+                    "updated_at": anchor - timedelta(days=rng.randint(1, 300)),
+                }
+            )
             chosen = set(rng.choices(order, cum_weights=self.specialty_cum, k=rng.randint(2, 6)))
             if i == 1:  # the viewer: common interests and one rare one
                 chosen = set(order[:3]) | {order[-5]}
             self.stage[i] = stage
             self.interests[i] = chosen
             interests += [{"profile_id": i, "specialty_id": s} for s in sorted(chosen)]
-        self.rows["department"] = [{"id": d, "name": name, "is_active": True}
-                                   for d, name in enumerate(DEPARTMENTS, start=1)]
+        self.rows["department"] = [
+            {"id": d, "name": name, "is_active": True} for d, name in enumerate(DEPARTMENTS, start=1)
+        ]
         self.rows["user"], self.rows["profile"], self.rows["profile_specialty"] = users, profiles, interests
         self.organizers = [u["id"] for u in users if u["role"] in ("organizer", "admin")]
         self.open_seniors = [p["user_id"] for p in profiles if p["open_to_interns"]]
@@ -289,28 +359,55 @@ class Builder:
         self.event_cancelled: set[int] = set()
         next_id = 1
 
-        def add_event(kind: str, title: str, zone: str, start: datetime, end: datetime, *, all_day=False,
-                      series_id=None, recurrence_id=None, organizer=None, capacity=None, department=None,
-                      tags=()):
+        def add_event(
+            kind: str,
+            title: str,
+            zone: str,
+            start: datetime,
+            end: datetime,
+            *,
+            all_day=False,
+            series_id=None,
+            recurrence_id=None,
+            organizer=None,
+            capacity=None,
+            department=None,
+            tags=(),
+        ):
             nonlocal next_id
             eid = next_id
             next_id += 1
             cancelled = rng.random() < 0.02
             exception = series_id is not None and not cancelled and rng.random() < 0.02
             created = min(start, anchor) - timedelta(days=rng.randint(10, 60))
-            events.append({
-                "id": eid, "title": title, "kind": kind, "description": f"{title}. All welcome; bring questions.",
-                "timezone": zone, "starts_at": start, "ends_at": end, "all_day": all_day,
-                "location": ("Room 4B" if exception else f"Auditorium {rng.choice('ABCDEF')}"),
-                "online_url": "" if rng.random() < 0.7 else f"https://meet.example/{eid}",
-                "department_id": department, "capacity": capacity,
-                "rsvp_deadline": None, "status": "cancelled" if cancelled else "scheduled",
-                "cancelled_at": created + timedelta(days=1) if cancelled else None,
-                "revision": 1 if (cancelled or exception) else 0, "version": 2 if exception else 1,
-                "organizer_id": organizer, "series_id": series_id, "recurrence_id": recurrence_id,
-                "is_exception": exception, "checkin_secret": f"{rng.getrandbits(128):032x}",
-                "created_at": created, "updated_at": created + timedelta(days=1) if (cancelled or exception)
-                else created})
+            events.append(
+                {
+                    "id": eid,
+                    "title": title,
+                    "kind": kind,
+                    "description": f"{title}. All welcome; bring questions.",
+                    "timezone": zone,
+                    "starts_at": start,
+                    "ends_at": end,
+                    "all_day": all_day,
+                    "location": ("Room 4B" if exception else f"Auditorium {rng.choice('ABCDEF')}"),
+                    "online_url": "" if rng.random() < 0.7 else f"https://meet.example/{eid}",
+                    "department_id": department,
+                    "capacity": capacity,
+                    "rsvp_deadline": None,
+                    "status": "cancelled" if cancelled else "scheduled",
+                    "cancelled_at": created + timedelta(days=1) if cancelled else None,
+                    "revision": 1 if (cancelled or exception) else 0,
+                    "version": 2 if exception else 1,
+                    "organizer_id": organizer,
+                    "series_id": series_id,
+                    "recurrence_id": recurrence_id,
+                    "is_exception": exception,
+                    "checkin_secret": f"{rng.getrandbits(128):032x}",
+                    "created_at": created,
+                    "updated_at": created + timedelta(days=1) if (cancelled or exception) else created,
+                }
+            )
             specialties.extend({"event_id": eid, "specialty_id": s} for s in tags)
             self.event_start[eid] = start
             self.event_capacity[eid] = capacity
@@ -319,8 +416,7 @@ class Builder:
             return eid
 
         def tags():
-            return sorted(set(rng.choices(self.specialty_order, cum_weights=self.specialty_cum,
-                                          k=rng.randint(1, 3))))
+            return sorted(set(rng.choices(self.specialty_order, cum_weights=self.specialty_cum, k=rng.randint(1, 3))))
 
         # A third of the events are meetings of recurring series.
         made, series_id = 0, 0
@@ -331,24 +427,49 @@ class Builder:
             n = min(recurring_target - made, rng.randint(8, 40))
             first_day = (anchor + timedelta(days=rng.randint(-365, 300))).date()
             local_first = datetime.combine(first_day, datetime.min.time()).replace(
-                hour=rng.choice([7, 8, 12, 17]), minute=rng.choice([0, 30]))
-            horizon = min(first_day + timedelta(days=n * interval * (7 if frequency == "weekly" else 31)),
-                          (anchor + timedelta(days=365)).date())
-            starts = recurrence.occurrence_starts(local_first, zone, recurrence.Recurrence(
-                frequency, interval, max(horizon, first_day)))[:n]
+                hour=rng.choice([7, 8, 12, 17]), minute=rng.choice([0, 30])
+            )
+            horizon = min(
+                first_day + timedelta(days=n * interval * (7 if frequency == "weekly" else 31)),
+                (anchor + timedelta(days=365)).date(),
+            )
+            starts = recurrence.occurrence_starts(
+                local_first, zone, recurrence.Recurrence(frequency, interval, max(horizon, first_day))
+            )[:n]
             until = starts[-1].date()
             first_utc = starts[0].astimezone(UTC)
             created = min(first_utc, anchor) - timedelta(days=20)
-            series_rows.append({"id": series_id, "frequency": frequency, "interval": interval, "until": until,
-                                "timezone": zone, "starts_at": first_utc, "all_day": False, "revision": 0,
-                                "created_at": created, "updated_at": created})
+            series_rows.append(
+                {
+                    "id": series_id,
+                    "frequency": frequency,
+                    "interval": interval,
+                    "until": until,
+                    "timezone": zone,
+                    "starts_at": first_utc,
+                    "all_day": False,
+                    "revision": 0,
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
             title = f"{rng.choice(DEPARTMENTS)} {rng.choice(TOPICS)}"
             organizer, department = rng.choice(self.organizers), rng.randint(1, len(DEPARTMENTS))
             series_tags = tags()
             for start in starts:
                 utc_start = start.astimezone(UTC)
-                add_event("meeting", title, zone, utc_start, utc_start + timedelta(hours=1), series_id=series_id,
-                          recurrence_id=utc_start, organizer=organizer, department=department, tags=series_tags)
+                add_event(
+                    "meeting",
+                    title,
+                    zone,
+                    utc_start,
+                    utc_start + timedelta(hours=1),
+                    series_id=series_id,
+                    recurrence_id=utc_start,
+                    organizer=organizer,
+                    department=department,
+                    tags=series_tags,
+                )
             made += len(starts)
         # The rest are one-off meetings, conferences and socials.
         while next_id <= spec.events:
@@ -358,23 +479,45 @@ class Builder:
             organizer = rng.choice(self.organizers)
             capacity = rng.choice([20, 30, 40, 60, 100, 150]) if rng.random() < 0.3 else None
             department = rng.randint(1, len(DEPARTMENTS)) if rng.random() < 0.8 else None
-            if kind == "conference" and rng.random() < 0.4:   # all-day, one to three days
+            if kind == "conference" and rng.random() < 0.4:  # all-day, one to three days
                 start = datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(zone))
-                end = datetime.combine(day + timedelta(days=rng.randint(1, 3)), datetime.min.time(),
-                                       tzinfo=ZoneInfo(zone))
-                eid = add_event(kind, f"{rng.choice(DEPARTMENTS)} {rng.choice(CONFERENCES)}", zone,
-                                start.astimezone(UTC), end.astimezone(UTC), all_day=True, organizer=organizer,
-                                capacity=capacity, department=department, tags=tags())
+                end = datetime.combine(
+                    day + timedelta(days=rng.randint(1, 3)), datetime.min.time(), tzinfo=ZoneInfo(zone)
+                )
+                eid = add_event(
+                    kind,
+                    f"{rng.choice(DEPARTMENTS)} {rng.choice(CONFERENCES)}",
+                    zone,
+                    start.astimezone(UTC),
+                    end.astimezone(UTC),
+                    all_day=True,
+                    organizer=organizer,
+                    capacity=capacity,
+                    department=department,
+                    tags=tags(),
+                )
             else:
                 local = datetime.combine(day, datetime.min.time()).replace(
-                    hour=rng.randint(7, 18), minute=rng.choice([0, 15, 30, 45]), tzinfo=ZoneInfo(zone))
+                    hour=rng.randint(7, 18), minute=rng.choice([0, 15, 30, 45]), tzinfo=ZoneInfo(zone)
+                )
                 hours = {"meeting": 1, "conference": 8, "social": rng.choice([2, 3])}[kind]
-                title = {"meeting": f"{rng.choice(DEPARTMENTS)} {rng.choice(TOPICS)}",
-                         "conference": f"{rng.choice(DEPARTMENTS)} {rng.choice(CONFERENCES)}",
-                         "social": rng.choice(SOCIALS)}[kind]
+                title = {
+                    "meeting": f"{rng.choice(DEPARTMENTS)} {rng.choice(TOPICS)}",
+                    "conference": f"{rng.choice(DEPARTMENTS)} {rng.choice(CONFERENCES)}",
+                    "social": rng.choice(SOCIALS),
+                }[kind]
                 start = local.astimezone(UTC)
-                eid = add_event(kind, title, zone, start, start + timedelta(hours=hours), organizer=organizer,
-                                capacity=capacity, department=department, tags=tags())
+                eid = add_event(
+                    kind,
+                    title,
+                    zone,
+                    start,
+                    start + timedelta(hours=hours),
+                    organizer=organizer,
+                    capacity=capacity,
+                    department=department,
+                    tags=tags(),
+                )
             if rng.random() < 0.1:
                 co.append({"event_id": eid, "user_id": rng.choice(self.organizers)})
         self.rows["series"], self.rows["event"] = series_rows, events
@@ -389,12 +532,18 @@ class Builder:
         pairs: dict[tuple[int, int], str] = {}
         ids = sorted(self.event_start)
         live = [e for e in ids if e not in self.event_cancelled]
-        soon = [e for e in live if anchor < self.event_start[e] <= anchor + timedelta(days=60)
-                and self.event_capacity[e] is None]
-        if len(soon) < 4:   # the smallest scales: any upcoming event will do
+        soon = [
+            e
+            for e in live
+            if anchor < self.event_start[e] <= anchor + timedelta(days=60) and self.event_capacity[e] is None
+        ]
+        if len(soon) < 4:  # the smallest scales: any upcoming event will do
             soon = [e for e in live if self.event_start[e] > anchor and self.event_capacity[e] is None]
-        window = [e for e in live if anchor - timedelta(days=60) <= self.event_start[e] <= anchor + timedelta(days=365)
-                  and e not in soon]
+        window = [
+            e
+            for e in live
+            if anchor - timedelta(days=60) <= self.event_start[e] <= anchor + timedelta(days=365) and e not in soon
+        ]
         older = [e for e in live if anchor - timedelta(days=180) <= self.event_start[e] < anchor - timedelta(days=60)]
         # The viewer: going to `intern_going` events in the feed's window, a
         # fifth of them in the next two months; past ones attended; some maybes.
@@ -406,9 +555,9 @@ class Builder:
         for e in rng.sample(older, min(len(older), spec.intern_going // 4)):
             pairs[(e, viewer)] = "going"
         rest = [e for e in soon if (e, viewer) not in pairs]
-        rsvp_targets = rest[:min(12, len(rest))]
+        rsvp_targets = rest[: min(12, len(rest))]
         for e in rsvp_targets:
-            pairs[(e, viewer)] = "maybe"   # the RSVP POST toggles these between going and maybe
+            pairs[(e, viewer)] = "maybe"  # the RSVP POST toggles these between going and maybe
         for e in rng.sample([e for e in window if (e, viewer) not in pairs], min(len(window) // 20, 30)):
             pairs[(e, viewer)] = rng.choice(["maybe", "declined"])
         upcoming_going = [e for e in going if e in soon]
@@ -430,7 +579,7 @@ class Builder:
         sizes = {e: min(len(users) // 2, int(remaining * w / total_weight)) for e, w in popularity.items()}
         short = remaining - sum(sizes.values())
         shuffled = rng.sample(ids, len(ids))
-        while short > 0:   # what rounding and the cap left over, spread one by one
+        while short > 0:  # what rounding and the cap left over, spread one by one
             for e in shuffled:
                 if short > 0 and sizes[e] < len(users) // 2:
                     sizes[e] += 1
@@ -440,23 +589,30 @@ class Builder:
             for u in sample_distinct(rng, users, activity, sizes[e], taken | {viewer}):
                 if (e, u) not in pairs:
                     past = self.event_start[e] < anchor
-                    pairs[(e, u)] = rng.choices(["going", "maybe", "declined"],
-                                                [85, 5, 10] if past else [75, 15, 10])[0]
+                    pairs[(e, u)] = rng.choices(["going", "maybe", "declined"], [85, 5, 10] if past else [75, 15, 10])[
+                        0
+                    ]
         rsvps = []
         going_by_event: dict[int, list[dict]] = {}
         for (e, u), state in pairs.items():
             start = self.event_start[e]
             created = min(start, anchor) - timedelta(minutes=rng.randint(60, 60 * 24 * 30))
             if u == viewer:
-                created -= timedelta(days=31)   # first in line: always within capacity
-            row = {"event_id": e, "user_id": u, "state": state, "queued_at": None,
-                   "approachable": state == "going" and self.stage[u] in SENIOR and start > anchor
-                   and rng.random() < 0.25,
-                   "revision": 1, "created_at": created, "updated_at": created}
+                created -= timedelta(days=31)  # first in line: always within capacity
+            row = {
+                "event_id": e,
+                "user_id": u,
+                "state": state,
+                "queued_at": None,
+                "approachable": state == "going" and self.stage[u] in SENIOR and start > anchor and rng.random() < 0.25,
+                "revision": 1,
+                "created_at": created,
+                "updated_at": created,
+            }
             rsvps.append(row)
             if state == "going":
                 going_by_event.setdefault(e, []).append(row)
-        for e, rows in going_by_event.items():   # seats beyond capacity are a waitlist
+        for e, rows in going_by_event.items():  # seats beyond capacity are a waitlist
             capacity = self.event_capacity[e]
             if capacity is not None and len(rows) > capacity:
                 rows.sort(key=lambda r: (r["created_at"], r["user_id"]))
@@ -474,19 +630,41 @@ class Builder:
         guests = spec.check_ins // 30
         keep += rng.sample(others, min(len(others), spec.check_ins - len(keep) - guests))
         past_events = [e for e in live if self.event_start[e] < anchor]
-        checks = [{"event_id": r["event_id"], "user_id": r["user_id"], "guest_name": None,
-                   "method": rng.choice(["qr", "qr", "organizer"]),
-                   "checked_in_at": self.event_start[r["event_id"]] + timedelta(minutes=rng.randint(-20, 30)),
-                   "checked_in_by_id": None} for r in keep]
+        checks = [
+            {
+                "event_id": r["event_id"],
+                "user_id": r["user_id"],
+                "guest_name": None,
+                "method": rng.choice(["qr", "qr", "organizer"]),
+                "checked_in_at": self.event_start[r["event_id"]] + timedelta(minutes=rng.randint(-20, 30)),
+                "checked_in_by_id": None,
+            }
+            for r in keep
+        ]
         for g in range(spec.check_ins - len(checks)):
             e = rng.choice(past_events)
-            checks.append({"event_id": e, "user_id": None, "guest_name": f"Guest {g + 1}", "method": "organizer",
-                           "checked_in_at": self.event_start[e], "checked_in_by_id": None})
+            checks.append(
+                {
+                    "event_id": e,
+                    "user_id": None,
+                    "guest_name": f"Guest {g + 1}",
+                    "method": "organizer",
+                    "checked_in_at": self.event_start[e],
+                    "checked_in_by_id": None,
+                }
+            )
         self.rows["check_in"] = checks
-        return {"focus_event_id": focus, "rsvp_event_ids": rsvp_targets,
-                "intern_going": sum(1 for (e, u), s in pairs.items() if u == viewer and s == "going"
-                                    and anchor - timedelta(days=60) <= self.event_start[e]
-                                    <= anchor + timedelta(days=365))}
+        return {
+            "focus_event_id": focus,
+            "rsvp_event_ids": rsvp_targets,
+            "intern_going": sum(
+                1
+                for (e, u), s in pairs.items()
+                if u == viewer
+                and s == "going"
+                and anchor - timedelta(days=60) <= self.event_start[e] <= anchor + timedelta(days=365)
+            ),
+        }
 
     # - introductions, the feed, notifications -
     def extras(self) -> dict:
@@ -508,20 +686,43 @@ class Builder:
             if status == "accepted":
                 accepted[senior] = accepted.get(senior, 0) + 1
             created = anchor - timedelta(days=rng.randint(1, 10) if status == "pending" else rng.randint(20, 300))
-            requests.append({"requester_id": requester, "senior_id": senior, "message": "Could we meet?",
-                             "status": status, "created_at": created, "expires_at": created + timedelta(days=14),
-                             "responded_at": None if status == "pending" else created + timedelta(days=3),
-                             "ended_at": created + timedelta(days=60) if status == "ended" else None})
+            requests.append(
+                {
+                    "requester_id": requester,
+                    "senior_id": senior,
+                    "message": "Could we meet?",
+                    "status": status,
+                    "created_at": created,
+                    "expires_at": created + timedelta(days=14),
+                    "responded_at": None if status == "pending" else created + timedelta(days=3),
+                    "ended_at": created + timedelta(days=60) if status == "ended" else None,
+                }
+            )
         self.rows["intro_request"] = requests
         salt = f"{rng.getrandbits(256):064x}"
         from eventsapp.ical import tokens
+
         token = tokens.token_for(SECRET_KEY, salt)
-        self.rows["calendar_feed"] = [{"user_id": 1, "salt": salt, "token_hash": tokens.token_hash(token),
-                                       "created_at": anchor - timedelta(days=30)}]
+        self.rows["calendar_feed"] = [
+            {
+                "user_id": 1,
+                "salt": salt,
+                "token_hash": tokens.token_hash(token),
+                "created_at": anchor - timedelta(days=30),
+            }
+        ]
         self.rows["notification"] = [
-            {"user_id": 1, "kind": "changed", "event_id": None, "message": f"An event you answered changed ({n})",
-             "link": "", "created_at": anchor - timedelta(days=n), "read_at": None if n < 3 else anchor}
-            for n in range(1, 11)]
+            {
+                "user_id": 1,
+                "kind": "changed",
+                "event_id": None,
+                "message": f"An event you answered changed ({n})",
+                "link": "",
+                "created_at": anchor - timedelta(days=n),
+                "read_at": None if n < 3 else anchor,
+            }
+            for n in range(1, 11)
+        ]
         return {"feed_token": token}
 
     def fill(self, engine: sa.Engine) -> dict:
@@ -532,19 +733,37 @@ class Builder:
         targets = self.answers()
         targets |= self.extras()
         from eventsapp.extensions import db
-        order = ["department", "user", "profile", "profile_specialty", "series", "event", "event_specialty",
-                 "event_co_organizer", "rsvp", "check_in", "intro_request", "calendar_feed", "notification"]
+
+        order = [
+            "department",
+            "user",
+            "profile",
+            "profile_specialty",
+            "series",
+            "event",
+            "event_specialty",
+            "event_co_organizer",
+            "rsvp",
+            "check_in",
+            "intro_request",
+            "calendar_feed",
+            "notification",
+        ]
         with engine.begin() as conn:
             for name in order:
-                table = db.metadata.tables[name]   # the app's types: UTC datetimes stored as the app stores them
+                table = db.metadata.tables[name]  # the app's types: UTC datetimes stored as the app stores them
                 rows = self.rows[name]
                 for chunk in range(0, len(rows), 20_000):
-                    conn.execute(table.insert(), rows[chunk:chunk + 20_000])
+                    conn.execute(table.insert(), rows[chunk : chunk + 20_000])
         with engine.begin() as conn:
             if engine.dialect.name == "postgresql":
                 for name in ("department", "user", "series", "event"):
-                    conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "  # nosec B608  # names from the tuple above
-                                         f"(SELECT max(id) FROM \"{name}\"))"))
+                    conn.execute(
+                        sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "  # nosec B608  # names from the tuple above
+                            f'(SELECT max(id) FROM "{name}"))'
+                        )
+                    )
         if engine.dialect.name == "postgresql":
             # What autovacuum does after a bulk load, at once: statistics,
             # and the visibility map that lets index-only scans skip the table.
@@ -556,9 +775,14 @@ class Builder:
         for row in self.rows["event_specialty"]:
             if row["event_id"] in upcoming:
                 tally[row["specialty_id"]] = tally.get(row["specialty_id"], 0) + 1
-        return {"intern_email": INTERN_EMAIL, "password": PASSWORD, "anchor": self.anchor.isoformat(),
-                "specialty_id": max(sorted(tally), key=tally.get), "rows": {k: len(v) for k, v in self.rows.items()},
-                **targets}
+        return {
+            "intern_email": INTERN_EMAIL,
+            "password": PASSWORD,
+            "anchor": self.anchor.isoformat(),
+            "specialty_id": max(sorted(tally), key=tally.get),
+            "rows": {k: len(v) for k, v in self.rows.items()},
+            **targets,
+        }
 
 
 def _accumulate(values):
@@ -570,8 +794,12 @@ def _accumulate(values):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", choices=SCALES, action="append",
-                        help="full, tenth (1/10), small (1/100) or tiny (1/200); repeat for several")
+    parser.add_argument(
+        "--scale",
+        choices=SCALES,
+        action="append",
+        help="full, tenth (1/10), small (1/100) or tiny (1/200); repeat for several",
+    )
     parser.add_argument("--out", help="database URL (one scale only); default: see above")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--force", action="store_true", help="rebuild even if an up-to-date copy exists")

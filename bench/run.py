@@ -23,6 +23,7 @@ Exits non-zero when a page answers with an error or a page's query count
 differs between the two scales; missed speed targets are reported, not
 fatal (timings depend on the machine and what else runs on it).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,7 +39,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -68,13 +69,34 @@ class Server:
 
     def __init__(self, target: str, url: str, workers: int, log: Path, **env):
         self.port = free_port()
-        environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": data.SECRET_KEY, "APP_ENV": "development",
-                       **env}
+        environment = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "SECRET_KEY": data.SECRET_KEY,
+            "APP_ENV": "development",
+            **env,
+        }
         self.log = open(log, "w")  # noqa: SIM115  # the server writes to it until stop() closes it
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
-             "--backlog", "256", "--timeout", "120", target],
-            cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT)  # nosec B603  # our own command line
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--backlog",
+                "256",
+                "--timeout",
+                "120",
+                target,
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )  # nosec B603  # our own command line
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -125,8 +147,9 @@ def log_in(port: int, email: str, password: str) -> str:
         raise RuntimeError(f"GET /login answered {status}")
     cookie = session_cookie(response, "")
     token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', body).group(1).decode()
-    status, response, _ = request(port, "POST", "/login", {"email": email, "password": password,
-                                                            "csrf_token": token}, cookie)
+    status, response, _ = request(
+        port, "POST", "/login", {"email": email, "password": password, "csrf_token": token}, cookie
+    )
     if status != 302:
         raise RuntimeError(f"logging in as {email} answered {status}, not a redirect")
     return session_cookie(response, cookie)
@@ -140,10 +163,26 @@ def csrf_token(port: int, path: str, cookie: str) -> str:
 
 
 class Page:
-    def __init__(self, name: str, path: str, *, method: str = "GET", expect: int = 200, form=None,
-                 contains: bytes = b"", varies: bool = False, most_in_flight: int | None = None):
+    def __init__(
+        self,
+        name: str,
+        path: str,
+        *,
+        method: str = "GET",
+        expect: int = 200,
+        form=None,
+        contains: bytes = b"",
+        varies: bool = False,
+        most_in_flight: int | None = None,
+    ):
         self.name, self.path, self.method, self.expect, self.form, self.contains = (
-            name, path, method, expect, form, contains)
+            name,
+            path,
+            method,
+            expect,
+            form,
+            contains,
+        )
         # A POST runs another branch for "going" than for "maybe": its
         # count is the most any request ran.
         self.varies = varies
@@ -207,20 +246,27 @@ class Meter:
 
     def result(self) -> dict:
         page, timings = self.page, sorted(self.timings)
-        return {"page": page.name, "path": page.path if isinstance(page.path, str) else page.path(0),
-                "requests": len(timings), "rps": round(len(timings) / self.wall, 1),
-                "p50_ms": round(statistics.median(timings), 2),
-                "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),
-                "max_ms": round(timings[-1], 2),
-                "cpu_ms": round(statistics.median(self.cpu), 2) if self.cpu else None,
-                "queries": sorted(self.queries)[-1] if self.queries else None,
-                "query_counts_seen": sorted(self.queries),
-                "errors": sorted(set(self.errors))[:5], "error_count": len(self.errors), "varies": page.varies,
-                "concurrency": self.concurrency}
+        return {
+            "page": page.name,
+            "path": page.path if isinstance(page.path, str) else page.path(0),
+            "requests": len(timings),
+            "rps": round(len(timings) / self.wall, 1),
+            "p50_ms": round(statistics.median(timings), 2),
+            "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),
+            "max_ms": round(timings[-1], 2),
+            "cpu_ms": round(statistics.median(self.cpu), 2) if self.cpu else None,
+            "queries": sorted(self.queries)[-1] if self.queries else None,
+            "query_counts_seen": sorted(self.queries),
+            "errors": sorted(set(self.errors))[:5],
+            "error_count": len(self.errors),
+            "varies": page.varies,
+            "concurrency": self.concurrency,
+        }
 
 
-def measure_both(targets: list[tuple[int, Page, str]], *, requests: int, warmup: int, concurrency: int,
-                 rounds: int) -> list[dict]:
+def measure_both(
+    targets: list[tuple[int, Page, str]], *, requests: int, warmup: int, concurrency: int, rounds: int
+) -> list[dict]:
     """The same page on each scale's server (port, page, cookie): each
     warmed up, then `rounds` rounds that alternate between the scales, for
     `requests` timed requests per scale in all."""
@@ -240,20 +286,30 @@ def pages_for(stamp: dict, token: str) -> list[Page]:
     def rsvp_path(n: int) -> str:
         return f"/events/{targets[n % len(targets)]}/rsvp"
 
-    def rsvp_form(n: int) -> dict:   # going, then maybe, then going again...
+    def rsvp_form(n: int) -> dict:  # going, then maybe, then going again...
         return {"csrf_token": token, "state": "going" if (n // len(targets)) % 2 == 0 else "maybe"}
 
     return [
         Page("event list", "/events", contains=b"event-list"),
-        Page("event list, filtered", f"/events?kind=meeting&specialty={stamp['specialty_id']}",
-             contains=b"event-list"),
+        Page("event list, filtered", f"/events?kind=meeting&specialty={stamp['specialty_id']}", contains=b"event-list"),
         Page("event page + who to meet", f"/events/{stamp['focus_event_id']}", contains=b"Who to meet here"),
         Page("people to meet", "/people", contains=b"suggestion-list"),
-        Page("calendar feed (200 events)" if stamp["intern_going"] >= 200
-             else f"calendar feed ({stamp['intern_going']} events)",
-             f"/calendar/{stamp['feed_token']}.ics", contains=b"BEGIN:VEVENT"),
-        Page("RSVP (POST)", rsvp_path, method="POST", expect=302, form=rsvp_form, varies=True,
-             most_in_flight=len(targets)),
+        Page(
+            "calendar feed (200 events)"
+            if stamp["intern_going"] >= 200
+            else f"calendar feed ({stamp['intern_going']} events)",
+            f"/calendar/{stamp['feed_token']}.ics",
+            contains=b"BEGIN:VEVENT",
+        ),
+        Page(
+            "RSVP (POST)",
+            rsvp_path,
+            method="POST",
+            expect=302,
+            form=rsvp_form,
+            varies=True,
+            most_in_flight=len(targets),
+        ),
     ]
 
 
@@ -261,13 +317,18 @@ def restore(url: str, stamp: dict) -> None:
     """Put back what the RSVP POSTs changed, so every run starts alike: the
     intern's answers to those events, and the notices they produced."""
     from eventsapp.config import normalise_database_url
+
     engine = sa.create_engine(normalise_database_url(url))
     with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE rsvp SET state = 'maybe', queued_at = NULL, revision = 1 "
-                             "WHERE user_id = 1 AND event_id IN :ids").bindparams(sa.bindparam("ids", expanding=True)),
-                     {"ids": stamp["rsvp_event_ids"]})
-        conn.execute(sa.text("DELETE FROM notification WHERE user_id = 1 AND id > :n"),
-                     {"n": stamp["rows"]["notification"]})
+        conn.execute(
+            sa.text(
+                "UPDATE rsvp SET state = 'maybe', queued_at = NULL, revision = 1 WHERE user_id = 1 AND event_id IN :ids"
+            ).bindparams(sa.bindparam("ids", expanding=True)),
+            {"ids": stamp["rsvp_event_ids"]},
+        )
+        conn.execute(
+            sa.text("DELETE FROM notification WHERE user_id = 1 AND id > :n"), {"n": stamp["rows"]["notification"]}
+        )
     engine.dispose()
 
 
@@ -308,12 +369,13 @@ def run_scales(scales: list[str], args) -> list[dict]:
     try:
         for scale in scales:
             served.append(Scale(scale, args))
-        options = dict(requests=args.requests, warmup=args.warmup, concurrency=args.concurrency,
-                       rounds=args.rounds)
+        options = dict(requests=args.requests, warmup=args.warmup, concurrency=args.concurrency, rounds=args.rounds)
         baseline_page = Page("baseline (bare Flask, 1 query)", "/", contains=b"<li>")
         first = measure_both([(s.base.port, baseline_page, "") for s in served], **options)
-        pages = [measure_both([(s.app.port, s.pages[i], s.cookie) for s in served], **options)
-                 for i in range(len(served[0].pages))]
+        pages = [
+            measure_both([(s.app.port, s.pages[i], s.cookie) for s in served], **options)
+            for i in range(len(served[0].pages))
+        ]
         second = measure_both([(s.base.port, baseline_page, "") for s in served], **options)
     finally:
         for s in served:
@@ -322,18 +384,30 @@ def run_scales(scales: list[str], args) -> list[dict]:
     for n, s in enumerate(served):
         before, after = first[n], second[n]
         # The baseline before and after the pages: drift on a shared machine shows.
-        baseline = dict(before, rps=round((before["rps"] + after["rps"]) / 2, 1),
-                        p50_ms=round((before["p50_ms"] + after["p50_ms"]) / 2, 2),
-                        p95_ms=round((before["p95_ms"] + after["p95_ms"]) / 2, 2),
-                        cpu_ms=round((before["cpu_ms"] + after["cpu_ms"]) / 2, 2),
-                        rps_runs=[before["rps"], after["rps"]], queries=1,
-                        error_count=before["error_count"] + after["error_count"],
-                        errors=before["errors"] + after["errors"])
+        baseline = dict(
+            before,
+            rps=round((before["rps"] + after["rps"]) / 2, 1),
+            p50_ms=round((before["p50_ms"] + after["p50_ms"]) / 2, 2),
+            p95_ms=round((before["p95_ms"] + after["p95_ms"]) / 2, 2),
+            cpu_ms=round((before["cpu_ms"] + after["cpu_ms"]) / 2, 2),
+            rps_runs=[before["rps"], after["rps"]],
+            queries=1,
+            error_count=before["error_count"] + after["error_count"],
+            errors=before["errors"] + after["errors"],
+        )
         rows = [measured[n] for measured in pages]
         for row in rows:
             row["share_of_baseline"] = round(row["rps"] / baseline["rps"], 3)
-        runs.append({"scale": s.scale, "database": sa.make_url(s.url).render_as_string(hide_password=True),
-                     "spec": s.stamp["spec"], "baseline": baseline, "pages": rows, "loadavg_after": _loadavg()})
+        runs.append(
+            {
+                "scale": s.scale,
+                "database": sa.make_url(s.url).render_as_string(hide_password=True),
+                "spec": s.stamp["spec"],
+                "baseline": baseline,
+                "pages": rows,
+                "loadavg_after": _loadavg(),
+            }
+        )
     return runs
 
 
@@ -350,8 +424,13 @@ def compare(runs: list[dict]) -> list[dict]:
     big, small = runs[0], runs[1]
     joined = []
     for b, s in zip(big["pages"], small["pages"], strict=True):
-        joined.append({"page": b["page"], "growth": round(b["p50_ms"] / s["p50_ms"], 2) if s["p50_ms"] else None,
-                       "queries": (b["queries"], s["queries"])})
+        joined.append(
+            {
+                "page": b["page"],
+                "growth": round(b["p50_ms"] / s["p50_ms"], 2) if s["p50_ms"] else None,
+                "queries": (b["queries"], s["queries"]),
+            }
+        )
     return joined
 
 
@@ -360,36 +439,62 @@ def checks(runs: list[dict], growth: list[dict]) -> list[tuple[str, bool, str]]:
     found = []
     for row in big["pages"]:
         limit = FEED_MS if row["page"].startswith("calendar feed") else P95_MS
-        found.append((f"p95 under {limit} ms at {big['scale']} scale: {row['page']}", row["p95_ms"] < limit,
-                      f"{row['p95_ms']} ms"))
+        found.append(
+            (
+                f"p95 under {limit} ms at {big['scale']} scale: {row['page']}",
+                row["p95_ms"] < limit,
+                f"{row['p95_ms']} ms",
+            )
+        )
     for g in growth:
         q_big, q_small = g["queries"]
-        found.append((f"same queries at both scales, at most {MAX_QUERIES}: {g['page']}",
-                      q_big == q_small and q_big is not None and q_big <= MAX_QUERIES, f"{q_big} / {q_small}"))
+        found.append(
+            (
+                f"same queries at both scales, at most {MAX_QUERIES}: {g['page']}",
+                q_big == q_small and q_big is not None and q_big <= MAX_QUERIES,
+                f"{q_big} / {q_small}",
+            )
+        )
     for row in big["pages"]:
-        found.append((f"throughput at least {MIN_SHARE:.0%} of the baseline's: {row['page']}",
-                      row["share_of_baseline"] >= MIN_SHARE, f"{row['share_of_baseline']:.0%}"))
+        found.append(
+            (
+                f"throughput at least {MIN_SHARE:.0%} of the baseline's: {row['page']}",
+                row["share_of_baseline"] >= MIN_SHARE,
+                f"{row['share_of_baseline']:.0%}",
+            )
+        )
     for g in growth:
-        found.append((f"{runs[0]['scale']} no more than {MAX_GROWTH}x slower than {runs[1]['scale']}: {g['page']}",
-                      g["growth"] is not None and g["growth"] <= MAX_GROWTH, f"{g['growth']}x"))
+        found.append(
+            (
+                f"{runs[0]['scale']} no more than {MAX_GROWTH}x slower than {runs[1]['scale']}: {g['page']}",
+                g["growth"] is not None and g["growth"] <= MAX_GROWTH,
+                f"{g['growth']}x",
+            )
+        )
     return found
 
 
 def table(runs: list[dict], growth: list[dict]) -> str:
-    header = (f"{'page':32} {'scale':6} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'cpu ms':>7} {'queries':>7} "
-              f"{'/base':>6} {'growth':>7}")
+    header = (
+        f"{'page':32} {'scale':6} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'cpu ms':>7} {'queries':>7} "
+        f"{'/base':>6} {'growth':>7}"
+    )
     lines = [header, "-" * len(header)]
     by_page = {g["page"]: g for g in growth}
     for run in runs:
         b = run["baseline"]
-        lines.append(f"{b['page']:32} {run['scale']:6} {b['rps']:8.1f} {b['p50_ms']:8.1f} {b['p95_ms']:8.1f} "
-                     f"{b['cpu_ms']:7.1f} {1:7d} {'100%':>6} {'':>7}")
+        lines.append(
+            f"{b['page']:32} {run['scale']:6} {b['rps']:8.1f} {b['p50_ms']:8.1f} {b['p95_ms']:8.1f} "
+            f"{b['cpu_ms']:7.1f} {1:7d} {'100%':>6} {'':>7}"
+        )
         for row in run["pages"]:
             g = by_page[row["page"]]["growth"] if run is runs[0] else None
-            lines.append(f"{row['page']:32} {run['scale']:6} {row['rps']:8.1f} {row['p50_ms']:8.1f} "
-                         f"{row['p95_ms']:8.1f} {row['cpu_ms'] or 0:7.1f} "
-                         f"{row['queries'] if row['queries'] is not None else '?':>7} "
-                         f"{row['share_of_baseline']:6.0%} {f'{g:.2f}x' if g else '':>7}")
+            lines.append(
+                f"{row['page']:32} {run['scale']:6} {row['rps']:8.1f} {row['p50_ms']:8.1f} "
+                f"{row['p95_ms']:8.1f} {row['cpu_ms'] or 0:7.1f} "
+                f"{row['queries'] if row['queries'] is not None else '?':>7} "
+                f"{row['share_of_baseline']:6.0%} {f'{g:.2f}x' if g else '':>7}"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -401,10 +506,15 @@ def main() -> int:
     parser.add_argument("--requests", type=int, help="timed requests per page (default 300; --small 30)")
     parser.add_argument("--warmup", type=int, help="untimed requests first (default 40; --small 8)")
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight at once (default 8)")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="timed rounds per page, alternating between the two scales (default 3)")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", 4)),
-                        help="gunicorn sync workers, for the app and the baseline alike (default 4)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="timed rounds per page, alternating between the two scales (default 3)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WORKERS", 4)),
+        help="gunicorn sync workers, for the app and the baseline alike (default 4)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", help="where to write the results (default bench/results/<db>-<time>.json)")
     args = parser.parse_args()
@@ -422,12 +532,25 @@ def main() -> int:
     found = checks(runs, growth)
     dialect = sa.make_url(runs[0]["database"]).get_backend_name()
     result = {
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "database": dialect,
-        "machine": {"cpus": os.cpu_count(), "loadavg_before": load_before, "python": platform.python_version(),
-                    "platform": platform.platform()},
-        "settings": {"workers": args.workers, "worker_class": "sync", "concurrency": args.concurrency,
-                     "requests": args.requests, "warmup": args.warmup, "rounds": args.rounds},
-        "commit": _commit(), "runs": runs, "growth": growth,
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": dialect,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "loadavg_before": load_before,
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "settings": {
+            "workers": args.workers,
+            "worker_class": "sync",
+            "concurrency": args.concurrency,
+            "requests": args.requests,
+            "warmup": args.warmup,
+            "rounds": args.rounds,
+        },
+        "commit": _commit(),
+        "runs": runs,
+        "growth": growth,
         "checks": [{"target": t, "pass": ok, "measured": m} for t, ok, m in found],
     }
     path = Path(args.json) if args.json else RESULTS / f"{dialect}-{datetime.now():%Y%m%d-%H%M%S}.json"
@@ -435,14 +558,18 @@ def main() -> int:
     path.write_text(json.dumps(result, indent=2))
 
     print()
-    print(f"{dialect}, {args.workers} gunicorn sync workers, {args.concurrency} requests in flight, "
-          f"{args.requests} timed requests per page after {args.warmup} warm-up, in {args.rounds} rounds "
-          f"alternating between the scales; {os.cpu_count()} CPUs, "
-          f"load average {load_before} before, {runs[-1]['loadavg_after']} after")
-    print("rps: requests per second; p50/p95: latency seen by the client; cpu ms: the server process's CPU per "
-          "request (median; other load on the machine hardly changes it); queries: SQL statements per request "
-          "(the most any request ran); /base: share of the baseline's rps on the same database; growth: p50 at "
-          f"{scales[0]} scale over p50 at {scales[1]} scale (how much slower one request is)")
+    print(
+        f"{dialect}, {args.workers} gunicorn sync workers, {args.concurrency} requests in flight, "
+        f"{args.requests} timed requests per page after {args.warmup} warm-up, in {args.rounds} rounds "
+        f"alternating between the scales; {os.cpu_count()} CPUs, "
+        f"load average {load_before} before, {runs[-1]['loadavg_after']} after"
+    )
+    print(
+        "rps: requests per second; p50/p95: latency seen by the client; cpu ms: the server process's CPU per "
+        "request (median; other load on the machine hardly changes it); queries: SQL statements per request "
+        "(the most any request ran); /base: share of the baseline's rps on the same database; growth: p50 at "
+        f"{scales[0]} scale over p50 at {scales[1]} scale (how much slower one request is)"
+    )
     print()
     print(table(runs, growth))
     for t, ok, m in found:
@@ -454,13 +581,21 @@ def main() -> int:
     summary.write_text(
         f"Benchmark ({dialect}, {scales[0]} and {scales[1]} scale): {len(growth)} pages, SQL statements per request "
         + ", ".join(f"{g['page']} {g['queries'][0]}/{g['queries'][1]}" for g in growth)
-        + f"; {sum(ok for _, ok, _ in found)} of {len(found)} targets met (timings: see {path.name})\n")
+        + f"; {sum(ok for _, ok, _ in found)} of {len(found)} targets met (timings: see {path.name})\n"
+    )
 
     problems = [e for run in runs for row in [run["baseline"], *run["pages"]] for e in row["errors"]]
-    problems += [f"{g['page']}: {g['queries'][0]} queries at {scales[0]} scale, {g['queries'][1]} at {scales[1]}"
-                 for g in growth if g["queries"][0] != g["queries"][1] or g["queries"][0] is None]
-    problems += [f"{row['page']}: the query count varied between requests ({row['query_counts_seen']})"
-                 for run in runs for row in run["pages"] if len(row["query_counts_seen"]) > 1 and not row["varies"]]
+    problems += [
+        f"{g['page']}: {g['queries'][0]} queries at {scales[0]} scale, {g['queries'][1]} at {scales[1]}"
+        for g in growth
+        if g["queries"][0] != g["queries"][1] or g["queries"][0] is None
+    ]
+    problems += [
+        f"{row['page']}: the query count varied between requests ({row['query_counts_seen']})"
+        for run in runs
+        for row in run["pages"]
+        if len(row["query_counts_seen"]) > 1 and not row["varies"]
+    ]
     if problems:
         print("\nFAILED:\n  " + "\n  ".join(problems))
         return 1
@@ -469,8 +604,13 @@ def main() -> int:
 
 def _commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,  # nosec B603 B607
-                              text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,  # nosec B603 B607
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 

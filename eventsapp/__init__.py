@@ -1,4 +1,5 @@
 """eventsapp: hospital events where interns meet the senior colleagues who can mentor them."""
+
 from __future__ import annotations
 
 import functools
@@ -6,9 +7,9 @@ from pathlib import Path
 
 from flask import Flask
 
+from eventsapp import transactions
 from eventsapp.config import load_config
 from eventsapp.extensions import csrf, db, login_manager, migrate
-from eventsapp import transactions
 from eventsapp.timeutil import utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,10 +27,12 @@ def create_app(config: dict | None = None) -> Flask:
     )
     load_config(app, config)
     from eventsapp.accounts.throttle import check_settings
-    check_settings(app.config)   # (the rates: a domain checks its own settings)
+
+    check_settings(app.config)  # (the rates: a domain checks its own settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
+
         n = app.config["PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
@@ -41,12 +44,14 @@ def create_app(config: dict | None = None) -> Flask:
         transactions.configure_engine(db.engine)
         if app.config.get("BENCH_QUERY_COUNT"):
             from eventsapp import querycount
+
             querycount.init_app(app, db.engine)
 
     import_models()
     connect_receivers()
     from eventsapp import cli
     from eventsapp.web import pages
+
     pages.install_converters(app)
     register_blueprints(app)
     pages.init_app(app)
@@ -92,8 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.web.profiles import bp as profiles
     from eventsapp.web.rsvps import bp as rsvps
 
-    for blueprint in (main, accounts, profiles, admin, events, rsvps, attendance, notifications, ical,
-                      introductions):
+    for blueprint in (main, accounts, profiles, admin, events, rsvps, attendance, notifications, ical, introductions):
         app.register_blueprint(blueprint)
 
 
@@ -108,8 +112,9 @@ def _user_query():
     from eventsapp.introductions.waiting import waiting_count_of
     from eventsapp.notifications.services import unread_count_of
 
-    return (sa.select(User, unread_count_of(User.id), waiting_count_of(User.id))
-            .where(User.id == sa.bindparam("user_id")))
+    return sa.select(User, unread_count_of(User.id), waiting_count_of(User.id)).where(
+        User.id == sa.bindparam("user_id")
+    )
 
 
 @login_manager.user_loader

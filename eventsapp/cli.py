@@ -1,4 +1,5 @@
 """`flask --app app <command>`: seed-demo, make-admin."""
+
 from __future__ import annotations
 
 import click
@@ -26,8 +27,9 @@ def backup(path: str) -> None:
 
     url = db.engine.url
     if url.get_backend_name() != "sqlite":
-        raise click.ClickException("This database is PostgreSQL: back it up with pg_dump "
-                                   "(see README.md), not with this command.")
+        raise click.ClickException(
+            "This database is PostgreSQL: back it up with pg_dump (see README.md), not with this command."
+        )
     target = Path(path)
     if target.exists():
         raise click.ClickException(f"{target} already exists; choose a new file name.")
@@ -53,8 +55,7 @@ def expire_introductions() -> None:
 
 
 @click.command("seed-demo")
-@click.option("--if-empty", is_flag=True,
-              help="Seed only when the database has no accounts yet (a first run).")
+@click.option("--if-empty", is_flag=True, help="Seed only when the database has no accounts yet (a first run).")
 @click.option("--force", is_flag=True, help="Seed even in production (APP_ENV=production).")
 def seed_demo(if_empty: bool, force: bool) -> None:
     """Create the demo hospital: people, departments, interests. Safe to run twice."""
@@ -64,15 +65,17 @@ def seed_demo(if_empty: bool, force: bool) -> None:
     from eventsapp.demo import services
 
     if current_app.config["APP_ENV"] == "production" and not force:
-        raise click.ClickException("This is a production installation (APP_ENV=production): the demo "
-                                   "accounts have a published password. Use --force if you mean it.")
+        raise click.ClickException(
+            "This is a production installation (APP_ENV=production): the demo "
+            "accounts have a published password. Use --force if you mean it."
+        )
 
     if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         click.echo("The database already has accounts; demo data not seeded.")
         return
     report = services.seed(db.session)
     click.echo(report.summary())
-    click.echo("Demo logins (password for each: {}):".format(report.logins[0].password))
+    click.echo(f"Demo logins (password for each: {report.logins[0].password}):")
     for login in report.logins:
         click.echo(f"  {login.label:<17} {login.email}  ({login.name})")
 

@@ -1,5 +1,6 @@
 """Configuration, loaded in a fixed order: defaults, then `instance/config.py`,
 then the environment, then the overrides a caller (a test) passes in."""
+
 from __future__ import annotations
 
 import os
@@ -95,7 +96,7 @@ def normalise_database_url(url: str) -> str:
     them) use psycopg 3, the driver this project installs."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -135,8 +136,10 @@ def load_config(app, overrides: dict | None) -> None:
         raise ConfigError("BENCH_QUERY_COUNT is for the benchmark only, never production.")
     if app.config["APP_ENV"] == "production" and (app.config.get("DEBUG") or get_debug_flag()):
         # The debugger runs any code typed into an error page: never on a real server.
-        raise ConfigError("Debug mode is on (FLASK_DEBUG or DEBUG) with APP_ENV=production. "
-                          "Unset FLASK_DEBUG and DEBUG, or run with APP_ENV=development on your own machine.")
+        raise ConfigError(
+            "Debug mode is on (FLASK_DEBUG or DEBUG) with APP_ENV=production. "
+            "Unset FLASK_DEBUG and DEBUG, or run with APP_ENV=development on your own machine."
+        )
     if app.config["APP_ENV"] == "production":
         # Production is served over HTTPS: cookies never travel in clear.
         for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
@@ -149,9 +152,11 @@ def load_config(app, overrides: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     defaults, configured = engine_options(url), app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-        **defaults, **configured,
+        **defaults,
+        **configured,
         # (Connection arguments set in instance/config.py add to ours.)
-        "connect_args": {**defaults.get("connect_args", {}), **configured.get("connect_args", {})}}
+        "connect_args": {**defaults.get("connect_args", {}), **configured.get("connect_args", {})},
+    }
 
     check_timezone(app.config["APP_TIMEZONE"])
     app.config["SECRET_KEY"] = resolve_secret_key(app)
@@ -163,7 +168,8 @@ def check_timezone(name: str) -> None:
     if zone_named(name) is None:
         raise ConfigError(
             f"APP_TIMEZONE={name!r} is not an IANA time zone name; "
-            "use a name such as 'America/New_York' or 'Europe/London'.")
+            "use a name such as 'America/New_York' or 'Europe/London'."
+        )
 
 
 def resolve_secret_key(app) -> str:
@@ -175,11 +181,13 @@ def resolve_secret_key(app) -> str:
                 "without one: set SECRET_KEY to a long random value, e.g. the output "
                 "of `python -c 'import secrets; print(secrets.token_hex(32))'`."
             )
-        if (len(key) < MIN_PRODUCTION_SECRET_LENGTH or key.lower() in WEAK_SECRET_KEYS
-                or len(set(key)) < MIN_PRODUCTION_SECRET_CHARACTERS):
+        if (
+            len(key) < MIN_PRODUCTION_SECRET_LENGTH
+            or key.lower() in WEAK_SECRET_KEYS
+            or len(set(key)) < MIN_PRODUCTION_SECRET_CHARACTERS
+        ):
             raise ConfigError(
-                f"SECRET_KEY is too weak for production: use at least "
-                f"{MIN_PRODUCTION_SECRET_LENGTH} random characters."
+                f"SECRET_KEY is too weak for production: use at least {MIN_PRODUCTION_SECRET_LENGTH} random characters."
             )
         return key
     if key:

@@ -1,4 +1,5 @@
 """The Flask extensions, created unbound and attached in create_app()."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

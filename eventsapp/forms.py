@@ -1,4 +1,5 @@
 """Form helpers shared by every domain."""
+
 from __future__ import annotations
 
 import wtforms
@@ -80,8 +81,11 @@ class QuickSelect(widgets.Select):
 
     def __call__(self, field, **kwargs):
         choices = field.choices
-        if self.multiple or type(choices) is not list or not all(
-                type(c) is SelectChoice and not c.render_kw and c.optgroup is None for c in choices):
+        if (
+            self.multiple
+            or type(choices) is not list
+            or not all(type(c) is SelectChoice and not c.render_kw and c.optgroup is None for c in choices)
+        ):
             return super().__call__(field, **kwargs)
         kwargs.setdefault("id", field.id)
         flags = getattr(field, "flags", {})
@@ -92,8 +96,10 @@ class QuickSelect(widgets.Select):
         html = [f"<select {widgets.html_params(name=field.name, **kwargs)}>"]
         for choice in choices:
             value = str(choice.value)
-            html.append(f'<option {"selected " if coerce(choice.value) == data else ""}value="{escape(value)}">'
-                        f"{escape(choice.label or value)}</option>")
+            html.append(
+                f'<option {"selected " if coerce(choice.value) == data else ""}value="{escape(value)}">'
+                f"{escape(choice.label or value)}</option>"
+            )
         html.append("</select>")
         return Markup("".join(html))  # nosec B704  # the value and label of every option escaped above
 

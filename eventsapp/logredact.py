@@ -6,6 +6,7 @@ its secret: an access log that kept them would hand them to whoever reads
 the logs. `redact` is pure; the development server's log gets a filter
 (`install`), gunicorn's access log a Logger class (see gunicorn.conf.py).
 """
+
 from __future__ import annotations
 
 import logging

@@ -3,6 +3,7 @@
 (`X-CPU-Ms`, which other load on the machine hardly changes), so the load
 generator can check that a page's cost does not grow with the data. Off
 unless BENCH_QUERY_COUNT is set, and refused in production (see config.py)."""
+
 from __future__ import annotations
 
 import time

@@ -9,6 +9,7 @@ There the ids go as one integer array (`col = ANY(%(ids)s)`), so the text is
 the same for everyone. SQLite keeps the usual IN list: it plans a statement
 in microseconds, and a list runs faster there than a JSON array would.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -6,6 +6,7 @@ write, `session.commit()`: on PostgreSQL the event's row lock, on SQLite
 BEGIN IMMEDIATE (its writers taking turns first: writerqueue.py), so one
 request at a time acts on an event's counts. See docs/transactions.md.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -61,7 +62,7 @@ def _configure_postgresql(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "checkin")
     def _back_in_pool(_dbapi_connection, record):
-        record.info.pop(_WROTE, None)   # (the pool rolled back whatever was left)
+        record.info.pop(_WROTE, None)  # (the pool rolled back whatever was left)
 
 
 def _configure_sqlite(engine: sa.Engine) -> None:
@@ -103,9 +104,14 @@ def end_read_only_transaction(session: Session) -> None:
     """
     if isinstance(session, scoped_session):
         session = session()
-    if (not session.in_transaction() or not session.is_active
-            or session.new or session.dirty or session.deleted
-            or session.get_bind().dialect.driver != "psycopg"):
+    if (
+        not session.in_transaction()
+        or not session.is_active
+        or session.new
+        or session.dirty
+        or session.deleted
+        or session.get_bind().dialect.driver != "psycopg"
+    ):
         return
     try:
         connection = session.connection()
@@ -114,12 +120,11 @@ def end_read_only_transaction(session: Session) -> None:
         import psycopg
 
         dbapi_connection = connection.connection.dbapi_connection
-        if (dbapi_connection is None
-                or dbapi_connection.info.transaction_status != psycopg.pq.TransactionStatus.INTRANS):
+        if dbapi_connection is None or dbapi_connection.info.transaction_status != psycopg.pq.TransactionStatus.INTRANS:
             return
         session.commit()
     except sa.exc.SQLAlchemyError:
-        session.rollback()   # (whatever went wrong: the usual end, and the pool replaces a broken connection)
+        session.rollback()  # (whatever went wrong: the usual end, and the pool replaces a broken connection)
 
 
 def init_app(app) -> None:
@@ -153,8 +158,7 @@ def begin_write(session: Session) -> None:
 def _locked(statement, model):
     """Lock only the event rows (no eager joins: PostgreSQL cannot lock the
     nullable side of an outer join), and refresh what the session holds."""
-    return (statement.options(lazyload("*")).execution_options(populate_existing=True)
-            .with_for_update(of=model))
+    return statement.options(lazyload("*")).execution_options(populate_existing=True).with_for_update(of=model)
 
 
 def _event() -> type:
@@ -172,5 +176,4 @@ def lock_event(session: Session, event_id: int):
 def lock_events(session: Session, event_ids: list[int]) -> list:
     """Several events locked in id order, so two requests never deadlock."""
     event = _event()
-    return list(session.scalars(_locked(
-        sa.select(event).where(event.id.in_(event_ids)).order_by(event.id), event)))
+    return list(session.scalars(_locked(sa.select(event).where(event.id.in_(event_ids)).order_by(event.id), event)))

@@ -4,6 +4,7 @@ the one before it is done, where SQLite's own wait polls (sleeping up to
 100 ms between tries). The turns only order writers; SQLite's lock still
 decides. Measured, and why: see docs/transactions.md.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -30,7 +31,7 @@ class WriterQueue(sqlite3.Connection):
 
     lock_path: str | None = None
     _fd: int | None = None
-    _pid: int | None = None   # (a forked process opens the file again: a lock of its own)
+    _pid: int | None = None  # (a forked process opens the file again: a lock of its own)
     _turn = False
 
     def take_turn(self, timeout: float) -> None:
@@ -55,7 +56,7 @@ class WriterQueue(sqlite3.Connection):
     def _open(self) -> bool:
         try:
             self._fd = os.open(self.lock_path, os.O_RDONLY | os.O_CREAT, 0o644)
-        except OSError as error:   # (a file of another user, a read-only folder...): SQLite's wait alone
+        except OSError as error:  # (a file of another user, a read-only folder...): SQLite's wait alone
             log.warning("Writers do not take turns on %s: %s", self.lock_path, error)
             self.lock_path = None
             return False
@@ -87,14 +88,14 @@ class WriterQueue(sqlite3.Connection):
         finally:
             self._let_go()
 
-    def __del__(self) -> None:   # (a pool dropped without closing its connections)
+    def __del__(self) -> None:  # (a pool dropped without closing its connections)
         self._let_go()
 
     def _let_go(self) -> None:
         self._turn = False
         if self._fd is not None:
             fd, self._fd = self._fd, None
-            os.close(fd)   # (releases the lock)
+            os.close(fd)  # (releases the lock)
 
 
 def _wait_for_lock(fd: int, timeout: float) -> bool:
@@ -136,8 +137,11 @@ def install(engine: sa.Engine) -> None:
         # Never within one: it may hold SQLite's lock already, and waiting
         # for a turn then would make the next writer wait for it in turn.
         dbapi_connection = connection.connection.dbapi_connection
-        if (isinstance(dbapi_connection, WriterQueue) and not dbapi_connection.in_transaction
-                and not _reads_only(statement)):
+        if (
+            isinstance(dbapi_connection, WriterQueue)
+            and not dbapi_connection.in_transaction
+            and not _reads_only(statement)
+        ):
             dbapi_connection.take_turn(TURN_TIMEOUT_S)
 
 

@@ -1,5 +1,6 @@
 """A small structural accessibility check for rendered pages (stdlib only):
 every form control has a visible label, one <main>, headings in order."""
+
 from __future__ import annotations
 
 import itertools

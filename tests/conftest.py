@@ -5,6 +5,7 @@ database, then copied for every test: fast, and the tests run against the
 schema production gets. TEST_DATABASE_URL=postgresql+psycopg://... runs the
 suite on PostgreSQL (each test gets a database cloned from the template).
 """
+
 from __future__ import annotations
 
 import os
@@ -66,8 +67,10 @@ class PostgresDatabases:
         self.admin = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
         self.template = f"{self.base}_template"
         self.recreate(self.template)
-        _migrate(str(sa.make_url(url).set(database=self.template).render_as_string(False)),
-                 str(tmp_path_factory.mktemp("instance")))
+        _migrate(
+            str(sa.make_url(url).set(database=self.template).render_as_string(False)),
+            str(tmp_path_factory.mktemp("instance")),
+        )
 
     def recreate(self, name: str, template: str | None = None) -> None:
         with self.admin.connect() as conn:
@@ -112,8 +115,14 @@ def make_app(database_url, tmp_path):
     apps = []
 
     def factory(**overrides):
-        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
-                          "INSTANCE_PATH": str(tmp_path / "instance"), **overrides})
+        app = create_app(
+            {
+                **BASE_CONFIG,
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "INSTANCE_PATH": str(tmp_path / "instance"),
+                **overrides,
+            }
+        )
         apps.append(app)
         return app
 

@@ -1,4 +1,5 @@
 """Small factories: each makes one thing with sensible defaults."""
+
 from __future__ import annotations
 
 import itertools
@@ -8,8 +9,8 @@ import sqlalchemy as sa
 
 from eventsapp.accounts.models import Role, User
 from eventsapp.accounts.passwords import hash_password
-from eventsapp.extensions import db
 from eventsapp.events.models import Event
+from eventsapp.extensions import db
 from eventsapp.profiles.models import Department, Profile, Specialty
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.timeutil import utcnow
@@ -41,44 +42,76 @@ def specialty(name: str) -> Specialty:
     return found
 
 
-def make_user(name: str | None = None, *, email: str | None = None, role: str = Role.MEMBER,
-              stage: str | None = "intern", pgy_year: int | None = None,
-              department: Department | None = None, interests: list[str] = (),
-              open_to_interns: bool = False, password: str | None = None, **profile) -> User:
+def make_user(
+    name: str | None = None,
+    *,
+    email: str | None = None,
+    role: str = Role.MEMBER,
+    stage: str | None = "intern",
+    pgy_year: int | None = None,
+    department: Department | None = None,
+    interests: list[str] = (),
+    open_to_interns: bool = False,
+    password: str | None = None,
+    **profile,
+) -> User:
     n = next(_counter)
     user = User(
         name=name or f"Person {n}",
         email=email or f"person{n}@hospital.example",
         password_hash=hash_password(password) if password else default_hash(),
         role=role,
-        profile=Profile(career_stage=stage, pgy_year=pgy_year, department=department,
-                        open_to_interns=open_to_interns,
-                        specialties=[specialty(s) for s in interests], **profile),
+        profile=Profile(
+            career_stage=stage,
+            pgy_year=pgy_year,
+            department=department,
+            open_to_interns=open_to_interns,
+            specialties=[specialty(s) for s in interests],
+            **profile,
+        ),
     )
     db.session.add(user)
     db.session.commit()
     return user
 
 
-def make_event(organizer: User | None = None, *, title: str = "Cardiology Grand Rounds",
-               kind: str = "meeting", starts_in: timedelta = timedelta(days=7),
-               duration: timedelta = timedelta(hours=1), capacity: int | None = None,
-               timezone_name: str = "America/New_York", interests: list[str] = (),
-               location: str = "Auditorium B", **fields) -> Event:
+def make_event(
+    organizer: User | None = None,
+    *,
+    title: str = "Cardiology Grand Rounds",
+    kind: str = "meeting",
+    starts_in: timedelta = timedelta(days=7),
+    duration: timedelta = timedelta(hours=1),
+    capacity: int | None = None,
+    timezone_name: str = "America/New_York",
+    interests: list[str] = (),
+    location: str = "Auditorium B",
+    **fields,
+) -> Event:
     """An upcoming event, stored directly (the services are tested on their own)."""
     organizer = organizer or make_user(role=Role.ORGANIZER, stage="attending")
     starts_at = (utcnow() + starts_in).replace(second=0, microsecond=0)
-    event = Event(title=title, kind=kind, timezone=timezone_name, starts_at=starts_at,
-                  ends_at=starts_at + duration, capacity=capacity, location=location,
-                  organizer=organizer, specialties=[specialty(s) for s in interests], **fields)
+    event = Event(
+        title=title,
+        kind=kind,
+        timezone=timezone_name,
+        starts_at=starts_at,
+        ends_at=starts_at + duration,
+        capacity=capacity,
+        location=location,
+        organizer=organizer,
+        specialties=[specialty(s) for s in interests],
+        **fields,
+    )
     db.session.add(event)
     db.session.commit()
     return event
 
 
 def make_rsvp(event: Event, user: User, state: str = "going", **fields) -> Rsvp:
-    rsvp = Rsvp(event_id=event.id, user_id=user.id, state=state,
-                queued_at=utcnow() if state == "waitlisted" else None, **fields)
+    rsvp = Rsvp(
+        event_id=event.id, user_id=user.id, state=state, queued_at=utcnow() if state == "waitlisted" else None, **fields
+    )
     db.session.add(rsvp)
     db.session.commit()
     return rsvp

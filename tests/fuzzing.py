@@ -4,6 +4,7 @@ would post, and how to tell that nothing leaked, crashed or was half-saved.
 The forms are read from the rendered pages (as a browser reads them), so a
 field added to a template is fuzzed without anyone listing it here.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -30,9 +31,12 @@ REPORT = ROOT / "test-artifacts" / "coverage" / "fuzzing.txt"
 
 #: Hypothesis settings for every fuzz test: the fixtures build one database per
 #: test, and each example checks the state it leaves behind.
-FUZZ = settings(max_examples=30, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=30,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # --- What to send --------------------------------------------------------------
 
@@ -53,7 +57,7 @@ MARKUP = [
     "<svg/onload=alert(1)>",
     "javascript:alert(1)",
     "JaVaScRiPt:alert(1)",
-    "https://example.org/\"onmouseover=\"alert(1)",
+    'https://example.org/"onmouseover="alert(1)',
     "https://example.org/<fuzz-tag data-fuzz=1>",
     "https://example.org/?a=<script>alert(1)</script>",
 ]
@@ -68,16 +72,75 @@ LINE_INJECTION = [
     "X:;,\\n\\",
 ]
 #: Cells a spreadsheet would run as formulas.
-FORMULAS = ['=HYPERLINK("http://evil.example","x")', "=1+2", "+1+2", "-1+2", "@SUM(A1:A2)",
-            "\t=1+2", "\r=1+2", "=cmd|' /C calc'!A0"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","x")',
+    "=1+2",
+    "+1+2",
+    "-1+2",
+    "@SUM(A1:A2)",
+    "\t=1+2",
+    "\r=1+2",
+    "=cmd|' /C calc'!A0",
+]
 #: Numbers, dates and times nobody means.
-MALFORMED = ["2026-13-45", "2026-02-30", "0000-00-00", "9999-12-31", "1899-12-31", "-1", "0", "1e309",
-             "NaN", "inf", "-inf", "９", "²", "١٢", "99999999999999999999", "2147483648", "-2147483649",
-             "25:61", "07:30:99", "7.5", "0x10", " 1", "1 ", "", " ", "None", "null", "true", "on", "[]", "{}",
-             "%00", "%", "../../etc/passwd", "{{7*7}}", "{% raw %}", "${7*7}", "%s%s%n", "' OR 1=1 --"]
+MALFORMED = [
+    "2026-13-45",
+    "2026-02-30",
+    "0000-00-00",
+    "9999-12-31",
+    "1899-12-31",
+    "-1",
+    "0",
+    "1e309",
+    "NaN",
+    "inf",
+    "-inf",
+    "９",
+    "²",
+    "١٢",
+    "99999999999999999999",
+    "2147483648",
+    "-2147483649",
+    "25:61",
+    "07:30:99",
+    "7.5",
+    "0x10",
+    " 1",
+    "1 ",
+    "",
+    " ",
+    "None",
+    "null",
+    "true",
+    "on",
+    "[]",
+    "{}",
+    "%00",
+    "%",
+    "../../etc/passwd",
+    "{{7*7}}",
+    "{% raw %}",
+    "${7*7}",
+    "%s%s%n",
+    "' OR 1=1 --",
+]
 #: Text that trips up encodings, normalisation and direction.
-ODD_TEXT = ["\u202eevil\u202c", "\u200b", "\ufeffname", "ﷺ" * 20, "𝕏𝔂𝔷", "😀" * 30, "e\u0301" * 20, "\x00",
-            "\x1b[31mred", "\u2028\u2029", "İ", "ß", "\uffff", "\U0010fffd"]
+ODD_TEXT = [
+    "\u202eevil\u202c",
+    "\u200b",
+    "\ufeffname",
+    "ﷺ" * 20,
+    "𝕏𝔂𝔷",
+    "😀" * 30,
+    "e\u0301" * 20,
+    "\x00",
+    "\x1b[31mred",
+    "\u2028\u2029",
+    "İ",
+    "ß",
+    "\uffff",
+    "\U0010fffd",
+]
 
 PAYLOADS = MARKUP + LINE_INJECTION + FORMULAS + MALFORMED + ODD_TEXT
 
@@ -94,28 +157,34 @@ any_text = st.one_of(
     st.text(st.characters(max_codepoint=0x7F), max_size=40),
     st.sampled_from(PAYLOADS),
     st.builds(lambda a, p, b: a + p + b, st.text(max_size=6), st.sampled_from(PAYLOADS), st.text(max_size=6)),
-    st.builds(_huge, st.sampled_from(["a", "<", "é", "😀", "\n", "=", " "]),
-              st.sampled_from([101, 256, 2001, 10_001, 100_000])),
+    st.builds(
+        _huge,
+        st.sampled_from(["a", "<", "é", "😀", "\n", "=", " "]),
+        st.sampled_from([101, 256, 2001, 10_001, 100_000]),
+    ),
 )
 
 #: Text a form accepts (it has a letter) that carries a payload.
 WORDS = ["Grand rounds", "Ada Lovelace", "Room 4", "Ward B", "Émilie Ørsted", "李雷", "Жанна"]
 payload_text = st.builds(lambda w, p: f"{w} {p}", st.sampled_from(WORDS), st.sampled_from(PAYLOADS)).filter(
-    lambda s: "\x00" not in s)
-payload_line = st.builds(lambda p, w: f"{p} {w}", st.sampled_from(MARKUP + LINE_INJECTION + FORMULAS),
-                         st.sampled_from(WORDS))
+    lambda s: "\x00" not in s
+)
+payload_line = st.builds(
+    lambda p, w: f"{p} {w}", st.sampled_from(MARKUP + LINE_INJECTION + FORMULAS), st.sampled_from(WORDS)
+)
 #: Payload first (where a spreadsheet looks) or after ordinary words.
 any_payload = st.one_of(payload_text, payload_line)
 
 
 # --- Reading forms the way a browser does ------------------------------------------
 
+
 @dataclass
 class Field:
     name: str
-    kind: str                      # input type, "textarea", "select" or "button"
-    options: list[str] = field(default_factory=list)   # select options, checkbox/radio/button values
-    value: str = ""                # what the page filled in
+    kind: str  # input type, "textarea", "select" or "button"
+    options: list[str] = field(default_factory=list)  # select options, checkbox/radio/button values
+    value: str = ""  # what the page filled in
     checked: list[str] = field(default_factory=list)  # checked boxes / selected options
     multiple: bool = False
 
@@ -234,8 +303,12 @@ MODES = ["valid", "valid", "fuzz", "fuzz", "missing", "repeated", "wrong"]
 
 
 @st.composite
-def submissions(draw, form: Form, valid: dict[str, list[str]] | None = None,
-                payloads: dict[str, st.SearchStrategy | None] | None = None):
+def submissions(
+    draw,
+    form: Form,
+    valid: dict[str, list[str]] | None = None,
+    payloads: dict[str, st.SearchStrategy | None] | None = None,
+):
     """A list of (name, value) pairs for `form`, in one of three shapes:
 
     - "payload": what a user could get accepted, with a payload in every
@@ -271,13 +344,33 @@ def submissions(draw, form: Form, valid: dict[str, list[str]] | None = None,
             elif mode == "repeated":
                 values = good + [draw(any_text, label=name)]
             else:  # a value of another type: a list where one is expected, an unknown option, a date...
-                values = draw(st.lists(st.sampled_from(MALFORMED + f.options + ["on", "1", "0"]),
-                                       min_size=1, max_size=4), label=name)
+                values = draw(
+                    st.lists(st.sampled_from(MALFORMED + f.options + ["on", "1", "0"]), min_size=1, max_size=4),
+                    label=name,
+                )
         pairs += [(name, v) for v in values]
     if shape != "payload" and draw(st.booleans(), label="extra field"):
-        pairs.append((draw(st.sampled_from(["id", "user_id", "role", "is_admin", "organizer_id", "__class__",
-                                            "csrf_token", "_method", "next", "version"])),
-                       draw(any_text)))
+        pairs.append(
+            (
+                draw(
+                    st.sampled_from(
+                        [
+                            "id",
+                            "user_id",
+                            "role",
+                            "is_admin",
+                            "organizer_id",
+                            "__class__",
+                            "csrf_token",
+                            "_method",
+                            "next",
+                            "version",
+                        ]
+                    )
+                ),
+                draw(any_text),
+            )
+        )
     return pairs
 
 
@@ -346,9 +439,13 @@ def squash(text: str) -> str:
 def snapshot() -> dict[str, list[tuple]]:
     """Every row of every table, read on a connection of its own."""
     with db.engine.connect() as conn:
-        return {table.name: [tuple(row) for row in conn.execute(
-                    sa.select(table).order_by(*(table.primary_key.columns or table.columns)))]
-                for table in db.metadata.sorted_tables}
+        return {
+            table.name: [
+                tuple(row)
+                for row in conn.execute(sa.select(table).order_by(*(table.primary_key.columns or table.columns)))
+            ]
+            for table in db.metadata.sorted_tables
+        }
 
 
 def changed_tables(before: dict, after: dict) -> list[str]:
@@ -398,11 +495,37 @@ def take_flashes(client) -> list[tuple[str, str]]:
 
 # --- Calendar files and CSV ----------------------------------------------------------
 
-EVENT_PROPS = {"UID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE", "RECURRENCE-ID", "DTSTART", "DTEND",
-               "RRULE", "EXDATE", "SUMMARY", "DESCRIPTION", "LOCATION", "URL", "CATEGORIES", "ORGANIZER",
-               "STATUS", "TRANSP"}
-CALENDAR_PROPS = {"PRODID", "VERSION", "CALSCALE", "METHOD", "NAME", "X-WR-CALNAME", "X-WR-CALDESC",
-                  "REFRESH-INTERVAL", "X-PUBLISHED-TTL"}
+EVENT_PROPS = {
+    "UID",
+    "DTSTAMP",
+    "CREATED",
+    "LAST-MODIFIED",
+    "SEQUENCE",
+    "RECURRENCE-ID",
+    "DTSTART",
+    "DTEND",
+    "RRULE",
+    "EXDATE",
+    "SUMMARY",
+    "DESCRIPTION",
+    "LOCATION",
+    "URL",
+    "CATEGORIES",
+    "ORGANIZER",
+    "STATUS",
+    "TRANSP",
+}
+CALENDAR_PROPS = {
+    "PRODID",
+    "VERSION",
+    "CALSCALE",
+    "METHOD",
+    "NAME",
+    "X-WR-CALNAME",
+    "X-WR-CALDESC",
+    "REFRESH-INTERVAL",
+    "X-PUBLISHED-TTL",
+}
 COMPONENTS = {"VCALENDAR", "VTIMEZONE", "STANDARD", "DAYLIGHT", "VEVENT"}
 _CONTENT_LINE = re.compile(r"^[A-Za-z0-9-]+[;:]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -428,8 +551,9 @@ def check_ics(body: bytes, where: str) -> Calendar:
             assert re.fullmatch(r"(event|series)-\d+@[\w.-]+", str(component["UID"])), component["UID"]
             organizer = component.get("ORGANIZER")
             if organizer is not None:
-                assert str(organizer) == "urn:invalid:organizer" and set(organizer.params) <= {"CN"}, \
+                assert str(organizer) == "urn:invalid:organizer" and set(organizer.params) <= {"CN"}, (
                     f"{where}: ORGANIZER {organizer.to_ical()!r}"
+                )
     STATS["ics_checked"] += 1
     return calendar
 
@@ -445,12 +569,10 @@ def check_csv(body: bytes, where: str) -> list[list[str]]:
     return rows
 
 
-
 # --- Counting, for CI --------------------------------------------------------------
 
 STATS: Counter = Counter()
-COVERED: dict[str, set] = {"forms": set(), "form_fields": set(), "query_endpoints": set(),
-                           "query_params": set()}
+COVERED: dict[str, set] = {"forms": set(), "form_fields": set(), "query_endpoints": set(), "query_params": set()}
 
 
 def write_report() -> None:
@@ -465,7 +587,8 @@ def write_report() -> None:
         f"each refusal leaving every table unchanged; {STATS['multipart']} were multipart bodies and "
         f"{STATS['file_parts']} carried file parts, each refused with a 400.\n"
         f"Injection checks: {STATS['html_pages_checked']} HTML pages, {STATS['ics_checked']} calendar files, "
-        f"{STATS['csv_checked']} CSV files; no typed text became markup, a calendar property or a formula.\n")
+        f"{STATS['csv_checked']} CSV files; no typed text became markup, a calendar property or a formula.\n"
+    )
 
 
 atexit.register(write_report)

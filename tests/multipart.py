@@ -1,6 +1,7 @@
 """Form bodies as a browser, or someone crafting requests, could send them:
 url-encoded, multipart/form-data, or multipart with file parts where the
 app's forms take only text (no page of the app takes a file)."""
+
 from __future__ import annotations
 
 import io
@@ -38,10 +39,13 @@ def bodies(draw, pairs: list[tuple[str, str]]) -> Body:
         return Body(list(pairs), None)
     if encoding == "multipart":
         return Body(list(pairs), "multipart/form-data")
-    as_files = draw(st.sets(st.sampled_from(range(len(pairs))), max_size=len(pairs)), label="as files") \
-        if pairs else set()
-    data = [(name, file_part(value, draw(st.sampled_from(FILENAMES))) if i in as_files else value)
-            for i, (name, value) in enumerate(pairs)]
+    as_files = (
+        draw(st.sets(st.sampled_from(range(len(pairs))), max_size=len(pairs)), label="as files") if pairs else set()
+    )
+    data = [
+        (name, file_part(value, draw(st.sampled_from(FILENAMES))) if i in as_files else value)
+        for i, (name, value) in enumerate(pairs)
+    ]
     if not as_files or draw(st.booleans(), label="extra file"):
         name = draw(st.sampled_from(sorted({n for n, _ in pairs} | {"file", "upload", "photo"})), label="file name")
         data.append((name, file_part(draw(any_text), draw(st.sampled_from(FILENAMES)))))

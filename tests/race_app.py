@@ -5,6 +5,7 @@ of people going and writing because of it, at a barrier the test holds (a
 Unix socket named by RACE_BARRIER), until every contender has read. All then
 see the same count, so the control run oversells by a known amount on any
 machine, however busy: never by luck. Nothing here is part of the app."""
+
 from __future__ import annotations
 
 import os
@@ -48,16 +49,19 @@ def event_without_lock(session: Session, event_id: int):
     """lock_event() without the row lock."""
     from eventsapp.events.models import Event
 
-    return session.scalar(sa.select(Event).where(Event.id == event_id).options(lazyload("*"))
-                          .execution_options(populate_existing=True))
+    return session.scalar(
+        sa.select(Event).where(Event.id == event_id).options(lazyload("*")).execution_options(populate_existing=True)
+    )
 
 
 def held_after_counting(count, path: str):
     """`count` (going_count), then wait at the barrier before the caller writes."""
+
     def going_count(session: Session, event_id: int) -> int:
         going = count(session, event_id)
         wait_at_barrier(path)
         return going
+
     return going_count
 
 

@@ -12,23 +12,24 @@ The people are made once per row (`World`); whatever a request may change
 for every person, so that one person's request never decides another's.
 `test_every_route_has_a_row` fails when a route is added without a row.
 """
+
 from __future__ import annotations
 
 import hashlib
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable
 
 import sqlalchemy as sa
 
+from eventsapp.events import services as events
+from eventsapp.events.recurrence import Recurrence
 from eventsapp.extensions import db
 from eventsapp.ical import services as ical
 from eventsapp.introductions.models import IntroRequest, RequestStatus
-from eventsapp.events import services as events
-from eventsapp.events.recurrence import Recurrence
 from eventsapp.notifications.models import Notification, NotificationKind
 from eventsapp.rsvps import services as rsvps
 from eventsapp.timeutil import utcnow
@@ -73,20 +74,32 @@ class World:
 
     def series_event(self):
         first = date.today() + timedelta(days=14)
-        details = events.EventDetails(title=f"Weekly Rounds {next(_unique)}", kind="meeting",
-                                      timezone="America/New_York", start_date=first,
-                                      start_time=_time("07:30"), end_time=_time("08:30"), location="Room 2")
-        return events.create_event(db.session, self.organizer, details,
-                                   Recurrence("weekly", 1, first + timedelta(days=14)))
+        details = events.EventDetails(
+            title=f"Weekly Rounds {next(_unique)}",
+            kind="meeting",
+            timezone="America/New_York",
+            start_date=first,
+            start_time=_time("07:30"),
+            end_time=_time("08:30"),
+            location="Room 2",
+        )
+        return events.create_event(
+            db.session, self.organizer, details, Recurrence("weekly", 1, first + timedelta(days=14))
+        )
 
     def introduction(self, status: str):
         """A request from the intern to the senior (the only open one between them)."""
         db.session.execute(sa.delete(IntroRequest))
         now = utcnow()
-        request = IntroRequest(requester_id=self.intern.id, senior_id=self.senior.id, status=status,
-                               message="I'd like to hear about your research.", created_at=now,
-                               expires_at=now + timedelta(days=14),
-                               responded_at=now if status != RequestStatus.PENDING else None)
+        request = IntroRequest(
+            requester_id=self.intern.id,
+            senior_id=self.senior.id,
+            status=status,
+            message="I'd like to hear about your research.",
+            created_at=now,
+            expires_at=now + timedelta(days=14),
+            responded_at=now if status != RequestStatus.PENDING else None,
+        )
         db.session.add(request)
         db.session.commit()
         return request
@@ -94,22 +107,34 @@ class World:
 
 def _time(text: str):
     from datetime import time
+
     return time.fromisoformat(text)
 
 
 def build_world() -> World:
-    return World(people={
-        "anonymous": None,
-        "intern": make_user("Ida Intern", email="intern@hospital.example", stage="intern",
-                            interests=["Cardiology"]),
-        "senior": make_user("Sam Senior", email="senior@hospital.example", stage="attending",
-                            open_to_interns=True, intro_capacity=3, interests=["Cardiology"]),
-        "other_organizer": make_user("Olga Other", email="other@hospital.example", role="organizer",
-                                     stage="faculty"),
-        "organizer": make_user("Grace Organizer", email="organizer@hospital.example", role="organizer",
-                               stage="faculty"),
-        "admin": make_user("Adam Admin", email="admin@hospital.example", role="admin", stage="attending"),
-    })
+    return World(
+        people={
+            "anonymous": None,
+            "intern": make_user(
+                "Ida Intern", email="intern@hospital.example", stage="intern", interests=["Cardiology"]
+            ),
+            "senior": make_user(
+                "Sam Senior",
+                email="senior@hospital.example",
+                stage="attending",
+                open_to_interns=True,
+                intro_capacity=3,
+                interests=["Cardiology"],
+            ),
+            "other_organizer": make_user(
+                "Olga Other", email="other@hospital.example", role="organizer", stage="faculty"
+            ),
+            "organizer": make_user(
+                "Grace Organizer", email="organizer@hospital.example", role="organizer", stage="faculty"
+            ),
+            "admin": make_user("Adam Admin", email="admin@hospital.example", role="admin", stage="attending"),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -142,24 +167,41 @@ def at(path: str, **data) -> Callable[[World, str], Target]:
 
 def event_form(title="Cardiology Grand Rounds", **changes) -> dict:
     day = (date.today() + timedelta(days=30)).isoformat()
-    data = {"title": title, "kind": "meeting", "timezone": "America/New_York", "start_date": day,
-            "start_time": "07:30", "end_time": "08:30", "location": "Auditorium B", "repeat": "none",
-            "repeat_interval": "1"}
+    data = {
+        "title": title,
+        "kind": "meeting",
+        "timezone": "America/New_York",
+        "start_date": day,
+        "start_time": "07:30",
+        "end_time": "08:30",
+        "location": "Auditorium B",
+        "repeat": "none",
+        "repeat_interval": "1",
+    }
     return {**data, **changes}
 
 
 def profile_form(person) -> dict:
-    return {"name": person.name, "career_stage": person.profile.career_stage or "intern", "pgy_year": "",
-            "department_id": "", "bio": "Here to learn.", "intro_capacity": "3",
-            "open_to_interns": "y" if person.profile.open_to_interns else "",
-            "attendance_visibility": person.profile.attendance_visibility, "show_department": "y",
-            "show_interests": "y", "show_bio": "y"}
+    return {
+        "name": person.name,
+        "career_stage": person.profile.career_stage or "intern",
+        "pgy_year": "",
+        "department_id": "",
+        "bio": "Here to learn.",
+        "intro_capacity": "3",
+        "open_to_interns": "y" if person.profile.open_to_interns else "",
+        "attendance_visibility": person.profile.attendance_visibility,
+        "show_department": "y",
+        "show_interests": "y",
+        "show_bio": "y",
+    }
 
 
 def _event(path: str, **data):
     def prepare(world, role):
         event = world.event()
         return Target(path.format(e=event), data)
+
     return prepare
 
 
@@ -167,6 +209,7 @@ def _event_soon(path: str, **data):
     def prepare(world, role):
         event = world.event(starts_in=timedelta(minutes=10))  # check-in is open
         return Target(path.format(e=event), data)
+
     return prepare
 
 
@@ -181,29 +224,37 @@ def _going(world, role):
 def _unread(world, role):
     """An unread notification for the person (for anonymous, the intern's, to be left unread)."""
     person = world.people[role] or world.intern
-    db.session.add(Notification(user_id=person.id, kind=NotificationKind.PROMOTED,
-                                message="A seat opened for you at Journal Club"))
+    db.session.add(
+        Notification(user_id=person.id, kind=NotificationKind.PROMOTED, message="A seat opened for you at Journal Club")
+    )
     return Target("/notifications/read")
 
 
 def _notification(mine: bool):
     """An unread notification with a link: the person's own, or another member's
     (for anonymous, the intern's either way, to be left unread)."""
+
     def prepare(world, role):
         person = world.people[role] or world.intern
         owner = person if mine else (world.senior if person is world.intern else world.intern)
-        notification = Notification(user_id=owner.id, kind=NotificationKind.PROMOTED,
-                                    message="A seat opened for you at Journal Club", link="/events")
+        notification = Notification(
+            user_id=owner.id,
+            kind=NotificationKind.PROMOTED,
+            message="A seat opened for you at Journal Club",
+            link="/events",
+        )
         db.session.add(notification)
         db.session.flush()
         return Target(f"/notifications/{notification.id}/open")
+
     return prepare
 
 
 def _edit(world, role):
     event = world.event()
-    return Target(f"/events/{event.id}/edit", event_form(title="Renamed Journal Club", version=str(event.version),
-                                                          scope="this"))
+    return Target(
+        f"/events/{event.id}/edit", event_form(title="Renamed Journal Club", version=str(event.version), scope="this")
+    )
 
 
 def _duplicate(world, role):
@@ -222,6 +273,7 @@ def _series(world, role):
 def _introduction(status: str, action: str):
     def prepare(world, role):
         return Target(f"/introductions/{world.introduction(status).id}/{action}")
+
     return prepare
 
 
@@ -250,6 +302,7 @@ def _department(path: str, **data):
     def prepare(world, role):
         department = make_department(f"Ward {next(_unique)}")
         return Target(path.format(d=department), data)
+
     return prepare
 
 
@@ -268,8 +321,15 @@ def _set_role(world, role):
 
 def _register(world, role):
     n = next(_unique)
-    return Target("/register", {"name": "New Person", "email": f"new{n}@hospital.example",
-                                "password": "a long new password", "confirm": "a long new password"})
+    return Target(
+        "/register",
+        {
+            "name": "New Person",
+            "email": f"new{n}@hospital.example",
+            "password": "a long new password",
+            "confirm": "a long new password",
+        },
+    )
 
 
 # The matrix: what the product promises. Reading across a row: anonymous,
@@ -382,11 +442,15 @@ MATRIX: list[Row] = [
 # POST answers with 200 or a plain redirect must show its action in the database.
 ACTS_WITHOUT_WRITING = {
     # Signing out ends the session, which lives in the signed cookie, not in a table.
-    ("accounts.logout", role): "logout (the session is a cookie)" for role in ROLES if role != "anonymous"
+    ("accounts.logout", role): "logout (the session is a cookie)"
+    for role in ROLES
+    if role != "anonymous"
 } | {
     # A member who is already signed in is sent on before the form is read.
-    (endpoint, role): "sign-in/up when already signed in" for endpoint in ("accounts.login", "accounts.register")
-    for role in ROLES if role != "anonymous"
+    (endpoint, role): "sign-in/up when already signed in"
+    for endpoint in ("accounts.login", "accounts.register")
+    for role in ROLES
+    if role != "anonymous"
 }
 
 EXCLUDED_ENDPOINTS = {"static"}  # files from static/, the same for everyone
@@ -394,8 +458,12 @@ EXCLUDED_ENDPOINTS = {"static"}  # files from static/, the same for everyone
 
 def app_routes(app) -> set[tuple[str, str]]:
     """(endpoint, method) for every route the app has, HEAD and OPTIONS aside."""
-    return {(rule.endpoint, method) for rule in app.url_map.iter_rules() if rule.endpoint not in EXCLUDED_ENDPOINTS
-            for method in rule.methods - {"HEAD", "OPTIONS"}}
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in EXCLUDED_ENDPOINTS
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
 
 
 def log_in(client, person) -> None:

@@ -1,4 +1,5 @@
 """Logging in and out."""
+
 import pytest
 
 from tests.factories import make_user
@@ -41,10 +42,19 @@ def test_login_goes_on_to_the_page_that_asked_for_it(client, auth):
     assert response.location == "/profile/edit"
 
 
-@pytest.mark.parametrize("target", [
-    "//evil.example", "/\\evil.example", "\\\\\\evil.example", "https:evil.example",
-    "https://evil.example/", "javascript:alert(1)", "/\t/evil.example", "evil.example",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "/\\evil.example",
+        "\\\\\\evil.example",
+        "https:evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/\t/evil.example",
+        "evil.example",
+    ],
+)
 def test_login_never_sends_anyone_off_the_site(client, auth, target):
     make_user(email="kim@hospital.example")
     response = auth.login("kim@hospital.example", next=target)

@@ -1,4 +1,5 @@
 """A member downloads all their data, or deletes their account."""
+
 import json
 from datetime import timedelta
 
@@ -24,8 +25,11 @@ def test_my_data_downloads_as_json_with_everything_stored_about_me(client, sessi
     event = make_event(title="Grand Rounds")
     make_rsvp(event, member, "going")
     senior = make_user("Tomás", stage="attending", open_to_interns=True)
-    session.add(IntroRequest(requester_id=member.id, senior_id=senior.id, message="Hi!", status="pending",
-                             expires_at=event.starts_at))
+    session.add(
+        IntroRequest(
+            requester_id=member.id, senior_id=senior.id, message="Hi!", status="pending", expires_at=event.starts_at
+        )
+    )
     session.commit()
     response = client.get("/account/export.json")
     assert response.mimetype == "application/json" and "attachment" in response.headers["Content-Disposition"]
@@ -33,8 +37,15 @@ def test_my_data_downloads_as_json_with_everything_stored_about_me(client, sessi
     assert data["account"]["email"] == "maya@hospital.example"
     assert data["profile"]["specialty_interests"] == ["Cardiology"] and data["profile"]["bio"] == "Hello"
     assert data["rsvps"][0]["event"] == "Grand Rounds" and data["rsvps"][0]["answer"] == "going"
-    assert data["introductions"] == [{"direction": "sent", "with": "Tomás", "status": "pending",
-                                      "message": "Hi!", "created_at": data["introductions"][0]["created_at"]}]
+    assert data["introductions"] == [
+        {
+            "direction": "sent",
+            "with": "Tomás",
+            "status": "pending",
+            "message": "Hi!",
+            "created_at": data["introductions"][0]["created_at"],
+        }
+    ]
     assert "password" not in response.get_data(as_text=True).lower()
 
 
@@ -55,8 +66,9 @@ def test_deleting_keeps_past_counts_frees_upcoming_places_and_hands_over_events(
     helper = make_user("Helper", role="organizer")
     mine = make_event(member, title="My Event", co_organizers=[helper])
     session.commit()
-    response = client.post("/account/delete", data={"password": "correct horse battery", "confirm": "y"},
-                           follow_redirects=True)
+    response = client.post(
+        "/account/delete", data={"password": "correct horse battery", "confirm": "y"}, follow_redirects=True
+    )
     assert "Your account is deleted." in response.get_data(as_text=True)
     session.rollback()
     assert session.scalar(sa.select(User).where(User.email == "maya@hospital.example")) is None
@@ -68,10 +80,13 @@ def test_deleting_keeps_past_counts_frees_upcoming_places_and_hands_over_events(
     assert client.get("/profile").status_code == 302  # logged out
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"password": "wrong password!", "confirm": "y"}, "That password is not right."),
-    ({"password": "correct horse battery"}, "Tick the box to confirm."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"password": "wrong password!", "confirm": "y"}, "That password is not right."),
+        ({"password": "correct horse battery"}, "Tick the box to confirm."),
+    ],
+)
 def test_deleting_needs_the_password_and_a_tick(client, session, member, data, message):
     response = client.post("/account/delete", data=data)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
@@ -81,19 +96,21 @@ def test_deleting_needs_the_password_and_a_tick(client, session, member, data, m
 
 def test_deleting_tells_everyone_with_an_open_request_or_connection(client, session, member):
     from eventsapp.notifications.models import Notification
+
     mentor = make_user("Dr Connected", stage="attending", open_to_interns=True)
     asked = make_user("Dr Asked", stage="fellow", open_to_interns=True)
     declined = make_user("Dr Declined", stage="fellow", open_to_interns=True)
     later = make_event(title="Later").starts_at
-    session.add_all([
-        IntroRequest(requester_id=member.id, senior_id=mentor.id, status="accepted", expires_at=later),
-        IntroRequest(requester_id=member.id, senior_id=asked.id, status="pending", expires_at=later),
-        IntroRequest(requester_id=member.id, senior_id=declined.id, status="declined", expires_at=later),
-    ])
+    session.add_all(
+        [
+            IntroRequest(requester_id=member.id, senior_id=mentor.id, status="accepted", expires_at=later),
+            IntroRequest(requester_id=member.id, senior_id=asked.id, status="pending", expires_at=later),
+            IntroRequest(requester_id=member.id, senior_id=declined.id, status="declined", expires_at=later),
+        ]
+    )
     session.commit()
     client.post("/account/delete", data={"password": "correct horse battery", "confirm": "y"})
     session.rollback()
     told = dict(session.execute(sa.select(Notification.user_id, Notification.message)).all())
-    assert told == {mentor.id: "Maya Okafor has left Mentor Rounds",
-                    asked.id: "Maya Okafor withdrew their request"}
+    assert told == {mentor.id: "Maya Okafor has left Mentor Rounds", asked.id: "Maya Okafor withdrew their request"}
     assert session.scalar(sa.select(sa.func.count()).select_from(IntroRequest)) == 0

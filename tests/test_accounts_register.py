@@ -1,12 +1,17 @@
 """Registration: what a newcomer sees, and the bad input the form survives."""
+
 import pytest
 import sqlalchemy as sa
 
 from eventsapp.accounts.models import User
 from tests.factories import make_user
 
-GOOD = {"name": "Ana Souza", "email": "ana.souza@hospital.example",
-        "password": "stairs to the cath lab", "confirm": "stairs to the cath lab"}
+GOOD = {
+    "name": "Ana Souza",
+    "email": "ana.souza@hospital.example",
+    "password": "stairs to the cath lab",
+    "confirm": "stairs to the cath lab",
+}
 
 
 def register(client, **changes):
@@ -50,13 +55,16 @@ def test_an_email_already_registered_in_any_case_is_refused_on_the_form(client, 
     assert user_count(session) == 1
 
 
-@pytest.mark.parametrize("password, message", [
-    ("short1", "at least 10 characters"),
-    ("password123", "too easy to guess"),
-    ("aaaaaaaaaaaa", "too easy to guess"),
-    ("ana.souza@hospital.example", "your name or email"),
-    ("x" * 129, "128 characters"),
-])
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("short1", "at least 10 characters"),
+        ("password123", "too easy to guess"),
+        ("aaaaaaaaaaaa", "too easy to guess"),
+        ("ana.souza@hospital.example", "your name or email"),
+        ("x" * 129, "128 characters"),
+    ],
+)
 def test_weak_or_too_long_password_is_refused_with_the_reason(client, session, password, message):
     response = register(client, password=password, confirm=password)
     assert response.status_code == 422
@@ -72,13 +80,16 @@ def test_empty_name_is_refused(client, session, name):
     assert user_count(session) == 0
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("name", "N" * 121, "at most 120 characters"),
-    ("email", "a" * 250 + "@x.example", "at most 254 characters"),
-    ("email", "not-an-email", "valid email address"),
-    ("email", "", "Enter your email address."),
-    ("confirm", "something else entirely", "don&#39;t match"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("name", "N" * 121, "at most 120 characters"),
+        ("email", "a" * 250 + "@x.example", "at most 254 characters"),
+        ("email", "not-an-email", "valid email address"),
+        ("email", "", "Enter your email address."),
+        ("confirm", "something else entirely", "don&#39;t match"),
+    ],
+)
 def test_bad_input_gets_a_message_next_to_the_field(client, session, field, value, message):
     response = register(client, **{field: value})
     assert response.status_code == 422
@@ -94,8 +105,9 @@ def test_form_with_an_error_keeps_what_was_typed_but_not_the_password(client):
 
 
 def test_fields_of_the_wrong_type_are_refused_not_crashed_on(client, session):
-    response = client.post("/register", data={"name": ["a", "b"], "email": "x" * 5000,
-                                              "password": "\x01" * 20, "confirm": ""})
+    response = client.post(
+        "/register", data={"name": ["a", "b"], "email": "x" * 5000, "password": "\x01" * 20, "confirm": ""}
+    )
     assert response.status_code == 422
     assert user_count(session) == 0
 

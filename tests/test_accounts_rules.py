@@ -1,4 +1,5 @@
 """The pure rules behind accounts: redirects, passwords, email spelling."""
+
 import pytest
 
 from eventsapp.accounts import passwords
@@ -12,10 +13,24 @@ def test_paths_on_this_site_are_accepted(target):
     assert safe_next_path(target) == target.replace("\\", "/")
 
 
-@pytest.mark.parametrize("target", [
-    None, "", "//evil", "/\\evil", "\\\\\\evil", "https:evil", "http://evil/", "evil",
-    "/\t/evil", "/\n/evil", "\\/evil", "ftp://x", "javascript:alert(1)",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        None,
+        "",
+        "//evil",
+        "/\\evil",
+        "\\\\\\evil",
+        "https:evil",
+        "http://evil/",
+        "evil",
+        "/\t/evil",
+        "/\n/evil",
+        "\\/evil",
+        "ftp://x",
+        "javascript:alert(1)",
+    ],
+)
 def test_anything_that_leaves_the_site_is_refused(target):
     assert safe_next_path(target) is None
 
@@ -32,11 +47,14 @@ def test_overlong_password_is_rejected_before_hashing():
     assert not passwords.verify_password(hashed, "x" * 10_000)
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Ana@Example.ORG", "ana@example.org"),
-    ("  ana@example.org\n", "ana@example.org"),
-    ("zoë@bücher.example", "zoë@bücher.example"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Ana@Example.ORG", "ana@example.org"),
+        ("  ana@example.org\n", "ana@example.org"),
+        ("zoë@bücher.example", "zoë@bücher.example"),
+    ],
+)
 def test_emails_have_one_spelling(raw, expected):
     assert normalise_email(raw) == expected
 

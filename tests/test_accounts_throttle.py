@@ -1,13 +1,14 @@
 """Limits on logging in and registering: the window arithmetic, the counters
 in the database, and what a person (or an attacker) sees at /login and
 /register. The policy is explained in docs/throttle.md."""
+
 from __future__ import annotations
 
 import itertools
 import os
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,14 +18,20 @@ from eventsapp import create_app
 from eventsapp.accounts import passwords, throttle
 from eventsapp.accounts.models import ThrottleCounter, User
 from eventsapp.accounts.ratewindow import (
-    Rate, hits_allowed, minutes_for_people, parse_rate, seconds_until_allowed, window_start)
+    Rate,
+    hits_allowed,
+    minutes_for_people,
+    parse_rate,
+    seconds_until_allowed,
+    window_start,
+)
 from eventsapp.config import ConfigError
 from eventsapp.extensions import db
 from tests.conftest import BASE_CONFIG, IsolatedClient
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
-UTC = timezone.utc
+UTC = UTC
 # Ten seconds into a five-minute (and a fifteen-minute) window.
 START = datetime(2026, 12, 1, 9, 0, 10, tzinfo=UTC)
 OWNER = "kim@hospital.example"
@@ -34,10 +41,17 @@ _addresses = (f"198.51.100.{n}" for n in itertools.count(1))
 
 # --- The window arithmetic (pure) --------------------------------------------
 
-@pytest.mark.parametrize("text, rate", [
-    ("20 per 5 minutes", Rate(20, 300)), ("10 per hour", Rate(10, 3600)),
-    ("3/30 seconds", Rate(3, 30)), (" 1 PER DAY ", Rate(1, 86400)), ("10 per 15 minutes", Rate(10, 900)),
-])
+
+@pytest.mark.parametrize(
+    "text, rate",
+    [
+        ("20 per 5 minutes", Rate(20, 300)),
+        ("10 per hour", Rate(10, 3600)),
+        ("3/30 seconds", Rate(3, 30)),
+        (" 1 PER DAY ", Rate(1, 86400)),
+        ("10 per 15 minutes", Rate(10, 900)),
+    ],
+)
 def test_rates_read_like_sentences(text, rate):
     assert parse_rate(text) == rate
 
@@ -70,7 +84,7 @@ def _allowed_after(rate: Rate, previous: int, current: int, elapsed: float, wait
     if later < rate.window:
         return current + 1 <= hits_allowed(rate, previous, later)
     if later < 2 * rate.window:
-        return 1 <= hits_allowed(rate, current, later - rate.window)
+        return hits_allowed(rate, current, later - rate.window) >= 1
     return True
 
 
@@ -124,8 +138,11 @@ def _check(bucket="login-ip", key="k", rate=THREE_IN_FIVE_MINUTES) -> throttle.C
 
 def _rows(session) -> list:
     session.rollback()
-    return session.execute(sa.select(ThrottleCounter.bucket, ThrottleCounter.key, ThrottleCounter.window_start,
-                                     ThrottleCounter.hits).order_by(ThrottleCounter.bucket)).all()
+    return session.execute(
+        sa.select(
+            ThrottleCounter.bucket, ThrottleCounter.key, ThrottleCounter.window_start, ThrottleCounter.hits
+        ).order_by(ThrottleCounter.bucket)
+    ).all()
 
 
 def test_counter_refuses_at_the_limit_and_does_not_count_refusals(app, session):
@@ -163,6 +180,7 @@ def test_old_counters_are_deleted_so_the_table_stays_small(app, session):
 
 
 # --- At /login and /register -------------------------------------------------
+
 
 class Clock:
     def __init__(self):
@@ -260,7 +278,8 @@ def test_logging_in_to_ones_own_account_buys_an_attacker_no_more_guesses(make_ap
 
 
 def test_a_refused_login_looks_the_same_for_the_right_and_wrong_password_and_saves_nothing(
-        strict_app, session, monkeypatch):
+    strict_app, session, monkeypatch
+):
     app = strict_app
     owner = make_user(email=OWNER)
     for _ in range(3):
@@ -300,8 +319,9 @@ def test_failures_on_a_shared_hospital_address_do_not_keep_the_owners_known_brow
     assert log_in(owners_laptop).status_code == 302
     owners_laptop.post("/logout")
     # Someone else on the hospital's guest Wi-Fi (same public address) fails on purpose.
-    guesses = [log_in(browser(app, "192.0.2.1"), f"guess{n}@hospital.example", "wrong password").status_code
-               for n in range(21)]
+    guesses = [
+        log_in(browser(app, "192.0.2.1"), f"guess{n}@hospital.example", "wrong password").status_code for n in range(21)
+    ]
     assert guesses == [422] * 20 + [429]
     # A browser new to the account is held back by the address's limit ...
     new_phone = browser(app, "192.0.2.1")
@@ -316,8 +336,10 @@ def test_an_email_with_no_account_is_held_back_the_same_way(strict_app):
     for email in (OWNER, "nobody@hospital.example"):
         for n in range(3):
             log_in(browser(app), email, f"guess {n}")
-    known, unknown = log_in(browser(app, "192.0.2.5"), OWNER, "x" * 12), \
-        log_in(browser(app, "192.0.2.5"), "nobody@hospital.example", "x" * 12)
+    known, unknown = (
+        log_in(browser(app, "192.0.2.5"), OWNER, "x" * 12),
+        log_in(browser(app, "192.0.2.5"), "nobody@hospital.example", "x" * 12),
+    )
     assert known.status_code == unknown.status_code == 429
     assert known.headers["Retry-After"] == unknown.headers["Retry-After"]
     assert text(known).replace(OWNER, "EMAIL") == text(unknown).replace("nobody@hospital.example", "EMAIL")
@@ -368,8 +390,11 @@ def test_a_device_cookie_for_another_account_or_a_forged_one_exempts_nobody(stri
 
 def test_the_device_cookie_is_long_lived_httponly_and_secure_in_production(make_app, clock):
     for env, secure in (("development", False), ("production", True)):
-        app = make_app(AUTH_RATE_LIMIT_ENABLED=True, APP_ENV=env,
-                       SECRET_KEY="5f0c9e2b7a4d81c6e3f9a0b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d2")
+        app = make_app(
+            AUTH_RATE_LIMIT_ENABLED=True,
+            APP_ENV=env,
+            SECRET_KEY="5f0c9e2b7a4d81c6e3f9a0b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d2",
+        )
         with app.app_context():
             if env == "development":
                 make_user(email=OWNER)
@@ -384,9 +409,15 @@ def test_registration_is_limited_per_address_and_a_refusal_saves_nothing(make_ap
     app = make_app(AUTH_RATE_LIMIT_ENABLED=True, AUTH_RATE_LIMIT_REGISTER_PER_IP="3 per hour")
 
     def register(client, email):
-        return client.post("/register", data={"name": "Ana Souza", "email": email,
-                                              "password": "stairs to the cath lab",
-                                              "confirm": "stairs to the cath lab"})
+        return client.post(
+            "/register",
+            data={
+                "name": "Ana Souza",
+                "email": email,
+                "password": "stairs to the cath lab",
+                "confirm": "stairs to the cath lab",
+            },
+        )
 
     def accounts() -> int:
         session.rollback()
@@ -408,15 +439,15 @@ def test_registration_is_limited_per_address_and_a_refusal_saves_nothing(make_ap
         assert accounts() == 2
 
 
-def test_registration_is_limited_per_email_from_any_address_and_says_nothing_about_the_email(
-        make_app, clock, session):
+def test_registration_is_limited_per_email_from_any_address_and_says_nothing_about_the_email(make_app, clock, session):
     app = make_app(AUTH_RATE_LIMIT_ENABLED=True, AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT="3 per hour")
     strong = "stairs to the cath lab"
 
     def register(email, password=strong):
         # A new address every time: only the per-email limit can apply.
-        return browser(app).post("/register", data={"name": "Ana Souza", "email": email,
-                                                    "password": password, "confirm": password})
+        return browser(app).post(
+            "/register", data={"name": "Ana Souza", "email": email, "password": password, "confirm": password}
+        )
 
     def accounts() -> int:
         session.rollback()
@@ -469,6 +500,7 @@ def test_rates_come_from_the_environment_and_a_typo_stops_the_app(monkeypatch, t
 
 # --- Across server processes -------------------------------------------------
 
+
 @pytest.mark.slow
 def test_the_limit_holds_across_four_worker_processes(session, database_url, tmp_path):
     """gunicorn with 4 workers on this test's database (SQLite, or PostgreSQL
@@ -478,16 +510,30 @@ def test_the_limit_holds_across_four_worker_processes(session, database_url, tmp
 
     if time.time() % 3600 > 3570:
         time.sleep(3600 - time.time() % 3600 + 1)  # keep the burst inside one hourly window
-    server = Server(database_url, tmp_path, AUTH_RATE_LIMIT_ENABLED="1",
-                    AUTH_RATE_LIMIT_LOGIN_PER_IP="10 per hour", AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT="10 per hour")
+    server = Server(
+        database_url,
+        tmp_path,
+        AUTH_RATE_LIMIT_ENABLED="1",
+        AUTH_RATE_LIMIT_LOGIN_PER_IP="10 per hour",
+        AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT="10 per hour",
+    )
     try:
         status, page, set_cookie = server.request("GET", "/login")
         cookie = set_cookie.split(";")[0]
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        results = at_once([
-            (lambda n=n: server.request("POST", "/login", {"csrf_token": token, "email": f"guess{n}@hospital.example",
-                                                           "password": "not the password"}, cookie))
-            for n in range(30)])
+        results = at_once(
+            [
+                (
+                    lambda n=n: server.request(
+                        "POST",
+                        "/login",
+                        {"csrf_token": token, "email": f"guess{n}@hospital.example", "password": "not the password"},
+                        cookie,
+                    )
+                )
+                for n in range(30)
+            ]
+        )
     finally:
         server.stop()
     statuses = [code for code, _, _ in results]
@@ -499,7 +545,8 @@ def test_the_limit_holds_across_four_worker_processes(session, database_url, tmp
     report.write_text(
         f"Login limit across 4 gunicorn workers ({backend}): 30 simultaneous failed logins from one address "
         f"against a limit of 10: {statuses.count(422)} checked (422), {statuses.count(429)} refused (429), "
-        f"counter {hits}\n")
+        f"counter {hits}\n"
+    )
     assert statuses.count(422) == 10 and statuses.count(429) == 20, sorted(statuses)
     assert all("Too many sign-in attempts" in body for code, body, _ in results if code == 429)
     assert hits == 10

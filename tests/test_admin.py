@@ -1,4 +1,5 @@
 """Admins grant organizer rights and keep the specialty and department lists."""
+
 import html
 import re
 
@@ -49,8 +50,7 @@ def test_non_admin_cannot_post_role_changes(client, auth, session):
 
 def test_admin_grants_and_revokes_organizer_rights(client, session, admin):
     chief = make_user("Chief Resident", stage="resident", pgy_year=4)
-    response = client.post(f"/admin/people/{chief.id}/role", data={"role": "organizer"},
-                           follow_redirects=True)
+    response = client.post(f"/admin/people/{chief.id}/role", data={"role": "organizer"}, follow_redirects=True)
     assert "Chief Resident is now organizer." in response.get_data(as_text=True)
     assert role_of(session, chief.id) == "organizer"
     client.post(f"/admin/people/{chief.id}/role", data={"role": "member"})
@@ -60,15 +60,17 @@ def test_admin_grants_and_revokes_organizer_rights(client, session, admin):
 @pytest.mark.parametrize("role", ["admin", "superuser", ""])
 def test_roles_other_than_member_and_organizer_cannot_be_given_from_the_page(client, session, admin, role):
     person = make_user()
-    page = client.post(f"/admin/people/{person.id}/role", data={"role": role},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/admin/people/{person.id}/role", data={"role": role}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "members or organizers" in page
     assert role_of(session, person.id) == "member"
 
 
 def test_an_admin_cannot_be_demoted_from_the_page(client, session, admin):
-    page = client.post(f"/admin/people/{admin.id}/role", data={"role": "member"},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/admin/people/{admin.id}/role", data={"role": "member"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "command line" in page
     assert role_of(session, admin.id) == "admin"
 
@@ -79,8 +81,7 @@ def test_role_change_for_unknown_person_is_404(client, admin):
 
 def test_role_change_returns_only_to_pages_on_this_site(client, admin):
     person = make_user()
-    response = client.post(f"/admin/people/{person.id}/role",
-                           data={"role": "organizer", "back": "//evil.example/"})
+    response = client.post(f"/admin/people/{person.id}/role", data={"role": "organizer", "back": "//evil.example/"})
     assert response.location == "/admin/people"
 
 
@@ -100,19 +101,21 @@ def test_admin_finds_people_by_name_or_email_and_pages_through_them(client, admi
 
 
 def test_admin_adds_a_specialty_to_the_curated_list(client, session, admin):
-    response = client.post("/admin/specialties", data={"name": "Sports medicine",
-                                                       "category": "Medical specialties"})
+    response = client.post("/admin/specialties", data={"name": "Sports medicine", "category": "Medical specialties"})
     assert response.status_code == 302
     added = session.scalar(sa.select(Specialty).where(Specialty.name == "Sports medicine"))
     assert added.category == "Medical specialties" and added.is_active
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"name": "", "category": "Medical specialties"}, "Enter a name."),
-    ({"name": "cardiology", "category": "Medical specialties"}, "already a specialty called cardiology"),
-    ({"name": "x" * 81, "category": "Medical specialties"}, "at most 80 characters"),
-    ({"name": "Sports medicine", "category": ""}, "Choose a category from the list"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"name": "", "category": "Medical specialties"}, "Enter a name."),
+        ({"name": "cardiology", "category": "Medical specialties"}, "already a specialty called cardiology"),
+        ({"name": "x" * 81, "category": "Medical specialties"}, "at most 80 characters"),
+        ({"name": "Sports medicine", "category": ""}, "Choose a category from the list"),
+    ],
+)
 def test_bad_specialty_input_is_explained_and_nothing_saved(client, session, admin, data, message):
     before = session.scalar(sa.select(sa.func.count()).select_from(Specialty))
     response = client.post("/admin/specialties", data=data)
@@ -142,8 +145,9 @@ def test_a_specialtys_category_is_picked_from_the_categories_in_use(client, sess
 @pytest.mark.parametrize("typed", ["Medical specialtis", "medical specialties", "Surgical", "+"])
 def test_a_category_not_in_the_list_is_refused_not_added_as_a_heading(client, session, admin, typed):
     before = set(session.scalars(sa.select(Specialty.category).distinct()))
-    response = client.post("/admin/specialties", data={"name": "Sports medicine", "category": typed,
-                                                       "new_category": ""})
+    response = client.post(
+        "/admin/specialties", data={"name": "Sports medicine", "category": typed, "new_category": ""}
+    )
     if typed == "+":  # "New category…" chosen, its name left empty
         assert response.status_code == 422 and "Enter the new category&#39;s name." in response.get_data(as_text=True)
     else:
@@ -153,8 +157,10 @@ def test_a_category_not_in_the_list_is_refused_not_added_as_a_heading(client, se
 
 
 def test_an_admin_adds_a_new_category_deliberately_and_members_see_it(client, session, admin):
-    response = client.post("/admin/specialties", data={"name": "Sports medicine", "category": "+",
-                                                       "new_category": "  Lifestyle   medicine "})
+    response = client.post(
+        "/admin/specialties",
+        data={"name": "Sports medicine", "category": "+", "new_category": "  Lifestyle   medicine "},
+    )
     assert response.status_code == 302
     assert _specialty(session, "Sports medicine").category == "Lifestyle medicine"
     page = client.get("/admin/specialties").get_data(as_text=True)
@@ -163,15 +169,18 @@ def test_an_admin_adds_a_new_category_deliberately_and_members_see_it(client, se
 
 
 def test_the_new_category_field_is_ignored_unless_new_category_is_chosen(client, session, admin):
-    client.post("/admin/specialties", data={"name": "Sports medicine", "category": "Medical specialties",
-                                            "new_category": "Medcal specialties"})
+    client.post(
+        "/admin/specialties",
+        data={"name": "Sports medicine", "category": "Medical specialties", "new_category": "Medcal specialties"},
+    )
     assert _specialty(session, "Sports medicine").category == "Medical specialties"
     assert session.scalar(sa.select(Specialty.id).where(Specialty.category == "Medcal specialties")) is None
 
 
 def test_a_new_category_spelled_like_an_existing_one_is_refused(client, session, admin):
-    response = client.post("/admin/specialties", data={"name": "Sports medicine", "category": "+",
-                                                       "new_category": "MEDICAL specialties"})
+    response = client.post(
+        "/admin/specialties", data={"name": "Sports medicine", "category": "+", "new_category": "MEDICAL specialties"}
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "There is already a category called Medical specialties: choose it from the list." in page
@@ -185,14 +194,21 @@ def test_admin_moves_a_specialty_to_another_or_a_new_category_from_the_table(cli
     options = _category_options(page, f"category-{entry.id}")
     assert options[-1] == "New category…" and "Medical specialties" in options
     assert re.search(rf'<option value="{entry.category}" selected>', page)
-    client.post(f"/admin/specialties/{entry.id}", data={"name": "Cardiology", "category": "Surgical specialties",
-                                                        "new_category": ""})
+    client.post(
+        f"/admin/specialties/{entry.id}",
+        data={"name": "Cardiology", "category": "Surgical specialties", "new_category": ""},
+    )
     assert _specialty(session, "Cardiology").category == "Surgical specialties"
-    client.post(f"/admin/specialties/{entry.id}", data={"name": "Cardiology", "category": "+",
-                                                        "new_category": "Heart and vessels"})
+    client.post(
+        f"/admin/specialties/{entry.id}",
+        data={"name": "Cardiology", "category": "+", "new_category": "Heart and vessels"},
+    )
     assert _specialty(session, "Cardiology").category == "Heart and vessels"
-    page = client.post(f"/admin/specialties/{entry.id}", data={"name": "Cardiology", "category": "Hart and vessels"},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        f"/admin/specialties/{entry.id}",
+        data={"name": "Cardiology", "category": "Hart and vessels"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "Choose a category from the list" in page
     assert _specialty(session, "Cardiology").category == "Heart and vessels"
 
@@ -222,8 +238,9 @@ def test_admin_renames_retires_and_restores_a_department(client, session, admin)
 def test_renaming_to_an_existing_name_is_refused(client, session, admin):
     make_department("Surgery")
     other = make_department("Pathology")
-    page = client.post(f"/admin/departments/{other.id}", data={"name": "SURGERY"},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/admin/departments/{other.id}", data={"name": "SURGERY"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "already a department called SURGERY" in page
     session.rollback()  # end the read transaction: see what requests committed
     assert session.get(Department, other.id).name == "Pathology"
@@ -233,8 +250,10 @@ def test_catalogue_page_counts_members_per_entry(client, admin):
     make_user(interests=["Cardiology"])
     make_user(interests=["Cardiology", "Global health"])
     page = client.get("/admin/specialties").get_data(as_text=True)
-    rows = {m.group(1): int(m.group(2)) for m in re.finditer(
-        r'value="([^"]+)" maxlength="80" required>.*?</form>\s*</td>\s*<td>(\d+)</td>', page, re.S)}
+    rows = {
+        m.group(1): int(m.group(2))
+        for m in re.finditer(r'value="([^"]+)" maxlength="80" required>.*?</form>\s*</td>\s*<td>(\d+)</td>', page, re.S)
+    }
     assert rows["Cardiology"] == 2 and rows["Global health"] == 1 and rows["Neurology"] == 0
 
 

@@ -1,4 +1,5 @@
 """The benchmark's X-Query-Count header: exact, off by default, never in production."""
+
 import pytest
 import sqlalchemy as sa
 

@@ -1,4 +1,5 @@
 """The command-line tools: demo hospital and first admin."""
+
 import sqlalchemy as sa
 
 from eventsapp.accounts.models import User
@@ -53,8 +54,7 @@ def test_demo_logins_work_and_home_page_names_them(runner, client, auth):
     assert "intern@riverside.example" not in client.get("/").get_data(as_text=True)
     runner.invoke(args=["seed-demo"])
     home = client.get("/").get_data(as_text=True)
-    for email in ("intern@riverside.example", "senior@riverside.example",
-                  "organizer@riverside.example"):
+    for email in ("intern@riverside.example", "senior@riverside.example", "organizer@riverside.example"):
         assert email in home
     response = auth.login("senior@riverside.example", "welcome-to-rounds")
     assert response.status_code == 302

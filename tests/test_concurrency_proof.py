@@ -11,6 +11,7 @@ read, so it oversells by the same known amount on any machine, however
 busy. The counts are written to test-artifacts/concurrency-proof.txt, which
 CI prints.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -35,7 +36,7 @@ import sqlalchemy as sa
 from eventsapp import create_app
 from eventsapp.accounts.models import User
 from eventsapp.rsvps.models import Rsvp
-from tests.factories import default_hash, make_event, make_rsvp, make_user
+from tests.factories import default_hash, make_event, make_rsvp
 
 # gunicorn with 4 workers under concurrent load: make test-fast leaves it out.
 pytestmark = pytest.mark.slow
@@ -56,12 +57,32 @@ def free_port() -> int:
 class Server:
     def __init__(self, database_url: str, tmp_path: Path, target: str = "app:app", **settings):
         self.port = free_port()
-        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "APP_ENV": "development",
-               **{k: str(v) for k, v in settings.items()}}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": SECRET,
+            "APP_ENV": "development",
+            **{k: str(v) for k, v in settings.items()},
+        }
         self.log = open(tmp_path / f"gunicorn-{self.port}.log", "w")  # noqa: SIM115  # closed with the server
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}",
-             "--timeout", "60", target], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(WORKERS),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "60",
+                target,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -116,14 +137,14 @@ class RaceBarrier:
             for contender in held:
                 contender.sendall(b"1")
         except OSError:
-            pass   # (closed before all arrived: those held are let go with nothing, and fail)
+            pass  # (closed before all arrived: those held are let go with nothing, and fail)
         finally:
             for contender in held:
                 contender.close()
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
-            self.listener.shutdown(socket.SHUT_RDWR)   # (wakes a waiting accept())
+            self.listener.shutdown(socket.SHUT_RDWR)  # (wakes a waiting accept())
         self.thread.join()
         self.listener.close()
         shutil.rmtree(self.folder)
@@ -141,8 +162,9 @@ class Member:
         self.token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
     def answer(self, state: str) -> int:
-        return self.server.request("POST", f"/events/{self.event_id}/rsvp",
-                                   {"csrf_token": self.token, "state": state}, self.cookie)[0]
+        return self.server.request(
+            "POST", f"/events/{self.event_id}/rsvp", {"csrf_token": self.token, "state": state}, self.cookie
+        )[0]
 
 
 def at_once(calls) -> list:
@@ -165,17 +187,29 @@ def states(session, event_id) -> dict[int, str]:
 
 def queue(session, event_id) -> list[int]:
     session.rollback()
-    return list(session.scalars(sa.select(Rsvp.user_id).where(Rsvp.event_id == event_id, Rsvp.state == "waitlisted")
-                                .order_by(Rsvp.queued_at, Rsvp.id)))
+    return list(
+        session.scalars(
+            sa.select(Rsvp.user_id)
+            .where(Rsvp.event_id == event_id, Rsvp.state == "waitlisted")
+            .order_by(Rsvp.queued_at, Rsvp.id)
+        )
+    )
 
 
 @pytest.fixture
 def members(session):
     users = []
     for n in range(211):
-        users.append(User(name=f"Member {n:03d}", email=f"m{n}@proof.example", password_hash=default_hash(),
-                          email_notifications=False))
+        users.append(
+            User(
+                name=f"Member {n:03d}",
+                email=f"m{n}@proof.example",
+                password_hash=default_hash(),
+                email_notifications=False,
+            )
+        )
     from eventsapp.profiles.models import Profile
+
     for user in users:
         user.profile = Profile(career_stage="intern")
     session.add_all(users)
@@ -205,8 +239,10 @@ def test_four_workers_never_oversell_and_promote_in_order(session, database_url,
         result = states(session, event_id)
         going = [uid for uid, s in result.items() if s == "going"]
         waiting = queue(session, event_id)
-        report(f"200 answer 'going' at once to 50 seats: {len(going)} going, {len(waiting)} waitlisted, "
-               f"{len(result)} rows, responses {sorted(set(statuses))}")
+        report(
+            f"200 answer 'going' at once to 50 seats: {len(going)} going, {len(waiting)} waitlisted, "
+            f"{len(result)} rows, responses {sorted(set(statuses))}"
+        )
         assert all(code == 302 for code in statuses)
         assert len(going) == 50 and len(waiting) == 150 and len(result) == 200
 
@@ -216,8 +252,10 @@ def test_four_workers_never_oversell_and_promote_in_order(session, database_url,
         statuses = at_once([(lambda m=by_user[uid]: m.answer("declined")) for uid in leaving])
         result = states(session, event_id)
         promoted = [uid for uid in first_in_line if result[uid] == "going"]
-        report(f"20 seated withdraw at once: {len(promoted)} of the first 20 in line promoted, "
-               f"{sum(1 for s in result.values() if s == 'going')} going, {len(queue(session, event_id))} waitlisted")
+        report(
+            f"20 seated withdraw at once: {len(promoted)} of the first 20 in line promoted, "
+            f"{sum(1 for s in result.values() if s == 'going')} going, {len(queue(session, event_id))} waitlisted"
+        )
         assert all(code == 302 for code in statuses)
         assert promoted == first_in_line
         assert sum(1 for s in result.values() if s == "going") == 50
@@ -244,15 +282,17 @@ def test_the_proof_catches_a_race_when_locking_is_off(session, database_url, mem
     barrier = RaceBarrier(parties=WORKERS)
     server = Server(database_url, tmp_path, "tests.race_app:create_race_app()", RACE_BARRIER=barrier.path)
     try:
-        crowd = [Member(server, uid, signer, event_id) for uid in members[4:4 + WORKERS]]
+        crowd = [Member(server, uid, signer, event_id) for uid in members[4 : 4 + WORKERS]]
         statuses = at_once([(lambda m=m: m.answer("going")) for m in crowd])
     finally:
         server.stop()
         barrier.close()
     going = sum(1 for s in states(session, event_id).values() if s == "going")
-    report(f"control, locking off: {WORKERS} answer 'going' at once for the last of {capacity} seats, "
-           f"{barrier.arrived} held between reading the count and writing until all had read: "
-           f"{going} going (oversold by {going - capacity}, as it must be), responses {sorted(set(statuses))}")
+    report(
+        f"control, locking off: {WORKERS} answer 'going' at once for the last of {capacity} seats, "
+        f"{barrier.arrived} held between reading the count and writing until all had read: "
+        f"{going} going (oversold by {going - capacity}, as it must be), responses {sorted(set(statuses))}"
+    )
     assert barrier.arrived == WORKERS
     assert all(code == 302 for code in statuses)
     assert going == len(seated) + WORKERS

@@ -1,4 +1,5 @@
 """Configuration: databases, secrets and the hospital's time zone."""
+
 import os
 import stat
 
@@ -31,11 +32,14 @@ def test_database_url_selects_postgresql_with_psycopg_3(clean_env, monkeypatch):
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("postgresql://h/db", "postgresql+psycopg://h/db"),
-    ("postgresql+psycopg://h/db", "postgresql+psycopg://h/db"),
-    ("sqlite:////tmp/x.sqlite", "sqlite:////tmp/x.sqlite"),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("postgresql://h/db", "postgresql+psycopg://h/db"),
+        ("postgresql+psycopg://h/db", "postgresql+psycopg://h/db"),
+        ("sqlite:////tmp/x.sqlite", "sqlite:////tmp/x.sqlite"),
+    ],
+)
 def test_database_urls_are_normalised_for_psycopg(url, expected):
     assert normalise_database_url(url) == expected
 
@@ -82,6 +86,7 @@ def test_production_cookies_are_secure_only(clean_env, monkeypatch):
 
 def test_under_gunicorn_the_app_is_production_unless_told_otherwise(clean_env, monkeypatch):
     import sys
+
     monkeypatch.setitem(sys.modules, "gunicorn", object())
     with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
         create_app(clean_env)
@@ -154,11 +159,17 @@ def test_flask_run_with_debug_refuses_to_serve_in_production(clean_env, tmp_path
     import subprocess
     import sys
     from pathlib import Path
+
     env = {k: v for k, v in os.environ.items() if k not in ("FLASK_DEBUG", "DATABASE_URL")}
     env.update(APP_ENV="production", SECRET_KEY=STRONG_KEY, DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite")
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "--debug", "run", "--no-reload", "--port", "0"],
-                            cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True,
-                            text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "--debug", "run", "--no-reload", "--port", "0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode != 0
     assert "Debug mode is on" in result.stderr
 
@@ -170,10 +181,12 @@ def test_behind_a_proxy_links_follow_the_forwarded_scheme_and_host(clean_env, mo
     @app.get("/where-am-i")
     def where_am_i():
         from flask import url_for
+
         return url_for("main.home", _external=True)
 
-    response = app.test_client().get("/where-am-i", headers={"X-Forwarded-Proto": "https",
-                                                             "X-Forwarded-Host": "rounds.hospital.example"})
+    response = app.test_client().get(
+        "/where-am-i", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "rounds.hospital.example"}
+    )
     assert response.get_data(as_text=True) == "https://rounds.hospital.example/"
 
 
@@ -186,9 +199,9 @@ def test_each_sqlite_connection_enforces_keys_and_commits_through_the_log(app, s
     connection = session.connection()
     assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-    assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1   # NORMAL
+    assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
     options = connection.exec_driver_sql("PRAGMA compile_options").scalars().all()
-    if "MAX_MMAP_SIZE=0" not in options:   # (a build without memory maps ignores the setting)
+    if "MAX_MMAP_SIZE=0" not in options:  # (a build without memory maps ignores the setting)
         assert connection.exec_driver_sql("PRAGMA mmap_size").scalar() == SQLITE_MMAP_BYTES
 
 
@@ -201,8 +214,10 @@ def test_postgresql_connections_compile_no_query_to_machine_code(app, session):
 
 def test_connection_arguments_from_the_instance_config_add_to_ours(clean_env, tmp_path):
     from eventsapp.writerqueue import WriterQueue
+
     (tmp_path / "instance").mkdir()
     (tmp_path / "instance" / "config.py").write_text(
-        'SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"cached_statements": 256}}\n')
+        'SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"cached_statements": 256}}\n'
+    )
     options = create_app(clean_env).config["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["connect_args"] == {"timeout": 15, "factory": WriterQueue, "cached_statements": 256}

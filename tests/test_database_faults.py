@@ -1,4 +1,5 @@
 """When the database goes away the app says so plainly, and comes back by itself."""
+
 import contextlib
 import os
 import subprocess
@@ -8,8 +9,9 @@ import pytest
 # Stops and restarts the PostgreSQL cluster.
 pytestmark = pytest.mark.postgres
 
-needs_cluster = pytest.mark.skipif(not os.environ.get("PGTEST_CTL"),
-                                   reason="needs the throwaway PostgreSQL cluster of .ci/with-postgres.sh")
+needs_cluster = pytest.mark.skipif(
+    not os.environ.get("PGTEST_CTL"), reason="needs the throwaway PostgreSQL cluster of .ci/with-postgres.sh"
+)
 
 
 def pg_ctl(*args):
@@ -36,6 +38,7 @@ def test_an_unreachable_database_is_a_503_and_the_app_recovers_by_itself(client,
         pg_ctl("-l", os.environ["PGTEST_LOG"], "-o", os.environ["PGTEST_OPTIONS"], "start")
         # The test's own connections died with the server too: let them go.
         from eventsapp.extensions import db
+
         with contextlib.suppress(Exception):  # the connection is gone, as expected
             db.session.rollback()
         db.session.remove()

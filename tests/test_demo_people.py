@@ -56,18 +56,34 @@ def test_nobody_shares_a_full_name():
 def test_the_four_demo_logins_come_first():
     intern, senior, organizer, admin = demo_people()[:4]
     assert (intern.email, intern.name, intern.career_stage, intern.role) == (
-        "intern@riverside.example", "Maya Okafor", "intern", "member")
+        "intern@riverside.example",
+        "Maya Okafor",
+        "intern",
+        "member",
+    )
     assert intern.specialties == ("Cardiology", "Clinical research", "Medical education")
     assert not intern.open_to_interns
     assert (senior.email, senior.name, senior.career_stage, senior.role) == (
-        "senior@riverside.example", "Tomás Ferreira", "attending", "member")
+        "senior@riverside.example",
+        "Tomás Ferreira",
+        "attending",
+        "member",
+    )
     assert senior.open_to_interns and senior.intro_capacity == 3
     assert "Cardiology" in senior.specialties
     assert (organizer.email, organizer.name, organizer.career_stage, organizer.role) == (
-        "organizer@riverside.example", "Grace Lindqvist", "faculty", "organizer")
+        "organizer@riverside.example",
+        "Grace Lindqvist",
+        "faculty",
+        "organizer",
+    )
     assert organizer.open_to_interns
     assert (admin.email, admin.name, admin.career_stage, admin.role) == (
-        "admin@riverside.example", "Samuel Adeyemi", "attending", "admin")
+        "admin@riverside.example",
+        "Samuel Adeyemi",
+        "attending",
+        "admin",
+    )
     assert admin.department == "Emergency Medicine" and not admin.open_to_interns
 
 
@@ -136,8 +152,7 @@ def test_interns_find_opted_in_seniors_who_share_their_interests():
     mentors = [p for p in people if p.open_to_interns]
     interns = [p for p in people if p.career_stage == "intern"]
     well_matched = [
-        intern for intern in interns
-        if sum(1 for m in mentors if set(intern.specialties) & set(m.specialties)) >= 3
+        intern for intern in interns if sum(1 for m in mentors if set(intern.specialties) & set(m.specialties)) >= 3
     ]
     assert len(well_matched) >= 10
     maya, tomas = people[0], people[1]

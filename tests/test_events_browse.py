@@ -1,11 +1,11 @@
 """Browsing events and the event page."""
+
 from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from eventsapp.rsvps.models import Rsvp
-
 from tests.factories import make_department, make_event, make_rsvp, make_user
 
 
@@ -31,13 +31,16 @@ def test_the_list_shows_upcoming_events_in_order_with_seats_and_my_answer(client
     assert "1 of 30 going" in page and "You: Going" in page
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("kind=conference", ["Symposium"]),
-    ("q=rounds", ["Grand Rounds"]),
-    ("q=%25", []),
-    ("scope=past", ["Old Mixer"]),
-    ("scope=mine", ["Grand Rounds"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("kind=conference", ["Symposium"]),
+        ("q=rounds", ["Grand Rounds"]),
+        ("q=%25", []),
+        ("scope=past", ["Old Mixer"]),
+        ("scope=mine", ["Grand Rounds"]),
+    ],
+)
 def test_filters_live_in_the_query_string(client, member, query, expected):
     rounds = make_event(title="Grand Rounds", starts_in=timedelta(days=1))
     make_event(title="Symposium", kind="conference", starts_in=timedelta(days=5))
@@ -51,6 +54,7 @@ def test_filter_by_specialty_department_and_dates(client, member):
     make_event(title="Grand Rounds", starts_in=timedelta(days=1), interests=["Cardiology"])
     make_event(title="Journal Club", starts_in=timedelta(days=20), department=surgery)
     from tests.factories import specialty
+
     assert titles(client, f"/events?specialty={specialty('Cardiology').id}") == ["Grand Rounds"]
     assert titles(client, f"/events?department={surgery.id}") == ["Journal Club"]
     later = (date.today() + timedelta(days=10)).isoformat()
@@ -58,10 +62,21 @@ def test_filter_by_specialty_department_and_dates(client, member):
     assert titles(client, f"/events?end={later}") == ["Grand Rounds"]
 
 
-@pytest.mark.parametrize("query", [
-    "kind=zzz", "specialty=abc", "department=99999999999999999999", "start=yesterday", "end=2026-13-45",
-    "page=-5", "page=99999999999999999999", "scope=everything", "q=" + "x" * 500, "specialty=&department=",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "kind=zzz",
+        "specialty=abc",
+        "department=99999999999999999999",
+        "start=yesterday",
+        "end=2026-13-45",
+        "page=-5",
+        "page=99999999999999999999",
+        "scope=everything",
+        "q=" + "x" * 500,
+        "specialty=&department=",
+    ],
+)
 def test_odd_filters_never_break_the_list(client, member, query):
     make_event(title="Grand Rounds")
     assert client.get(f"/events?{query}").status_code == 200
@@ -88,10 +103,15 @@ def test_anonymous_visitors_see_events_but_no_names(client):
     assert "1 going" in page and "Log in to answer" in page
 
 
-@pytest.mark.parametrize("visibility, viewer_going, seen", [
-    ("members", False, True), ("attendees", False, False), ("attendees", True, True),
-    ("organizers", True, False),
-])
+@pytest.mark.parametrize(
+    "visibility, viewer_going, seen",
+    [
+        ("members", False, True),
+        ("attendees", False, False),
+        ("attendees", True, True),
+        ("organizers", True, False),
+    ],
+)
 def test_attendees_choose_who_sees_their_name(client, member, visibility, viewer_going, seen):
     event = make_event(title="Grand Rounds")
     make_rsvp(event, make_user("Rhea Patel", stage="fellow", attendance_visibility=visibility), "going")
@@ -156,8 +176,9 @@ def test_an_event_under_way_is_still_listed_among_the_upcoming(client, member):
     make_event(title="Symposium", kind="conference", starts_in=-timedelta(days=29), duration=timedelta(days=30))
     make_event(title="Grand Rounds", starts_in=timedelta(days=1))
     make_event(title="Old Mixer", kind="social", starts_in=-timedelta(days=40), duration=timedelta(days=2))
-    make_event(title="Journal Club", kind="social", starts_in=-timedelta(days=70), duration=timedelta(days=90),
-               all_day=True)
+    make_event(
+        title="Journal Club", kind="social", starts_in=-timedelta(days=70), duration=timedelta(days=90), all_day=True
+    )
     page = client.get("/events").get_data(as_text=True)
     assert "Old Mixer" not in page and "3 events<" in page
     assert page.index(">Journal Club<") < page.index(">Symposium<") < page.index(">Grand Rounds<")
@@ -173,6 +194,8 @@ def test_a_from_date_after_the_to_date_says_so_instead_of_an_empty_list(client, 
     response = client.get(f"/events?start={start.isoformat()}&end={end.isoformat()}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "is before the From date" in page and f"Choose a date on or after {start:%a} {start.day} {start:%b %Y}" in page
+    assert (
+        "is before the From date" in page and f"Choose a date on or after {start:%a} {start.day} {start:%b %Y}" in page
+    )
     assert ">Journal Club<" in page  # the list goes on from the From date
     assert f'value="{end.isoformat()}"' in page  # what was typed stays in the field

@@ -1,6 +1,7 @@
 """What an organizer's change sets off beyond the event itself: seats for
 the waitlist, notices and mail that lead back to the event, and no deleting
 an event somebody came to."""
+
 import email
 from email import policy
 from pathlib import Path
@@ -24,8 +25,10 @@ def organizer(auth):
 
 
 def mails_to(app, address: str) -> list[email.message.EmailMessage]:
-    found = [email.message_from_bytes(f.read_bytes(), policy=policy.default)
-             for f in (Path(app.instance_path) / "mail").glob("*.eml")]
+    found = [
+        email.message_from_bytes(f.read_bytes(), policy=policy.default)
+        for f in (Path(app.instance_path) / "mail").glob("*.eml")
+    ]
     return [m for m in found if m["To"] == address]
 
 
@@ -53,8 +56,7 @@ def test_mail_about_a_cancellation_links_the_event_with_the_sites_address(app, c
     [mail] = mails_to(app, "maya@hospital.example")
     assert f"See the event: http://localhost/events/{event.id}\n" in mail.get_body().get_content()
     session.rollback()
-    assert session.scalar(sa.select(Notification.link).where(Notification.user_id == going.id)) == \
-        f"/events/{event.id}"
+    assert session.scalar(sa.select(Notification.link).where(Notification.user_id == going.id)) == f"/events/{event.id}"
 
 
 def test_mail_confirming_a_place_links_the_event_with_the_sites_address(app, client, auth, session):

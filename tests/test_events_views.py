@@ -1,4 +1,5 @@
 """Organizers publish and manage events through the pages."""
+
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,11 +22,25 @@ def organizer(auth):
 
 
 def form(**changes):
-    data = {"title": "Cardiology Grand Rounds", "kind": "meeting", "timezone": "America/New_York",
-            "start_date": NEXT_MONTH.isoformat(), "start_time": "07:30", "end_date": "",
-            "end_time": "08:30", "location": "Auditorium B", "online_url": "", "department_id": "",
-            "capacity": "", "rsvp_deadline_date": "", "rsvp_deadline_time": "", "description": "",
-            "repeat": "none", "repeat_interval": "1", "repeat_until": ""}
+    data = {
+        "title": "Cardiology Grand Rounds",
+        "kind": "meeting",
+        "timezone": "America/New_York",
+        "start_date": NEXT_MONTH.isoformat(),
+        "start_time": "07:30",
+        "end_date": "",
+        "end_time": "08:30",
+        "location": "Auditorium B",
+        "online_url": "",
+        "department_id": "",
+        "capacity": "",
+        "rsvp_deadline_date": "",
+        "rsvp_deadline_time": "",
+        "description": "",
+        "repeat": "none",
+        "repeat_interval": "1",
+        "repeat_until": "",
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -37,8 +52,9 @@ def events(session):
 
 def test_organizer_publishes_an_event_stored_in_utc_and_shown_in_local_time(client, session, organizer):
     cardio = specialty("Cardiology")
-    response = client.post("/events/new", data=form(specialty_ids=[str(cardio.id)], capacity="40",
-                                                    description="Bring questions."))
+    response = client.post(
+        "/events/new", data=form(specialty_ids=[str(cardio.id)], capacity="40", description="Bring questions.")
+    )
     assert response.status_code == 302
     [event] = events(session)
     assert event.starts_at.hour in (11, 12) and event.starts_at.minute == 30  # 07:30 New York in UTC
@@ -60,31 +76,34 @@ def test_anonymous_visitors_are_sent_to_log_in_to_create(client):
     assert response.status_code == 302 and "/login" in response.location
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"title": ""}, "Enter the event&#39;s title."),
-    ({"title": "t" * 201}, "at most 200 characters"),
-    ({"end_time": "07:00"}, "must end after it starts"),
-    ({"end_date": (NEXT_MONTH - timedelta(days=1)).isoformat()}, "must end after it starts"),
-    ({"start_date": "31/12/2026"}, "Enter a date like 2026-12-03."),
-    ({"start_date": ""}, "Enter the date the event starts."),
-    ({"start_time": "25:99"}, "Enter a time like 07:30."),
-    ({"timezone": "Mars/Base"}, "Choose a time zone from the list."),
-    ({"timezone": "a" * 300}, "Choose a time zone from the list."),
-    ({"capacity": "-1"}, "between 1 and 10000"),
-    ({"capacity": "0"}, "between 1 and 10000"),
-    ({"capacity": "many"}, "Enter a whole number."),
-    ({"location": "", "online_url": ""}, "Add a location, an online meeting link, or both."),
-    ({"online_url": "javascript:alert(1)"}, "Enter a web address starting with https://"),
-    ({"online_url": "https://x.example/" + "a" * 500}, "at most 500 characters"),
-    ({"rsvp_deadline_date": (NEXT_MONTH + timedelta(days=1)).isoformat()}, "RSVP deadline must be before"),
-    ({"kind": "party"}, "Choose the kind of event."),
-    ({"department_id": "99999"}, "Choose a department from the list."),
-    ({"specialty_ids": ["abc"]}, "Choose specialties from the list."),
-    ({"co_organizer_ids": ["99999"]}, "Choose co-organizers from the list of organizers."),
-    ({"description": "d" * 10_001}, "at most 10000 characters"),
-    ({"repeat": "weekly", "repeat_until": ""}, "Choose the date of the last meeting."),
-    ({"repeat": "weekly", "repeat_until": "2099-01-01"}, "at most 120"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"title": ""}, "Enter the event&#39;s title."),
+        ({"title": "t" * 201}, "at most 200 characters"),
+        ({"end_time": "07:00"}, "must end after it starts"),
+        ({"end_date": (NEXT_MONTH - timedelta(days=1)).isoformat()}, "must end after it starts"),
+        ({"start_date": "31/12/2026"}, "Enter a date like 2026-12-03."),
+        ({"start_date": ""}, "Enter the date the event starts."),
+        ({"start_time": "25:99"}, "Enter a time like 07:30."),
+        ({"timezone": "Mars/Base"}, "Choose a time zone from the list."),
+        ({"timezone": "a" * 300}, "Choose a time zone from the list."),
+        ({"capacity": "-1"}, "between 1 and 10000"),
+        ({"capacity": "0"}, "between 1 and 10000"),
+        ({"capacity": "many"}, "Enter a whole number."),
+        ({"location": "", "online_url": ""}, "Add a location, an online meeting link, or both."),
+        ({"online_url": "javascript:alert(1)"}, "Enter a web address starting with https://"),
+        ({"online_url": "https://x.example/" + "a" * 500}, "at most 500 characters"),
+        ({"rsvp_deadline_date": (NEXT_MONTH + timedelta(days=1)).isoformat()}, "RSVP deadline must be before"),
+        ({"kind": "party"}, "Choose the kind of event."),
+        ({"department_id": "99999"}, "Choose a department from the list."),
+        ({"specialty_ids": ["abc"]}, "Choose specialties from the list."),
+        ({"co_organizer_ids": ["99999"]}, "Choose co-organizers from the list of organizers."),
+        ({"description": "d" * 10_001}, "at most 10000 characters"),
+        ({"repeat": "weekly", "repeat_until": ""}, "Choose the date of the last meeting."),
+        ({"repeat": "weekly", "repeat_until": "2099-01-01"}, "at most 120"),
+    ],
+)
 def test_bad_input_is_explained_and_nothing_is_saved(client, session, organizer, changes, message):
     response = client.post("/events/new", data=form(**changes))
     assert response.status_code == 422
@@ -105,16 +124,29 @@ def test_a_weekly_series_makes_one_event_per_meeting(client, session, organizer)
 
 
 def test_all_day_conference_over_two_days(client, session, organizer):
-    client.post("/events/new", data=form(kind="conference", all_day="y", start_time="", end_time="",
-                                         end_date=(NEXT_MONTH + timedelta(days=1)).isoformat()))
+    client.post(
+        "/events/new",
+        data=form(
+            kind="conference",
+            all_day="y",
+            start_time="",
+            end_time="",
+            end_date=(NEXT_MONTH + timedelta(days=1)).isoformat(),
+        ),
+    )
     [event] = events(session)
     assert event.all_day and event.ends_at - event.starts_at == timedelta(days=2)
 
 
 def test_all_day_events_are_held_to_the_longest_event_too(client, session, organizer):
     def all_day(days):
-        return form(kind="conference", all_day="y", start_time="", end_time="",
-                    end_date=(NEXT_MONTH + timedelta(days=days - 1)).isoformat())
+        return form(
+            kind="conference",
+            all_day="y",
+            start_time="",
+            end_time="",
+            end_date=(NEXT_MONTH + timedelta(days=days - 1)).isoformat(),
+        )
 
     response = client.post("/events/new", data=all_day(32))
     assert response.status_code == 422 and "An event can last at most 31 days." in response.get_data(as_text=True)
@@ -123,7 +155,7 @@ def test_all_day_events_are_held_to_the_longest_event_too(client, session, organ
     [event] = events(session)
     local = ZoneInfo("America/New_York")
     assert event.all_day and event.starts_at.astimezone(local).date() == NEXT_MONTH
-    assert event.ends_at.astimezone(local).date() == NEXT_MONTH + timedelta(days=31)   # midnight after the last day
+    assert event.ends_at.astimezone(local).date() == NEXT_MONTH + timedelta(days=31)  # midnight after the last day
 
 
 def test_an_all_day_event_saved_longer_before_the_limit_can_still_be_edited(client, session, organizer):
@@ -135,9 +167,20 @@ def test_an_all_day_event_saved_longer_before_the_limit_can_still_be_edited(clie
     session.commit()
 
     def edit(**changes):
-        return client.post(f"/events/{event.id}/edit", data=form(**{
-            "kind": "conference", "all_day": "y", "start_time": "", "end_time": "", "end_date": last_day.isoformat(),
-            "version": str(event.version), **changes}))
+        return client.post(
+            f"/events/{event.id}/edit",
+            data=form(
+                **{
+                    "kind": "conference",
+                    "all_day": "y",
+                    "start_time": "",
+                    "end_time": "",
+                    "end_date": last_day.isoformat(),
+                    "version": str(event.version),
+                    **changes,
+                }
+            ),
+        )
 
     assert edit(title="Residents' Research Month").status_code == 302
     [event] = events(session)
@@ -152,8 +195,12 @@ def test_co_organizers_may_manage_and_other_organizers_may_not(client, auth, ses
     make_user(email="other@hospital.example", role="organizer")
     event = make_event(owner, co_organizers=[helper])
     auth.login("other@hospital.example")
-    for url in (f"/events/{event.id}/edit", f"/events/{event.id}/attendees",
-                f"/events/{event.id}/attendees.csv", f"/events/{event.id}/qr"):
+    for url in (
+        f"/events/{event.id}/edit",
+        f"/events/{event.id}/attendees",
+        f"/events/{event.id}/attendees.csv",
+        f"/events/{event.id}/qr",
+    ):
         assert client.get(url).status_code == 403, url
     for url in (f"/events/{event.id}/cancel", f"/events/{event.id}/delete", f"/events/{event.id}/check-ins"):
         assert client.post(url).status_code == 403, url
@@ -176,9 +223,17 @@ def test_editing_the_time_bumps_the_revision_and_tells_those_going(client, sessi
     make_rsvp(event, intern, "going")
     page = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
     assert 'name="version" type="hidden" value="1"' in page
-    response = client.post(f"/events/{event.id}/edit", data=form(
-        title=event.title, start_date=NEXT_MONTH.isoformat(), start_time="09:00", end_time="10:00", version="1",
-        scope="this"))
+    response = client.post(
+        f"/events/{event.id}/edit",
+        data=form(
+            title=event.title,
+            start_date=NEXT_MONTH.isoformat(),
+            start_time="09:00",
+            end_time="10:00",
+            version="1",
+            scope="this",
+        ),
+    )
     assert response.status_code == 302
     session.rollback()
     changed = session.get(Event, event.id)
@@ -192,8 +247,12 @@ def same_times(event) -> dict:
     fall on the next day when the test runs late in the evening)."""
     zone = ZoneInfo("America/New_York")
     start, end = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
-    return {"start_date": start.date().isoformat(), "start_time": start.strftime("%H:%M"),
-            "end_date": end.date().isoformat(), "end_time": end.strftime("%H:%M")}
+    return {
+        "start_date": start.date().isoformat(),
+        "start_time": start.strftime("%H:%M"),
+        "end_date": end.date().isoformat(),
+        "end_time": end.strftime("%H:%M"),
+    }
 
 
 def test_changing_only_the_capacity_does_not_bump_the_calendar_revision(client, session, organizer):
@@ -230,8 +289,9 @@ def test_capacity_below_those_already_going_is_refused(client, session, organize
 def test_a_form_from_an_older_version_is_refused_and_nothing_saved(client, session, organizer):
     event = make_event(organizer)
     client.post(f"/events/{event.id}/edit", data=form(title="First edit", version="1"))
-    response = client.post(f"/events/{event.id}/edit", data=form(title="Stale edit", version="1"),
-                           follow_redirects=True)
+    response = client.post(
+        f"/events/{event.id}/edit", data=form(title="Stale edit", version="1"), follow_redirects=True
+    )
     assert "Someone else changed this event" in response.get_data(as_text=True)
     session.rollback()
     assert session.get(Event, event.id).title == "First edit"
@@ -254,7 +314,9 @@ def test_cancelling_keeps_everything_tells_everyone_and_refuses_new_answers(clie
     auth.logout()
     make_user(email="late@hospital.example")
     auth.login("late@hospital.example")
-    page = client.post(f"/events/{event.id}/rsvp", data={"state": "going"}, follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/events/{event.id}/rsvp", data={"state": "going"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "cancelled" in page
     assert session.scalar(sa.select(sa.func.count()).select_from(Rsvp)) == 1
 
@@ -283,8 +345,14 @@ def _series(client, session, weeks=4):
 
 def _edit_data(event, **changes):
     local = event.starts_at.astimezone(ZoneInfo("America/New_York"))
-    data = form(title=event.title, start_date=local.date().isoformat(), start_time="07:30", end_time="08:30",
-                version=str(event.version), scope="this")
+    data = form(
+        title=event.title,
+        start_date=local.date().isoformat(),
+        start_time="07:30",
+        end_time="08:30",
+        version=str(event.version),
+        scope="this",
+    )
     data.update(changes)
     return data
 
@@ -300,12 +368,18 @@ def test_editing_one_meeting_of_a_series_leaves_the_others(client, session, orga
 
 def test_editing_this_and_following_splits_the_series(client, session, organizer):
     meetings = _series(client, session)
-    response = client.post(f"/events/{meetings[2].id}/edit",
-                           data=_edit_data(meetings[2], start_time="08:00", end_time="09:00", scope="following"))
+    response = client.post(
+        f"/events/{meetings[2].id}/edit",
+        data=_edit_data(meetings[2], start_time="08:00", end_time="09:00", scope="following"),
+    )
     assert response.status_code == 302
     after = events(session)
-    assert [e.starts_at.astimezone(ZoneInfo("America/New_York")).strftime("%H:%M")
-            for e in after] == ["07:30", "07:30", "08:00", "08:00"]
+    assert [e.starts_at.astimezone(ZoneInfo("America/New_York")).strftime("%H:%M") for e in after] == [
+        "07:30",
+        "07:30",
+        "08:00",
+        "08:00",
+    ]
     old, new = session.get(Series, after[0].series_id), session.get(Series, after[2].series_id)
     assert old.id != new.id and after[3].series_id == new.id
     assert old.until < after[2].starts_at.date() and new.starts_at == after[2].starts_at
@@ -326,14 +400,18 @@ def test_one_answer_covers_every_upcoming_meeting_of_a_series(client, auth, sess
     auth.logout()
     intern = make_user(email="intern@hospital.example")
     auth.login("intern@hospital.example")
-    page = client.post(f"/series/{meetings[0].series_id}/rsvp", data={"state": "going", "event_id": meetings[0].id},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        f"/series/{meetings[0].series_id}/rsvp",
+        data={"state": "going", "event_id": meetings[0].id},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "Answered 4 upcoming meetings: going to 3, on the waitlist for 1." in page
     # Each meeting can still be answered on its own.
     client.post(f"/events/{meetings[2].id}/rsvp", data={"state": "declined"})
     session.rollback()
-    states = [session.scalar(sa.select(Rsvp.state).where(Rsvp.event_id == m.id, Rsvp.user_id == intern.id))
-              for m in meetings]
+    states = [
+        session.scalar(sa.select(Rsvp.state).where(Rsvp.event_id == m.id, Rsvp.user_id == intern.id)) for m in meetings
+    ]
     assert states == ["waitlisted", "going", "declined", "going"]
 
 
@@ -341,8 +419,9 @@ def test_following_edit_refuses_a_capacity_below_any_meetings_attendance(client,
     meetings = _series(client, session)
     for _ in range(3):
         make_rsvp(meetings[3], make_user(), "going")
-    response = client.post(f"/events/{meetings[1].id}/edit",
-                           data=_edit_data(meetings[1], capacity="2", scope="following"))
+    response = client.post(
+        f"/events/{meetings[1].id}/edit", data=_edit_data(meetings[1], capacity="2", scope="following")
+    )
     assert response.status_code == 422 and "3 people are already going" in response.get_data(as_text=True)
     assert all(e.capacity is None for e in events(session))
 
@@ -350,13 +429,16 @@ def test_following_edit_refuses_a_capacity_below_any_meetings_attendance(client,
 def test_following_edit_moves_each_meeting_from_where_it_is_now(client, session, organizer):
     meetings = _series(client, session)
     moved_day = (meetings[1].starts_at.astimezone(ZoneInfo("America/New_York")) + timedelta(days=2)).date()
-    client.post(f"/events/{meetings[1].id}/edit",
-                data=_edit_data(meetings[1], start_date=moved_day.isoformat()))   # this one only
+    client.post(
+        f"/events/{meetings[1].id}/edit", data=_edit_data(meetings[1], start_date=moved_day.isoformat())
+    )  # this one only
     session.rollback()
     moved = session.get(Event, meetings[1].id)
     before = [e.starts_at for e in events(session)]
-    client.post(f"/events/{moved.id}/edit", data=_edit_data(moved, start_date=moved_day.isoformat(),
-                                                          title="Renamed Rounds", scope="following"))
+    client.post(
+        f"/events/{moved.id}/edit",
+        data=_edit_data(moved, start_date=moved_day.isoformat(), title="Renamed Rounds", scope="following"),
+    )
     after = events(session)
     assert [e.starts_at for e in after] == before
     assert [e.title for e in after] == ["Cardiology Grand Rounds"] + ["Renamed Rounds"] * 3
@@ -370,8 +452,9 @@ def test_a_co_organizer_of_one_meeting_cannot_change_the_following_ones(client, 
     auth.logout()
     auth.login("helper@hospital.example")
     client.post(f"/events/{meetings[1].id}/cancel", data={"scope": "following"})
-    response = client.post(f"/events/{meetings[1].id}/edit",
-                           data=_edit_data(meetings[1], title="Taken over", scope="following"))
+    response = client.post(
+        f"/events/{meetings[1].id}/edit", data=_edit_data(meetings[1], title="Taken over", scope="following")
+    )
     assert response.status_code in (302, 403, 422)
     after = events(session)
     assert [e.is_cancelled for e in after] == [False, False, False, False]
@@ -382,8 +465,10 @@ def test_monthly_series_cannot_move_all_following_meetings_to_another_day(client
     client.post("/events/new", data=form(repeat="monthly", repeat_until=(NEXT_MONTH + timedelta(days=100)).isoformat()))
     meetings = events(session)
     next_day = (meetings[1].starts_at.astimezone(ZoneInfo("America/New_York")) + timedelta(days=1)).date()
-    response = client.post(f"/events/{meetings[1].id}/edit",
-                           data=_edit_data(meetings[1], start_date=next_day.isoformat(), scope="following"))
+    response = client.post(
+        f"/events/{meetings[1].id}/edit",
+        data=_edit_data(meetings[1], start_date=next_day.isoformat(), scope="following"),
+    )
     assert response.status_code == 422 and "monthly series" in response.get_data(as_text=True)
 
 
@@ -398,12 +483,15 @@ def test_a_following_cancellation_tells_each_person_once(client, session, organi
     assert "4 meetings from" in note.message
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"start_date": "9999-12-31"}, "Enter a date between 1900 and 2200."),
-    ({"start_date": "0001-01-01"}, "Enter a date between 1900 and 2200."),
-    ({"start_date": "2199-01-01"}, "within 5 years back and 10 years ahead"),
-    ({"all_day": "y", "start_time": "", "end_time": "", "start_date": "2200-12-31"}, "10 years ahead"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"start_date": "9999-12-31"}, "Enter a date between 1900 and 2200."),
+        ({"start_date": "0001-01-01"}, "Enter a date between 1900 and 2200."),
+        ({"start_date": "2199-01-01"}, "within 5 years back and 10 years ahead"),
+        ({"all_day": "y", "start_time": "", "end_time": "", "start_date": "2200-12-31"}, "10 years ahead"),
+    ],
+)
 def test_dates_nobody_means_are_refused_not_crashed_on(client, session, organizer, changes, message):
     response = client.post("/events/new", data=form(**changes))
     assert response.status_code == 422 and message in response.get_data(as_text=True)
@@ -422,13 +510,13 @@ def test_cancel_asks_first_and_says_how_many_will_be_told(client, session, organ
     make_rsvp(event, make_user("Not going"), "declined")
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert f'href="/events/{event.id}/cancel"' in page
-    assert f'action="/events/{event.id}/cancel"' not in page   # no one-click cancel
+    assert f'action="/events/{event.id}/cancel"' not in page  # no one-click cancel
     confirm = client.get(f"/events/{event.id}/cancel")
     text = confirm.get_data(as_text=True)
     assert confirm.status_code == 200 and "Cancel this event?" in text
     assert "2 people answered and will be told." in text
     assert f'method="post" action="/events/{event.id}/cancel"' in text and "Yes, cancel the event" in text
-    assert not session.get(Event, event.id).is_cancelled   # asking changed nothing
+    assert not session.get(Event, event.id).is_cancelled  # asking changed nothing
 
 
 def test_cancelling_a_meeting_asks_which_and_counts_each_choice(client, session, organizer):
@@ -463,7 +551,7 @@ def test_series_page_lists_its_meetings_with_cancelled_ones_marked(client, sessi
     links = [text.index(f'href="/events/{m.id}"') for m in meetings]
     assert links == sorted(links)
     assert text.count("Cancelled</span>") == 1
-    cancelled_row = text[links[2]:links[3]]
+    cancelled_row = text[links[2] : links[3]]
     assert "Cancelled" in cancelled_row
     assert "Every " in text and "4 meetings" in text
     assert client.get("/events/series/999999").status_code == 404
@@ -471,6 +559,7 @@ def test_series_page_lists_its_meetings_with_cancelled_ones_marked(client, sessi
 
 def test_my_events_offers_the_members_own_feed_not_the_public_one(client, auth, session):
     from eventsapp.ical import services as ical
+
     member = make_user(email="kim@hospital.example")
     auth.login("kim@hospital.example")
     page = client.get("/events?scope=mine").get_data(as_text=True)

@@ -1,11 +1,9 @@
 """Times that a daylight-saving change skips or repeats are shown to the
 organizer before anything is saved."""
+
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
-from eventsapp.events.models import Event
 from tests.test_events_views import events, form, organizer  # noqa: F401  (fixture)
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -24,9 +22,16 @@ def next_change(forward: bool) -> date:
 
 def test_weekly_series_with_a_meeting_in_the_spring_gap_is_not_a_server_error(client, session, organizer):
     gap = next_change(forward=True)
-    response = client.post("/events/new", data=form(
-        start_date=(gap - timedelta(days=7)).isoformat(), start_time="02:30", end_time="03:15",
-        repeat="weekly", repeat_until=(gap + timedelta(days=7)).isoformat()))
+    response = client.post(
+        "/events/new",
+        data=form(
+            start_date=(gap - timedelta(days=7)).isoformat(),
+            start_time="02:30",
+            end_time="03:15",
+            repeat="weekly",
+            repeat_until=(gap + timedelta(days=7)).isoformat(),
+        ),
+    )
     assert response.status_code == 422
     assert events(session) == []
     page = response.get_data(as_text=True)
@@ -42,8 +47,13 @@ def confirmation(page: str) -> str:
 
 def test_organizer_confirms_the_shifted_meeting_and_the_series_keeps_its_time_elsewhere(client, session, organizer):
     gap = next_change(forward=True)
-    data = form(start_date=(gap - timedelta(days=7)).isoformat(), start_time="02:30", end_time="03:15",
-                repeat="weekly", repeat_until=(gap + timedelta(days=7)).isoformat())
+    data = form(
+        start_date=(gap - timedelta(days=7)).isoformat(),
+        start_time="02:30",
+        end_time="03:15",
+        repeat="weekly",
+        repeat_until=(gap + timedelta(days=7)).isoformat(),
+    )
     first = client.post("/events/new", data=data)
     response = client.post("/events/new", data=data | {"confirmed_times": confirmation(first.get_data(as_text=True))})
     assert response.status_code == 302
@@ -76,8 +86,7 @@ def test_a_confirmation_for_one_time_does_not_carry_over_to_another(client, sess
 
 def test_an_end_time_in_the_gap_is_shown_too(client, session, organizer):
     gap = next_change(forward=True)
-    response = client.post("/events/new", data=form(start_date=gap.isoformat(), start_time="01:30",
-                                                    end_time="02:30"))
+    response = client.post("/events/new", data=form(start_date=gap.isoformat(), start_time="01:30", end_time="02:30"))
     assert response.status_code == 422
     assert "02:30 does not exist on" in response.get_data(as_text=True)
     assert "it would be 01:30–03:30." in response.get_data(as_text=True)
@@ -97,19 +106,30 @@ def test_a_time_that_happens_twice_is_the_first_one_once_confirmed(client, sessi
 
 def test_times_away_from_the_change_need_no_confirmation(client, session, organizer):
     gap = next_change(forward=True)
-    response = client.post("/events/new", data=form(start_date=gap.isoformat(), start_time="07:30",
-                                                    end_time="08:30"))
+    response = client.post("/events/new", data=form(start_date=gap.isoformat(), start_time="07:30", end_time="08:30"))
     assert response.status_code == 302
 
 
 def test_editing_the_following_meetings_into_the_gap_asks_first(client, session, organizer):
     gap = next_change(forward=True)
-    client.post("/events/new", data=form(start_date=(gap - timedelta(days=7)).isoformat(), start_time="07:30",
-                                         end_time="08:15", repeat="weekly",
-                                         repeat_until=(gap + timedelta(days=7)).isoformat()))
+    client.post(
+        "/events/new",
+        data=form(
+            start_date=(gap - timedelta(days=7)).isoformat(),
+            start_time="07:30",
+            end_time="08:15",
+            repeat="weekly",
+            repeat_until=(gap + timedelta(days=7)).isoformat(),
+        ),
+    )
     first = events(session)[0]
-    edit = form(start_date=(gap - timedelta(days=7)).isoformat(), start_time="02:30", end_time="03:15",
-                scope="following", version=str(first.version))
+    edit = form(
+        start_date=(gap - timedelta(days=7)).isoformat(),
+        start_time="02:30",
+        end_time="03:15",
+        scope="following",
+        version=str(first.version),
+    )
     response = client.post(f"/events/{first.id}/edit", data=edit)
     assert response.status_code == 422
     page = response.get_data(as_text=True)

@@ -1,11 +1,11 @@
 """Fields with a length limit say so, and text longer than the limit is
 refused with a message that keeps it, never cut short by the browser."""
+
 import re
 
 import pytest
 import sqlalchemy as sa
 
-from eventsapp.accounts.models import User
 from eventsapp.events.models import DESCRIPTION_MAX, Event
 from eventsapp.profiles.models import BIO_MAX
 from tests.test_events_views import form, organizer  # noqa: F401  (fixture)

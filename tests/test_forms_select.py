@@ -1,12 +1,18 @@
 """The quick select widget writes exactly the markup WTForms' own does."""
+
 import pytest
 import wtforms
 from wtforms.fields.choices import SelectChoice
 
 from eventsapp.forms import SelectField, optional_int
 
-CHOICES = [SelectChoice("", "All kinds"), SelectChoice("a&b", 'Heart <"and"> lungs'), SelectChoice(3, "Three"),
-           SelectChoice("z", ""), SelectChoice("k", "Kept", render_kw={"disabled": True})]
+CHOICES = [
+    SelectChoice("", "All kinds"),
+    SelectChoice("a&b", 'Heart <"and"> lungs'),
+    SelectChoice(3, "Three"),
+    SelectChoice("z", ""),
+    SelectChoice("k", "Kept", render_kw={"disabled": True}),
+]
 
 
 class Quick(wtforms.Form):
@@ -29,18 +35,32 @@ def test_option_text_is_escaped():
     assert '<option selected value="a&amp;b">Heart &lt;&#34;and&#34;&gt; lungs</option>' in html
 
 
-PLAIN = [SelectChoice(None, "All specialties"), SelectChoice(3, "Cardiology"), SelectChoice(12, 'Heart <"and"> lungs'),
-         SelectChoice("", "")]
+PLAIN = [
+    SelectChoice(None, "All specialties"),
+    SelectChoice(3, "Cardiology"),
+    SelectChoice(12, 'Heart <"and"> lungs'),
+    SelectChoice("", ""),
+]
 
 
 class QuickIds(wtforms.Form):
-    field = SelectField("Field", choices=PLAIN, coerce=optional_int, validate_choice=False,
-                        validators=[wtforms.validators.InputRequired()])
+    field = SelectField(
+        "Field",
+        choices=PLAIN,
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[wtforms.validators.InputRequired()],
+    )
 
 
 class StockIds(wtforms.Form):
-    field = wtforms.SelectField("Field", choices=PLAIN, coerce=optional_int, validate_choice=False,
-                                validators=[wtforms.validators.InputRequired()])
+    field = wtforms.SelectField(
+        "Field",
+        choices=PLAIN,
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[wtforms.validators.InputRequired()],
+    )
 
 
 @pytest.mark.parametrize("chosen", [None, 3, 12, 99])

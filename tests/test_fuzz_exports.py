@@ -6,12 +6,11 @@ First the pure builders with any text at all (including what no form lets
 through), then the whole path: typed into the forms, downloaded from the
 app, read back by a calendar parser and a CSV reader.
 """
+
 from __future__ import annotations
 
-import csv
-import io
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -31,29 +30,39 @@ from tests.fuzzing import FUZZ, STATS, capture_errors, check_csv, check_ics, log
 pytestmark = pytest.mark.slow
 
 hostile = st.one_of(fuzzing.any_text, st.sampled_from(fuzzing.LINE_INJECTION + fuzzing.FORMULAS + fuzzing.MARKUP))
-NOW = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 
 
 def _ics_event(summary, description, location, organizer, category) -> IcsEvent:
-    start = datetime(2026, 12, 3, 7, 30, tzinfo=timezone.utc)
-    return IcsEvent(uid="event-1@mentor-rounds.local", summary=summary, start=start, end=start + timedelta(hours=1),
-                    tzid="UTC", created=NOW, last_modified=NOW, sequence=0, description=description,
-                    location=location, categories=(category,), organizer_name=organizer)
+    start = datetime(2026, 12, 3, 7, 30, tzinfo=UTC)
+    return IcsEvent(
+        uid="event-1@mentor-rounds.local",
+        summary=summary,
+        start=start,
+        end=start + timedelta(hours=1),
+        tzid="UTC",
+        created=NOW,
+        last_modified=NOW,
+        sequence=0,
+        description=description,
+        location=location,
+        categories=(category,),
+        organizer_name=organizer,
+    )
 
 
 def _same(read: str, written: str) -> bool:
     """Equal, allowing for what parsers trim: blanks around a parameter and a
     byte-order mark (U+FEFF) at the start of a value."""
+
     def trim(value: str) -> str:
         return value.strip().lstrip("\ufeff").strip()
+
     return read == written or trim(read) == trim(written)
 
 
-
-
 @settings(FUZZ, max_examples=100)
-@given(summary=hostile, description=hostile, location=hostile, organizer=hostile, category=hostile,
-       name=hostile)
+@given(summary=hostile, description=hostile, location=hostile, organizer=hostile, category=hostile, name=hostile)
 def test_calendar_text_stays_inside_its_property(summary, description, location, organizer, category, name):
     body = build(IcsCalendar([_ics_event(summary, description, location, organizer, category)], name=name))
     STATS["examples"] += 1
@@ -90,15 +99,18 @@ def test_csv_cells_come_back_as_typed_and_never_as_formulas(rows):
 
 # --- Through the app -------------------------------------------------------------
 
+
 def _typed(draw_from):
     """Text a form accepts (a letter in it) carrying a payload somewhere."""
     return st.builds(lambda a, b: f"{a}{b}", draw_from, st.sampled_from(fuzzing.WORDS)).filter(
-        lambda s: "\x00" not in s)
+        lambda s: "\x00" not in s
+    )
 
 
 single_line = st.one_of(
     st.sampled_from(fuzzing.LINE_INJECTION + fuzzing.FORMULAS + fuzzing.MARKUP),
-    st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30))
+    st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30),
+)
 
 
 def test_typed_text_round_trips_through_calendars_and_the_attendance_csv(app, client):
@@ -108,20 +120,42 @@ def test_typed_text_round_trips_through_calendars_and_the_attendance_csv(app, cl
     accepted = []
 
     @settings(FUZZ, max_examples=15)
-    @given(title=_typed(single_line), location=_typed(single_line), description=_typed(single_line),
-           organizer_name=_typed(single_line), member_name=_typed(single_line), guest=_typed(single_line))
+    @given(
+        title=_typed(single_line),
+        location=_typed(single_line),
+        description=_typed(single_line),
+        organizer_name=_typed(single_line),
+        member_name=_typed(single_line),
+        guest=_typed(single_line),
+    )
     def fuzz(title, location, description, organizer_name, member_name, guest):
         as_organizer = app.test_client()
         login_as(as_organizer, organizer.id)
-        profile = {"name": organizer_name, "career_stage": "faculty", "intro_capacity": "3",
-                   "attendance_visibility": "members", "timezone": ""}
+        profile = {
+            "name": organizer_name,
+            "career_stage": "faculty",
+            "intro_capacity": "3",
+            "attendance_visibility": "members",
+            "timezone": "",
+        }
         response = as_organizer.post("/profile/edit", data=profile)
         assert response.status_code in (302, 422), errors.last()
-        start = (datetime.now(timezone.utc) + timedelta(minutes=10)).astimezone()
-        response = as_organizer.post("/events/new", data={
-            "title": title, "kind": "meeting", "timezone": "UTC", "start_date": start.astimezone(timezone.utc).date(),
-            "start_time": start.astimezone(timezone.utc).strftime("%H:%M"), "end_date": (day + timedelta(days=1)),
-            "end_time": "23:00", "location": location, "description": description, "repeat": "none"})
+        start = (datetime.now(UTC) + timedelta(minutes=10)).astimezone()
+        response = as_organizer.post(
+            "/events/new",
+            data={
+                "title": title,
+                "kind": "meeting",
+                "timezone": "UTC",
+                "start_date": start.astimezone(UTC).date(),
+                "start_time": start.astimezone(UTC).strftime("%H:%M"),
+                "end_date": (day + timedelta(days=1)),
+                "end_time": "23:00",
+                "location": location,
+                "description": description,
+                "repeat": "none",
+            },
+        )
         assert response.status_code < 500, errors.last()
         if response.status_code != 302:
             return  # refused (e.g. too long); the forms fuzzing checks that nothing was saved

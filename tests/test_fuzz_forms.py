@@ -11,6 +11,7 @@ The fields come from the rendered page (what a browser would post); the
 table below only says which page shows each form, who uses it, and what a
 valid value looks like where the page leaves a field empty.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -37,9 +38,23 @@ from eventsapp.profiles.models import Specialty
 from eventsapp.text import clean
 from tests import fuzzing
 from tests.factories import DEFAULT_PASSWORD, make_department, make_event, make_rsvp, make_user
-from tests.fuzzing import (COVERED, FUZZ, STATS, assert_safe_html, assert_same_site_redirect, capture_errors,
-                           changed_tables, check_csv, check_ics, form_posting_to, login_as, snapshot, squash,
-                           submissions, take_flashes)
+from tests.fuzzing import (
+    COVERED,
+    FUZZ,
+    STATS,
+    assert_safe_html,
+    assert_same_site_redirect,
+    capture_errors,
+    changed_tables,
+    check_csv,
+    check_ics,
+    form_posting_to,
+    login_as,
+    snapshot,
+    squash,
+    submissions,
+    take_flashes,
+)
 from tests.multipart import bodies
 
 # Hypothesis fuzzing: make test-fast leaves it out.
@@ -49,24 +64,49 @@ NEXT_MONTH = date.today() + timedelta(days=30)
 _n = itertools.count(1)
 
 #: `next=` and `back=` values that would leave the site if taken at face value.
-OFF_SITE = ["//evil.example", "/\\evil.example", "\\\\evil.example", "https://evil.example/", "http:evil.example",
-            "/\t/evil.example", "/%2F%2Fevil.example", "javascript:alert(1)", " //evil.example", "/\r\n/evil.example",
-            "///evil.example", "/events", "/events?x=<script>"]
+OFF_SITE = [
+    "//evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "https://evil.example/",
+    "http:evil.example",
+    "/\t/evil.example",
+    "/%2F%2Fevil.example",
+    "javascript:alert(1)",
+    " //evil.example",
+    "/\r\n/evil.example",
+    "///evil.example",
+    "/events",
+    "/events?x=<script>",
+]
 #: Online links: accepted ones carrying markup (a link has no spaces), and
 #: ones the https:// rule must refuse.
 URLS = st.one_of(
     st.just(""),
-    st.builds(lambda p: "https://meet.example.org/?q=" + "".join(p.split()),
-              st.sampled_from(fuzzing.MARKUP + fuzzing.FORMULAS)),
-    st.sampled_from(["javascript:alert(1)", "https://example.org/\"onmouseover=\"alert(1)",
-                     "https://example.org/<script>", "https://ex ample.org", "data:text/html,<script>",
-                     "https://example.org/a?b=<fuzz-tag data-fuzz=1>&c='\"", "https:///x",
-                     "https://example.org/" + "a" * 600]))
+    st.builds(
+        lambda p: "https://meet.example.org/?q=" + "".join(p.split()),
+        st.sampled_from(fuzzing.MARKUP + fuzzing.FORMULAS),
+    ),
+    st.sampled_from(
+        [
+            "javascript:alert(1)",
+            'https://example.org/"onmouseover="alert(1)',
+            "https://example.org/<script>",
+            "https://ex ample.org",
+            "data:text/html,<script>",
+            "https://example.org/a?b=<fuzz-tag data-fuzz=1>&c='\"",
+            "https:///x",
+            "https://example.org/" + "a" * 600,
+        ]
+    ),
+)
 
 
 #: Names a spreadsheet would run, for the pages that become CSV.
-FORMULA_FIRST = st.one_of(st.builds(lambda f, w: f"{f} {w}", st.sampled_from(fuzzing.FORMULAS),
-                                    st.sampled_from(fuzzing.WORDS)), fuzzing.any_payload)
+FORMULA_FIRST = st.one_of(
+    st.builds(lambda f, w: f"{f} {w}", st.sampled_from(fuzzing.FORMULAS), st.sampled_from(fuzzing.WORDS)),
+    fuzzing.any_payload,
+)
 
 
 @dataclass
@@ -112,10 +152,20 @@ def _event(w: World, **kwargs):
 
 
 def _series(w: World):
-    event = events.create_event(db.session, _user(w.organizer), events.EventDetails(
-        title=f"Journal Club {next(_n)}", kind="meeting", timezone="America/New_York",
-        start_date=NEXT_MONTH, start_time=time(7, 30), end_time=time(8, 30), location="Room 3"),
-        Recurrence("weekly", 1, NEXT_MONTH + timedelta(days=21)))
+    event = events.create_event(
+        db.session,
+        _user(w.organizer),
+        events.EventDetails(
+            title=f"Journal Club {next(_n)}",
+            kind="meeting",
+            timezone="America/New_York",
+            start_date=NEXT_MONTH,
+            start_time=time(7, 30),
+            end_time=time(8, 30),
+            location="Room 3",
+        ),
+        Recurrence("weekly", 1, NEXT_MONTH + timedelta(days=21)),
+    )
     return event
 
 
@@ -133,11 +183,16 @@ def _pending_request(w: World, accepted: bool = False):
 
 
 def _event_pages(viewer, event_id):
-    return [(viewer, f"/events/{event_id}"), (viewer, "/events"), (None, f"/events/{event_id}.ics"),
-            (None, "/calendar/events.ics")]
+    return [
+        (viewer, f"/events/{event_id}"),
+        (viewer, "/events"),
+        (None, f"/events/{event_id}.ics"),
+        (None, "/calendar/events.ics"),
+    ]
 
 
 # --- One entry per POST route --------------------------------------------------------
+
 
 def case_register(w):
     email = f"new{next(_n)}@hospital.example"
@@ -146,14 +201,25 @@ def case_register(w):
     def shows(response):
         user = db.session.scalar(sa.select(User.id).where(User.email == email))
         return [(user, f"/people/{user}"), (w.admin, "/admin/people"), (user, "/account/export.json")] if user else []
-    return Case(None, "/register", "/register", valid={"email": [email], "password": [password], "confirm": [password]},
-                payloads={"email": None, "password": None, "confirm": None}, shows=shows)
+
+    return Case(
+        None,
+        "/register",
+        "/register",
+        valid={"email": [email], "password": [password], "confirm": [password]},
+        payloads={"email": None, "password": None, "confirm": None},
+        shows=shows,
+    )
 
 
 def case_login(w):
-    return Case(None, "/login?next=/events", "/login",
-                valid={"email": ["maya.okafor.login@hospital.example"], "password": [DEFAULT_PASSWORD]},
-                payloads={"email": None, "password": None, "next": st.sampled_from(OFF_SITE + fuzzing.MARKUP)})
+    return Case(
+        None,
+        "/login?next=/events",
+        "/login",
+        valid={"email": ["maya.okafor.login@hospital.example"], "password": [DEFAULT_PASSWORD]},
+        payloads={"email": None, "password": None, "next": st.sampled_from(OFF_SITE + fuzzing.MARKUP)},
+    )
 
 
 def case_logout(w):
@@ -163,39 +229,66 @@ def case_logout(w):
 def case_delete_account(w):
     member = make_user(stage="intern")
     make_rsvp(_event(w), member)
-    return Case(member.id, "/account/delete", "/account/delete",
-                valid={"password": [DEFAULT_PASSWORD], "confirm": ["y"]}, payloads={"password": None},
-                shows=lambda r: [(w.organizer, "/events")])
+    return Case(
+        member.id,
+        "/account/delete",
+        "/account/delete",
+        valid={"password": [DEFAULT_PASSWORD], "confirm": ["y"]},
+        payloads={"password": None},
+        shows=lambda r: [(w.organizer, "/events")],
+    )
 
 
 def case_catalogue(w):
-    return Case(w.admin, "/admin/specialties", "/admin/specialties", valid={"category": ["Medical specialties"]},
-                shows=lambda r: [(w.admin, "/admin/specialties"), (w.intern, "/profile/edit"),
-                                 (w.intern, "/events"), (w.organizer, "/events/new"), (w.intern, "/people")],
-                echo={"name": (w.admin, "/admin/specialties")})
+    return Case(
+        w.admin,
+        "/admin/specialties",
+        "/admin/specialties",
+        valid={"category": ["Medical specialties"]},
+        shows=lambda r: [
+            (w.admin, "/admin/specialties"),
+            (w.intern, "/profile/edit"),
+            (w.intern, "/events"),
+            (w.organizer, "/events/new"),
+            (w.intern, "/people"),
+        ],
+        echo={"name": (w.admin, "/admin/specialties")},
+    )
 
 
 def case_rename(w):
     entry = Specialty(name=f"Entry {next(_n)}", category="Other")
     db.session.add(entry)
     db.session.commit()
-    return Case(w.admin, "/admin/specialties", f"/admin/specialties/{entry.id}",
-                shows=lambda r: [(w.admin, "/admin/specialties"), (w.intern, "/profile/edit"), (w.intern, "/events")],
-                echo={"name": (w.admin, "/admin/specialties")})
+    return Case(
+        w.admin,
+        "/admin/specialties",
+        f"/admin/specialties/{entry.id}",
+        shows=lambda r: [(w.admin, "/admin/specialties"), (w.intern, "/profile/edit"), (w.intern, "/events")],
+        echo={"name": (w.admin, "/admin/specialties")},
+    )
 
 
 def case_set_active(w):
     entry = Specialty(name=f"Entry {next(_n)}", category="Other")
     db.session.add(entry)
     db.session.commit()
-    return Case(w.admin, "/admin/specialties", f"/admin/specialties/{entry.id}/active",
-                shows=lambda r: [(w.intern, "/profile/edit")])
+    return Case(
+        w.admin,
+        "/admin/specialties",
+        f"/admin/specialties/{entry.id}/active",
+        shows=lambda r: [(w.intern, "/profile/edit")],
+    )
 
 
 def case_set_role(w):
     member = make_user(stage="intern")
-    return Case(w.admin, f"/admin/people?q={member.name}", f"/admin/people/{member.id}/role",
-                payloads={"role": None, "back": st.sampled_from(OFF_SITE)})
+    return Case(
+        w.admin,
+        f"/admin/people?q={member.name}",
+        f"/admin/people/{member.id}/role",
+        payloads={"role": None, "back": st.sampled_from(OFF_SITE)},
+    )
 
 
 def case_rotate_feed(w):
@@ -205,34 +298,52 @@ def case_rotate_feed(w):
 def case_approachable(w):
     event = _event(w)
     make_rsvp(event, _user(w.senior))
-    return Case(w.senior, f"/events/{event.id}", f"/events/{event.id}/approachable",
-                shows=lambda r: [(w.intern, f"/events/{event.id}")])
+    return Case(
+        w.senior,
+        f"/events/{event.id}",
+        f"/events/{event.id}/approachable",
+        shows=lambda r: [(w.intern, f"/events/{event.id}")],
+    )
 
 
 def case_check_in(w):
     event = _event(w, starts_in=timedelta(minutes=10))
     make_rsvp(event, _user(w.intern))
-    return Case(w.organizer, f"/events/{event.id}/attendees?q=Maya", f"/events/{event.id}/check-ins",
-                payloads={"user_id": None, "guest_name": FORMULA_FIRST}, valid={"user_id": []},
-                shows=lambda r: [(w.organizer, f"/events/{event.id}/attendees"),
-                                 (w.organizer, f"/events/{event.id}/attendees.csv")],
-                echo={"guest_name": (w.organizer, f"/events/{event.id}/attendees")},
-                # A member picked from the list is checked in, not the name typed beside it.
-                echo_if=lambda sent: not sent.get("user_id"))
+    return Case(
+        w.organizer,
+        f"/events/{event.id}/attendees?q=Maya",
+        f"/events/{event.id}/check-ins",
+        payloads={"user_id": None, "guest_name": FORMULA_FIRST},
+        valid={"user_id": []},
+        shows=lambda r: [
+            (w.organizer, f"/events/{event.id}/attendees"),
+            (w.organizer, f"/events/{event.id}/attendees.csv"),
+        ],
+        echo={"guest_name": (w.organizer, f"/events/{event.id}/attendees")},
+        # A member picked from the list is checked in, not the name typed beside it.
+        echo_if=lambda sent: not sent.get("user_id"),
+    )
 
 
 def case_cancel(w):
     event = _series(w)
     make_rsvp(event, _user(w.intern))
-    return Case(w.organizer, f"/events/{event.id}/cancel", f"/events/{event.id}/cancel",
-                shows=lambda r: _event_pages(w.intern, event.id) + [(w.intern, "/notifications")])
+    return Case(
+        w.organizer,
+        f"/events/{event.id}/cancel",
+        f"/events/{event.id}/cancel",
+        shows=lambda r: _event_pages(w.intern, event.id) + [(w.intern, "/notifications")],
+    )
 
 
 def case_scan(w):
     event = _event(w, starts_in=timedelta(minutes=10))
-    return Case(w.intern, f"/events/{event.id}/check-in/{event.checkin_secret}",
-                f"/events/{event.id}/check-in/{event.checkin_secret}",
-                shows=lambda r: [(w.organizer, f"/events/{event.id}/attendees.csv")])
+    return Case(
+        w.intern,
+        f"/events/{event.id}/check-in/{event.checkin_secret}",
+        f"/events/{event.id}/check-in/{event.checkin_secret}",
+        shows=lambda r: [(w.organizer, f"/events/{event.id}/attendees.csv")],
+    )
 
 
 def case_delete_event(w):
@@ -246,41 +357,71 @@ EVENT_PAYLOADS = {"online_url": URLS, "version": None}
 def case_edit_event(w):
     event = _event(w)
     make_rsvp(event, _user(w.intern))
-    return Case(w.organizer, f"/events/{event.id}/edit", f"/events/{event.id}/edit", payloads=EVENT_PAYLOADS,
-                shows=lambda r: _event_pages(w.intern, event.id) + [(w.intern, "/notifications")],
-                echo={"title": (w.intern, f"/events/{event.id}"), "location": (w.intern, f"/events/{event.id}"),
-                      "description": (w.intern, f"/events/{event.id}")})
+    return Case(
+        w.organizer,
+        f"/events/{event.id}/edit",
+        f"/events/{event.id}/edit",
+        payloads=EVENT_PAYLOADS,
+        shows=lambda r: _event_pages(w.intern, event.id) + [(w.intern, "/notifications")],
+        echo={
+            "title": (w.intern, f"/events/{event.id}"),
+            "location": (w.intern, f"/events/{event.id}"),
+            "description": (w.intern, f"/events/{event.id}"),
+        },
+    )
 
 
 def case_new_event(w):
-    valid = {"start_date": [NEXT_MONTH.isoformat()], "start_time": ["07:30"], "end_time": ["08:30"],
-             "title": ["Cardiology Grand Rounds"], "location": ["Auditorium B"],
-             "repeat_until": [(NEXT_MONTH + timedelta(days=14)).isoformat()]}
-    return Case(w.organizer, "/events/new", "/events/new", valid=valid,
-                payloads={**EVENT_PAYLOADS, **{name: None for name in valid if name not in EVENT_PAYLOADS}},
-                shows=lambda r: _event_pages(w.intern, _event_id(r)),
-                echo={"title": (w.intern, "{event}"), "location": (w.intern, "{event}"),
-                      "description": (w.intern, "{event}")})
+    valid = {
+        "start_date": [NEXT_MONTH.isoformat()],
+        "start_time": ["07:30"],
+        "end_time": ["08:30"],
+        "title": ["Cardiology Grand Rounds"],
+        "location": ["Auditorium B"],
+        "repeat_until": [(NEXT_MONTH + timedelta(days=14)).isoformat()],
+    }
+    return Case(
+        w.organizer,
+        "/events/new",
+        "/events/new",
+        valid=valid,
+        payloads={**EVENT_PAYLOADS, **{name: None for name in valid if name not in EVENT_PAYLOADS}},
+        shows=lambda r: _event_pages(w.intern, _event_id(r)),
+        echo={"title": (w.intern, "{event}"), "location": (w.intern, "{event}"), "description": (w.intern, "{event}")},
+    )
 
 
 def case_rsvp(w):
     event = _event(w, capacity=1)
-    return Case(w.intern, f"/events/{event.id}", f"/events/{event.id}/rsvp",
-                shows=lambda r: [(w.organizer, f"/events/{event.id}/attendees.csv")])
+    return Case(
+        w.intern,
+        f"/events/{event.id}",
+        f"/events/{event.id}/rsvp",
+        shows=lambda r: [(w.organizer, f"/events/{event.id}/attendees.csv")],
+    )
 
 
 def case_rsvp_series(w):
     event = _series(w)
-    return Case(w.intern, f"/events/{event.id}", f"/series/{event.series_id}/rsvp",
-                shows=lambda r: [(w.intern, "/events?scope=mine")])
+    return Case(
+        w.intern,
+        f"/events/{event.id}",
+        f"/series/{event.series_id}/rsvp",
+        shows=lambda r: [(w.intern, "/events?scope=mine")],
+    )
 
 
 def _intro_case(action, viewer_is_senior, accepted=False):
     def case(w):
         request, requester, senior = _pending_request(w, accepted)
         viewer = senior if viewer_is_senior else requester
-        return Case(viewer.id, "/introductions", f"/introductions/{request.id}/{action}",
-                    shows=lambda r: [(requester.id, "/introductions"), (senior.id, "/introductions")])
+        return Case(
+            viewer.id,
+            "/introductions",
+            f"/introductions/{request.id}/{action}",
+            shows=lambda r: [(requester.id, "/introductions"), (senior.id, "/introductions")],
+        )
+
     return case
 
 
@@ -294,29 +435,51 @@ def case_open_notification(w):
     notification = Notification(user_id=w.intern, kind="event_changed", message="Grand Rounds moved", link="/events")
     db.session.add(notification)
     db.session.commit()
-    return Case(w.intern, "/notifications", f"/notifications/{notification.id}/open",
-                shows=lambda r: [(w.intern, "/notifications"), (w.intern, "/")])
+    return Case(
+        w.intern,
+        "/notifications",
+        f"/notifications/{notification.id}/open",
+        shows=lambda r: [(w.intern, "/notifications"), (w.intern, "/")],
+    )
 
 
 def case_ask(w):
     requester = make_user(stage="intern", interests=["Cardiology"])
     senior = make_user(stage="attending", open_to_interns=True, interests=["Cardiology"])
-    return Case(requester.id, f"/people/{senior.id}/introduction", f"/people/{senior.id}/introduction",
-                shows=lambda r: [(senior.id, "/introductions"), (requester.id, "/introductions"),
-                                 (senior.id, "/notifications")],
-                echo={"message": (senior.id, "/introductions")})
+    return Case(
+        requester.id,
+        f"/people/{senior.id}/introduction",
+        f"/people/{senior.id}/introduction",
+        shows=lambda r: [
+            (senior.id, "/introductions"),
+            (requester.id, "/introductions"),
+            (senior.id, "/notifications"),
+        ],
+        echo={"message": (senior.id, "/introductions")},
+    )
 
 
 def case_edit_profile(w):
     member = make_user(role="organizer", stage="resident", pgy_year=2, interests=["Cardiology"])
     event = make_event(member, title=f"Rounds {next(_n)}", starts_in=timedelta(minutes=10))
     make_rsvp(event, member)
-    return Case(member.id, "/profile/edit", "/profile/edit", payloads={"name": FORMULA_FIRST},
-                shows=lambda r: [(member.id, f"/people/{member.id}"), (w.intern, f"/people/{member.id}"),
-                                 (w.admin, f"/admin/people"), (member.id, f"/events/{event.id}/attendees"),
-                                 (member.id, f"/events/{event.id}/attendees.csv"), (None, f"/events/{event.id}.ics"),
-                                 (w.intern, f"/events/{event.id}"), (member.id, "/account/export.json")],
-                echo={"name": (w.intern, f"/people/{member.id}"), "bio": (member.id, f"/people/{member.id}")})
+    return Case(
+        member.id,
+        "/profile/edit",
+        "/profile/edit",
+        payloads={"name": FORMULA_FIRST},
+        shows=lambda r: [
+            (member.id, f"/people/{member.id}"),
+            (w.intern, f"/people/{member.id}"),
+            (w.admin, "/admin/people"),
+            (member.id, f"/events/{event.id}/attendees"),
+            (member.id, f"/events/{event.id}/attendees.csv"),
+            (None, f"/events/{event.id}.ics"),
+            (w.intern, f"/events/{event.id}"),
+            (member.id, "/account/export.json"),
+        ],
+        echo={"name": (w.intern, f"/people/{member.id}"), "bio": (member.id, f"/people/{member.id}")},
+    )
 
 
 CASES = {
@@ -350,9 +513,22 @@ CASES = {
 
 
 #: Forms with fields a user fills in (the others are buttons, perhaps with a choice).
-FORMS_WITH_INPUT = {"accounts.register", "accounts.login", "accounts.delete", "admin.catalogue", "admin.rename",
-                    "admin.set_role", "attendance.check_in", "events.edit", "events.new", "introductions.ask",
-                    "profiles.edit", "rsvps.respond", "rsvps.respond_to_series", "events.cancel"}
+FORMS_WITH_INPUT = {
+    "accounts.register",
+    "accounts.login",
+    "accounts.delete",
+    "admin.catalogue",
+    "admin.rename",
+    "admin.set_role",
+    "attendance.check_in",
+    "events.edit",
+    "events.new",
+    "introductions.ask",
+    "profiles.edit",
+    "rsvps.respond",
+    "rsvps.respond_to_series",
+    "events.cancel",
+}
 
 
 def test_every_post_route_has_a_fuzz_case(app):
@@ -362,6 +538,7 @@ def test_every_post_route_has_a_fuzz_case(app):
 
 
 # --- What each response must show ------------------------------------------------
+
 
 def fetch(app, viewer, url, errors) -> tuple[object, str]:
     client = app.test_client()
@@ -429,7 +606,7 @@ def post_one(app, errors, case: Case, data) -> None:
     for viewer, url in case.shows(response):
         fetch(app, viewer, url, errors)
     sent = MultiDict(pairs)
-    for name, (viewer, url) in (case.echo.items() if case.echo_if(sent) else ()):
+    for name, (viewer, url) in case.echo.items() if case.echo_if(sent) else ():
         values = sent.getlist(name)
         typed = clean(values[0], multiline=form.fields[name].kind == "textarea") if len(values) == 1 else ""
         if not typed:
@@ -472,4 +649,3 @@ def test_a_body_over_the_size_limit_is_refused_and_nothing_saved(app, client, en
     STATS["oversized"] += 1
     assert response.status_code == 413
     assert changed_tables(before, snapshot()) == []
-

@@ -2,6 +2,7 @@
 is read like an ordinary one, and a file part, in any field or beside them,
 is refused with a 400 that saves nothing (no form of the app takes a file).
 The random bodies of tests/test_fuzz_forms.py mix both kinds in as well."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -36,7 +37,7 @@ def test_a_file_in_any_field_is_refused_and_nothing_saved(app, client, endpoint)
     if case.user is not None:
         login_as(client, case.user)
     pairs = _browser_pairs(client, case)
-    variants = [[*pairs[:i], (name, file_part(value)), *pairs[i + 1:]] for i, (name, value) in enumerate(pairs)]
+    variants = [[*pairs[:i], (name, file_part(value)), *pairs[i + 1 :]] for i, (name, value) in enumerate(pairs)]
     variants.append([*pairs, ("attachment", file_part("%PDF-1.4", "scan.pdf"))])
     for data in variants:
         before = snapshot()

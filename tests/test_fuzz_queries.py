@@ -5,6 +5,7 @@ For each request: never a 500, nothing written, typed text shown as text,
 and a search box gives back exactly what was searched for. A test reads
 the views' source so that a new query parameter cannot go unfuzzed.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -20,8 +21,18 @@ from wtforms.fields.core import UnboundField
 from eventsapp.forms import parse_id
 from tests import fuzzing
 from tests.factories import make_department, make_event, make_rsvp, make_user
-from tests.fuzzing import (COVERED, FUZZ, STATS, assert_safe_html, capture_errors, changed_tables, check_ics,
-                           forms_on, login_as, snapshot)
+from tests.fuzzing import (
+    COVERED,
+    FUZZ,
+    STATS,
+    assert_safe_html,
+    capture_errors,
+    changed_tables,
+    check_ics,
+    forms_on,
+    login_as,
+    snapshot,
+)
 
 # Hypothesis fuzzing: make test-fast leaves it out.
 pytestmark = pytest.mark.slow
@@ -55,9 +66,27 @@ ECHOED = {"events.index": "q", "admin.people": "q", "attendance.sheet": "q"}
 #: Whole numbers at and past the ends of the databases' integer types
 #: (PostgreSQL's 32-bit `integer`, SQLite's 64-bit one), negative ones, and
 #: numbers Python's int() reads but a URL means otherwise.
-INT_EDGES = ["2147483647", "2147483648", "-2147483648", "-2147483649", "4294967296", "9223372036854775807",
-             "9223372036854775808", "-9223372036854775808", "-9223372036854775809", "18446744073709551616",
-             "1" + "0" * 30, "9" * 5000, "-1", "0", "00000000000000000000001", "+1", "1_000", " 7", "١٢"]
+INT_EDGES = [
+    "2147483647",
+    "2147483648",
+    "-2147483648",
+    "-2147483649",
+    "4294967296",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775808",
+    "-9223372036854775809",
+    "18446744073709551616",
+    "1" + "0" * 30,
+    "9" * 5000,
+    "-1",
+    "0",
+    "00000000000000000000001",
+    "+1",
+    "1_000",
+    " 7",
+    "١٢",
+]
 #: Parameters naming one row: a number that names none is a 404, as in a path.
 ID_PARAMS = {("events.new", "from")}
 
@@ -176,9 +205,14 @@ def test_fuzzed_query_string_never_fails_writes_or_leaks(app, client, endpoint):
         echoed = ECHOED.get(endpoint)
         values = [v for k, v in pairs if k == echoed]
         if response.status_code == 200 and echoed and values:
-            shown = [f.fields[echoed].value for f in forms_on(response.get_data(as_text=True))
-                     if f.method == "get" and echoed in f.fields]
-            assert shown and shown[0] in (values[0], values[0][:100]), f"searched for {values[0]!r:.200}, shown {shown!r:.200}"
+            shown = [
+                f.fields[echoed].value
+                for f in forms_on(response.get_data(as_text=True))
+                if f.method == "get" and echoed in f.fields
+            ]
+            assert shown and shown[0] in (values[0], values[0][:100]), (
+                f"searched for {values[0]!r:.200}, shown {shown!r:.200}"
+            )
 
     fuzz()
 
@@ -188,12 +222,14 @@ def test_views_read_whole_numbers_only_through_the_bounded_parsers(app):
     (PostgreSQL's integer ends at 2**31-1, SQLite's at 2**63-1): views use
     eventsapp.forms.parse_id / page_number, and `<int:...>` in paths is
     bounded by its converter."""
-    modules = {inspect.getmodule(inspect.unwrap(view)) for endpoint, view in app.view_functions.items()
-               if endpoint != "static"}
+    modules = {
+        inspect.getmodule(inspect.unwrap(view)) for endpoint, view in app.view_functions.items() if endpoint != "static"
+    }
     for module in modules:
         source = inspect.getsource(module)
-        assert not re.search(r"type\s*=\s*int\b|\bint\(\s*request\.", source), \
+        assert not re.search(r"type\s*=\s*int\b|\bint\(\s*request\.", source), (
             f"{module.__name__} reads a whole number from the request without a bound"
+        )
 
 
 @pytest.mark.parametrize("endpoint", sorted(QUERY_PARAMS))
@@ -240,6 +276,7 @@ def _takes_an_id(app, match: re.Match) -> bool:
 
 def _path_with(app, rule, value: str) -> str:
     """The rule's path with `value` for every whole number in it."""
+
     def stand_in(match: re.Match) -> str:
         if _takes_an_id(app, match):
             return value
@@ -254,8 +291,11 @@ def test_huge_and_negative_ids_in_any_path_are_404(app, client):
     world = build_world()
     errors = capture_errors(app)
     login_as(client, world["admin"])
-    rules = [rule for rule in app.url_map.iter_rules()
-             if any(_takes_an_id(app, match) for match in _VARIABLE.finditer(rule.rule))]
+    rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if any(_takes_an_id(app, match) for match in _VARIABLE.finditer(rule.rule))
+    ]
     assert len(rules) > 15
     before = snapshot()
     for rule in rules:

@@ -3,6 +3,7 @@
 loaded Events, a repeat poll gets the same bytes without building them
 again, and any change shows in the very next poll, even one that leaves
 every timestamp and revision as it was."""
+
 from datetime import timedelta
 
 import pytest
@@ -68,17 +69,46 @@ def poll(client, path) -> str:
 def test_the_feed_read_as_columns_is_the_feed_built_from_loaded_events(app, session, member, organizer):
     nobody = make_user("Left the hospital", role="organizer")
     answers = [
-        (make_event(organizer, title="Grand Rounds", interests=["Cardiology", "Clinical research", "Anesthesiology"],
-                    description="  Case review,\r\nthen coffee  ", online_url="https://meet.example/1",
-                    revision=3), "going"),
-        (make_event(organizer, title="Journal club", location="", online_url="https://meet.example/2",
-                    starts_in=timedelta(days=2), timezone_name="Europe/London"), "waitlisted"),
-        (make_event(organizer, title="Symposium", all_day=True, duration=timedelta(days=2),
-                    starts_in=timedelta(days=9)), "maybe"),
-        (make_event(organizer, title="Rooftop social", kind="social", status="cancelled",
-                    starts_in=timedelta(days=-20)), "going"),
-        (make_event(nobody, title="Orphaned", kind="conference", starts_in=timedelta(days=3),
-                    timezone_name="Asia/Kolkata"), "going"),
+        (
+            make_event(
+                organizer,
+                title="Grand Rounds",
+                interests=["Cardiology", "Clinical research", "Anesthesiology"],
+                description="  Case review,\r\nthen coffee  ",
+                online_url="https://meet.example/1",
+                revision=3,
+            ),
+            "going",
+        ),
+        (
+            make_event(
+                organizer,
+                title="Journal club",
+                location="",
+                online_url="https://meet.example/2",
+                starts_in=timedelta(days=2),
+                timezone_name="Europe/London",
+            ),
+            "waitlisted",
+        ),
+        (
+            make_event(
+                organizer, title="Symposium", all_day=True, duration=timedelta(days=2), starts_in=timedelta(days=9)
+            ),
+            "maybe",
+        ),
+        (
+            make_event(
+                organizer, title="Rooftop social", kind="social", status="cancelled", starts_in=timedelta(days=-20)
+            ),
+            "going",
+        ),
+        (
+            make_event(
+                nobody, title="Orphaned", kind="conference", starts_in=timedelta(days=3), timezone_name="Asia/Kolkata"
+            ),
+            "going",
+        ),
     ]
     for event, state in answers:
         make_rsvp(event, member, state, revision=2 if state == "maybe" else 0)
@@ -93,12 +123,13 @@ def test_the_feed_read_as_columns_is_the_feed_built_from_loaded_events(app, sess
         # What the feed was before it was read as columns: Events loaded
         # with the ORM, each with the member's answer.
         rsvps = {r.event_id: r for r in session.scalars(sa.select(Rsvp).where(Rsvp.user_id == member.id))}
-        events = session.scalars(sa.select(Event).where(Event.id.in_([e.id for e, _ in answers]))
-                                 .order_by(Event.starts_at, Event.id))
+        events = session.scalars(
+            sa.select(Event).where(Event.id.in_([e.id for e, _ in answers])).order_by(Event.starts_at, Event.id)
+        )
         items = [export.describe(e, links, **export.answer_fields(e, rsvps[e.id])) for e in events]
     assert feed.body == build(IcsCalendar(items, name="Maya's events", refresh=export.REFRESH))
     assert feed.body.count(b"BEGIN:VEVENT") == 5 and b"Declined" not in feed.body
-    assert b'URL:https://rounds.example:8443/mounted/events/' in feed.body
+    assert b"URL:https://rounds.example:8443/mounted/events/" in feed.body
 
 
 def test_a_repeat_poll_gets_the_same_bytes_from_the_kept_feed(client, going, feed_path, kept):
@@ -142,20 +173,27 @@ def add_specialty(session, event):
     event.specialties.append(specialty("Anesthesiology"))
 
 
-@pytest.mark.parametrize("change, shows, gone", [
-    (rename_event, "SUMMARY:Morbidity Review", "SUMMARY:Grand Rounds"),
-    (answer_maybe, "STATUS:TENTATIVE", "STATUS:CONFIRMED"),
-    (answer_not_going, None, "BEGIN:VEVENT"),
-    # The categories keep the specialties' order by name.
-    (rename_specialty, "CATEGORIES:Departmental meeting,Clinical research,Heart and vessels", "Cardiology"),
-    (rename_organizer, 'ORGANIZER;CN="Grace Lindqvist-Okafor"', 'CN="Grace Lindqvist"'),
-    (add_specialty, "CATEGORIES:Departmental meeting,Anesthesiology,Cardiology,Clinical research",
-     "CATEGORIES:Departmental meeting,Cardiology"),
-])
-def test_a_change_shows_in_the_next_poll_although_the_feed_was_kept(client, session, going, feed_path,
-                                                                   change, shows, gone):
+@pytest.mark.parametrize(
+    "change, shows, gone",
+    [
+        (rename_event, "SUMMARY:Morbidity Review", "SUMMARY:Grand Rounds"),
+        (answer_maybe, "STATUS:TENTATIVE", "STATUS:CONFIRMED"),
+        (answer_not_going, None, "BEGIN:VEVENT"),
+        # The categories keep the specialties' order by name.
+        (rename_specialty, "CATEGORIES:Departmental meeting,Clinical research,Heart and vessels", "Cardiology"),
+        (rename_organizer, 'ORGANIZER;CN="Grace Lindqvist-Okafor"', 'CN="Grace Lindqvist"'),
+        (
+            add_specialty,
+            "CATEGORIES:Departmental meeting,Anesthesiology,Cardiology,Clinical research",
+            "CATEGORIES:Departmental meeting,Cardiology",
+        ),
+    ],
+)
+def test_a_change_shows_in_the_next_poll_although_the_feed_was_kept(
+    client, session, going, feed_path, change, shows, gone
+):
     first = poll(client, feed_path)
-    assert poll(client, feed_path) == first   # kept
+    assert poll(client, feed_path) == first  # kept
     assert (shows is None or shows not in first) and gone in first
     # Changed behind the services' back: no stamp or revision moves.
     change(session, session.get(Event, going.id))
@@ -189,7 +227,7 @@ def test_the_kept_feeds_stay_within_their_size(app, session, going, member, monk
     """Large feeds (long descriptions) are kept only while they fit."""
     small = export.feed_cache(export.CACHED_FEEDS, 3 * 2 * 5000)
     monkeypatch.setattr(export, "kept_feeds", small)
-    going.description = "A long programme. " * 250   # 4,500 characters
+    going.description = "A long programme. " * 250  # 4,500 characters
     session.commit()
     with app.test_request_context("/"):
         links = calendar_links()
@@ -198,8 +236,15 @@ def test_the_kept_feeds_stay_within_their_size(app, session, going, member, monk
     assert 1 <= len(small) < 6 and sum(2 * len(feed.body) for feed in small.values()) <= 3 * 2 * 5000
 
 
-@pytest.mark.parametrize("base_url", ["http://localhost/", "https://rounds.example:8443/",
-                                      "http://hospital.example/rounds/", "http://918273645.example/"])
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://localhost/",
+        "https://rounds.example:8443/",
+        "http://hospital.example/rounds/",
+        "http://918273645.example/",
+    ],
+)
 def test_event_links_are_the_urls_url_for_builds(app, base_url):
     with app.test_request_context("/", base_url=base_url):
         links = calendar_links()

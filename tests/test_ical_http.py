@@ -1,4 +1,5 @@
 """Calendar files and feeds over HTTP: who gets what, and cheap polling."""
+
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -41,8 +42,10 @@ def test_unchanged_files_answer_304_to_either_validator(client):
     assert first.headers["ETag"] and first.headers["Last-Modified"]
     assert "max-age" in first.headers["Cache-Control"]
     assert client.get(f"/events/{event.id}.ics", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
-    assert client.get(f"/events/{event.id}.ics",
-                      headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
+    assert (
+        client.get(f"/events/{event.id}.ics", headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code
+        == 304
+    )
     assert client.get(f"/events/{event.id}.ics").data == first.data
 
 
@@ -116,8 +119,9 @@ def test_cancelled_events_stay_in_my_feed_as_cancelled(client, session, member):
     assert "SUMMARY:Rooftop Barbecue" in body and "STATUS:CANCELLED" in body
 
 
-@pytest.mark.parametrize("query", ["kind=party", "specialty=abc", "specialty=99999", "department=-1",
-                                   "department=99999999999999999999"])
+@pytest.mark.parametrize(
+    "query", ["kind=party", "specialty=abc", "specialty=99999", "department=-1", "department=99999999999999999999"]
+)
 def test_public_feed_filters_with_unknown_values_are_a_plain_400(client, query):
     response = client.get(f"/calendar/events.ics?{query}")
     assert response.status_code == 400
@@ -144,8 +148,7 @@ def test_every_demo_users_feed_holds_only_events_they_may_see(runner, client, se
         body = client.get(f"/calendar/{ical.feed_token(feed)}.ics").get_data(as_text=True)
         uids = set(re.findall(r"UID:(\S+)", body))
         assert uids <= visible, user.email
-        mine = set(session.scalars(sa.select(Rsvp.event_id).where(Rsvp.user_id == user.id,
-                                                                    Rsvp.state != "declined")))
+        mine = set(session.scalars(sa.select(Rsvp.event_id).where(Rsvp.user_id == user.id, Rsvp.state != "declined")))
         assert {int(u.split("-")[1].split("@")[0]) for u in uids} <= mine
 
 

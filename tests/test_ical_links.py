@@ -1,7 +1,8 @@
 """Add-to-calendar links and the headers of .ics responses."""
+
 import http.client
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -10,14 +11,22 @@ from werkzeug.serving import make_server
 from eventsapp.ical.links import MAX_URL_BYTES, add_links
 from tests.factories import make_event
 
-START = datetime(2027, 3, 2, 12, 30, tzinfo=timezone.utc)
+START = datetime(2027, 3, 2, 12, 30, tzinfo=UTC)
 EVENT_URL = "https://rounds.hospital.example/events/42"
 
 
 def links(**fields):
-    values = dict(title="Grand Rounds", starts_at=START, ends_at=START + timedelta(hours=1), all_day=False,
-                  zone="America/New_York", description="Case review.", location="Auditorium B",
-                  online_url="https://meet.example/rounds", event_url=EVENT_URL)
+    values = dict(
+        title="Grand Rounds",
+        starts_at=START,
+        ends_at=START + timedelta(hours=1),
+        all_day=False,
+        zone="America/New_York",
+        description="Case review.",
+        location="Auditorium B",
+        online_url="https://meet.example/rounds",
+        event_url=EVENT_URL,
+    )
     return add_links(**{**values, **fields})
 
 
@@ -32,8 +41,9 @@ def test_both_links_keep_the_online_link_when_a_place_is_set():
         assert "Join online: https://meet.example/rounds" in text and EVENT_URL in text
 
 
-@pytest.mark.parametrize("description", ["Case review. " * 400, "Кардиологический разбор. " * 300,
-                                         "循環器内科の症例検討会。" * 400])
+@pytest.mark.parametrize(
+    "description", ["Case review. " * 400, "Кардиологический разбор. " * 300, "循環器内科の症例検討会。" * 400]
+)
 def test_long_descriptions_are_cut_to_fit_the_encoded_url_keeping_the_links(description):
     online = "https://meet.example/j/" + "%E2%9C%93x" * 40
     google, outlook = links(description=description, online_url=online)

@@ -1,6 +1,7 @@
 """One SEQUENCE per UID, whatever the file: an event's download, the
 member's own feed and the mails' attachments agree, and never go down, so
 a calendar never keeps an older copy over a newer one."""
+
 import email
 import re
 from dataclasses import replace
@@ -58,9 +59,13 @@ class Copies:
 
 
 def attachments_to(mails, address: str) -> list[bytes]:
-    return [part.get_content().encode() if isinstance(part.get_content(), str) else part.get_content()
-            for m in mails if m["To"] == address for part in m.iter_attachments()
-            if part.get_content_type() == "text/calendar"]
+    return [
+        part.get_content().encode() if isinstance(part.get_content(), str) else part.get_content()
+        for m in mails
+        if m["To"] == address
+        for part in m.iter_attachments()
+        if part.get_content_type() == "text/calendar"
+    ]
 
 
 def test_download_feed_and_mail_carry_one_sequence_that_never_goes_down(app, session, client):
@@ -88,15 +93,20 @@ def test_download_feed_and_mail_carry_one_sequence_that_never_goes_down(app, ses
 
     rsvps.respond(session, maya, event.id, "going")
     check("maya@hospital.example")
-    rsvps.respond(session, noor, event.id, "going")              # waitlisted
+    rsvps.respond(session, noor, event.id, "going")  # waitlisted
     check("noor@hospital.example")
-    rsvps.respond(session, maya, event.id, "maybe")              # noor gets the seat
+    rsvps.respond(session, maya, event.id, "maybe")  # noor gets the seat
     check("noor@hospital.example")
-    rsvps.respond(session, maya, event.id, "going")              # waitlisted now
+    rsvps.respond(session, maya, event.id, "going")  # waitlisted now
     check("maya@hospital.example")
     details = events.details_of(session.get(type(event), event.id))
-    events.update_event(session, organizer, event.id, replace(details, start_time=time(7, 30),
-                        end_time=time(8, 30), location="Room 4"), version=None)
+    events.update_event(
+        session,
+        organizer,
+        event.id,
+        replace(details, start_time=time(7, 30), end_time=time(8, 30), location="Room 4"),
+        version=None,
+    )
     check("maya@hospital.example", "noor@hospital.example")
     events.cancel_event(session, organizer, event.id)
     check("maya@hospital.example", "noor@hospital.example")
@@ -107,12 +117,27 @@ def test_a_series_uid_carries_one_sequence_in_every_feed_and_never_goes_down(app
     organizer = make_user("Dr Organizer", role="organizer", stage="attending")
     start = date.today() + timedelta(days=7)
     details = events.EventDetails(
-        title="Journal Club", kind="meeting", timezone="America/New_York", all_day=False,
-        start_date=start, start_time=time(7, 30), end_date=start, end_time=time(8, 30), description="",
-        location="Library", online_url="", department_id=None, specialty_ids=[], capacity=None,
-        rsvp_deadline_date=None, rsvp_deadline_time=None, co_organizer_ids=[])
-    first = events.create_event(session, organizer, details,
-                                Recurrence(Frequency.WEEKLY, 1, start + timedelta(weeks=5)))
+        title="Journal Club",
+        kind="meeting",
+        timezone="America/New_York",
+        all_day=False,
+        start_date=start,
+        start_time=time(7, 30),
+        end_date=start,
+        end_time=time(8, 30),
+        description="",
+        location="Library",
+        online_url="",
+        department_id=None,
+        specialty_ids=[],
+        capacity=None,
+        rsvp_deadline_date=None,
+        rsvp_deadline_time=None,
+        co_organizer_ids=[],
+    )
+    first = events.create_event(
+        session, organizer, details, Recurrence(Frequency.WEEKLY, 1, start + timedelta(weeks=5))
+    )
     uid = f"series-{first.series_id}@mentor-rounds.local"
     meetings = sorted(first.series.occurrences, key=lambda e: e.starts_at)
     highest = 0
@@ -128,13 +153,18 @@ def test_a_series_uid_carries_one_sequence_in_every_feed_and_never_goes_down(app
 
     check()
     second = meetings[1]
-    events.update_event(session, organizer, second.id,
-                        replace(events.details_of(second), location="Room 4"), version=None)
+    events.update_event(
+        session, organizer, second.id, replace(events.details_of(second), location="Room 4"), version=None
+    )
     check()
     third = meetings[2]
-    events.update_event(session, organizer, third.id,
-                        replace(events.details_of(third), start_time=time(9, 0), end_time=time(10, 0)),
-                        version=None)
+    events.update_event(
+        session,
+        organizer,
+        third.id,
+        replace(events.details_of(third), start_time=time(9, 0), end_time=time(10, 0)),
+        version=None,
+    )
     check()
     events.cancel_event(session, organizer, meetings[3].id)
     check()
@@ -145,7 +175,7 @@ def test_a_download_after_an_answer_is_never_an_older_copy(session, client):
     event = make_event(title="Grand Rounds")
     maya = make_user(email="maya@hospital.example")
     first = client.get(f"/events/{event.id}.ics")
-    assert "max-age=0" in first.headers["Cache-Control"]   # the browser asks again every time
+    assert "max-age=0" in first.headers["Cache-Control"]  # the browser asks again every time
     rsvps.respond(session, maya, event.id, "going", now=event.created_at + timedelta(minutes=5))
     again = client.get(f"/events/{event.id}.ics", headers={"If-Modified-Since": first.headers["Last-Modified"]})
     assert again.status_code == 200

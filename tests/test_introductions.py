@@ -1,4 +1,6 @@
 """Asking for an introduction, and the senior's answer."""
+
+import contextlib
 from datetime import timedelta
 
 import pytest
@@ -76,7 +78,7 @@ def test_a_decline_reads_not_available_right_now_and_keeps_them_out_of_suggestio
     auth.logout()
     auth.login("maya@hospital.example")
     page = client.get("/introductions").get_data(as_text=True)
-    sent = page[page.index("Requests you sent"):]
+    sent = page[page.index("Requests you sent") :]
     assert "Not available right now" in sent and "declin" not in sent.lower()
     assert "Tomás Ferreira is not available right now" in client.get("/notifications").get_data(as_text=True)
     assert "Tomás Ferreira" not in client.get("/people").get_data(as_text=True)
@@ -108,8 +110,9 @@ def test_at_most_five_requests_wait_at_once(client, session, intern):
 def test_a_senior_at_capacity_is_not_suggested_and_cannot_be_asked(client, session, intern):
     senior = make_senior(intro_capacity=1)
     other = make_user("Earlier Intern")
-    session.add(IntroRequest(requester_id=other.id, senior_id=senior.id, status="accepted",
-                             expires_at=utcnow(), message="hi"))
+    session.add(
+        IntroRequest(requester_id=other.id, senior_id=senior.id, status="accepted", expires_at=utcnow(), message="hi")
+    )
     session.commit()
     assert "Tomás Ferreira" not in client.get("/people").get_data(as_text=True)
     assert "not available right now" in ask(client, senior).get_data(as_text=True)
@@ -137,7 +140,7 @@ def test_the_request_that_expires_a_request_already_counts_its_notice(client, se
     session.execute(sa.update(IntroRequest).values(expires_at=utcnow() - timedelta(minutes=1)))
     session.commit()
     closed = make_senior("Closed Senior", open_to_interns=False)
-    page = ask(client, closed)   # refused, after the expiry was stored and told
+    page = ask(client, closed)  # refused, after the expiry was stored and told
     assert page.status_code == 422 and "not available right now" in page.get_data(as_text=True)
     assert 'class="count-badge">1<' in page.get_data(as_text=True)
 
@@ -147,8 +150,16 @@ def test_leaving_the_opt_in_withdraws_pending_requests_at_once(client, auth, ses
     ask(client, senior)
     auth.logout()
     auth.login("tomas@hospital.example")
-    client.post("/profile/edit", data={"name": "Tomás Ferreira", "career_stage": "attending",
-                                       "intro_capacity": "3", "attendance_visibility": "members", "timezone": ""})
+    client.post(
+        "/profile/edit",
+        data={
+            "name": "Tomás Ferreira",
+            "career_stage": "attending",
+            "intro_capacity": "3",
+            "attendance_visibility": "members",
+            "timezone": "",
+        },
+    )
     assert statuses(session) == ["withdrawn"]
     auth.logout()
     auth.login("maya@hospital.example")
@@ -178,8 +189,12 @@ def test_the_message_is_required_and_short(client, session, intern, message, err
 
 @pytest.mark.parametrize("target", ["peer", "junior", "not opted in", "self"])
 def test_only_opted_in_seniors_can_be_asked(client, session, intern, target):
-    person = {"peer": lambda: make_user("Peer Intern"), "junior": lambda: make_user("Student", stage="student"),
-              "not opted in": lambda: make_senior(open_to_interns=False), "self": lambda: intern}[target]()
+    person = {
+        "peer": lambda: make_user("Peer Intern"),
+        "junior": lambda: make_user("Student", stage="student"),
+        "not opted in": lambda: make_senior(open_to_interns=False),
+        "self": lambda: intern,
+    }[target]()
     response = ask(client, person)
     assert response.status_code in (404, 422)
     assert statuses(session) == []
@@ -197,7 +212,7 @@ def test_who_to_meet_here_lists_opted_in_seniors_going_with_the_ribbon_first(cli
     auth.logout()
     auth.login("maya@hospital.example")
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
-    section = page[page.index("Who to meet here"):page.index("Who's going")]
+    section = page[page.index("Who to meet here") : page.index("Who's going")]
     assert section.index("Ribbon Senior") < section.index("Plain Senior") and "Shy Senior" not in section
     assert "Happy to be approached" in page
 
@@ -205,8 +220,9 @@ def test_who_to_meet_here_lists_opted_in_seniors_going_with_the_ribbon_first(cli
 def test_only_seniors_going_can_wear_the_ribbon(client, session, intern):
     event = make_event()
     make_rsvp(event, intern, "going")
-    page = client.post(f"/events/{event.id}/approachable", data={"approachable": "1"},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/events/{event.id}/approachable", data={"approachable": "1"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Residents and more senior colleagues" in page
 
 
@@ -233,8 +249,10 @@ def test_event_list_hints_where_suggested_colleagues_go_and_where_to_meet_ranks_
     make_rsvp(quiet, make_senior("Shy", open_to_interns=False), "going")
     page = client.get("/events").get_data(as_text=True)
     # (Counted as on Where to meet: colleagues suggested for shared interests.)
-    assert ("3 senior colleagues going who share your interests" in page
-            and "1 senior colleague going who shares your interests" in page)
+    assert (
+        "3 senior colleagues going who share your interests" in page
+        and "1 senior colleague going who shares your interests" in page
+    )
     ranked = client.get("/people/where").get_data(as_text=True)
     assert ranked.index("Busy Rounds") < ranked.index("Quiet Rounds")
     # Each place says what kind of event it is and where.
@@ -243,8 +261,15 @@ def test_event_list_hints_where_suggested_colleagues_go_and_where_to_meet_ranks_
 
 def test_expiry_also_runs_from_the_command_line(runner, session):
     requester, senior = make_user("Asker"), make_senior()
-    session.add(IntroRequest(requester_id=requester.id, senior_id=senior.id, message="hi", status="pending",
-                             expires_at=utcnow() - timedelta(hours=1)))
+    session.add(
+        IntroRequest(
+            requester_id=requester.id,
+            senior_id=senior.id,
+            message="hi",
+            status="pending",
+            expires_at=utcnow() - timedelta(hours=1),
+        )
+    )
     session.commit()
     result = runner.invoke(args=["expire-introductions"])
     assert "1 requests expired." in result.output
@@ -257,8 +282,17 @@ def test_no_page_shows_a_seniors_email_before_they_accept(client, auth, session,
     make_rsvp(event, senior, "going")
     make_rsvp(event, intern, "going")
     ask(client, senior)
-    pages = ["/people", "/people/where", f"/people/{senior.id}", f"/events/{event.id}", "/events",
-             "/introductions", "/notifications", "/account/export.json", f"/people/{senior.id}/introduction"]
+    pages = [
+        "/people",
+        "/people/where",
+        f"/people/{senior.id}",
+        f"/events/{event.id}",
+        "/events",
+        "/introductions",
+        "/notifications",
+        "/account/export.json",
+        f"/people/{senior.id}/introduction",
+    ]
     for url in pages:
         assert "secret.senior@hospital.example" not in client.get(url).get_data(as_text=True), url
     auth.logout()
@@ -291,10 +325,16 @@ def test_only_going_viewers_see_seniors_who_show_attendance_to_attendees(client,
 def test_hints_and_where_to_meet_leave_out_seniors_who_are_full_or_already_connected(client, session, intern):
     event = make_event(title="Busy Rounds")
     full, linked = make_senior("Full Senior", intro_capacity=1), make_senior("Connected Senior")
-    session.add_all([IntroRequest(requester_id=make_user().id, senior_id=full.id, status="accepted",
-                                  expires_at=utcnow(), message="x"),
-                     IntroRequest(requester_id=intern.id, senior_id=linked.id, status="accepted",
-                                  expires_at=utcnow(), message="x")])
+    session.add_all(
+        [
+            IntroRequest(
+                requester_id=make_user().id, senior_id=full.id, status="accepted", expires_at=utcnow(), message="x"
+            ),
+            IntroRequest(
+                requester_id=intern.id, senior_id=linked.id, status="accepted", expires_at=utcnow(), message="x"
+            ),
+        ]
+    )
     session.commit()
     make_rsvp(event, full, "going")
     make_rsvp(event, linked, "going")
@@ -317,8 +357,13 @@ def test_two_accepts_at_once_never_exceed_a_seniors_limit(app, session):
     requests = []
     for n in range(6):
         requester = make_user(f"Asker {n}")
-        request = IntroRequest(requester_id=requester.id, senior_id=senior.id, status="pending",
-                               expires_at=utcnow() + timedelta(days=3), message="hi")
+        request = IntroRequest(
+            requester_id=requester.id,
+            senior_id=senior.id,
+            status="pending",
+            expires_at=utcnow() + timedelta(days=3),
+            message="hi",
+        )
         session.add(request)
         session.commit()
         requests.append(request.id)
@@ -326,11 +371,8 @@ def test_two_accepts_at_once_never_exceed_a_seniors_limit(app, session):
 
     def accept(request_id):
         go.wait(10)
-        with app.app_context(), Session(db.engine) as own:
-            try:
-                services.answer(own, own.get(User, senior_id), request_id, True)
-            except DomainError:
-                pass
+        with app.app_context(), Session(db.engine) as own, contextlib.suppress(DomainError):
+            services.answer(own, own.get(User, senior_id), request_id, True)
 
     with ThreadPoolExecutor(6) as pool:
         futures = [pool.submit(accept, r) for r in requests]
@@ -346,15 +388,26 @@ def test_the_shared_interest_shortlist_still_leaves_out_who_declined_each_viewer
 
     app.config["MATCHING_CACHE_SECONDS"] = 300
     matching.clear_caches()
-    declined, other = make_senior("Dr Declined"), make_senior("Dr Other", interests=["Cardiology", "Clinical research"])
+    declined, _other = (
+        make_senior("Dr Declined"),
+        make_senior("Dr Other", interests=["Cardiology", "Clinical research"]),
+    )
     classmate = make_user("Lee Classmate", interests=["Cardiology", "Clinical research"])
 
     def shown(viewer):
         return [s.candidate.name for s in matching.suggestions(session, viewer, now=utcnow(), zone="UTC")]
 
     assert shown(classmate) == ["Dr Other", "Dr Declined"]  # fills the kept short list
-    session.add(IntroRequest(requester_id=intern.id, senior_id=declined.id, status="declined", message="x",
-                             expires_at=utcnow(), responded_at=utcnow()))
+    session.add(
+        IntroRequest(
+            requester_id=intern.id,
+            senior_id=declined.id,
+            status="declined",
+            message="x",
+            expires_at=utcnow(),
+            responded_at=utcnow(),
+        )
+    )
     session.commit()
     assert shown(intern) == ["Dr Other"] and shown(classmate) == ["Dr Other", "Dr Declined"]
 
@@ -372,9 +425,12 @@ def _crowd(session, intern):
     session.add(CheckIn(event_id=past.id, user_id=None, guest_name="A walk-in", method="organizer"))
     for n in range(30):
         interests = [["Cardiology"], ["Clinical research"], ["Cardiology", "Clinical research"], []][n % 4]
-        senior = make_senior(f"{'ab'[n % 2]}{'Senior' if n % 3 else 'senior'} {n % 5}", interests=interests,
-                             intro_capacity=1 + n % 3,
-                             attendance_visibility="organizers" if n == 7 else "members")
+        senior = make_senior(
+            f"{'ab'[n % 2]}{'Senior' if n % 3 else 'senior'} {n % 5}",
+            interests=interests,
+            intro_capacity=1 + n % 3,
+            attendance_visibility="organizers" if n == 7 else "members",
+        )
         for event in events[: n % 5]:
             make_rsvp(event, senior, approachable=n % 2 == 0)
         if n % 6 == 0:
@@ -383,8 +439,7 @@ def _crowd(session, intern):
 
 
 @pytest.mark.parametrize("margin, shortlist", [(0, None), (20, None), (0, 0)])
-def test_the_best_suggestions_are_those_of_the_whole_ranking(client, session, intern, monkeypatch, margin,
-                                                               shortlist):
+def test_the_best_suggestions_are_those_of_the_whole_ranking(client, session, intern, monkeypatch, margin, shortlist):
     """Only the best candidates are put together in full, and of those met
     at the intern's events only those who can still reach the best are
     looked up: the first five are still exactly the first five of ranking
@@ -399,8 +454,10 @@ def test_the_best_suggestions_are_those_of_the_whole_ranking(client, session, in
     _crowd(session, intern)
 
     def shown(limit):
-        return [(s.candidate.name, s.candidate.user_id, s.score, s.reasons)
-                for s in matching.suggestions(session, intern, now=utcnow(), zone="UTC", limit=limit)]
+        return [
+            (s.candidate.name, s.candidate.user_id, s.score, s.reasons)
+            for s in matching.suggestions(session, intern, now=utcnow(), zone="UTC", limit=limit)
+        ]
 
     everyone = shown(None)
     assert len(everyone) > 5 + margin  # so the short way is taken
@@ -426,8 +483,10 @@ def test_a_colleague_sharing_rare_interests_but_no_event_still_ranks_first(clien
     make_senior("Dr One", interests=["Cardiology"])
 
     def shown(limit):
-        return [(s.candidate.name, s.score, s.reasons)
-                for s in matching.suggestions(session, intern, now=utcnow(), zone="UTC", limit=limit)]
+        return [
+            (s.candidate.name, s.score, s.reasons)
+            for s in matching.suggestions(session, intern, now=utcnow(), zone="UTC", limit=limit)
+        ]
 
     everyone = shown(None)
     assert [name for name, _, _ in everyone] == ["Dr Both", *(f"Dr Rounds {n}" for n in range(6)), "Dr One"]
@@ -436,7 +495,8 @@ def test_a_colleague_sharing_rare_interests_but_no_event_still_ranks_first(clien
 
 
 def test_a_colleague_on_the_kept_short_list_is_ranked_by_the_interests_they_have_now(
-        client, session, intern, app, monkeypatch):
+    client, session, intern, app, monkeypatch
+):
     """The shared-interest short list is kept between requests (as in
     production), but who is on it is scored from their interests now: one
     who adds the intern's other interest goes straight to the top."""
@@ -456,7 +516,7 @@ def test_a_colleague_on_the_kept_short_list_is_ranked_by_the_interests_they_have
     def shown(limit):
         return [s.candidate.name for s in matching.suggestions(session, intern, now=utcnow(), zone="UTC", limit=limit)]
 
-    assert shown(1) == ["Dr Rounds 0"]   # one shared interest weighs less than an event together
+    assert shown(1) == ["Dr Rounds 0"]  # one shared interest weighs less than an event together
     session.get(Profile, keen.id).specialties = [specialty("Cardiology"), specialty("Clinical research")]
     session.commit()
     assert shown(None)[0] == "Dr Keen"
@@ -481,11 +541,14 @@ def test_colleagues_with_no_room_left_never_crowd_out_those_with_room(client, se
     rounds = make_event(title="Rounds", starts_in=timedelta(days=2))
     make_rsvp(rounds, intern)
     earlier = make_user("Earlier Intern")
-    for n in range(3):   # both of the intern's interests, and no room left
+    for n in range(3):  # both of the intern's interests, and no room left
         full = make_senior(f"Dr Full {n}", interests=["Cardiology", "Clinical research"], intro_capacity=1)
         make_rsvp(rounds, full)
-        session.add(IntroRequest(requester_id=earlier.id, senior_id=full.id, status="accepted",
-                                 expires_at=utcnow(), message="hi"))
+        session.add(
+            IntroRequest(
+                requester_id=earlier.id, senior_id=full.id, status="accepted", expires_at=utcnow(), message="hi"
+            )
+        )
     make_rsvp(rounds, make_senior("Dr Room", interests=[]))
     session.commit()
 

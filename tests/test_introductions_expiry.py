@@ -2,6 +2,7 @@
 is read, from the moment its date passes, and no page view writes for it:
 the requests that change introductions, and the expire-introductions
 command, store the expiry and tell the requester."""
+
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -29,9 +30,14 @@ def make_senior(name="Tomás Ferreira", email="tomas@hospital.example", **kwargs
 
 def overdue(session, requester, senior) -> int:
     """A request from `requester` to `senior`, unanswered past its date."""
-    request = IntroRequest(requester_id=requester.id, senior_id=senior.id, message="Could we meet?",
-                           status="pending", created_at=utcnow() - timedelta(days=15),
-                           expires_at=utcnow() - timedelta(minutes=1))
+    request = IntroRequest(
+        requester_id=requester.id,
+        senior_id=senior.id,
+        message="Could we meet?",
+        status="pending",
+        created_at=utcnow() - timedelta(days=15),
+        expires_at=utcnow() - timedelta(minutes=1),
+    )
     session.add(request)
     session.commit()
     return request.id
@@ -40,8 +46,10 @@ def overdue(session, requester, senior) -> int:
 def stored(session):
     """Every request's stored status, and every notification."""
     session.rollback()
-    return (session.execute(sa.select(IntroRequest.id, IntroRequest.status).order_by(IntroRequest.id)).all(),
-            session.execute(sa.select(Notification.user_id, Notification.message).order_by(Notification.id)).all())
+    return (
+        session.execute(sa.select(IntroRequest.id, IntroRequest.status).order_by(IntroRequest.id)).all(),
+        session.execute(sa.select(Notification.user_id, Notification.message).order_by(Notification.id)).all(),
+    )
 
 
 @contextmanager
@@ -74,7 +82,7 @@ def test_people_to_meet_and_introductions_show_the_request_expired_without_writi
     # The colleague can be asked again, everywhere.
     assert "Tomás Ferreira" in people and "Request sent, waiting" not in people
     assert "Ask for an introduction" in people and "Send request" in ask_page
-    sent = mine[mine.index("Requests you sent"):]
+    sent = mine[mine.index("Requests you sent") :]
     assert "Expired (no answer)" in sent and "Withdraw" not in sent
 
 
@@ -112,8 +120,15 @@ def test_expired_requests_no_longer_count_towards_the_limit_of_five(client, auth
 
 def test_a_full_senior_asked_too_long_ago_is_no_longer_suggested(client, auth, session, intern):
     senior = make_senior(intro_capacity=1)
-    session.add(IntroRequest(requester_id=make_user("Earlier Intern").id, senior_id=senior.id, status="accepted",
-                             expires_at=utcnow(), message="hi"))
+    session.add(
+        IntroRequest(
+            requester_id=make_user("Earlier Intern").id,
+            senior_id=senior.id,
+            status="accepted",
+            expires_at=utcnow(),
+            message="hi",
+        )
+    )
     overdue(session, intern, senior)
     auth.login("maya@hospital.example")
     with no_writes():

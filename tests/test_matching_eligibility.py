@@ -1,6 +1,7 @@
 """The one eligibility rule: on random colleagues and random histories of
 requests, the SQL that preselects candidates (matching.eligibility) finds
 exactly those scoring.admits lets through."""
+
 from datetime import timedelta
 
 import hypothesis.strategies as st
@@ -21,37 +22,52 @@ OVERDUE = "overdue"
 DECLINED_DAYS_AGO = (1, DECLINE_COOLDOWN.days - 1, DECLINE_COOLDOWN.days + 1, 400)
 
 # (Mostly seniors open to interns, so that the other terms decide.)
-colleague = st.fixed_dictionaries({
-    "stage": st.sampled_from([*SENIOR_STAGES, *SENIOR_STAGES, *STAGES]),
-    "open": st.sampled_from([True, True, False]),
-    "capacity": st.integers(1, 3),
-    "connections": st.integers(0, 3),              # accepted, with others
-    # (OVERDUE: pending, but past its date, so no longer waiting.)
-    "open_request": st.sampled_from([None, RequestStatus.PENDING, OVERDUE, RequestStatus.ACCEPTED]),
-    "declined_days_ago": st.lists(st.sampled_from(DECLINED_DAYS_AGO), max_size=2),
-    "closed": st.lists(st.sampled_from([RequestStatus.EXPIRED, RequestStatus.WITHDRAWN, RequestStatus.ENDED]),
-                       max_size=2),
-})
+colleague = st.fixed_dictionaries(
+    {
+        "stage": st.sampled_from([*SENIOR_STAGES, *SENIOR_STAGES, *STAGES]),
+        "open": st.sampled_from([True, True, False]),
+        "capacity": st.integers(1, 3),
+        "connections": st.integers(0, 3),  # accepted, with others
+        # (OVERDUE: pending, but past its date, so no longer waiting.)
+        "open_request": st.sampled_from([None, RequestStatus.PENDING, OVERDUE, RequestStatus.ACCEPTED]),
+        "declined_days_ago": st.lists(st.sampled_from(DECLINED_DAYS_AGO), max_size=2),
+        "closed": st.lists(
+            st.sampled_from([RequestStatus.EXPIRED, RequestStatus.WITHDRAWN, RequestStatus.ENDED]), max_size=2
+        ),
+    }
+)
 
 
 def request(requester, senior, status, now, responded_days_ago=0):
     expires_at = now + timedelta(days=14)
     if status == OVERDUE:
         status, expires_at = RequestStatus.PENDING, now - timedelta(days=1)
-    return IntroRequest(requester_id=requester.id, senior_id=senior.id, status=status, message="x",
-                        expires_at=expires_at, responded_at=now - timedelta(days=responded_days_ago))
+    return IntroRequest(
+        requester_id=requester.id,
+        senior_id=senior.id,
+        status=status,
+        message="x",
+        expires_at=expires_at,
+        responded_at=now - timedelta(days=responded_days_ago),
+    )
 
 
 def facts(viewer, user, drawn, now) -> scoring.Candidate:
     """What the pure rule sees of a colleague, from the drawn values alone."""
     declines = [now - timedelta(days=d) for d in drawn["declined_days_ago"]]
     return scoring.Candidate(
-        user_id=user.id, name=user.name, stage_label="", seniority=SENIORITY[drawn["stage"]],
-        open_to_interns=drawn["open"] and drawn["stage"] in SENIOR_STAGES, interests=frozenset(),
+        user_id=user.id,
+        name=user.name,
+        stage_label="",
+        seniority=SENIORITY[drawn["stage"]],
+        open_to_interns=drawn["open"] and drawn["stage"] in SENIOR_STAGES,
+        interests=frozenset(),
         capacity=drawn["capacity"],
         active_connections=drawn["connections"] + (drawn["open_request"] == RequestStatus.ACCEPTED),
         request_id=1 if drawn["open_request"] == RequestStatus.PENDING else None,
-        connected=drawn["open_request"] == RequestStatus.ACCEPTED, declined_at=max(declines, default=None))
+        connected=drawn["open_request"] == RequestStatus.ACCEPTED,
+        declined_at=max(declines, default=None),
+    )
 
 
 def test_the_sql_and_the_pure_rule_admit_the_same_colleagues(app, session):
@@ -61,29 +77,41 @@ def test_the_sql_and_the_pure_rule_admit_the_same_colleagues(app, session):
     now = utcnow()
 
     @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(viewer_stage=st.sampled_from(["intern", "intern", *STAGES]), drawn=st.lists(colleague, min_size=6, max_size=6))
+    @given(
+        viewer_stage=st.sampled_from(["intern", "intern", *STAGES]), drawn=st.lists(colleague, min_size=6, max_size=6)
+    )
     def check(viewer_stage, drawn):
         try:
             viewer.profile.career_stage = viewer_stage
-            for user, values in zip(people, drawn):
+            for user, values in zip(people, drawn, strict=True):
                 user.profile.career_stage = values["stage"]
                 user.profile.pgy_year = 2 if values["stage"] == "resident" else None
                 user.profile.open_to_interns = values["open"] and values["stage"] in SENIOR_STAGES
                 user.profile.intro_capacity = values["capacity"]
-                session.add_all(request(other, user, RequestStatus.ACCEPTED, now)
-                                for other in others[:values["connections"]])
+                session.add_all(
+                    request(other, user, RequestStatus.ACCEPTED, now) for other in others[: values["connections"]]
+                )
                 if values["open_request"]:
                     session.add(request(viewer, user, values["open_request"], now))
-                session.add_all(request(viewer, user, RequestStatus.DECLINED, now, days)
-                                for days in values["declined_days_ago"])
+                session.add_all(
+                    request(viewer, user, RequestStatus.DECLINED, now, days) for days in values["declined_days_ago"]
+                )
                 session.add_all(request(viewer, user, status, now) for status in values["closed"])
             session.flush()
             rule = rule_for(viewer, now)
-            in_sql = set(session.scalars(sa.select(Profile.user_id).where(
-                Profile.user_id.in_([p.id for p in people]),
-                *eligibility(rule.viewer_id, list(rule.stages), rule.declined_since, now))))
-            in_python = {user.id for user, values in zip(people, drawn)
-                         if scoring.admits(rule, facts(viewer, user, values, now))}
+            in_sql = set(
+                session.scalars(
+                    sa.select(Profile.user_id).where(
+                        Profile.user_id.in_([p.id for p in people]),
+                        *eligibility(rule.viewer_id, list(rule.stages), rule.declined_since, now),
+                    )
+                )
+            )
+            in_python = {
+                user.id
+                for user, values in zip(people, drawn, strict=True)
+                if scoring.admits(rule, facts(viewer, user, values, now))
+            }
             assert in_sql == in_python
         finally:
             session.rollback()

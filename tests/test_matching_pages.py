@@ -1,5 +1,6 @@
 """What the suggestion pages say: People to meet, Who to meet here, Where
 to meet them and the event list's counts, each true to the others."""
+
 import re
 from datetime import timedelta
 
@@ -34,14 +35,14 @@ def who_to_meet(page: str) -> str:
     """The Who to meet here section of an event page ('' when there is none)."""
     if "Who to meet here" not in page:
         return ""
-    return page[page.index("Who to meet here"):page.index("Who's going")]
+    return page[page.index("Who to meet here") : page.index("Who's going")]
 
 
 def card(page: str, name: str) -> str:
     """The suggestion card of one colleague."""
     start = page.index(f">{name}</a>")
     end = page.find('<li class="suggestion card">', start)
-    return page[start:end if end != -1 else len(page)]
+    return page[start : end if end != -1 else len(page)]
 
 
 def test_a_senior_who_shows_attendance_to_organizers_only_is_suggested_for_interests_alone(client, intern):
@@ -61,19 +62,21 @@ def test_a_senior_who_shows_attendance_to_organizers_only_is_suggested_for_inter
 
 def hint(page: str, title: str) -> str | None:
     """The event list's count for one event."""
-    row = page[page.index(title):]
-    row = row[:row.index("</li>")]
+    row = page[page.index(title) :]
+    row = row[: row.index("</li>")]
     found = re.search(r"(\d+) senior colleagues? going who shares? your interests", row)
     return found.group(0) if found else None
 
 
 def test_the_counts_on_the_event_list_and_where_to_meet_are_who_to_meet_here_shows(client, intern):
     rounds = make_event(title="Busy Rounds")
-    for name, visibility, interests in [("Dr Open One", "members", ["Cardiology"]),
-                                        ("Dr Open Two", "members", ["Clinical research"]),
-                                        ("Dr Attendees", "attendees", ["Cardiology"]),
-                                        ("Dr Organizers", "organizers", ["Cardiology"]),
-                                        ("Dr Other Field", "members", ["Dermatology"])]:
+    for name, visibility, interests in [
+        ("Dr Open One", "members", ["Cardiology"]),
+        ("Dr Open Two", "members", ["Clinical research"]),
+        ("Dr Attendees", "attendees", ["Cardiology"]),
+        ("Dr Organizers", "organizers", ["Cardiology"]),
+        ("Dr Other Field", "members", ["Dermatology"]),
+    ]:
         make_rsvp(rounds, make_senior(name, attendance_visibility=visibility, interests=interests))
 
     def shown_on_the_event_page():
@@ -150,8 +153,8 @@ def test_a_suggestion_without_shared_interests_says_so(client, intern):
     make_rsvp(club, make_senior("Dr Skin", interests=["Dermatology"]))
     page = text(client, "/people")
     assert re.search(r"<li>No shared interests listed</li><li>Also going to Journal Club", card(page, "Dr Skin"))
-    lead = page[page.index('class="lead"'):]
-    lead = lead[:lead.index("</p>")]  # not "colleagues who ... and share your interests"
+    lead = page[page.index('class="lead"') :]
+    lead = lead[: lead.index("</p>")]  # not "colleagues who ... and share your interests"
     assert "and share your interests" not in lead and "going to the same events" in lead
     section = who_to_meet(text(client, f"/events/{club.id}"))
     assert "No shared interests listed" in card(section, "Dr Skin")
@@ -168,9 +171,11 @@ def test_a_colleague_asked_stays_visible_as_waiting_with_withdraw_everywhere(cli
     ask(client, senior)
     request_id = session.scalar(sa.select(IntroRequest.id))
     withdraw = f'action="/introductions/{request_id}/withdraw"'
-    for url, part in [("/people", lambda p: card(p, "Dr Asked")),
-                      (f"/events/{rounds.id}", lambda p: card(who_to_meet(p), "Dr Asked")),
-                      (f"/people/{senior.id}", lambda p: p[p.index("<h1>"):p.index("Specialty interests")])]:
+    for url, part in [
+        ("/people", lambda p: card(p, "Dr Asked")),
+        (f"/events/{rounds.id}", lambda p: card(who_to_meet(p), "Dr Asked")),
+        (f"/people/{senior.id}", lambda p: p[p.index("<h1>") : p.index("Specialty interests")]),
+    ]:
         shown = part(text(client, url))
         assert "Request sent, waiting" in shown and withdraw in shown, url
         assert "Ask for an introduction" not in shown, url
@@ -197,10 +202,21 @@ def test_no_ask_button_where_no_request_can_be_sent(client, session, intern):
 
 def test_a_senior_without_room_or_who_declined_offers_no_ask_button(client, session, intern):
     full, declined = make_senior("Dr Full", intro_capacity=1), make_senior("Dr Declined")
-    session.add_all([IntroRequest(requester_id=make_user().id, senior_id=full.id, status="accepted",
-                                  expires_at=utcnow(), message="x"),
-                     IntroRequest(requester_id=intern.id, senior_id=declined.id, status="declined",
-                                  expires_at=utcnow(), responded_at=utcnow(), message="x")])
+    session.add_all(
+        [
+            IntroRequest(
+                requester_id=make_user().id, senior_id=full.id, status="accepted", expires_at=utcnow(), message="x"
+            ),
+            IntroRequest(
+                requester_id=intern.id,
+                senior_id=declined.id,
+                status="declined",
+                expires_at=utcnow(),
+                responded_at=utcnow(),
+                message="x",
+            ),
+        ]
+    )
     session.commit()
     for senior in (full, declined):
         profile = text(client, f"/people/{senior.id}")
@@ -210,8 +226,13 @@ def test_a_senior_without_room_or_who_declined_offers_no_ask_button(client, sess
 
 
 def test_a_senior_is_told_what_people_to_meet_is_for_them(client, auth):
-    make_user("Dr Resident", email="resident@hospital.example", stage="resident", pgy_year=2,
-              interests=["Cardiology", "Clinical research", "Medical education", "Dermatology"])
+    make_user(
+        "Dr Resident",
+        email="resident@hospital.example",
+        stage="resident",
+        pgy_year=2,
+        interests=["Cardiology", "Clinical research", "Medical education", "Dermatology"],
+    )
     auth.login("resident@hospital.example")
     page = text(client, "/people")
     assert "Add specialty interests" not in page
@@ -232,12 +253,15 @@ def test_an_attending_is_told_nobody_is_further_along(client, auth):
 def test_a_colleague_asked_stays_suggested_after_their_introductions_fill_up(client, session, intern, app):
     from eventsapp.matching import services as matching
 
-    app.config["MATCHING_CACHE_SECONDS"] = 300   # the shared short list, kept as in production
+    app.config["MATCHING_CACHE_SECONDS"] = 300  # the shared short list, kept as in production
     matching.clear_caches()
     senior = make_senior("Dr Popular", intro_capacity=1)
     ask(client, senior)
-    session.add(IntroRequest(requester_id=make_user().id, senior_id=senior.id, status="accepted",
-                             expires_at=utcnow(), message="x"))
+    session.add(
+        IntroRequest(
+            requester_id=make_user().id, senior_id=senior.id, status="accepted", expires_at=utcnow(), message="x"
+        )
+    )
     session.commit()
     people = text(client, "/people")
     assert "Request sent, waiting" in card(people, "Dr Popular")
@@ -254,8 +278,15 @@ def test_where_to_meet_tells_an_attending_nobody_is_further_along(client, auth):
 def test_a_senior_sees_how_many_requests_wait_for_their_answer(client, auth, session):
     senior = make_senior("Dr Asked", email="asked@hospital.example")
     for _ in range(2):
-        session.add(IntroRequest(requester_id=make_user().id, senior_id=senior.id, status="pending",
-                                 expires_at=utcnow() + timedelta(days=7), message="Hello"))
+        session.add(
+            IntroRequest(
+                requester_id=make_user().id,
+                senior_id=senior.id,
+                status="pending",
+                expires_at=utcnow() + timedelta(days=7),
+                message="Hello",
+            )
+        )
     session.commit()
     auth.login("asked@hospital.example")
     assert "2 requests are waiting for your answer" in text(client, "/people")

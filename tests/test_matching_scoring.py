@@ -1,27 +1,42 @@
 """Properties of the ranking, on plain data."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import pytest
 
 from eventsapp.matching.scoring import Candidate, EventRef, Viewer, rank
 
 CARDIO, PEDS_CARDIO, IM, RESEARCH, EDUCATION = 1, 2, 3, 4, 5
-NAMES = {CARDIO: "Cardiology", PEDS_CARDIO: "Pediatric cardiology", IM: "Internal medicine",
-         RESEARCH: "Clinical research", EDUCATION: "Medical education"}
+NAMES = {
+    CARDIO: "Cardiology",
+    PEDS_CARDIO: "Pediatric cardiology",
+    IM: "Internal medicine",
+    RESEARCH: "Clinical research",
+    EDUCATION: "Medical education",
+}
 INTERN = Viewer(user_id=1, seniority=1, interests=frozenset({CARDIO, PEDS_CARDIO, IM, RESEARCH}))
-ROUNDS = EventRef(10, "Cardiology Grand Rounds", "Tue 3 Dec", datetime(2026, 12, 3, tzinfo=timezone.utc))
+ROUNDS = EventRef(10, "Cardiology Grand Rounds", "Tue 3 Dec", datetime(2026, 12, 3, tzinfo=UTC))
 
 
 def senior(user_id, interests=(), name=None, **changes):
-    values = dict(user_id=user_id, name=name or f"Senior {user_id:03d}", stage_label="Attending", seniority=4,
-                  open_to_interns=True, interests=frozenset(interests), capacity=3)
+    values = dict(
+        user_id=user_id,
+        name=name or f"Senior {user_id:03d}",
+        stage_label="Attending",
+        seniority=4,
+        open_to_interns=True,
+        interests=frozenset(interests),
+        capacity=3,
+    )
     values.update(changes)
     return Candidate(**values)
 
 
 def ranked_ids(candidates, counts=None, **kwargs):
     counts = counts or {}
-    return [s.candidate.user_id for s in rank(INTERN, candidates, interest_counts=counts, interest_names=NAMES, **kwargs)]
+    return [
+        s.candidate.user_id for s in rank(INTERN, candidates, interest_counts=counts, interest_names=NAMES, **kwargs)
+    ]
 
 
 def test_more_shared_interests_never_rank_lower():
@@ -46,13 +61,16 @@ def test_happy_to_be_approached_ranks_above_merely_going():
     assert ranked_ids([going, ribbon], {CARDIO: 2}) == [3, 2]
 
 
-@pytest.mark.parametrize("changes", [
-    {"open_to_interns": False},       # not opted in
-    {"seniority": 1},                 # a peer
-    {"seniority": 0},                 # junior
-    {"active_connections": 3},        # no room left
-    {"user_id": INTERN.user_id},      # the viewer
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"open_to_interns": False},  # not opted in
+        {"seniority": 1},  # a peer
+        {"seniority": 0},  # junior
+        {"active_connections": 3},  # no room left
+        {"user_id": INTERN.user_id},  # the viewer
+    ],
+)
 def test_ineligible_candidates_never_appear(changes):
     values = {"interests": [CARDIO, PEDS_CARDIO], "upcoming_together": (ROUNDS,), **changes}
     candidate = senior(changes.get("user_id", 2), **{k: v for k, v in values.items() if k != "user_id"})
@@ -71,8 +89,9 @@ def test_ties_break_by_name_then_id_whatever_the_input_order():
 def test_the_explanation_says_exactly_what_was_counted():
     candidate = senior(2, [CARDIO, RESEARCH, EDUCATION], upcoming_together=(ROUNDS,))
     [suggestion] = rank(INTERN, [candidate], interest_counts={CARDIO: 5, RESEARCH: 2}, interest_names=NAMES)
-    assert suggestion.explanation == ("Both interested in Clinical research and Cardiology · "
-                                      "Also going to Cardiology Grand Rounds, Tue 3 Dec")
+    assert suggestion.explanation == (
+        "Both interested in Clinical research and Cardiology · Also going to Cardiology Grand Rounds, Tue 3 Dec"
+    )
     assert suggestion.shared_interests == ("Clinical research", "Cardiology")
     assert "Clinical research" in suggestion.icebreaker
 
@@ -81,20 +100,24 @@ def test_someone_with_nothing_in_common_is_not_suggested():
     assert ranked_ids([senior(2, [EDUCATION])]) == []
 
 
-CLUB = EventRef(11, "Journal Club", "Thu 5 Dec", datetime(2026, 12, 5, tzinfo=timezone.utc))
+CLUB = EventRef(11, "Journal Club", "Thu 5 Dec", datetime(2026, 12, 5, tzinfo=UTC))
 
 
 def test_on_an_events_own_page_the_reasons_leave_that_event_out():
     on_page = Viewer(user_id=1, seniority=1, interests=INTERN.interests, focus_event_id=ROUNDS.id)
     candidate = senior(2, [CARDIO], upcoming_together=(ROUNDS, CLUB), approachable_at=frozenset({ROUNDS.id}))
     [suggestion] = rank(on_page, [candidate], interest_counts={}, interest_names=NAMES, require_reason=False)
-    assert suggestion.reasons == ("Both interested in Cardiology", "Happy to be approached here",
-                                  "Also going to Journal Club, Thu 5 Dec")
+    assert suggestion.reasons == (
+        "Both interested in Cardiology",
+        "Happy to be approached here",
+        "Also going to Journal Club, Thu 5 Dec",
+    )
 
 
 def test_a_suggestion_resting_on_an_event_alone_says_no_interests_are_shared():
-    [suggestion] = rank(INTERN, [senior(2, [EDUCATION], upcoming_together=(ROUNDS,))], interest_counts={},
-                        interest_names=NAMES)
+    [suggestion] = rank(
+        INTERN, [senior(2, [EDUCATION], upcoming_together=(ROUNDS,))], interest_counts={}, interest_names=NAMES
+    )
     assert suggestion.explanation == "No shared interests listed · Also going to Cardiology Grand Rounds, Tue 3 Dec"
 
 
@@ -104,6 +127,9 @@ def test_a_colleague_asked_stays_suggested_when_their_introductions_are_full():
 
 
 def test_equal_scores_list_names_as_people_sort_them():
-    zed, elodie, emma = (senior(2, [CARDIO], name="Zed Adams"), senior(3, [CARDIO], name="Élodie Côté"),
-                         senior(4, [CARDIO], name="Emma Stone"))
+    zed, elodie, emma = (
+        senior(2, [CARDIO], name="Zed Adams"),
+        senior(3, [CARDIO], name="Élodie Côté"),
+        senior(4, [CARDIO], name="Emma Stone"),
+    )
     assert ranked_ids([zed, emma, elodie], {CARDIO: 3}) == [3, 4, 2]

@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models describe."""
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -41,8 +42,14 @@ def test_fresh_database_offers_the_curated_specialty_list(app, session):
 
     names = set(session.scalars(sa.select(Specialty.name).where(Specialty.is_active)))
     assert len(names) >= 40
-    assert {"Cardiology", "Pediatric cardiology", "Clinical research", "Medical education",
-            "Global health", "Quality improvement and patient safety"} <= names
+    assert {
+        "Cardiology",
+        "Pediatric cardiology",
+        "Clinical research",
+        "Medical education",
+        "Global health",
+        "Quality improvement and patient safety",
+    } <= names
 
 
 @pytest.fixture
@@ -68,39 +75,58 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
     with app.app_context():
         upgrade(revision="aee78e9c7ddc")
         with db.engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO \"user\" (id, email, name, password_hash, role, created_at) VALUES "
-                "(1, 'a@h.example', 'Ana', 'x', 'organizer', '2026-01-01'),"
-                " (2, 'b@h.example', 'Bo', 'x', 'member', '2026-01-01')"))
-            conn.execute(sa.text(
-                "INSERT INTO profile (user_id, career_stage, bio, open_to_interns, intro_capacity, show_department,"
-                " show_interests, show_bio, updated_at) VALUES (1, 'attending', 'Hi', true, 3, true, true, true,"
-                " '2026-01-01'), (2, 'intern', '', false, 3, true, true, true, '2026-01-01')"))
+            conn.execute(
+                sa.text(
+                    'INSERT INTO "user" (id, email, name, password_hash, role, created_at) VALUES '
+                    "(1, 'a@h.example', 'Ana', 'x', 'organizer', '2026-01-01'),"
+                    " (2, 'b@h.example', 'Bo', 'x', 'member', '2026-01-01')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO profile (user_id, career_stage, bio, open_to_interns, intro_capacity, show_department,"
+                    " show_interests, show_bio, updated_at) VALUES (1, 'attending', 'Hi', true, 3, true, true, true,"
+                    " '2026-01-01'), (2, 'intern', '', false, 3, true, true, true, '2026-01-01')"
+                )
+            )
             conn.execute(sa.text("INSERT INTO profile_specialty (profile_id, specialty_id) VALUES (1, 1), (2, 2)"))
         upgrade(revision="0002_events")
         with db.engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO series (id, frequency, interval, until, timezone, starts_at, all_day, created_at)"
-                " VALUES (1, 'weekly', 1, '2027-01-01', 'America/New_York', '2026-12-01 12:30:00', false,"
-                " '2026-11-01')"))
-            conn.execute(sa.text(
-                "INSERT INTO event (id, title, kind, timezone, starts_at, ends_at, organizer_id, series_id,"
-                " recurrence_id, checkin_secret, created_at, updated_at) VALUES (1, 'Rounds', 'meeting',"
-                " 'America/New_York', '2026-12-01 12:30:00', '2026-12-01 13:30:00', 1, 1, '2026-12-01 12:30:00',"
-                " 's', '2026-11-01', '2026-11-01')"))
-            conn.execute(sa.text("INSERT INTO rsvp (event_id, user_id, state, created_at, updated_at)"
-                                 " VALUES (1, 2, 'going', '2026-11-02', '2026-11-02')"))
+            conn.execute(
+                sa.text(
+                    "INSERT INTO series (id, frequency, interval, until, timezone, starts_at, all_day, created_at)"
+                    " VALUES (1, 'weekly', 1, '2027-01-01', 'America/New_York', '2026-12-01 12:30:00', false,"
+                    " '2026-11-01')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO event (id, title, kind, timezone, starts_at, ends_at, organizer_id, series_id,"
+                    " recurrence_id, checkin_secret, created_at, updated_at) VALUES (1, 'Rounds', 'meeting',"
+                    " 'America/New_York', '2026-12-01 12:30:00', '2026-12-01 13:30:00', 1, 1, '2026-12-01 12:30:00',"
+                    " 's', '2026-11-01', '2026-11-01')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO rsvp (event_id, user_id, state, created_at, updated_at)"
+                    " VALUES (1, 2, 'going', '2026-11-02', '2026-11-02')"
+                )
+            )
         upgrade()
         with db.engine.connect() as conn:
-            counts = {t: conn.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar()
-                      for t in ("user", "profile", "profile_specialty", "series", "event", "rsvp")}
-            links = conn.execute(sa.text("SELECT e.series_id, e.organizer_id, r.user_id FROM event e"
-                                         " JOIN rsvp r ON r.event_id = e.id")).one()
+            counts = {
+                t: conn.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar()
+                for t in ("user", "profile", "profile_specialty", "series", "event", "rsvp")
+            }
+            links = conn.execute(
+                sa.text("SELECT e.series_id, e.organizer_id, r.user_id FROM event e JOIN rsvp r ON r.event_id = e.id")
+            ).one()
             keys = conn.execute(sa.text('SELECT name_key FROM "user" ORDER BY id')).scalars().all()
             series = conn.execute(sa.text("SELECT starts_at, wall_start FROM series")).one()
         assert counts == {"user": 2, "profile": 2, "profile_specialty": 2, "series": 1, "event": 1, "rsvp": 1}
         assert tuple(links) == (1, 1, 2)
-        assert keys == ["ana", "bo"]   # existing names get their sort key
+        assert keys == ["ana", "bo"]  # existing names get their sort key
         # An existing series keeps its start and reads its rule from it.
         assert str(series.starts_at).startswith("2026-12-01 12:30") and series.wall_start is None
         downgrade()  # the latest migration goes back one step

@@ -1,4 +1,5 @@
 """Notifications in the app, and by email through a real SMTP server."""
+
 import socket
 
 import pytest
@@ -45,10 +46,14 @@ def promote_someone(session, waiting_user):
 
 def test_promotion_is_emailed_through_the_smtp_server_after_commit(make_app, smtp):
     controller, inbox = smtp
-    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
-                   MAIL_DEFAULT_SENDER="Mentor Rounds <rounds@hospital.example>")
+    app = make_app(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=controller.port,
+        MAIL_DEFAULT_SENDER="Mentor Rounds <rounds@hospital.example>",
+    )
     with app.app_context():
         from eventsapp.extensions import db
+
         waiting = make_user("Maya", email="maya@hospital.example")
         promote_someone(db.session, waiting)
     [mail] = inbox.messages
@@ -62,6 +67,7 @@ def test_a_mail_server_that_is_down_loses_nothing_in_the_app(make_app):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=1)
     with app.app_context():
         from eventsapp.extensions import db
+
         waiting = make_user("Maya")
         promote_someone(db.session, waiting)  # does not raise
         notes = db.session.scalars(sa.select(Notification).where(Notification.user_id == waiting.id)).all()
@@ -73,6 +79,7 @@ def test_members_who_turned_email_off_get_only_the_in_app_notice(make_app, smtp)
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
     with app.app_context():
         from eventsapp.extensions import db
+
         waiting = make_user("Maya")
         waiting.email_notifications = False
         db.session.commit()
@@ -87,6 +94,7 @@ def test_no_mail_is_sent_for_a_change_that_was_rolled_back(make_app, smtp):
     with app.app_context():
         from eventsapp.extensions import db
         from eventsapp.notifications.services import Message, notify
+
         user = make_user()
         notify(db.session, [user], Message("promoted", "Subject", "Body"))
         db.session.rollback()
@@ -101,6 +109,7 @@ def test_without_a_mail_server_mail_is_written_to_the_instance_folder(make_app, 
     app = make_app()
     with app.app_context():
         from eventsapp.extensions import db
+
         promote_someone(db.session, make_user(email="maya@hospital.example"))
     [eml] = list((tmp_path / "instance" / "mail").glob("*.eml"))
     assert "To: maya@hospital.example" in eml.read_text()
@@ -128,8 +137,16 @@ def test_nobody_reads_anyone_elses_notifications(client, auth, session):
 def test_turning_email_off_on_the_profile(client, auth, session):
     member = make_user(email="maya@hospital.example", stage="intern")
     auth.login("maya@hospital.example")
-    client.post("/profile/edit", data={"name": "Maya", "career_stage": "intern", "intro_capacity": "3",
-                                       "attendance_visibility": "members", "timezone": ""})
+    client.post(
+        "/profile/edit",
+        data={
+            "name": "Maya",
+            "career_stage": "intern",
+            "intro_capacity": "3",
+            "attendance_visibility": "members",
+            "timezone": "",
+        },
+    )
     session.rollback()
     assert session.get(type(member), member.id).email_notifications is False
 
@@ -149,17 +166,19 @@ def test_rsvp_confirmation_and_promotion_emails_carry_the_event_as_ics(make_app,
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
     with app.app_context():
         from eventsapp.extensions import db
+
         event = make_event(capacity=1, title="Mentorship Coffee Hour")
         first, second = make_user(email="first@hospital.example"), make_user(email="second@hospital.example")
         rsvps.respond(db.session, first, event.id, "going")
-        rsvps.respond(db.session, second, event.id, "going")      # waitlisted
-        rsvps.respond(db.session, first, event.id, "declined")    # second is promoted
+        rsvps.respond(db.session, second, event.id, "going")  # waitlisted
+        rsvps.respond(db.session, first, event.id, "declined")  # second is promoted
         event_id = event.id
     subjects = [(m.rcpt_tos[0], _attachments(m)[0]["Subject"]) for m in inbox.messages]
-    assert subjects == [("first@hospital.example", "You're going: Mentorship Coffee Hour"),
-                        ("second@hospital.example", "On the waitlist: Mentorship Coffee Hour"),
-                        ("second@hospital.example", "You have a place: Mentorship Coffee Hour, " +
-                         subjects[2][1].split(", ", 1)[1])]
+    assert subjects == [
+        ("first@hospital.example", "You're going: Mentorship Coffee Hour"),
+        ("second@hospital.example", "On the waitlist: Mentorship Coffee Hour"),
+        ("second@hospital.example", "You have a place: Mentorship Coffee Hour, " + subjects[2][1].split(", ", 1)[1]),
+    ]
     for envelope in (inbox.messages[0], inbox.messages[2]):
         _, [ics] = _attachments(envelope)
         assert ics.get_content_type() == "text/calendar" and ics.get_filename() == f"event-{event_id}.ics"
@@ -174,6 +193,7 @@ def test_the_waitlist_email_attaches_a_tentative_event(make_app, smtp):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
     with app.app_context():
         from eventsapp.extensions import db
+
         event = make_event(capacity=1, title="Coffee Hour")
         rsvps.respond(db.session, make_user(email="a@hospital.example"), event.id, "going")
         rsvps.respond(db.session, make_user(email="b@hospital.example"), event.id, "going")

@@ -1,4 +1,5 @@
 """What every page shares: layout, accessibility, error pages, CSRF, headers."""
+
 import re
 from pathlib import Path
 
@@ -97,11 +98,14 @@ def test_error_page_survives_when_the_layout_itself_fails(make_app):
     assert "We couldn&#39;t find that page" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("url, data", [
-    ("/login", {"email": "m@hospital.example", "password": "correct horse battery"}),
-    ("/register", {"name": "A", "email": "a@b.example", "password": "p" * 12, "confirm": "p" * 12}),
-    ("/logout", {}),
-])
+@pytest.mark.parametrize(
+    "url, data",
+    [
+        ("/login", {"email": "m@hospital.example", "password": "correct horse battery"}),
+        ("/register", {"name": "A", "email": "a@b.example", "password": "p" * 12, "confirm": "p" * 12}),
+        ("/logout", {}),
+    ],
+)
 def test_a_post_without_a_csrf_token_is_refused_with_400(make_app, url, data):
     app = make_app(WTF_CSRF_ENABLED=True)
     response = app.test_client().post(url, data=data)
@@ -141,6 +145,7 @@ def test_no_inline_script_or_style_in_templates():
 
 def test_a_database_that_is_busy_or_down_is_a_503_to_retry(make_app):
     from sqlalchemy.exc import OperationalError
+
     app = make_app()
 
     @app.get("/busy")
@@ -159,23 +164,29 @@ def test_links_worked_out_once_per_page_match_url_for(app, script_root):
     from eventsapp.web.pages import path_for
 
     with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
-        for endpoint, key in (("events.show", "event_id"), ("profiles.show", "user_id"),
-                              ("introductions.ask", "user_id")):
+        for endpoint, key in (
+            ("events.show", "event_id"),
+            ("profiles.show", "user_id"),
+            ("introductions.ask", "user_id"),
+        ):
             for value in (1, 42, 918273645, 2**31 - 1):
                 assert path_for(endpoint, **{key: value}) == url_for(endpoint, **{key: value})
 
 
 # --- Home: a member's own page ------------------------------------------------
 
+
 def _ask(requester, senior, message="May I ask about your path into cardiology?"):
-    from eventsapp.introductions import services as introductions
     from eventsapp.extensions import db
+    from eventsapp.introductions import services as introductions
+
     return introductions.request_introduction(db.session, requester, senior.id, message)
 
 
 def _notify(user, message, link="/events"):
     from eventsapp.extensions import db
     from eventsapp.notifications.models import Notification
+
     notification = Notification(user_id=user.id, kind="promoted", message=message, link=link)
     db.session.add(notification)
     db.session.commit()
@@ -184,6 +195,7 @@ def _notify(user, message, link="/events"):
 
 def test_home_is_the_interns_own_page_with_whom_to_meet_at_their_next_events(client, auth):
     from tests.factories import make_event, make_rsvp
+
     intern = make_user("Maya Okafor", email="maya@hospital.example", interests=["Cardiology"])
     mentor = make_user("Dr Ada Mensah", stage="attending", open_to_interns=True, interests=["Cardiology"])
     asked = make_user("Dr Tomas Ferreira", stage="fellow", open_to_interns=True, interests=["Cardiology"])
@@ -202,10 +214,10 @@ def test_home_is_the_interns_own_page_with_whom_to_meet_at_their_next_events(cli
     assert "Who to meet there" in events and "Dr Ada Mensah" in events and "Dr Not Going" not in events
     sent = page.split('id="sent-heading"')[1].split("</section>")[0]
     assert "Dr Tomas Ferreira" in sent and "Waiting for an answer" in sent and "Withdraw" in sent
-    assert 'id="waiting-heading"' not in page   # interns answer no requests
+    assert 'id="waiting-heading"' not in page  # interns answer no requests
     unread = page.split('id="unread-heading"')[1].split("</section>")[0]
     assert "You have a place: Mentorship Coffee Hour" in unread
-    assert "What to do next" not in page   # the profile has interests
+    assert "What to do next" not in page  # the profile has interests
     assert problems(page) == []
 
 
@@ -222,8 +234,9 @@ def test_home_has_a_helpful_word_for_each_empty_section(client, auth):
 
 
 def test_home_shows_a_senior_the_requests_waiting_with_a_count_in_the_navigation(client, auth):
-    senior = make_user("Dr Ada Mensah", email="ada@hospital.example", stage="attending", open_to_interns=True,
-                       interests=["Cardiology"])
+    senior = make_user(
+        "Dr Ada Mensah", email="ada@hospital.example", stage="attending", open_to_interns=True, interests=["Cardiology"]
+    )
     for name in ("Ivy Intern", "Noor Intern"):
         _ask(make_user(name, interests=["Cardiology"]), senior, f"{name} would like to meet you")
     auth.login("ada@hospital.example")
@@ -231,8 +244,10 @@ def test_home_shows_a_senior_the_requests_waiting_with_a_count_in_the_navigation
     waiting = page.split('id="waiting-heading"')[1].split("</section>")[0]
     assert "Ivy Intern would like to meet you" in waiting and "Noor Intern" in waiting and "Accept" in waiting
     nav = page.split('aria-label="Main"')[1].split("</nav>")[0]
-    assert ('<span class="count-badge">2<span class="visually-hidden"> introduction requests waiting for your '
-            'answer</span></span>') in nav
+    assert (
+        '<span class="count-badge">2<span class="visually-hidden"> introduction requests waiting for your '
+        "answer</span></span>"
+    ) in nav
     # Once answered, the count goes down on every page.
     request_id = page.split("/introductions/")[1].split("/accept")[0]
     client.post(f"/introductions/{request_id}/accept")

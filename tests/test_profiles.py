@@ -1,4 +1,5 @@
 """Profiles: what members say about themselves, and what others may see."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -15,9 +16,17 @@ def member(client, auth):
 
 
 def form_data(**changes):
-    data = {"name": "Maya Okafor", "career_stage": "intern", "pgy_year": "",
-            "department_id": "", "bio": "", "intro_capacity": "3",
-            "show_department": "y", "show_interests": "y", "show_bio": "y"}
+    data = {
+        "name": "Maya Okafor",
+        "career_stage": "intern",
+        "pgy_year": "",
+        "department_id": "",
+        "bio": "",
+        "intro_capacity": "3",
+        "show_department": "y",
+        "show_interests": "y",
+        "show_bio": "y",
+    }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -30,9 +39,14 @@ def reload(session, user):
 def test_member_sets_stage_department_interests_and_bio(client, session, member):
     cardiology = make_department("Cardiology department")
     ids = [specialty("Cardiology").id, specialty("Clinical research").id]
-    response = client.post("/profile/edit", data=form_data(
-        department_id=str(cardiology.id), specialty_ids=[str(i) for i in ids],
-        bio="Night float survivor. Curious about heart failure research."))
+    response = client.post(
+        "/profile/edit",
+        data=form_data(
+            department_id=str(cardiology.id),
+            specialty_ids=[str(i) for i in ids],
+            bio="Night float survivor. Curious about heart failure research.",
+        ),
+    )
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
     assert "Intern" in page and "Cardiology department" in page
@@ -64,8 +78,9 @@ def test_a_pgy_year_left_over_from_residency_is_dropped_for_a_fellow(client, ses
 
 def test_senior_colleague_opts_in_to_meeting_interns_which_is_off_by_default(client, session, member):
     assert reload(session, member).profile.open_to_interns is False
-    response = client.post("/profile/edit", data=form_data(
-        career_stage="attending", open_to_interns="y", intro_capacity="2"))
+    response = client.post(
+        "/profile/edit", data=form_data(career_stage="attending", open_to_interns="y", intro_capacity="2")
+    )
     assert response.status_code == 302
     profile = reload(session, member).profile
     assert profile.open_to_interns and profile.intro_capacity == 2
@@ -79,23 +94,26 @@ def test_an_intern_cannot_offer_to_meet_interns(client, session, member):
     assert reload(session, member).profile.open_to_interns is False
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"career_stage": ""}, "Choose your career stage."),
-    ({"career_stage": "wizard"}, "Choose your career stage."),
-    ({"career_stage": "resident", "pgy_year": "three"}, "Enter a whole number."),
-    ({"career_stage": "resident", "pgy_year": "12"}, "from 2 to 8"),
-    ({"department_id": "abc"}, "Choose an option from the list."),
-    ({"department_id": "999"}, "Choose a department from the list."),
-    ({"specialty_ids": ["abc"]}, "Choose interests from the list."),
-    ({"specialty_ids": ["99999"]}, "Choose interests from the list."),
-    ({"intro_capacity": "0"}, "between 1 and 10"),
-    ({"intro_capacity": "11"}, "between 1 and 10"),
-    ({"intro_capacity": "lots"}, "Enter a whole number."),
-    ({"intro_capacity": ""}, "Enter a number."),
-    ({"bio": "b" * 1001}, "at most 1000 characters"),
-    ({"name": ""}, "Enter your name."),
-    ({"name": "n" * 121}, "at most 120 characters"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"career_stage": ""}, "Choose your career stage."),
+        ({"career_stage": "wizard"}, "Choose your career stage."),
+        ({"career_stage": "resident", "pgy_year": "three"}, "Enter a whole number."),
+        ({"career_stage": "resident", "pgy_year": "12"}, "from 2 to 8"),
+        ({"department_id": "abc"}, "Choose an option from the list."),
+        ({"department_id": "999"}, "Choose a department from the list."),
+        ({"specialty_ids": ["abc"]}, "Choose interests from the list."),
+        ({"specialty_ids": ["99999"]}, "Choose interests from the list."),
+        ({"intro_capacity": "0"}, "between 1 and 10"),
+        ({"intro_capacity": "11"}, "between 1 and 10"),
+        ({"intro_capacity": "lots"}, "Enter a whole number."),
+        ({"intro_capacity": ""}, "Enter a number."),
+        ({"bio": "b" * 1001}, "at most 1000 characters"),
+        ({"name": ""}, "Enter your name."),
+        ({"name": "n" * 121}, "at most 120 characters"),
+    ],
+)
 def test_bad_input_is_explained_and_nothing_is_saved(client, session, member, changes, message):
     response = client.post("/profile/edit", data=form_data(**{"name": "Changed Name", "bio": "changed", **changes}))
     assert response.status_code == 422
@@ -124,9 +142,16 @@ def test_a_retired_interest_stays_on_the_profiles_that_have_it(client, session, 
 
 def test_others_see_only_what_the_owner_chose_to_show_and_never_the_email(client, auth, session):
     department = make_department("Neurology")
-    make_user("Dr. Rhea Patel", email="rhea.patel@hospital.example", stage="fellow",
-              department=department, interests=["Neurology"], bio="Stroke research.",
-              show_department=False, show_bio=False)
+    make_user(
+        "Dr. Rhea Patel",
+        email="rhea.patel@hospital.example",
+        stage="fellow",
+        department=department,
+        interests=["Neurology"],
+        bio="Stroke research.",
+        show_department=False,
+        show_bio=False,
+    )
     rhea = session.scalar(sa.select(User).where(User.email == "rhea.patel@hospital.example"))
     make_user(email="viewer@hospital.example")
     auth.login("viewer@hospital.example")
@@ -139,8 +164,14 @@ def test_others_see_only_what_the_owner_chose_to_show_and_never_the_email(client
 
 def test_owner_sees_everything_on_their_own_profile_with_a_privacy_note(client, session):
     department = make_department("Neurology")
-    make_user("Rhea", email="rhea@hospital.example", stage="fellow", department=department,
-              bio="Stroke research.", show_bio=False)
+    make_user(
+        "Rhea",
+        email="rhea@hospital.example",
+        stage="fellow",
+        department=department,
+        bio="Stroke research.",
+        show_bio=False,
+    )
     client.post("/login", data={"email": "rhea@hospital.example", "password": "correct horse battery"})
     page = client.get(client.get("/profile").location).get_data(as_text=True)
     assert "Stroke research." in page and "only the parts you chose to show" in page
@@ -197,8 +228,11 @@ def test_interns_and_students_are_not_offered_the_meeting_interns_section(client
     assert "Meeting interns" not in page and 'name="open_to_interns"' not in page
     assert 'name="intro_capacity"' not in page
     # Their form, without the section, still saves, and keeps the saved limit.
-    data = {key: value for key, value in form_data(name="Ivy Intern", career_stage=stage or "intern").items()
-            if key != "intro_capacity"}
+    data = {
+        key: value
+        for key, value in form_data(name="Ivy Intern", career_stage=stage or "intern").items()
+        if key != "intro_capacity"
+    }
     assert client.post("/profile/edit", data=data).status_code == 302
     session.rollback()
     profile = session.scalar(sa.select(User).where(User.email == "ivy@hospital.example")).profile

@@ -1,12 +1,13 @@
 """Pages run the same number of queries for a few rows as for many."""
+
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from eventsapp.extensions import db
 from eventsapp.events.models import Event
+from eventsapp.extensions import db
 from eventsapp.rsvps.models import Rsvp
 from tests.factories import make_department, make_event, make_rsvp, make_user
 
@@ -38,21 +39,39 @@ def queries_for(client, url) -> int:
 def populate(n: int, organizer, member):
     department = make_department(f"Dept {n}")
     for i in range(n):
-        event = make_event(organizer, title=f"Event {i}", starts_in=timedelta(days=1, hours=i), capacity=50,
-                           department=department, interests=["Cardiology", "Clinical research"],
-                           timezone_name=("America/New_York", "Europe/London")[i % 2])
+        event = make_event(
+            organizer,
+            title=f"Event {i}",
+            starts_in=timedelta(days=1, hours=i),
+            capacity=50,
+            department=department,
+            interests=["Cardiology", "Clinical research"],
+            timezone_name=("America/New_York", "Europe/London")[i % 2],
+        )
         for j in range(3):
             make_rsvp(event, make_user(f"Guest {n}-{i}-{j}", attendance_visibility="members"), "going")
         make_rsvp(event, member, "going")
     # And a weekly series (every meeting answered), for the feeds.
     from datetime import date, time
+
     from eventsapp.events.recurrence import Recurrence
     from eventsapp.events.services import EventDetails, create_event
+
     start = date.today() + timedelta(days=2)
-    first = create_event(db.session, organizer, EventDetails(
-        title=f"Series {n}", kind="meeting", timezone="America/New_York", start_date=start,
-        start_time=time(7, 30), end_time=time(8, 30), location="Room"),
-        Recurrence("weekly", 1, start + timedelta(days=7 * n)))
+    first = create_event(
+        db.session,
+        organizer,
+        EventDetails(
+            title=f"Series {n}",
+            kind="meeting",
+            timezone="America/New_York",
+            start_date=start,
+            start_time=time(7, 30),
+            end_time=time(8, 30),
+            location="Room",
+        ),
+        Recurrence("weekly", 1, start + timedelta(days=7 * n)),
+    )
     for meeting in first.series.occurrences:
         make_rsvp(meeting, member, "going")
 
@@ -62,9 +81,22 @@ def populate(n: int, organizer, member):
 BUDGET: dict[str, int] = {}
 
 
-@pytest.mark.parametrize("url", ["/people", "/events", "/events?scope=mine", "/events/1", "/events/1/attendees",
-                                 "/notifications", "/", "/calendar/events.ics", "/events/1.ics", "FEED",
-                                 "/events/organizing"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/people",
+        "/events",
+        "/events?scope=mine",
+        "/events/1",
+        "/events/1/attendees",
+        "/notifications",
+        "/",
+        "/calendar/events.ics",
+        "/events/1.ics",
+        "FEED",
+        "/events/organizing",
+    ],
+)
 def test_pages_cost_the_same_for_many_rows(client, auth, url):
     organizer = make_user(email="org@hospital.example", role="organizer")
     member = make_user(email="maya@hospital.example")
@@ -72,6 +104,7 @@ def test_pages_cost_the_same_for_many_rows(client, auth, url):
     auth.login("org@hospital.example")
     if url == "FEED":
         from eventsapp.ical import services as ical
+
         url = f"/calendar/{ical.feed_token(ical.create_or_rotate(db.session, member))}.ics"
     few = queries_for(client, url)
     populate(15, organizer, member)
@@ -83,6 +116,7 @@ def test_pages_cost_the_same_for_many_rows(client, auth, url):
 def test_organizer_pages_cost_the_same_for_many_rows(client, auth):
     """Events I organize (past events, with answers and check-ins) and a series' page."""
     from eventsapp.attendance.models import CheckIn, CheckInMethod
+
     organizer = make_user(email="org@hospital.example", role="organizer")
     auth.login("org@hospital.example")
 
@@ -95,8 +129,10 @@ def test_organizer_pages_cost_the_same_for_many_rows(client, auth):
             db.session.add(CheckIn(event_id=event.id, user_id=guest.id, method=CheckInMethod.ORGANIZER))
         db.session.commit()
         series_id = db.session.scalar(sa.select(sa.func.max(Event.series_id)))
-        return [queries_for(client, url) for url in
-                ("/events/organizing", "/events/organizing?scope=past", f"/events/series/{series_id}")]
+        return [
+            queries_for(client, url)
+            for url in ("/events/organizing", "/events/organizing?scope=past", f"/events/series/{series_id}")
+        ]
 
     few, many = costs(2), costs(15)
     assert few == many, f"{few} queries with few rows, {many} with many"
@@ -160,17 +196,26 @@ def populate_home(n: int, organizer, member, senior):
     from eventsapp.introductions.models import IntroRequest
     from eventsapp.notifications.models import Notification
     from eventsapp.timeutil import utcnow
+
     for i in range(n):
-        event = make_event(organizer, title=f"Home {n}-{i}", starts_in=timedelta(days=1, hours=i),
-                           interests=["Cardiology"])
+        event = make_event(
+            organizer, title=f"Home {n}-{i}", starts_in=timedelta(days=1, hours=i), interests=["Cardiology"]
+        )
         make_rsvp(event, member, "going")
-        colleague = make_user(f"Colleague {n}-{i}", stage="attending", open_to_interns=True,
-                              interests=["Cardiology"], intro_capacity=10)
+        colleague = make_user(
+            f"Colleague {n}-{i}", stage="attending", open_to_interns=True, interests=["Cardiology"], intro_capacity=10
+        )
         make_rsvp(event, colleague, "going")
         make_rsvp(event, senior, "going")
         asker = make_user(f"Asker {n}-{i}", stage="student")
-        db.session.add(IntroRequest(requester_id=asker.id, senior_id=member.id, message="May I shadow you?",
-                                    expires_at=utcnow() + timedelta(days=14)))
+        db.session.add(
+            IntroRequest(
+                requester_id=asker.id,
+                senior_id=member.id,
+                message="May I shadow you?",
+                expires_at=utcnow() + timedelta(days=14),
+            )
+        )
         db.session.add(Notification(user_id=member.id, kind="promoted", message=f"Seat {n}-{i}", link="/events"))
     db.session.commit()
     if n == 2:
@@ -186,8 +231,14 @@ def test_a_members_home_costs_the_same_for_many_rows(app, client, auth, stage, c
     kept, as in production (MATCHING_CACHE_SECONDS), the page keeps to 8."""
     app.config["MATCHING_CACHE_SECONDS"] = cache_seconds
     organizer = make_user(email="org@hospital.example", role="organizer")
-    member = make_user(email="maya@hospital.example", stage=stage, pgy_year=2 if stage == "resident" else None,
-                       open_to_interns=stage == "resident", interests=["Cardiology"], intro_capacity=10)
+    member = make_user(
+        email="maya@hospital.example",
+        stage=stage,
+        pgy_year=2 if stage == "resident" else None,
+        open_to_interns=stage == "resident",
+        interests=["Cardiology"],
+        intro_capacity=10,
+    )
     senior = make_user("Dr Senior", stage="faculty", open_to_interns=True, interests=["Cardiology"])
     auth.login("maya@hospital.example")
     populate_home(2, organizer, member, senior)

@@ -1,6 +1,7 @@
 """The race barrier that the concurrency proof's control run injects
 (tests/race_app.py): it holds contenders until all have read, and when it
 fails, the request fails rather than write on a count nobody vouched for."""
+
 import os
 import shutil
 import socket

@@ -1,6 +1,7 @@
 """A request that only read ends its transaction with COMMIT on PostgreSQL,
 so psycopg keeps the statements it prepared (a rollback makes it drop
 them all); anything that wrote, or might have, still rolls back."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -17,9 +18,11 @@ def on_postgresql() -> bool:
 def test_page_views_keep_the_statements_postgresql_prepared(client, session):
     make_event(title="Grand rounds")
     used, endings = set(), []
-    listeners = [("checkout", lambda dbapi_connection, record, proxy: used.add(dbapi_connection)),
-                 ("commit", lambda connection: endings.append("commit")),
-                 ("rollback", lambda connection: endings.append("rollback"))]
+    listeners = [
+        ("checkout", lambda dbapi_connection, record, proxy: used.add(dbapi_connection)),
+        ("commit", lambda connection: endings.append("commit")),
+        ("rollback", lambda connection: endings.append("rollback")),
+    ]
     for name, listener in listeners:
         sa.event.listen(db.engine, name, listener)
     try:
@@ -29,11 +32,11 @@ def test_page_views_keep_the_statements_postgresql_prepared(client, session):
         for name, listener in listeners:
             sa.event.remove(db.engine, name, listener)
     if not on_postgresql():
-        assert "commit" not in endings   # SQLite: as before, nothing to keep
+        assert "commit" not in endings  # SQLite: as before, nothing to keep
         return
     assert endings and set(endings) == {"commit"}
     prepared = 0
-    for dbapi_connection in used:   # (idle in the pool now)
+    for dbapi_connection in used:  # (idle in the pool now)
         prepared += dbapi_connection.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()[0]
         dbapi_connection.commit()
     assert prepared > 0
@@ -61,6 +64,6 @@ def test_a_failed_transaction_is_left_to_roll_back(session):
     session.scalar(sa.select(Event.id))
     with pytest.raises(sa.exc.DBAPIError):
         session.execute(sa.text("SELECT no_such_column FROM event"))
-    end_read_only_transaction(session)   # neither commits nor raises
+    end_read_only_transaction(session)  # neither commits nor raises
     session.rollback()
     assert session.scalar(sa.select(sa.func.count()).select_from(Event)) == 1

@@ -4,6 +4,7 @@ Each thread is its own request: its own app context, database session and
 connection, as with several server threads or processes. Runs on SQLite and,
 with TEST_DATABASE_URL, on PostgreSQL.
 """
+
 from concurrent.futures import ThreadPoolExecutor
 from threading import Event
 
@@ -11,7 +12,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
-
 from eventsapp.extensions import db
 from eventsapp.rsvps import services
 from eventsapp.rsvps.models import Rsvp
@@ -46,9 +46,9 @@ def test_forty_interns_answering_at_once_never_overfill_ten_seats(app, session):
     users = [make_user(f"Intern {n}") for n in range(40)]
     # Plain ids: objects of the test's session must not be touched from threads.
     event_id, user_ids = event.id, [u.id for u in users]
-    outcomes = run_at_once(app, [
-        (lambda s, u=u: services.respond(s, s.get(User, u), event_id, "going"))
-        for u in user_ids])
+    outcomes = run_at_once(
+        app, [(lambda s, u=u: services.respond(s, s.get(User, u), event_id, "going")) for u in user_ids]
+    )
     assert [o.state for o in outcomes].count("going") == 10
     # Each was told a distinct place in line, and the line has no gaps.
     told = sorted(o.waitlist_position for o in outcomes if o.state == "waitlisted")
@@ -64,9 +64,7 @@ def test_withdrawals_at_once_promote_exactly_as_many_in_queue_order(app, session
     for user in users:
         services.respond(session, user, event.id, "going")
     event_id, user_ids = event.id, [u.id for u in users]
-    run_at_once(app, [
-        (lambda s, u=u: services.respond(s, s.get(User, u), event_id, "declined"))
-        for u in user_ids[:3]])
+    run_at_once(app, [(lambda s, u=u: services.respond(s, s.get(User, u), event_id, "declined")) for u in user_ids[:3]])
     session.rollback()
     rows = dict(session.execute(sa.select(Rsvp.user_id, Rsvp.state)).all())
     assert [rows[u.id] for u in users[:3]] == ["declined"] * 3
@@ -80,8 +78,6 @@ def test_a_double_click_storm_leaves_one_answer(app, session):
     event = make_event(capacity=3)
     user = make_user()
     event_id, user_id = event.id, user.id
-    run_at_once(app, [
-        (lambda s: services.respond(s, s.get(User, user_id), event_id, "going"))
-        for _ in range(10)])
+    run_at_once(app, [(lambda s: services.respond(s, s.get(User, user_id), event_id, "going")) for _ in range(10)])
     session.rollback()
     assert session.scalar(sa.select(sa.func.count()).select_from(Rsvp)) == 1

@@ -1,6 +1,7 @@
 """A model-based test: random sequences of RSVPs, withdrawals, capacity
 changes, check-ins and cancellation, driven through the services, with the
 invariants checked after every step."""
+
 from datetime import timedelta
 
 import hypothesis.strategies as st
@@ -51,7 +52,7 @@ def run_machine(app, session):
             after = self.rows()
             promoted = [u for u in waiting_before if after[u].state == "going"]
             # Promotion is first come, first served: the promoted are a prefix of the queue.
-            assert promoted == waiting_before[:len(promoted)]
+            assert promoted == waiting_before[: len(promoted)]
 
         @rule(capacity=st.integers(1, 6))
         def change_capacity(self, capacity):
@@ -103,11 +104,15 @@ def run_machine(app, session):
 
     # Derandomized (the same sequences in every run) and reported without
     # shrinking, which would replay hundreds of database sequences.
-    Answers.TestCase.settings = settings(max_examples=40, stateful_step_count=25, deadline=None,
-                                         derandomize=True, database=None,
-                                         phases=[Phase.explicit, Phase.generate],
-                                         suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                HealthCheck.too_slow])
+    Answers.TestCase.settings = settings(
+        max_examples=40,
+        stateful_step_count=25,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     Answers.TestCase().runTest()
 
 

@@ -1,16 +1,23 @@
 """The RSVP rules on plain values."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from eventsapp.rsvps import rules
 
-NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("going, capacity, expected", [
-    (0, None, "going"), (49, 50, "going"), (50, 50, "waitlisted"), (60, 50, "waitlisted"),
-])
+@pytest.mark.parametrize(
+    "going, capacity, expected",
+    [
+        (0, None, "going"),
+        (49, 50, "going"),
+        (50, 50, "waitlisted"),
+        (60, 50, "waitlisted"),
+    ],
+)
 def test_going_lands_on_the_waitlist_only_when_every_seat_is_taken(going, capacity, expected):
     assert rules.landing_state("going", going=going, capacity=capacity) == expected
 
@@ -26,9 +33,16 @@ def test_asking_to_go_again_from_the_waitlist_keeps_the_place_in_line():
     assert not rules.is_same_answer("maybe", "going")
 
 
-@pytest.mark.parametrize("going, capacity, waiting, expected", [
-    (49, 50, 10, 1), (50, 50, 10, 0), (40, 50, 3, 3), (55, 50, 3, 0), (0, None, 7, 7),
-])
+@pytest.mark.parametrize(
+    "going, capacity, waiting, expected",
+    [
+        (49, 50, 10, 1),
+        (50, 50, 10, 0),
+        (40, 50, 3, 3),
+        (55, 50, 3, 0),
+        (0, None, 7, 7),
+    ],
+)
 def test_free_seats_go_to_at_most_as_many_as_are_waiting(going, capacity, waiting, expected):
     assert rules.free_seats(going=going, capacity=capacity, waiting=waiting) == expected
 

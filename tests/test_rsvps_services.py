@@ -1,4 +1,5 @@
 """Answering events through the service: capacity, waitlist, promotion."""
+
 from datetime import timedelta
 
 import pytest
@@ -42,8 +43,10 @@ def test_one_withdrawal_promotes_exactly_the_first_in_line_and_tells_them(sessio
     assert states(session, event) == {seated.id: "declined", first.id: "going", second.id: "waitlisted"}
     notes = session.scalars(sa.select(Notification).where(Notification.user_id == first.id)).all()
     assert len(notes) == 1 and notes[0].kind == "promoted" and "You have a place" in notes[0].message
-    assert session.scalar(sa.select(sa.func.count()).select_from(Notification)
-                          .where(Notification.user_id == second.id)) == 0
+    assert (
+        session.scalar(sa.select(sa.func.count()).select_from(Notification).where(Notification.user_id == second.id))
+        == 0
+    )
 
 
 def test_leaving_the_waitlist_promotes_nobody(session):
@@ -68,11 +71,14 @@ def test_answering_the_same_twice_changes_nothing(session):
     assert session.scalar(sa.select(sa.func.count()).select_from(Rsvp)) == 2
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"status": EventStatus.CANCELLED}, "cancelled"),
-    ({"starts_in": -timedelta(minutes=5)}, "started"),
-    ({"rsvp_deadline": utcnow() - timedelta(minutes=1)}, "deadline"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"status": EventStatus.CANCELLED}, "cancelled"),
+        ({"starts_in": -timedelta(minutes=5)}, "started"),
+        ({"rsvp_deadline": utcnow() - timedelta(minutes=1)}, "deadline"),
+    ],
+)
 def test_closed_events_refuse_answers(session, change, message):
     starts_in = change.pop("starts_in", timedelta(days=3))
     event = make_event(starts_in=starts_in, **change)

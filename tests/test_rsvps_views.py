@@ -1,4 +1,5 @@
 """Answering events from the event page."""
+
 from datetime import timedelta
 
 import pytest
@@ -53,10 +54,13 @@ def test_going_on_a_page_older_than_the_event_asks_to_check_again(client, sessio
     assert session.scalar(sa.select(sa.func.count()).select_from(Rsvp)) == 0
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"starts_in": -timedelta(days=2)}, "This event is over."),
-    ({"starts_in": -timedelta(minutes=10)}, "This event has started"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"starts_in": -timedelta(days=2)}, "This event is over."),
+        ({"starts_in": -timedelta(minutes=10)}, "This event has started"),
+    ],
+)
 def test_past_events_refuse_answers(client, session, member, kwargs, message):
     event = make_event(**kwargs)
     assert message in answer(client, event, "going").get_data(as_text=True)

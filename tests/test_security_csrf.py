@@ -4,6 +4,7 @@ without a token, or with a token from someone else's session; with the token
 the page gave them, the same request does what the authorization matrix says
 (and, where it is allowed, shows in the database).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -11,8 +12,20 @@ import pytest
 from eventsapp import create_app
 from eventsapp.extensions import db
 from tests.conftest import BASE_CONFIG, IsolatedClient
-from tests.security_routes import (ACTS_WITHOUT_WRITING, ALLOWED, MATRIX, REFUSED, STATE_CHANGING, app_routes,
-                                   build_world, csrf_token_from_page, fingerprint, log_in, outcome, record_coverage)
+from tests.security_routes import (
+    ACTS_WITHOUT_WRITING,
+    ALLOWED,
+    MATRIX,
+    REFUSED,
+    STATE_CHANGING,
+    app_routes,
+    build_world,
+    csrf_token_from_page,
+    fingerprint,
+    log_in,
+    outcome,
+    record_coverage,
+)
 
 # Who sends each request: the first of these the matrix lets act (or, failing that, not refused).
 SENDERS = ("anonymous", "organizer", "admin", "senior", "intern", "other_organizer")
@@ -32,12 +45,20 @@ def test_every_state_changing_route_is_in_the_walk(app):
 def test_every_state_changing_route_refuses_a_request_without_a_valid_token(databases, tmp_path_factory):
     failures, walked, idle = [], 0, []
     for row in state_changing_rows():
-        role = next((r for r in SENDERS if row.expected[r] in ALLOWED),
-                    next(r for r in SENDERS if row.expected[r] not in REFUSED))
+        role = next(
+            (r for r in SENDERS if row.expected[r] in ALLOWED),
+            next(r for r in SENDERS if row.expected[r] not in REFUSED),
+        )
         folder = tmp_path_factory.mktemp("csrf")
         url = databases.fresh(folder)
-        app = create_app({**BASE_CONFIG, "WTF_CSRF_ENABLED": True, "SQLALCHEMY_DATABASE_URI": url,
-                          "INSTANCE_PATH": str(folder / "instance")})
+        app = create_app(
+            {
+                **BASE_CONFIG,
+                "WTF_CSRF_ENABLED": True,
+                "SQLALCHEMY_DATABASE_URI": url,
+                "INSTANCE_PATH": str(folder / "instance"),
+            }
+        )
         app.test_client_class = IsolatedClient
         try:
             with app.app_context():
@@ -60,7 +81,9 @@ def test_every_state_changing_route_refuses_a_request_without_a_valid_token(data
                     if fingerprint() != before:
                         failures.append(f"  {row.label} as {role}, {name}: the database changed")
                 # The same request with the page's token is not refused: the 400 came from the token.
-                response = client.open(target.path, method=row.method, data=dict(target.data) | {"csrf_token": own_token})
+                response = client.open(
+                    target.path, method=row.method, data=dict(target.data) | {"csrf_token": own_token}
+                )
                 got = outcome(response, client)
                 if got != row.expected[role]:
                     failures.append(f"  {row.label} as {role}, with its token: {got}, expected {row.expected[role]}")
@@ -75,6 +98,8 @@ def test_every_state_changing_route_refuses_a_request_without_a_valid_token(data
                 db.engine.dispose()
             databases.release(url)
     assert not failures, "CSRF protection failed:\n" + "\n".join(failures)
-    record_coverage(f"CSRF walk: {walked} state-changing routes, every one rejected a request without a token "
-                    "and with another session's token (400, database unchanged), and accepted it with the page's token "
-                    f"({walked - len(idle)} then changed the database; not {', '.join(idle) or 'one'}, by design)")
+    record_coverage(
+        f"CSRF walk: {walked} state-changing routes, every one rejected a request without a token "
+        "and with another session's token (400, database unchanged), and accepted it with the page's token "
+        f"({walked - len(idle)} then changed the database; not {', '.join(idle) or 'one'}, by design)"
+    )

@@ -1,6 +1,7 @@
 """What the browser is told to protect: HSTS over HTTPS, cookie flags, the
 413 page. The headers on every route are checked in test_security_matrix.py
 (one request per route and role)."""
+
 from __future__ import annotations
 
 import pytest
@@ -42,8 +43,11 @@ def test_behind_a_trusted_proxy_the_forwarded_scheme_decides_hsts(make_app):
 
 
 def _login_cookies(client, base_url: str, remember: bool = False) -> dict[str, str]:
-    response = client.post("/login", base_url=base_url, data={
-        "email": "m@hospital.example", "password": DEFAULT_PASSWORD, **({"remember": "y"} if remember else {})})
+    response = client.post(
+        "/login",
+        base_url=base_url,
+        data={"email": "m@hospital.example", "password": DEFAULT_PASSWORD, **({"remember": "y"} if remember else {})},
+    )
     assert response.status_code == 302
     return {header.split("=", 1)[0]: header for header in response.headers.getlist("Set-Cookie")}
 
@@ -77,7 +81,7 @@ def test_a_post_too_large_is_a_413_page_in_the_apps_look(make_app, url):
     page = response.get_data(as_text=True)
     assert response.status_code == 413
     assert "That was too much to send at once" in page and "Error 413" in page
-    assert '<nav' in page  # the site's own layout, not a bare server message
+    assert "<nav" in page  # the site's own layout, not a bare server message
 
 
 NO_STORE = "private, no-store"

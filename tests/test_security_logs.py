@@ -1,6 +1,7 @@
 """URL secrets stay out of server logs: a private feed's token and a check-in
 secret open something by their URL alone, so whoever reads the access log of
 the development server (flask run) or of gunicorn must not find them."""
+
 from __future__ import annotations
 
 import html
@@ -26,40 +27,60 @@ from tests.factories import DEFAULT_PASSWORD, make_event, make_user
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("line, expected", [
-    ('"GET /calendar/Zq3-x_9AbC.ics HTTP/1.1" 200 512', f'"GET /calendar/{REDACTED}.ics HTTP/1.1" 200 512'),
-    ("GET /calendar/Zq3-x_9AbC.ics?x=1 HTTP/1.1", f"GET /calendar/{REDACTED}.ics?x=1 HTTP/1.1"),
-    ("GET /calendar//Zq3-x_9AbC.ics HTTP/1.1", f"GET /calendar//{REDACTED}.ics HTTP/1.1"),
-    ("GET /calendar/Zq3-x_9AbC HTTP/1.1", f"GET /calendar/{REDACTED} HTTP/1.1"),
-    ("\x1b[33mGET /calendar/Zq3.ics HTTP/1.1\x1b[0m", f"\x1b[33mGET /calendar/{REDACTED}.ics HTTP/1.1\x1b[0m"),
-    ("POST /events/12/check-in/s3cr3t HTTP/1.1", f"POST /events/12/check-in/{REDACTED} HTTP/1.1"),
-    # Percent-encoded in the login page's `next=`, in either case, once or twice, and in a Referer.
-    ('"GET /login?next=%2Fevents%2F1%2Fcheck-in%2Fs3cr3t HTTP/1.1" 200',
-     f'"GET /login?next=%2Fevents%2F1%2Fcheck-in%2F{REDACTED} HTTP/1.1" 200'),
-    ("GET /login?next=%2fevents%2f1%2fcheck-in%2fs3cr3t&x=1 HTTP/1.1",
-     f"GET /login?next=%2fevents%2f1%2fcheck-in%2f{REDACTED}&x=1 HTTP/1.1"),
-    ("GET /login?next=%252Fevents%252F1%252Fcheck-in%252Fs3cr3t%2526a HTTP/1.1",
-     f"GET /login?next=%252Fevents%252F1%252Fcheck-in%252F{REDACTED}%2526a HTTP/1.1"),
-    ('"http://127.0.0.1:8000/login?next=%2Fcalendar%2FZq3-x_9AbC.ics" "Mozilla/5.0"',
-     f'"http://127.0.0.1:8000/login?next=%2Fcalendar%2F{REDACTED}.ics" "Mozilla/5.0"'),
-    # Spelled in an encoding the patterns do not follow: the line is logged decoded, still without it.
-    ("GET /events/1/%63heck-in/s3cr3t HTTP/1.1", f"GET /events/1/check-in/{REDACTED} HTTP/1.1"),
-    ("GET /events/1/check-in/s3%63r3t HTTP/1.1", f"GET /events/1/check-in/{REDACTED} HTTP/1.1"),
-    # Not secrets: the public feed, the form that makes a new link, other pages.
-    ("GET /calendar/events.ics?kind=meeting HTTP/1.1", "GET /calendar/events.ics?kind=meeting HTTP/1.1"),
-    ("POST /calendar/feed HTTP/1.1", "POST /calendar/feed HTTP/1.1"),
-    ("GET /events/12 HTTP/1.1", "GET /events/12 HTTP/1.1"),
-    ("GET /login?next=%2Fcalendar%2Fevents.ics%3Fkind%3Dmeeting HTTP/1.1",
-     "GET /login?next=%2Fcalendar%2Fevents.ics%3Fkind%3Dmeeting HTTP/1.1"),
-    ("GET /events?q=100%25 HTTP/1.1", "GET /events?q=100%25 HTTP/1.1"),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ('"GET /calendar/Zq3-x_9AbC.ics HTTP/1.1" 200 512', f'"GET /calendar/{REDACTED}.ics HTTP/1.1" 200 512'),
+        ("GET /calendar/Zq3-x_9AbC.ics?x=1 HTTP/1.1", f"GET /calendar/{REDACTED}.ics?x=1 HTTP/1.1"),
+        ("GET /calendar//Zq3-x_9AbC.ics HTTP/1.1", f"GET /calendar//{REDACTED}.ics HTTP/1.1"),
+        ("GET /calendar/Zq3-x_9AbC HTTP/1.1", f"GET /calendar/{REDACTED} HTTP/1.1"),
+        ("\x1b[33mGET /calendar/Zq3.ics HTTP/1.1\x1b[0m", f"\x1b[33mGET /calendar/{REDACTED}.ics HTTP/1.1\x1b[0m"),
+        ("POST /events/12/check-in/s3cr3t HTTP/1.1", f"POST /events/12/check-in/{REDACTED} HTTP/1.1"),
+        # Percent-encoded in the login page's `next=`, in either case, once or twice, and in a Referer.
+        (
+            '"GET /login?next=%2Fevents%2F1%2Fcheck-in%2Fs3cr3t HTTP/1.1" 200',
+            f'"GET /login?next=%2Fevents%2F1%2Fcheck-in%2F{REDACTED} HTTP/1.1" 200',
+        ),
+        (
+            "GET /login?next=%2fevents%2f1%2fcheck-in%2fs3cr3t&x=1 HTTP/1.1",
+            f"GET /login?next=%2fevents%2f1%2fcheck-in%2f{REDACTED}&x=1 HTTP/1.1",
+        ),
+        (
+            "GET /login?next=%252Fevents%252F1%252Fcheck-in%252Fs3cr3t%2526a HTTP/1.1",
+            f"GET /login?next=%252Fevents%252F1%252Fcheck-in%252F{REDACTED}%2526a HTTP/1.1",
+        ),
+        (
+            '"http://127.0.0.1:8000/login?next=%2Fcalendar%2FZq3-x_9AbC.ics" "Mozilla/5.0"',
+            f'"http://127.0.0.1:8000/login?next=%2Fcalendar%2F{REDACTED}.ics" "Mozilla/5.0"',
+        ),
+        # Spelled in an encoding the patterns do not follow: the line is logged decoded, still without it.
+        ("GET /events/1/%63heck-in/s3cr3t HTTP/1.1", f"GET /events/1/check-in/{REDACTED} HTTP/1.1"),
+        ("GET /events/1/check-in/s3%63r3t HTTP/1.1", f"GET /events/1/check-in/{REDACTED} HTTP/1.1"),
+        # Not secrets: the public feed, the form that makes a new link, other pages.
+        ("GET /calendar/events.ics?kind=meeting HTTP/1.1", "GET /calendar/events.ics?kind=meeting HTTP/1.1"),
+        ("POST /calendar/feed HTTP/1.1", "POST /calendar/feed HTTP/1.1"),
+        ("GET /events/12 HTTP/1.1", "GET /events/12 HTTP/1.1"),
+        (
+            "GET /login?next=%2Fcalendar%2Fevents.ics%3Fkind%3Dmeeting HTTP/1.1",
+            "GET /login?next=%2Fcalendar%2Fevents.ics%3Fkind%3Dmeeting HTTP/1.1",
+        ),
+        ("GET /events?q=100%25 HTTP/1.1", "GET /events?q=100%25 HTTP/1.1"),
+    ],
+)
 def test_redact_hides_feed_tokens_and_check_in_secrets_only(line, expected):
     assert redact(line) == expected
 
 
 def test_the_filter_rewrites_a_record_built_from_arguments():
-    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '%s - - "%s" %s',
-                               ("127.0.0.1", "GET /calendar/Zq3-x_9AbC.ics HTTP/1.1", "200"), None)
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - - "%s" %s',
+        ("127.0.0.1", "GET /calendar/Zq3-x_9AbC.ics HTTP/1.1", "200"),
+        None,
+    )
     assert RedactSecrets().filter(record) is True
     assert "Zq3-x_9AbC" not in record.getMessage() and REDACTED in record.getMessage()
 
@@ -129,16 +150,29 @@ def scan_log_in_and_check_in(port: int, found: dict) -> list[int]:
     statuses.append(status)
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     next_field = re.search(r'name="next" type="hidden" value="([^"]*)"', page)
-    status, after_login, _ = visitor.request("POST", login_path, referer=login_path, form={
-        "csrf_token": csrf.group(1) if csrf else "", "next": html.unescape(next_field.group(1)) if next_field else "",
-        "email": found["email"], "password": DEFAULT_PASSWORD})
+    status, after_login, _ = visitor.request(
+        "POST",
+        login_path,
+        referer=login_path,
+        form={
+            "csrf_token": csrf.group(1) if csrf else "",
+            "next": html.unescape(next_field.group(1)) if next_field else "",
+            "email": found["email"],
+            "password": DEFAULT_PASSWORD,
+        },
+    )
     statuses.append(status)
     status, _, _ = visitor.request("GET", urllib.parse.urlsplit(after_login).path, referer=login_path)
     statuses.append(status)
     for path in (f"/calendar/{token}.ics", f"/calendar/{token}.ics?refresh=1"):
         statuses.append(visitor.request("GET", path)[0])
-    statuses.append(visitor.request(
-        "GET", "/", referer="/login?next=" + urllib.parse.quote(urllib.parse.quote(f"/calendar/{token}.ics", ""), ""))[0])
+    statuses.append(
+        visitor.request(
+            "GET",
+            "/",
+            referer="/login?next=" + urllib.parse.quote(urllib.parse.quote(f"/calendar/{token}.ics", ""), ""),
+        )[0]
+    )
     return statuses, login_path
 
 
@@ -146,11 +180,17 @@ def _serve_and_read_log(command: list[str], database_url: str, tmp_path: Path, v
     port = _free_port()
     log_path = tmp_path / "server.log"
     env = {k: v for k, v in os.environ.items() if k != "FLASK_DEBUG"}
-    env.update(DATABASE_URL=database_url, SECRET_KEY=BASE_CONFIG["SECRET_KEY"], APP_ENV="development",
-               PYTHONUNBUFFERED="1")
+    env.update(
+        DATABASE_URL=database_url, SECRET_KEY=BASE_CONFIG["SECRET_KEY"], APP_ENV="development", PYTHONUNBUFFERED="1"
+    )
     with open(log_path, "w") as log:
-        process = subprocess.Popen([part.replace("PORT", str(port)) for part in command], cwd=ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [part.replace("PORT", str(port)) for part in command],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             deadline = time.monotonic() + 30
             while True:
@@ -170,16 +210,28 @@ def _serve_and_read_log(command: list[str], database_url: str, tmp_path: Path, v
 
 @pytest.mark.slow
 @pytest.mark.parametrize("server", ["flask run", "gunicorn"])
-def test_server_access_logs_never_show_a_feed_token_or_check_in_secret(secrets_in_urls, database_url, tmp_path,
-                                                                      server):
+def test_server_access_logs_never_show_a_feed_token_or_check_in_secret(secrets_in_urls, database_url, tmp_path, server):
     command = {
         "flask run": [sys.executable, "-m", "flask", "--app", "app", "run", "--no-reload", "--port", "PORT"],
-        "gunicorn": [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile", "-",
-                     "--workers", "1", "--bind", "127.0.0.1:PORT", "app:app"],
+        "gunicorn": [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
+            "--access-logfile",
+            "-",
+            "--workers",
+            "1",
+            "--bind",
+            "127.0.0.1:PORT",
+            "app:app",
+        ],
     }[server]
     token, checkin = secrets_in_urls["token"], secrets_in_urls["checkin"]
     (statuses, login_path), log = _serve_and_read_log(
-        command, database_url, tmp_path, lambda port: scan_log_in_and_check_in(port, secrets_in_urls))
+        command, database_url, tmp_path, lambda port: scan_log_in_and_check_in(port, secrets_in_urls)
+    )
     # Sent to log in, shown the form, logged in and sent on, shown the check-in page; the feed opened twice.
     assert statuses == [302, 200, 302, 200, 200, 200, 200], log
     assert login_path.startswith("/login?next=%2Fevents%2F")  # the secret really was in the login page's address

@@ -8,6 +8,7 @@ allows must change it (but for the few in ACTS_WITHOUT_WRITING), so that
 a polite refusal is never taken for the action. The same responses are
 checked for the protective headers every page carries.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +19,21 @@ from eventsapp import create_app
 from eventsapp.extensions import db
 from tests.conftest import BASE_CONFIG, IsolatedClient
 from tests.factories import make_user
-from tests.security_routes import (ACTS_WITHOUT_WRITING, ALLOWED, MATRIX, REFUSED, ROLES, RULED_OUT, STATE_CHANGING,
-                                   app_routes, build_world, fingerprint, log_in, outcome, record_coverage)
+from tests.security_routes import (
+    ACTS_WITHOUT_WRITING,
+    ALLOWED,
+    MATRIX,
+    REFUSED,
+    ROLES,
+    RULED_OUT,
+    STATE_CHANGING,
+    app_routes,
+    build_world,
+    fingerprint,
+    log_in,
+    outcome,
+    record_coverage,
+)
 
 
 @dataclass
@@ -39,8 +53,9 @@ def walk_row(row, databases, tmp_path_factory, **config):
     """Send the row's request as each person, on a database of the row's own."""
     folder = tmp_path_factory.mktemp("matrix")
     url = databases.fresh(folder)
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(folder / "instance"),
-                      **config})
+    app = create_app(
+        {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(folder / "instance"), **config}
+    )
     app.test_client_class = IsolatedClient
     cells = []
     try:
@@ -54,9 +69,19 @@ def walk_row(row, databases, tmp_path_factory, **config):
                 log_in(client, world.people[role])
                 response = client.open(target.path, method=row.method, data=target.data or None)
                 db.session.rollback()
-                cells.append(Cell(row.label, row.endpoint, row.method, role, row.expected[role],
-                                  outcome(response, client),
-                                  fingerprint() != before, dict(response.headers), target.path))
+                cells.append(
+                    Cell(
+                        row.label,
+                        row.endpoint,
+                        row.method,
+                        role,
+                        row.expected[role],
+                        outcome(response, client),
+                        fingerprint() != before,
+                        dict(response.headers),
+                        target.path,
+                    )
+                )
             db.session.remove()
     finally:
         with app.app_context():
@@ -88,18 +113,26 @@ def allowed_posts(walk) -> list[Cell]:
 
 @pytest.mark.slow
 def test_everyone_gets_what_the_matrix_promises(walk):
-    wrong = [f"  {c.label:<48} {c.role:<16} expected {c.expected:<6} got {c.got:<6} {c.path}"
-             for c in walk if c.got != c.expected]
+    wrong = [
+        f"  {c.label:<48} {c.role:<16} expected {c.expected:<6} got {c.got:<6} {c.path}"
+        for c in walk
+        if c.got != c.expected
+    ]
     assert not wrong, "route × person answered differently from the matrix:\n" + "\n".join(wrong)
     routes = {(c.endpoint, c.label.split()[0]) for c in walk}
     posts = allowed_posts(walk)
     acted = sum(c.changed for c in posts)
-    idle = [ACTS_WITHOUT_WRITING[c.endpoint, c.role] for c in posts
-            if (c.endpoint, c.role) in ACTS_WITHOUT_WRITING and not c.changed]
-    record_coverage(f"Authorization matrix: {len(routes)} routes ({len(MATRIX)} rows) × {len(ROLES)} roles = "
-                    f"{len(walk)} checks, every one as expected (200/302/403/404/422/error message); "
-                    f"of {len(posts)} allowed POSTs {acted} changed the database, {len(idle)} rightly did not "
-                    f"({', '.join(sorted(set(idle)))})")
+    idle = [
+        ACTS_WITHOUT_WRITING[c.endpoint, c.role]
+        for c in posts
+        if (c.endpoint, c.role) in ACTS_WITHOUT_WRITING and not c.changed
+    ]
+    record_coverage(
+        f"Authorization matrix: {len(routes)} routes ({len(MATRIX)} rows) × {len(ROLES)} roles = "
+        f"{len(walk)} checks, every one as expected (200/302/403/404/422/error message); "
+        f"of {len(posts)} allowed POSTs {acted} changed the database, {len(idle)} rightly did not "
+        f"({', '.join(sorted(set(idle)))})"
+    )
 
 
 @pytest.mark.slow
@@ -113,8 +146,11 @@ def test_a_refused_request_changes_nothing(walk):
 def test_an_allowed_post_does_what_it_was_sent_to_do(walk):
     """A 302 also answers a polite refusal: allowed means the database shows the action."""
     posts = allowed_posts(walk)
-    idle = [f"  {c.label} as {c.role} ({c.got})" for c in posts
-            if not c.changed and (c.endpoint, c.role) not in ACTS_WITHOUT_WRITING]
+    idle = [
+        f"  {c.label} as {c.role} ({c.got})"
+        for c in posts
+        if not c.changed and (c.endpoint, c.role) not in ACTS_WITHOUT_WRITING
+    ]
     assert not idle, "allowed, yet nothing changed in the database:\n" + "\n".join(idle)
     stale = [f"  {c.label} as {c.role}" for c in posts if c.changed and (c.endpoint, c.role) in ACTS_WITHOUT_WRITING]
     assert not stale, "listed in ACTS_WITHOUT_WRITING, yet the database changed:\n" + "\n".join(stale)
@@ -129,18 +165,21 @@ def test_every_response_carries_the_protective_headers(walk):
         directives = {part.split()[0]: part.split()[1:] for part in csp.split(";") if part.strip()}
         script = directives.get("script-src", directives.get("default-src", []))
         checks = {
-            "CSP script-src without inline script": script and "'unsafe-inline'" not in script
-                                                    and "'unsafe-eval'" not in script,
+            "CSP script-src without inline script": script
+            and "'unsafe-inline'" not in script
+            and "'unsafe-eval'" not in script,
             "frame-ancestors 'none'": directives.get("frame-ancestors") == ["'none'"],
             "nosniff": c.headers.get("X-Content-Type-Options") == "nosniff",
-            "Referrer-Policy": c.headers.get("Referrer-Policy") in ("same-origin", "no-referrer",
-                                                                    "strict-origin-when-cross-origin"),
+            "Referrer-Policy": c.headers.get("Referrer-Policy")
+            in ("same-origin", "no-referrer", "strict-origin-when-cross-origin"),
         }
         problems += [f"  {c.label} as {c.role}: {name}" for name, ok in checks.items() if not ok]
     assert not problems, "missing protective headers:\n" + "\n".join(problems)
     routes = {(c.endpoint, c.label.split()[0]) for c in walk}
-    record_coverage(f"Headers: checked on {len(routes)} routes ({len(walk)} responses): CSP without inline "
-                    "script, frame-ancestors 'none', nosniff, Referrer-Policy")
+    record_coverage(
+        f"Headers: checked on {len(routes)} routes ({len(walk)} responses): CSP without inline "
+        "script, frame-ancestors 'none', nosniff, Referrer-Policy"
+    )
 
 
 @pytest.mark.slow
@@ -163,10 +202,14 @@ def test_nobody_reads_another_members_notifications_requests_data_or_feed(app, c
 
     world = build_world()
     intern = world.intern
-    another_intern = make_user("Ines Intern", email="intern2@hospital.example", stage="intern",
-                               interests=["Cardiology"])
-    db.session.add(Notification(user_id=intern.id, kind=NotificationKind.PROMOTED,
-                                message="A seat opened for you at Private Rounds"))
+    another_intern = make_user(
+        "Ines Intern", email="intern2@hospital.example", stage="intern", interests=["Cardiology"]
+    )
+    db.session.add(
+        Notification(
+            user_id=intern.id, kind=NotificationKind.PROMOTED, message="A seat opened for you at Private Rounds"
+        )
+    )
     db.session.commit()
     world.introduction("pending").message = "Private hopes about cardiology"
     db.session.commit()
@@ -179,8 +222,11 @@ def test_nobody_reads_another_members_notifications_requests_data_or_feed(app, c
     seen = " ".join(client.get(page, follow_redirects=True).get_data(as_text=True) for page in pages)
     assert all(secret in seen for secret in private)
     # The senior is asked, so reads the request; nothing else of the intern's.
-    viewers = {"another intern": (another_intern, private), "senior": (world.senior, [notification, token]),
-               **{role: (world.people[role], private) for role in ("other_organizer", "organizer", "admin")}}
+    viewers = {
+        "another intern": (another_intern, private),
+        "senior": (world.senior, [notification, token]),
+        **{role: (world.people[role], private) for role in ("other_organizer", "organizer", "admin")},
+    }
     for name, (viewer, secrets) in viewers.items():
         log_in(client, viewer)
         for page in pages + [f"/people/{viewer.id}"]:

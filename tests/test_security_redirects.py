@@ -2,6 +2,7 @@
 `//evil`, `/\\evil`, `\\\\\\evil` and `https:evil` as another site, so each
 is refused wherever the app redirects to an address it was given. (Logging
 in with `next=` is in test_accounts_login.py.)"""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,16 @@ from eventsapp.accounts.urls import safe_next_path
 from tests.factories import make_user
 from tests.security_routes import log_in
 
-OFF_SITE = ["//evil.example", "/\\evil.example", "\\\\\\evil.example", "https:evil.example",
-            "https://evil.example/", "/\t/evil.example", "javascript:alert(1)", "evil.example"]
+OFF_SITE = [
+    "//evil.example",
+    "/\\evil.example",
+    "\\\\\\evil.example",
+    "https:evil.example",
+    "https://evil.example/",
+    "/\t/evil.example",
+    "javascript:alert(1)",
+    "evil.example",
+]
 
 
 @pytest.mark.parametrize("target", OFF_SITE)

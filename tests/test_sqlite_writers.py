@@ -2,6 +2,7 @@
 (`<database>-writers`) before they ask for SQLite's own write lock, so a
 waiting writer is woken as soon as the one before it is done
 (eventsapp/writerqueue.py; docs/transactions.md)."""
+
 import fcntl
 import logging
 import os
@@ -35,7 +36,7 @@ def turn_is_free() -> bool:
     except BlockingIOError:
         return False
     finally:
-        os.close(fd)   # (gives it back)
+        os.close(fd)  # (gives it back)
     return True
 
 
@@ -45,8 +46,9 @@ def someone_queues_for_a_turn() -> bool:
     found = os.stat(writers_file())
     file_id = f"{os.major(found.st_dev):02x}:{os.minor(found.st_dev):02x}:{found.st_ino}"
     with open("/proc/locks") as locks:
-        return any("->" in fields and "FLOCK" in fields and file_id in fields
-                   for fields in (line.split() for line in locks))
+        return any(
+            "->" in fields and "FLOCK" in fields and file_id in fields for fields in (line.split() for line in locks)
+        )
 
 
 def until(condition, within: float = 10) -> bool:
@@ -74,17 +76,19 @@ def in_thread(work):
             errors.append(error)
         finally:
             done.set()
+
     threading.Thread(target=run, daemon=True).start()
     return done, errors
 
 
 def another_writer(event_id: int, title: str):
     """A writer renaming the event in a thread of its own (its own connection)."""
-    engine = db.engine   # (threads have no app context)
+    engine = db.engine  # (threads have no app context)
 
     def write():
         with engine.begin() as connection:
             rename(connection, event_id, title)
+
     return in_thread(write)
 
 
@@ -92,12 +96,12 @@ def another_writer(event_id: int, title: str):
 def test_a_writer_holds_its_turn_until_its_transaction_ends(session, end):
     event_id = make_event(title="Grand rounds").id
     connection = db.engine.connect()
-    connection.execute(sa.select(Event.title))   # reading takes no turn
+    connection.execute(sa.select(Event.title))  # reading takes no turn
     assert turn_is_free()
     rename(connection, event_id, "Morning report")
     assert not turn_is_free()
     if end == "invalidate":
-        connection.invalidate()   # (the pool closes it, as after an error)
+        connection.invalidate()  # (the pool closes it, as after an error)
     else:
         getattr(connection, end)()
     assert turn_is_free()
@@ -109,10 +113,10 @@ def test_readers_never_wait_for_a_writer(session):
     with db.engine.connect() as writer:
         rename(writer, event_id, "Morning report")
         titles = []
-        engine = db.engine   # (threads have no app context)
+        engine = db.engine  # (threads have no app context)
         done, errors = in_thread(lambda: titles.extend(_read_titles(engine)))
         assert done.wait(10) and not errors
-        assert titles == ["Grand rounds"]   # (WAL: the last committed version)
+        assert titles == ["Grand rounds"]  # (WAL: the last committed version)
         writer.commit()
 
 
@@ -135,7 +139,7 @@ def test_the_next_writer_queues_for_its_turn_and_goes_when_the_first_is_done(ses
     first = db.engine.connect()
     rename(first, event_id, "First")
     done, errors = another_writer(event_id, "Second")
-    assert until(someone_queues_for_a_turn)   # woken by the kernel, not polling in SQLite's handler
+    assert until(someone_queues_for_a_turn)  # woken by the kernel, not polling in SQLite's handler
     assert not done.is_set()
     first.commit()
     first.close()
@@ -154,7 +158,7 @@ def test_a_writer_that_waited_too_long_still_writes_safely(session, monkeypatch)
     first = db.engine.connect()
     rename(first, event_id, "First")
     done, errors = another_writer(event_id, "Second")
-    assert until(someone_queues_for_a_turn)   # (the place it leaves at once)
+    assert until(someone_queues_for_a_turn)  # (the place it leaves at once)
     first.commit()
     first.close()
     assert done.wait(10) and not errors
@@ -164,14 +168,15 @@ def test_a_writer_that_waited_too_long_still_writes_safely(session, monkeypatch)
 
 
 def test_writers_still_write_when_the_lock_file_cannot_be_made(tmp_path, caplog):
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'other.sqlite'}",
-                              connect_args={"factory": writerqueue.WriterQueue})
+    engine = sa.create_engine(
+        f"sqlite:///{tmp_path / 'other.sqlite'}", connect_args={"factory": writerqueue.WriterQueue}
+    )
     transactions.configure_engine(engine)
-    os.mkdir(writers_file(engine))   # (a folder where the lock file should be)
+    os.mkdir(writers_file(engine))  # (a folder where the lock file should be)
     try:
         with caplog.at_level(logging.WARNING), engine.begin() as connection:
             connection.exec_driver_sql("CREATE TABLE note (text TEXT)")
-            connection.exec_driver_sql("INSERT INTO note VALUES ('Morning report')")   # SQLite's own lock alone
+            connection.exec_driver_sql("INSERT INTO note VALUES ('Morning report')")  # SQLite's own lock alone
         with engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT text FROM note").scalar() == "Morning report"
     finally:
@@ -192,19 +197,20 @@ def test_a_transaction_under_way_never_waits_for_a_turn(session, monkeypatch):
 
     def second_writer():
         with engine.begin() as second:
-            rename(second, event_id, "Second")   # gives up its turn, then waits in SQLite's handler
+            rename(second, event_id, "Second")  # gives up its turn, then waits in SQLite's handler
             wrote_once.set()
             assert go_on.wait(10)
             rename(second, event_id, "Second again")
+
     done, errors = in_thread(second_writer)
     assert until(someone_queues_for_a_turn)
     first.commit()
     first.close()
     assert wrote_once.wait(10)
-    monkeypatch.setattr(writerqueue, "TURN_TIMEOUT_S", 60)   # (waiting for a turn now would show)
+    monkeypatch.setattr(writerqueue, "TURN_TIMEOUT_S", 60)  # (waiting for a turn now would show)
     other = os.open(writers_file(engine), os.O_RDONLY)
     try:
-        fcntl.flock(other, fcntl.LOCK_EX)   # another writer's turn now
+        fcntl.flock(other, fcntl.LOCK_EX)  # another writer's turn now
         go_on.set()
         assert done.wait(10) and not errors
     finally:

@@ -35,9 +35,7 @@ class User(UserMixin, db.Model):
     profiles/models.py: profiles sits above accounts."""
 
     __tablename__ = "user"
-    __table_args__ = (
-        sa.CheckConstraint(f"role IN {Role.ALL!r}", name="role_known"),
-    )
+    __table_args__ = (sa.CheckConstraint(f"role IN {Role.ALL!r}", name="role_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored normalised (lower case), so the unique index is case-insensitive.
@@ -80,9 +78,7 @@ class ThrottleCounter(db.Model):
     The key is an HMAC, so the table holds no address or email in clear."""
 
     __tablename__ = "throttle_counter"
-    __table_args__ = (
-        sa.CheckConstraint("hits >= 0", name="hits_not_negative"),
-    )
+    __table_args__ = (sa.CheckConstraint("hits >= 0", name="hits_not_negative"),)
 
     bucket: Mapped[str] = mapped_column(sa.String(24), primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)

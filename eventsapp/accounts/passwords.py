@@ -1,4 +1,5 @@
 """Password rules and hashing. Pure: no Flask, no database."""
+
 from __future__ import annotations
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -11,7 +12,8 @@ MAX_LENGTH = 128
 HASH_METHOD = "scrypt:32768:8:1"
 
 # The most used passwords that meet the length rule (from public breach lists).
-COMMON_PASSWORDS = frozenset("""
+COMMON_PASSWORDS = frozenset(
+    """
 1234567890 0123456789 1234567891 1111111111 0000000000 qwertyuiop
 password1 password12 password123 password1234 passw0rd123 iloveyou123
 qwerty1234 qwerty12345 1q2w3e4r5t 1qaz2wsx3edc zaq12wsxcde abcdefghij
@@ -20,7 +22,8 @@ baseball123 princess123 sunshine123 superman123 trustno1234 monkey1234
 dragon1234 master1234 starwars123 computer123 whatever123 changeme123
 doctor1234 medicine123 hospital123 nurse12345 residency1 internship
 stethoscope password00 administrator adminadmin
-""".split())
+""".split()
+)
 
 
 class PasswordRejected(ValueError):

@@ -9,6 +9,7 @@ admin; whoever had an open introduction request or a connection with the
 member is told. The download of a member's data reads every domain, so it
 lives above them (web/personal_data.py).
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -26,10 +27,11 @@ def delete_account(session: Session, user: User, password: str, links=None) -> N
     EventLinks, built by the web layer), passed on to the receivers."""
     if not passwords.verify_password(user.password_hash, password or ""):
         raise DomainError("That password is not right.", field="password")
-    if user.is_admin and not session.scalar(sa.select(sa.exists().where(User.role == Role.ADMIN,
-                                                                         User.id != user.id))):
-        raise DomainError("You are the only admin. Make someone else an admin first "
-                          "(flask --app app make-admin EMAIL), then delete your account.")
+    if user.is_admin and not session.scalar(sa.select(sa.exists().where(User.role == Role.ADMIN, User.id != user.id))):
+        raise DomainError(
+            "You are the only admin. Make someone else an admin first "
+            "(flask --app app make-admin EMAIL), then delete your account."
+        )
     begin_write(session)
     user = session.get(User, user.id)
     account_deleting.send(session, user=user, links=links)

@@ -1,4 +1,5 @@
 """Account rules: registration, authentication and roles."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -55,10 +56,8 @@ def register(session: Session, *, name: str, email: str, password: str) -> User:
     except passwords.PasswordRejected as exc:
         raise DomainError(str(exc), field="password") from exc
     if find_by_email(session, email) is not None:
-        raise EmailTaken("An account with this email already exists. Log in instead?",
-                         field="email")
-    user = User(name=name, email=email, password_hash=passwords.hash_password(password),
-                role=Role.MEMBER)
+        raise EmailTaken("An account with this email already exists. Log in instead?", field="email")
+    user = User(name=name, email=email, password_hash=passwords.hash_password(password), role=Role.MEMBER)
     session.add(user)
     signals.account_created.send(session, user=user)
     try:
@@ -66,8 +65,7 @@ def register(session: Session, *, name: str, email: str, password: str) -> User:
     except IntegrityError as exc:
         # Two registrations with the same address raced; the unique index won.
         session.rollback()
-        raise EmailTaken("An account with this email already exists. Log in instead?",
-                         field="email") from exc
+        raise EmailTaken("An account with this email already exists. Log in instead?", field="email") from exc
     return user
 
 

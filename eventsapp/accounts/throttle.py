@@ -3,6 +3,7 @@
 window arithmetic is in `ratewindow.py`. The view passes in the client's
 address and its known-device cookie. The policy: see docs/throttle.md.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,7 +22,13 @@ from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import ThrottleCounter
 from eventsapp.accounts.ratewindow import (
-    Rate, hits_allowed, minutes_for_people, parse_rate, seconds_until_allowed, window_start)
+    Rate,
+    hits_allowed,
+    minutes_for_people,
+    parse_rate,
+    seconds_until_allowed,
+    window_start,
+)
 from eventsapp.config import ConfigError
 from eventsapp.errors import DomainError
 from eventsapp.timeutil import utcnow
@@ -55,8 +62,10 @@ class Limited(DomainError):
         elif bucket == REGISTER_ACCOUNT:
             message = f"Too many registration attempts with this email address. Try again in {wait}."
         elif bucket == LOGIN_ACCOUNT:
-            message = (f"Too many sign-in attempts. Try again in {wait}. You can still log in "
-                       "at once on a device you have logged in on before.")
+            message = (
+                f"Too many sign-in attempts. Try again in {wait}. You can still log in "
+                "at once on a device you have logged in on before."
+            )
         else:
             message = f"Too many sign-in attempts. Try again in {wait}."
         super().__init__(message)
@@ -72,12 +81,14 @@ class Check:
 @dataclass(frozen=True)
 class Hit:
     """One counted attempt, so that it can be given back."""
+
     bucket: str
     key: str
     window_start: datetime
 
 
 # --- Keys -----------------------------------------------------------------
+
 
 def keyed(secret: str, bucket: str, value: str) -> str:
     """The counter key for a value: an HMAC, so the table holds no address or email."""
@@ -109,10 +120,17 @@ def account_of(email: str) -> str:
 
 # --- Counting in the database ----------------------------------------------
 
+
 def _counts(session: Session, check: Check, current: datetime, previous: datetime) -> tuple[int, int]:
-    rows = dict(session.execute(sa.select(ThrottleCounter.window_start, ThrottleCounter.hits).where(
-        ThrottleCounter.bucket == check.bucket, ThrottleCounter.key == check.key,
-        ThrottleCounter.window_start.in_([current, previous]))).all())
+    rows = dict(
+        session.execute(
+            sa.select(ThrottleCounter.window_start, ThrottleCounter.hits).where(
+                ThrottleCounter.bucket == check.bucket,
+                ThrottleCounter.key == check.key,
+                ThrottleCounter.window_start.in_([current, previous]),
+            )
+        ).all()
+    )
     return rows.get(previous, 0), rows.get(current, 0)
 
 
@@ -120,11 +138,17 @@ def _count_one_more(session: Session, check: Check, start: datetime, cap: int) -
     """Add a hit unless the window already holds `cap`; the new count, or None."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(ThrottleCounter).values(
-        bucket=check.bucket, key=check.key, window_start=start, hits=1,
-        expires_at=start + timedelta(seconds=2 * check.rate.window))
+        bucket=check.bucket,
+        key=check.key,
+        window_start=start,
+        hits=1,
+        expires_at=start + timedelta(seconds=2 * check.rate.window),
+    )
     statement = statement.on_conflict_do_update(
         index_elements=[ThrottleCounter.bucket, ThrottleCounter.key, ThrottleCounter.window_start],
-        set_={"hits": ThrottleCounter.hits + 1}, where=ThrottleCounter.hits < cap)
+        set_={"hits": ThrottleCounter.hits + 1},
+        where=ThrottleCounter.hits < cap,
+    )
     return session.scalar(statement.returning(ThrottleCounter.hits))
 
 
@@ -156,10 +180,16 @@ def take(session: Session, checks: list[Check], now: datetime) -> list[Hit]:
 def give_back(session: Session, hits: list[Hit]) -> None:
     """Uncount attempts that turned out not to count (a successful login)."""
     for hit in hits:
-        session.execute(sa.update(ThrottleCounter).where(
-            ThrottleCounter.bucket == hit.bucket, ThrottleCounter.key == hit.key,
-            ThrottleCounter.window_start == hit.window_start, ThrottleCounter.hits > 0,
-        ).values(hits=ThrottleCounter.hits - 1))
+        session.execute(
+            sa.update(ThrottleCounter)
+            .where(
+                ThrottleCounter.bucket == hit.bucket,
+                ThrottleCounter.key == hit.key,
+                ThrottleCounter.window_start == hit.window_start,
+                ThrottleCounter.hits > 0,
+            )
+            .values(hits=ThrottleCounter.hits - 1)
+        )
     session.commit()
 
 
@@ -175,8 +205,12 @@ def purge(session: Session, now: datetime) -> None:
 
 # --- Attempts ------------------------------------------------------------------
 
-RATE_SETTINGS = ("AUTH_RATE_LIMIT_LOGIN_PER_IP", "AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT",
-                 "AUTH_RATE_LIMIT_REGISTER_PER_IP", "AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT")
+RATE_SETTINGS = (
+    "AUTH_RATE_LIMIT_LOGIN_PER_IP",
+    "AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT",
+    "AUTH_RATE_LIMIT_REGISTER_PER_IP",
+    "AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT",
+)
 
 
 def check_settings(config) -> None:
@@ -207,8 +241,7 @@ class Attempt:
             self.hits = []
 
 
-def login_attempt(session: Session, email: str, *, client_address: str | None,
-                  device_cookie: str | None) -> Attempt:
+def login_attempt(session: Session, email: str, *, client_address: str | None, device_cookie: str | None) -> Attempt:
     """Count a login attempt before its password is checked; raises Limited.
     `device_cookie` is the browser's DEVICE_COOKIE, if it sent one."""
     if not enabled():
@@ -221,12 +254,12 @@ def login_attempt(session: Session, email: str, *, client_address: str | None,
     if device is not None and account_key in device["a"]:
         # The owner's own browser: only its own limit, so that nobody sharing
         # its network address (or guessing from elsewhere) can keep it out.
-        checks = [Check(LOGIN_DEVICE, keyed(secret, LOGIN_DEVICE, f"{device['d']}\0{account_key}"),
-                        per_account)]
+        checks = [Check(LOGIN_DEVICE, keyed(secret, LOGIN_DEVICE, f"{device['d']}\0{account_key}"), per_account)]
     else:
-        checks = [Check(LOGIN_IP, keyed(secret, LOGIN_IP, network_of(client_address)),
-                        _rate("AUTH_RATE_LIMIT_LOGIN_PER_IP")),
-                  Check(LOGIN_ACCOUNT, keyed(secret, LOGIN_ACCOUNT, account), per_account)]
+        checks = [
+            Check(LOGIN_IP, keyed(secret, LOGIN_IP, network_of(client_address)), _rate("AUTH_RATE_LIMIT_LOGIN_PER_IP")),
+            Check(LOGIN_ACCOUNT, keyed(secret, LOGIN_ACCOUNT, account), per_account),
+        ]
     return Attempt(take(session, checks, clock()))
 
 
@@ -236,15 +269,28 @@ def registration_attempt(session: Session, email: str, *, client_address: str | 
     if not enabled():
         return Attempt()
     secret = current_app.config["SECRET_KEY"]
-    return Attempt(take(session, [
-        Check(REGISTER_IP, keyed(secret, REGISTER_IP, network_of(client_address)),
-              _rate("AUTH_RATE_LIMIT_REGISTER_PER_IP")),
-        Check(REGISTER_ACCOUNT, keyed(secret, REGISTER_ACCOUNT, account_of(email)),
-              _rate("AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT")),
-    ], clock()))
+    return Attempt(
+        take(
+            session,
+            [
+                Check(
+                    REGISTER_IP,
+                    keyed(secret, REGISTER_IP, network_of(client_address)),
+                    _rate("AUTH_RATE_LIMIT_REGISTER_PER_IP"),
+                ),
+                Check(
+                    REGISTER_ACCOUNT,
+                    keyed(secret, REGISTER_ACCOUNT, account_of(email)),
+                    _rate("AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT"),
+                ),
+            ],
+            clock(),
+        )
+    )
 
 
 # --- The known-device cookie --------------------------------------------------
+
 
 def _serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="known-device")
@@ -273,5 +319,5 @@ def device_cookie_after_login(cookie: str | None, email: str) -> str:
     secret = current_app.config["SECRET_KEY"]
     device = known_device(secret, cookie) or {"d": secrets.token_urlsafe(16), "a": []}
     key = _account_key(secret, account_of(email))
-    accounts = [key] + [k for k in device["a"] if k != key][:DEVICE_ACCOUNTS_KEPT - 1]
+    accounts = [key] + [k for k in device["a"] if k != key][: DEVICE_ACCOUNTS_KEPT - 1]
     return _serializer(secret).dumps({"d": device["d"], "a": accounts})

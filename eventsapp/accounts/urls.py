@@ -1,4 +1,5 @@
 """Where a `next=` parameter may send a user. Pure."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

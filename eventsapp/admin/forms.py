@@ -1,4 +1,5 @@
 """Administration: organizer rights, the specialty list and the departments."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -16,21 +17,34 @@ NEW_CATEGORY = "+"
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[SelectChoice(Role.MEMBER, "Member"),
-                                         SelectChoice(Role.ORGANIZER, "Organizer")],
-                       validate_choice=False)
+    role = SelectField(
+        "Role",
+        choices=[SelectChoice(Role.MEMBER, "Member"), SelectChoice(Role.ORGANIZER, "Organizer")],
+        validate_choice=False,
+    )
 
 
 class EntryForm(FlaskForm):
-    name = StringField("Name", validators=[
-        DataRequired("Enter a name."),
-        Length(max=CATALOGUE_NAME_MAX, message=f"Use at most {CATALOGUE_NAME_MAX} characters.")])
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired("Enter a name."),
+            Length(max=CATALOGUE_NAME_MAX, message=f"Use at most {CATALOGUE_NAME_MAX} characters."),
+        ],
+    )
     # Specialties only. The choices are the categories in use (see entry_form);
     # the service checks the one sent is among them.
-    category = SelectField("Category", choices=[], validate_choice=False,
-                           render_kw={"data-new-category": "new_category", "data-new-value": NEW_CATEGORY})
-    new_category = StringField("New category", description="Only used when the category is “New category…”.",
-                               render_kw={"maxlength": CATALOGUE_NAME_MAX})
+    category = SelectField(
+        "Category",
+        choices=[],
+        validate_choice=False,
+        render_kw={"data-new-category": "new_category", "data-new-value": NEW_CATEGORY},
+    )
+    new_category = StringField(
+        "New category",
+        description="Only used when the category is “New category…”.",
+        render_kw={"maxlength": CATALOGUE_NAME_MAX},
+    )
 
     def category_choice(self) -> dict:
         """save_entry's category arguments: an existing category, or the new one."""
@@ -42,6 +56,9 @@ class EntryForm(FlaskForm):
 def entry_form(categories: list[str]) -> EntryForm:
     """The form to add or rename an entry, offering these categories."""
     form = EntryForm()
-    form.category.choices = ([SelectChoice("", "Choose a category")] + [SelectChoice(c, c) for c in categories]
-                             + [SelectChoice(NEW_CATEGORY, "New category…")])
+    form.category.choices = (
+        [SelectChoice("", "Choose a category")]
+        + [SelectChoice(c, c) for c in categories]
+        + [SelectChoice(NEW_CATEGORY, "New category…")]
+    )
     return form

@@ -1,5 +1,6 @@
 """Admin rules for the people directory and the two catalogues
 (specialties and departments)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,9 +11,8 @@ from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import Role, User
 from eventsapp.errors import DomainError, NotFound
+from eventsapp.profiles.models import CATALOGUE_NAME_MAX, Department, Profile, Specialty, profile_specialty
 from eventsapp.text import clean, has_letter_or_digit, sort_key
-from eventsapp.profiles.models import (CATALOGUE_NAME_MAX, Department, Profile, Specialty,
-                                       profile_specialty)
 
 
 @dataclass(frozen=True)
@@ -40,20 +40,21 @@ class Page:
     total: int
 
 
-def list_people(session: Session, *, query: str = "", role: str = "", page: int = 1,
-                per_page: int = 25) -> Page:
+def list_people(session: Session, *, query: str = "", role: str = "", page: int = 1, per_page: int = 25) -> Page:
     stmt = sa.select(User)
     if query:
         needle = clean(query).lower()
-        stmt = stmt.where(sa.or_(sa.func.lower(User.name).contains(needle, autoescape=True),
-                                 User.email.contains(needle, autoescape=True)))
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(User.name).contains(needle, autoescape=True), User.email.contains(needle, autoescape=True)
+            )
+        )
     if role in Role.ALL:
         stmt = stmt.where(User.role == role)
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    items = list(session.scalars(stmt.order_by(User.name_key, User.id)
-                                 .limit(per_page).offset((page - 1) * per_page)))
+    items = list(session.scalars(stmt.order_by(User.name_key, User.id).limit(per_page).offset((page - 1) * per_page)))
     return Page(items, page, pages, total)
 
 
@@ -78,14 +79,12 @@ def _category(session: Session, chosen: str, new: str | None) -> str:
     known = categories(session)
     if new is None:
         if chosen not in known:
-            raise DomainError("Choose a category from the list, or “New category…” to add one.",
-                              field="category")
+            raise DomainError("Choose a category from the list, or “New category…” to add one.", field="category")
         return chosen
     name = _clean_name(new, "new category", field="new_category")
     same = next((c for c in known if c.casefold() == name.casefold()), None)
     if same is not None:
-        raise DomainError(f"There is already a category called {same}: choose it from the list.",
-                          field="new_category")
+        raise DomainError(f"There is already a category called {same}: choose it from the list.", field="new_category")
     return name
 
 
@@ -97,8 +96,15 @@ def _name_taken(session: Session, catalogue: Catalogue, name: str, except_id: in
     return session.scalar(stmt) is not None
 
 
-def save_entry(session: Session, catalogue: Catalogue, *, name: str, category: str = "",
-               new_category: str | None = None, entry_id: int | None = None):
+def save_entry(
+    session: Session,
+    catalogue: Catalogue,
+    *,
+    name: str,
+    category: str = "",
+    new_category: str | None = None,
+    entry_id: int | None = None,
+):
     """Add an entry, or rename (and recategorise) an existing one. A
     specialty goes in an existing `category`, or in `new_category` when
     the admin chose to add one."""
@@ -121,8 +127,7 @@ def save_entry(session: Session, catalogue: Catalogue, *, name: str, category: s
         session.commit()
     except IntegrityError as exc:
         session.rollback()
-        raise DomainError(f"There is already a {catalogue.singular} called {name}.",
-                          field="name") from exc
+        raise DomainError(f"There is already a {catalogue.singular} called {name}.", field="name") from exc
     return entry
 
 
@@ -141,13 +146,19 @@ def list_entries(session: Session, catalogue: Catalogue) -> list[tuple[object, i
     """Every entry with how many profiles use it, in one query."""
     model = catalogue.model
     if model is Specialty:
-        usage = (sa.select(profile_specialty.c.specialty_id.label("id"), sa.func.count().label("n"))
-                 .group_by(profile_specialty.c.specialty_id).subquery())
+        usage = (
+            sa.select(profile_specialty.c.specialty_id.label("id"), sa.func.count().label("n"))
+            .group_by(profile_specialty.c.specialty_id)
+            .subquery()
+        )
     else:
-        usage = (sa.select(Profile.department_id.label("id"), sa.func.count().label("n"))
-                 .group_by(Profile.department_id).subquery())
+        usage = (
+            sa.select(Profile.department_id.label("id"), sa.func.count().label("n"))
+            .group_by(Profile.department_id)
+            .subquery()
+        )
     order = [model.category, model.name] if catalogue.has_category else [model.name]
     rows = session.execute(
-        sa.select(model, sa.func.coalesce(usage.c.n, 0))
-        .outerjoin(usage, usage.c.id == model.id).order_by(*order))
+        sa.select(model, sa.func.coalesce(usage.c.n, 0)).outerjoin(usage, usage.c.id == model.id).order_by(*order)
+    )
     return [(entry, count) for entry, count in rows]

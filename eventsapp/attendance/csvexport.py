@@ -1,4 +1,5 @@
 """Attendee lists as CSV, safe to open in a spreadsheet. Pure."""
+
 from __future__ import annotations
 
 import csv

@@ -28,8 +28,7 @@ class CheckIn(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     # A walk-in without an account is recorded by name.
     guest_name: Mapped[str | None] = mapped_column(sa.String(NAME_MAX))
     method: Mapped[str] = mapped_column(sa.String(16))

@@ -1,5 +1,6 @@
 """Events I organize: an organizer's own events, upcoming or past, with how
 many are going, waiting and checked in. A fixed number of queries."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,8 +35,9 @@ class OrganizedPage:
     total: int
 
 
-def organized_events(session: Session, user_id: int, now: datetime, *, scope: str = UPCOMING,
-                     page: int = 1, per_page: int = 20) -> OrganizedPage:
+def organized_events(
+    session: Session, user_id: int, now: datetime, *, scope: str = UPCOMING, page: int = 1, per_page: int = 20
+) -> OrganizedPage:
     """The events `user_id` organizes or co-organizes: upcoming ones soonest
     first, past ones latest first."""
     past = scope == PAST
@@ -58,8 +60,14 @@ def _queries(past: bool):
     when = Event.ends_at < sa.bindparam("now") if past else Event.ends_at >= sa.bindparam("now")
     count = sa.select(sa.func.count()).select_from(Event).where(mine, when)
     order = (Event.starts_at.desc(), Event.id.desc()) if past else (Event.starts_at, Event.id)
-    rows = (sa.select(Event).where(mine, when).order_by(*order)
-            .limit(sa.bindparam("limit")).offset(sa.bindparam("offset")).options(lazyload(Event.organizer)))
+    rows = (
+        sa.select(Event)
+        .where(mine, when)
+        .order_by(*order)
+        .limit(sa.bindparam("limit"))
+        .offset(sa.bindparam("offset"))
+        .options(lazyload(Event.organizer))
+    )
     return count, rows
 
 
@@ -68,19 +76,30 @@ def _counts(session: Session, event_ids: list[int]) -> dict[int, tuple[int, int,
     if not event_ids:
         return {}
     dialect = session.get_bind().dialect.name
-    return {event_id: (int(going or 0), int(waiting or 0), int(came or 0))
-            for event_id, going, waiting, came in session.execute(_counts_query(dialect), {"ids": event_ids})}
+    return {
+        event_id: (int(going or 0), int(waiting or 0), int(came or 0))
+        for event_id, going, waiting, came in session.execute(_counts_query(dialect), {"ids": event_ids})
+    }
 
 
 @lru_cache(maxsize=2)
 def _counts_query(dialect: str):
-    answers = (sa.select(Rsvp.event_id.label("event_id"),
-                         sa.func.sum(sa.case((Rsvp.state == RsvpState.GOING, 1), else_=0)).label("going"),
-                         sa.func.sum(sa.case((Rsvp.state == RsvpState.WAITLISTED, 1), else_=0)).label("waiting"),
-                         sa.literal(0).label("came"))
-               .where(in_ids(Rsvp.event_id, "ids", dialect)).group_by(Rsvp.event_id))
-    arrivals = (sa.select(CheckIn.event_id, sa.literal(0), sa.literal(0), sa.func.count())
-                .where(in_ids(CheckIn.event_id, "ids", dialect)).group_by(CheckIn.event_id))
+    answers = (
+        sa.select(
+            Rsvp.event_id.label("event_id"),
+            sa.func.sum(sa.case((Rsvp.state == RsvpState.GOING, 1), else_=0)).label("going"),
+            sa.func.sum(sa.case((Rsvp.state == RsvpState.WAITLISTED, 1), else_=0)).label("waiting"),
+            sa.literal(0).label("came"),
+        )
+        .where(in_ids(Rsvp.event_id, "ids", dialect))
+        .group_by(Rsvp.event_id)
+    )
+    arrivals = (
+        sa.select(CheckIn.event_id, sa.literal(0), sa.literal(0), sa.func.count())
+        .where(in_ids(CheckIn.event_id, "ids", dialect))
+        .group_by(CheckIn.event_id)
+    )
     both = sa.union_all(answers, arrivals).subquery()
-    return (sa.select(both.c.event_id, sa.func.sum(both.c.going), sa.func.sum(both.c.waiting),
-                      sa.func.sum(both.c.came)).group_by(both.c.event_id))
+    return sa.select(
+        both.c.event_id, sa.func.sum(both.c.going), sa.func.sum(both.c.waiting), sa.func.sum(both.c.came)
+    ).group_by(both.c.event_id)

@@ -1,4 +1,5 @@
 """The check-in QR code, drawn as SVG."""
+
 from __future__ import annotations
 
 import segno

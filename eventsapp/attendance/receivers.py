@@ -1,5 +1,6 @@
 """Attendance answers what accounts and events announce, in the sender's
 transaction. Connected on import (eventsapp.connect_receivers)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

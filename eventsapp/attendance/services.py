@@ -1,4 +1,5 @@
 """Who came: check-ins by organizers (walk-ins too) and by QR code."""
+
 from __future__ import annotations
 
 import hmac
@@ -41,6 +42,7 @@ class Phase:
     """Where an event stands for check-in. Organizers may still record who
     came once it is over (from a paper list, say); the QR code works only
     while it is OPEN."""
+
     NOT_YET = "not-yet"
     OPEN = "open"
     OVER = "over"
@@ -79,8 +81,7 @@ def _record(session: Session, check_in: CheckIn, who: str) -> CheckIn:
     return check_in
 
 
-def check_in_member(session: Session, actor: User, event_id: int, user_id: int,
-                    now: datetime | None = None) -> CheckIn:
+def check_in_member(session: Session, actor: User, event_id: int, user_id: int, now: datetime | None = None) -> CheckIn:
     """An organizer checks in a member, with or without an RSVP (a walk-in)."""
     event = _locked_for(session, event_id, actor)
     now = now or utcnow()
@@ -91,12 +92,20 @@ def check_in_member(session: Session, actor: User, event_id: int, user_id: int,
         raise NotFound("No such member.")
     if session.scalar(sa.select(CheckIn.id).where(CheckIn.event_id == event_id, CheckIn.user_id == user_id)):
         raise AlreadyCheckedIn(f"{member.name} is already checked in.")
-    return _record(session, CheckIn(event_id=event_id, user_id=user_id, method=CheckInMethod.ORGANIZER,
-                                    checked_in_at=now, checked_in_by_id=actor.id), member.name)
+    return _record(
+        session,
+        CheckIn(
+            event_id=event_id,
+            user_id=user_id,
+            method=CheckInMethod.ORGANIZER,
+            checked_in_at=now,
+            checked_in_by_id=actor.id,
+        ),
+        member.name,
+    )
 
 
-def check_in_guest(session: Session, actor: User, event_id: int, name: str,
-                   now: datetime | None = None) -> CheckIn:
+def check_in_guest(session: Session, actor: User, event_id: int, name: str, now: datetime | None = None) -> CheckIn:
     """A walk-in without an account, recorded by name."""
     name = clean(name)
     if not has_letter_or_digit(name):
@@ -107,15 +116,24 @@ def check_in_guest(session: Session, actor: User, event_id: int, name: str,
     now = now or utcnow()
     if now < window(event)[0]:
         raise CheckInClosed("Check-in opens 30 minutes before the start.")
-    if session.scalar(sa.select(CheckIn.id).where(CheckIn.event_id == event_id,
-                                                   sa.func.lower(CheckIn.guest_name) == name.lower())):
+    if session.scalar(
+        sa.select(CheckIn.id).where(CheckIn.event_id == event_id, sa.func.lower(CheckIn.guest_name) == name.lower())
+    ):
         raise AlreadyCheckedIn(f"{name} is already checked in.")
-    return _record(session, CheckIn(event_id=event_id, guest_name=name, method=CheckInMethod.ORGANIZER,
-                                    checked_in_at=now, checked_in_by_id=actor.id), name)
+    return _record(
+        session,
+        CheckIn(
+            event_id=event_id,
+            guest_name=name,
+            method=CheckInMethod.ORGANIZER,
+            checked_in_at=now,
+            checked_in_by_id=actor.id,
+        ),
+        name,
+    )
 
 
-def self_check_in(session: Session, user: User, event_id: int, secret: str,
-                  now: datetime | None = None) -> CheckIn:
+def self_check_in(session: Session, user: User, event_id: int, secret: str, now: datetime | None = None) -> CheckIn:
     """A member scanned the code shown at the venue."""
     event = _locked_for(session, event_id)
     if not secret_matches(event, secret):
@@ -128,8 +146,9 @@ def self_check_in(session: Session, user: User, event_id: int, secret: str,
         raise CheckInClosed("This event is over; check-in has closed.")
     if session.scalar(sa.select(CheckIn.id).where(CheckIn.event_id == event_id, CheckIn.user_id == user.id)):
         raise AlreadyCheckedIn("You're already checked in. Enjoy the event!")
-    return _record(session, CheckIn(event_id=event_id, user_id=user.id, method=CheckInMethod.QR,
-                                    checked_in_at=now), "You")
+    return _record(
+        session, CheckIn(event_id=event_id, user_id=user.id, method=CheckInMethod.QR, checked_in_at=now), "You"
+    )
 
 
 def secret_matches(event: Event, secret: str) -> bool:
@@ -143,7 +162,7 @@ class SheetRow:
     name: str
     email: str
     stage: str
-    state: str          # RSVP state, or "walk-in"
+    state: str  # RSVP state, or "walk-in"
     checked_in_at: datetime | None
 
 
@@ -168,43 +187,85 @@ STATE_ORDER = {RsvpState.GOING: 0, RsvpState.WAITLISTED: 1, RsvpState.MAYBE: 2, 
 def attendee_sheet(session: Session, event: Event) -> Sheet:
     """Everyone who answered (except 'not going') or came, in two queries."""
     rsvps = session.execute(
-        sa.select(Rsvp.user_id, Rsvp.state, Rsvp.queued_at, User.name, User.email, Profile.career_stage,
-                  Profile.pgy_year)
-        .outerjoin(User, User.id == Rsvp.user_id).outerjoin(Profile, Profile.user_id == User.id)
-        .where(Rsvp.event_id == event.id, Rsvp.state != RsvpState.DECLINED)).all()
+        sa.select(
+            Rsvp.user_id, Rsvp.state, Rsvp.queued_at, User.name, User.email, Profile.career_stage, Profile.pgy_year
+        )
+        .outerjoin(User, User.id == Rsvp.user_id)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .where(Rsvp.event_id == event.id, Rsvp.state != RsvpState.DECLINED)
+    ).all()
     check_ins = session.execute(
-        sa.select(CheckIn.user_id, CheckIn.guest_name, CheckIn.checked_in_at, User.name, User.email,
-                  Profile.career_stage, Profile.pgy_year)
-        .outerjoin(User, User.id == CheckIn.user_id).outerjoin(Profile, Profile.user_id == User.id)
-        .where(CheckIn.event_id == event.id)).all()
+        sa.select(
+            CheckIn.user_id,
+            CheckIn.guest_name,
+            CheckIn.checked_in_at,
+            User.name,
+            User.email,
+            Profile.career_stage,
+            Profile.pgy_year,
+        )
+        .outerjoin(User, User.id == CheckIn.user_id)
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .where(CheckIn.event_id == event.id)
+    ).all()
     arrived = {c.user_id: c.checked_in_at for c in check_ins if c.user_id is not None}
     rows, answered = [], set()
     for r in rsvps:
         answered.add(r.user_id)
-        rows.append(SheetRow(r.user_id, r.name or "Former member", r.email or "",
-                             stage_label(r.career_stage, r.pgy_year) if r.name else "", r.state,
-                             arrived.get(r.user_id) if r.user_id else None))
+        rows.append(
+            SheetRow(
+                r.user_id,
+                r.name or "Former member",
+                r.email or "",
+                stage_label(r.career_stage, r.pgy_year) if r.name else "",
+                r.state,
+                arrived.get(r.user_id) if r.user_id else None,
+            )
+        )
     for c in check_ins:
         if c.user_id is None or c.user_id not in answered:
             name = c.name or c.guest_name or "Former member"
-            rows.append(SheetRow(c.user_id, name, c.email or "", stage_label(c.career_stage, c.pgy_year)
-                                 if c.name else "Guest", "walk-in", c.checked_in_at))
+            rows.append(
+                SheetRow(
+                    c.user_id,
+                    name,
+                    c.email or "",
+                    stage_label(c.career_stage, c.pgy_year) if c.name else "Guest",
+                    "walk-in",
+                    c.checked_in_at,
+                )
+            )
     rows.sort(key=lambda r: (STATE_ORDER[r.state], sort_key(r.name)))
     going = sum(1 for r in rows if r.state == RsvpState.GOING)
-    return Sheet(rows, going, sum(1 for r in rows if r.state == RsvpState.WAITLISTED),
-                 sum(1 for r in rows if r.state == RsvpState.MAYBE), len(check_ins),
-                 sum(1 for r in rows if r.state == RsvpState.GOING and r.checked_in_at))
+    return Sheet(
+        rows,
+        going,
+        sum(1 for r in rows if r.state == RsvpState.WAITLISTED),
+        sum(1 for r in rows if r.state == RsvpState.MAYBE),
+        len(check_ins),
+        sum(1 for r in rows if r.state == RsvpState.GOING and r.checked_in_at),
+    )
 
 
 def sheet_csv(sheet: Sheet, zone: str) -> str:
     from zoneinfo import ZoneInfo
 
     from eventsapp.attendance.csvexport import to_csv
+
     labels = {**RsvpState.LABELS, "walk-in": "Walk-in"}
-    return to_csv(["Name", "Email", "Career stage", "Answer", "Checked in at"], (
-        [r.name, r.email, r.stage, labels[r.state],
-         r.checked_in_at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") if r.checked_in_at else ""]
-        for r in sheet.rows))
+    return to_csv(
+        ["Name", "Email", "Career stage", "Answer", "Checked in at"],
+        (
+            [
+                r.name,
+                r.email,
+                r.stage,
+                labels[r.state],
+                r.checked_in_at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") if r.checked_in_at else "",
+            ]
+            for r in sheet.rows
+        ),
+    )
 
 
 def find_members(session: Session, query: str) -> list[tuple[User, str]]:
@@ -212,7 +273,11 @@ def find_members(session: Session, query: str) -> list[tuple[User, str]]:
     needle = clean(query).lower()
     if len(needle) < 2:
         return []
-    rows = session.execute(sa.select(User, Profile.career_stage, Profile.pgy_year).join(Profile)
-                           .where(sa.func.lower(User.name).contains(needle, autoescape=True))
-                           .order_by(User.name_key, User.id).limit(SEARCH_LIMIT))
+    rows = session.execute(
+        sa.select(User, Profile.career_stage, Profile.pgy_year)
+        .join(Profile)
+        .where(sa.func.lower(User.name).contains(needle, autoescape=True))
+        .order_by(User.name_key, User.id)
+        .limit(SEARCH_LIMIT)
+    )
     return [(user, stage_label(stage, pgy)) for user, stage, pgy in rows]

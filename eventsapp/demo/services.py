@@ -1,5 +1,6 @@
 """Seeding the demo hospital into a database. Idempotent: each person is
 looked up by email first, so a second run adds nothing."""
+
 from __future__ import annotations
 
 import random
@@ -48,10 +49,18 @@ class SeedReport:
 
     def summary(self) -> str:
         """What this run added, in words; a run that found everything says so."""
-        parts = [_count(n, word) for n, word in (
-            (self.people_added, "person"), (self.departments_added, "department"),
-            (self.specialties_added, "specialty"), (self.events_added, "event"),
-            (self.rsvps_added, "answer"), (self.introductions_added, "introduction request")) if n]
+        parts = [
+            _count(n, word)
+            for n, word in (
+                (self.people_added, "person"),
+                (self.departments_added, "department"),
+                (self.specialties_added, "specialty"),
+                (self.events_added, "event"),
+                (self.rsvps_added, "answer"),
+                (self.introductions_added, "introduction request"),
+            )
+            if n
+        ]
         if not parts:
             return "The demo hospital is already in this database: nothing to add."
         listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -91,8 +100,7 @@ def seed(session: Session) -> SeedReport:
     departments, departments_added = _get_or_create(session, Department, list(DEPARTMENTS))
     specialty_names = sorted({name for p in people for name in p.specialties})
     # Normally present from the migration's curated list; created if an admin removed them.
-    specialties, specialties_added = _get_or_create(session, Specialty, specialty_names,
-                                                    category="Other interests")
+    specialties, specialties_added = _get_or_create(session, Specialty, specialty_names, category="Other interests")
     known = set(session.scalars(sa.select(User.email).where(User.email.in_([p.email for p in people]))))
     # One hash for everyone: the KDF is deliberately slow.
     password_hash = hash_password(DEMO_PASSWORD)
@@ -105,8 +113,9 @@ def seed(session: Session) -> SeedReport:
     session.commit()
     events_added, rsvps_added = seed_events(session, people)
     introductions_added = seed_introductions(session, people)
-    return SeedReport(added, departments_added, specialties_added, events_added, rsvps_added, demo_logins(),
-                      introductions_added)
+    return SeedReport(
+        added, departments_added, specialties_added, events_added, rsvps_added, demo_logins(), introductions_added
+    )
 
 
 def _user_from(person: DemoPerson, password_hash: str, departments: dict, specialties: dict) -> User:
@@ -119,11 +128,11 @@ def _user_from(person: DemoPerson, password_hash: str, departments: dict, specia
         intro_capacity=person.intro_capacity,
         specialties=[specialties[name] for name in person.specialties],
     )
-    return User(name=person.name, email=person.email, password_hash=password_hash,
-                role=person.role, profile=profile)
+    return User(name=person.name, email=person.email, password_hash=password_hash, role=person.role, profile=profile)
 
 
 # --- Events, answers and attendance ---------------------------------------------
+
 
 def _first_day(today: date, spec: DemoEvent) -> date:
     day = today + timedelta(days=spec.day_offset)
@@ -139,10 +148,18 @@ def _details(spec: DemoEvent, day: date, zone: str, departments: dict, specialti
         end = datetime.combine(day, spec.start) + timedelta(minutes=spec.minutes)
         times = {"start_time": spec.start, "end_date": end.date(), "end_time": end.time()}
     return EventDetails(
-        title=spec.title, kind=spec.kind, timezone=zone, start_date=day, description=spec.description,
-        location=spec.location, online_url=spec.online_url,
+        title=spec.title,
+        kind=spec.kind,
+        timezone=zone,
+        start_date=day,
+        description=spec.description,
+        location=spec.location,
+        online_url=spec.online_url,
         department_id=departments[spec.department].id if spec.department else None,
-        specialty_ids=[specialties[name].id for name in spec.specialties], capacity=spec.capacity, **times)
+        specialty_ids=[specialties[name].id for name in spec.specialties],
+        capacity=spec.capacity,
+        **times,
+    )
 
 
 def seed_events(session: Session, people: list[DemoPerson]) -> tuple[int, int]:
@@ -167,8 +184,9 @@ def seed_events(session: Session, people: list[DemoPerson]) -> tuple[int, int]:
         if spec.repeat:
             frequency, interval, span = spec.repeat
             repeat = Recurrence(frequency, interval, day + timedelta(days=span))
-        first = create_event(session, organizers[spec.organizer_department],
-                             _details(spec, day, zone, departments, specialties), repeat)
+        first = create_event(
+            session, organizers[spec.organizer_department], _details(spec, day, zone, departments, specialties), repeat
+        )
         occurrences = first.series.occurrences if first.series else [first]
         created += [(spec, event) for event in occurrences]
     rng = random.Random(SEED)  # nosec B311  # the same demo answers on every run; no secret comes from it
@@ -180,12 +198,21 @@ def seed_events(session: Session, people: list[DemoPerson]) -> tuple[int, int]:
 
 #: Who the demo logins are going to, so their pages show something real.
 DEMO_PLANS = {
-    "intern@riverside.example": {"Internal Medicine Grand Rounds": "going", "Cardiology Journal Club": "going",
-                                 "Riverside Cardiovascular Symposium": "going", "Mentorship Coffee Hour": "waitlisted",
-                                 "Intern Welcome Mixer": "going", "Tumor Board: Open Teaching Session": "maybe"},
-    "senior@riverside.example": {"Cardiology Journal Club": "going", "Riverside Cardiovascular Symposium": "going",
-                                 "Mentorship Coffee Hour": "going", "Internal Medicine Grand Rounds": "going",
-                                 "Intern Welcome Mixer": "going"},
+    "intern@riverside.example": {
+        "Internal Medicine Grand Rounds": "going",
+        "Cardiology Journal Club": "going",
+        "Riverside Cardiovascular Symposium": "going",
+        "Mentorship Coffee Hour": "waitlisted",
+        "Intern Welcome Mixer": "going",
+        "Tumor Board: Open Teaching Session": "maybe",
+    },
+    "senior@riverside.example": {
+        "Cardiology Journal Club": "going",
+        "Riverside Cardiovascular Symposium": "going",
+        "Mentorship Coffee Hour": "going",
+        "Internal Medicine Grand Rounds": "going",
+        "Intern Welcome Mixer": "going",
+    },
 }
 
 
@@ -200,8 +227,12 @@ def _answer_and_attend(session, rng, spec: DemoEvent, event: Event, everyone, us
     going = 0
     rows = []
     # The demo logins answered first (their waitlist place is near the front).
-    order = [u for u, state in planned if state != "waitlisted"] + chosen[:-6] + \
-        [u for u, state in planned if state == "waitlisted"] + chosen[-6:]
+    order = (
+        [u for u, state in planned if state != "waitlisted"]
+        + chosen[:-6]
+        + [u for u, state in planned if state == "waitlisted"]
+        + chosen[-6:]
+    )
     plan = dict(planned)
     for step, user in enumerate(order):
         state = plan.get(user, "maybe" if rng.random() < 0.12 and not spec.full else "going")
@@ -209,8 +240,16 @@ def _answer_and_attend(session, rng, spec: DemoEvent, event: Event, everyone, us
             state = "going" if event.capacity is None or going < event.capacity else "waitlisted"
         going += state == "going"
         at = answered_at + timedelta(minutes=7 * step)
-        rows.append(Rsvp(event_id=event.id, user_id=user.id, state=state, created_at=at, updated_at=at,
-                         queued_at=at if state == "waitlisted" else None))
+        rows.append(
+            Rsvp(
+                event_id=event.id,
+                user_id=user.id,
+                state=state,
+                created_at=at,
+                updated_at=at,
+                queued_at=at if state == "waitlisted" else None,
+            )
+        )
     session.add_all(rows)
     if spec.cancelled:
         event.status, event.cancelled_at = EventStatus.CANCELLED, now - timedelta(days=2)
@@ -218,13 +257,19 @@ def _answer_and_attend(session, rng, spec: DemoEvent, event: Event, everyone, us
     elif event.ends_at < now:
         for rsvp in rows:
             if rsvp.state == "going" and rng.random() < 0.75:
-                session.add(CheckIn(event_id=event.id, user_id=rsvp.user_id,
-                                    method=rng.choice((CheckInMethod.QR, CheckInMethod.ORGANIZER)),
-                                    checked_in_at=event.starts_at + timedelta(minutes=rng.randint(-20, 15))))
+                session.add(
+                    CheckIn(
+                        event_id=event.id,
+                        user_id=rsvp.user_id,
+                        method=rng.choice((CheckInMethod.QR, CheckInMethod.ORGANIZER)),
+                        checked_in_at=event.starts_at + timedelta(minutes=rng.randint(-20, 15)),
+                    )
+                )
     return len(rows)
 
 
 # --- Introductions ---------------------------------------------------------------
+
 
 def seed_introductions(session: Session, people: list[DemoPerson]) -> int:
     """Some pending and accepted introductions, and seniors wearing the
@@ -234,26 +279,52 @@ def seed_introductions(session: Session, people: list[DemoPerson]) -> int:
     users = {u.email: u for u in session.scalars(sa.select(User).where(User.email.in_([p.email for p in people])))}
     maya, tomas = users["intern@riverside.example"], users["senior@riverside.example"]
     interns = [users[p.email] for p in people[4:] if p.career_stage == "intern"]
-    seniors = [users[p.email] for p in people[4:] if p.open_to_interns and p.career_stage in ("fellow", "attending")
-               and {"Cardiology", "Clinical research"} & set(p.specialties)]
+    seniors = [
+        users[p.email]
+        for p in people[4:]
+        if p.open_to_interns
+        and p.career_stage in ("fellow", "attending")
+        and {"Cardiology", "Clinical research"} & set(p.specialties)
+    ]
     now = utcnow()
     requests = [
         # Maya: one colleague already accepted, one still thinking about it.
         (maya, seniors[0], RequestStatus.ACCEPTED, "I'd love advice on getting started in cardiology research."),
-        (maya, seniors[1], RequestStatus.PENDING, "Could we talk about your clinical research? I'm an intern "
-                                                   "in Internal Medicine interested in heart failure."),
+        (
+            maya,
+            seniors[1],
+            RequestStatus.PENDING,
+            "Could we talk about your clinical research? I'm an intern "
+            "in Internal Medicine interested in heart failure.",
+        ),
         # Tomás: two interns waiting for his answer, one connection.
-        (interns[0], tomas, RequestStatus.PENDING, "I'm interested in critical care cardiology and would "
-                                                    "value your perspective on fellowship choices."),
-        (interns[1], tomas, RequestStatus.PENDING, "I saw you teach at grand rounds. Could I ask you about "
-                                                    "medical education as a career?"),
+        (
+            interns[0],
+            tomas,
+            RequestStatus.PENDING,
+            "I'm interested in critical care cardiology and would value your perspective on fellowship choices.",
+        ),
+        (
+            interns[1],
+            tomas,
+            RequestStatus.PENDING,
+            "I saw you teach at grand rounds. Could I ask you about medical education as a career?",
+        ),
         (interns[2], tomas, RequestStatus.ACCEPTED, "Hoping to learn how you balance research and clinics."),
     ]
     for number, (requester, senior, status, message) in enumerate(requests):
         asked = now - timedelta(days=6 - number)
-        session.add(IntroRequest(requester_id=requester.id, senior_id=senior.id, message=message, status=status,
-                                 created_at=asked, expires_at=asked + timedelta(days=14),
-                                 responded_at=asked + timedelta(days=1) if status == RequestStatus.ACCEPTED else None))
+        session.add(
+            IntroRequest(
+                requester_id=requester.id,
+                senior_id=senior.id,
+                message=message,
+                status=status,
+                created_at=asked,
+                expires_at=asked + timedelta(days=14),
+                responded_at=asked + timedelta(days=1) if status == RequestStatus.ACCEPTED else None,
+            )
+        )
     # Tomás wears the ribbon at the events he goes to.
     session.execute(sa.update(Rsvp).where(Rsvp.user_id == tomas.id, Rsvp.state == "going").values(approachable=True))
     session.commit()

@@ -1,5 +1,6 @@
 """Cancelling an event (or a meeting and the following ones), which keeps
 everything and tells whoever answered; deleting one nobody answered."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -22,8 +23,9 @@ def has_responses(session: Session, event_id: int) -> bool:
     return any(found for _, found in signals.checking_responses.send(session, event_id=event_id))
 
 
-def cancel_event(session: Session, actor: User, event_id: int, *, scope: str = Scope.THIS,
-                 links: EventLinks | None = None) -> list[Event]:
+def cancel_event(
+    session: Session, actor: User, event_id: int, *, scope: str = Scope.THIS, links: EventLinks | None = None
+) -> list[Event]:
     """Cancel an event (or an occurrence and the following ones). Nothing is
     deleted: RSVPs stay, new ones are refused, and everyone who answered is
     told (`links`: how to link the event in what is sent)."""
@@ -66,7 +68,6 @@ def delete_event(session: Session, actor: User, event_id: int) -> None:
     touch_series([event], utcnow())  # the series' calendar entry gains an EXDATE
     session.delete(event)
     session.flush()
-    if series is not None and not session.scalar(
-            sa.select(sa.exists().where(Event.series_id == series.id))):
+    if series is not None and not session.scalar(sa.select(sa.exists().where(Event.series_id == series.id))):
         session.delete(series)
     session.commit()

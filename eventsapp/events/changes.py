@@ -4,6 +4,7 @@
 more than "the event has changed": they need not find the old time in
 their calendar to see what moved.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -26,8 +27,14 @@ class Change(NamedTuple):
 
 def time_text(values: dict, now: datetime) -> str:
     """An event's time in its own zone, named unless it is all day."""
-    span = format_span(values["starts_at"], values["ends_at"], all_day=values["all_day"],
-                       event_zone=values["timezone"], viewer_zone=values["timezone"], now=now)
+    span = format_span(
+        values["starts_at"],
+        values["ends_at"],
+        all_day=values["all_day"],
+        event_zone=values["timezone"],
+        viewer_zone=values["timezone"],
+        now=now,
+    )
     return span if values["all_day"] else f"{span} ({zone_label(values['timezone'], values['starts_at'])})"
 
 

@@ -1,5 +1,6 @@
 """What an organizer enters for an event, checked against every rule, and
 the same values read back from an event to fill the form again."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -96,8 +97,9 @@ def _check_url(value: str) -> str:
     return value
 
 
-def check_details(session: Session, d: EventDetails, organizer_id: int | None,
-                  kept: tuple[datetime, datetime] | None = None) -> CheckedDetails:
+def check_details(
+    session: Session, d: EventDetails, organizer_id: int | None, kept: tuple[datetime, datetime] | None = None
+) -> CheckedDetails:
     """Apply every rule; raise DomainError naming the field at fault. `kept`:
     the start and end of the event being edited."""
     title = _check_text(d.title, TITLE_MAX, "title", "event's title", required=True)
@@ -123,24 +125,39 @@ def check_details(session: Session, d: EventDetails, organizer_id: int | None,
     if len(specialties) != len(wanted):
         raise DomainError("Choose specialties from the list.", field="specialty_ids")
     if d.capacity is not None and not 1 <= d.capacity <= MAX_CAPACITY:
-        raise DomainError(f"Capacity must be between 1 and {MAX_CAPACITY}, or empty for no limit.",
-                          field="capacity")
+        raise DomainError(f"Capacity must be between 1 and {MAX_CAPACITY}, or empty for no limit.", field="capacity")
     deadline = None
     if d.rsvp_deadline_date is not None:
         walls = replace(walls, deadline=datetime.combine(d.rsvp_deadline_date, d.rsvp_deadline_time or time(23, 59)))
         deadline = wallclock.to_utc(walls.deadline, zone)
         if deadline > starts_at:
-            raise DomainError("The RSVP deadline must be before the event starts.",
-                              field="rsvp_deadline_date")
+            raise DomainError("The RSVP deadline must be before the event starts.", field="rsvp_deadline_date")
     co_ids = set(d.co_organizer_ids) - {organizer_id}
-    co_organizers = list(session.scalars(
-        sa.select(User).where(User.id.in_(co_ids), User.role.in_((Role.ORGANIZER, Role.ADMIN))))) if co_ids else []
+    co_organizers = (
+        list(session.scalars(sa.select(User).where(User.id.in_(co_ids), User.role.in_((Role.ORGANIZER, Role.ADMIN)))))
+        if co_ids
+        else []
+    )
     if len(co_organizers) != len(co_ids):
-        raise DomainError("Co-organizers must be chosen from the list of organizers.",
-                          field="co_organizer_ids")
-    return CheckedDetails(title, d.kind, d.timezone, starts_at, ends_at, d.all_day, description, location,
-                          online_url, department, specialties, d.capacity, deadline, co_organizers, walls,
-                          span.notes)
+        raise DomainError("Co-organizers must be chosen from the list of organizers.", field="co_organizer_ids")
+    return CheckedDetails(
+        title,
+        d.kind,
+        d.timezone,
+        starts_at,
+        ends_at,
+        d.all_day,
+        description,
+        location,
+        online_url,
+        department,
+        specialties,
+        d.capacity,
+        deadline,
+        co_organizers,
+        walls,
+        span.notes,
+    )
 
 
 def apply_details(event: Event, c: CheckedDetails) -> None:
@@ -160,12 +177,21 @@ def details_of(event: Event) -> EventDetails:
         end = end - timedelta(days=1)
     deadline = event.rsvp_deadline.astimezone(zone) if event.rsvp_deadline else None
     return EventDetails(
-        title=event.title, kind=event.kind, timezone=event.timezone, all_day=event.all_day,
-        start_date=start.date(), start_time=None if event.all_day else start.time(),
-        end_date=end.date(), end_time=None if event.all_day else end.time(),
-        description=event.description, location=event.location, online_url=event.online_url,
-        department_id=event.department_id, specialty_ids=[s.id for s in event.specialties],
+        title=event.title,
+        kind=event.kind,
+        timezone=event.timezone,
+        all_day=event.all_day,
+        start_date=start.date(),
+        start_time=None if event.all_day else start.time(),
+        end_date=end.date(),
+        end_time=None if event.all_day else end.time(),
+        description=event.description,
+        location=event.location,
+        online_url=event.online_url,
+        department_id=event.department_id,
+        specialty_ids=[s.id for s in event.specialties],
         capacity=event.capacity,
         rsvp_deadline_date=deadline.date() if deadline else None,
         rsvp_deadline_time=deadline.time() if deadline else None,
-        co_organizer_ids=[u.id for u in event.co_organizers])
+        co_organizer_ids=[u.id for u in event.co_organizers],
+    )

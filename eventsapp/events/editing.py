@@ -1,6 +1,7 @@
 """Editing an event, or a meeting of a series and all the following ones:
 what is stored, the revision calendars compare, and what is announced
 (seats that may have opened, changes people who answered must hear of)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -20,8 +21,18 @@ from eventsapp.timeutil import utcnow
 from eventsapp.transactions import begin_write, lock_event, lock_events
 
 # What a calendar shows: a change to any of these bumps the revision.
-CALENDAR_FIELDS = ("title", "kind", "timezone", "starts_at", "ends_at", "all_day", "description",
-                   "location", "online_url", "status")
+CALENDAR_FIELDS = (
+    "title",
+    "kind",
+    "timezone",
+    "starts_at",
+    "ends_at",
+    "all_day",
+    "description",
+    "location",
+    "online_url",
+    "status",
+)
 # What the people going need to hear about.
 NOTIFY_FIELDS = ("title", "starts_at", "ends_at", "all_day", "location", "online_url")
 
@@ -56,8 +67,16 @@ def record_change(event: Event, before: dict, now: datetime) -> bool:
     return False
 
 
-def update_event(session: Session, actor: User, event_id: int, details: EventDetails, *,
-                 version: int | None, scope: str = Scope.THIS, links: EventLinks | None = None) -> Event:
+def update_event(
+    session: Session,
+    actor: User,
+    event_id: int,
+    details: EventDetails,
+    *,
+    version: int | None,
+    scope: str = Scope.THIS,
+    links: EventLinks | None = None,
+) -> Event:
     """Save an organizer's edit of one event, or of an occurrence and all the
     following ones in its series. Refuses a form made from an older version.
     `links`: how to link the event in what is sent about the change."""
@@ -69,8 +88,10 @@ def update_event(session: Session, actor: User, event_id: int, details: EventDet
         raise NotFound("No such event.")
     require_organizer(event, actor)
     if version is not None and version != event.version:
-        raise EventChanged("Someone else changed this event while you were editing it. "
-                           "The form now shows the latest version; make your change again.")
+        raise EventChanged(
+            "Someone else changed this event while you were editing it. "
+            "The form now shows the latest version; make your change again."
+        )
     if event.is_cancelled:
         raise DomainError("A cancelled event can't be edited; duplicate it to make a new one.")
     checked = check_details(session, details, event.organizer_id, kept=(event.starts_at, event.ends_at))
@@ -93,22 +114,23 @@ def update_event(session: Session, actor: User, event_id: int, details: EventDet
     return event
 
 
-def _check_targets(session: Session, event: Event, targets: list[Event], actor: User,
-                   checked: CheckedDetails) -> None:
+def _check_targets(session: Session, event: Event, targets: list[Event], actor: User, checked: CheckedDetails) -> None:
     """Every meeting changed must be the actor's to change, and keep its seats."""
     for target in targets:
         require_organizer(target, actor)
         going = sum(count for _, count in signals.counting_seats.send(session, event_id=target.id))
         if checked.capacity is not None and checked.capacity < going:
-            raise DomainError(f"{going} people are already going to the meeting of "
-                              f"{target.starts_at.astimezone(ZoneInfo(target.timezone)):%d %b}; "
-                              "the capacity can't be lower than that.", field="capacity")
+            raise DomainError(
+                f"{going} people are already going to the meeting of "
+                f"{target.starts_at.astimezone(ZoneInfo(target.timezone)):%d %b}; "
+                "the capacity can't be lower than that.",
+                field="capacity",
+            )
     if len(targets) > 1:
         _check_series_move(event, checked)
 
 
-def _apply_edits(planned: list[tuple[Event, CheckedDetails]], scope: str,
-                 now: datetime) -> list[tuple[Event, dict]]:
+def _apply_edits(planned: list[tuple[Event, CheckedDetails]], scope: str, now: datetime) -> list[tuple[Event, dict]]:
     """Store each meeting's new details; return those whose change people
     who answered must hear of, each with its fields before."""
     changed = []
@@ -135,20 +157,24 @@ def _check_series_move(event: Event, checked: CheckedDetails) -> None:
     series = event.series
     new_day = checked.starts_at.astimezone(ZoneInfo(checked.timezone)).date()
     if series is not None and series.frequency == recurrence.Frequency.MONTHLY and new_day != _wall(event).date():
-        raise DomainError("The meetings of a monthly series can't move to another day all at once. Move this "
-                          "meeting on its own, or cancel the following ones and create a new series.",
-                          field="start_date")
+        raise DomainError(
+            "The meetings of a monthly series can't move to another day all at once. Move this "
+            "meeting on its own, or cancel the following ones and create a new series.",
+            field="start_date",
+        )
 
 
 def following_meetings(session: Session, event: Event) -> list[Event]:
     """`event` and the later occurrences of its series, locked, in order."""
-    ids = list(session.scalars(sa.select(Event.id).where(
-        Event.series_id == event.series_id, Event.recurrence_id > event.recurrence_id)))
+    ids = list(
+        session.scalars(
+            sa.select(Event.id).where(Event.series_id == event.series_id, Event.recurrence_id > event.recurrence_id)
+        )
+    )
     return [event] + sorted(lock_events(session, ids), key=lambda e: e.recurrence_id)
 
 
-def _split_series(session: Session, event: Event, following: list[Event], now: datetime,
-                  rule_wall: datetime) -> None:
+def _split_series(session: Session, event: Event, following: list[Event], now: datetime, rule_wall: datetime) -> None:
     """'This and following': the old series ends the day before `event`; the
     edited occurrences (cancelled ones too, so they stay excluded) form a new
     series starting at `event`, its rule at `rule_wall`. From the first
@@ -157,8 +183,14 @@ def _split_series(session: Session, event: Event, following: list[Event], now: d
     if event.recurrence_id == old.starts_at:
         series = old
     else:
-        series = Series(frequency=old.frequency, interval=old.interval, until=old.until, created_at=now,
-                        updated_at=now, revision=max(e.revision for e in following))
+        series = Series(
+            frequency=old.frequency,
+            interval=old.interval,
+            until=old.until,
+            created_at=now,
+            updated_at=now,
+            revision=max(e.revision for e in following),
+        )
         old.revision += 1
         old.updated_at = now
         session.add(series)

@@ -1,6 +1,7 @@
 """How to link an event's page from what is sent about it: plain text
 around the event's id, built by the web layer (which knows the routes and
 the site's address) and passed down, so no domain calls url_for."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

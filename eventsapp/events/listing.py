@@ -2,6 +2,7 @@
 the rows say about answers (how many go, the viewer's own, colleagues to
 meet) comes from the domains above (rsvps, matching): the view combines
 them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ class Row:
     event: Event
     going: int = 0
     viewer_state: str | None = None
-    matches_going: int = 0   # the viewer's suggested colleagues going
+    matches_going: int = 0  # the viewer's suggested colleagues going
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,15 @@ def viewer_zone(viewer) -> str:
     return (profile.timezone if profile and profile.timezone else None) or current_app.config["APP_TIMEZONE"]
 
 
-def list_events(session: Session, viewer, filters: Filters, now: datetime, per_page: int, *,
-                answered: sa.ColumnElement[bool] | None = None) -> Page:
+def list_events(
+    session: Session,
+    viewer,
+    filters: Filters,
+    now: datetime,
+    per_page: int,
+    *,
+    answered: sa.ColumnElement[bool] | None = None,
+) -> Page:
     """A page of the list, its rows holding only the events. My events
     needs `answered`: the condition on an Event row that the viewer
     answered it (rsvps keeps it, parameter viewer_id)."""
@@ -69,14 +77,25 @@ def list_events(session: Session, viewer, filters: Filters, now: datetime, per_p
     zone = ZoneInfo(viewer_zone(viewer))
     needle = clean(filters.q).lower()
     count, page_query = _list_queries(
-        past=filters.scope == Scope.PAST, mine=answered if mine else None, kind=kind is not None,
-        specialty=bool(filters.specialty_id), department=bool(filters.department_id),
-        start=filters.start is not None, end=filters.end is not None, search=bool(needle))
-    params = {"now": now, "viewer_id": viewer.id if mine else None, "kind": kind,
-              "specialty_id": filters.specialty_id, "department_id": filters.department_id,
-              "start": datetime.combine(filters.start, time(0), tzinfo=zone) if filters.start else None,
-              "end": datetime.combine(filters.end + timedelta(days=1), time(0), tzinfo=zone) if filters.end else None,
-              "needle": needle.replace("/", "//").replace("%", "/%").replace("_", "/_")}
+        past=filters.scope == Scope.PAST,
+        mine=answered if mine else None,
+        kind=kind is not None,
+        specialty=bool(filters.specialty_id),
+        department=bool(filters.department_id),
+        start=filters.start is not None,
+        end=filters.end is not None,
+        search=bool(needle),
+    )
+    params = {
+        "now": now,
+        "viewer_id": viewer.id if mine else None,
+        "kind": kind,
+        "specialty_id": filters.specialty_id,
+        "department_id": filters.department_id,
+        "start": datetime.combine(filters.start, time(0), tzinfo=zone) if filters.start else None,
+        "end": datetime.combine(filters.end + timedelta(days=1), time(0), tzinfo=zone) if filters.end else None,
+        "needle": needle.replace("/", "//").replace("%", "/%").replace("_", "/_"),
+    }
     total, first_start = session.execute(count, params).one()
     pages = max(1, -(-total // per_page))
     page = min(max(1, filters.page), pages)
@@ -88,9 +107,18 @@ def list_events(session: Session, viewer, filters: Filters, now: datetime, per_p
     return Page([Row(e) for e in events], page, pages, total)
 
 
-@lru_cache(maxsize=256)   # (3 scopes x 2**6 filters at most)
-def _list_queries(*, past: bool, mine: sa.ColumnElement[bool] | None, kind: bool, specialty: bool, department: bool, start: bool,
-                  end: bool, search: bool):
+@lru_cache(maxsize=256)  # (3 scopes x 2**6 filters at most)
+def _list_queries(
+    *,
+    past: bool,
+    mine: sa.ColumnElement[bool] | None,
+    kind: bool,
+    specialty: bool,
+    department: bool,
+    start: bool,
+    end: bool,
+    search: bool,
+):
     """The list's count and page statements for one combination of filters,
     built once per process (`mine`: the condition of My events, one object
     for the process). Parameters: now, viewer_id, kind, specialty_id,
@@ -106,8 +134,11 @@ def _list_queries(*, past: bool, mine: sa.ColumnElement[bool] | None, kind: bool
     if kind:
         stmt = stmt.where(Event.kind == sa.bindparam("kind"))
     if specialty:
-        stmt = stmt.where(sa.exists().where(event_specialty.c.event_id == Event.id,
-                                            event_specialty.c.specialty_id == sa.bindparam("specialty_id")))
+        stmt = stmt.where(
+            sa.exists().where(
+                event_specialty.c.event_id == Event.id, event_specialty.c.specialty_id == sa.bindparam("specialty_id")
+            )
+        )
     if department:
         stmt = stmt.where(Event.department_id == sa.bindparam("department_id"))
     if start:
@@ -116,8 +147,14 @@ def _list_queries(*, past: bool, mine: sa.ColumnElement[bool] | None, kind: bool
         stmt = stmt.where(Event.starts_at < sa.bindparam("end", type_=Event.starts_at.type))
     if search:
         needle = sa.bindparam("needle", type_=sa.String)
-        stmt = stmt.where(sa.or_(*(sa.func.lower(column).contains(needle, escape="/")
-                                   for column in (Event.title, Event.description, Event.location))))
+        stmt = stmt.where(
+            sa.or_(
+                *(
+                    sa.func.lower(column).contains(needle, escape="/")
+                    for column in (Event.title, Event.description, Event.location)
+                )
+            )
+        )
     # (Aggregated in place: a subquery of the whole entity costs a proxy per column to build.)
     count = stmt.with_only_columns(sa.func.count(), sa.func.min(Event.starts_at)).order_by(None)
     if not past:

@@ -1,4 +1,5 @@
 """A series' meetings, for the page that lists them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,6 +27,12 @@ def series_page(session: Session, series_id: int) -> SeriesPage:
     series = session.get(Series, series_id)
     if series is None:
         raise NotFound("No such series.")
-    meetings = list(session.scalars(sa.select(Event).where(Event.series_id == series_id)
-                                    .order_by(Event.starts_at, Event.id).options(lazyload(Event.organizer))))
+    meetings = list(
+        session.scalars(
+            sa.select(Event)
+            .where(Event.series_id == series_id)
+            .order_by(Event.starts_at, Event.id)
+            .options(lazyload(Event.organizer))
+        )
+    )
     return SeriesPage(series, meetings)

@@ -39,8 +39,7 @@ event_specialty = sa.Table(
     "event_specialty",
     db.metadata,
     sa.Column("event_id", sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("specialty_id", sa.ForeignKey("specialty.id", ondelete="CASCADE"), primary_key=True,
-              index=True),
+    sa.Column("specialty_id", sa.ForeignKey("specialty.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 event_co_organizer = sa.Table(
@@ -85,8 +84,7 @@ class Series(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    occurrences: Mapped[list[Event]] = relationship(
-        back_populates="series", order_by="Event.starts_at")
+    occurrences: Mapped[list[Event]] = relationship(back_populates="series", order_by="Event.starts_at")
 
     @property
     def rule(self) -> recurrence.Recurrence:
@@ -114,7 +112,7 @@ class Series(db.Model):
 LONGEST_EVENT = timedelta(days=31)
 
 
-@locked_by_event   # (what lock_event() locks: one row per event)
+@locked_by_event  # (what lock_event() locks: one row per event)
 class Event(db.Model):
     __tablename__ = "event"
     __table_args__ = (
@@ -145,12 +143,12 @@ class Event(db.Model):
     all_day: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
     location: Mapped[str] = mapped_column(sa.String(LOCATION_MAX), default="", server_default="")
     online_url: Mapped[str] = mapped_column(sa.String(URL_MAX), default="", server_default="")
-    department_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("department.id", ondelete="SET NULL"), index=True)
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id", ondelete="SET NULL"), index=True)
     capacity: Mapped[int | None]
     rsvp_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(
-        sa.String(16), default=EventStatus.SCHEDULED, server_default=EventStatus.SCHEDULED)
+        sa.String(16), default=EventStatus.SCHEDULED, server_default=EventStatus.SCHEDULED
+    )
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped by every change a calendar shows.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -160,10 +158,8 @@ class Event(db.Model):
     answer_changes: Mapped[int] = mapped_column(default=0, server_default="0")
     # Bumped by every saved edit: a form posted from an older version is refused.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
-    organizer_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    series_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("series.id", ondelete="SET NULL"), index=True)
+    organizer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("series.id", ondelete="SET NULL"), index=True)
     # For an occurrence of a series: its start as the rule generated it (RECURRENCE-ID).
     recurrence_id: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # An occurrence edited on its own no longer follows the series' details.
@@ -174,10 +170,8 @@ class Event(db.Model):
 
     department: Mapped[Department | None] = relationship(lazy="joined")
     organizer: Mapped[User | None] = relationship(foreign_keys=[organizer_id], lazy="joined")
-    co_organizers: Mapped[list[User]] = relationship(
-        secondary=event_co_organizer, order_by=(User.name_key, User.id))
-    specialties: Mapped[list[Specialty]] = relationship(
-        secondary=event_specialty, order_by=Specialty.name)
+    co_organizers: Mapped[list[User]] = relationship(secondary=event_co_organizer, order_by=(User.name_key, User.id))
+    specialties: Mapped[list[Specialty]] = relationship(secondary=event_specialty, order_by=Specialty.name)
     series: Mapped[Series | None] = relationship(back_populates="occurrences")
 
     @property
@@ -197,8 +191,7 @@ class Event(db.Model):
     def is_organized_by(self, user) -> bool:
         if not getattr(user, "is_authenticated", False):
             return False
-        return (user.is_admin or user.id == self.organizer_id
-                or any(u.id == user.id for u in self.co_organizers))
+        return user.is_admin or user.id == self.organizer_id or any(u.id == user.id for u in self.co_organizers)
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r} {self.starts_at:%Y-%m-%d}>"

@@ -1,4 +1,5 @@
 """Who organizes an event, and so may change it."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -16,5 +17,8 @@ def require_organizer(event: Event, actor: User) -> None:
 
 def organizer_choices(session: Session) -> list[User]:
     """People who can be co-organizers: organizers and admins."""
-    return list(session.scalars(sa.select(User).where(User.role.in_((Role.ORGANIZER, Role.ADMIN)))
-                                .order_by(User.name_key, User.id)))
+    return list(
+        session.scalars(
+            sa.select(User).where(User.role.in_((Role.ORGANIZER, Role.ADMIN))).order_by(User.name_key, User.id)
+        )
+    )

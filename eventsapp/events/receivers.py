@@ -1,5 +1,6 @@
 """Events answer what accounts announce, in the sender's transaction.
 Connected on import (eventsapp.connect_receivers)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -14,8 +15,9 @@ from eventsapp.events.models import Event
 def _hand_over_events(session: Session, *, user: User, **_) -> None:
     """Events the member organised pass to a co-organizer, or else to an admin."""
     admin = session.scalar(sa.select(User).where(User.role == Role.ADMIN, User.id != user.id).order_by(User.id))
-    for event in session.scalars(sa.select(Event).where(Event.organizer_id == user.id)
-                                 .options(selectinload(Event.co_organizers))):
+    for event in session.scalars(
+        sa.select(Event).where(Event.organizer_id == user.id).options(selectinload(Event.co_organizers))
+    ):
         others = [u for u in event.co_organizers if u.id != user.id]
         event.organizer = others[0] if others else admin
         if others:

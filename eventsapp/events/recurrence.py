@@ -3,10 +3,11 @@
 Occurrences are computed in the meeting's local wall-clock time, so a
 07:30 meeting stays at 07:30 across daylight-saving changes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from itertools import islice
 from zoneinfo import ZoneInfo
 
@@ -30,7 +31,7 @@ class RecurrenceError(ValueError):
 class Recurrence:
     frequency: str
     interval: int  # every N weeks or months
-    until: date    # last day an occurrence may fall on (inclusive)
+    until: date  # last day an occurrence may fall on (inclusive)
 
 
 def nth_weekday(day: date) -> int:
@@ -58,8 +59,7 @@ def occurrence_starts(first_start: datetime, zone: str, rule: Recurrence) -> lis
         raise RecurrenceError("The last date must not be before the first meeting.")
     freq, byweekday = _rule_parts(rule, first_start.date())
     local_until = datetime.combine(rule.until, time(23, 59, 59))
-    generated = du.rrule(freq, dtstart=first_start, interval=rule.interval, byweekday=byweekday,
-                         until=local_until)
+    generated = du.rrule(freq, dtstart=first_start, interval=rule.interval, byweekday=byweekday, until=local_until)
     starts = list(islice(generated, MAX_OCCURRENCES + 1))
     if len(starts) > MAX_OCCURRENCES:
         raise RecurrenceError(f"A series can have at most {MAX_OCCURRENCES} meetings; choose an earlier last date.")
@@ -84,7 +84,7 @@ def rrule_text(first_start: datetime, zone: str, rule: Recurrence, all_day: bool
         parts.append(f"UNTIL={rule.until:%Y%m%d}")
     else:
         until = datetime.combine(rule.until, time(23, 59, 59), tzinfo=ZoneInfo(zone))
-        parts.append(f"UNTIL={until.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}")
+        parts.append(f"UNTIL={until.astimezone(UTC):%Y%m%dT%H%M%SZ}")
     return ";".join(parts)
 
 
@@ -97,6 +97,9 @@ def describe(first_start: datetime, rule: Recurrence) -> str:
         every = f"Every {day}" if rule.interval == 1 else f"Every {rule.interval} weeks on {day}"
     else:
         ordinal = ORDINALS[nth_weekday(first_start.date())]
-        every = (f"Monthly on the {ordinal} {day}" if rule.interval == 1
-                 else f"Every {rule.interval} months on the {ordinal} {day}")
+        every = (
+            f"Monthly on the {ordinal} {day}"
+            if rule.interval == 1
+            else f"Every {rule.interval} months on the {ordinal} {day}"
+        )
     return f"{every} {until}"

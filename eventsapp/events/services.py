@@ -2,6 +2,7 @@
 means for the people who answered. Creating and reading are here; the
 details and their checks are in details.py, editing in editing.py,
 cancelling and deleting in cancelling.py (all importable from here)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,23 +22,35 @@ from eventsapp.timeutil import utcnow
 
 # What the views and tests use, wherever it lives.
 __all__ = [
-    "EventChanged", "EventDetails", "Scope", "cancel_event", "create_event", "delete_event", "details_of",
-    "get_event", "has_responses", "organizer_choices", "require_organizer", "update_event",
+    "EventChanged",
+    "EventDetails",
+    "Scope",
+    "cancel_event",
+    "create_event",
+    "delete_event",
+    "details_of",
+    "get_event",
+    "has_responses",
+    "organizer_choices",
+    "require_organizer",
+    "update_event",
 ]
 
 
 def get_event(session: Session, event_id: int) -> Event:
     event = session.scalar(
-        sa.select(Event).where(Event.id == event_id)
-        .options(selectinload(Event.specialties), selectinload(Event.co_organizers),
-                 selectinload(Event.series)))
+        sa.select(Event)
+        .where(Event.id == event_id)
+        .options(selectinload(Event.specialties), selectinload(Event.co_organizers), selectinload(Event.series))
+    )
     if event is None:
         raise NotFound("No such event.")
     return event
 
 
-def create_event(session: Session, organizer: User, details: EventDetails,
-                 repeat: recurrence.Recurrence | None = None) -> Event:
+def create_event(
+    session: Session, organizer: User, details: EventDetails, repeat: recurrence.Recurrence | None = None
+) -> Event:
     """Create a one-off event, or a series and all its occurrences. Returns
     the (first) event."""
     if not organizer.can_organize:
@@ -56,22 +69,35 @@ def create_event(session: Session, organizer: User, details: EventDetails,
     return events[0]
 
 
-def _create_occurrences(session: Session, organizer: User, checked: CheckedDetails,
-                        repeat: recurrence.Recurrence, now: datetime, confirmed: str) -> list[Event]:
+def _create_occurrences(
+    session: Session,
+    organizer: User,
+    checked: CheckedDetails,
+    repeat: recurrence.Recurrence,
+    now: datetime,
+    confirmed: str,
+) -> list[Event]:
     try:
         starts = recurrence.occurrence_starts(checked.walls.start, checked.timezone, repeat)
     except recurrence.RecurrenceError as exc:
         raise DomainError(str(exc), field="repeat_until") from exc
     meetings = [wallclock.shifted(checked, local_start) for local_start in starts]
     wallclock.require_confirmed((note for m in meetings for note in m.notes), confirmed)
-    series = Series(frequency=repeat.frequency, interval=repeat.interval, until=repeat.until,
-                    timezone=checked.timezone, starts_at=meetings[0].starts_at, wall_start=checked.walls.start,
-                    all_day=checked.all_day, created_at=now, updated_at=now)
+    series = Series(
+        frequency=repeat.frequency,
+        interval=repeat.interval,
+        until=repeat.until,
+        timezone=checked.timezone,
+        starts_at=meetings[0].starts_at,
+        wall_start=checked.walls.start,
+        all_day=checked.all_day,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(series)
     events = []
     for meeting in meetings:
-        event = Event(organizer=organizer, status=EventStatus.SCHEDULED, series=series,
-                      created_at=now, updated_at=now)
+        event = Event(organizer=organizer, status=EventStatus.SCHEDULED, series=series, created_at=now, updated_at=now)
         apply_details(event, meeting)
         event.recurrence_id = event.starts_at
         session.add(event)

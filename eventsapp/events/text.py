@@ -1,4 +1,5 @@
 """Event descriptions: plain text in, safe HTML out. Pure."""
+
 from __future__ import annotations
 
 import re
@@ -25,7 +26,7 @@ def _linkify_line(text: str) -> str:
     out, last = [], 0
     for match in _URL.finditer(text):
         url, trail = _link(match.group(0))
-        out.append(str(escape(text[last:match.start()])))
+        out.append(str(escape(text[last : match.start()])))
         out.append(f'<a href="{escape(url)}" rel="nofollow noopener noreferrer">{escape(url)}</a>')
         out.append(str(escape(trail)))
         last = match.end()

@@ -1,4 +1,5 @@
 """Dates and times written for people ("Tue 3 Dec, 07:30–08:30"). Pure."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -10,8 +11,9 @@ def _day(d: date, today: date) -> str:
     return text if d.year == today.year else f"{text} {d.year}"
 
 
-def format_span(starts_at: datetime, ends_at: datetime, *, all_day: bool, event_zone: str,
-                viewer_zone: str, now: datetime) -> str:
+def format_span(
+    starts_at: datetime, ends_at: datetime, *, all_day: bool, event_zone: str, viewer_zone: str, now: datetime
+) -> str:
     """When an event happens, in the viewer's zone (all-day events keep their
     dates: a conference day is the same day wherever you read about it)."""
     zone = ZoneInfo(event_zone if all_day else viewer_zone)

@@ -9,11 +9,12 @@ repeated time is the first of the two. The organizer is told, in words, and
 confirms before anything is saved, for a single event and for each meeting
 of a series alike.
 """
+
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from eventsapp.errors import DomainError
@@ -43,7 +44,7 @@ def to_utc(wall: datetime, zone: ZoneInfo, fold: int = 0) -> datetime:
     """A naive wall-clock time in `zone` as aware UTC. With fold 0 a skipped
     time takes the offset from before the change, i.e. lands later on the
     clock; a repeated one is its first occurrence."""
-    return wall.replace(tzinfo=zone, fold=fold).astimezone(timezone.utc)
+    return wall.replace(tzinfo=zone, fold=fold).astimezone(UTC)
 
 
 def skipped(wall: datetime, zone: ZoneInfo) -> bool:
@@ -65,19 +66,25 @@ def place_span(start: datetime, end: datetime, zone: ZoneInfo, *, all_day: bool 
     notes = []
     if skipped(start, zone):
         ends_at = starts_at + (end - start)
-        notes.append(f"{start:%H:%M} does not exist on {_day(start)} in {_place(zone)} (clocks go forward): "
-                     f"it would be {_span_text(starts_at, ends_at, zone)}.")
+        notes.append(
+            f"{start:%H:%M} does not exist on {_day(start)} in {_place(zone)} (clocks go forward): "
+            f"it would be {_span_text(starts_at, ends_at, zone)}."
+        )
     else:
         ends_at = to_utc(end, zone)
         if skipped(end, zone):
-            notes.append(f"{end:%H:%M} does not exist on {_day(end)} in {_place(zone)} (clocks go forward): "
-                         f"it would be {_span_text(starts_at, ends_at, zone)}.")
+            notes.append(
+                f"{end:%H:%M} does not exist on {_day(end)} in {_place(zone)} (clocks go forward): "
+                f"it would be {_span_text(starts_at, ends_at, zone)}."
+            )
     if repeated(start, zone):
         first = starts_at.astimezone(zone)
         abbreviation = f"{first.tzname()}, " if (first.tzname() or "").isalpha() else ""
-        notes.append(f"{start:%H:%M} happens twice on {_day(start)} in {_place(zone)} (clocks go back): "
-                     f"it would be the first {start:%H:%M} ({abbreviation}{_offset(first)}), "
-                     f"{_span_text(starts_at, ends_at, zone)}.")
+        notes.append(
+            f"{start:%H:%M} happens twice on {_day(start)} in {_place(zone)} (clocks go back): "
+            f"it would be the first {start:%H:%M} ({abbreviation}{_offset(first)}), "
+            f"{_span_text(starts_at, ends_at, zone)}."
+        )
     return Span(starts_at, ends_at, tuple(notes))
 
 
@@ -130,17 +137,22 @@ def check_times(d, zone: ZoneInfo, kept: tuple[datetime, datetime] | None = None
     if d.start_date is None:
         raise DomainError("Enter the date the event starts.", field="start_date")
     today = date.today()
-    if not today.replace(year=today.year - YEARS_BACK, day=1) <= d.start_date <= today.replace(
-            year=today.year + YEARS_AHEAD, day=1):
-        raise DomainError(f"Choose a date within {YEARS_BACK} years back and {YEARS_AHEAD} years ahead.",
-                          field="start_date")
+    if (
+        not today.replace(year=today.year - YEARS_BACK, day=1)
+        <= d.start_date
+        <= today.replace(year=today.year + YEARS_AHEAD, day=1)
+    ):
+        raise DomainError(
+            f"Choose a date within {YEARS_BACK} years back and {YEARS_AHEAD} years ahead.", field="start_date"
+        )
     end_date = d.end_date or d.start_date
     if d.all_day:
         if end_date < d.start_date:
             raise DomainError("The last day can't be before the first day.", field="end_date")
         # Local midnight to local midnight after the last day (exclusive).
-        walls = Walls(datetime.combine(d.start_date, time(0)), datetime.combine(end_date + timedelta(days=1), time(0)),
-                      None)
+        walls = Walls(
+            datetime.combine(d.start_date, time(0)), datetime.combine(end_date + timedelta(days=1), time(0)), None
+        )
         span = place_span(walls.start, walls.end, zone, all_day=True)
         too_long = (end_date - d.start_date).days >= LONGEST_EVENT.days
     else:
@@ -166,12 +178,16 @@ def shifted(checked, local_start: datetime):
     `place_span` places them, with its own notes."""
     zone = ZoneInfo(checked.timezone)
     shift = local_start.replace(tzinfo=None) - checked.walls.start
-    walls = Walls(checked.walls.start + shift, checked.walls.end + shift,
-                  checked.walls.deadline + shift if checked.walls.deadline else None)
+    walls = Walls(
+        checked.walls.start + shift,
+        checked.walls.end + shift,
+        checked.walls.deadline + shift if checked.walls.deadline else None,
+    )
     span = place_span(walls.start, walls.end, zone, all_day=checked.all_day)
     deadline = to_utc(walls.deadline, zone) if walls.deadline else None
-    return replace(checked, starts_at=span.starts_at, ends_at=span.ends_at, rsvp_deadline=deadline,
-                   walls=walls, notes=span.notes)
+    return replace(
+        checked, starts_at=span.starts_at, ends_at=span.ends_at, rsvp_deadline=deadline, walls=walls, notes=span.notes
+    )
 
 
 def series_wall(event: Event, entered: datetime) -> datetime:

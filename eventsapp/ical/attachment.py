@@ -5,6 +5,7 @@ answer shown, the event's SEQUENCE), so a copy imported from a mail is
 replaced by the next mail, a later download or the feed, never the other
 way round.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -31,7 +32,9 @@ def mail_links(config: Mapping, event_url: tuple[str, str] | None) -> Links:
 def ics_file(answered: list[tuple[Event, Rsvp | None]], links: Links) -> IcsFile:
     """One calendar holding these events (a meeting of a series on its own,
     as in the member's feed), each with the member's answer when given."""
-    items = [describe(event, links, **answer_fields(event, rsvp)) if rsvp else describe(event, links)
-             for event, rsvp in answered]
+    items = [
+        describe(event, links, **answer_fields(event, rsvp)) if rsvp else describe(event, links)
+        for event, rsvp in answered
+    ]
     name = f"event-{answered[0][0].id}.ics" if len(answered) == 1 else "events.ics"
     return IcsFile(name, build(IcsCalendar(items)))

@@ -7,11 +7,12 @@ sorted, with one RDATE per line so every client reads the transitions; UNTIL
 in UTC; REFRESH-INTERVAL typed as a DURATION; no empty CATEGORIES; control
 characters stripped from text.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vRecur, vText
@@ -24,19 +25,19 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 class IcsEvent:
     uid: str
     summary: str
-    start: datetime | date          # aware, in `tzid`, or a date for all-day events
-    end: datetime | date            # exclusive for all-day events
+    start: datetime | date  # aware, in `tzid`, or a date for all-day events
+    end: datetime | date  # exclusive for all-day events
     tzid: str
-    created: datetime               # aware UTC
-    last_modified: datetime         # aware UTC; also the DTSTAMP
+    created: datetime  # aware UTC
+    last_modified: datetime  # aware UTC; also the DTSTAMP
     sequence: int
-    status: str = "CONFIRMED"       # CONFIRMED, TENTATIVE or CANCELLED
+    status: str = "CONFIRMED"  # CONFIRMED, TENTATIVE or CANCELLED
     description: str = ""
     location: str = ""
     url: str = ""
     categories: tuple[str, ...] = ()
     organizer_name: str | None = None
-    rrule: str | None = None        # RRULE value, UNTIL already in UTC
+    rrule: str | None = None  # RRULE value, UNTIL already in UTC
     exdates: tuple[datetime | date, ...] = ()
     recurrence_id: datetime | date | None = None
     # Written instead of DTEND: a series starting at a time the clocks skip
@@ -49,7 +50,7 @@ class IcsCalendar:
     events: list[IcsEvent]
     name: str | None = None
     description: str | None = None
-    refresh: timedelta | None = None   # feeds: how often clients should poll
+    refresh: timedelta | None = None  # feeds: how often clients should poll
 
 
 def text(value: str) -> str:
@@ -104,9 +105,9 @@ def _range(events: list[IcsEvent]) -> tuple[date, date]:
 def _event(item: IcsEvent) -> Event:
     event = Event()
     event.add("UID", item.uid)
-    event.add("DTSTAMP", item.last_modified.astimezone(timezone.utc))
-    event.add("CREATED", item.created.astimezone(timezone.utc))
-    event.add("LAST-MODIFIED", item.last_modified.astimezone(timezone.utc))
+    event.add("DTSTAMP", item.last_modified.astimezone(UTC))
+    event.add("CREATED", item.created.astimezone(UTC))
+    event.add("LAST-MODIFIED", item.last_modified.astimezone(UTC))
     event.add("SEQUENCE", item.sequence)
     if item.recurrence_id is not None:
         event.add("RECURRENCE-ID", item.recurrence_id)
@@ -202,4 +203,3 @@ def _head(calendar: IcsCalendar) -> Calendar:
         cal.add("REFRESH-INTERVAL", vDuration(calendar.refresh), parameters={"VALUE": "DURATION"})
         cal.add("X-PUBLISHED-TTL", vDuration(calendar.refresh))
     return cal
-

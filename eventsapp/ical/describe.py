@@ -1,6 +1,7 @@
 """How one event is described in a calendar, whichever file it goes in:
 its facts (from a loaded Event, or read as columns), the links it carries,
 and the validators (ETag, Last-Modified) of a file of them."""
+
 from __future__ import annotations
 
 import hashlib
@@ -60,8 +61,7 @@ def uid_domain(config: Mapping) -> str:
     """The right-hand side of every UID: fixed by configuration, never taken
     from a request's Host header (which would give the same event another
     UID, and duplicates in calendars)."""
-    return (config.get("CALENDAR_UID_DOMAIN") or (config.get("SERVER_NAME") or "").split(":")[0]
-            or "mentor-rounds.local")
+    return config.get("CALENDAR_UID_DOMAIN") or (config.get("SERVER_NAME") or "").split(":")[0] or "mentor-rounds.local"
 
 
 def configured_links(config: Mapping) -> Links:
@@ -103,13 +103,15 @@ class EventFacts(NamedTuple):
     created_at: datetime
     updated_at: datetime
     organizer_name: str | None
-    specialties: tuple[str, ...]   # names, in the order of Event.specialties
+    specialties: tuple[str, ...]  # names, in the order of Event.specialties
 
     @classmethod
     def of(cls, event: Event) -> EventFacts:
-        return cls(*(getattr(event, name) for name in EVENT_COLUMNS),
-                   event.organizer.name if event.organizer else None,
-                   tuple(s.name for s in event.specialties))
+        return cls(
+            *(getattr(event, name) for name in EVENT_COLUMNS),
+            event.organizer.name if event.organizer else None,
+            tuple(s.name for s in event.specialties),
+        )
 
 
 #: The facts that are columns of the event table, by the same names.
@@ -149,16 +151,37 @@ def describe(event: Event, links: Links, **fields) -> IcsEvent:
     return describe_facts(EventFacts.of(event), links, **fields)
 
 
-def describe_facts(event: EventFacts, links: Links, *, uid: str | None = None, answer: str | None = None,
-                   recurrence_id=None, rrule: str | None = None, exdates=(), sequence: int | None = None,
-                   created: datetime | None = None, modified: datetime | None = None) -> IcsEvent:
+def describe_facts(
+    event: EventFacts,
+    links: Links,
+    *,
+    uid: str | None = None,
+    answer: str | None = None,
+    recurrence_id=None,
+    rrule: str | None = None,
+    exdates=(),
+    sequence: int | None = None,
+    created: datetime | None = None,
+    modified: datetime | None = None,
+) -> IcsEvent:
     url = links.event_url(event.id)
     summary = event.title if answer != RsvpState.WAITLISTED else f"{event.title} (waitlist)"
     return IcsEvent(
-        uid=uid or uid_of("event", event.id, links), summary=summary,
-        start=_moment(event, event.starts_at), end=_moment(event, event.ends_at), tzid=event.timezone,
-        created=created or event.created_at, last_modified=modified or event.updated_at,
-        sequence=event.revision + event.answer_changes if sequence is None else sequence, status=_status(event, answer),
-        description=_description(event, url), location=event.location or event.online_url, url=url,
-        categories=(EventKind.LABELS[event.kind], *event.specialties), organizer_name=event.organizer_name,
-        rrule=rrule, exdates=tuple(exdates), recurrence_id=recurrence_id)
+        uid=uid or uid_of("event", event.id, links),
+        summary=summary,
+        start=_moment(event, event.starts_at),
+        end=_moment(event, event.ends_at),
+        tzid=event.timezone,
+        created=created or event.created_at,
+        last_modified=modified or event.updated_at,
+        sequence=event.revision + event.answer_changes if sequence is None else sequence,
+        status=_status(event, answer),
+        description=_description(event, url),
+        location=event.location or event.online_url,
+        url=url,
+        categories=(EventKind.LABELS[event.kind], *event.specialties),
+        organizer_name=event.organizer_name,
+        rrule=rrule,
+        exdates=tuple(exdates),
+        recurrence_id=recurrence_id,
+    )

@@ -6,6 +6,7 @@ listed on its own (its own UID), because members answer meetings one by
 one: a series entry would show meetings they said no to. The public feeds,
 where a series is one VEVENT with its RRULE, are built in public.py.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -44,6 +45,7 @@ REFRESH = timedelta(hours=6)
 
 # --- Which events ---------------------------------------------------------------
 
+
 def _window_bounds(now: datetime) -> tuple[datetime, datetime]:
     return now - WINDOW_BACK, now + WINDOW_AHEAD
 
@@ -69,9 +71,9 @@ _ANSWERED = (RsvpState.GOING, RsvpState.WAITLISTED, RsvpState.MAYBE)
 
 class _FeedQueries(NamedTuple):
     latest_answer: sa.Select
-    events: sa.Select        # their columns as the database gives them (see _answered_events)
+    events: sa.Select  # their columns as the database gives them (see _answered_events)
     specialties: sa.Select
-    column_types: tuple      # the types of the columns of `events` (see _converters)
+    column_types: tuple  # the types of the columns of `events` (see _converters)
 
 
 @cache
@@ -79,21 +81,28 @@ def _feed_queries() -> _FeedQueries:
     """A personal feed's statements, built once (with parameters user_id,
     first and last): building and keying them again on every poll costs as
     much as running them."""
-    mine = (Rsvp.user_id == sa.bindparam("user_id"), Rsvp.state.in_(_ANSWERED),
-            *_in_window(sa.bindparam("first"), sa.bindparam("last")))
+    mine = (
+        Rsvp.user_id == sa.bindparam("user_id"),
+        Rsvp.state.in_(_ANSWERED),
+        *_in_window(sa.bindparam("first"), sa.bindparam("last")),
+    )
     answered = sa.select(Event.id).join(Rsvp, Rsvp.event_id == Event.id).where(*mine)
     columns = (*(getattr(Event, c) for c in EVENT_COLUMNS), User.name, Rsvp.state, Rsvp.updated_at)
     return _FeedQueries(
         # Any answer: "not going" removes an event, so its time counts as a change.
         sa.select(sa.func.max(Rsvp.updated_at)).where(Rsvp.user_id == sa.bindparam("user_id")),
         sa.select(*(sa.type_coerce(c, sa.types.NullType()) for c in columns))
-        .select_from(Event).join(Rsvp, Rsvp.event_id == Event.id).outerjoin(User, User.id == Event.organizer_id)
-        .where(*mine).order_by(Event.starts_at, Event.id),
+        .select_from(Event)
+        .join(Rsvp, Rsvp.event_id == Event.id)
+        .outerjoin(User, User.id == Event.organizer_id)
+        .where(*mine)
+        .order_by(Event.starts_at, Event.id),
         sa.select(event_specialty.c.event_id, Specialty.name)
         .join(Specialty, Specialty.id == event_specialty.c.specialty_id)
         .where(event_specialty.c.event_id.in_(answered))
         .order_by(event_specialty.c.event_id, *Event.specialties.property.order_by),
-        tuple(c.type for c in columns))
+        tuple(c.type for c in columns),
+    )
 
 
 @lru_cache(maxsize=8)
@@ -105,7 +114,7 @@ def _converters(dialect: sa.Dialect) -> tuple:
 
 def _converted(rows: tuple[tuple, ...], dialect: sa.Dialect) -> tuple[tuple, ...]:
     convert = _converters(dialect)
-    return tuple((*(f(v) if f else v for f, v in zip(convert, row[:-1])), row[-1]) for row in rows)
+    return tuple((*(f(v) if f else v for f, v in zip(convert, row[:-1], strict=True)), row[-1]) for row in rows)
 
 
 def personal_feed(session: Session, user_id: int, links: Links, now: datetime, name: str) -> Export:
@@ -142,13 +151,13 @@ def _answered_events(session: Session, user_id: int, now: datetime):
 def _facts_and_answer(row: tuple) -> tuple[EventFacts, Answer]:
     """A row of _answered_events as describe_facts takes it."""
     columns = len(EVENT_COLUMNS)
-    return EventFacts(*row[:columns + 1], row[-1]), Answer(*row[columns + 1:-1])
+    return EventFacts(*row[: columns + 1], row[-1]), Answer(*row[columns + 1 : -1])
 
 
 class _Feed(NamedTuple):
     body: bytes
     etag: str
-    last_change: datetime | None   # the newest of its events' stamps
+    last_change: datetime | None  # the newest of its events' stamps
 
 
 #: A calendar app polls its feed again and again, mostly unchanged: each
@@ -172,7 +181,7 @@ def feed_cache(entries: int = CACHED_FEEDS, size: int = CACHED_FEED_BYTES) -> LR
 
 
 kept_feeds = feed_cache()
-_kept_lock = threading.Lock()   # shared by the threads of a worker
+_kept_lock = threading.Lock()  # shared by the threads of a worker
 
 
 def _personal_calendar(rows: tuple[tuple, ...], links: Links, name: str, dialect: sa.Dialect) -> _Feed:
@@ -187,6 +196,6 @@ def _personal_calendar(rows: tuple[tuple, ...], links: Links, name: str, dialect
         items.append(describe_facts(event, links, **answer_fields(event, answer)))
     body = build(IcsCalendar(items, name=name, refresh=REFRESH))
     feed = _Feed(body, etag_of(body), max((i.last_modified for i in items), default=None))
-    with _kept_lock, contextlib.suppress(ValueError):   # (larger than all the room: served, not kept)
+    with _kept_lock, contextlib.suppress(ValueError):  # (larger than all the room: served, not kept)
         kept_feeds[key] = feed
     return feed

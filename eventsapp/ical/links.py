@@ -7,10 +7,11 @@ Japanese triples in length when encoded, so the limit counts the URL's
 bytes, not the text's characters. What gives way is the description, then
 the place, then the title; never the links.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import NamedTuple
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -34,8 +35,18 @@ class AddLinks(NamedTuple):
     outlook: str
 
 
-def add_links(*, title: str, starts_at: datetime, ends_at: datetime, all_day: bool, zone: str,
-              description: str, location: str, online_url: str, event_url: str) -> AddLinks:
+def add_links(
+    *,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    all_day: bool,
+    zone: str,
+    description: str,
+    location: str,
+    online_url: str,
+    event_url: str,
+) -> AddLinks:
     """Both links for one event. `event_url`: its page, where people answer."""
     text = EventText(description.strip(), location or online_url, title)
 
@@ -47,12 +58,26 @@ def add_links(*, title: str, starts_at: datetime, ends_at: datetime, all_day: bo
         return "\n\n".join(parts)
 
     def google(t: EventText) -> str:
-        return google_url(title=t.title, starts_at=starts_at, ends_at=ends_at, all_day=all_day, zone=zone,
-                          details=details(t.description), location=t.location)
+        return google_url(
+            title=t.title,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            all_day=all_day,
+            zone=zone,
+            details=details(t.description),
+            location=t.location,
+        )
 
     def outlook(t: EventText) -> str:
-        return outlook_url(title=t.title, starts_at=starts_at, ends_at=ends_at, all_day=all_day, zone=zone,
-                           details=details(t.description), location=t.location)
+        return outlook_url(
+            title=t.title,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            all_day=all_day,
+            zone=zone,
+            details=details(t.description),
+            location=t.location,
+        )
 
     return AddLinks(google(fit(google, text)), outlook(fit(outlook, text)))
 
@@ -78,7 +103,7 @@ def _longest_fitting(make_url: Callable[[EventText], str], text: EventText, fiel
     def cut(n: int) -> str:
         return value[:n].rstrip() + _CUT if n else ""
 
-    low, high = 0, len(value)   # cut(low) fits (or low is 0); cut(high + 1) does not
+    low, high = 0, len(value)  # cut(low) fits (or low is 0); cut(high + 1) does not
     while low < high:
         middle = (low + high + 1) // 2
         if _fits(make_url(text._replace(**{field: cut(middle)}))):
@@ -89,11 +114,12 @@ def _longest_fitting(make_url: Callable[[EventText], str], text: EventText, fiel
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def google_url(*, title: str, starts_at: datetime, ends_at: datetime, all_day: bool, zone: str,
-               details: str, location: str) -> str:
+def google_url(
+    *, title: str, starts_at: datetime, ends_at: datetime, all_day: bool, zone: str, details: str, location: str
+) -> str:
     if all_day:
         tz = ZoneInfo(zone)
         dates = f"{starts_at.astimezone(tz):%Y%m%d}/{ends_at.astimezone(tz):%Y%m%d}"
@@ -105,16 +131,24 @@ def google_url(*, title: str, starts_at: datetime, ends_at: datetime, all_day: b
     return GOOGLE + urlencode(query)
 
 
-def outlook_url(*, title: str, starts_at: datetime, ends_at: datetime, all_day: bool, zone: str,
-                details: str, location: str) -> str:
+def outlook_url(
+    *, title: str, starts_at: datetime, ends_at: datetime, all_day: bool, zone: str, details: str, location: str
+) -> str:
     if all_day:
         tz = ZoneInfo(zone)
         start, end = starts_at.astimezone(tz).date().isoformat(), ends_at.astimezone(tz).date().isoformat()
     else:
-        start = starts_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        end = ends_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    query = {"path": "/calendar/action/compose", "rru": "addevent", "subject": title, "startdt": start,
-             "enddt": end, "body": details, "location": location}
+        start = starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        end = ends_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    query = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": title,
+        "startdt": start,
+        "enddt": end,
+        "body": details,
+        "location": location,
+    }
     if all_day:
         query["allday"] = "true"
     return OUTLOOK + urlencode(query)

@@ -10,6 +10,7 @@ the series' other meetings out of that kind's feed, and itself out of the
 series' kind. When the filter keeps only meetings edited on their own (and
 none that follow the series' details), those are listed on their own.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -42,8 +43,11 @@ class PublicFilters:
         if self.department_id:
             found.append(Event.department_id == self.department_id)
         if self.specialty_id:
-            found.append(sa.exists().where(event_specialty.c.event_id == Event.id,
-                                           event_specialty.c.specialty_id == self.specialty_id))
+            found.append(
+                sa.exists().where(
+                    event_specialty.c.event_id == Event.id, event_specialty.c.specialty_id == self.specialty_id
+                )
+            )
         return found
 
 
@@ -51,8 +55,7 @@ def _load(session: Session, stmt) -> list[Event]:
     return list(session.scalars(stmt.options(selectinload(Event.specialties))))
 
 
-def public_feed(session: Session, filters: PublicFilters, links: Links, now: datetime,
-                name: str) -> Export:
+def public_feed(session: Session, filters: PublicFilters, links: Links, now: datetime, name: str) -> Export:
     conditions = filters.conditions()
     events = _load(session, sa.select(Event).where(*window(now), *conditions).order_by(Event.starts_at, Event.id))
     items = [describe(e, links) for e in events if e.series_id is None]
@@ -61,8 +64,13 @@ def public_feed(session: Session, filters: PublicFilters, links: Links, now: dat
         # Every meeting of these series, also outside the window, so the
         # rule's EXDATEs and overrides are complete; and which of them the
         # filters keep.
-        all_meetings = _load(session, sa.select(Event).where(Event.series_id.in_(series_ids))
-                             .order_by(Event.starts_at).options(selectinload(Event.series)))
+        all_meetings = _load(
+            session,
+            sa.select(Event)
+            .where(Event.series_id.in_(series_ids))
+            .order_by(Event.starts_at)
+            .options(selectinload(Event.series)),
+        )
         kept = set(session.scalars(sa.select(Event.id).where(Event.series_id.in_(series_ids), *conditions)))
         grouped: dict[int, list[Event]] = {}
         for meeting in all_meetings:
@@ -74,8 +82,9 @@ def public_feed(session: Session, filters: PublicFilters, links: Links, now: dat
     return Export.of(build(IcsCalendar(items, name=name, refresh=REFRESH)), last_modified(items, now=now))
 
 
-def describe_series(series: Series, occurrences: list[Event], links: Links,
-                    kept: set[int] | None = None) -> list[IcsEvent]:
+def describe_series(
+    series: Series, occurrences: list[Event], links: Links, kept: set[int] | None = None
+) -> list[IcsEvent]:
     """One master VEVENT with RRULE and EXDATEs, plus an override per
     meeting edited on its own or moved by the clocks; `kept`: the ids of the meetings the feed
     holds (all when None)."""
@@ -88,17 +97,30 @@ def describe_series(series: Series, occurrences: list[Event], links: Links,
     template = followers[0] if followers else occurrences[0]
     # Each start as the rule has it on the wall clock (02:30 on the day the
     # clocks skip it), keyed by when it really is (03:30 that day).
-    generated = {start.astimezone(UTC): start for start in
-                 recurrence.occurrence_starts(series.local_start, series.timezone, series.rule)}
+    generated = {
+        start.astimezone(UTC): start
+        for start in recurrence.occurrence_starts(series.local_start, series.timezone, series.rule)
+    }
     by_start = {e.recurrence_id: e for e in shown}
     exdates = []
     for moment, start in generated.items():
         occurrence = by_start.get(moment)
         if occurrence is None or occurrence.is_cancelled:
             exdates.append(start.date() if series.all_day else start)
-    master = _master(series, template, describe(
-        template, links, uid=uid_of("series", series.id, links), rrule=series.rrule, exdates=exdates,
-        sequence=series.revision, created=series.created_at, modified=series.updated_at))
+    master = _master(
+        series,
+        template,
+        describe(
+            template,
+            links,
+            uid=uid_of("series", series.id, links),
+            rrule=series.rrule,
+            exdates=exdates,
+            sequence=series.revision,
+            created=series.created_at,
+            modified=series.updated_at,
+        ),
+    )
     items = [master]
     for occurrence in shown:
         start = generated.get(occurrence.recurrence_id)
@@ -112,8 +134,15 @@ def describe_series(series: Series, occurrences: list[Event], links: Links,
             # readers place such a start alike but not its end, so the
             # meeting is spelled out. One SEQUENCE per UID: the series'
             # own, which every change to any of its meetings raises.
-            items.append(describe(occurrence, links, uid=master.uid, sequence=master.sequence,
-                                  recurrence_id=start.date() if series.all_day else start))
+            items.append(
+                describe(
+                    occurrence,
+                    links,
+                    uid=master.uid,
+                    sequence=master.sequence,
+                    recurrence_id=start.date() if series.all_day else start,
+                )
+            )
     return items
 
 
@@ -127,8 +156,9 @@ def _master(series: Series, template: Event, item: IcsEvent) -> IcsEvent:
     between the two does not shift its end."""
     zone = ZoneInfo(series.timezone)
     start = series.local_start.replace(tzinfo=zone)
-    wall = (template.ends_at.astimezone(zone).replace(tzinfo=None)
-            - template.starts_at.astimezone(zone).replace(tzinfo=None))
+    wall = template.ends_at.astimezone(zone).replace(tzinfo=None) - template.starts_at.astimezone(zone).replace(
+        tzinfo=None
+    )
     if series.all_day:
         wall = timedelta(days=max(1, round(wall / timedelta(days=1))))
     end = (start.replace(tzinfo=None) + wall).replace(tzinfo=zone)
@@ -137,6 +167,5 @@ def _master(series: Series, template: Event, item: IcsEvent) -> IcsEvent:
     if _skipped(series, start):
         # A DTEND beside a DTSTART the clocks skip gives some readers a
         # meeting an hour longer, others one ending before it starts.
-        return replace(item, start=start, end=wallclock.to_utc(start.replace(tzinfo=None), zone) + wall,
-                       duration=wall)
+        return replace(item, start=start, end=wallclock.to_utc(start.replace(tzinfo=None), zone) + wall, duration=wall)
     return replace(item, start=start, end=end)

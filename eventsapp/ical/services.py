@@ -1,13 +1,13 @@
 """Feeds and their tokens: create, rotate, find."""
+
 from __future__ import annotations
 
 from functools import cache
 from typing import NamedTuple
 
+import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
-
-import sqlalchemy as sa
 
 from eventsapp.accounts.models import User
 from eventsapp.ical import tokens
@@ -48,8 +48,11 @@ class FeedOwner(NamedTuple):
 @cache
 def _owner_query():
     """owner_of's statement, built once (parameter token_hash)."""
-    return (sa.select(CalendarFeed.salt, User.id, User.name).join(User, User.id == CalendarFeed.user_id)
-            .where(CalendarFeed.token_hash == sa.bindparam("token_hash")))
+    return (
+        sa.select(CalendarFeed.salt, User.id, User.name)
+        .join(User, User.id == CalendarFeed.user_id)
+        .where(CalendarFeed.token_hash == sa.bindparam("token_hash"))
+    )
 
 
 def owner_of(session: Session, token: str) -> FeedOwner | None:

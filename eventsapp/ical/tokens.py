@@ -1,4 +1,5 @@
 """Feed tokens: the credential calendar apps use instead of a login. Pure."""
+
 from __future__ import annotations
 
 import base64

@@ -19,7 +19,7 @@ DECLINE_COOLDOWN = timedelta(days=90)
 
 class RequestStatus:
     PENDING = "pending"
-    ACCEPTED = "accepted"      # a connection, until one side ends it
+    ACCEPTED = "accepted"  # a connection, until one side ends it
     DECLINED = "declined"
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
@@ -34,9 +34,14 @@ class IntroRequest(db.Model):
         sa.CheckConstraint("requester_id <> senior_id", name="not_to_self"),
         sa.CheckConstraint(f"status IN {RequestStatus.ALL!r}", name="status_known"),
         # At most one open request (pending or accepted) between two people.
-        sa.Index("uq_intro_request_open_pair", "requester_id", "senior_id", unique=True,
-                 sqlite_where=sa.text("status IN ('pending', 'accepted')"),
-                 postgresql_where=sa.text("status IN ('pending', 'accepted')")),
+        sa.Index(
+            "uq_intro_request_open_pair",
+            "requester_id",
+            "senior_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('pending', 'accepted')"),
+            postgresql_where=sa.text("status IN ('pending', 'accepted')"),
+        ),
         sa.Index("ix_intro_request_senior_status", "senior_id", "status"),
         sa.Index("ix_intro_request_requester_status", "requester_id", "status"),
         # Pending requests past their date (looked for on every People page).

@@ -1,4 +1,5 @@
 """Introduction requests and the connections they become."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,16 +27,20 @@ INTRODUCTIONS_LINK = "/introductions"
 
 
 def _active_connections(session: Session, senior_id: int) -> int:
-    return session.scalar(sa.select(sa.func.count()).select_from(IntroRequest).where(
-        IntroRequest.senior_id == senior_id, IntroRequest.status == RequestStatus.ACCEPTED))
+    return session.scalar(
+        sa.select(sa.func.count())
+        .select_from(IntroRequest)
+        .where(IntroRequest.senior_id == senior_id, IntroRequest.status == RequestStatus.ACCEPTED)
+    )
 
 
 @cache
 def _any_overdue():
     """Whether a pending request is past its date (parameter now); built
     once, as every request that touches introductions asks."""
-    return sa.select(sa.exists().where(IntroRequest.status == RequestStatus.PENDING,
-                                       IntroRequest.expires_at <= sa.bindparam("now")))
+    return sa.select(
+        sa.exists().where(IntroRequest.status == RequestStatus.PENDING, IntroRequest.expires_at <= sa.bindparam("now"))
+    )
 
 
 def expire_stale(session: Session, now: datetime | None = None, *, link: str = INTRODUCTIONS_LINK) -> int:
@@ -48,20 +53,40 @@ def expire_stale(session: Session, now: datetime | None = None, *, link: str = I
         return 0  # the usual case: a read, no write lock taken
     # A conditional UPDATE claims the rows: of two requests doing this at
     # once, each request is expired (and its requester told) by exactly one.
-    claimed = list(session.scalars(
-        sa.update(IntroRequest).where(IntroRequest.status == RequestStatus.PENDING, IntroRequest.expires_at <= now)
-        .values(status=RequestStatus.EXPIRED, responded_at=now).returning(IntroRequest.id)))
-    stale = list(session.scalars(sa.select(IntroRequest).where(IntroRequest.id.in_(claimed))
-                                 .options(selectinload(IntroRequest.requester),
-                                          selectinload(IntroRequest.senior)))) if claimed else []
+    claimed = list(
+        session.scalars(
+            sa.update(IntroRequest)
+            .where(IntroRequest.status == RequestStatus.PENDING, IntroRequest.expires_at <= now)
+            .values(status=RequestStatus.EXPIRED, responded_at=now)
+            .returning(IntroRequest.id)
+        )
+    )
+    stale = (
+        list(
+            session.scalars(
+                sa.select(IntroRequest)
+                .where(IntroRequest.id.in_(claimed))
+                .options(selectinload(IntroRequest.requester), selectinload(IntroRequest.senior))
+            )
+        )
+        if claimed
+        else []
+    )
     for request in stale:
         signals.request_expired.send(request, session=session, link=link)
     session.commit()
     return len(stale)
 
 
-def request_introduction(session: Session, requester: User, senior_id: int, message: str,
-                         now: datetime | None = None, *, link: str = INTRODUCTIONS_LINK) -> IntroRequest:
+def request_introduction(
+    session: Session,
+    requester: User,
+    senior_id: int,
+    message: str,
+    now: datetime | None = None,
+    *,
+    link: str = INTRODUCTIONS_LINK,
+) -> IntroRequest:
     message = clean(message, multiline=True)
     if not message:
         raise DomainError("Say in a sentence or two why you'd like to meet.", field="message")
@@ -78,8 +103,14 @@ def request_introduction(session: Session, requester: User, senior_id: int, mess
     state = ask_state(session, requester, senior, now)
     if not state.can_ask:
         raise DomainError(state.refusal(senior.name))
-    request = IntroRequest(requester_id=requester.id, senior_id=senior.id, message=message,
-                           status=RequestStatus.PENDING, created_at=now, expires_at=now + EXPIRES_AFTER)
+    request = IntroRequest(
+        requester_id=requester.id,
+        senior_id=senior.id,
+        message=message,
+        status=RequestStatus.PENDING,
+        created_at=now,
+        expires_at=now + EXPIRES_AFTER,
+    )
     session.add(request)
     try:
         session.flush()
@@ -98,15 +129,26 @@ def _lock_profile(session: Session, user_id: int) -> None:
 
 
 def _request_for(session: Session, request_id: int) -> IntroRequest:
-    request = session.scalar(sa.select(IntroRequest).where(IntroRequest.id == request_id).with_for_update()
-                             .options(selectinload(IntroRequest.requester), selectinload(IntroRequest.senior)))
+    request = session.scalar(
+        sa.select(IntroRequest)
+        .where(IntroRequest.id == request_id)
+        .with_for_update()
+        .options(selectinload(IntroRequest.requester), selectinload(IntroRequest.senior))
+    )
     if request is None:
         raise NotFound("No such request.")
     return request
 
 
-def answer(session: Session, senior: User, request_id: int, accept: bool, now: datetime | None = None, *,
-           link: str = INTRODUCTIONS_LINK) -> IntroRequest:
+def answer(
+    session: Session,
+    senior: User,
+    request_id: int,
+    accept: bool,
+    now: datetime | None = None,
+    *,
+    link: str = INTRODUCTIONS_LINK,
+) -> IntroRequest:
     """The senior accepts (both then see each other's email) or declines
     (the requester only hears 'not available right now')."""
     now = now or utcnow()
@@ -120,8 +162,10 @@ def answer(session: Session, senior: User, request_id: int, accept: bool, now: d
     if request.status_at(now) != RequestStatus.PENDING:
         raise DomainError("This request is no longer waiting for an answer.")
     if accept and _active_connections(session, senior.id) >= senior.profile.intro_capacity:
-        raise DomainError(f"You already have {senior.profile.intro_capacity} active introductions, your limit. "
-                          "End one, or raise your limit on your profile, to accept.")
+        raise DomainError(
+            f"You already have {senior.profile.intro_capacity} active introductions, your limit. "
+            "End one, or raise your limit on your profile, to accept."
+        )
     request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
     request.responded_at = now
     announce = signals.request_accepted if accept else signals.request_declined
@@ -144,8 +188,7 @@ def withdraw(session: Session, requester: User, request_id: int, *, link: str = 
     return request
 
 
-def end_connection(session: Session, user: User, request_id: int, *,
-                   link: str = INTRODUCTIONS_LINK) -> IntroRequest:
+def end_connection(session: Session, user: User, request_id: int, *, link: str = INTRODUCTIONS_LINK) -> IntroRequest:
     """Either side may end a connection; the other is told."""
     begin_write(session)
     request = _request_for(session, request_id)
@@ -164,8 +207,13 @@ def withdraw_requests_to(session: Session, senior: User, *, link: str = INTRODUC
     waiting are withdrawn at once and the requesters told (in the same
     transaction). One past its date has expired already."""
     now = utcnow()
-    pending = list(session.scalars(sa.select(IntroRequest).where(IntroRequest.senior_id == senior.id, waiting_at(now))
-                                   .options(selectinload(IntroRequest.requester))))
+    pending = list(
+        session.scalars(
+            sa.select(IntroRequest)
+            .where(IntroRequest.senior_id == senior.id, waiting_at(now))
+            .options(selectinload(IntroRequest.requester))
+        )
+    )
     for request in pending:
         request.status, request.responded_at = RequestStatus.WITHDRAWN, now
         signals.senior_withdrew.send(request, session=session, link=link)
@@ -177,10 +225,16 @@ def tell_about_departure(session: Session, leaving: User, *, link: str = INTRODU
     a connection with them is told, before those rows go with the account
     (a request past its date, as expired)."""
     now = utcnow()
-    open_rows = list(session.scalars(sa.select(IntroRequest).where(
-        sa.or_(IntroRequest.requester_id == leaving.id, IntroRequest.senior_id == leaving.id),
-        IntroRequest.status.in_([RequestStatus.PENDING, RequestStatus.ACCEPTED]))
-        .options(selectinload(IntroRequest.requester), selectinload(IntroRequest.senior))))
+    open_rows = list(
+        session.scalars(
+            sa.select(IntroRequest)
+            .where(
+                sa.or_(IntroRequest.requester_id == leaving.id, IntroRequest.senior_id == leaving.id),
+                IntroRequest.status.in_([RequestStatus.PENDING, RequestStatus.ACCEPTED]),
+            )
+            .options(selectinload(IntroRequest.requester), selectinload(IntroRequest.senior))
+        )
+    )
     for request in open_rows:
         if request.status_at(now) == RequestStatus.EXPIRED:
             request.status, request.responded_at = RequestStatus.EXPIRED, now
@@ -193,31 +247,52 @@ def tell_about_departure(session: Session, leaving: User, *, link: str = INTRODU
 
 @dataclass
 class Overview:
-    received: list[IntroRequest]      # pending, addressed to the user
-    sent: list[IntroRequest]          # the user's requests, newest first
-    connections: list[IntroRequest]   # accepted, either side
-    shared: dict[int, list[str]]      # request id -> interests the requester shares with the user
-    status: dict[int, str]            # request id -> status of each sent one, as of now (expired when past its date)
+    received: list[IntroRequest]  # pending, addressed to the user
+    sent: list[IntroRequest]  # the user's requests, newest first
+    connections: list[IntroRequest]  # accepted, either side
+    shared: dict[int, list[str]]  # request id -> interests the requester shares with the user
+    status: dict[int, str]  # request id -> status of each sent one, as of now (expired when past its date)
 
 
 def overview(session: Session, user: User, now: datetime | None = None) -> Overview:
     now = now or utcnow()
-    rows = list(session.scalars(sa.select(IntroRequest).where(
-        sa.or_(IntroRequest.requester_id == user.id, IntroRequest.senior_id == user.id))
-        .order_by(IntroRequest.created_at.desc(), IntroRequest.id.desc())
-        .options(selectinload(IntroRequest.requester).selectinload(User.profile).selectinload(Profile.specialties),
-                 selectinload(IntroRequest.senior).selectinload(User.profile).selectinload(Profile.specialties))))
+    rows = list(
+        session.scalars(
+            sa.select(IntroRequest)
+            .where(sa.or_(IntroRequest.requester_id == user.id, IntroRequest.senior_id == user.id))
+            .order_by(IntroRequest.created_at.desc(), IntroRequest.id.desc())
+            .options(
+                selectinload(IntroRequest.requester).selectinload(User.profile).selectinload(Profile.specialties),
+                selectinload(IntroRequest.senior).selectinload(User.profile).selectinload(Profile.specialties),
+            )
+        )
+    )
     received = [r for r in rows if r.senior_id == user.id and r.status_at(now) == RequestStatus.PENDING]
     mine = {s.id for s in user.profile.specialties}
-    shared = {r.id: [s.name for s in r.requester.profile.specialties if s.id in mine]
-              for r in received if r.requester.profile.show_interests}
+    shared = {
+        r.id: [s.name for s in r.requester.profile.specialties if s.id in mine]
+        for r in received
+        if r.requester.profile.show_interests
+    }
     sent = [r for r in rows if r.requester_id == user.id]
-    return Overview(received=received, sent=sent, connections=[r for r in rows if r.status == RequestStatus.ACCEPTED],
-                    shared=shared, status={r.id: r.status_at(now) for r in sent})
+    return Overview(
+        received=received,
+        sent=sent,
+        connections=[r for r in rows if r.status == RequestStatus.ACCEPTED],
+        shared=shared,
+        status={r.id: r.status_at(now) for r in sent},
+    )
 
 
 def connected(session: Session, a: int, b: int) -> bool:
-    return session.scalar(sa.select(sa.exists().where(
-        IntroRequest.status == RequestStatus.ACCEPTED,
-        sa.or_(sa.and_(IntroRequest.requester_id == a, IntroRequest.senior_id == b),
-               sa.and_(IntroRequest.requester_id == b, IntroRequest.senior_id == a)))))
+    return session.scalar(
+        sa.select(
+            sa.exists().where(
+                IntroRequest.status == RequestStatus.ACCEPTED,
+                sa.or_(
+                    sa.and_(IntroRequest.requester_id == a, IntroRequest.senior_id == b),
+                    sa.and_(IntroRequest.requester_id == b, IntroRequest.senior_id == a),
+                ),
+            )
+        )
+    )

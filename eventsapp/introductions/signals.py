@@ -3,6 +3,7 @@
 IntroRequest, its people loaded; receivers get `session` (they add to the
 sender's transaction, before its commit) and `link` (the introductions
 page, a plain value from the view)."""
+
 from __future__ import annotations
 
 from blinker import Namespace

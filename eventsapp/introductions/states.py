@@ -2,6 +2,7 @@
 introduction: whether a request can be sent, and if not, why. The pages
 show it instead of an Ask button, and request_introduction refuses by the
 same rules."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,18 +20,18 @@ NOT_AVAILABLE = "not available right now"
 
 class Stand:
     CAN_ASK = "can_ask"
-    NOT_OFFERED = "not_offered"     # not open to meeting interns, or not further along
-    WAITING = "waiting"             # the requester's request waits for their answer
+    NOT_OFFERED = "not_offered"  # not open to meeting interns, or not further along
+    WAITING = "waiting"  # the requester's request waits for their answer
     CONNECTED = "connected"
-    UNAVAILABLE = "unavailable"     # declined lately, or no room under their limit
-    AT_LIMIT = "at_limit"           # the requester has MAX_PENDING requests waiting
+    UNAVAILABLE = "unavailable"  # declined lately, or no room under their limit
+    AT_LIMIT = "at_limit"  # the requester has MAX_PENDING requests waiting
 
 
 @dataclass(frozen=True)
 class AskState:
     stand: str
-    request_id: int | None = None   # the request waiting, when there is one
-    waiting: int = 0                # the requester's requests waiting for an answer
+    request_id: int | None = None  # the request waiting, when there is one
+    waiting: int = 0  # the requester's requests waiting for an answer
 
     @property
     def can_ask(self) -> bool:
@@ -42,7 +43,7 @@ class AskState:
             Stand.WAITING: f"You already asked to meet {name}; they haven't answered yet.",
             Stand.CONNECTED: f"You're already connected with {name}.",
             Stand.AT_LIMIT: f"You have {MAX_PENDING} requests waiting for an answer. Wait for one, or "
-                            "withdraw one, before asking someone else.",
+            "withdraw one, before asking someone else.",
         }.get(self.stand, f"{name} is {NOT_AVAILABLE}.")
 
 
@@ -53,14 +54,23 @@ def ask_state(session: Session, requester: User, senior: User, now: datetime) ->
     if not senior.profile.open_to_interns or theirs <= mine or senior.id == requester.id:
         return AskState(Stand.NOT_OFFERED)
     between = sa.and_(IntroRequest.requester_id == requester.id, IntroRequest.senior_id == senior.id)
-    waiting_id, connected, declined, waiting, connections = session.execute(sa.select(
-        sa.select(IntroRequest.id).where(between, waiting_at(now)).limit(1).scalar_subquery(),
-        sa.exists().where(between, IntroRequest.status == RequestStatus.ACCEPTED),
-        sa.exists().where(between, IntroRequest.status == RequestStatus.DECLINED,
-                          IntroRequest.responded_at > now - DECLINE_COOLDOWN),
-        sa.select(sa.func.count()).where(IntroRequest.requester_id == requester.id, waiting_at(now)).scalar_subquery(),
-        sa.select(sa.func.count()).where(IntroRequest.senior_id == senior.id,
-                                         IntroRequest.status == RequestStatus.ACCEPTED).scalar_subquery())).one()
+    waiting_id, connected, declined, waiting, connections = session.execute(
+        sa.select(
+            sa.select(IntroRequest.id).where(between, waiting_at(now)).limit(1).scalar_subquery(),
+            sa.exists().where(between, IntroRequest.status == RequestStatus.ACCEPTED),
+            sa.exists().where(
+                between,
+                IntroRequest.status == RequestStatus.DECLINED,
+                IntroRequest.responded_at > now - DECLINE_COOLDOWN,
+            ),
+            sa.select(sa.func.count())
+            .where(IntroRequest.requester_id == requester.id, waiting_at(now))
+            .scalar_subquery(),
+            sa.select(sa.func.count())
+            .where(IntroRequest.senior_id == senior.id, IntroRequest.status == RequestStatus.ACCEPTED)
+            .scalar_subquery(),
+        )
+    ).one()
     if waiting_id is not None:
         return AskState(Stand.WAITING, waiting_id, waiting)
     if connected:

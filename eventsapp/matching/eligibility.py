@@ -2,6 +2,7 @@
 event the viewer may see: conditions on a Profile row, shared by every
 page that suggests colleagues or counts them, so that the counts on one
 page are the people another shows."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -20,9 +21,13 @@ from eventsapp.timeutil import utcnow
 
 def open_connections():
     """A senior's accepted connections, as a column of their Profile row."""
-    return (sa.select(sa.func.count()).select_from(IntroRequest)
-            .where(IntroRequest.senior_id == Profile.user_id, IntroRequest.status == RequestStatus.ACCEPTED)
-            .correlate(Profile).scalar_subquery())
+    return (
+        sa.select(sa.func.count())
+        .select_from(IntroRequest)
+        .where(IntroRequest.senior_id == Profile.user_id, IntroRequest.status == RequestStatus.ACCEPTED)
+        .correlate(Profile)
+        .scalar_subquery()
+    )
 
 
 def rule_for(viewer: User, now: datetime) -> scoring.Rule:
@@ -66,15 +71,21 @@ def eligibility(viewer_id, stages: list[str], declined_since, now=None) -> list:
     connections = open_connections()
     settled = sa.select(IntroRequest.senior_id).where(
         IntroRequest.requester_id == viewer_id,
-        sa.or_(IntroRequest.status == RequestStatus.ACCEPTED,
-               sa.and_(IntroRequest.status == RequestStatus.DECLINED,
-                       IntroRequest.responded_at > declined_since)))
+        sa.or_(
+            IntroRequest.status == RequestStatus.ACCEPTED,
+            sa.and_(IntroRequest.status == RequestStatus.DECLINED, IntroRequest.responded_at > declined_since),
+        ),
+    )
     if isinstance(stages, list) and not stages:
-        stages = ["-"]   # nobody
+        stages = ["-"]  # nobody
     # (Room under their limit last: the only test that counts rows.)
-    return [Profile.open_to_interns, Profile.career_stage.in_(stages), Profile.user_id != viewer_id,
-            Profile.user_id.not_in(settled),
-            sa.or_(connections < Profile.intro_capacity, Profile.user_id.in_(waiting_requests(viewer_id, now)))]
+    return [
+        Profile.open_to_interns,
+        Profile.career_stage.in_(stages),
+        Profile.user_id != viewer_id,
+        Profile.user_id.not_in(settled),
+        sa.or_(connections < Profile.intro_capacity, Profile.user_id.in_(waiting_requests(viewer_id, now))),
+    ]
 
 
 def attendance_shown(event_id, viewer_id):
@@ -85,9 +96,10 @@ def attendance_shown(event_id, viewer_id):
     show it to organizers only are suggested for their interests alone."""
     own = aliased(Rsvp)
     viewer_going = sa.select(own.event_id).where(own.user_id == viewer_id, own.state == RsvpState.GOING)
-    return sa.or_(Profile.attendance_visibility == AttendanceVisibility.MEMBERS,
-                  sa.and_(Profile.attendance_visibility == AttendanceVisibility.ATTENDEES,
-                          event_id.in_(viewer_going)))
+    return sa.or_(
+        Profile.attendance_visibility == AttendanceVisibility.MEMBERS,
+        sa.and_(Profile.attendance_visibility == AttendanceVisibility.ATTENDEES, event_id.in_(viewer_going)),
+    )
 
 
 def good_matches(session, viewer: User, now: datetime | None = None):
@@ -95,8 +107,12 @@ def good_matches(session, viewer: User, now: datetime | None = None):
     their interests: eligible, and showing an interest the viewer has."""
     mine = sa.select(profile_specialty.c.specialty_id).where(profile_specialty.c.profile_id == viewer.id)
     eligible = eligible_seniors(viewer, seniors_above(viewer.profile.career_stage), now or utcnow())
-    return eligible.where(Profile.show_interests, Profile.user_id.in_(
-        sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id.in_(mine))))
+    return eligible.where(
+        Profile.show_interests,
+        Profile.user_id.in_(
+            sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id.in_(mine))
+        ),
+    )
 
 
 def suggestible_stages(viewer) -> tuple[str, ...] | None:
@@ -114,8 +130,9 @@ def good_match_profile(viewer_id, stages: tuple[str, ...], declined_since) -> li
     key, never as a list of every good match in the hospital. Values or
     bound parameters, as eligibility."""
     mine = sa.select(profile_specialty.c.specialty_id).where(profile_specialty.c.profile_id == viewer_id)
-    shares = sa.exists().where(profile_specialty.c.profile_id == Profile.user_id,
-                               profile_specialty.c.specialty_id.in_(mine))
+    shares = sa.exists().where(
+        profile_specialty.c.profile_id == Profile.user_id, profile_specialty.c.specialty_id.in_(mine)
+    )
     # Cheap tests first (most of those going are not seniors open to
     # interns); counting their connections last.
     *simple, room = eligibility(viewer_id, list(stages), declined_since)

@@ -2,6 +2,7 @@
 viewer's own answer, and how many of those going are colleagues suggested
 to the viewer (as each event's Who to meet here counts them), in one
 query."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,12 +23,14 @@ from eventsapp.sqlids import in_ids
 def with_answer_counts(session: Session, viewer, page: Page, now: datetime) -> Page:
     """The page of the event list, each row with its counts."""
     counts = answer_counts(session, viewer, [row.event.id for row in page.items], now)
-    return dataclasses.replace(page, items=[Row(row.event, *counts.get(row.event.id, (0, None, 0)))
-                                            for row in page.items])
+    return dataclasses.replace(
+        page, items=[Row(row.event, *counts.get(row.event.id, (0, None, 0))) for row in page.items]
+    )
 
 
-def answer_counts(session: Session, viewer, event_ids: list[int],
-                  now: datetime) -> dict[int, tuple[int, str | None, int]]:
+def answer_counts(
+    session: Session, viewer, event_ids: list[int], now: datetime
+) -> dict[int, tuple[int, str | None, int]]:
     """For each event: how many are going, the viewer's own answer, and how
     many of those going are colleagues suggested to the viewer; one query."""
     if not event_ids:
@@ -37,8 +40,9 @@ def answer_counts(session: Session, viewer, event_ids: list[int],
     params = {"event_ids": event_ids}
     if member:
         params |= {"viewer_id": viewer.id, "declined_since": now - DECLINE_COOLDOWN, "now": now}
-    return {row.event_id: (int(row.going or 0), row.mine, int(row.matches or 0))
-            for row in session.execute(stmt, params)}
+    return {
+        row.event_id: (int(row.going or 0), row.mine, int(row.matches or 0)) for row in session.execute(stmt, params)
+    }
 
 
 @lru_cache(maxsize=32)
@@ -61,10 +65,15 @@ def _answer_counts_query(member: bool, stages: tuple[str, ...] | None, dialect: 
         # PostgreSQL may list every good match in the hospital first and hash them.)
         *good, room = good_match_profile(viewer_id, stages, sa.bindparam("declined_since"))
         shown = attendance_shown(Rsvp.event_id, viewer_id)
-        one = (sa.select(sa.literal(1)).select_from(Profile)
-               .where(Profile.user_id == Rsvp.user_id, *good, shown, room).limit(1).correlate(Rsvp).scalar_subquery())
-        stmt = stmt.add_columns(sa.func.sum(sa.case((going, sa.case((one.is_not(None), 1), else_=0)), else_=0))
-                                .label("matches"))
+        one = (
+            sa.select(sa.literal(1))
+            .select_from(Profile)
+            .where(Profile.user_id == Rsvp.user_id, *good, shown, room)
+            .limit(1)
+            .correlate(Rsvp)
+            .scalar_subquery()
+        )
+        stmt = stmt.add_columns(
+            sa.func.sum(sa.case((going, sa.case((one.is_not(None), 1), else_=0)), else_=0)).label("matches")
+        )
     return stmt.where(in_ids(Rsvp.event_id, "event_ids", dialect)).group_by(Rsvp.event_id)
-
-

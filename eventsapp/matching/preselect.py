@@ -1,13 +1,14 @@
 """Narrowing the candidates before they are put together in full: from
 counts alone, with the ranking's own score, only those who can still be
 among the best are loaded and explained."""
+
 from __future__ import annotations
 
 import heapq
 
 from eventsapp.matching import scoring
-from eventsapp.text import sort_key
 from eventsapp.matching.together import Together
+from eventsapp.text import sort_key
 
 #: Scores computed in SQL and in Python, or rounded at different steps,
 #: may differ in the last digits.
@@ -27,15 +28,18 @@ def within_reach(together: Together, keep: int) -> set[int]:
     for user_id in together.people:
         going = going_with.get(user_id, nothing)
         happy = happy_at.get(user_id)
-        counts = (len(going), sum(1 for e in going if e in happy) if happy else 0,
-                  len(attended_with.get(user_id, nothing)))
+        counts = (
+            len(going),
+            sum(1 for e in going if e in happy) if happy else 0,
+            len(attended_with.get(user_id, nothing)),
+        )
         # The score adds its parts: the events' part is worked out once
         # for each combination of counts (a few dozen for hundreds of people).
         part = parts.get(counts)
         if part is None:
             part = parts[counts] = scoring.score(0.0, *counts, 0, 0)
         floors[user_id] = points.get(user_id, 0.0) + part
-    for user_id in together.listed - floors.keys():   # no events together: interests alone
+    for user_id in together.listed - floors.keys():  # no events together: interests alone
         floors[user_id] = points.get(user_id, 0.0)
     if len(floors) <= keep:
         return set(floors)
@@ -43,8 +47,15 @@ def within_reach(together: Together, keep: int) -> set[int]:
     return {u for u, floor in floors.items() if floor >= bar}
 
 
-def preselect(rows: dict, shared: dict[int, set[int]], together: Together, weights: dict[int, float],
-               keep: int, *, require_reason: bool) -> dict:
+def preselect(
+    rows: dict,
+    shared: dict[int, set[int]],
+    together: Together,
+    weights: dict[int, float],
+    keep: int,
+    *,
+    require_reason: bool,
+) -> dict:
     """The `keep` best candidates by the ranking's own score and order
     (scoring.score; then name, then id), from counts alone: only they are
     put together in full, with their events and reasons. Hundreds of
@@ -58,8 +69,13 @@ def preselect(rows: dict, shared: dict[int, set[int]], together: Together, weigh
         if require_reason and not scoring.has_reason(mine, going, attended):
             continue
         happy = happy_at.get(user_id)
-        total = score(sum(weights[i] for i in mine) if mine else 0.0, len(going),
-                      sum(1 for e in going if e in happy) if happy else 0, len(attended),
-                      row.intro_capacity, row.connections)
+        total = score(
+            sum(weights[i] for i in mine) if mine else 0.0,
+            len(going),
+            sum(1 for e in going if e in happy) if happy else 0,
+            len(attended),
+            row.intro_capacity,
+            row.connections,
+        )
         best.append((-total, sort_key(row.name), user_id))
     return {user_id: rows[user_id] for _, _, user_id in heapq.nsmallest(keep, best)}

@@ -5,6 +5,7 @@ The reasons shown to the viewer are built from the same facts that scored
 the suggestion, so an explanation can never claim what the ranking did not
 count.
 """
+
 from __future__ import annotations
 
 import math
@@ -38,7 +39,7 @@ AVAILABILITY_WEIGHT = 0.5
 class EventRef:
     id: int
     title: str
-    when: str          # already written for people, in the viewer's zone
+    when: str  # already written for people, in the viewer's zone
     starts_at: datetime
 
 
@@ -52,12 +53,12 @@ class Candidate:
     interests: frozenset[int]
     capacity: int
     active_connections: int = 0
-    upcoming_together: tuple[EventRef, ...] = ()   # both going
-    past_together: tuple[EventRef, ...] = ()       # both attended
+    upcoming_together: tuple[EventRef, ...] = ()  # both going
+    past_together: tuple[EventRef, ...] = ()  # both attended
     approachable_at: frozenset[int] = frozenset()  # event ids
-    request_id: int | None = None                  # the viewer's request waiting for their answer
-    connected: bool = False                        # they accepted the viewer's request
-    declined_at: datetime | None = None            # when they last declined the viewer
+    request_id: int | None = None  # the viewer's request waiting for their answer
+    connected: bool = False  # they accepted the viewer's request
+    declined_at: datetime | None = None  # when they last declined the viewer
 
 
 @dataclass(frozen=True)
@@ -65,14 +66,14 @@ class Viewer:
     user_id: int
     seniority: int
     interests: frozenset[int]
-    focus_event_id: int | None = None   # on an event's page, that event is named first
+    focus_event_id: int | None = None  # on an event's page, that event is named first
 
 
 @dataclass(frozen=True)
 class Suggestion:
     candidate: Candidate
     score: float
-    shared_interests: tuple[str, ...]       # rarest first
+    shared_interests: tuple[str, ...]  # rarest first
     upcoming_together: tuple[EventRef, ...]
     past_together: tuple[EventRef, ...]
     reasons: tuple[str, ...] = field(default=())
@@ -97,7 +98,7 @@ class Rule:
     both to the same people)."""
 
     viewer_id: int
-    seniority: int                          # the viewer's: only colleagues further along
+    seniority: int  # the viewer's: only colleagues further along
     declined_since: datetime | None = None  # a decline after this still keeps them out
 
     @property
@@ -110,13 +111,19 @@ def admits(rule: Rule, candidate: Candidate) -> bool:
     """Colleagues further along, who opted in, have room under their limit
     (or whom the viewer asked and who have not answered yet), are not
     connected to the viewer and have not declined them lately."""
-    declined = (candidate.declined_at is not None and rule.declined_since is not None
-                and candidate.declined_at > rule.declined_since)
-    return (candidate.user_id != rule.viewer_id
-            and candidate.seniority > rule.seniority
-            and candidate.open_to_interns
-            and not candidate.connected and not declined
-            and (candidate.active_connections < candidate.capacity or candidate.request_id is not None))
+    declined = (
+        candidate.declined_at is not None
+        and rule.declined_since is not None
+        and candidate.declined_at > rule.declined_since
+    )
+    return (
+        candidate.user_id != rule.viewer_id
+        and candidate.seniority > rule.seniority
+        and candidate.open_to_interns
+        and not candidate.connected
+        and not declined
+        and (candidate.active_connections < candidate.capacity or candidate.request_id is not None)
+    )
 
 
 def eligible(viewer: Viewer, candidate: Candidate, excluded: set[int]) -> bool:
@@ -140,14 +147,19 @@ def _names(names: list[str]) -> str:
 def _counted(candidate: Candidate, focus: int | None = None) -> tuple[tuple[EventRef, ...], tuple[EventRef, ...]]:
     """The shared events that count: the page's own event first, then where
     they are happy to be approached, then the soonest; the most recent past ones."""
-    upcoming = tuple(sorted(candidate.upcoming_together,
-                            key=lambda e: (e.id != focus, e.id not in candidate.approachable_at, e.starts_at, e.id)))
+    upcoming = tuple(
+        sorted(
+            candidate.upcoming_together,
+            key=lambda e: (e.id != focus, e.id not in candidate.approachable_at, e.starts_at, e.id),
+        )
+    )
     past = tuple(sorted(candidate.past_together, key=lambda e: (e.starts_at, e.id), reverse=True))
     return upcoming[:MAX_EVENTS_COUNTED], past[:MAX_EVENTS_COUNTED]
 
 
-def score(interest_points: float, upcoming: int, approachable: int, past: int, capacity: int,
-          active_connections: int) -> float:
+def score(
+    interest_points: float, upcoming: int, approachable: int, past: int, capacity: int, active_connections: int
+) -> float:
     """The score from counts: shared interests (their weights summed),
     upcoming events together and how many of them the colleague is happy to
     be approached at, past events together, and room left. The events
@@ -156,9 +168,11 @@ def score(interest_points: float, upcoming: int, approachable: int, past: int, c
     earn the bonus."""
     total = interest_points
     if upcoming or past:
-        total += (UPCOMING_EVENT_WEIGHT * min(upcoming, MAX_EVENTS_COUNTED)
-                  + APPROACHABLE_BONUS * min(approachable, upcoming, MAX_EVENTS_COUNTED)
-                  + PAST_EVENT_WEIGHT * min(past, MAX_EVENTS_COUNTED))
+        total += (
+            UPCOMING_EVENT_WEIGHT * min(upcoming, MAX_EVENTS_COUNTED)
+            + APPROACHABLE_BONUS * min(approachable, upcoming, MAX_EVENTS_COUNTED)
+            + PAST_EVENT_WEIGHT * min(past, MAX_EVENTS_COUNTED)
+        )
     if capacity:
         total += AVAILABILITY_WEIGHT * max(0, capacity - active_connections) / capacity
     return round(total, 6)
@@ -167,18 +181,25 @@ def score(interest_points: float, upcoming: int, approachable: int, past: int, c
 def points(candidate: Candidate, interest_weights: dict[int, float], viewer_interests: frozenset[int]) -> float:
     """The score: shared interests by rarity, shared events, room left."""
     approachable = sum(1 for e in candidate.upcoming_together if e.id in candidate.approachable_at)
-    return score(sum(interest_weights[i] for i in viewer_interests & candidate.interests),
-                 len(candidate.upcoming_together), approachable, len(candidate.past_together),
-                 candidate.capacity, candidate.active_connections)
+    return score(
+        sum(interest_weights[i] for i in viewer_interests & candidate.interests),
+        len(candidate.upcoming_together),
+        approachable,
+        len(candidate.past_together),
+        candidate.capacity,
+        candidate.active_connections,
+    )
 
 
-def explain(viewer: Viewer, candidate: Candidate, total: float, interest_counts: dict[int, int],
-            interest_names: dict[int, str]) -> Suggestion:
+def explain(
+    viewer: Viewer, candidate: Candidate, total: float, interest_counts: dict[int, int], interest_names: dict[int, str]
+) -> Suggestion:
     """The suggestion in words, from the same facts `points` counted. On an
     event's own page that event goes without saying: only whether they are
     happy to be approached there."""
-    shared = sorted(viewer.interests & candidate.interests,
-                    key=lambda i: (interest_counts.get(i, 0), interest_names.get(i, "")))
+    shared = sorted(
+        viewer.interests & candidate.interests, key=lambda i: (interest_counts.get(i, 0), interest_names.get(i, ""))
+    )
     upcoming, past = _counted(candidate, viewer.focus_event_id)
     focus = viewer.focus_event_id
     names = [interest_names[i] for i in shared if i in interest_names]
@@ -190,9 +211,11 @@ def explain(viewer: Viewer, candidate: Candidate, total: float, interest_counts:
         first = elsewhere[0]
         more = sum(1 for e in candidate.upcoming_together if e.id != focus) - 1
         happy = first.id in candidate.approachable_at
-        reasons.append(f"Also going to {first.title}, {first.when}"
-                       + (" (happy to be approached there)" if happy else "")
-                       + (f", and {more} more event{'s' if more > 1 else ''}" if more else ""))
+        reasons.append(
+            f"Also going to {first.title}, {first.when}"
+            + (" (happy to be approached there)" if happy else "")
+            + (f", and {more} more event{'s' if more > 1 else ''}" if more else "")
+        )
     if past:
         titles = list(dict.fromkeys(e.title for e in past))  # a weekly meeting once
         reasons.append(f"You were both at {_names(titles)}")
@@ -200,9 +223,17 @@ def explain(viewer: Viewer, candidate: Candidate, total: float, interest_counts:
     return Suggestion(candidate, total, tuple(names), upcoming, past, tuple(reasons), icebreaker)
 
 
-def rank(viewer: Viewer, candidates: list[Candidate], *, interest_counts: dict[int, int],
-         interest_names: dict[int, str], population: int | None = None, excluded: set[int] = frozenset(),
-         limit: int | None = None, require_reason: bool = True) -> list[Suggestion]:
+def rank(
+    viewer: Viewer,
+    candidates: list[Candidate],
+    *,
+    interest_counts: dict[int, int],
+    interest_names: dict[int, str],
+    population: int | None = None,
+    excluded: set[int] = frozenset(),
+    limit: int | None = None,
+    require_reason: bool = True,
+) -> list[Suggestion]:
     """The viewer's suggestions, best first. `interest_counts` and
     `population` describe all candidates (how many hold each interest);
     by default, those given. Ties break by name, then id, so the same data
@@ -215,12 +246,15 @@ def rank(viewer: Viewer, candidates: list[Candidate], *, interest_counts: dict[i
     weights = {i: INTEREST_WEIGHT * rarity(interest_counts.get(i, 0), population) for i in viewer.interests}
     scored = []
     for candidate in pool:
-        if require_reason and not has_reason(viewer.interests & candidate.interests, candidate.upcoming_together,
-                                             candidate.past_together):
+        if require_reason and not has_reason(
+            viewer.interests & candidate.interests, candidate.upcoming_together, candidate.past_together
+        ):
             continue
-        scored.append((-points(candidate, weights, viewer.interests), sort_key(candidate.name),
-                       candidate.user_id, candidate))
+        scored.append(
+            (-points(candidate, weights, viewer.interests), sort_key(candidate.name), candidate.user_id, candidate)
+        )
     scored.sort(key=lambda row: row[:3])
     chosen = scored[:limit] if limit is not None else scored
-    return [explain(viewer, candidate, -negative, interest_counts, interest_names)
-            for negative, _, _, candidate in chosen]
+    return [
+        explain(viewer, candidate, -negative, interest_counts, interest_names) for negative, _, _, candidate in chosen
+    ]

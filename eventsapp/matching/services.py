@@ -1,5 +1,6 @@
 """Loading what the ranking needs, in a fixed number of queries whatever
 the number of candidates, and handing it to the pure scoring module."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,14 +17,24 @@ from eventsapp.events.models import Event, EventStatus
 from eventsapp.events.timefmt import format_span
 from eventsapp.introductions.models import MAX_PENDING, IntroRequest, waiting_at
 from eventsapp.matching import scoring
-from eventsapp.matching.eligibility import eligibility, open_connections, rule_for, rule_params, waiting_requests
+
+# (Kept importable from here, where they lived before.)
+from eventsapp.matching.eligibility import (  # noqa: F401
+    eligibility,
+    eligible_seniors,
+    good_match_profile,
+    good_matches,
+    open_connections,
+    rule_for,
+    rule_params,
+    suggestible_stages,
+    waiting_requests,
+)
 from eventsapp.matching.interests import clear as clear_caches  # noqa: F401
 from eventsapp.matching.interests import interest_counts, interest_shortlist
 from eventsapp.matching.preselect import preselect, within_reach
-from eventsapp.matching.together import Together, people_together, together as _together
-# (Kept importable from here, where they lived before.)
-from eventsapp.matching.eligibility import (eligible_seniors, good_match_profile, good_matches,  # noqa: F401
-                                            suggestible_stages)
+from eventsapp.matching.together import Together, people_together
+from eventsapp.matching.together import together as _together
 from eventsapp.matching.where import MeetingPlace, where_to_meet  # noqa: F401
 from eventsapp.profiles.career import SENIORITY, stage_label
 from eventsapp.profiles.models import AttendanceVisibility, Profile, Specialty, profile_specialty
@@ -44,16 +55,17 @@ INTEREST_SHORTLIST = 200
 #: leave out afterwards (asked, connected, declined them lately).
 SHORTLIST_MARGIN = 50
 
+
 @dataclass
 class Ranked:
     """Suggestions for one page, and what the page says about them."""
 
     suggestions: list[scoring.Suggestion] = field(default_factory=list)
-    found: int = 0            # colleagues who may be suggested (an event's page: all those going)
-    sharing: int = 0          # of those, how many show an interest the viewer has
-    waiting: int = 0          # the viewer's requests waiting for an answer
+    found: int = 0  # colleagues who may be suggested (an event's page: all those going)
+    sharing: int = 0  # of those, how many show an interest the viewer has
+    waiting: int = 0  # the viewer's requests waiting for an answer
     has_interests: bool = False
-    nobody_further_along: bool = False   # the viewer is at the top of the ladder: none to suggest
+    nobody_further_along: bool = False  # the viewer is at the top of the ladder: none to suggest
 
     @property
     def at_request_limit(self) -> bool:
@@ -66,9 +78,17 @@ def suggestions(session: Session, viewer: User, **options) -> list[scoring.Sugge
     return rank_suggestions(session, viewer, **options).suggestions
 
 
-def rank_suggestions(session: Session, viewer: User, *, now: datetime, zone: str, specialty_id: int | None = None,
-                     event_id: int | None = None, viewer_going: bool | None = None,
-                     limit: int | None = 20) -> Ranked:
+def rank_suggestions(
+    session: Session,
+    viewer: User,
+    *,
+    now: datetime,
+    zone: str,
+    specialty_id: int | None = None,
+    event_id: int | None = None,
+    viewer_going: bool | None = None,
+    limit: int | None = 20,
+) -> Ranked:
     """The viewer's suggested colleagues, best first (for one event: the
     opted-in seniors going to it whose attendance the viewer may see;
     `viewer_going` says whether the viewer goes, when the caller already
@@ -78,8 +98,14 @@ def rank_suggestions(session: Session, viewer: User, *, now: datetime, zone: str
         return Ranked(nobody_further_along=True)
     connection = session.connection()
     q = _suggestion_queries(event_id is not None, specialty_id is not None, connection.dialect.name)
-    params = {**rule_params(rule), "now": now, "upcoming_until": now + UPCOMING_WINDOW,
-              "past_since": now - PAST_WINDOW, "event_id": event_id or 0, "specialty_id": specialty_id}
+    params = {
+        **rule_params(rule),
+        "now": now,
+        "upcoming_until": now + UPCOMING_WINDOW,
+        "past_since": now - PAST_WINDOW,
+        "event_id": event_id or 0,
+        "specialty_id": specialty_id,
+    }
     # Plain rows straight from the connection: no entities are loaded here.
     names = {row.id: row.name for row in connection.execute(q.names, params)}
     counts, population = interest_counts(session, params["stages"])
@@ -97,11 +123,16 @@ def rank_suggestions(session: Session, viewer: User, *, now: datetime, zone: str
         # Only those whose attendance this viewer may see on the event's list.
         params["visible"] = [AttendanceVisibility.MEMBERS] + ([AttendanceVisibility.ATTENDEES] if viewer_going else [])
     else:
-        together = _people_to_look_up(session, connection, params, focus, past_ids, weights,
-                                      limit=limit if specialty_id is None else None)
+        together = _people_to_look_up(
+            session, connection, params, focus, past_ids, weights, limit=limit if specialty_id is None else None
+        )
     rows, shared = _candidate_rows(connection.execute(q.candidates, params))
-    found = Ranked(found=len(rows), sharing=len(shared), has_interests=bool(names),
-                   waiting=next(iter(rows.values())).waiting if rows else 0)
+    found = Ranked(
+        found=len(rows),
+        sharing=len(shared),
+        has_interests=bool(names),
+        waiting=next(iter(rows.values())).waiting if rows else 0,
+    )
     if not rows:
         return found
     if together is None:
@@ -111,21 +142,37 @@ def rank_suggestions(session: Session, viewer: User, *, now: datetime, zone: str
         rows = preselect(rows, shared, together, weights, limit + PRESELECT_MARGIN, require_reason=event_id is None)
     candidates = _candidates(rows, shared, together, events, zone=zone, now=now)
     viewer_facts = scoring.Viewer(viewer.id, rule.seniority, frozenset(names), focus_event_id=event_id)
-    found.suggestions = scoring.rank(viewer_facts, candidates, interest_counts=counts, interest_names=names,
-                                     population=population, limit=limit, require_reason=event_id is None)
+    found.suggestions = scoring.rank(
+        viewer_facts,
+        candidates,
+        interest_counts=counts,
+        interest_names=names,
+        population=population,
+        limit=limit,
+        require_reason=event_id is None,
+    )
     for suggestion in found.suggestions:  # words for the few shown, not for every candidate
         suggestion.candidate.stage_label = stage_label(*suggestion.candidate.stage_label)
     return found
 
 
-def _people_to_look_up(session: Session, connection, params: dict, focus: list[int], past_ids: list[int],
-                       weights: dict[int, float], *, limit: int | None) -> Together:
+def _people_to_look_up(
+    session: Session,
+    connection,
+    params: dict,
+    focus: list[int],
+    past_ids: list[int],
+    weights: dict[int, float],
+    *,
+    limit: int | None,
+) -> Together:
     """People to meet's candidates: everyone going to the viewer's events or
     met at one (a few hundred events' answers, with where, in one query),
     and the best by shared interests; one list of people to look up (put in
     params["ids"]), never a pass over every senior."""
-    shortlist = interest_shortlist(session, params["stages"], weights, params["specialty_id"],
-                                   length=INTEREST_SHORTLIST + SHORTLIST_MARGIN)
+    shortlist = interest_shortlist(
+        session, params["stages"], weights, params["specialty_id"], length=INTEREST_SHORTLIST + SHORTLIST_MARGIN
+    )
     together = people_together(connection, focus, past_ids, shortlist, weights, params)
     wanted = together.people | together.listed
     if limit is not None:
@@ -139,7 +186,7 @@ def _candidate_rows(result) -> tuple[dict, dict[int, set[int]]]:
     and show (a hidden interest is never a reason): the candidates query
     gives a row per shared interest."""
     rows, shared = {}, {}
-    for values in result.columns(*CandidateRow._fields):   # by name, a thousand rows on a busy page
+    for values in result.columns(*CandidateRow._fields):  # by name, a thousand rows on a busy page
         row = CandidateRow._make(values)
         rows.setdefault(row.id, row)
         if row.shared is not None and row.show_interests:
@@ -162,9 +209,11 @@ class CandidateRow(NamedTuple):
     waiting: int
 
 
-def _candidates(rows: dict, shared: dict[int, set[int]], together: Together, events: dict, *, zone: str,
-                now: datetime) -> list[scoring.Candidate]:
+def _candidates(
+    rows: dict, shared: dict[int, set[int]], together: Together, events: dict, *, zone: str, now: datetime
+) -> list[scoring.Candidate]:
     """The candidates kept, with the events they share with the viewer in words."""
+
     def day(e) -> str:  # "Tue 3 Dec": the day is what helps plan the meeting
         span = format_span(e.starts_at, e.ends_at, all_day=e.all_day, event_zone=e.timezone, viewer_zone=zone, now=now)
         return span.split(",")[0].removesuffix(" (all day)")
@@ -174,22 +223,34 @@ def _candidates(rows: dict, shared: dict[int, set[int]], together: Together, eve
     named = {e for r in rows for e in (*going_with.get(r, ()), *attended_with.get(r, ()))}
     refs = {i: scoring.EventRef(i, e.title, day(e), e.starts_at) for i, e in events.items() if i in named}
     no_events, nobody = (), frozenset()
-    return [scoring.Candidate(
-        user_id=r.id, name=r.name, stage_label=(r.career_stage, r.pgy_year),
-        seniority=SENIORITY[r.career_stage], open_to_interns=True, interests=frozenset(shared.get(r.id, nobody)),
-        capacity=r.intro_capacity, active_connections=r.connections,
-        upcoming_together=tuple(refs[e] for e in going_with[r.id] if e in refs) if r.id in going_with else no_events,
-        past_together=tuple(refs[e] for e in attended_with[r.id] if e in refs) if r.id in attended_with else no_events,
-        approachable_at=frozenset(approachable[r.id]) if r.id in approachable else nobody,
-        request_id=r.request_id)
-        for r in rows.values()]
+    return [
+        scoring.Candidate(
+            user_id=r.id,
+            name=r.name,
+            stage_label=(r.career_stage, r.pgy_year),
+            seniority=SENIORITY[r.career_stage],
+            open_to_interns=True,
+            interests=frozenset(shared.get(r.id, nobody)),
+            capacity=r.intro_capacity,
+            active_connections=r.connections,
+            upcoming_together=tuple(refs[e] for e in going_with[r.id] if e in refs)
+            if r.id in going_with
+            else no_events,
+            past_together=tuple(refs[e] for e in attended_with[r.id] if e in refs)
+            if r.id in attended_with
+            else no_events,
+            approachable_at=frozenset(approachable[r.id]) if r.id in approachable else nobody,
+            request_id=r.request_id,
+        )
+        for r in rows.values()
+    ]
 
 
 class _SuggestionQueries(NamedTuple):
-    names: sa.Select           # the viewer's interests
-    events: sa.Select          # the viewer's upcoming and past events (and the page's)
-    viewer_going: sa.Select    # whether the viewer goes to the page's event
-    candidates: sa.Select      # each candidate, once per interest shared with the viewer
+    names: sa.Select  # the viewer's interests
+    events: sa.Select  # the viewer's upcoming and past events (and the page's)
+    viewer_going: sa.Select  # whether the viewer goes to the page's event
+    candidates: sa.Select  # each candidate, once per interest shared with the viewer
 
 
 @lru_cache(maxsize=8)
@@ -203,52 +264,88 @@ def _suggestion_queries(for_event: bool, by_specialty: bool, dialect: str) -> _S
     see)."""
     viewer_id, event_id = sa.bindparam("viewer_id"), sa.bindparam("event_id")
     now = sa.bindparam("now")
-    names = (sa.select(Specialty.id, Specialty.name)
-             .join(profile_specialty, profile_specialty.c.specialty_id == Specialty.id)
-             .where(profile_specialty.c.profile_id == viewer_id))
+    names = (
+        sa.select(Specialty.id, Specialty.name)
+        .join(profile_specialty, profile_specialty.c.specialty_id == Specialty.id)
+        .where(profile_specialty.c.profile_id == viewer_id)
+    )
     # Each kind from the viewer's own rows, by key (as one filter over the
     # events, PostgreSQL read every event of those months to test them).
     columns = (Event.id, Event.title, Event.starts_at, Event.ends_at, Event.all_day, Event.timezone)
     events = sa.union(
-        sa.select(*columns).join(Rsvp, Rsvp.event_id == Event.id).where(
-            Rsvp.user_id == viewer_id, Rsvp.state == RsvpState.GOING, Event.starts_at > now,
-            Event.starts_at <= sa.bindparam("upcoming_until"), Event.status == EventStatus.SCHEDULED),
-        sa.select(*columns).join(CheckIn, CheckIn.event_id == Event.id).where(
-            CheckIn.user_id == viewer_id, Event.starts_at <= now, Event.starts_at > sa.bindparam("past_since")),
-        sa.select(*columns).where(Event.id == event_id))
-    viewer_going = sa.select(sa.exists().where(
-        Rsvp.event_id == event_id, Rsvp.user_id == viewer_id, Rsvp.state == RsvpState.GOING))
+        sa.select(*columns)
+        .join(Rsvp, Rsvp.event_id == Event.id)
+        .where(
+            Rsvp.user_id == viewer_id,
+            Rsvp.state == RsvpState.GOING,
+            Event.starts_at > now,
+            Event.starts_at <= sa.bindparam("upcoming_until"),
+            Event.status == EventStatus.SCHEDULED,
+        ),
+        sa.select(*columns)
+        .join(CheckIn, CheckIn.event_id == Event.id)
+        .where(CheckIn.user_id == viewer_id, Event.starts_at <= now, Event.starts_at > sa.bindparam("past_since")),
+        sa.select(*columns).where(Event.id == event_id),
+    )
+    viewer_going = sa.select(
+        sa.exists().where(Rsvp.event_id == event_id, Rsvp.user_id == viewer_id, Rsvp.state == RsvpState.GOING)
+    )
     if for_event:
-        scope = sa.and_(Profile.attendance_visibility.in_(sa.bindparam("visible", expanding=True)),
-                        Profile.user_id.in_(sa.select(Rsvp.user_id).where(Rsvp.event_id == event_id,
-                                                                         Rsvp.state == RsvpState.GOING)))
+        scope = sa.and_(
+            Profile.attendance_visibility.in_(sa.bindparam("visible", expanding=True)),
+            Profile.user_id.in_(
+                sa.select(Rsvp.user_id).where(Rsvp.event_id == event_id, Rsvp.state == RsvpState.GOING)
+            ),
+        )
     else:
         scope = in_ids(Profile.user_id, "ids", dialect)
     connections = open_connections()
     rules = eligibility(viewer_id, sa.bindparam("stages", expanding=True), sa.bindparam("declined_since"))
     # The viewer's request waiting for each one's answer, and (the same on
     # every row, worked out once) how many of the viewer's requests wait.
-    request_id = (sa.select(IntroRequest.id).where(IntroRequest.requester_id == viewer_id, waiting_at(now),
-                                                   IntroRequest.senior_id == Profile.user_id)
-                  .limit(1).correlate(Profile).scalar_subquery())
+    request_id = (
+        sa.select(IntroRequest.id)
+        .where(IntroRequest.requester_id == viewer_id, waiting_at(now), IntroRequest.senior_id == Profile.user_id)
+        .limit(1)
+        .correlate(Profile)
+        .scalar_subquery()
+    )
     waiting = sa.select(sa.func.count()).select_from(waiting_requests(viewer_id).subquery()).scalar_subquery()
-    candidates = (sa.select(User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.intro_capacity,
-                            Profile.show_interests, Profile.attendance_visibility,
-                            connections.label("connections"), profile_specialty.c.specialty_id.label("shared"),
-                            request_id.label("request_id"), waiting.label("waiting"))
-                  .join(Profile, Profile.user_id == User.id)
-                  .outerjoin(profile_specialty, sa.and_(
-                      profile_specialty.c.profile_id == Profile.user_id,
-                      profile_specialty.c.specialty_id.in_(sa.bindparam("mine", expanding=True))))
-                  .where(scope, *rules))
+    candidates = (
+        sa.select(
+            User.id,
+            User.name,
+            Profile.career_stage,
+            Profile.pgy_year,
+            Profile.intro_capacity,
+            Profile.show_interests,
+            Profile.attendance_visibility,
+            connections.label("connections"),
+            profile_specialty.c.specialty_id.label("shared"),
+            request_id.label("request_id"),
+            waiting.label("waiting"),
+        )
+        .join(Profile, Profile.user_id == User.id)
+        .outerjoin(
+            profile_specialty,
+            sa.and_(
+                profile_specialty.c.profile_id == Profile.user_id,
+                profile_specialty.c.specialty_id.in_(sa.bindparam("mine", expanding=True)),
+            ),
+        )
+        .where(scope, *rules)
+    )
     if by_specialty:
-        candidates = candidates.where(User.id.in_(sa.select(profile_specialty.c.profile_id).where(
-            profile_specialty.c.specialty_id == sa.bindparam("specialty_id"))))
+        candidates = candidates.where(
+            User.id.in_(
+                sa.select(profile_specialty.c.profile_id).where(
+                    profile_specialty.c.specialty_id == sa.bindparam("specialty_id")
+                )
+            )
+        )
     return _SuggestionQueries(names, events, viewer_going, candidates)
 
 
 #: Candidates kept past the limit when only the best are put together in
 #: full (see preselect): room for any the ranking still leaves out.
 PRESELECT_MARGIN = 20
-
-

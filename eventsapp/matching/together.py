@@ -1,6 +1,7 @@
 """Where the viewer meets each colleague: upcoming events both go to, past
 events both attended, each looked up from the viewer's own events (a few
 hundred answers), never from every senior."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,7 +18,6 @@ from eventsapp.matching.eligibility import eligibility
 from eventsapp.profiles.models import AttendanceVisibility, Profile, profile_specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.sqlids import in_ids
-
 
 #: The columns of together's rows, and of people_together's, by name.
 _COLUMNS = ("user_id", "event_id", "approachable", "upcoming")
@@ -54,8 +54,9 @@ class Together:
             self.attended.setdefault(user_id, []).append(event_id)
 
 
-def together(session: Session, upcoming: list[int], past: list[int], stages: list[str],
-              user_ids: list[int] | None = None) -> Together:
+def together(
+    session: Session, upcoming: list[int], past: list[int], stages: list[str], user_ids: list[int] | None = None
+) -> Together:
     """Which colleagues of these career stages, opted in, go to these
     upcoming events and attended these past ones (one query for both
     kinds), for everyone or for `user_ids`. Those who show their attendance
@@ -75,10 +76,12 @@ def _answers_and_check_ins(dialect: str):
     """Who goes to the upcoming events (parameter upcoming) and who was
     checked in at the past ones (past): rows of user, event, happy to be
     approached, upcoming; for a UNION ALL."""
-    going = sa.select(Rsvp.user_id, Rsvp.event_id, Rsvp.approachable, sa.literal(True).label("upcoming")) \
-        .where(in_ids(Rsvp.event_id, "upcoming", dialect), Rsvp.state == RsvpState.GOING)
-    met = sa.select(CheckIn.user_id, CheckIn.event_id, sa.literal(False), sa.literal(False)) \
-        .where(in_ids(CheckIn.event_id, "past", dialect))
+    going = sa.select(Rsvp.user_id, Rsvp.event_id, Rsvp.approachable, sa.literal(True).label("upcoming")).where(
+        in_ids(Rsvp.event_id, "upcoming", dialect), Rsvp.state == RsvpState.GOING
+    )
+    met = sa.select(CheckIn.user_id, CheckIn.event_id, sa.literal(False), sa.literal(False)).where(
+        in_ids(CheckIn.event_id, "past", dialect)
+    )
     return going, met
 
 
@@ -96,16 +99,25 @@ def _together_query(restricted: bool, dialect: str):
     # profile, and PostgreSQL would hash every profile of those stages.
     # (People to meet, which also reads their profile, joins in a set
     # order instead: see people_together_query.)
-    shown = (sa.select(sa.literal(1)).select_from(Profile)
-             .where(Profile.user_id == both.c.user_id, Profile.open_to_interns,
-                    Profile.career_stage.in_(sa.bindparam("stages", expanding=True)),
-                    Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS)
-             .limit(1).correlate(both).scalar_subquery())
+    shown = (
+        sa.select(sa.literal(1))
+        .select_from(Profile)
+        .where(
+            Profile.user_id == both.c.user_id,
+            Profile.open_to_interns,
+            Profile.career_stage.in_(sa.bindparam("stages", expanding=True)),
+            Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS,
+        )
+        .limit(1)
+        .correlate(both)
+        .scalar_subquery()
+    )
     return sa.select(both).where(shown.is_not(None))
 
 
-def people_together(connection, upcoming: list[int], past: list[int], listed: list[int],
-                     weights: dict[int, float], params: dict) -> Together:
+def people_together(
+    connection, upcoming: list[int], past: list[int], listed: list[int], weights: dict[int, float], params: dict
+) -> Together:
     """together for People to meet, and the shared-interest short list
     (`listed`): only colleagues who may be suggested to the viewer at all
     (eligibility), each with the points of the interests they show and
@@ -113,8 +125,13 @@ def people_together(connection, upcoming: list[int], past: list[int], listed: li
     the room-left bonus before anyone is loaded."""
     found = Together({}, {}, {})
     interests = sorted(weights)
-    values = {"upcoming": upcoming, "past": past, "listed": listed,
-              **{f"s{n}": i for n, i in enumerate(interests)}, **{f"w{n}": weights[i] for n, i in enumerate(interests)}}
+    values = {
+        "upcoming": upcoming,
+        "past": past,
+        "listed": listed,
+        **{f"s{n}": i for n, i in enumerate(interests)},
+        **{f"w{n}": weights[i] for n, i in enumerate(interests)},
+    }
     result = connection.execute(people_together_query(len(interests), connection.dialect.name), {**params, **values})
     points = found.interest_points
     # (A thousand rows for a busy intern: each read by name, in one call.)
@@ -137,38 +154,54 @@ def people_together_query(interests: int, dialect: str):
     # the viewer asked who have not answered (the short list, kept for
     # everyone, leaves out whoever has no room left: they stay suggested).
     listed = sa.select(Profile.user_id, sa.null(), sa.false(), sa.null()).where(
-        in_ids(Profile.user_id, "listed", dialect))
+        in_ids(Profile.user_id, "listed", dialect)
+    )
     asked = sa.select(IntroRequest.senior_id, sa.null(), sa.false(), sa.null()).where(
-        IntroRequest.requester_id == sa.bindparam("viewer_id"), waiting_at(sa.bindparam("now")))
+        IntroRequest.requester_id == sa.bindparam("viewer_id"), waiting_at(sa.bindparam("now"))
+    )
     both = sa.union_all(going, met, listed, asked).subquery()
     # Those who show their attendance to organizers only come from the
     # short list alone: suggested for their interests, never for an event.
-    rules = [*eligibility(sa.bindparam("viewer_id"), sa.bindparam("stages", expanding=True),
-                          sa.bindparam("declined_since")),
-             sa.or_(both.c.event_id.is_(None), Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS)]
+    rules = [
+        *eligibility(sa.bindparam("viewer_id"), sa.bindparam("stages", expanding=True), sa.bindparam("declined_since")),
+        sa.or_(both.c.event_id.is_(None), Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS),
+    ]
     if interests:
-        weight = sa.case(*((profile_specialty.c.specialty_id == sa.bindparam(f"s{n}"), sa.bindparam(f"w{n}"))
-                           for n in range(interests)), else_=0.0)
+        weight = sa.case(
+            *(
+                (profile_specialty.c.specialty_id == sa.bindparam(f"s{n}"), sa.bindparam(f"w{n}"))
+                for n in range(interests)
+            ),
+            else_=0.0,
+        )
         # All of their interests, read in one range of the key (others
         # weigh nothing): quicker than one look-up per interest of the viewer.
-        points = (sa.select(sa.func.sum(weight)).where(profile_specialty.c.profile_id == both.c.user_id)
-                  .correlate(both).scalar_subquery())
+        points = (
+            sa.select(sa.func.sum(weight))
+            .where(profile_specialty.c.profile_id == both.c.user_id)
+            .correlate(both)
+            .scalar_subquery()
+        )
     else:
         points = sa.literal(0.0)
     if dialect == "sqlite":
         # Each answer joined to its person's profile by key, answers first:
         # one look-up tells both whether they may be suggested and whether
         # they show their interests.
-        return (sa.select(both, Profile.show_interests.label("shows"), points.label("points"))
-                .select_from(AnswersFirst(both, Profile.__table__, Profile.user_id == both.c.user_id))
-                .where(*rules))
+        return (
+            sa.select(both, Profile.show_interests.label("shows"), points.label("points"))
+            .select_from(AnswersFirst(both, Profile.__table__, Profile.user_id == both.c.user_id))
+            .where(*rules)
+        )
     # The same look-up for each answer as a lateral subquery, which
     # PostgreSQL runs as a probe by key (as a plain join it would hash
     # every senior open to interns).
-    person = (sa.select(Profile.show_interests).where(Profile.user_id == both.c.user_id, *rules)
-              .limit(1).lateral("person"))
-    return (sa.select(both, person.c.show_interests.label("shows"), points.label("points"))
-            .select_from(both.join(person, sa.true())))
+    person = (
+        sa.select(Profile.show_interests).where(Profile.user_id == both.c.user_id, *rules).limit(1).lateral("person")
+    )
+    return sa.select(both, person.c.show_interests.label("shows"), points.label("points")).select_from(
+        both.join(person, sa.true())
+    )
 
 
 class AnswersFirst(Join):

@@ -1,6 +1,7 @@
 """What people are told about introductions: the receivers of the signals
 in introductions/signals.py, each adding a notification (and a mail after
 commit) to the sender's transaction."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -21,64 +22,120 @@ class Kind:
 
 
 def _tell(session: Session, user: User, kind: str, subject: str, body: str, link: str) -> None:
-    notify(session, [user], Message(kind=kind, subject=subject, body=f"{body}\n\nSee your introductions: {link}",
-                                    link=link))
+    notify(
+        session,
+        [user],
+        Message(kind=kind, subject=subject, body=f"{body}\n\nSee your introductions: {link}", link=link),
+    )
 
 
 @signals.request_sent.connect
 def request_sent(request, *, session: Session, link: str, **_) -> None:
     requester = request.requester
-    _tell(session, request.senior, Kind.REQUESTED, f"{requester.name} would like to meet you",
-          f"{requester.name} ({requester.profile.stage_label}) asked for an introduction:\n\n{request.message}", link)
+    _tell(
+        session,
+        request.senior,
+        Kind.REQUESTED,
+        f"{requester.name} would like to meet you",
+        f"{requester.name} ({requester.profile.stage_label}) asked for an introduction:\n\n{request.message}",
+        link,
+    )
 
 
 @signals.request_accepted.connect
 def request_accepted(request, *, session: Session, link: str, **_) -> None:
     senior = request.senior
-    _tell(session, request.requester, Kind.ACCEPTED, f"{senior.name} accepted your introduction",
-          f"{senior.name} would be glad to meet you. You can now see each other's email address.", link)
+    _tell(
+        session,
+        request.requester,
+        Kind.ACCEPTED,
+        f"{senior.name} accepted your introduction",
+        f"{senior.name} would be glad to meet you. You can now see each other's email address.",
+        link,
+    )
 
 
 @signals.request_declined.connect
 def request_declined(request, *, session: Session, link: str, **_) -> None:
     senior = request.senior
-    _tell(session, request.requester, Kind.DECLINED, f"{senior.name} is {NOT_AVAILABLE}",
-          f"{senior.name} is {NOT_AVAILABLE}. Other colleagues on your People to meet page share your interests.",
-          link)
+    _tell(
+        session,
+        request.requester,
+        Kind.DECLINED,
+        f"{senior.name} is {NOT_AVAILABLE}",
+        f"{senior.name} is {NOT_AVAILABLE}. Other colleagues on your People to meet page share your interests.",
+        link,
+    )
 
 
 @signals.request_expired.connect
 def request_expired(request, *, session: Session, link: str, **_) -> None:
     senior = request.senior
-    _tell(session, request.requester, Kind.EXPIRED, f"Your introduction request to {senior.name} expired",
-          f"{senior.name} did not answer within 14 days. The request no longer counts "
-          "towards your limit; you can ask someone else.", link)
+    _tell(
+        session,
+        request.requester,
+        Kind.EXPIRED,
+        f"Your introduction request to {senior.name} expired",
+        f"{senior.name} did not answer within 14 days. The request no longer counts "
+        "towards your limit; you can ask someone else.",
+        link,
+    )
 
 
 @signals.senior_withdrew.connect
 def senior_withdrew(request, *, session: Session, link: str, **_) -> None:
     senior = request.senior
-    _tell(session, request.requester, Kind.DECLINED, f"{senior.name} is {NOT_AVAILABLE}",
-          f"{senior.name} is no longer taking introductions, so your request was withdrawn.", link)
+    _tell(
+        session,
+        request.requester,
+        Kind.DECLINED,
+        f"{senior.name} is {NOT_AVAILABLE}",
+        f"{senior.name} is no longer taking introductions, so your request was withdrawn.",
+        link,
+    )
 
 
 @signals.connection_ended.connect
 def connection_ended(request, *, session: Session, link: str, by: User, **_) -> None:
     other = request.senior if by.id == request.requester_id else request.requester
-    _tell(session, other, Kind.ENDED, f"{by.name} ended your mentoring connection",
-          f"{by.name} ended the connection. Thank you for the time you spent together.", link)
+    _tell(
+        session,
+        other,
+        Kind.ENDED,
+        f"{by.name} ended your mentoring connection",
+        f"{by.name} ended the connection. Thank you for the time you spent together.",
+        link,
+    )
 
 
 @signals.member_leaving.connect
 def member_leaving(request, *, session: Session, link: str, leaving: User, **_) -> None:
     other = request.senior if request.requester_id == leaving.id else request.requester
     if request.status == RequestStatus.ACCEPTED:
-        _tell(session, other, Kind.ENDED, f"{leaving.name} has left Mentor Rounds",
-              f"{leaving.name} deleted their account, so your mentoring connection has ended.", link)
+        _tell(
+            session,
+            other,
+            Kind.ENDED,
+            f"{leaving.name} has left Mentor Rounds",
+            f"{leaving.name} deleted their account, so your mentoring connection has ended.",
+            link,
+        )
     elif request.requester_id == leaving.id:
-        _tell(session, other, Kind.ENDED, f"{leaving.name} withdrew their request",
-              f"{leaving.name} deleted their account, so their request for an introduction is withdrawn.", link)
+        _tell(
+            session,
+            other,
+            Kind.ENDED,
+            f"{leaving.name} withdrew their request",
+            f"{leaving.name} deleted their account, so their request for an introduction is withdrawn.",
+            link,
+        )
     else:
-        _tell(session, other, Kind.DECLINED, f"{leaving.name} is {NOT_AVAILABLE}",
-              f"{leaving.name} deleted their account, so your request was withdrawn. "
-              "People to meet suggests other colleagues who share your interests.", link)
+        _tell(
+            session,
+            other,
+            Kind.DECLINED,
+            f"{leaving.name} is {NOT_AVAILABLE}",
+            f"{leaving.name} deleted their account, so your request was withdrawn. "
+            "People to meet suggests other colleagues who share your interests.",
+            link,
+        )

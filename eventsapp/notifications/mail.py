@@ -7,6 +7,7 @@ otherwise (development) each is written as an .eml file under
 instance/mail/. A mail server that is down is logged and never fails the
 request: the in-app notification was committed already.
 """
+
 from __future__ import annotations
 
 import logging
@@ -54,9 +55,13 @@ def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip(">") or None)
     message.set_content(mail.body)
     for attachment in mail.attachments:
-        message.add_attachment(attachment.content, maintype=attachment.maintype,
-                               subtype=attachment.subtype, filename=attachment.filename,
-                               params=attachment.params)
+        message.add_attachment(
+            attachment.content,
+            maintype=attachment.maintype,
+            subtype=attachment.subtype,
+            filename=attachment.filename,
+            params=attachment.params,
+        )
     return message
 
 

@@ -1,5 +1,6 @@
 """Telling people what happened: a notification in the app, always, and an
 email too for those who want one."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -22,8 +23,8 @@ PAGE_SIZE = 30
 @dataclass(frozen=True)
 class Message:
     kind: str
-    subject: str   # one line, also the in-app text
-    body: str      # the email's text; ends with the link
+    subject: str  # one line, also the in-app text
+    body: str  # the email's text; ends with the link
     link: str = ""
     event_id: int | None = None
     attachments: tuple[Attachment, ...] = ()
@@ -33,12 +34,23 @@ def notify(session: Session, users: Iterable[User], message: Message) -> None:
     """Add the notification for each user to the current transaction; the
     emails go out after it commits."""
     for user in users:
-        session.add(Notification(user_id=user.id, kind=message.kind, event_id=message.event_id,
-                                 message=message.subject, link=message.link))
+        session.add(
+            Notification(
+                user_id=user.id,
+                kind=message.kind,
+                event_id=message.event_id,
+                message=message.subject,
+                link=message.link,
+            )
+        )
         unread_changed.send(user.id)
         if user.email_notifications:
-            queue_mail(session, OutgoingMail(to=user.email, subject=message.subject,
-                                             body=message.body, attachments=message.attachments))
+            queue_mail(
+                session,
+                OutgoingMail(
+                    to=user.email, subject=message.subject, body=message.body, attachments=message.attachments
+                ),
+            )
 
 
 def unread_count(session: Session, user_id: int) -> int:
@@ -52,29 +64,42 @@ def unread_count_of(user_id):
 
 
 def _unread(user_id):
-    return (sa.select(sa.func.count()).select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None)))
+    return (
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    )
 
 
 def recent(session: Session, user_id: int, limit: int = PAGE_SIZE) -> list[Notification]:
-    return list(session.scalars(sa.select(Notification).where(Notification.user_id == user_id)
-                                .order_by(Notification.created_at.desc(), Notification.id.desc())
-                                .limit(limit)))
+    return list(
+        session.scalars(
+            sa.select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def unread(session: Session, user_id: int, limit: int) -> list[Notification]:
     """The newest unread notifications, for the home page."""
-    return list(session.scalars(sa.select(Notification)
-                                .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-                                .order_by(Notification.created_at.desc(), Notification.id.desc())
-                                .limit(limit)))
+    return list(
+        session.scalars(
+            sa.select(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def open_notification(session: Session, user_id: int, notification_id: int) -> str | None:
     """The member opens one of their notifications: it is read from now on.
     Returns where it leads (a path on this site), or None."""
-    notification = session.scalar(sa.select(Notification).where(
-        Notification.id == notification_id, Notification.user_id == user_id))
+    notification = session.scalar(
+        sa.select(Notification).where(Notification.id == notification_id, Notification.user_id == user_id)
+    )
     if notification is None:
         raise NotFound("No such notification.")
     if notification.read_at is None:
@@ -85,9 +110,11 @@ def open_notification(session: Session, user_id: int, notification_id: int) -> s
 
 
 def mark_all_read(session: Session, user_id: int) -> int:
-    result = session.execute(sa.update(Notification)
-                             .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-                             .values(read_at=utcnow()))
+    result = session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
     session.commit()
     unread_changed.send(user_id)
     return result.rowcount

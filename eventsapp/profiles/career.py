@@ -1,4 +1,5 @@
 """Career stages and their order. Pure: no Flask, no database."""
+
 from __future__ import annotations
 
 STUDENT = "student"
@@ -20,7 +21,12 @@ STAGES: dict[str, str] = {
 
 #: How far along someone is; attendings and faculty are peers.
 SENIORITY: dict[str, int] = {
-    STUDENT: 0, INTERN: 1, RESIDENT: 2, FELLOW: 3, ATTENDING: 4, FACULTY: 4,
+    STUDENT: 0,
+    INTERN: 1,
+    RESIDENT: 2,
+    FELLOW: 3,
+    ATTENDING: 4,
+    FACULTY: 4,
 }
 
 #: Stages that may offer to meet interns.

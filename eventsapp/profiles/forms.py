@@ -6,47 +6,68 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from eventsapp.accounts.models import NAME_MAX
-from eventsapp.forms import (CheckboxListField, ListChoiceField, SelectField, WholeNumberField, one_line_break,
-                             optional_int)
+from eventsapp.forms import (
+    CheckboxListField,
+    ListChoiceField,
+    SelectField,
+    WholeNumberField,
+    one_line_break,
+    optional_int,
+)
 from eventsapp.profiles import career
 from eventsapp.profiles.models import BIO_MAX, INTRO_CAPACITY_MAX, AttendanceVisibility
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Full name", validators=[
-        DataRequired("Enter your name."),
-        Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters.")])
+    name = StringField(
+        "Full name",
+        validators=[
+            DataRequired("Enter your name."),
+            Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters."),
+        ],
+    )
     career_stage = SelectField(
         "Career stage",
         choices=[SelectChoice("", "Choose your stage")]
         + [SelectChoice(value, label) for value, label in career.STAGES.items()],
         validate_choice=False,
-        validators=[DataRequired("Choose your career stage.")])
+        validators=[DataRequired("Choose your career stage.")],
+    )
     pgy_year = WholeNumberField(
-        "PGY year (residents)", description="Your postgraduate year, e.g. 3 for a PGY-3 resident.",
-        validators=[Optional(), NumberRange(career.PGY_MIN, career.PGY_MAX,
-                                            f"Enter a year from {career.PGY_MIN} to {career.PGY_MAX}.")])
+        "PGY year (residents)",
+        description="Your postgraduate year, e.g. 3 for a PGY-3 resident.",
+        validators=[
+            Optional(),
+            NumberRange(career.PGY_MIN, career.PGY_MAX, f"Enter a year from {career.PGY_MIN} to {career.PGY_MAX}."),
+        ],
+    )
     department_id = ListChoiceField("Department", coerce=optional_int, validate_choice=False)
-    specialty_ids = CheckboxListField("Specialty interests", coerce=int,
-                                      message="Choose interests from the list.")
+    specialty_ids = CheckboxListField("Specialty interests", coerce=int, message="Choose interests from the list.")
     bio = TextAreaField(
-        "Short bio", description="A sentence or two: what you work on, what you'd like to talk about.",
+        "Short bio",
+        description="A sentence or two: what you work on, what you'd like to talk about.",
         validators=[Length(max=BIO_MAX, message=f"Keep your bio to at most {BIO_MAX} characters.")],
-        filters=[one_line_break])
+        filters=[one_line_break],
+    )
     show_department = BooleanField("Show my department")
     show_interests = BooleanField("Show my specialty interests")
     show_bio = BooleanField("Show my bio")
     open_to_interns = BooleanField(
         "I am open to meeting interns",
-        description="Residents and above only. Interns will see you among suggested colleagues.")
+        description="Residents and above only. Interns will see you among suggested colleagues.",
+    )
     attendance_visibility = SelectField(
-        "Who may see my name on attendee lists", validate_choice=False,
+        "Who may see my name on attendee lists",
+        validate_choice=False,
         description="Others only count you.",
-        choices=[SelectChoice(v, label) for v, label in AttendanceVisibility.LABELS.items()])
-    timezone = SelectField("My time zone", validate_choice=False,
-                           description="Event times are shown in this zone.")
+        choices=[SelectChoice(v, label) for v, label in AttendanceVisibility.LABELS.items()],
+    )
+    timezone = SelectField("My time zone", validate_choice=False, description="Event times are shown in this zone.")
     email_notifications = BooleanField("Email me about changes to events I answered")
     intro_capacity = WholeNumberField(
         "Introductions I can take on at once",
-        validators=[InputRequired("Enter a number."),
-                    NumberRange(1, INTRO_CAPACITY_MAX, f"Choose between 1 and {INTRO_CAPACITY_MAX}.")])
+        validators=[
+            InputRequired("Enter a number."),
+            NumberRange(1, INTRO_CAPACITY_MAX, f"Choose between 1 and {INTRO_CAPACITY_MAX}."),
+        ],
+    )

@@ -58,8 +58,7 @@ profile_specialty = sa.Table(
     "profile_specialty",
     db.metadata,
     sa.Column("profile_id", sa.ForeignKey("profile.user_id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("specialty_id", sa.ForeignKey("specialty.id", ondelete="CASCADE"), primary_key=True,
-              index=True),
+    sa.Column("specialty_id", sa.ForeignKey("specialty.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
@@ -70,51 +69,58 @@ class Profile(db.Model):
         sa.CheckConstraint(
             f"(career_stage = 'resident' AND pgy_year BETWEEN {career.PGY_MIN} AND {career.PGY_MAX})"
             " OR (career_stage <> 'resident' AND pgy_year IS NULL) OR career_stage IS NULL",
-            name="pgy_year_for_residents"),
+            name="pgy_year_for_residents",
+        ),
         sa.CheckConstraint(
-            f"NOT open_to_interns OR career_stage IN {career.SENIOR_STAGES!r}",
-            name="only_seniors_open_to_interns"),
+            f"NOT open_to_interns OR career_stage IN {career.SENIOR_STAGES!r}", name="only_seniors_open_to_interns"
+        ),
+        sa.CheckConstraint(f"intro_capacity BETWEEN 1 AND {INTRO_CAPACITY_MAX}", name="intro_capacity_range"),
         sa.CheckConstraint(
-            f"intro_capacity BETWEEN 1 AND {INTRO_CAPACITY_MAX}", name="intro_capacity_range"),
-        sa.CheckConstraint(f"attendance_visibility IN {AttendanceVisibility.ALL!r}",
-                           name="attendance_visibility_known"),
+            f"attendance_visibility IN {AttendanceVisibility.ALL!r}", name="attendance_visibility_known"
+        ),
         # The seniors who may be suggested, with what the suggestions test
         # about them: pages check each person going to an event against it,
         # and most are not among them (PostgreSQL then reads the index only).
-        sa.Index("ix_profile_open_seniors", "user_id", "career_stage", "attendance_visibility",
-                 "show_interests", "intro_capacity",
-                 postgresql_where=sa.text("open_to_interns"), sqlite_where=sa.text("open_to_interns")),
+        sa.Index(
+            "ix_profile_open_seniors",
+            "user_id",
+            "career_stage",
+            "attendance_visibility",
+            "show_interests",
+            "intro_capacity",
+            postgresql_where=sa.text("open_to_interns"),
+            sqlite_where=sa.text("open_to_interns"),
+        ),
     )
 
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     career_stage: Mapped[str | None] = mapped_column(sa.String(16), index=True)
     pgy_year: Mapped[int | None]
-    department_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("department.id", ondelete="SET NULL"), index=True)
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id", ondelete="SET NULL"), index=True)
     bio: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     # Explicit opt-in to appear in suggestions; off until the person says so.
-    open_to_interns: Mapped[bool] = mapped_column(
-        default=False, server_default=sa.text("false"), index=True)
+    open_to_interns: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"), index=True)
     intro_capacity: Mapped[int] = mapped_column(
-        default=DEFAULT_INTRO_CAPACITY, server_default=str(DEFAULT_INTRO_CAPACITY))
+        default=DEFAULT_INTRO_CAPACITY, server_default=str(DEFAULT_INTRO_CAPACITY)
+    )
     # What other members may see besides name and career stage.
     show_department: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
     show_interests: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
     show_bio: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
     # Who may see this member's name on attendee lists (others only count them).
     attendance_visibility: Mapped[str] = mapped_column(
-        sa.String(16), default=AttendanceVisibility.MEMBERS, server_default=AttendanceVisibility.MEMBERS)
+        sa.String(16), default=AttendanceVisibility.MEMBERS, server_default=AttendanceVisibility.MEMBERS
+    )
     # The zone times are shown in; None means the hospital's APP_TIMEZONE.
     timezone: Mapped[str | None] = mapped_column(sa.String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     # User.profile: every page reads the member's profile with the account.
-    user: Mapped[User] = relationship(backref=backref(
-        "profile", uselist=False, lazy="joined", cascade="all, delete-orphan"))
+    user: Mapped[User] = relationship(
+        backref=backref("profile", uselist=False, lazy="joined", cascade="all, delete-orphan")
+    )
     department: Mapped[Department | None] = relationship(lazy="joined")
-    specialties: Mapped[list[Specialty]] = relationship(
-        secondary=profile_specialty, order_by=Specialty.name)
+    specialties: Mapped[list[Specialty]] = relationship(secondary=profile_specialty, order_by=Specialty.name)
 
     @property
     def stage_label(self) -> str:

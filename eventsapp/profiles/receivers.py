@@ -1,5 +1,6 @@
 """Profiles answer what accounts announce, in the sender's transaction.
 Connected on import (eventsapp.connect_receivers)."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session

@@ -1,4 +1,5 @@
 """Profile rules: what a profile may hold, and what others may see of it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,8 +11,7 @@ from eventsapp.accounts.models import User
 from eventsapp.accounts.services import normalise_name
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.profiles import career, signals
-from eventsapp.profiles.models import (BIO_MAX, INTRO_CAPACITY_MAX, AttendanceVisibility,
-                                       Department, Profile, Specialty)
+from eventsapp.profiles.models import BIO_MAX, INTRO_CAPACITY_MAX, AttendanceVisibility, Department, Profile, Specialty
 from eventsapp.text import clean
 from eventsapp.timeutil import zone_named
 
@@ -37,8 +37,9 @@ class ProfileChanges:
 
 
 def active_specialties(session: Session) -> list[Specialty]:
-    return list(session.scalars(
-        sa.select(Specialty).where(Specialty.is_active).order_by(Specialty.category, Specialty.name)))
+    return list(
+        session.scalars(sa.select(Specialty).where(Specialty.is_active).order_by(Specialty.category, Specialty.name))
+    )
 
 
 def department_choices(session: Session, profile: Profile) -> list[Department]:
@@ -60,15 +61,15 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> Pro
     if stage == career.RESIDENT:
         if changes.pgy_year is None or not career.PGY_MIN <= changes.pgy_year <= career.PGY_MAX:
             raise DomainError(
-                f"Residents: enter your PGY year ({career.PGY_MIN} to {career.PGY_MAX}).",
-                field="pgy_year")
+                f"Residents: enter your PGY year ({career.PGY_MIN} to {career.PGY_MAX}).", field="pgy_year"
+            )
         pgy_year = changes.pgy_year
     if changes.open_to_interns and not career.can_mentor(stage):
-        raise DomainError("Only residents and more senior colleagues can offer to meet interns.",
-                          field="open_to_interns")
+        raise DomainError(
+            "Only residents and more senior colleagues can offer to meet interns.", field="open_to_interns"
+        )
     if not 1 <= changes.intro_capacity <= INTRO_CAPACITY_MAX:
-        raise DomainError(f"Choose between 1 and {INTRO_CAPACITY_MAX} introductions.",
-                          field="intro_capacity")
+        raise DomainError(f"Choose between 1 and {INTRO_CAPACITY_MAX} introductions.", field="intro_capacity")
     bio = clean(changes.bio, multiline=True)
     if len(bio) > BIO_MAX:
         raise DomainError(f"Keep your bio under {BIO_MAX} characters.", field="bio")
@@ -113,8 +114,11 @@ def chosen_specialties(session: Session, profile: Profile, ids: list[int]) -> li
     wanted = set(ids)
     if len(wanted) > MAX_INTERESTS:
         raise DomainError(f"Choose at most {MAX_INTERESTS} interests.", field="specialty_ids")
-    found = list(session.scalars(
-        sa.select(Specialty).where(Specialty.id.in_(wanted), Specialty.is_active))) if wanted else []
+    found = (
+        list(session.scalars(sa.select(Specialty).where(Specialty.id.in_(wanted), Specialty.is_active)))
+        if wanted
+        else []
+    )
     if len(found) != len(wanted):
         raise DomainError("Choose interests from the list.", field="specialty_ids")
     retired = [s for s in profile.specialties if not s.is_active]
@@ -133,23 +137,24 @@ class PublicProfile:
     bio: str | None
     open_to_interns: bool
     is_own: bool
-    email: str | None = None     # only between connected colleagues
-    can_ask: bool = False        # the viewer may ask this colleague for an introduction
+    email: str | None = None  # only between connected colleagues
+    can_ask: bool = False  # the viewer may ask this colleague for an introduction
 
 
 def profile_for_viewer(session: Session, viewer: User, user_id: int, *, connected: bool) -> PublicProfile:
     """`connected`: whether the two have an active introduction (then each
     sees the other's email), as introductions, above profiles, knows it."""
     user = session.scalar(
-        sa.select(User).where(User.id == user_id)
-        .options(selectinload(User.profile).selectinload(Profile.specialties)))
+        sa.select(User).where(User.id == user_id).options(selectinload(User.profile).selectinload(Profile.specialties))
+    )
     if user is None:
         raise NotFound("No such person.")
     profile = user.profile
     own = viewer.id == user.id
     linked = not own and connected
     senior_to_viewer = career.SENIORITY.get(profile.career_stage or "", -1) > career.SENIORITY.get(
-        viewer.profile.career_stage or "", 0)
+        viewer.profile.career_stage or "", 0
+    )
     return PublicProfile(
         user_id=user.id,
         name=user.name,

@@ -1,5 +1,6 @@
 """RSVPs answer what accounts and events announce, in the sender's
 transaction. Connected on import (eventsapp.connect_receivers)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -32,8 +33,11 @@ def _give_up_places(session: Session, *, user: User, links=None, **_) -> None:
     """Places held for upcoming events are given up (the waitlist moves on);
     answers to past events stay, without a name, so counts stay right."""
     now = utcnow()
-    mine = session.execute(sa.select(Rsvp.id, Rsvp.event_id, Rsvp.state, Event.ends_at)
-                           .join(Event, Event.id == Rsvp.event_id).where(Rsvp.user_id == user.id)).all()
+    mine = session.execute(
+        sa.select(Rsvp.id, Rsvp.event_id, Rsvp.state, Event.ends_at)
+        .join(Event, Event.id == Rsvp.event_id)
+        .where(Rsvp.user_id == user.id)
+    ).all()
     upcoming = [row for row in mine if row.ends_at > now]
     events = {e.id: e for e in lock_events(session, sorted({row.event_id for row in upcoming}))}
     session.execute(sa.delete(Rsvp).where(Rsvp.id.in_([row.id for row in upcoming])))

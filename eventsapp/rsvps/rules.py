@@ -1,4 +1,5 @@
 """The RSVP rules themselves, on plain values. Pure."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,8 +7,9 @@ from datetime import datetime
 from eventsapp.rsvps.states import RsvpState
 
 
-def closing_reason(*, cancelled: bool, starts_at: datetime, deadline: datetime | None,
-                   now: datetime, ends_at: datetime | None = None) -> str | None:
+def closing_reason(
+    *, cancelled: bool, starts_at: datetime, deadline: datetime | None, now: datetime, ends_at: datetime | None = None
+) -> str | None:
     """Why answers are no longer taken, or None while they are."""
     if cancelled:
         return "This event was cancelled, so it no longer takes answers."
@@ -41,8 +43,9 @@ def free_seats(*, going: int, capacity: int | None, waiting: int) -> int:
     return max(0, min(waiting, capacity - going))
 
 
-def may_see_name(visibility: str, *, viewer_is_self: bool, viewer_is_organizer: bool,
-                 viewer_is_member: bool, viewer_is_going: bool) -> bool:
+def may_see_name(
+    visibility: str, *, viewer_is_self: bool, viewer_is_organizer: bool, viewer_is_member: bool, viewer_is_going: bool
+) -> bool:
     """Whether a viewer sees an attendee's name, by the attendee's choice
     ('members', 'attendees' or 'organizers'); otherwise they are only counted."""
     if viewer_is_self or viewer_is_organizer:

@@ -3,6 +3,7 @@
 Every change runs under the event's lock (see eventsapp/transactions.py),
 so the count of people going is read and acted on by one request at a time.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,18 +38,24 @@ class Outcome:
 
 
 def going_count(session: Session, event_id: int) -> int:
-    return session.scalar(sa.select(sa.func.count()).select_from(Rsvp)
-                          .where(Rsvp.event_id == event_id, Rsvp.state == RsvpState.GOING))
+    return session.scalar(
+        sa.select(sa.func.count()).select_from(Rsvp).where(Rsvp.event_id == event_id, Rsvp.state == RsvpState.GOING)
+    )
 
 
 def waitlist_position(session: Session, rsvp: Rsvp) -> int | None:
     """1 for the next person to get a seat."""
     if rsvp.state != RsvpState.WAITLISTED:
         return None
-    ahead = session.scalar(sa.select(sa.func.count()).select_from(Rsvp).where(
-        Rsvp.event_id == rsvp.event_id, Rsvp.state == RsvpState.WAITLISTED,
-        sa.or_(Rsvp.queued_at < rsvp.queued_at,
-               sa.and_(Rsvp.queued_at == rsvp.queued_at, Rsvp.id < rsvp.id))))
+    ahead = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Rsvp)
+        .where(
+            Rsvp.event_id == rsvp.event_id,
+            Rsvp.state == RsvpState.WAITLISTED,
+            sa.or_(Rsvp.queued_at < rsvp.queued_at, sa.and_(Rsvp.queued_at == rsvp.queued_at, Rsvp.id < rsvp.id)),
+        )
+    )
     return ahead + 1
 
 
@@ -56,9 +63,16 @@ def find_rsvp(session: Session, event_id: int, user_id: int) -> Rsvp | None:
     return session.scalar(sa.select(Rsvp).where(Rsvp.event_id == event_id, Rsvp.user_id == user_id))
 
 
-def respond(session: Session, user: User, event_id: int, requested: str, *,
-            seen_revision: int | None = None, now: datetime | None = None,
-            links: EventLinks | None = None) -> Outcome:
+def respond(
+    session: Session,
+    user: User,
+    event_id: int,
+    requested: str,
+    *,
+    seen_revision: int | None = None,
+    now: datetime | None = None,
+    links: EventLinks | None = None,
+) -> Outcome:
     """Record `user`'s answer to one event. Raises RsvpClosed, NotFound, or
     EventChangedSinceViewed when 'going' was chosen on a page showing an
     older version of the event (its time or place may have moved). `links`:
@@ -73,7 +87,8 @@ def respond(session: Session, user: User, event_id: int, requested: str, *,
     now = now or utcnow()
     if seen_revision is not None and seen_revision != event.revision and requested == RsvpState.GOING:
         raise EventChangedSinceViewed(
-            "This event changed after you opened the page. Check the new details, then answer again.")
+            "This event changed after you opened the page. Check the new details, then answer again."
+        )
     rsvp, changed = _answer(session, event, user, requested, now, links)
     position = waitlist_position(session, rsvp)  # before others can queue behind
     if changed and rsvp.state == RsvpState.GOING:
@@ -85,16 +100,28 @@ def respond(session: Session, user: User, event_id: int, requested: str, *,
     return outcome
 
 
-def respond_to_series(session: Session, user: User, series_id: int, requested: str, *,
-                      now: datetime | None = None, links: EventLinks | None = None) -> dict[str, int]:
+def respond_to_series(
+    session: Session,
+    user: User,
+    series_id: int,
+    requested: str,
+    *,
+    now: datetime | None = None,
+    links: EventLinks | None = None,
+) -> dict[str, int]:
     """One answer for every future occurrence still taking answers. Returns
     how many occurrences landed in each state."""
     if requested not in RsvpState.CHOICES:
         raise DomainError("Choose going, maybe or not going.")
     begin_write(session)
     now = now or utcnow()
-    ids = list(session.scalars(sa.select(Event.id).where(
-        Event.series_id == series_id, Event.starts_at > now, Event.status == EventStatus.SCHEDULED)))
+    ids = list(
+        session.scalars(
+            sa.select(Event.id).where(
+                Event.series_id == series_id, Event.starts_at > now, Event.status == EventStatus.SCHEDULED
+            )
+        )
+    )
     if not ids:
         raise RsvpClosed("This series has no upcoming meetings left to answer.")
     counts: dict[str, int] = {}
@@ -108,12 +135,18 @@ def respond_to_series(session: Session, user: User, series_id: int, requested: s
 
 
 def _closing(event: Event, now: datetime) -> str | None:
-    return rules.closing_reason(cancelled=event.is_cancelled, starts_at=event.starts_at,
-                                deadline=event.rsvp_deadline, now=now, ends_at=event.ends_at)
+    return rules.closing_reason(
+        cancelled=event.is_cancelled,
+        starts_at=event.starts_at,
+        deadline=event.rsvp_deadline,
+        now=now,
+        ends_at=event.ends_at,
+    )
 
 
-def _answer(session: Session, event: Event, user: User, requested: str, now: datetime,
-            links: EventLinks | None) -> tuple[Rsvp, bool]:
+def _answer(
+    session: Session, event: Event, user: User, requested: str, now: datetime, links: EventLinks | None
+) -> tuple[Rsvp, bool]:
     """Apply one answer to a locked event; the caller commits. Returns the
     RSVP and whether anything changed."""
     reason = _closing(event, now)
@@ -140,8 +173,9 @@ def _answer(session: Session, event: Event, user: User, requested: str, now: dat
     return rsvp, True
 
 
-def promote_from_waitlist(session: Session, event: Event, *, going: int | None = None,
-                          counted: bool = False, links: EventLinks | None = None) -> list[User]:
+def promote_from_waitlist(
+    session: Session, event: Event, *, going: int | None = None, counted: bool = False, links: EventLinks | None = None
+) -> list[User]:
     """Give free seats to the waitlist, first come first served, and
     announce it (they are told). Called under the event's lock (`going`: the
     count under it, when the caller has it); the caller commits."""
@@ -149,9 +183,13 @@ def promote_from_waitlist(session: Session, event: Event, *, going: int | None =
         return []
     if going is None:
         going = going_count(session, event.id)
-    waiting = list(session.scalars(
-        sa.select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.state == RsvpState.WAITLISTED)
-        .order_by(Rsvp.queued_at, Rsvp.id)))
+    waiting = list(
+        session.scalars(
+            sa.select(Rsvp)
+            .where(Rsvp.event_id == event.id, Rsvp.state == RsvpState.WAITLISTED)
+            .order_by(Rsvp.queued_at, Rsvp.id)
+        )
+    )
     seats = rules.free_seats(going=going, capacity=event.capacity, waiting=len(waiting))
     promoted = waiting[:seats]
     now = utcnow()
@@ -172,9 +210,16 @@ def promote_from_waitlist(session: Session, event: Event, *, going: int | None =
 def describe_series_answer(counts: dict[str, int]) -> str:
     """'Answered 12 meetings: going to 10, on the waitlist for 2.'"""
     total = sum(counts.values())
-    parts = [f"{words} {counts[state]}" for state, words in (
-        (RsvpState.GOING, "going to"), (RsvpState.WAITLISTED, "on the waitlist for"),
-        (RsvpState.MAYBE, "maybe for"), (RsvpState.DECLINED, "not going to")) if counts.get(state)]
+    parts = [
+        f"{words} {counts[state]}"
+        for state, words in (
+            (RsvpState.GOING, "going to"),
+            (RsvpState.WAITLISTED, "on the waitlist for"),
+            (RsvpState.MAYBE, "maybe for"),
+            (RsvpState.DECLINED, "not going to"),
+        )
+        if counts.get(state)
+    ]
     noun = "meeting" if total == 1 else "meetings"
     return f"Answered {total} upcoming {noun}: {', '.join(parts)}."
 

@@ -1,5 +1,6 @@
 """The answers a member can give an event. Pure: the models and the rules
 (rules.py) both read them."""
+
 from __future__ import annotations
 
 

@@ -27,8 +27,9 @@ def register():
     if form.validate_on_submit():
         try:
             throttle.registration_attempt(db.session, form.email.data, client_address=request.remote_addr)
-            user = services.register(db.session, name=form.name.data,
-                                     email=form.email.data, password=form.password.data)
+            user = services.register(
+                db.session, name=form.name.data, email=form.email.data, password=form.password.data
+            )
         except throttle.Limited as limited:
             return too_many_attempts("accounts/register.html", form, limited)
         except DomainError as exc:
@@ -49,8 +50,12 @@ def login():
     if form.validate_on_submit():
         try:
             # Counted before the password is looked at: a refusal says nothing about it.
-            attempt = throttle.login_attempt(db.session, form.email.data, client_address=request.remote_addr,
-                                             device_cookie=request.cookies.get(throttle.DEVICE_COOKIE))
+            attempt = throttle.login_attempt(
+                db.session,
+                form.email.data,
+                client_address=request.remote_addr,
+                device_cookie=request.cookies.get(throttle.DEVICE_COOKIE),
+            )
         except throttle.Limited as limited:
             return too_many_attempts("accounts/login.html", form, limited)
         user = services.authenticate(db.session, email=form.email.data, password=form.password.data)
@@ -62,8 +67,11 @@ def login():
         form.form_errors.append("That email and password don't match an account.")
     # `next` may hold a check-in link with its secret: the login page's address
     # must not travel on in a Referer.
-    return (render_template("accounts/login.html", form=form), 422 if form.errors or form.form_errors else 200,
-            {"Referrer-Policy": "no-referrer"})
+    return (
+        render_template("accounts/login.html", form=form),
+        422 if form.errors or form.form_errors else 200,
+        {"Referrer-Policy": "no-referrer"},
+    )
 
 
 def too_many_attempts(template: str, form, limited: throttle.Limited):
@@ -86,8 +94,11 @@ def logout():
 def export():
     """All the member's data, as a JSON file."""
     body = json.dumps(personal_data.export_data(db.session, current_user), indent=2, ensure_ascii=False)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": 'attachment; filename="my-data.json"', **PRIVATE})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="my-data.json"', **PRIVATE},
+    )
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

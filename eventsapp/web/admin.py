@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from eventsapp.accounts import services as accounts
@@ -29,10 +28,12 @@ def people():
     query = request.args.get("q", "")[:100]
     role = request.args.get("role", "")
     page = request.args.get("page", 1, type=page_number)
-    result = services.list_people(db.session, query=query, role=role, page=page,
-                                  per_page=current_app.config["USERS_PER_PAGE"])
-    return render_template("admin/people.html", result=result, query=query, role=role,
-                           roles=Role.LABELS, form=RoleForm())
+    result = services.list_people(
+        db.session, query=query, role=role, page=page, per_page=current_app.config["USERS_PER_PAGE"]
+    )
+    return render_template(
+        "admin/people.html", result=result, query=query, role=role, roles=Role.LABELS, form=RoleForm()
+    )
 
 
 @bp.post("/people/<int:user_id>/role")
@@ -77,8 +78,14 @@ def catalogue(key: str):
             flash(f"Added {entry.name}.", "success")
             return redirect(url_for("admin.catalogue", key=key))
     entries = services.list_entries(db.session, catalogue)
-    return render_template("admin/catalogue.html", catalogue=catalogue, entries=entries, form=form,
-                           categories=categories, new_category=NEW_CATEGORY), 422 if form.errors else 200
+    return render_template(
+        "admin/catalogue.html",
+        catalogue=catalogue,
+        entries=entries,
+        form=form,
+        categories=categories,
+        new_category=NEW_CATEGORY,
+    ), 422 if form.errors else 200
 
 
 @bp.post("/<key>/<int:entry_id>")
@@ -90,8 +97,9 @@ def rename(key: str, entry_id: int):
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("admin.catalogue", key=key))
     try:
-        entry = services.save_entry(db.session, catalogue, name=form.name.data, **form.category_choice(),
-                                    entry_id=entry_id)
+        entry = services.save_entry(
+            db.session, catalogue, name=form.name.data, **form.category_choice(), entry_id=entry_id
+        )
     except NotFound:
         abort(404)
     except DomainError as exc:

@@ -9,9 +9,9 @@ from eventsapp.events import listing
 from eventsapp.events import services as events
 from eventsapp.extensions import db
 from eventsapp.forms import page_number, parse_id
+from eventsapp.timeutil import utcnow
 from eventsapp.web.pages import PRIVATE, SECRET_IN_ADDRESS
 from eventsapp.web.permissions import managed_event, organizer_required
-from eventsapp.timeutil import utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/events")
 
@@ -22,9 +22,16 @@ def sheet(event_id: int):
     event = managed_event(event_id)
     query = request.args.get("q", "")[:100]
     phase = services.phase(event, utcnow())
-    return render_template("attendance/sheet.html", event=event, sheet=services.attendee_sheet(db.session, event),
-                           query=query, matches=services.find_members(db.session, query), phase=phase,
-                           phases=services.Phase, opens=services.window(event)[0])
+    return render_template(
+        "attendance/sheet.html",
+        event=event,
+        sheet=services.attendee_sheet(db.session, event),
+        query=query,
+        matches=services.find_members(db.session, query),
+        phase=phase,
+        phases=services.Phase,
+        opens=services.window(event)[0],
+    )
 
 
 @bp.post("/<int:event_id>/check-ins")
@@ -53,8 +60,11 @@ def check_in(event_id: int):
 def export(event_id: int):
     event = managed_event(event_id)
     body = services.sheet_csv(services.attendee_sheet(db.session, event), listing.viewer_zone(current_user))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="attendees-event-{event.id}.csv"', **PRIVATE})
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="attendees-event-{event.id}.csv"', **PRIVATE},
+    )
 
 
 @bp.get("/<int:event_id>/qr")
@@ -63,21 +73,27 @@ def qr_page(event_id: int):
     event = managed_event(event_id)
     opens, closes = services.window(event)
     phase = services.phase(event, utcnow())
-    if phase in (services.Phase.OVER, services.Phase.CANCELLED):   # no code that could not work
+    if phase in (services.Phase.OVER, services.Phase.CANCELLED):  # no code that could not work
         return render_template("attendance/qr.html", event=event, phase=phase, closes=closes, svg=None)
     url = url_for("attendance.scan", event_id=event.id, secret=event.checkin_secret, _external=True)
     # The page shows the check-in secret: no shared cache and no back-button copy keep it.
-    return render_template("attendance/qr.html", event=event, url=url, svg=qr.qr_svg(url), phase=phase,
-                           opens=opens, closes=closes), PRIVATE
+    return render_template(
+        "attendance/qr.html", event=event, url=url, svg=qr.qr_svg(url), phase=phase, opens=opens, closes=closes
+    ), PRIVATE
 
 
 @bp.get("/organizing")
 @organizer_required
 def organized():
     scope = organizing.PAST if request.args.get("scope") == organizing.PAST else organizing.UPCOMING
-    result = organizing.organized_events(db.session, current_user.id, utcnow(), scope=scope,
-                                         page=request.args.get("page", 1, type=page_number),
-                                         per_page=current_app.config["EVENTS_PER_PAGE"])
+    result = organizing.organized_events(
+        db.session,
+        current_user.id,
+        utcnow(),
+        scope=scope,
+        page=request.args.get("page", 1, type=page_number),
+        per_page=current_app.config["EVENTS_PER_PAGE"],
+    )
     return render_template("attendance/organizing.html", result=result, scope=scope, scopes=organizing.SCOPES)
 
 

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from functools import cache
 from itertools import groupby
 
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -19,13 +19,13 @@ from eventsapp.ical import links as ical_links
 from eventsapp.ical import services as ical_services
 from eventsapp.matching import going as matching_going
 from eventsapp.matching import services as matching
-from eventsapp.web.links import event_links
-from eventsapp.web.pages import PRIVATE
-from eventsapp.web.permissions import managed_event, organizer_required
 from eventsapp.profiles.models import Department, Specialty
 from eventsapp.rsvps import audience, eventpage
 from eventsapp.rsvps.models import RsvpState
 from eventsapp.timeutil import utcnow
+from eventsapp.web.links import event_links
+from eventsapp.web.pages import PRIVATE
+from eventsapp.web.permissions import managed_event, organizer_required
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 #: How many colleagues Who to meet here shows before "Show all".
@@ -37,7 +37,7 @@ def _catalogues(session) -> tuple[list, list]:
     only choices are made of them, and every list page shows them. One
     query for both."""
     specialties, departments = [], []
-    for row in session.connection().execute(_catalogue_query()):   # plain rows: no entities
+    for row in session.connection().execute(_catalogue_query()):  # plain rows: no entities
         (specialties if row.specialty else departments).append(row)
     return specialties, departments
 
@@ -45,8 +45,7 @@ def _catalogues(session) -> tuple[list, list]:
 @cache
 def _catalogue_query():
     return sa.union_all(
-        sa.select(sa.true().label("specialty"), Specialty.id, Specialty.name, Specialty.category,
-                  Specialty.is_active),
+        sa.select(sa.true().label("specialty"), Specialty.id, Specialty.name, Specialty.category, Specialty.is_active),
         sa.select(sa.false(), Department.id, Department.name, sa.null(), Department.is_active),
     ).order_by(sa.column("specialty"), sa.column("category"), sa.column("name"))
 
@@ -58,12 +57,14 @@ def _fill_choices(form, event=None) -> list:
     offered = [s for s in specialties if s.is_active or s.id in keep_specialties]
     form.specialty_ids.choices = [SelectChoice(s.id, s.name) for s in offered]
     form.department_id.choices = [SelectChoice(None, "No department")] + [
-        SelectChoice(d.id, d.name) for d in departments
-        if d.is_active or (event and d.id == event.department_id)]
+        SelectChoice(d.id, d.name) for d in departments if d.is_active or (event and d.id == event.department_id)
+    ]
     form.timezone.choices = [SelectChoice(z, z.replace("_", " ")) for z in ZONES]
     form.co_organizer_ids.choices = [
-        SelectChoice(u.id, u.name) for u in services.organizer_choices(db.session)
-        if u.id != (event.organizer_id if event else current_user.id)]
+        SelectChoice(u.id, u.name)
+        for u in services.organizer_choices(db.session)
+        if u.id != (event.organizer_id if event else current_user.id)
+    ]
     return offered
 
 
@@ -72,26 +73,35 @@ def index():
     form = FilterForm(request.args)
     specialties, departments = _catalogues(db.session)
     form.specialty.choices = [SelectChoice(None, "All specialties")] + [SelectChoice(s.id, s.name) for s in specialties]
-    form.department.choices = [SelectChoice(None, "All departments")] + [SelectChoice(d.id, d.name) for d in departments]
+    form.department.choices = [SelectChoice(None, "All departments")] + [
+        SelectChoice(d.id, d.name) for d in departments
+    ]
     form.validate()
 
     def valid(field):  # a filter the form refused is left out, and its message shown
         return None if field.errors else field.data
 
     filters = listing.Filters(
-        scope=request.args.get("scope", listing.Scope.UPCOMING), q=valid(form.q) or "",
-        kind=valid(form.kind) or None, specialty_id=valid(form.specialty), department_id=valid(form.department),
-        start=valid(form.start), end=valid(form.end),
-        page=request.args.get("page", 1, type=page_number))
+        scope=request.args.get("scope", listing.Scope.UPCOMING),
+        q=valid(form.q) or "",
+        kind=valid(form.kind) or None,
+        specialty_id=valid(form.specialty),
+        department_id=valid(form.department),
+        start=valid(form.start),
+        end=valid(form.end),
+        page=request.args.get("page", 1, type=page_number),
+    )
     if filters.scope == listing.Scope.MINE and not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     now = utcnow()
-    page = listing.list_events(db.session, current_user, filters, now, current_app.config["EVENTS_PER_PAGE"],
-                               answered=eventpage.ANSWERED)
+    page = listing.list_events(
+        db.session, current_user, filters, now, current_app.config["EVENTS_PER_PAGE"], answered=eventpage.ANSWERED
+    )
     page = matching_going.with_answer_counts(db.session, current_user, page, now)
     own_feed = _own_feed_url() if filters.scope == listing.Scope.MINE else None
-    body = render_template("events/index.html", form=form, result=page, filters=filters,
-                           scopes=listing.Scope.LABELS, own_feed=own_feed)
+    body = render_template(
+        "events/index.html", form=form, result=page, filters=filters, scopes=listing.Scope.LABELS, own_feed=own_feed
+    )
     # The member's own feed link opens their calendar by itself: no cache keeps it.
     return (body, PRIVATE) if own_feed else body
 
@@ -113,10 +123,23 @@ def show(event_id: int):
     if current_user.is_authenticated and not view.event.is_cancelled:
         going = view.viewer_rsvp is not None and view.viewer_rsvp.state == RsvpState.GOING
         every = request.args.get("meet") == "all"
-        who = matching.rank_suggestions(db.session, current_user, now=utcnow(), zone=listing.viewer_zone(current_user),
-                                        event_id=event_id, viewer_going=going, limit=None if every else WHO_TO_MEET)
-    return render_template("events/show.html", view=view, event=view.event, cancel_form=CancelForm(),
-                           calendar_links=calendar_links(view.event), who_to_meet=who)
+        who = matching.rank_suggestions(
+            db.session,
+            current_user,
+            now=utcnow(),
+            zone=listing.viewer_zone(current_user),
+            event_id=event_id,
+            viewer_going=going,
+            limit=None if every else WHO_TO_MEET,
+        )
+    return render_template(
+        "events/show.html",
+        view=view,
+        event=view.event,
+        cancel_form=CancelForm(),
+        calendar_links=calendar_links(view.event),
+        who_to_meet=who,
+    )
 
 
 def calendar_links(event) -> ical_links.AddLinks | None:
@@ -125,9 +148,16 @@ def calendar_links(event) -> ical_links.AddLinks | None:
     if event.is_cancelled:
         return None
     return ical_links.add_links(
-        title=event.title, starts_at=event.starts_at, ends_at=event.ends_at, all_day=event.all_day,
-        zone=event.timezone, description=event.description, location=event.location,
-        online_url=event.online_url, event_url=url_for("events.show", event_id=event.id, _external=True))
+        title=event.title,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        all_day=event.all_day,
+        zone=event.timezone,
+        description=event.description,
+        location=event.location,
+        online_url=event.online_url,
+        event_url=url_for("events.show", event_id=event.id, _external=True),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -140,17 +170,21 @@ def new():
     groups = _groups(_fill_choices(form, source))
     if form.validate_on_submit():
         try:
-            event = services.create_event(db.session, current_user, services.EventDetails(**form.details_fields()),
-                                          _repeat(form))
+            event = services.create_event(
+                db.session, current_user, services.EventDetails(**form.details_fields()), _repeat(form)
+            )
         except DomainError as exc:
             db.session.rollback()
             _show_problem(form, exc)
         else:
-            flash("The event is published." if not event.series_id else
-                  f"The series is published: {event.series.description}.", "success")
+            flash(
+                "The event is published."
+                if not event.series_id
+                else f"The series is published: {event.series.description}.",
+                "success",
+            )
             return redirect(url_for("events.show", event_id=event.id))
-    return render_template("events/form.html", form=form, groups=groups, event=None,
-                           source=source), _status(form)
+    return render_template("events/form.html", form=form, groups=groups, event=None, source=source), _status(form)
 
 
 def _show_problem(form, exc: DomainError) -> None:
@@ -204,15 +238,21 @@ def _groups(specialties: list):
 @login_required
 def edit(event_id: int):
     event = managed_event(event_id)
-    form = EditEventForm(data=vars(services.details_of(event)) | {"version": event.version}
-                         if request.method == "GET" else None)
+    form = EditEventForm(
+        data=vars(services.details_of(event)) | {"version": event.version} if request.method == "GET" else None
+    )
     groups = _groups(_fill_choices(form, event))
     if form.validate_on_submit():
         try:
-            services.update_event(db.session, current_user, event_id,
-                                  services.EventDetails(**form.details_fields()),
-                                  version=parse_id(form.version.data), scope=form.scope.data,
-                                  links=event_links())
+            services.update_event(
+                db.session,
+                current_user,
+                event_id,
+                services.EventDetails(**form.details_fields()),
+                version=parse_id(form.version.data),
+                scope=form.scope.data,
+                links=event_links(),
+            )
         except services.EventChanged as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -223,8 +263,7 @@ def edit(event_id: int):
         else:
             flash("Your changes are saved.", "success")
             return redirect(url_for("events.show", event_id=event_id))
-    return render_template("events/form.html", form=form, groups=groups, event=event,
-                           source=None), _status(form)
+    return render_template("events/form.html", form=form, groups=groups, event=event, source=None), _status(form)
 
 
 @bp.get("/series/<int:series_id>")
@@ -244,8 +283,12 @@ def confirm_cancel(event_id: int):
     if event.is_cancelled:
         flash("This event is already cancelled.", "info")
         return redirect(url_for("events.show", event_id=event_id))
-    return render_template("events/confirm_cancel.html", event=event, form=CancelForm(),
-                           preview=audience.cancel_preview(db.session, event, utcnow()))
+    return render_template(
+        "events/confirm_cancel.html",
+        event=event,
+        form=CancelForm(),
+        preview=audience.cancel_preview(db.session, event, utcnow()),
+    )
 
 
 @bp.get("/<int:event_id>/delete")
@@ -264,13 +307,18 @@ def cancel(event_id: int):
     managed_event(event_id)
     form = CancelForm()
     try:
-        cancelled = services.cancel_event(db.session, current_user, event_id, scope=form.scope.data,
-                                          links=event_links())
+        cancelled = services.cancel_event(
+            db.session, current_user, event_id, scope=form.scope.data, links=event_links()
+        )
     except DomainError as exc:
         flash(str(exc), "error")
     else:
-        flash("The event is cancelled. Everyone who answered has been told." if len(cancelled) == 1 else
-              f"{len(cancelled)} meetings are cancelled. Everyone who answered has been told.", "success")
+        flash(
+            "The event is cancelled. Everyone who answered has been told."
+            if len(cancelled) == 1
+            else f"{len(cancelled)} meetings are cancelled. Everyone who answered has been told.",
+            "success",
+        )
     return redirect(url_for("events.show", event_id=event_id))
 
 

@@ -1,6 +1,7 @@
 """What a member's home page holds: their next events and whom to meet
 there, the introduction requests waiting, unread notifications, and what to
 do next. Reads only, in a fixed number of queries whatever the data."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ UNREAD_SHOWN = 5
 @dataclass(frozen=True)
 class NextEvent:
     event: Event
-    meet: list[scoring.Suggestion]   # the viewer's best suggestions who go too, best first
+    meet: list[scoring.Suggestion]  # the viewer's best suggestions who go too, best first
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,13 @@ class MemberHome:
     waiting: Waiting
     unread: list[Notification]
     gets_suggestions: bool  # someone is further along than them
-    needs_stage: bool       # no career stage: nobody can be suggested yet
-    needs_interests: bool   # no interests: suggestions rest on shared events only
+    needs_stage: bool  # no career stage: nobody can be suggested yet
+    needs_interests: bool  # no interests: suggestions rest on shared events only
 
 
-def member_home(session: Session, user: User, *, now: datetime, zone: str, suggestions_shown: int,
-                unread_count: int) -> MemberHome:
+def member_home(
+    session: Session, user: User, *, now: datetime, zone: str, suggestions_shown: int, unread_count: int
+) -> MemberHome:
     """The member's own page. Whom to meet at each event comes from one
     ranking of the member's suggestions (People to meet's own), not from a
     ranking per event."""
@@ -58,7 +60,7 @@ def member_home(session: Session, user: User, *, now: datetime, zone: str, sugge
     gets_suggestions = bool(matching.suggestible_stages(user))
     if events and gets_suggestions:
         for suggestion in matching.suggestions(session, user, now=now, zone=zone, limit=suggestions_shown):
-            for ref in suggestion.candidate.upcoming_together:   # every event they both go to
+            for ref in suggestion.candidate.upcoming_together:  # every event they both go to
                 going = meet.get(ref.id)
                 if going is not None and len(going) < MEET_AT_EACH:
                     going.append(suggestion)
@@ -68,7 +70,8 @@ def member_home(session: Session, user: User, *, now: datetime, zone: str, sugge
         unread=unread(session, user.id, UNREAD_SHOWN) if unread_count else [],
         gets_suggestions=gets_suggestions,
         needs_stage=not user.profile.career_stage,
-        needs_interests=not has_interests)
+        needs_interests=not has_interests,
+    )
 
 
 @cache
@@ -78,7 +81,15 @@ def _next_events_query():
     parameters user_id and now."""
     user_id = sa.bindparam("user_id")
     has_interests = sa.exists().where(profile_specialty.c.profile_id == user_id)
-    return (sa.select(Event, has_interests.label("has_interests")).join(Rsvp, Rsvp.event_id == Event.id)
-            .where(Rsvp.user_id == user_id, Rsvp.state == RsvpState.GOING,
-                   Event.ends_at > sa.bindparam("now"), Event.status == EventStatus.SCHEDULED)
-            .order_by(Event.starts_at, Event.id).limit(NEXT_EVENTS))
+    return (
+        sa.select(Event, has_interests.label("has_interests"))
+        .join(Rsvp, Rsvp.event_id == Event.id)
+        .where(
+            Rsvp.user_id == user_id,
+            Rsvp.state == RsvpState.GOING,
+            Event.ends_at > sa.bindparam("now"),
+            Event.status == EventStatus.SCHEDULED,
+        )
+        .order_by(Event.starts_at, Event.id)
+        .limit(NEXT_EVENTS)
+    )

@@ -16,8 +16,9 @@ from eventsapp.web.links import calendar_links
 bp = Blueprint("ical", __name__)
 
 
-def calendar_response(export_: export.Export, *, private: bool, filename: str | None = None,
-                      max_age: int = 900) -> Response:
+def calendar_response(
+    export_: export.Export, *, private: bool, filename: str | None = None, max_age: int = 900
+) -> Response:
     """text/calendar with a strong ETag, Last-Modified and 304s, so clients poll cheaply."""
     response = Response(export_.body, mimetype="text/calendar")
     response.charset = "utf-8"
@@ -44,8 +45,9 @@ def event_file(event_id: int):
         abort(404)
     # Checked on every download: a copy the browser kept could carry an
     # older SEQUENCE than the mail the member got since.
-    return calendar_response(export.single_event(event, calendar_links()), private=False,
-                             filename=f"event-{event.id}.ics", max_age=0)
+    return calendar_response(
+        export.single_event(event, calendar_links()), private=False, filename=f"event-{event.id}.ics", max_age=0
+    )
 
 
 def _public_filters() -> public.PublicFilters:
@@ -58,8 +60,9 @@ def _public_filters() -> public.PublicFilters:
         value = request.args.get(name) or None
         number = parse_id(value)
         if value is not None and (number is None or db.session.get(model, number) is None):
-            abort(Response(f"Unknown {name}: use the number from the event list's filter.\n", 400,
-                           mimetype="text/plain"))
+            abort(
+                Response(f"Unknown {name}: use the number from the event list's filter.\n", 400, mimetype="text/plain")
+            )
         ids[name] = number
     return public.PublicFilters(kind, ids["specialty"], ids["department"])
 
@@ -85,6 +88,10 @@ def personal_feed(token: str):
 def rotate():
     had_one = services.feed_of(db.session, current_user.id) is not None
     services.create_or_rotate(db.session, current_user)
-    flash("Your new calendar link is ready. The old one no longer works: update it in your calendar app."
-          if had_one else "Your calendar link is ready. Add it to your calendar app below.", "success")
+    flash(
+        "Your new calendar link is ready. The old one no longer works: update it in your calendar app."
+        if had_one
+        else "Your calendar link is ready. Add it to your calendar app below.",
+        "success",
+    )
     return redirect(url_for("profiles.show", user_id=current_user.id) + "#calendar")

@@ -26,11 +26,22 @@ bp = Blueprint("introductions", __name__)
 def people():
     """People to meet: the viewer's top suggestions, optionally for one specialty."""
     specialty_id = parse_id(request.args.get("specialty"))
-    ranked = matching.rank_suggestions(db.session, current_user, now=utcnow(), zone=viewer_zone(current_user),
-                                       specialty_id=specialty_id, limit=current_app.config["SUGGESTIONS_SHOWN"])
+    ranked = matching.rank_suggestions(
+        db.session,
+        current_user,
+        now=utcnow(),
+        zone=viewer_zone(current_user),
+        specialty_id=specialty_id,
+        limit=current_app.config["SUGGESTIONS_SHOWN"],
+    )
     specialties = db.session.scalars(sa.select(Specialty).where(Specialty.is_active).order_by(Specialty.name))
-    return render_template("introductions/people.html", ranked=ranked, suggestions=ranked.suggestions,
-                           specialty_id=specialty_id, specialties=list(specialties))
+    return render_template(
+        "introductions/people.html",
+        ranked=ranked,
+        suggestions=ranked.suggestions,
+        specialty_id=specialty_id,
+        specialties=list(specialties),
+    )
 
 
 @bp.get("/people/where")
@@ -38,8 +49,9 @@ def people():
 def where():
     """Where to meet mentors: upcoming events ranked by how many suggested colleagues go."""
     places = where_to_meet(db.session, current_user, utcnow())
-    return render_template("introductions/where.html", places=places,
-                           nobody_further_along=matching.suggestible_stages(current_user) == ())
+    return render_template(
+        "introductions/where.html", places=places, nobody_further_along=matching.suggestible_stages(current_user) == ()
+    )
 
 
 @bp.route("/people/<int:user_id>/introduction", methods=["GET", "POST"])
@@ -61,8 +73,7 @@ def ask(user_id: int):
             flash(f"Your request is on its way to {senior.name}. You'll be told when they answer.", "success")
             return redirect(url_for("introductions.index"))
     state = ask_state(db.session, current_user, senior, utcnow())  # no form where no request can be sent
-    return render_template("introductions/ask.html", form=form, senior=senior, state=state), \
-        422 if form.errors else 200
+    return render_template("introductions/ask.html", form=form, senior=senior, state=state), 422 if form.errors else 200
 
 
 @bp.get("/introductions")
@@ -95,15 +106,21 @@ def _act(action, request_id: int, done: str):
 @bp.post("/introductions/<int:request_id>/accept")
 @login_required
 def accept(request_id: int):
-    return _act(lambda s, u, r, link: services.answer(s, u, r, True, link=link), request_id,
-                "Accepted. You can now see each other's email address.")
+    return _act(
+        lambda s, u, r, link: services.answer(s, u, r, True, link=link),
+        request_id,
+        "Accepted. You can now see each other's email address.",
+    )
 
 
 @bp.post("/introductions/<int:request_id>/decline")
 @login_required
 def decline(request_id: int):
-    return _act(lambda s, u, r, link: services.answer(s, u, r, False, link=link), request_id,
-                "Declined. They'll only hear that you're not available right now.")
+    return _act(
+        lambda s, u, r, link: services.answer(s, u, r, False, link=link),
+        request_id,
+        "Declined. They'll only hear that you're not available right now.",
+    )
 
 
 @bp.post("/introductions/<int:request_id>/withdraw")

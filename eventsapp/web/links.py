@@ -1,6 +1,7 @@
 """Addresses of this site as a request sees them, worked out once per page:
 for templates that link many rows, and the plain link values that views
 hand to the domains (which never call url_for)."""
+
 from __future__ import annotations
 
 from flask import current_app, g, has_request_context, url_for
@@ -25,7 +26,7 @@ def path_for(endpoint: str, **one_id) -> str:
     """url_for for a route with one id in it (path_for("profiles.show",
     user_id=7)), worked out once per page for each route: lists link every
     row, some of them twice."""
-    (key, value), = one_id.items()
+    ((key, value),) = one_id.items()
     known = g.setdefault("id_paths", {})
     if (endpoint, key) not in known:
         known[endpoint, key] = id_url_parts(endpoint, key)
@@ -45,5 +46,4 @@ def calendar_links() -> Links:
 def event_links() -> EventLinks:
     """An event page's path and its full URL on this request's host, for
     what the domains send about events."""
-    return EventLinks(*id_url_parts("events.show", "event_id"),
-                      *id_url_parts("events.show", "event_id", external=True))
+    return EventLinks(*id_url_parts("events.show", "event_id"), *id_url_parts("events.show", "event_id", external=True))

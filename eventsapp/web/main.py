@@ -1,4 +1,5 @@
 """The home page and other pages that belong to no single domain."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
@@ -16,9 +17,14 @@ bp = Blueprint("main", __name__)
 def home():
     """A visitor learns what the app is for; a member finds their own page."""
     if current_user.is_authenticated:
-        home = member_home(db.session, current_user, now=page_now(), zone=page_zone(),
-                           suggestions_shown=current_app.config["SUGGESTIONS_SHOWN"],
-                           unread_count=unread_notifications())
+        home = member_home(
+            db.session,
+            current_user,
+            now=page_now(),
+            zone=page_zone(),
+            suggestions_shown=current_app.config["SUGGESTIONS_SHOWN"],
+            unread_count=unread_notifications(),
+        )
         return render_template("main/member.html", home=home)
     # Demo passwords are public; a production home page never lists them.
     show_demo = current_app.config["APP_ENV"] != "production"

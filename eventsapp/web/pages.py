@@ -1,4 +1,5 @@
 """What every page shares: error pages, template helpers and headers."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -25,18 +26,19 @@ from eventsapp.timeutil import utcnow
 from eventsapp.web.links import path_for
 
 ERROR_TEXT = {
-    400: ("Something in that request was not right",
-          "The page could not understand what was sent. Go back and try again."),
-    403: ("You don't have access to this page",
-          "It belongs to someone else or needs a role you don't have. "
-          "If you think you should have access, ask an admin."),
-    404: ("We couldn't find that page",
-          "The link may be old, or the page may have moved."),
+    400: (
+        "Something in that request was not right",
+        "The page could not understand what was sent. Go back and try again.",
+    ),
+    403: (
+        "You don't have access to this page",
+        "It belongs to someone else or needs a role you don't have. If you think you should have access, ask an admin.",
+    ),
+    404: ("We couldn't find that page", "The link may be old, or the page may have moved."),
     405: ("That action isn't available here", "Go back and use the buttons on the page."),
     413: ("That was too much to send at once", "Shorten what you entered and try again."),
     429: ("Too many attempts", "Wait a minute, then try again."),
-    500: ("Something went wrong on our side",
-          "The problem has been logged. Try again in a moment."),
+    500: ("Something went wrong on our side", "The problem has been logged. Try again in a moment."),
     503: ("The service is briefly unavailable", "Try again in a minute."),
 }
 
@@ -66,8 +68,10 @@ def render_error(code: int, title: str | None = None, text: str | None = None):
     try:
         return render_template("errors/error.html", code=code, title=title, text=text), code
     except Exception:  # noqa: BLE001 - the layout itself failed (e.g. the database is down)
-        return (f"<!doctype html><html lang=en><title>{escape(title)}</title>"
-                f"<main><h1>{escape(title)}</h1><p>{escape(text)}</p></main></html>"), code
+        return (
+            f"<!doctype html><html lang=en><title>{escape(title)}</title>"
+            f"<main><h1>{escape(title)}</h1><p>{escape(text)}</p></main></html>"
+        ), code
 
 
 def page_url(page: int) -> str:
@@ -89,10 +93,11 @@ def unread_notifications() -> int:
     """For the navigation badge: one small query, only for members."""
     if not current_user.is_authenticated:
         return 0
-    known = g.get("unread_notifications")   # read with the account (see load_user)
+    known = g.get("unread_notifications")  # read with the account (see load_user)
     if known is not None and known[0] == current_user.id:
         return known[1]
     from eventsapp.notifications.services import unread_count
+
     return unread_count(db.session, current_user.id)
 
 
@@ -105,6 +110,7 @@ def requests_waiting() -> int:
     if known is not None and known[0] == current_user.id:
         return known[1]
     from eventsapp.introductions.waiting import waiting_count_of
+
     return db.session.scalar(sa.select(waiting_count_of(current_user.id)), {"now": page_now()})
 
 
@@ -125,8 +131,14 @@ def page_now():
 
 def event_when(event) -> str:
     """When an event happens, in the viewer's time zone."""
-    return format_span(event.starts_at, event.ends_at, all_day=event.all_day, event_zone=event.timezone,
-                       viewer_zone=page_zone(), now=page_now())
+    return format_span(
+        event.starts_at,
+        event.ends_at,
+        all_day=event.all_day,
+        event_zone=event.timezone,
+        viewer_zone=page_zone(),
+        now=page_now(),
+    )
 
 
 def event_day(event):
@@ -204,17 +216,19 @@ def _refuse_malformed_requests(app: Flask) -> None:
         # whole, before any form reads it (WTForms would take the file for
         # the field's text).
         if request.files:
-            return render_error(400, "This form takes no files",
-                                "Go back and type your answers into the fields.")
+            return render_error(400, "This form takes no files", "Go back and type your answers into the fields.")
         return None
 
 
 def _install_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "This form has expired",
-                            "For your security, forms stop working after a while or when "
-                            "you log in elsewhere. Go back, reload the page and try again.")
+        return render_error(
+            400,
+            "This form has expired",
+            "For your security, forms stop working after a while or when "
+            "you log in elsewhere. Go back, reload the page and try again.",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -247,10 +261,19 @@ def _install_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def shared_context():
-        return {"page_url": page_url, "unread_notifications": unread_notifications,
-                "requests_waiting": requests_waiting, "event_when": event_when, "event_day": event_day,
-                "path_for": path_for, "local_moment": local_moment, "zone_label": zone_label,
-                "now_utc": utcnow, "state_labels": RsvpState.LABELS, "viewer_zone": page_zone}
+        return {
+            "page_url": page_url,
+            "unread_notifications": unread_notifications,
+            "requests_waiting": requests_waiting,
+            "event_when": event_when,
+            "event_day": event_day,
+            "path_for": path_for,
+            "local_moment": local_moment,
+            "zone_label": zone_label,
+            "now_utc": utcnow,
+            "state_labels": RsvpState.LABELS,
+            "viewer_zone": page_zone,
+        }
 
 
 def security_headers(response):
@@ -265,5 +288,6 @@ def security_headers(response):
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+    )
     return response

@@ -1,5 +1,6 @@
 """View decorators for roles. Anonymous users are sent to log in; members
 without the role get 403."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -15,6 +16,7 @@ def admin_required(view):
         if not current_user.is_admin:
             abort(403)
         return view(*args, **kwargs)
+
     return wrapped
 
 
@@ -25,6 +27,7 @@ def organizer_required(view):
         if not current_user.can_organize:
             abort(403)
         return view(*args, **kwargs)
+
     return wrapped
 
 

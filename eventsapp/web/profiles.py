@@ -13,10 +13,10 @@ from eventsapp.extensions import db
 from eventsapp.forms import show_error
 from eventsapp.introductions.services import connected
 from eventsapp.introductions.states import ask_state
-from eventsapp.web.pages import PRIVATE
 from eventsapp.profiles import career, services
 from eventsapp.profiles.forms import ProfileForm
 from eventsapp.timeutil import utcnow
+from eventsapp.web.pages import PRIVATE
 
 bp = Blueprint("profiles", __name__)
 
@@ -41,6 +41,7 @@ def show(user_id: int):
     feed_url = None
     if person.is_own:
         from eventsapp.ical import services as ical
+
         feed = ical.feed_of(db.session, current_user.id)
         if feed is not None:
             feed_url = url_for("ical.personal_feed", token=ical.feed_token(feed), _external=True)
@@ -51,19 +52,24 @@ def show(user_id: int):
 
 def _profile_form(profile) -> tuple[ProfileForm, list]:
     """The profile form with its lists filled in, and the interests in their groups."""
-    form = ProfileForm(obj=profile, name=current_user.name, email_notifications=current_user.email_notifications,
-                       specialty_ids=[s.id for s in profile.specialties])
+    form = ProfileForm(
+        obj=profile,
+        name=current_user.name,
+        email_notifications=current_user.email_notifications,
+        specialty_ids=[s.id for s in profile.specialties],
+    )
     form.timezone.choices = [SelectChoice("", f"The hospital's zone ({current_app.config['APP_TIMEZONE']})")] + [
-        SelectChoice(z, z.replace("_", " ")) for z in ZONES]
+        SelectChoice(z, z.replace("_", " ")) for z in ZONES
+    ]
     specialties = services.active_specialties(db.session)
     form.specialty_ids.choices = [SelectChoice(s.id, s.name) for s in specialties]
     form.department_id.choices = [SelectChoice(None, "No department")] + [
-        SelectChoice(d.id, d.name) for d in services.department_choices(db.session, profile)]
+        SelectChoice(d.id, d.name) for d in services.department_choices(db.session, profile)
+    ]
     if not career.can_mentor(profile.career_stage) and "intro_capacity" not in request.form:
         # Interns and students are not shown the meeting-interns section: their saved limit stays.
         form.intro_capacity.validators = ()
-    groups = [(category, [s.id for s in items])
-              for category, items in groupby(specialties, key=lambda s: s.category)]
+    groups = [(category, [s.id for s in items]) for category, items in groupby(specialties, key=lambda s: s.category)]
     return form, groups
 
 
@@ -72,10 +78,27 @@ def _profile_form(profile) -> tuple[ProfileForm, list]:
 def edit():
     form, groups = _profile_form(current_user.profile)
     if form.validate_on_submit():
-        changes = services.ProfileChanges(**{name: form[name].data for name in (
-            "name", "career_stage", "pgy_year", "department_id", "specialty_ids", "bio",
-            "open_to_interns", "intro_capacity", "show_department", "show_interests", "show_bio",
-            "attendance_visibility", "timezone", "email_notifications")})
+        changes = services.ProfileChanges(
+            **{
+                name: form[name].data
+                for name in (
+                    "name",
+                    "career_stage",
+                    "pgy_year",
+                    "department_id",
+                    "specialty_ids",
+                    "bio",
+                    "open_to_interns",
+                    "intro_capacity",
+                    "show_department",
+                    "show_interests",
+                    "show_bio",
+                    "attendance_visibility",
+                    "timezone",
+                    "email_notifications",
+                )
+            }
+        )
         try:
             services.update_profile(db.session, current_user, changes)
         except DomainError as exc:

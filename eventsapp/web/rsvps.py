@@ -29,16 +29,20 @@ def _revision() -> int | None:
 def respond(event_id: int):
     state = request.form.get("state", "")
     try:
-        outcome = services.respond(db.session, current_user, event_id, state, seen_revision=_revision(),
-                                   links=event_links())
+        outcome = services.respond(
+            db.session, current_user, event_id, state, seen_revision=_revision(), links=event_links()
+        )
     except NotFound:
         abort(404)
     except DomainError as exc:
         flash(str(exc), "error")
     else:
         if outcome.state == RsvpState.WAITLISTED:
-            flash(f"The event is full: you're number {outcome.waitlist_position} on the waitlist. "
-                  "You'll be told if a place opens up.", "info")
+            flash(
+                f"The event is full: you're number {outcome.waitlist_position} on the waitlist. "
+                "You'll be told if a place opens up.",
+                "info",
+            )
         else:
             flash(CONFIRMATIONS[outcome.state], "success")
     return redirect(url_for("events.show", event_id=event_id) + "#rsvp")
@@ -68,6 +72,10 @@ def approachable(event_id: int):
     except DomainError as exc:
         flash(str(exc), "error")
     else:
-        flash("Interns going to this event will see you're happy to be approached." if wanted
-              else "You're no longer marked as happy to be approached here.", "success")
+        flash(
+            "Interns going to this event will see you're happy to be approached."
+            if wanted
+            else "You're no longer marked as happy to be approached here.",
+            "success",
+        )
     return redirect(url_for("events.show", event_id=event_id) + "#rsvp")

@@ -10,21 +10,21 @@ longer says the rule's time. The start as entered, on the wall clock, is
 kept beside it. Existing series are left empty and keep reading their rule
 from their first start, as before.
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = '0012_series_wall_start'
-down_revision = '0011_user_name_key'
+revision = "0012_series_wall_start"
+down_revision = "0011_user_name_key"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('series', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('wall_start', sa.DateTime(timezone=False), nullable=True))
+    with op.batch_alter_table("series", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("wall_start", sa.DateTime(timezone=False), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('series', schema=None) as batch_op:
-        batch_op.drop_column('wall_start')
+    with op.batch_alter_table("series", schema=None) as batch_op:
+        batch_op.drop_column("wall_start")

@@ -4,6 +4,7 @@ test opens. When a test fails (in its body or while its fixtures start the
 server or log in), test-artifacts/e2e-failures/<test name>/ gets the server's
 gunicorn log (server.log) and a screenshot and the HTML of each page it opened.
 Without chromium the tests are skipped, or fail with REQUIRE_BROWSER=1."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,15 @@ from tests.e2e.helpers import DESKTOP, TALLY, TIMEOUT_MS, log_in, missing_tool
 from tests.e2e.site import ROOT, Server, seed
 
 CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 FAILURES = ROOT / "test-artifacts" / "e2e-failures"
 COVERAGE = ROOT / "test-artifacts" / "coverage" / "browser.txt"
 #: The running (or failed) server's gunicorn log, set before the server starts.
@@ -73,13 +81,19 @@ class Pages:
         self.opened: list[tuple[str, object]] = []
         self._contexts = []
 
-    def open(self, label: str, *, js: bool = True, viewport: dict = DESKTOP, storage_state=None,
-             bypass_csp: bool = False):
+    def open(
+        self, label: str, *, js: bool = True, viewport: dict = DESKTOP, storage_state=None, bypass_csp: bool = False
+    ):
         """`bypass_csp` lets a test inject its own script (axe-core) past the
         site's Content-Security-Policy; the site's pages never need it."""
-        context = self.browser.new_context(base_url=self.base_url, java_script_enabled=js, viewport=viewport,
-                                           accept_downloads=True, storage_state=storage_state,
-                                           bypass_csp=bypass_csp)
+        context = self.browser.new_context(
+            base_url=self.base_url,
+            java_script_enabled=js,
+            viewport=viewport,
+            accept_downloads=True,
+            storage_state=storage_state,
+            bypass_csp=bypass_csp,
+        )
         context.set_default_timeout(TIMEOUT_MS)
         self._contexts.append(context)
         page = context.new_page()
@@ -126,14 +140,19 @@ def pytest_sessionfinish(session):
         return
     backend = "PostgreSQL" if os.environ.get("TEST_DATABASE_URL") else "SQLite"
     widths = " and ".join(f"{w}" for w in sorted(TALLY["widths"]))
-    line = (f"[{backend}] Browser (Chromium): {TALLY['journeys']} journeys passed, "
-            f"{TALLY['journeys_without_js']} of them with JavaScript off; axe-core on "
-            f"{len(TALLY['axe_pages'])} pages ({TALLY['axe_runs']} runs at {widths} px): "
-            f"{TALLY['axe_violations']} serious or critical violations; {len(TALLY['phone_pages'])} pages "
-            f"fit 375 px with and without JavaScript")
+    line = (
+        f"[{backend}] Browser (Chromium): {TALLY['journeys']} journeys passed, "
+        f"{TALLY['journeys_without_js']} of them with JavaScript off; axe-core on "
+        f"{len(TALLY['axe_pages'])} pages ({TALLY['axe_runs']} runs at {widths} px): "
+        f"{TALLY['axe_violations']} serious or critical violations; {len(TALLY['phone_pages'])} pages "
+        f"fit 375 px with and without JavaScript"
+    )
     COVERAGE.parent.mkdir(parents=True, exist_ok=True)
-    kept = [old for old in (COVERAGE.read_text().splitlines() if COVERAGE.exists() else [])
-            if old.startswith("[") and not old.startswith(f"[{backend}]")]
+    kept = [
+        old
+        for old in (COVERAGE.read_text().splitlines() if COVERAGE.exists() else [])
+        if old.startswith("[") and not old.startswith(f"[{backend}]")
+    ]
     COVERAGE.write_text("\n".join(sorted(kept + [line])) + "\n")
 
 
@@ -179,7 +198,9 @@ def pytest_runtest_makereport(item, call):
         shutil.rmtree(folder, ignore_errors=True)  # what an earlier run left
     if report.failed:  # in the test, or in a fixture: starting the server, logging in
         save_failure(item, report, folder)
-    elif report.passed and report.when == "call" and item.module.__name__.rpartition(".")[2].startswith("test_journeys"):
+    elif (
+        report.passed and report.when == "call" and item.module.__name__.rpartition(".")[2].startswith("test_journeys")
+    ):
         TALLY["journeys"] += 1
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("variant") == "nojs":

@@ -1,5 +1,6 @@
 """What the browser tests share: sizes, logging in, finding a field by its
 label, and the counts written to test-artifacts/coverage/browser.txt."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,15 @@ PHONE = {"width": 375, "height": 740}
 TIMEOUT_MS = 10_000
 
 # Filled as the tests run; conftest writes them out at the end of the session.
-TALLY = {"journeys": 0, "journeys_without_js": 0, "axe_pages": set(), "axe_runs": 0,
-         "axe_violations": 0, "widths": set(), "phone_pages": set()}
+TALLY = {
+    "journeys": 0,
+    "journeys_without_js": 0,
+    "axe_pages": set(),
+    "axe_runs": 0,
+    "axe_violations": 0,
+    "widths": set(),
+    "phone_pages": set(),
+}
 
 
 def missing_tool(reason: str) -> None:

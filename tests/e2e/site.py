@@ -5,6 +5,7 @@
 `make serve` would, but with development cookies (plain http) and its own
 instance folder, so mail lands in files there.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,7 +16,8 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import datetime, time as clock, timedelta
+from datetime import datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,8 +25,8 @@ from eventsapp import create_app
 from eventsapp.accounts.models import Role
 from eventsapp.events.models import Event
 from eventsapp.extensions import db
-from tests.factories import DEFAULT_PASSWORD, make_department, make_rsvp, make_user, specialty
 from eventsapp.timeutil import utcnow
+from tests.factories import DEFAULT_PASSWORD, make_department, make_rsvp, make_user, specialty
 
 ROOT = Path(__file__).resolve().parents[2]
 ZONE = "America/New_York"
@@ -36,6 +38,7 @@ VARIANTS = ("js", "nojs")
 @dataclass
 class Variant:
     """What one run of the journeys needs that no other run touches."""
+
     intern_name: str
     intern_email: str
     seat_holder_email: str
@@ -77,21 +80,43 @@ def at_local(days_ahead: int, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, clock(hour, minute), zone).astimezone(ZoneInfo("UTC"))
 
 
-def add_event(organizer, title: str, kind: str, starts_at: datetime, *, department=None,
-              interests: tuple[str, ...] = (), capacity: int | None = None,
-              location: str = "Heart Center, room 4.12") -> Event:
-    event = Event(title=title, kind=kind, timezone=ZONE, starts_at=starts_at,
-                  ends_at=starts_at + timedelta(hours=1), capacity=capacity, location=location,
-                  organizer=organizer, department=department,
-                  specialties=[specialty(s) for s in interests])
+def add_event(
+    organizer,
+    title: str,
+    kind: str,
+    starts_at: datetime,
+    *,
+    department=None,
+    interests: tuple[str, ...] = (),
+    capacity: int | None = None,
+    location: str = "Heart Center, room 4.12",
+) -> Event:
+    event = Event(
+        title=title,
+        kind=kind,
+        timezone=ZONE,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+        capacity=capacity,
+        location=location,
+        organizer=organizer,
+        department=department,
+        specialties=[specialty(s) for s in interests],
+    )
     db.session.add(event)
     db.session.commit()
     return event
 
 
 def seed(database_url: str, instance_path: str) -> Site:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": instance_path,
-                      "SECRET_KEY": secrets.token_hex(32), "APP_TIMEZONE": ZONE})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_PATH": instance_path,
+            "SECRET_KEY": secrets.token_hex(32),
+            "APP_TIMEZONE": ZONE,
+        }
+    )
     with app.app_context():
         try:
             return _seed()
@@ -104,37 +129,88 @@ def _seed() -> Site:
     cardiology = make_department("Cardiology")
     surgery = make_department("Surgery")
     make_department("Pediatrics")
-    organizer = make_user("Grace Lindqvist", email="organizer@riverside.example", role=Role.ORGANIZER,
-                          stage="faculty", department=cardiology)
+    organizer = make_user(
+        "Grace Lindqvist",
+        email="organizer@riverside.example",
+        role=Role.ORGANIZER,
+        stage="faculty",
+        department=cardiology,
+    )
     admin = make_user("Samuel Adeyemi", email="admin@riverside.example", role=Role.ADMIN, stage="attending")
-    senior = make_user("Tomás Ferreira", email="senior@riverside.example", stage="attending",
-                       department=cardiology, interests=["Cardiology", "Medical education"],
-                       open_to_interns=True, intro_capacity=5,
-                       bio="Heart failure clinic; happy to talk about fellowship applications.")
+    senior = make_user(
+        "Tomás Ferreira",
+        email="senior@riverside.example",
+        stage="attending",
+        department=cardiology,
+        interests=["Cardiology", "Medical education"],
+        open_to_interns=True,
+        intro_capacity=5,
+        bio="Heart failure clinic; happy to talk about fellowship applications.",
+    )
     # A senior who shares the interest and goes to the meeting but never
     # offered to meet interns: suggestions must leave them out.
-    reserved = make_user("Helen Brandt", email="reserved@riverside.example", stage="attending",
-                         department=cardiology, interests=["Cardiology"])
-    intern = make_user("Maya Okafor", email="intern@riverside.example", stage="intern",
-                       department=cardiology, interests=["Cardiology"])
+    reserved = make_user(
+        "Helen Brandt",
+        email="reserved@riverside.example",
+        stage="attending",
+        department=cardiology,
+        interests=["Cardiology"],
+    )
+    intern = make_user(
+        "Maya Okafor", email="intern@riverside.example", stage="intern", department=cardiology, interests=["Cardiology"]
+    )
 
     meeting_start = at_local(5, 7, 30)
-    meeting = add_event(organizer, "Cardiology Department Meeting", "meeting", meeting_start,
-                        department=cardiology, interests=("Cardiology",))
+    meeting = add_event(
+        organizer,
+        "Cardiology Department Meeting",
+        "meeting",
+        meeting_start,
+        department=cardiology,
+        interests=("Cardiology",),
+    )
     # Near misses for the filters: each differs from the meeting in one way.
-    add_event(organizer, "Surgery Department Meeting", "meeting", at_local(5, 8), department=surgery,
-              interests=("General surgery",), location="Surgical wing, seminar room")
-    add_event(organizer, "Cardiology Research Conference", "conference", at_local(9, 9),
-              department=cardiology, interests=("Cardiology",), location="Main auditorium")
-    add_event(organizer, "Cardiology Summer Social", "social", at_local(12, 18),
-              department=cardiology, interests=("Cardiology",), location="Rooftop terrace")
+    add_event(
+        organizer,
+        "Surgery Department Meeting",
+        "meeting",
+        at_local(5, 8),
+        department=surgery,
+        interests=("General surgery",),
+        location="Surgical wing, seminar room",
+    )
+    add_event(
+        organizer,
+        "Cardiology Research Conference",
+        "conference",
+        at_local(9, 9),
+        department=cardiology,
+        interests=("Cardiology",),
+        location="Main auditorium",
+    )
+    add_event(
+        organizer,
+        "Cardiology Summer Social",
+        "social",
+        at_local(12, 18),
+        department=cardiology,
+        interests=("Cardiology",),
+        location="Rooftop terrace",
+    )
     make_rsvp(meeting, senior)
     make_rsvp(meeting, reserved)
 
-    site = Site(meeting_id=meeting.id, meeting_title=meeting.title, meeting_starts_at=meeting_start,
-                senior_id=senior.id, senior_name=senior.name, senior_email=senior.email,
-                organizer_email=organizer.email,
-                admin_email=admin.email, intern_email=intern.email)
+    site = Site(
+        meeting_id=meeting.id,
+        meeting_title=meeting.title,
+        meeting_starts_at=meeting_start,
+        senior_id=senior.id,
+        senior_name=senior.name,
+        senior_email=senior.email,
+        organizer_email=organizer.email,
+        admin_email=admin.email,
+        intern_email=intern.email,
+    )
     people = {
         "js": ("Noor Haddad", "Priya Raman", "Leo Martins", "Sam Walker", "Heart Failure Huddle"),
         "nojs": ("Jonah Berg", "Ines Duarte", "Kofi Mensah", "Ada Walsh", "Arrhythmia Huddle"),
@@ -144,15 +220,28 @@ def _seed() -> Site:
         holder = make_user(holder_name, email=f"seat-{variant}@riverside.example", stage="intern")
         waiter = make_user(waiter_name, email=f"waiting-{variant}@riverside.example", stage="intern")
         make_user(walk_in_name, email=f"walkin-{variant}@riverside.example", stage="intern")
-        full = add_event(organizer, f"Airway Skills Lab {n + 1}", "meeting", at_local(3 + n, 14),
-                         department=surgery, capacity=1, location="Simulation centre")
+        full = add_event(
+            organizer,
+            f"Airway Skills Lab {n + 1}",
+            "meeting",
+            at_local(3 + n, 14),
+            department=surgery,
+            capacity=1,
+            location="Simulation centre",
+        )
         make_rsvp(full, holder)
         site.variants[variant] = Variant(
-            intern_name=intern_name, intern_email=f"new-intern-{variant}@riverside.example",
-            seat_holder_email=holder.email, seat_holder_name=holder.name,
-            waitlister_email=waiter.email, waitlister_name=waiter.name,
-            full_event_id=full.id, full_event_title=full.title, walk_in_name=walk_in_name,
-            series_title=series_title)
+            intern_name=intern_name,
+            intern_email=f"new-intern-{variant}@riverside.example",
+            seat_holder_email=holder.email,
+            seat_holder_name=holder.name,
+            waitlister_email=waiter.email,
+            waitlister_name=waiter.name,
+            full_event_id=full.id,
+            full_event_title=full.title,
+            walk_in_name=walk_in_name,
+            series_title=series_title,
+        )
         _seed_suggestions(site.variants[variant], n, organizer)
     site.org = _seed_organizer_pages(organizer, admin)
     return site
@@ -162,9 +251,9 @@ def _seed_organizer_pages(organizer, admin) -> dict:
     """Events at each stage of check-in, a series with a cancelled meeting,
     and one event per journey variant to cancel and one to delete."""
     from eventsapp.events.models import EventStatus, Series
+
     now = utcnow().replace(second=0, microsecond=0)
-    door = add_event(organizer, "Door Check-in Drill", "meeting", now + timedelta(minutes=10),
-                     location="Lobby")
+    door = add_event(organizer, "Door Check-in Drill", "meeting", now + timedelta(minutes=10), location="Lobby")
     names = ("Zoe Adams", "Élodie Côté", "Emma Stone", "Bartholomew Fitzgerald-Kowalczyk", "Eli Brandt")
     for name in names:
         email = name.lower().replace(" ", ".").replace("é", "e").replace("ô", "o") + ".long-address@riverside.example"
@@ -172,20 +261,31 @@ def _seed_organizer_pages(organizer, admin) -> dict:
     later = add_event(organizer, "Next Week Journal Club", "meeting", at_local(7, 7))
     make_rsvp(later, make_user("Nadia Khan", email="nadia@riverside.example"))
     ended = add_event(organizer, "Yesterday's Rounds", "meeting", now - timedelta(days=1))
-    series = Series(frequency="weekly", interval=1, until=(now + timedelta(days=30)).date(), timezone=ZONE,
-                    starts_at=now + timedelta(days=2))
+    series = Series(
+        frequency="weekly",
+        interval=1,
+        until=(now + timedelta(days=30)).date(),
+        timezone=ZONE,
+        starts_at=now + timedelta(days=2),
+    )
     db.session.add(series)
     db.session.flush()
-    meetings = [add_event(organizer, "Echo Teaching Round", "meeting", now + timedelta(days=2 + 7 * i),
-                          location="Echo lab") for i in range(4)]
+    meetings = [
+        add_event(organizer, "Echo Teaching Round", "meeting", now + timedelta(days=2 + 7 * i), location="Echo lab")
+        for i in range(4)
+    ]
     for meeting in meetings:
         meeting.series_id, meeting.recurrence_id = series.id, meeting.starts_at
     meetings[1].status, meetings[1].cancelled_at = EventStatus.CANCELLED, now
     # Unread notices: the navigation's widest case is an admin's, with its count badge.
     from eventsapp.notifications.models import Notification, NotificationKind
+
     for n in range(12):
-        db.session.add(Notification(user_id=admin.id, kind=NotificationKind.EVENT_CHANGED,
-                                    message=f"Changed: Echo Teaching Round ({n})"))
+        db.session.add(
+            Notification(
+                user_id=admin.id, kind=NotificationKind.EVENT_CHANGED, message=f"Changed: Echo Teaching Round ({n})"
+            )
+        )
     db.session.commit()
     to_cancel, to_delete = {}, {}
     for variant in VARIANTS:
@@ -194,21 +294,44 @@ def _seed_organizer_pages(organizer, admin) -> dict:
             make_rsvp(event, make_user(f"Lunch Guest {variant} {n}", email=f"lunch-{variant}-{n}@riverside.example"))
         to_cancel[variant] = event.id
         to_delete[variant] = add_event(organizer, f"Unanswered Workshop {variant}", "meeting", at_local(11, 9)).id
-    return {"door_id": door.id, "later_id": later.id,
-            "later_opens": later.starts_at - timedelta(minutes=30), "ended_id": ended.id,
-            "series_id": series.id, "meeting_ids": [m.id for m in meetings], "to_cancel": to_cancel,
-            "to_delete": to_delete, "admin_email": admin.email}
+    return {
+        "door_id": door.id,
+        "later_id": later.id,
+        "later_opens": later.starts_at - timedelta(minutes=30),
+        "ended_id": ended.id,
+        "series_id": series.id,
+        "meeting_ids": [m.id for m in meetings],
+        "to_cancel": to_cancel,
+        "to_delete": to_delete,
+        "admin_email": admin.email,
+    }
 
 
 def _seed_suggestions(variant: Variant, n: int, organizer) -> None:
     """An intern and a senior who share an interest no other journey uses,
     both going to a workshop of their own."""
-    intern = make_user(("Lena Vogt", "Tariq Hassan")[n], email=f"suggest-intern-{n}@riverside.example",
-                       stage="intern", interests=["Nephrology"])
-    senior = make_user(("Rania Aziz", "Omar Lund")[n], email=f"suggest-senior-{n}@riverside.example",
-                       stage="attending", interests=["Nephrology"], open_to_interns=True, intro_capacity=2)
-    workshop = add_event(organizer, f"Dialysis Access Workshop {n + 1}", "meeting", at_local(6 + n, 12),
-                         interests=("Nephrology",), location="Renal unit, seminar room")
+    intern = make_user(
+        ("Lena Vogt", "Tariq Hassan")[n],
+        email=f"suggest-intern-{n}@riverside.example",
+        stage="intern",
+        interests=["Nephrology"],
+    )
+    senior = make_user(
+        ("Rania Aziz", "Omar Lund")[n],
+        email=f"suggest-senior-{n}@riverside.example",
+        stage="attending",
+        interests=["Nephrology"],
+        open_to_interns=True,
+        intro_capacity=2,
+    )
+    workshop = add_event(
+        organizer,
+        f"Dialysis Access Workshop {n + 1}",
+        "meeting",
+        at_local(6 + n, 12),
+        interests=("Nephrology",),
+        location="Renal unit, seminar room",
+    )
     make_rsvp(workshop, intern)
     make_rsvp(workshop, senior)
     variant.suggest_intern_email, variant.suggest_senior_name = intern.email, senior.name
@@ -227,18 +350,38 @@ class Server:
     def __init__(self, database_url: str, instance_path: Path, log_path: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.database_url = database_url   # for journeys that add people of their own
+        self.database_url = database_url  # for journeys that add people of their own
         self.instance_path = instance_path
-        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(32),
-               "APP_ENV": "development", "APP_TIMEZONE": ZONE}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": secrets.token_hex(32),
+            "APP_ENV": "development",
+            "APP_TIMEZONE": ZONE,
+        }
         for name in ("MAIL_SERVER", "PROXIES"):  # mail goes to files in the instance folder
             env.pop(name, None)
         factory = f"eventsapp:create_app({{'INSTANCE_PATH': {str(instance_path)!r}}})"
         self.log = open(log_path, "w")  # noqa: SIM115  # the server writes to it until it is stopped
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
-             "--timeout", "60", "--no-control-socket", factory],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "60",
+                "--no-control-socket",
+                factory,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             self._wait_until_up()
         except BaseException:

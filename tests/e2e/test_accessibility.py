@@ -2,10 +2,11 @@
 widths (no serious or critical violation), and used on a 375 px phone with
 and without JavaScript (no sideways scrolling; the page's main action on
 screen, where a thumb can reach it)."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from playwright.sync_api import expect
@@ -21,9 +22,9 @@ AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 @dataclass(frozen=True)
 class Screen:
     name: str
-    who: str | None            # whose session: None (visitor), or a site attribute holding an email
-    path: Callable             # site -> path
-    action: tuple[str, str]    # the main action: (role, accessible name)
+    who: str | None  # whose session: None (visitor), or a site attribute holding an email
+    path: Callable  # site -> path
+    action: tuple[str, str]  # the main action: (role, accessible name)
 
 
 SCREENS = [
@@ -36,23 +37,29 @@ SCREENS = [
     Screen("home-member", "intern_email", lambda s: "/", ("link", "People to meet")),
     Screen("events-member", "intern_email", lambda s: "/events?kind=meeting", ("button", "Show events")),
     Screen("event-member", "intern_email", lambda s: f"/events/{s.meeting_id}", ("button", "I'm going")),
-    Screen("people-to-meet", "intern_email", lambda s: "/people",
-           ("link", "Ask for an introduction to Tomás Ferreira")),
+    Screen(
+        "people-to-meet", "intern_email", lambda s: "/people", ("link", "Ask for an introduction to Tomás Ferreira")
+    ),
     Screen("where-to-meet", "intern_email", lambda s: "/people/where", ("link", "People to meet")),
-    Screen("ask-introduction", "intern_email", lambda s: f"/people/{s.senior_id}/introduction",
-           ("button", "Send request")),
+    Screen(
+        "ask-introduction", "intern_email", lambda s: f"/people/{s.senior_id}/introduction", ("button", "Send request")
+    ),
     Screen("introductions", "intern_email", lambda s: "/introductions", ("link", "People to meet")),
     Screen("profile", "intern_email", lambda s: "/profile", ("link", "Edit profile")),
-    Screen("senior-profile", "intern_email", lambda s: f"/people/{s.senior_id}",
-           ("link", "Ask for an introduction")),
+    Screen("senior-profile", "intern_email", lambda s: f"/people/{s.senior_id}", ("link", "Ask for an introduction")),
     Screen("profile-edit", "intern_email", lambda s: "/profile/edit", ("button", "Save profile")),
     Screen("notifications", "intern_email", lambda s: "/notifications", ("link", "Notifications")),
-    Screen("event-organizer", "organizer_email", lambda s: f"/events/{s.meeting_id}",
-           ("link", "Attendees and check-in")),
+    Screen(
+        "event-organizer", "organizer_email", lambda s: f"/events/{s.meeting_id}", ("link", "Attendees and check-in")
+    ),
     Screen("event-new", "organizer_email", lambda s: "/events/new", ("button", "Publish event")),
     Screen("event-edit", "organizer_email", lambda s: f"/events/{s.meeting_id}/edit", ("button", "Save changes")),
-    Screen("attendees", "organizer_email", lambda s: f"/events/{s.org['door_id']}/attendees",
-           ("button", "Check in Eli Brandt")),
+    Screen(
+        "attendees",
+        "organizer_email",
+        lambda s: f"/events/{s.org['door_id']}/attendees",
+        ("button", "Check in Eli Brandt"),
+    ),
     Screen("check-in-qr", "organizer_email", lambda s: f"/events/{s.meeting_id}/qr", ("img", "Check-in code")),
     Screen("admin-people", "admin_email", lambda s: "/admin/people", ("button", "Search")),
     Screen("admin-specialties", "admin_email", lambda s: "/admin/specialties", ("link", "Departments")),
@@ -68,9 +75,10 @@ def axe_violations(page) -> list[dict]:
 
 
 def describe(violations: list[dict]) -> str:
-    return "\n".join(f"{v['impact']}: {v['id']} ({v['help']}) at "
-                     + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-                     for v in violations)
+    return "\n".join(
+        f"{v['impact']}: {v['id']} ({v['help']}) at " + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in violations
+    )
 
 
 def open_screen(pages, site, signed_in, screen: Screen, viewport: dict, js: bool = True, axe: bool = False):
@@ -87,8 +95,12 @@ def assert_fits_phone(page, screen: Screen) -> None:
     width = page.evaluate("() => document.scrollingElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways: {width} px wide"
     role, name = screen.action
-    action = page.get_by_role("main").get_by_role(role, name=name).or_(
-        page.get_by_role("navigation", name="Main").get_by_role(role, name=name)).first
+    action = (
+        page.get_by_role("main")
+        .get_by_role(role, name=name)
+        .or_(page.get_by_role("navigation", name="Main").get_by_role(role, name=name))
+        .first
+    )
     # Scroll the page down to it, as a thumb would; never sideways.
     action.evaluate("e => window.scrollBy(0, e.getBoundingClientRect().top - innerHeight / 3)")
     expect(action).to_be_in_viewport(ratio=1)

@@ -2,6 +2,7 @@
 server. Each journey runs twice: with JavaScript, and with JavaScript off
 (every core action is a plain link or form). Elements are found the way a
 screen reader finds them: by role, accessible name and label."""
+
 from __future__ import annotations
 
 import email
@@ -101,7 +102,8 @@ def test_new_intern_finds_a_meeting_and_is_introduced_to_a_senior(pages, site, v
     suggestion.get_by_role("link", name=f"Ask for an introduction to {site.senior_name}").click()
     expect(intern.get_by_role("heading", level=1)).to_have_text(f"Ask to meet {site.senior_name}")
     intern.get_by_label(label("Why would you like to meet?")).fill(
-        "I'm starting in cardiology and would love advice on research projects.")
+        "I'm starting in cardiology and would love advice on research projects."
+    )
     intern.get_by_role("button", name="Send request").click()
     expect(flash(intern)).to_contain_text(f"Your request is on its way to {site.senior_name}.")
     sent = region(intern, "Requests you sent").get_by_role("listitem").filter(has_text=site.senior_name)
@@ -164,8 +166,7 @@ def test_organizer_runs_a_weekly_meeting_and_checks_in_a_walk_in(pages, site, va
     organizer.get_by_label(label("Location")).fill("Heart Center, room 4.12")
     organizer.get_by_label(label("Department")).select_option(label="Cardiology")
     organizer.get_by_role("button", name="Publish event").click()
-    expect(flash(organizer)).to_have_text(
-        f"The series is published: Every {start:%A} until {until.day} {until:%b %Y}.")
+    expect(flash(organizer)).to_have_text(f"The series is published: Every {start:%A} until {until.day} {until:%b %Y}.")
     expect(organizer.get_by_role("heading", level=1)).to_have_text(v.series_title)
 
     # Edits the second meeting only: it moves to another room.
@@ -180,8 +181,11 @@ def test_organizer_runs_a_weekly_meeting_and_checks_in_a_walk_in(pages, site, va
     expect(flash(organizer)).to_have_text("Your changes are saved.")
     expect(organizer.get_by_role("definition").filter(has_text="Echo lab")).to_have_text("Echo lab, room 2")
     search_events(organizer, v.series_title)
-    rows = organizer.get_by_role("main").get_by_role("listitem").filter(
-        has=organizer.get_by_role("heading", name=v.series_title))
+    rows = (
+        organizer.get_by_role("main")
+        .get_by_role("listitem")
+        .filter(has=organizer.get_by_role("heading", name=v.series_title))
+    )
     expect(rows).to_have_count(4)
     expect(rows.filter(has_text="Echo lab, room 2")).to_have_count(1)
     expect(rows.nth(1)).to_contain_text("Echo lab, room 2")
@@ -204,8 +208,9 @@ def test_organizer_runs_a_weekly_meeting_and_checks_in_a_walk_in(pages, site, va
     region(organizer, "Check in a walk-in").get_by_role("button", name=f"Check in {v.walk_in_name}").click()
     expect(flash(organizer)).to_have_text("Checked in.")
     row = organizer.get_by_role("row").filter(has_text=v.walk_in_name)
-    expect(row.get_by_role("cell")).to_have_text([re.compile(v.walk_in_name), "Walk-in", re.compile("✓"),
-                                                  re.compile("@")])
+    expect(row.get_by_role("cell")).to_have_text(
+        [re.compile(v.walk_in_name), "Walk-in", re.compile("✓"), re.compile("@")]
+    )
     expect(organizer.get_by_role("definition").nth(3)).to_have_text("1")  # "Checked in"
 
 
@@ -240,11 +245,15 @@ def test_full_event_waitlists_the_next_intern_and_promotes_them(pages, site, ser
     expect(notifications).to_have_accessible_name("Notifications 1 unread")
     notifications.click()
     expect(waiting.get_by_role("main").get_by_role("listitem").first).to_contain_text(
-        f"You have a place: {v.full_event_title}")
+        f"You have a place: {v.full_event_title}"
+    )
     # ... and by email, with the event attached for the calendar.
-    mails = [email.message_from_bytes(p.read_bytes(), policy=policy.default)
-             for p in (server.instance_path / "mail").glob("*.eml")]
-    promoted = [m for m in mails if m["To"] and v.waitlister_email in m["To"]
-                and m["Subject"].startswith("You have a place")]
+    mails = [
+        email.message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in (server.instance_path / "mail").glob("*.eml")
+    ]
+    promoted = [
+        m for m in mails if m["To"] and v.waitlister_email in m["To"] and m["Subject"].startswith("You have a place")
+    ]
     assert len(promoted) == 1, [m["Subject"] for m in mails if v.waitlister_email in (m["To"] or "")]
     assert any(part.get_content_type() == "text/calendar" for part in promoted[0].iter_attachments())

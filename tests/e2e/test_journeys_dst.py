@@ -1,5 +1,6 @@
 """An organizer meets the clocks changing, and a field's length limit, in a
 real browser; with JavaScript and without it."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,10 @@ pytestmark = pytest.mark.browser
 
 def next_spring_forward() -> date:
     zone, day = ZoneInfo(ZONE), date.today() + timedelta(days=8)
-    while datetime.combine(day, time(12), tzinfo=zone).utcoffset() <= datetime.combine(
-            day, time(0), tzinfo=zone).utcoffset():
+    while (
+        datetime.combine(day, time(12), tzinfo=zone).utcoffset()
+        <= datetime.combine(day, time(0), tzinfo=zone).utcoffset()
+    ):
         day += timedelta(days=1)
     return day
 
@@ -39,8 +42,10 @@ def test_organizer_sees_a_weekly_meeting_move_out_of_the_spring_gap_and_confirms
     organizer.get_by_role("button", name="Publish event").click()
 
     notice = organizer.get_by_role("alert").filter(has_text="Daylight saving time")
-    expect(notice).to_contain_text(f"02:30 does not exist on {gap:%A} {gap.day} {gap:%B %Y} in New York "
-                                   "(clocks go forward): it would be 03:30–04:15.")
+    expect(notice).to_contain_text(
+        f"02:30 does not exist on {gap:%A} {gap.day} {gap:%B %Y} in New York "
+        "(clocks go forward): it would be 03:30–04:15."
+    )
     expect(organizer.get_by_label(label("Start time"))).to_have_value("02:30")  # nothing typed is lost
     organizer.get_by_role("button", name="Confirm times and publish").click()
     expect(organizer.get_by_role("heading", level=1)).to_have_text(title)

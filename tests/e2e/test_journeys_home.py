@@ -2,6 +2,7 @@
 event and whom to meet there, opens a notification (which is then read) and
 asks for an introduction; the senior sees the request waiting, counted in
 the navigation. Each journey runs with JavaScript and without."""
+
 from __future__ import annotations
 
 import secrets
@@ -27,28 +28,61 @@ INTEREST = "Palliative care"
 def _people(server, tmp_path_factory) -> dict[str, dict[str, str]]:
     """Per run, an intern and a senior who share INTEREST and go to the same
     meeting, and a notification for the intern, added to the served database."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": server.database_url,
-                      "INSTANCE_PATH": str(tmp_path_factory.mktemp("home-seed")),
-                      "SECRET_KEY": secrets.token_hex(32), "APP_TIMEZONE": ZONE})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": server.database_url,
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp("home-seed")),
+            "SECRET_KEY": secrets.token_hex(32),
+            "APP_TIMEZONE": ZONE,
+        }
+    )
     people = {}
     with app.app_context():
         try:
             organizer = db.session.scalar(sa.select(User).where(User.email == "organizer@riverside.example"))
             for n, variant in enumerate(VARIANTS):
-                intern = make_user(f"Rosa Home {variant}", email=f"home-intern-{variant}@riverside.example",
-                                   stage="intern", interests=[INTEREST])
-                senior = make_user(f"Dr Kwame Home {variant}", email=f"home-senior-{variant}@riverside.example",
-                                   stage="attending", open_to_interns=True, interests=[INTEREST])
-                rounds = add_event(organizer, f"Palliative Care Rounds {variant}", "meeting", at_local(4 + n, 12),
-                                   interests=(INTEREST,), location="Hospice wing")
+                intern = make_user(
+                    f"Rosa Home {variant}",
+                    email=f"home-intern-{variant}@riverside.example",
+                    stage="intern",
+                    interests=[INTEREST],
+                )
+                senior = make_user(
+                    f"Dr Kwame Home {variant}",
+                    email=f"home-senior-{variant}@riverside.example",
+                    stage="attending",
+                    open_to_interns=True,
+                    interests=[INTEREST],
+                )
+                rounds = add_event(
+                    organizer,
+                    f"Palliative Care Rounds {variant}",
+                    "meeting",
+                    at_local(4 + n, 12),
+                    interests=(INTEREST,),
+                    location="Hospice wing",
+                )
                 make_rsvp(rounds, intern)
                 make_rsvp(rounds, senior)
                 notice = f"Palliative Care Rounds {variant} moved to the Hospice wing"
-                db.session.add(Notification(user_id=intern.id, kind="event_changed", event_id=rounds.id,
-                                            message=notice, link=f"/events/{rounds.id}"))
+                db.session.add(
+                    Notification(
+                        user_id=intern.id,
+                        kind="event_changed",
+                        event_id=rounds.id,
+                        message=notice,
+                        link=f"/events/{rounds.id}",
+                    )
+                )
                 db.session.commit()
-                people[variant] = {"intern": intern.name, "intern_email": intern.email, "senior": senior.name,
-                                   "senior_email": senior.email, "event": rounds.title, "notice": notice}
+                people[variant] = {
+                    "intern": intern.name,
+                    "intern_email": intern.email,
+                    "senior": senior.name,
+                    "senior_email": senior.email,
+                    "event": rounds.title,
+                    "notice": notice,
+                }
         finally:
             db.session.remove()
             db.engine.dispose()
@@ -94,7 +128,7 @@ def test_intern_and_senior_each_find_their_own_page(pages, home_people, variant)
     main_nav(intern).get_by_role("link", name="Home").click()
     expect(region(intern, "Unread notifications")).to_contain_text("You're all caught up")
     main_nav(intern).get_by_role("link", name="Notifications").click()
-    expect(intern.get_by_role("button", name=who["notice"], exact=True)).to_be_visible()   # read: no "Unread:"
+    expect(intern.get_by_role("button", name=who["notice"], exact=True)).to_be_visible()  # read: no "Unread:"
 
     # Asks the senior met there for an introduction; home lists it as waiting.
     main_nav(intern).get_by_role("link", name="Home").click()
@@ -109,8 +143,7 @@ def test_intern_and_senior_each_find_their_own_page(pages, home_people, variant)
     # The senior sees the request waiting, counted in the navigation, and answers it.
     senior = pages.open("senior", js=variant == "js")
     log_in(senior, who["senior_email"])
-    waiting = main_nav(senior).get_by_role(
-        "link", name="People to meet 1 introduction request waiting for your answer")
+    waiting = main_nav(senior).get_by_role("link", name="People to meet 1 introduction request waiting for your answer")
     expect(waiting).to_be_visible()
     request = region(senior, "Requests waiting for you").get_by_role("listitem").filter(has_text=who["intern"])
     expect(request).to_contain_text("Could I join you on a hospice ward round?")

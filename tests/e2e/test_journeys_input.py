@@ -2,6 +2,7 @@
 is picked from those in use or added on purpose, and every field of the
 admin table shows its whole text, on a desktop and on a 375 px phone. Runs
 with JavaScript and with JavaScript off."""
+
 from __future__ import annotations
 
 import pytest
@@ -58,8 +59,11 @@ def open_specialties(pages, site, js: bool, viewport=DESKTOP):
 
 def test_admin_adds_a_specialty_in_a_new_category_without_a_typo_becoming_one(pages, site, variant):
     js = variant == "js"
-    sports, tropical, new_category = f"Sports medicine {variant}", f"Tropical medicine {variant}", \
-        f"Lifestyle medicine {variant}"
+    sports, tropical, new_category = (
+        f"Sports medicine {variant}",
+        f"Tropical medicine {variant}",
+        f"Lifestyle medicine {variant}",
+    )
     admin = open_specialties(pages, site, js)
     assert_every_field_shows_its_text(admin, DESKTOP["width"])
     category = admin.get_by_label(label("Category"))
@@ -86,8 +90,9 @@ def test_admin_adds_a_specialty_in_a_new_category_without_a_typo_becoming_one(pa
     category.select_option(label="New category…")
     new_name.fill(new_category.upper())
     admin.get_by_role("button", name="Add specialty").click()
-    expect(admin.get_by_text(f"There is already a category called {new_category}: choose it from the list.")) \
-        .to_be_visible()
+    expect(
+        admin.get_by_text(f"There is already a category called {new_category}: choose it from the list.")
+    ).to_be_visible()
     expect(new_name).to_be_visible()
     expect(new_name).to_have_value(new_category.upper())
     expect(admin.get_by_label(label("Name"))).to_have_value(tropical)

@@ -1,6 +1,7 @@
 """What organizers do with their own events, and the door-side pages on a
 375 px phone, in a real browser against the real server. Journeys run with
 JavaScript and without; the phone checks measure the laid-out page."""
+
 from __future__ import annotations
 
 import re
@@ -42,9 +43,8 @@ def test_organizer_finds_their_events_and_cancels_and_deletes_after_confirming(p
     # Events I organize, from the navigation: each event with its counts.
     nav(organizer).get_by_role("link", name="Organizing").click()
     expect(organizer.get_by_role("heading", level=1)).to_have_text("Events I organize")
-    row = organizer.get_by_role("main").get_by_role("listitem").filter(
-        has=organizer.get_by_role("heading", name=lunch))
-    expect(row.get_by_role("definition")).to_have_text(["2", "0", "0"])   # going, waitlist, checked in
+    row = organizer.get_by_role("main").get_by_role("listitem").filter(has=organizer.get_by_role("heading", name=lunch))
+    expect(row.get_by_role("definition")).to_have_text(["2", "0", "0"])  # going, waitlist, checked in
     expect(row.get_by_role("term")).to_have_text(["Going", "Waitlist", "Checked in"])
 
     # Cancelling asks first, saying who will be told; nothing happens until confirmed.
@@ -115,18 +115,21 @@ def test_my_events_offers_the_members_own_calendar_feed(pages, site, variant):
 
 # --- Phones ---------------------------------------------------------------------
 
+
 def _page_width(page) -> int:
     return page.evaluate("() => document.scrollingElement.scrollWidth")
 
 
 def test_attendee_sheet_is_usable_at_the_door_on_a_phone(pages, site, signed_in, variant):
-    phone = pages.open("door phone", js=variant == "js", viewport=TALL_PHONE,
-                       storage_state=signed_in(site.organizer_email))
+    phone = pages.open(
+        "door phone", js=variant == "js", viewport=TALL_PHONE, storage_state=signed_in(site.organizer_email)
+    )
     phone.goto(f"/events/{site.org['door_id']}/attendees")
     assert _page_width(phone) <= TALL_PHONE["width"]
     rows = phone.get_by_role("main").get_by_role("row")
-    names = [rows.nth(i).get_by_role("cell").first.inner_text().split(" Resident")[0].strip()
-             for i in range(1, rows.count())]   # (row 0 holds the column headers)
+    names = [
+        rows.nth(i).get_by_role("cell").first.inner_text().split(" Resident")[0].strip() for i in range(1, rows.count())
+    ]  # (row 0 holds the column headers)
     assert names == DOOR_ORDER
     for name in DOOR_ORDER:
         button = phone.get_by_role("button", name=f"Check in {name}")
@@ -146,15 +149,20 @@ def test_admin_tables_need_no_sideways_scrolling_on_a_phone(pages, site, signed_
     for path in ("/admin/people", "/admin/specialties", "/admin/departments"):
         phone.goto(path)
         assert _page_width(phone) <= TALL_PHONE["width"], path
-        tables = phone.evaluate("() => [...document.querySelectorAll('.table-wrap, table')]"
-                                ".map(t => [t.scrollWidth, t.clientWidth])")
+        tables = phone.evaluate(
+            "() => [...document.querySelectorAll('.table-wrap, table')].map(t => [t.scrollWidth, t.clientWidth])"
+        )
         assert tables and all(scroll <= client for scroll, client in tables), (path, tables)
 
 
 @pytest.mark.parametrize("who", [None, "intern_email"])
 def test_first_event_is_above_the_fold_on_a_phone_with_filters_folded(pages, site, signed_in, variant, who):
-    phone = pages.open("events phone", js=variant == "js", viewport=TALL_PHONE,
-                       storage_state=signed_in(getattr(site, who)) if who else None)
+    phone = pages.open(
+        "events phone",
+        js=variant == "js",
+        viewport=TALL_PHONE,
+        storage_state=signed_in(getattr(site, who)) if who else None,
+    )
     phone.goto("/events")
     first = phone.get_by_role("main").get_by_role("listitem").filter(has=phone.get_by_role("heading", level=3)).first
     assert first.bounding_box()["y"] < TALL_PHONE["height"]

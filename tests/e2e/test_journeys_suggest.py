@@ -1,6 +1,7 @@
 """Suggestions and requests in a real browser: a colleague the intern asked
 stays in view, with the request's state, wherever they are suggested.
 Runs with JavaScript and without."""
+
 from __future__ import annotations
 
 import re
