@@ -11,6 +11,7 @@ from eventsapp.attendance.models import CheckIn
 from eventsapp.events.models import Event
 from eventsapp.introductions.models import IntroRequest
 from eventsapp.rsvps.models import Rsvp
+from eventsapp.timeutil import utcnow
 from tests.factories import make_event, make_rsvp, make_user
 
 
@@ -47,6 +48,16 @@ def test_my_data_downloads_as_json_with_everything_stored_about_me(client, sessi
         }
     ]
     assert "password" not in response.get_data(as_text=True).lower()
+
+
+def test_my_data_shows_a_request_past_its_date_as_expired_as_my_pages_do(client, session, member):
+    senior = make_user("Tomás", stage="attending", open_to_interns=True)
+    overdue = utcnow() - timedelta(hours=1)
+    session.add(IntroRequest(requester_id=member.id, senior_id=senior.id, message="Hi!", expires_at=overdue))
+    session.commit()
+    data = json.loads(client.get("/account/export.json").get_data(as_text=True))
+    assert [r["status"] for r in data["introductions"]] == ["expired"]
+    assert "Expired" in client.get("/introductions").get_data(as_text=True)
 
 
 def test_nobody_downloads_someone_elses_data(client):

@@ -5,12 +5,13 @@ import json
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from eventsapp.accounts import privacy, services, throttle
+from eventsapp.accounts import clientkeys, privacy, services, throttle
 from eventsapp.accounts.forms import DeleteAccountForm, LoginForm, RegisterForm
 from eventsapp.accounts.urls import safe_next_path
 from eventsapp.errors import DomainError
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
+from eventsapp.timeutil import utcnow
 from eventsapp.web import personal_data
 from eventsapp.web.devices import remember_device
 from eventsapp.web.links import event_links
@@ -54,7 +55,7 @@ def login():
                 db.session,
                 form.email.data,
                 client_address=request.remote_addr,
-                device_cookie=request.cookies.get(throttle.DEVICE_COOKIE),
+                device_cookie=request.cookies.get(clientkeys.DEVICE_COOKIE),
             )
         except throttle.Limited as limited:
             return too_many_attempts("accounts/login.html", form, limited)
@@ -93,7 +94,7 @@ def logout():
 @login_required
 def export():
     """All the member's data, as a JSON file."""
-    body = json.dumps(personal_data.export_data(db.session, current_user), indent=2, ensure_ascii=False)
+    body = json.dumps(personal_data.export_data(db.session, current_user, utcnow()), indent=2, ensure_ascii=False)
     return Response(
         body,
         mimetype="application/json",

@@ -21,75 +21,98 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def export_data(session: Session, user: User) -> dict:
-    """Everything stored about the member, as plain JSON-ready data."""
+def export_data(session: Session, user: User, now: datetime) -> dict:
+    """Everything stored about the member, as plain JSON-ready data;
+    introductions with their status as the member sees it at `now`."""
+    organised = session.scalars(sa.select(Event.title).where(Event.organizer_id == user.id)).all()
+    return {
+        "account": _account(user),
+        "profile": _profile(session, user),
+        "rsvps": _answers(session, user),
+        "check_ins": _check_ins(session, user),
+        "introductions": _introductions(session, user, now),
+        "notifications": _notifications(session, user),
+        "events_organised": list(organised),
+    }
+
+
+def _account(user: User) -> dict:
+    return {
+        "name": user.name,
+        "email": user.email,
+        "role": user.role,
+        "created_at": _iso(user.created_at),
+        "last_login_at": _iso(user.last_login_at),
+        "email_notifications": user.email_notifications,
+    }
+
+
+def _profile(session: Session, user: User) -> dict:
     profile = session.scalar(
         sa.select(Profile).where(Profile.user_id == user.id).options(selectinload(Profile.specialties))
     )
-    rsvps = session.execute(
+    return {
+        "career_stage": profile.career_stage,
+        "pgy_year": profile.pgy_year,
+        "department": profile.department.name if profile.department else None,
+        "specialty_interests": [s.name for s in profile.specialties],
+        "bio": profile.bio,
+        "open_to_interns": profile.open_to_interns,
+        "intro_capacity": profile.intro_capacity,
+        "show_department": profile.show_department,
+        "show_interests": profile.show_interests,
+        "show_bio": profile.show_bio,
+        "attendance_visibility": profile.attendance_visibility,
+        "timezone": profile.timezone,
+    }
+
+
+def _answers(session: Session, user: User) -> list[dict]:
+    rows = session.execute(
         sa.select(Rsvp, Event.title, Event.starts_at)
         .join(Event, Event.id == Rsvp.event_id)
         .where(Rsvp.user_id == user.id)
         .order_by(Event.starts_at)
-    ).all()
-    check_ins = session.execute(
+    )
+    return [
+        {
+            "event": title,
+            "starts_at": _iso(starts),
+            "answer": r.state,
+            "answered_at": _iso(r.updated_at),
+            "happy_to_be_approached": r.approachable,
+        }
+        for r, title, starts in rows
+    ]
+
+
+def _check_ins(session: Session, user: User) -> list[dict]:
+    rows = session.execute(
         sa.select(CheckIn, Event.title).join(Event, Event.id == CheckIn.event_id).where(CheckIn.user_id == user.id)
-    ).all()
+    )
+    return [{"event": title, "at": _iso(c.checked_in_at), "method": c.method} for c, title in rows]
+
+
+def _introductions(session: Session, user: User, now: datetime) -> list[dict]:
     requests = session.scalars(
         sa.select(IntroRequest)
         .where(sa.or_(IntroRequest.requester_id == user.id, IntroRequest.senior_id == user.id))
         .options(selectinload(IntroRequest.requester), selectinload(IntroRequest.senior))
-    ).all()
+    )
+    return [
+        {
+            "direction": "sent" if r.requester_id == user.id else "received",
+            "with": (r.senior if r.requester_id == user.id else r.requester).name,
+            "status": r.status_at(now),
+            "message": r.message,
+            "created_at": _iso(r.created_at),
+        }
+        for r in requests
+    ]
+
+
+def _notifications(session: Session, user: User) -> list[dict]:
     notes = session.scalars(
         sa.select(Notification).where(Notification.user_id == user.id).order_by(Notification.created_at)
-    ).all()
-    organised = session.scalars(sa.select(Event.title).where(Event.organizer_id == user.id)).all()
-    return {
-        "account": {
-            "name": user.name,
-            "email": user.email,
-            "role": user.role,
-            "created_at": _iso(user.created_at),
-            "last_login_at": _iso(user.last_login_at),
-            "email_notifications": user.email_notifications,
-        },
-        "profile": {
-            "career_stage": profile.career_stage,
-            "pgy_year": profile.pgy_year,
-            "department": profile.department.name if profile.department else None,
-            "specialty_interests": [s.name for s in profile.specialties],
-            "bio": profile.bio,
-            "open_to_interns": profile.open_to_interns,
-            "intro_capacity": profile.intro_capacity,
-            "show_department": profile.show_department,
-            "show_interests": profile.show_interests,
-            "show_bio": profile.show_bio,
-            "attendance_visibility": profile.attendance_visibility,
-            "timezone": profile.timezone,
-        },
-        "rsvps": [
-            {
-                "event": title,
-                "starts_at": _iso(starts),
-                "answer": r.state,
-                "answered_at": _iso(r.updated_at),
-                "happy_to_be_approached": r.approachable,
-            }
-            for r, title, starts in rsvps
-        ],
-        "check_ins": [{"event": title, "at": _iso(c.checked_in_at), "method": c.method} for c, title in check_ins],
-        "introductions": [
-            {
-                "direction": "sent" if r.requester_id == user.id else "received",
-                "with": (r.senior if r.requester_id == user.id else r.requester).name,
-                "status": r.status,
-                "message": r.message,
-                "created_at": _iso(r.created_at),
-            }
-            for r in requests
-        ],
-        "notifications": [
-            {"message": n.message, "at": _iso(n.created_at), "read": n.read_at is not None} for n in notes
-        ],
-        "events_organised": list(organised),
-    }
+    )
+    return [{"message": n.message, "at": _iso(n.created_at), "read": n.read_at is not None} for n in notes]
