@@ -6,20 +6,23 @@ address and its known-device cookie. The policy: see docs/throttle.md.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import ipaddress
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from eventsapp.accounts.clientkeys import (
+    DEVICE_COOKIE,  # noqa: F401  (where the tests read it)
+    account_of,
+    device_account_key,
+    keyed,
+    known_device,
+    network_of,
+)
 from eventsapp.accounts.models import ThrottleCounter
 from eventsapp.accounts.ratewindow import (
     Rate,
@@ -39,11 +42,6 @@ LOGIN_ACCOUNT = "login-account"
 LOGIN_DEVICE = "login-device"
 REGISTER_IP = "register-ip"
 REGISTER_ACCOUNT = "register-account"
-
-DEVICE_COOKIE = "known_device"
-DEVICE_COOKIE_DAYS = 365
-#: Accounts one browser remembers (a shared ward computer serves several).
-DEVICE_ACCOUNTS_KEPT = 8
 
 
 def clock() -> datetime:
@@ -85,37 +83,6 @@ class Hit:
     bucket: str
     key: str
     window_start: datetime
-
-
-# --- Keys -----------------------------------------------------------------
-
-
-def keyed(secret: str, bucket: str, value: str) -> str:
-    """The counter key for a value: an HMAC, so the table holds no address or email."""
-    return hmac.new(secret.encode(), f"{bucket}\0{value}".encode(), hashlib.sha256).hexdigest()
-
-
-def network_of(remote_addr: str | None) -> str:
-    """The address a client is counted under: IPv4 as is, IPv6 by its /64."""
-    try:
-        address = ipaddress.ip_address(remote_addr or "")
-    except ValueError:
-        return remote_addr or "unknown"
-    if address.version == 6:
-        if address.ipv4_mapped:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
-
-
-def account_of(email: str) -> str:
-    """The spelling of an email the per-account limit counts under."""
-    from eventsapp.accounts.services import normalise_email
-
-    try:
-        return normalise_email(email)
-    except DomainError:
-        return (email or "").strip().lower()
 
 
 # --- Counting in the database ----------------------------------------------
@@ -249,7 +216,7 @@ def login_attempt(session: Session, email: str, *, client_address: str | None, d
     secret = current_app.config["SECRET_KEY"]
     account = account_of(email)
     device = known_device(secret, device_cookie)
-    account_key = _account_key(secret, account)
+    account_key = device_account_key(secret, account)
     per_account = _rate("AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT")
     if device is not None and account_key in device["a"]:
         # The owner's own browser: only its own limit, so that nobody sharing
@@ -287,37 +254,3 @@ def registration_attempt(session: Session, email: str, *, client_address: str | 
             clock(),
         )
     )
-
-
-# --- The known-device cookie --------------------------------------------------
-
-
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="known-device")
-
-
-def _account_key(secret: str, account: str) -> str:
-    return keyed(secret, "device-account", account)[:32]
-
-
-def known_device(secret: str, cookie: str | None) -> dict | None:
-    """A browser's signed device record, or None if absent, forged or too old."""
-    if not cookie:
-        return None
-    try:
-        found = _serializer(secret).loads(cookie, max_age=DEVICE_COOKIE_DAYS * 86400)
-    except BadSignature:
-        return None
-    if not (isinstance(found, dict) and isinstance(found.get("d"), str) and isinstance(found.get("a"), list)):
-        return None
-    return found
-
-
-def device_cookie_after_login(cookie: str | None, email: str) -> str:
-    """The DEVICE_COOKIE value that marks a browser (which sent `cookie`) as
-    one the owner of `email` uses, after a successful login."""
-    secret = current_app.config["SECRET_KEY"]
-    device = known_device(secret, cookie) or {"d": secrets.token_urlsafe(16), "a": []}
-    key = _account_key(secret, account_of(email))
-    accounts = [key] + [k for k in device["a"] if k != key][: DEVICE_ACCOUNTS_KEPT - 1]
-    return _serializer(secret).dumps({"d": device["d"], "a": accounts})
