@@ -208,6 +208,22 @@ def attendee_sheet(session: Session, event: Event) -> Sheet:
         .outerjoin(Profile, Profile.user_id == User.id)
         .where(CheckIn.event_id == event.id)
     ).all()
+    rows = _sheet_rows(rsvps, check_ins)
+    rows.sort(key=lambda r: (STATE_ORDER[r.state], sort_key(r.name)))
+    going = sum(1 for r in rows if r.state == RsvpState.GOING)
+    return Sheet(
+        rows,
+        going,
+        sum(1 for r in rows if r.state == RsvpState.WAITLISTED),
+        sum(1 for r in rows if r.state == RsvpState.MAYBE),
+        len(check_ins),
+        sum(1 for r in rows if r.state == RsvpState.GOING and r.checked_in_at),
+    )
+
+
+def _sheet_rows(rsvps, check_ins) -> list[SheetRow]:
+    """One row per answer, with the time its member came, and one per
+    walk-in (a guest, or a member who came without answering)."""
     arrived = {c.user_id: c.checked_in_at for c in check_ins if c.user_id is not None}
     rows, answered = [], set()
     for r in rsvps:
@@ -235,16 +251,7 @@ def attendee_sheet(session: Session, event: Event) -> Sheet:
                     c.checked_in_at,
                 )
             )
-    rows.sort(key=lambda r: (STATE_ORDER[r.state], sort_key(r.name)))
-    going = sum(1 for r in rows if r.state == RsvpState.GOING)
-    return Sheet(
-        rows,
-        going,
-        sum(1 for r in rows if r.state == RsvpState.WAITLISTED),
-        sum(1 for r in rows if r.state == RsvpState.MAYBE),
-        len(check_ins),
-        sum(1 for r in rows if r.state == RsvpState.GOING and r.checked_in_at),
-    )
+    return rows
 
 
 def sheet_csv(sheet: Sheet, zone: str) -> str:

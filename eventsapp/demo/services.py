@@ -16,11 +16,11 @@ from eventsapp.accounts.models import User
 from eventsapp.accounts.passwords import hash_password
 from eventsapp.attendance.models import CheckIn, CheckInMethod
 from eventsapp.demo.events import DEMO_EVENTS, DemoEvent
+from eventsapp.demo.introductions import seed_introductions
 from eventsapp.demo.people import DEMO_PASSWORD, DEPARTMENTS, SEED, DemoPerson, demo_people
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.events.recurrence import Recurrence
 from eventsapp.events.services import EventDetails, create_event
-from eventsapp.introductions.models import IntroRequest, RequestStatus
 from eventsapp.profiles.models import Department, Profile, Specialty
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.timeutil import utcnow
@@ -266,66 +266,3 @@ def _answer_and_attend(session, rng, spec: DemoEvent, event: Event, everyone, us
                     )
                 )
     return len(rows)
-
-
-# --- Introductions ---------------------------------------------------------------
-
-
-def seed_introductions(session: Session, people: list[DemoPerson]) -> int:
-    """Some pending and accepted introductions, and seniors wearing the
-    'happy to be approached' ribbon; only into a database that has none."""
-    if session.scalar(sa.select(sa.func.count()).select_from(IntroRequest)):
-        return 0
-    users = {u.email: u for u in session.scalars(sa.select(User).where(User.email.in_([p.email for p in people])))}
-    maya, tomas = users["intern@riverside.example"], users["senior@riverside.example"]
-    interns = [users[p.email] for p in people[4:] if p.career_stage == "intern"]
-    seniors = [
-        users[p.email]
-        for p in people[4:]
-        if p.open_to_interns
-        and p.career_stage in ("fellow", "attending")
-        and {"Cardiology", "Clinical research"} & set(p.specialties)
-    ]
-    now = utcnow()
-    requests = [
-        # Maya: one colleague already accepted, one still thinking about it.
-        (maya, seniors[0], RequestStatus.ACCEPTED, "I'd love advice on getting started in cardiology research."),
-        (
-            maya,
-            seniors[1],
-            RequestStatus.PENDING,
-            "Could we talk about your clinical research? I'm an intern "
-            "in Internal Medicine interested in heart failure.",
-        ),
-        # Tomás: two interns waiting for his answer, one connection.
-        (
-            interns[0],
-            tomas,
-            RequestStatus.PENDING,
-            "I'm interested in critical care cardiology and would value your perspective on fellowship choices.",
-        ),
-        (
-            interns[1],
-            tomas,
-            RequestStatus.PENDING,
-            "I saw you teach at grand rounds. Could I ask you about medical education as a career?",
-        ),
-        (interns[2], tomas, RequestStatus.ACCEPTED, "Hoping to learn how you balance research and clinics."),
-    ]
-    for number, (requester, senior, status, message) in enumerate(requests):
-        asked = now - timedelta(days=6 - number)
-        session.add(
-            IntroRequest(
-                requester_id=requester.id,
-                senior_id=senior.id,
-                message=message,
-                status=status,
-                created_at=asked,
-                expires_at=asked + timedelta(days=14),
-                responded_at=asked + timedelta(days=1) if status == RequestStatus.ACCEPTED else None,
-            )
-        )
-    # Tomás wears the ribbon at the events he goes to.
-    session.execute(sa.update(Rsvp).where(Rsvp.user_id == tomas.id, Rsvp.state == "going").values(approachable=True))
-    session.commit()
-    return len(requests)

@@ -113,17 +113,8 @@ def check_details(
     online_url = _check_url(d.online_url)
     if not location and not online_url:
         raise DomainError("Add a location, an online meeting link, or both.", field="location")
-    department = None
-    if d.department_id is not None:
-        department = session.get(Department, d.department_id)
-        if department is None:
-            raise DomainError("Choose a department from the list.", field="department_id")
-    wanted = set(d.specialty_ids)
-    if len(wanted) > MAX_TAGS:
-        raise DomainError(f"Choose at most {MAX_TAGS} specialties.", field="specialty_ids")
-    specialties = list(session.scalars(sa.select(Specialty).where(Specialty.id.in_(wanted)))) if wanted else []
-    if len(specialties) != len(wanted):
-        raise DomainError("Choose specialties from the list.", field="specialty_ids")
+    department = _check_department(session, d.department_id)
+    specialties = _check_specialties(session, d.specialty_ids)
     if d.capacity is not None and not 1 <= d.capacity <= MAX_CAPACITY:
         raise DomainError(f"Capacity must be between 1 and {MAX_CAPACITY}, or empty for no limit.", field="capacity")
     deadline = None
@@ -132,14 +123,7 @@ def check_details(
         deadline = wallclock.to_utc(walls.deadline, zone)
         if deadline > starts_at:
             raise DomainError("The RSVP deadline must be before the event starts.", field="rsvp_deadline_date")
-    co_ids = set(d.co_organizer_ids) - {organizer_id}
-    co_organizers = (
-        list(session.scalars(sa.select(User).where(User.id.in_(co_ids), User.role.in_((Role.ORGANIZER, Role.ADMIN)))))
-        if co_ids
-        else []
-    )
-    if len(co_organizers) != len(co_ids):
-        raise DomainError("Co-organizers must be chosen from the list of organizers.", field="co_organizer_ids")
+    co_organizers = _check_co_organizers(session, set(d.co_organizer_ids) - {organizer_id})
     return CheckedDetails(
         title,
         d.kind,
@@ -158,6 +142,36 @@ def check_details(
         walls,
         span.notes,
     )
+
+
+def _check_department(session: Session, department_id: int | None) -> Department | None:
+    if department_id is None:
+        return None
+    department = session.get(Department, department_id)
+    if department is None:
+        raise DomainError("Choose a department from the list.", field="department_id")
+    return department
+
+
+def _check_specialties(session: Session, ids) -> list[Specialty]:
+    wanted = set(ids)
+    if len(wanted) > MAX_TAGS:
+        raise DomainError(f"Choose at most {MAX_TAGS} specialties.", field="specialty_ids")
+    specialties = list(session.scalars(sa.select(Specialty).where(Specialty.id.in_(wanted)))) if wanted else []
+    if len(specialties) != len(wanted):
+        raise DomainError("Choose specialties from the list.", field="specialty_ids")
+    return specialties
+
+
+def _check_co_organizers(session: Session, co_ids: set[int]) -> list[User]:
+    """Co-organizers are accounts that may organize (organizers, admins)."""
+    if not co_ids:
+        return []
+    organizers = (Role.ORGANIZER, Role.ADMIN)
+    found = list(session.scalars(sa.select(User).where(User.id.in_(co_ids), User.role.in_(organizers))))
+    if len(found) != len(co_ids):
+        raise DomainError("Co-organizers must be chosen from the list of organizers.", field="co_organizer_ids")
+    return found
 
 
 def apply_details(event: Event, c: CheckedDetails) -> None:

@@ -101,12 +101,6 @@ def describe_series(
         start.astimezone(UTC): start
         for start in recurrence.occurrence_starts(series.local_start, series.timezone, series.rule)
     }
-    by_start = {e.recurrence_id: e for e in shown}
-    exdates = []
-    for moment, start in generated.items():
-        occurrence = by_start.get(moment)
-        if occurrence is None or occurrence.is_cancelled:
-            exdates.append(start.date() if series.all_day else start)
     master = _master(
         series,
         template,
@@ -115,7 +109,7 @@ def describe_series(
             links,
             uid=uid_of("series", series.id, links),
             rrule=series.rrule,
-            exdates=exdates,
+            exdates=_exdates(series, generated, shown),
             sequence=series.revision,
             created=series.created_at,
             modified=series.updated_at,
@@ -144,6 +138,17 @@ def describe_series(
                 )
             )
     return items
+
+
+def _exdates(series: Series, generated: dict[datetime, datetime], shown: list[Event]) -> list:
+    """The rule's meetings the feed leaves out: cancelled, or not held."""
+    by_start = {e.recurrence_id: e for e in shown}
+    exdates = []
+    for moment, start in generated.items():
+        occurrence = by_start.get(moment)
+        if occurrence is None or occurrence.is_cancelled:
+            exdates.append(start.date() if series.all_day else start)
+    return exdates
 
 
 def _skipped(series: Series, start: datetime) -> bool:

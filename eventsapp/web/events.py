@@ -1,28 +1,22 @@
 from __future__ import annotations
 
-from functools import cache
-from itertools import groupby
-
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.events import listing, meetings, services
-from eventsapp.events.forms import ZONES, CancelForm, EditEventForm, FilterForm, NewEventForm
-from eventsapp.events.recurrence import Recurrence
-from eventsapp.events.wallclock import TimesNeedConfirming
+from eventsapp.events.forms import CancelForm, EditEventForm, FilterForm, NewEventForm
 from eventsapp.extensions import db
-from eventsapp.forms import page_number, parse_id, show_error
+from eventsapp.forms import page_number, parse_id
 from eventsapp.ical import links as ical_links
 from eventsapp.ical import services as ical_services
 from eventsapp.matching import going as matching_going
 from eventsapp.matching import services as matching
-from eventsapp.profiles.models import Department, Specialty
 from eventsapp.rsvps import audience, eventpage
 from eventsapp.rsvps.models import RsvpState
 from eventsapp.timeutil import utcnow
+from eventsapp.web import eventform
 from eventsapp.web.links import event_links
 from eventsapp.web.pages import PRIVATE
 from eventsapp.web.permissions import managed_event, organizer_required
@@ -32,46 +26,10 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 WHO_TO_MEET = 6
 
 
-def _catalogues(session) -> tuple[list, list]:
-    """Specialties and departments as rows (id, name, category, is_active):
-    only choices are made of them, and every list page shows them. One
-    query for both."""
-    specialties, departments = [], []
-    for row in session.connection().execute(_catalogue_query()):  # plain rows: no entities
-        (specialties if row.specialty else departments).append(row)
-    return specialties, departments
-
-
-@cache
-def _catalogue_query():
-    return sa.union_all(
-        sa.select(sa.true().label("specialty"), Specialty.id, Specialty.name, Specialty.category, Specialty.is_active),
-        sa.select(sa.false(), Department.id, Department.name, sa.null(), Department.is_active),
-    ).order_by(sa.column("specialty"), sa.column("category"), sa.column("name"))
-
-
-def _fill_choices(form, event=None) -> list:
-    """Offer active entries, plus the retired ones this event already has."""
-    specialties, departments = _catalogues(db.session)
-    keep_specialties = {s.id for s in event.specialties} if event else set()
-    offered = [s for s in specialties if s.is_active or s.id in keep_specialties]
-    form.specialty_ids.choices = [SelectChoice(s.id, s.name) for s in offered]
-    form.department_id.choices = [SelectChoice(None, "No department")] + [
-        SelectChoice(d.id, d.name) for d in departments if d.is_active or (event and d.id == event.department_id)
-    ]
-    form.timezone.choices = [SelectChoice(z, z.replace("_", " ")) for z in ZONES]
-    form.co_organizer_ids.choices = [
-        SelectChoice(u.id, u.name)
-        for u in services.organizer_choices(db.session)
-        if u.id != (event.organizer_id if event else current_user.id)
-    ]
-    return offered
-
-
 @bp.get("")
 def index():
     form = FilterForm(request.args)
-    specialties, departments = _catalogues(db.session)
+    specialties, departments = eventform.catalogues(db.session)
     form.specialty.choices = [SelectChoice(None, "All specialties")] + [SelectChoice(s.id, s.name) for s in specialties]
     form.department.choices = [SelectChoice(None, "All departments")] + [
         SelectChoice(d.id, d.name) for d in departments
@@ -166,16 +124,16 @@ def new():
     form = NewEventForm()
     source = _duplicate_source()
     if request.method == "GET":
-        _prefill(form, source)
-    groups = _groups(_fill_choices(form, source))
+        eventform.prefill(form, source)
+    groups = eventform.groups_of(eventform.fill_choices(form, source))
     if form.validate_on_submit():
         try:
             event = services.create_event(
-                db.session, current_user, services.EventDetails(**form.details_fields()), _repeat(form)
+                db.session, current_user, services.EventDetails(**form.details_fields()), eventform.repeat_of(form)
             )
         except DomainError as exc:
             db.session.rollback()
-            _show_problem(form, exc)
+            eventform.show_problem(form, exc)
         else:
             flash(
                 "The event is published."
@@ -184,21 +142,8 @@ def new():
                 "success",
             )
             return redirect(url_for("events.show", event_id=event.id))
-    return render_template("events/form.html", form=form, groups=groups, event=None, source=source), _status(form)
-
-
-def _show_problem(form, exc: DomainError) -> None:
-    """A rule's message on the form; times where the clocks change are shown
-    for the organizer to confirm (the next submission carries the confirmation)."""
-    if isinstance(exc, TimesNeedConfirming):
-        form.confirmed_times.data = exc.token
-        form.time_notes = exc.notes
-    else:
-        show_error(form, exc)
-
-
-def _status(form) -> int:
-    return 422 if form.errors or form.time_notes else 200
+    page = render_template("events/form.html", form=form, groups=groups, event=None, source=source)
+    return page, eventform.status_of(form)
 
 
 def _duplicate_source():
@@ -215,25 +160,6 @@ def _duplicate_source():
     return source
 
 
-def _prefill(form, source) -> None:
-    form.timezone.data = current_app.config["APP_TIMEZONE"]
-    if source is not None:
-        for name, value in vars(services.details_of(source)).items():
-            form[name].data = value
-
-
-def _repeat(form) -> Recurrence | None:
-    if form.repeat.data not in ("weekly", "monthly"):
-        return None
-    if form.repeat_until.data is None:
-        raise DomainError("Choose the date of the last meeting.", field="repeat_until")
-    return Recurrence(form.repeat.data, form.repeat_interval.data or 1, form.repeat_until.data)
-
-
-def _groups(specialties: list):
-    return [(category, [s.id for s in items]) for category, items in groupby(specialties, key=lambda s: s.category)]
-
-
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(event_id: int):
@@ -241,7 +167,7 @@ def edit(event_id: int):
     form = EditEventForm(
         data=vars(services.details_of(event)) | {"version": event.version} if request.method == "GET" else None
     )
-    groups = _groups(_fill_choices(form, event))
+    groups = eventform.groups_of(eventform.fill_choices(form, event))
     if form.validate_on_submit():
         try:
             services.update_event(
@@ -259,11 +185,12 @@ def edit(event_id: int):
             return redirect(url_for("events.edit", event_id=event_id))
         except DomainError as exc:
             db.session.rollback()
-            _show_problem(form, exc)
+            eventform.show_problem(form, exc)
         else:
             flash("Your changes are saved.", "success")
             return redirect(url_for("events.show", event_id=event_id))
-    return render_template("events/form.html", form=form, groups=groups, event=event, source=None), _status(form)
+    page = render_template("events/form.html", form=form, groups=groups, event=event, source=None)
+    return page, eventform.status_of(form)
 
 
 @bp.get("/series/<int:series_id>")
