@@ -38,13 +38,15 @@ test: venv-dev js-reader
 test-fast: venv-dev
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
-# ruff's lint and format checks, and the layer order of .importlinter; all
-# three run, and any one failing fails the target.
+# ruff's lint and format checks, the layer order of .importlinter and the
+# sizes of modules and functions (.ci/sizes.py); all four run, and any one
+# failing fails the target.
 lint: venv-dev
 	@status=0; \
 	$(BIN)/ruff check . || status=1; \
 	$(BIN)/ruff format --check . || status=1; \
 	PYTHONPATH=. $(BIN)/lint-imports --no-cache || status=1; \
+	$(BIN)/python .ci/sizes.py eventsapp || status=1; \
 	exit $$status
 
 js-reader:
