@@ -85,6 +85,12 @@ def test_an_organizer_name_ending_in_a_backslash_stays_in_its_parameter():
     assert event["ORGANIZER"].params["CN"] == "Ada\\"
 
 
+def test_an_organizer_name_with_tabs_at_its_ends_keeps_them():
+    body = build(IcsCalendar([_ics_event("Rounds", "", "", "\tAda\t", "Cardiology")]))
+    [event] = check_ics(body, "builder").walk("VEVENT")
+    assert event["ORGANIZER"].params["CN"] == "\tAda\t"
+
+
 @settings(FUZZ, max_examples=100)
 @given(rows=st.lists(st.lists(hostile, min_size=3, max_size=3), max_size=4))
 def test_csv_cells_come_back_as_typed_and_never_as_formulas(rows):

@@ -133,9 +133,10 @@ def _event(item: IcsEvent) -> Event:
         # Name only: no address is published.
         organizer = vCalAddress("urn:invalid:organizer")
         organizer.params["CN"] = text(item.organizer_name)
-        # Quoted also when it holds a backslash: readers take an unquoted
-        # "Ada\" as escaping the colon that ends the parameters.
-        organizer.params.quote_also = {**organizer.params.quote_also, "CN": " '\\"}
+        # Quoted also when it holds a backslash (readers take an unquoted
+        # "Ada\" as escaping the colon that ends the parameters) or a tab
+        # (which readers strip from the ends of an unquoted value).
+        organizer.params.quote_also = {**organizer.params.quote_also, "CN": " \t'\\"}
         event.add("ORGANIZER", organizer)
     event.add("STATUS", item.status)
     event.add("TRANSP", "TRANSPARENT" if item.status == "CANCELLED" else "OPAQUE")
