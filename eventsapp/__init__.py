@@ -49,7 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     import_models()
     connect_receivers()
-    from eventsapp import cli
+    from eventsapp import cli, worker
     from eventsapp.web import pages
 
     pages.install_converters(app)
@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     pages.init_app(app)
     transactions.init_app(app)
     cli.init_app(app)
+    worker.init_app(app)
     return app
 
 
@@ -67,7 +68,6 @@ def import_models() -> None:
     from eventsapp.events import models as _events  # noqa: F401
     from eventsapp.ical import models as _ical  # noqa: F401
     from eventsapp.introductions import models as _introductions  # noqa: F401
-    from eventsapp.notifications import mail as _mail  # noqa: F401 - sends after commit
     from eventsapp.notifications import models as _notifications  # noqa: F401
     from eventsapp.profiles import models as _profiles  # noqa: F401
     from eventsapp.rsvps import models as _rsvps  # noqa: F401

@@ -56,6 +56,13 @@ class Defaults:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Mentor Rounds <no-reply@localhost>"
     MAIL_TIMEOUT = 5
+    # The outbox (docs/background.md): how long a worker holds the mail it
+    # claimed before another may take it over (it died mid-send), and how
+    # long temporary failures are retried before a mail counts as failed.
+    MAIL_LEASE_SECONDS = 600
+    MAIL_RETRY_HOURS = 24
+    # How often the worker looks for due mail (its other jobs have their own).
+    WORKER_INTERVAL_SECONDS = 5
     # Limits on logging in and registering (docs/throttle.md explains the
     # policy; accounts/throttle.py checks them at start); a refused attempt
     # gets 429 and Retry-After.
@@ -83,6 +90,10 @@ ENVIRONMENT_SETTINGS = {
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
     "MAIL_DEFAULT_SENDER": str,
+    "MAIL_TIMEOUT": float,
+    "MAIL_LEASE_SECONDS": int,
+    "MAIL_RETRY_HOURS": float,
+    "WORKER_INTERVAL_SECONDS": float,
     "AUTH_RATE_LIMIT_ENABLED": lambda value: value.lower() in ("1", "true", "yes", "on"),
     "AUTH_RATE_LIMIT_LOGIN_PER_IP": str,
     "AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT": str,

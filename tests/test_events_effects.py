@@ -14,6 +14,7 @@ from eventsapp.events.models import Event
 from eventsapp.notifications.models import Notification
 from eventsapp.rsvps.models import Rsvp
 from tests.factories import make_event, make_rsvp, make_user
+from tests.outbox import deliver_mail
 from tests.test_events_views import form, same_times
 
 
@@ -25,6 +26,7 @@ def organizer(auth):
 
 
 def mails_to(app, address: str) -> list[email.message.EmailMessage]:
+    deliver_mail(app)
     found = [
         email.message_from_bytes(f.read_bytes(), policy=policy.default)
         for f in (Path(app.instance_path) / "mail").glob("*.eml")

@@ -16,16 +16,19 @@ from eventsapp.events.recurrence import Frequency, Recurrence
 from eventsapp.ical import services as ical
 from eventsapp.rsvps import services as rsvps
 from tests.factories import make_event, make_user
+from tests.outbox import deliver_mail
 
 
 class Mailbox:
     """The mails written to the instance folder (no mail server configured)."""
 
     def __init__(self, app):
+        self.app = app
         self.folder = Path(app.instance_path) / "mail"
         self.seen: set[Path] = set()
 
     def new(self) -> list[email.message.EmailMessage]:
+        deliver_mail(self.app)
         files = set(self.folder.glob("*.eml")) - self.seen if self.folder.exists() else set()
         self.seen |= files
         return [email.message_from_bytes(f.read_bytes(), policy=policy.default) for f in sorted(files)]

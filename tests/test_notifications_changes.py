@@ -16,6 +16,7 @@ from eventsapp.notifications.models import Notification
 from eventsapp.rsvps import services as rsvps
 from eventsapp.timeutil import utcnow
 from tests.factories import make_event, make_user
+from tests.outbox import deliver_mail
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -54,6 +55,7 @@ def test_only_what_changed_is_named():
 
 
 def mails(app) -> list[email.message.EmailMessage]:
+    deliver_mail(app)
     folder = Path(app.instance_path) / "mail"
     return [email.message_from_bytes(f.read_bytes(), policy=policy.default) for f in folder.glob("*.eml")]
 

@@ -181,4 +181,6 @@ def rsvp_confirmed(session: Session, event: Event, user: User, rsvp: Rsvp, links
     queue_mail(
         session,
         OutgoingMail(to=user.email, subject=message.subject, body=message.body, attachments=message.attachments),
+        kind=message.kind,
+        user_id=user.id,
     )

@@ -1,28 +1,30 @@
-"""Delivering mail after the change that caused it is committed.
+"""Queueing mail in the transaction of the change that causes it.
 
-Services queue messages with `queue_mail(session, ...)`; they are sent only
-when that session commits (and dropped if it rolls back), so nobody is told
-about a change that did not happen. With MAIL_SERVER set they go over SMTP;
-otherwise (development) each is written as an .eml file under
-instance/mail/. A mail server that is down is logged and never fails the
-request: the in-app notification was committed already.
+Services call `queue_mail(session, OutgoingMail(...), kind=...)`: the
+message is rendered now (Message-ID and Date fixed, attachments included)
+and stored as a row of `outbox_mail` in the caller's transaction, so a
+change that rolls back sends nothing and one that commits cannot lose its
+mail. The worker delivers it (outbox.py); docs/background.md says which
+guarantee holds where.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
-from pathlib import Path
+from email.utils import format_datetime, make_msgid
 
-import sqlalchemy as sa
 from flask import current_app, has_app_context
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from eventsapp.notifications.models import MailStatus, OutboxMail
+from eventsapp.timeutil import utcnow
+
 log = logging.getLogger(__name__)
-_OUTBOX = "eventsapp_outbox"
+DEFAULT_SENDER = "Mentor Rounds <no-reply@localhost>"
 
 
 @dataclass(frozen=True)
@@ -42,17 +44,21 @@ class OutgoingMail:
     attachments: tuple[Attachment, ...] = ()
 
 
-def queue_mail(session: Session, mail: OutgoingMail) -> None:
-    session.info.setdefault(_OUTBOX, []).append(mail)
+def sender() -> str:
+    return current_app.config["MAIL_DEFAULT_SENDER"] if has_app_context() else DEFAULT_SENDER
 
 
-def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
+def new_message_id(from_address: str) -> str:
+    return make_msgid(domain=from_address.rpartition("@")[2].strip(">").strip() or None)
+
+
+def build_message(mail: OutgoingMail, from_address: str, message_id: str, date: datetime) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = sender
+    message["From"] = from_address
     message["To"] = mail.to
     message["Subject"] = mail.subject
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip(">") or None)
+    message["Date"] = format_datetime(date)
+    message["Message-ID"] = message_id
     message.set_content(mail.body)
     for attachment in mail.attachments:
         message.add_attachment(
@@ -65,53 +71,40 @@ def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
     return message
 
 
-def deliver(mails: list[OutgoingMail]) -> int:
-    """Send now; return how many went out. Never raises."""
-    if not mails or not has_app_context():
-        return 0
-    config = current_app.config
-    messages = [build_message(m, config["MAIL_DEFAULT_SENDER"]) for m in mails]
+def queue_mail(
+    session: Session,
+    mail: OutgoingMail,
+    *,
+    kind: str,
+    user_id: int | None = None,
+    dedupe_key: str | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Store the mail in the session's transaction; False when a mail with
+    the same `dedupe_key` was queued already (then nothing is added)."""
+    now = now or utcnow()
+    from_address = sender()
+    message_id = new_message_id(from_address)
+    row = {
+        "kind": kind,
+        "user_id": user_id,
+        "to_address": mail.to[:320],
+        "subject": mail.subject[:300],
+        "message_id": message_id,
+        "dedupe_key": dedupe_key,
+        "status": MailStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "last_error": "",
+    }
     try:
-        if config.get("MAIL_SERVER"):
-            return _send_smtp(messages, config)
-        return _write_files(messages, Path(current_app.instance_path) / "mail")
-    except (OSError, smtplib.SMTPException) as exc:
-        log.warning("Mail not delivered (%d messages): %s", len(messages), exc)
-        return 0
-
-
-def _send_smtp(messages: list[EmailMessage], config) -> int:
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
-        if config.get("MAIL_USE_TLS"):
-            smtp.starttls()
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        sent = 0
-        for message in messages:
-            try:
-                smtp.send_message(message)
-                sent += 1
-            except smtplib.SMTPException as exc:
-                # One refused message does not stop the others.
-                log.warning("Mail to %s not sent: %s", message["To"], exc)
-        return sent
-
-
-def _write_files(messages: list[EmailMessage], folder: Path) -> int:
-    folder.mkdir(parents=True, exist_ok=True)
-    for message in messages:
-        name = message["Message-ID"].strip("<>").replace("@", "_").replace("/", "_")
-        (folder / f"{name}.eml").write_bytes(bytes(message))
-    return len(messages)
-
-
-@sa.event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    mails = session.info.pop(_OUTBOX, None)
-    if mails:
-        deliver(mails)
-
-
-@sa.event.listens_for(Session, "after_rollback")
-def _drop_after_rollback(session: Session) -> None:
-    session.info.pop(_OUTBOX, None)
+        row["message"] = bytes(build_message(mail, from_address, message_id, now))
+    except (ValueError, TypeError) as exc:
+        # A header that cannot be written (a line break in an address):
+        # kept, as failed, for the admins to see; the change goes on.
+        log.warning("Mail %s to user %s cannot be composed: %s", kind, user_id, exc)
+        row.update(message=b"", status=MailStatus.FAILED, last_error=f"Could not be composed: {exc}"[:500])
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(OutboxMail).values(**row).on_conflict_do_nothing(index_elements=[OutboxMail.dedupe_key])
+    return session.execute(statement.returning(OutboxMail.id)).scalar() is not None

@@ -29,3 +29,42 @@ class Notification(db.Model):
     link: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MailStatus:
+    PENDING = "pending"  # waiting for its next attempt (next_attempt_at)
+    SENDING = "sending"  # claimed by a worker until lease_until
+    SENT = "sent"
+    FAILED = "failed"  # a permanent refusal, or a day of temporary ones
+    ALL = (PENDING, SENDING, SENT, FAILED)
+
+
+class OutboxMail(db.Model):
+    """One email, stored in the transaction of the change that caused it and
+    delivered by the worker (notifications/outbox.py, docs/background.md).
+    `message` holds the rendered RFC 5322 bytes, so every attempt sends the
+    same message with the same Message-ID."""
+
+    __tablename__ = "outbox_mail"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status_known"),
+        sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        sa.Index("ix_outbox_mail_status_next_attempt_at", "status", "next_attempt_at"),
+        sa.Index("ix_outbox_mail_status_lease_until", "status", "lease_until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    to_address: Mapped[str] = mapped_column(sa.String(320))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    message_id: Mapped[str] = mapped_column(sa.String(250), unique=True)
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+    message: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    status: Mapped[str] = mapped_column(sa.String(16), default=MailStatus.PENDING, server_default="pending")
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

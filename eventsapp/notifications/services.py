@@ -31,8 +31,8 @@ class Message:
 
 
 def notify(session: Session, users: Iterable[User], message: Message) -> None:
-    """Add the notification for each user to the current transaction; the
-    emails go out after it commits."""
+    """Add the notification for each user, and the email for those who want
+    one (the outbox), to the current transaction."""
     for user in users:
         session.add(
             Notification(
@@ -50,6 +50,8 @@ def notify(session: Session, users: Iterable[User], message: Message) -> None:
                 OutgoingMail(
                     to=user.email, subject=message.subject, body=message.body, attachments=message.attachments
                 ),
+                kind=message.kind,
+                user_id=user.id,
             )
 
 

@@ -362,6 +362,7 @@ class Server:
         for name in ("MAIL_SERVER", "PROXIES"):  # mail goes to files in the instance folder
             env.pop(name, None)
         factory = f"eventsapp:create_app({{'INSTANCE_PATH': {str(instance_path)!r}}})"
+        self.env, self.factory = env, factory
         self.log = open(log_path, "w")  # noqa: SIM115  # the server writes to it until it is stopped
         self.process = subprocess.Popen(
             [
@@ -387,6 +388,20 @@ class Server:
         except BaseException:
             self.stop()
             raise
+
+    def run_worker_once(self) -> str:
+        """One round of the worker's jobs (`flask worker --once`, as cron
+        runs it): mail queued by the site is delivered to the instance folder."""
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", self.factory, "worker", "--once"],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout
 
     def _wait_until_up(self) -> None:
         deadline = time.monotonic() + 30

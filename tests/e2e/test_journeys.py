@@ -247,7 +247,8 @@ def test_full_event_waitlists_the_next_intern_and_promotes_them(pages, site, ser
     expect(waiting.get_by_role("main").get_by_role("listitem").first).to_contain_text(
         f"You have a place: {v.full_event_title}"
     )
-    # ... and by email, with the event attached for the calendar.
+    # ... and by email (once the worker has run), with the event attached for the calendar.
+    server.run_worker_once()
     mails = [
         email.message_from_bytes(p.read_bytes(), policy=policy.default)
         for p in (server.instance_path / "mail").glob("*.eml")
