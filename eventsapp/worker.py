@@ -43,12 +43,14 @@ class Job:
     run: Callable[[Session, datetime], int]
 
 
+#: The scheduled jobs, in the order a round runs them; delivering mail comes
+#: after them all (all_jobs), so that what they queue goes out in the same round.
 JOBS: list[Job] = []
 
 
 def register(job: Job) -> Job:
     """Add a job to every worker's schedule (names are unique)."""
-    if any(existing.name == job.name for existing in JOBS):
+    if any(existing.name == job.name for existing in all_jobs()):
         raise ValueError(f"A job named {job.name!r} is registered already")
     JOBS.append(job)
     return job
@@ -68,7 +70,13 @@ def expire_introductions(session: Session, now: datetime) -> int:
     return expire_stale(session, now)
 
 
-register(Job("deliver-mail", None, deliver_mail))
+DELIVER_MAIL = Job("deliver-mail", None, deliver_mail)
+
+
+def all_jobs() -> list[Job]:
+    return [*JOBS, DELIVER_MAIL]
+
+
 register(Job("expire-introductions", timedelta(minutes=5), expire_introductions))
 
 
@@ -90,7 +98,7 @@ def run_job(app: Flask, job: Job, now: datetime | None = None) -> int | None:
 
 def run_round(app: Flask, now: datetime | None = None, jobs: list[Job] | None = None) -> dict[str, int | None]:
     """Every job once, in order; what each did (None: it crashed)."""
-    return {job.name: run_job(app, job, now) for job in (JOBS if jobs is None else jobs)}
+    return {job.name: run_job(app, job, now) for job in (all_jobs() if jobs is None else jobs)}
 
 
 def run_forever(app: Flask, stop: threading.Event) -> None:
@@ -99,7 +107,7 @@ def run_forever(app: Flask, stop: threading.Event) -> None:
     tick = float(app.config["WORKER_INTERVAL_SECONDS"])
     last_run: dict[str, float] = {}
     while not stop.is_set():
-        for job in list(JOBS):
+        for job in all_jobs():
             if stop.is_set():
                 break
             interval = job.interval.total_seconds() if job.interval else tick
@@ -129,7 +137,7 @@ def worker_command(once: bool) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    log.info("Worker started: jobs %s", ", ".join(job.name for job in JOBS))
+    log.info("Worker started: jobs %s", ", ".join(job.name for job in all_jobs()))
     run_forever(app, stop)
     log.info("Worker stopped")
 

@@ -123,6 +123,7 @@ def _refusal(code: int, text: bytes | str) -> DeliveryFailed:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         return str(_refusal(exc.smtp_code, exc.smtp_error))
-    if isinstance(exc, TimeoutError):
-        return f"The mail server did not answer in time ({exc or 'timed out'})"
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
+        # (smtplib reports a reply that never came as a closed connection)
+        return "The mail server did not answer in time (timed out)"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
