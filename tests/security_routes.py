@@ -319,6 +319,17 @@ def _set_role(world, role):
     return Target(f"/admin/people/{make_user().id}/role", {"role": "organizer"})
 
 
+def _failed_mail(world, role):
+    from eventsapp.notifications.mail import OutgoingMail, queue_mail
+    from eventsapp.notifications.models import MailStatus, OutboxMail
+
+    queue_mail(db.session, OutgoingMail(to="gone@hospital.example", subject="Moved", body="Room 4"), kind="test")
+    mail = db.session.scalars(sa.select(OutboxMail).order_by(OutboxMail.id.desc())).first()
+    mail.status, mail.last_error = MailStatus.FAILED, "550 No such mailbox"
+    db.session.commit()
+    return Target(f"/admin/mail/{mail.id}/retry")
+
+
 def _register(world, role):
     n = next(_unique)
     return Target(
@@ -360,6 +371,8 @@ MATRIX: list[Row] = [
     row("admin.index",              "GET",  at("/admin/"),                             LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
     row("admin.people",             "GET",  at("/admin/people"),                       LOGIN, DENY,  DENY,  DENY,  DENY,  OK),
     row("admin.set_role",           "POST", _set_role,                                 LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
+    row("admin.mail",               "GET",  at("/admin/mail"),                         LOGIN, DENY,  DENY,  DENY,  DENY,  OK),
+    row("admin.retry_mail",         "POST", _failed_mail,                              LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
     row("admin.catalogue",          "GET",  at("/admin/specialties"),                  LOGIN, DENY,  DENY,  DENY,  DENY,  OK),
     row("admin.catalogue",          "POST", _new_department,                           LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
     row("admin.catalogue",          "GET",  at("/admin/no-such-list"),                 LOGIN, DENY,  DENY,  DENY,  DENY,  NONE,

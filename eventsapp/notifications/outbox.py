@@ -182,18 +182,3 @@ def _record(session, mail: Claimed, now, failure: DeliveryFailed | None, give_up
         .execution_options(synchronize_session=False)
     )
     session.commit()
-
-
-def retry(session: Session, mail_id: int, now: datetime) -> bool:
-    """An admin asks for another attempt now at a failed or waiting mail.
-    (A temporary failure then retries only within MAIL_RETRY_HOURS of its
-    creation: past that, this is one more attempt.)"""
-    begin_write(session)
-    result = session.execute(
-        sa.update(OutboxMail)
-        .where(OutboxMail.id == mail_id, OutboxMail.status.in_([MailStatus.FAILED, MailStatus.PENDING]))
-        .values(status=MailStatus.PENDING, next_attempt_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
-    return result.rowcount == 1

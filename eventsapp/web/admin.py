@@ -11,6 +11,8 @@ from eventsapp.admin.forms import NEW_CATEGORY, EntryForm, RoleForm, entry_form
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
 from eventsapp.forms import page_number, show_error
+from eventsapp.notifications import undelivered
+from eventsapp.timeutil import utcnow
 from eventsapp.web.permissions import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -50,6 +52,22 @@ def set_role(user_id: int):
     else:
         flash(f"{user.name} is now {user.role_label.lower()}.", "success")
     return redirect(safe_next_path(request.form.get("back")) or url_for("admin.people"))
+
+
+@bp.get("/mail")
+@admin_required
+def mail():
+    mails = undelivered.undelivered(db.session, utcnow())
+    return render_template("admin/mail.html", mails=mails, long_pending=undelivered.LONG_PENDING)
+
+
+@bp.post("/mail/<int:mail_id>/retry")
+@admin_required
+def retry_mail(mail_id: int):
+    if not undelivered.retry(db.session, mail_id, utcnow()):
+        abort(404)
+    flash("The mail will be tried again within a minute.", "success")
+    return redirect(url_for("admin.mail"))
 
 
 def _catalogue(key: str) -> services.Catalogue:
