@@ -1,4 +1,4 @@
-# `make run` serves the app on http://127.0.0.1:5000; `make test` runs the tests.
+# `make run` serves the app on http://127.0.0.1:5000 with its worker; `make test` runs the tests.
 # run and serve install requirements.txt only; the tests, the linters and the
 # benchmark add requirements-dev.txt to the same venv.
 PYTHON ?= python3
@@ -26,9 +26,10 @@ venv-dev: $(BIN)/.installed-dev
 upgrade: venv
 	$(FLASK) db upgrade
 
+# The web server and the worker (mail, scheduled jobs) together; one Ctrl-C stops both.
 run: upgrade
 	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --debug --host 127.0.0.1 --port 5000
+	scripts/run-with-worker.sh $(FLASK)
 
 # ical.js (Thunderbird's parser) joins the .ics readers when npm is here.
 test: venv-dev js-reader
