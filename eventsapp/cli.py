@@ -48,7 +48,7 @@ def backup(path: str) -> None:
 def expire_introductions() -> None:
     """Store as expired the introduction requests unanswered for 14 days and
     tell the requesters. Pages already show them expired; requests that
-    change introductions store it too. Run it daily to tell people on time."""
+    change introductions store it too, and the worker every five minutes."""
     from eventsapp.introductions.services import expire_stale
 
     click.echo(f"{expire_stale(db.session)} requests expired.")

@@ -46,8 +46,8 @@ def _any_overdue():
 def expire_stale(session: Session, now: datetime | None = None, *, link: str = INTRODUCTIONS_LINK) -> int:
     """Store as expired the pending requests nobody answered within 14 days,
     tell their requesters, and commit. Pages already read them as expired
-    (waiting_at); this is done by the requests that change introductions
-    and by the expire-introductions command."""
+    (waiting_at); this is done by the requests that change introductions,
+    the worker's expire-introductions job and the command of that name."""
     now = now or utcnow()
     if not session.scalar(_any_overdue(), {"now": now}):
         return 0  # the usual case: a read, no write lock taken

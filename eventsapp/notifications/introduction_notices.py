@@ -1,6 +1,6 @@
 """What people are told about introductions: the receivers of the signals
-in introductions/signals.py, each adding a notification (and a mail after
-commit) to the sender's transaction."""
+in introductions/signals.py, each adding a notification (and a mail, to the
+outbox) to the sender's transaction."""
 
 from __future__ import annotations
 

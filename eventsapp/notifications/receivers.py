@@ -1,6 +1,6 @@
 """Notifications answer what events and RSVPs announce: people are told in
-the app and by mail, in the sender's transaction (mail goes out once it
-commits). Connected on import (eventsapp.connect_receivers)."""
+the app and by mail, in the sender's transaction (the mail is stored in the
+outbox with it). Connected on import (eventsapp.connect_receivers)."""
 
 from __future__ import annotations
 
