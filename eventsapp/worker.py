@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from eventsapp.extensions import db
 from eventsapp.introductions.services import expire_stale
-from eventsapp.notifications.outbox import deliver_due
+from eventsapp.notifications.outbox import deliver_due, purge_old
 from eventsapp.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,7 @@ def all_jobs() -> list[Job]:
 
 
 register(Job("expire-introductions", timedelta(minutes=5), expire_introductions))
+register(Job("purge-old-mail", timedelta(hours=1), purge_old))
 
 
 def run_job(app: Flask, job: Job, now: datetime | None = None) -> int | None:

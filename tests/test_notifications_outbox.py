@@ -16,7 +16,7 @@ from eventsapp.notifications.mail import OutgoingMail, queue_mail
 from eventsapp.notifications.models import MailStatus, OutboxMail
 from eventsapp.notifications.services import Message, notify
 from eventsapp.timeutil import utcnow
-from tests.factories import make_user
+from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.mailserver import MailServer, free_port
 from tests.outbox import deliver_mail
 
@@ -234,3 +234,56 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_only_the_mail_in_flig
     assert received.count(in_flight) == 2  # sent once more, with the same Message-ID
     assert all(received.count(message_id) == 1 for message_id in stored if message_id != in_flight)
     assert {r.status for r in rows(app)} == {MailStatus.SENT}
+
+
+def test_a_server_answering_garbage_is_tried_again_later(make_app):
+    with socket.socket() as garbage:
+        garbage.bind(("127.0.0.1", 0))
+        garbage.listen(1)
+        port = garbage.getsockname()[1]
+        app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=5)
+        queue(app, "maya@hospital.example")
+        answered = threading.Event()
+
+        def answer_nonsense():
+            connection, _ = garbage.accept()
+            with connection:
+                connection.sendall(b"HELLO? IS IT ME YOU'RE LOOKING FOR\r\n")
+                answered.set()
+                connection.recv(1024)  # until the client hangs up
+
+        thread = threading.Thread(target=answer_nonsense)
+        thread.start()
+        assert deliver_mail(app).retrying == 1
+        thread.join(timeout=30)
+    assert answered.is_set()
+    [row] = rows(app)
+    assert row.status == MailStatus.PENDING and row.last_error
+
+
+def test_delivered_mail_is_purged_after_a_week_and_failed_mail_after_a_month(make_app, server):
+    from eventsapp.notifications.outbox import purge_old
+
+    app = mail_app(make_app, server.port)
+    queue(app, "maya@hospital.example", "not an address")
+    now = utcnow()
+    deliver_mail(app, now)
+    with app.app_context():
+        assert purge_old(db.session, now + timedelta(days=6)) == 0
+        assert purge_old(db.session, now + timedelta(days=8)) == 1  # the delivered one
+        assert purge_old(db.session, now + timedelta(days=31)) == 1  # the failed one
+        db.session.remove()
+    assert rows(app) == []
+
+
+def test_a_deleted_account_is_sent_none_of_its_waiting_mail(session):
+    from eventsapp.accounts import privacy
+
+    leaving = make_user(email="leaving@hospital.example")
+    staying = make_user(email="staying@hospital.example")
+    for user in (leaving, staying):
+        queue_mail(session, OutgoingMail(to=user.email, subject="Hello", body="x"), kind="test", user_id=user.id)
+    session.commit()
+    privacy.delete_account(session, leaving, DEFAULT_PASSWORD)
+    session.rollback()
+    assert [m.to_address for m in session.scalars(sa.select(OutboxMail))] == ["staying@hospital.example"]

@@ -34,6 +34,9 @@ from eventsapp.transactions import begin_write
 log = logging.getLogger(__name__)
 #: The longest wait between two attempts at one mail.
 MAX_DELAY = timedelta(hours=1)
+#: How long delivered and failed mail is kept (it holds addresses and text).
+KEEP_SENT = timedelta(days=7)
+KEEP_FAILED = timedelta(days=30)
 
 
 @dataclass
@@ -182,3 +185,21 @@ def _record(session, mail: Claimed, now, failure: DeliveryFailed | None, give_up
         .execution_options(synchronize_session=False)
     )
     session.commit()
+
+
+def purge_old(session: Session, now: datetime) -> int:
+    """Delete mail delivered more than KEEP_SENT ago and mail that failed
+    and was written more than KEEP_FAILED ago; how many."""
+    begin_write(session)
+    result = session.execute(
+        sa.delete(OutboxMail)
+        .where(
+            sa.or_(
+                sa.and_(OutboxMail.status == MailStatus.SENT, OutboxMail.sent_at < now - KEEP_SENT),
+                sa.and_(OutboxMail.status == MailStatus.FAILED, OutboxMail.created_at < now - KEEP_FAILED),
+            )
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return result.rowcount

@@ -4,11 +4,15 @@ outbox with it). Connected on import (eventsapp.connect_receivers)."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from eventsapp.accounts.models import User
+from eventsapp.accounts.signals import account_deleting
 from eventsapp.events import signals as event_signals
 from eventsapp.events.links import EventLinks
 from eventsapp.notifications import event_notices
+from eventsapp.notifications.models import MailStatus, OutboxMail
 from eventsapp.rsvps import signals as rsvp_signals
 
 
@@ -31,3 +35,15 @@ def _tell_the_promoted(session: Session, *, event, rsvps, links: EventLinks | No
 @rsvp_signals.waitlisted.connect
 def _confirm_the_answer(session: Session, *, event, user, rsvp, links: EventLinks | None = None, **_) -> None:
     event_notices.rsvp_confirmed(session, event, user, rsvp, links or EventLinks())
+
+
+@account_deleting.connect
+def _forget_their_mail(session: Session, *, user: User, **_) -> None:
+    """Mail to a deleted account is neither sent nor kept (its address and
+    text are theirs); one a worker is sending at this moment goes, and its
+    row loses the account (ON DELETE SET NULL) until it is purged."""
+    session.execute(
+        sa.delete(OutboxMail)
+        .where(OutboxMail.user_id == user.id, OutboxMail.status != MailStatus.SENDING)
+        .execution_options(synchronize_session=False)
+    )
