@@ -107,4 +107,5 @@ def queue_mail(
         row.update(message=b"", status=MailStatus.FAILED, last_error=f"Could not be composed: {exc}"[:500])
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(OutboxMail).values(**row).on_conflict_do_nothing(index_elements=[OutboxMail.dedupe_key])
-    return session.execute(statement.returning(OutboxMail.id)).scalar() is not None
+    with session.no_autoflush:  # (the caller's other rows still go in one batch at its flush)
+        return session.execute(statement.returning(OutboxMail.id)).scalar() is not None
