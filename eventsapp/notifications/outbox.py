@@ -86,11 +86,14 @@ def claim_due(session: Session, now: datetime, *, batch: int, lease: timedelta) 
     """Lease the due rows to this worker and commit, before anything is
     sent. PostgreSQL: FOR UPDATE SKIP LOCKED, so two workers take different
     rows; SQLite: BEGIN IMMEDIATE (begin_write), one claimer at a time."""
-    begin_write(session)
     due = sa.or_(
         sa.and_(OutboxMail.status == MailStatus.PENDING, OutboxMail.next_attempt_at <= now),
         sa.and_(OutboxMail.status == MailStatus.SENDING, OutboxMail.lease_until < now),
     )
+    if not session.scalar(sa.select(sa.exists().where(due))):
+        session.rollback()
+        return []  # the usual round: one read, no write lock taken
+    begin_write(session)
     rows = session.execute(
         sa.select(
             OutboxMail.id,
