@@ -127,8 +127,11 @@ def worker_command(once: bool) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = current_app._get_current_object()
     if once:
-        for name, done in run_round(app).items():
+        results = run_round(app)
+        for name, done in results.items():
             click.echo(f"{name}: {'failed (see the log)' if done is None else done}")
+        if None in results.values():
+            raise SystemExit(1)  # (cron reports it)
         return
     stop = threading.Event()
 
