@@ -281,6 +281,17 @@ def case_set_active(w):
     )
 
 
+def case_retry_mail(w):
+    from eventsapp.notifications.mail import OutgoingMail, queue_mail
+    from eventsapp.notifications.models import OutboxMail
+
+    queue_mail(db.session, OutgoingMail(to="gone@hospital.example", subject="Moved", body="Room 4"), kind="test")
+    mail = db.session.scalars(sa.select(OutboxMail).order_by(OutboxMail.id.desc())).first()
+    mail.status, mail.last_error = "failed", "550 No such mailbox"
+    db.session.commit()
+    return Case(w.admin, "/admin/mail", f"/admin/mail/{mail.id}/retry", shows=lambda r: [(w.admin, "/admin/mail")])
+
+
 def case_set_role(w):
     member = make_user(stage="intern")
     return Case(
@@ -491,6 +502,7 @@ CASES = {
     "admin.rename": case_rename,
     "admin.set_active": case_set_active,
     "admin.set_role": case_set_role,
+    "admin.retry_mail": case_retry_mail,
     "ical.rotate": case_rotate_feed,
     "rsvps.approachable": case_approachable,
     "attendance.check_in": case_check_in,
