@@ -218,7 +218,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_only_the_mail_in_flig
             stderr=subprocess.STDOUT,
         )
         try:
-            held = server.held.wait(timeout=60)
+            held = server.held.wait(timeout=120)  # (a safety net: the worker starts in a second or two)
         finally:
             worker.kill()  # SIGKILL, as kill -9
             worker.wait()
