@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from eventsapp import transactions, writerqueue
+from eventsapp.events.locks import lock_event
 from eventsapp.events.models import Event
 from eventsapp.extensions import db
 from tests.factories import make_event
@@ -129,7 +130,7 @@ def test_begin_write_takes_the_turn_for_its_transaction(session):
     event_id = make_event(title="Grand rounds").id
     transactions.begin_write(session)
     assert not turn_is_free()
-    transactions.lock_event(session, event_id).title = "Morning report"
+    lock_event(session, event_id).title = "Morning report"
     session.commit()
     assert turn_is_free()
 

@@ -15,10 +15,11 @@ from eventsapp.errors import DomainError, NotFound
 from eventsapp.events import recurrence, signals, wallclock
 from eventsapp.events.details import CheckedDetails, EventDetails, apply_details, check_details
 from eventsapp.events.links import EventLinks
+from eventsapp.events.locks import lock_event, lock_events
 from eventsapp.events.models import Event, Series
 from eventsapp.events.organizers import require_organizer
 from eventsapp.timeutil import utcnow
-from eventsapp.transactions import begin_write, lock_event, lock_events
+from eventsapp.transactions import begin_write
 
 # What a calendar shows: a change to any of these bumps the revision.
 CALENDAR_FIELDS = (
