@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from eventsapp.attendance.models import CheckIn
+from eventsapp.events import cancelling, signals
 from eventsapp.events.models import Event
 from eventsapp.notifications.models import Notification
 from eventsapp.rsvps.models import Rsvp
@@ -77,3 +78,15 @@ def test_an_event_somebody_walked_in_to_cannot_be_deleted(client, session, organ
     assert "cancel it instead" in page
     session.rollback()
     assert session.get(Event, event.id) is not None
+
+
+def test_an_event_is_not_deleted_on_a_question_nobody_heard(session, organizer):
+    """Whether anyone answered is asked of the domains above; with nobody
+    listening, the delete fails rather than taking the answers with it."""
+    event = make_event(organizer)
+    make_rsvp(event, make_user("Maya Okafor"), "going")
+    with signals.checking_responses.muted(), pytest.raises(RuntimeError, match="Nothing answers"):
+        cancelling.delete_event(session, organizer, event.id)
+    session.rollback()
+    assert session.get(Event, event.id) is not None
+    assert session.scalar(sa.select(sa.func.count()).select_from(Rsvp).where(Rsvp.event_id == event.id)) == 1

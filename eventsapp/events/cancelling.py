@@ -21,7 +21,7 @@ from eventsapp.transactions import begin_write
 def has_responses(session: Session, event_id: int) -> bool:
     """Whether anyone answered or attended the event (the domains that hold
     answers and check-ins say so)."""
-    return any(found for _, found in signals.checking_responses.send(session, event_id=event_id))
+    return any(signals.answers(signals.checking_responses, session, event_id=event_id))
 
 
 def cancel_event(
