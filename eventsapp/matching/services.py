@@ -15,11 +15,12 @@ from eventsapp.accounts.models import User
 from eventsapp.attendance.models import CheckIn
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.events.timefmt import format_span
-from eventsapp.introductions.models import MAX_PENDING, IntroRequest, waiting_at
+from eventsapp.introductions.models import MAX_PENDING, IntroRequest
 from eventsapp.matching import scoring
 
 # (Kept importable from here, where they lived before.)
 from eventsapp.matching.eligibility import (  # noqa: F401
+    asked_by,
     eligibility,
     eligible_seniors,
     good_match_profile,
@@ -305,7 +306,7 @@ def _suggestion_queries(for_event: bool, by_specialty: bool, dialect: str) -> _S
     # every row, worked out once) how many of the viewer's requests wait.
     request_id = (
         sa.select(IntroRequest.id)
-        .where(IntroRequest.requester_id == viewer_id, waiting_at(now), IntroRequest.senior_id == Profile.user_id)
+        .where(*asked_by(viewer_id, now), IntroRequest.senior_id == Profile.user_id)
         .limit(1)
         .correlate(Profile)
         .scalar_subquery()

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Join
 
 from eventsapp.attendance.models import CheckIn
-from eventsapp.introductions.models import IntroRequest, waiting_at
-from eventsapp.matching.eligibility import eligibility
+from eventsapp.introductions.models import IntroRequest
+from eventsapp.matching.eligibility import asked_by, eligibility
 from eventsapp.profiles.models import AttendanceVisibility, Profile, profile_specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.sqlids import in_ids
@@ -157,7 +157,7 @@ def people_together_query(interests: int, dialect: str):
         in_ids(Profile.user_id, "listed", dialect)
     )
     asked = sa.select(IntroRequest.senior_id, sa.null(), sa.false(), sa.null()).where(
-        IntroRequest.requester_id == sa.bindparam("viewer_id"), waiting_at(sa.bindparam("now"))
+        *asked_by(sa.bindparam("viewer_id"), sa.bindparam("now"))
     )
     both = sa.union_all(going, met, listed, asked).subquery()
     # Those who show their attendance to organizers only come from the
