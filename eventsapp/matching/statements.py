@@ -19,6 +19,7 @@ from eventsapp.attendance.models import CheckIn
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.introductions.models import IntroRequest
 from eventsapp.matching.eligibility import asked_by, eligibility, open_connections, waiting_requests
+from eventsapp.matching.together import AnswersFirst
 from eventsapp.profiles.models import Profile, Specialty, profile_specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.sqlids import in_ids
@@ -63,11 +64,12 @@ def _viewer_statements() -> tuple[sa.Select, sa.Select, sa.Select]:
         .where(profile_specialty.c.profile_id == viewer_id)
     )
     # Each kind from the viewer's own rows, by key (as one filter over the
-    # events, PostgreSQL read every event of those months to test them).
+    # events, PostgreSQL read every event of those months to test them, and
+    # SQLite, unless told the order, every event of the next two months).
     columns = (Event.id, Event.title, Event.starts_at, Event.ends_at, Event.all_day, Event.timezone)
     events = sa.union(
         sa.select(*columns)
-        .join(Rsvp, Rsvp.event_id == Event.id)
+        .select_from(AnswersFirst(Rsvp.__table__, Event.__table__, Rsvp.event_id == Event.id))
         .where(
             Rsvp.user_id == viewer_id,
             Rsvp.state == RsvpState.GOING,
