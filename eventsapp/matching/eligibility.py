@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from eventsapp.accounts.models import User
-from eventsapp.introductions.models import DECLINE_COOLDOWN, IntroRequest, RequestStatus
+from eventsapp.introductions.models import DECLINE_COOLDOWN, IntroRequest, RequestStatus, waiting_at
 from eventsapp.matching import scoring
 from eventsapp.profiles.career import SENIORITY
 from eventsapp.profiles.models import AttendanceVisibility, Profile, profile_specialty
@@ -54,20 +54,12 @@ def waiting_requests(viewer_id, now=None):
 
 
 def asked_by(viewer_id, now) -> list:
-    """Conditions on IntroRequest: the viewer's request, waiting at `now`
-    (waiting_at), found from the viewer's own requests by key. SQLite,
-    without statistics, would rather read every request waiting in the
-    hospital by (status, expiry), once per colleague looked up: the states
-    of the index on open pairs are written out as values, so that it may
-    use that index, and the expiry is tested on the rows found."""
+    """Conditions on IntroRequest: the viewer's request, waiting at `now`.
+    The states of the index on open pairs are written out as values, so
+    that the planner may use it (with parameters alone, SQLite cannot) to
+    find the viewer's request to each colleague by key."""
     open_pair = sa.bindparam("open_pair", list(RequestStatus.OPEN), expanding=True, literal_execute=True)
-    return [
-        IntroRequest.requester_id == viewer_id,
-        IntroRequest.status.in_(open_pair),
-        IntroRequest.status == RequestStatus.PENDING,
-        # (The expiry is never null: coalesce only keeps it from choosing the index.)
-        sa.func.coalesce(IntroRequest.expires_at, IntroRequest.created_at) > now,
-    ]
+    return [IntroRequest.requester_id == viewer_id, IntroRequest.status.in_(open_pair), waiting_at(now)]
 
 
 def eligible_seniors(viewer: User, stages: list[str], now: datetime):
