@@ -74,7 +74,9 @@ def _own_feed_url() -> str | None:
 @bp.get("/<int:event_id>")
 def show(event_id: int):
     try:
-        view = eventpage.event_view(db.session, current_user, event_id, utcnow())
+        view = eventpage.event_view(
+            db.session, current_user, event_id, utcnow(), every_name=request.args.get("going") == "all"
+        )
     except NotFound:
         abort(404)
     who = matching.Ranked()
