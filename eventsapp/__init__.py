@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from flask import Flask
@@ -10,7 +9,6 @@ from flask import Flask
 from eventsapp import transactions
 from eventsapp.config import load_config
 from eventsapp.extensions import csrf, db, login_manager, migrate
-from eventsapp.timeutil import utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,6 +84,7 @@ def connect_receivers() -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from eventsapp.web import signedin  # noqa: F401  (the login manager's user loader)
     from eventsapp.web.accounts import bp as accounts
     from eventsapp.web.admin import bp as admin
     from eventsapp.web.attendance import bp as attendance
@@ -99,33 +98,3 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main, accounts, profiles, admin, events, rsvps, attendance, notifications, ical, introductions):
         app.register_blueprint(blueprint)
-
-
-@functools.cache
-def _user_query():
-    """The signed-in member, with the counts the navigation shows (unread
-    notifications, introduction requests waiting for their answer), in one
-    query: built once, as every request runs it. Parameters user_id, now."""
-    import sqlalchemy as sa
-
-    from eventsapp.accounts.models import User
-    from eventsapp.introductions.waiting import waiting_count_of
-    from eventsapp.notifications.services import unread_count_of
-
-    return sa.select(User, unread_count_of(User.id), waiting_count_of(User.id)).where(
-        User.id == sa.bindparam("user_id")
-    )
-
-
-@login_manager.user_loader
-def load_user(user_id: str):
-    from flask import g
-
-    if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 10:
-        return None
-    row = db.session.execute(_user_query(), {"user_id": int(user_id), "now": utcnow()}).first()
-    if row is None:
-        return None
-    g.unread_notifications = (row[0].id, row[1])
-    g.requests_waiting = (row[0].id, row[2])
-    return row[0]

@@ -1,7 +1,7 @@
 """How writes that must not race are serialised, on SQLite and PostgreSQL.
 
 A service that reads a count and writes because of it runs as
-`begin_write(session)`, `lock_event(session, event_id)`, read, decide,
+`begin_write(session)`, `lock_event(session, event_id)` (events/locks.py), read, decide,
 write, `session.commit()`: on PostgreSQL the event's row lock, on SQLite
 BEGIN IMMEDIATE (its writers taking turns first: writerqueue.py), so one
 request at a time acts on an event's counts. See docs/transactions.md.
@@ -21,15 +21,6 @@ SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 _IMMEDIATE = "eventsapp_begin_immediate"
 #: Set on a connection (its info) once its transaction ran anything but a read.
 _WROTE = "eventsapp_wrote"
-#: The model whose rows lock_event() locks; the events domain names it
-#: (`locked_by_event`), so that this module imports no domain.
-_event_model: list[type] = []
-
-
-def locked_by_event(model: type) -> type:
-    """Class decorator: the model lock_event() and lock_events() lock."""
-    _event_model[:] = [model]
-    return model
 
 
 def configure_engine(engine: sa.Engine) -> None:
@@ -155,25 +146,8 @@ def begin_write(session: Session) -> None:
         connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
 
 
-def _locked(statement, model):
-    """Lock only the event rows (no eager joins: PostgreSQL cannot lock the
-    nullable side of an outer join), and refresh what the session holds."""
+def locked(statement, model):
+    """The statement, locking only `model`'s rows until commit (no eager
+    joins: PostgreSQL cannot lock the nullable side of an outer join), and
+    refreshing what the session holds of them."""
     return statement.options(lazyload("*")).execution_options(populate_existing=True).with_for_update(of=model)
-
-
-def _event() -> type:
-    if not _event_model:
-        raise RuntimeError("No model is marked @locked_by_event (import the events models first).")
-    return _event_model[0]
-
-
-def lock_event(session: Session, event_id: int):
-    """The event, locked against concurrent changes until commit, or None."""
-    event = _event()
-    return session.scalar(_locked(sa.select(event).where(event.id == event_id), event))
-
-
-def lock_events(session: Session, event_ids: list[int]) -> list:
-    """Several events locked in id order, so two requests never deadlock."""
-    event = _event()
-    return list(session.scalars(_locked(sa.select(event).where(event.id.in_(event_ids)).order_by(event.id), event)))

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from eventsapp.attendance.models import CheckIn
+from eventsapp.events import cancelling, signals
 from eventsapp.events.models import Event
 from eventsapp.notifications.models import Notification
 from eventsapp.rsvps.models import Rsvp
@@ -79,3 +80,30 @@ def test_an_event_somebody_walked_in_to_cannot_be_deleted(client, session, organ
     assert "cancel it instead" in page
     session.rollback()
     assert session.get(Event, event.id) is not None
+
+
+def test_an_event_is_not_deleted_on_a_question_nobody_heard(session, organizer):
+    """Whether anyone answered is asked of the domains above; with nobody
+    listening, the delete fails rather than taking the answers with it."""
+    event = make_event(organizer)
+    make_rsvp(event, make_user("Maya Okafor"), "going")
+    with signals.checking_responses.muted(), pytest.raises(RuntimeError, match="Nothing answers"):
+        cancelling.delete_event(session, organizer, event.id)
+    session.rollback()
+    assert session.get(Event, event.id) is not None
+    assert session.scalar(sa.select(sa.func.count()).select_from(Rsvp).where(Rsvp.event_id == event.id)) == 1
+
+
+def test_mail_sent_outside_a_request_links_the_configured_site_in_its_text_and_calendar_file(
+    app, session, organizer, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SERVER_NAME", "rounds.example.org")
+    monkeypatch.setitem(app.config, "PREFERRED_URL_SCHEME", "https")
+    event = make_event(organizer, title="Grand Rounds")
+    make_rsvp(event, make_user(email="maya@hospital.example"), "going")
+    cancelling.cancel_event(session, organizer, event.id)
+    [mail] = mails_to(app, "maya@hospital.example")
+    url = f"https://rounds.example.org/events/{event.id}"
+    assert f"See the event: {url}\n" in mail.get_body().get_content()
+    [ics] = [part.get_content() for part in mail.iter_attachments() if part.get_content_type() == "text/calendar"]
+    assert f"URL:{url}\r\n" in ics.replace("\r\n ", "")

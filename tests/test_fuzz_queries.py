@@ -47,7 +47,7 @@ QUERY_PARAMS = {
     "events.new": {"from"},
     "ical.public_feed": {"kind", "specialty", "department"},
     "accounts.login": {"next"},
-    "events.show": {"meet"},
+    "events.show": {"meet", "going"},
 }
 #: Where each one is, and who asks (role in the world built below).
 PAGES = {

@@ -74,10 +74,11 @@ def test_no_get_route_writes_whoever_asks(databases, tmp_path):
                     client = app.test_client()
                     log_in(client, world.people[role])
                     before = len(writes)
-                    client.get(target.path)
+                    status = client.get(target.path).status_code
                     db.session.rollback()
                     asked += 1
                     assert len(writes) == before, f"GET {target.path} as {role} wrote: {writes[before:]}"
+                    assert status < 500, f"GET {target.path} as {role} answered {status}"
             sa.event.remove(db.engine, "before_cursor_execute", record)
             db.session.remove()
     finally:

@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 from eventsapp.accounts.models import NAME_MAX, User
 from eventsapp.attendance.models import CheckIn, CheckInMethod
 from eventsapp.errors import DomainError, NotAllowed, NotFound
+from eventsapp.events.locks import lock_event
 from eventsapp.events.models import Event
 from eventsapp.profiles.career import stage_label
 from eventsapp.profiles.models import Profile
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.text import clean, has_letter_or_digit, sort_key
 from eventsapp.timeutil import utcnow
-from eventsapp.transactions import begin_write, lock_event
+from eventsapp.transactions import begin_write
 
 #: Self check-in opens this long before the start and closes at the end.
 OPENS_BEFORE = timedelta(minutes=30)

@@ -11,16 +11,17 @@ from eventsapp.errors import DomainError, NotFound
 from eventsapp.events import signals
 from eventsapp.events.editing import Scope, following_meetings, record_change, snapshot, touch_series
 from eventsapp.events.links import EventLinks
+from eventsapp.events.locks import lock_event
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.events.organizers import require_organizer
 from eventsapp.timeutil import utcnow
-from eventsapp.transactions import begin_write, lock_event
+from eventsapp.transactions import begin_write
 
 
 def has_responses(session: Session, event_id: int) -> bool:
     """Whether anyone answered or attended the event (the domains that hold
     answers and check-ins say so)."""
-    return any(found for _, found in signals.checking_responses.send(session, event_id=event_id))
+    return any(signals.answers(signals.checking_responses, session, event_id=event_id))
 
 
 def cancel_event(

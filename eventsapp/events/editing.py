@@ -15,10 +15,11 @@ from eventsapp.errors import DomainError, NotFound
 from eventsapp.events import recurrence, signals, wallclock
 from eventsapp.events.details import CheckedDetails, EventDetails, apply_details, check_details
 from eventsapp.events.links import EventLinks
+from eventsapp.events.locks import lock_event, lock_events
 from eventsapp.events.models import Event, Series
 from eventsapp.events.organizers import require_organizer
 from eventsapp.timeutil import utcnow
-from eventsapp.transactions import begin_write, lock_event, lock_events
+from eventsapp.transactions import begin_write
 
 # What a calendar shows: a change to any of these bumps the revision.
 CALENDAR_FIELDS = (
@@ -118,8 +119,10 @@ def _check_targets(session: Session, event: Event, targets: list[Event], actor: 
     """Every meeting changed must be the actor's to change, and keep its seats."""
     for target in targets:
         require_organizer(target, actor)
-        going = sum(count for _, count in signals.counting_seats.send(session, event_id=target.id))
-        if checked.capacity is not None and checked.capacity < going:
+        if checked.capacity is None:
+            continue
+        going = sum(signals.answers(signals.counting_seats, session, event_id=target.id))
+        if checked.capacity < going:
             raise DomainError(
                 f"{going} people are already going to the meeting of "
                 f"{target.starts_at.astimezone(ZoneInfo(target.timezone)):%d %b}; "

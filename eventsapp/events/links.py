@@ -10,13 +10,21 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class EventLinks:
     """The path of an event's page (for in-app notices) and its full URL
-    (for mail), each as the text before and after the id. The defaults are
-    the bare path, for changes made outside a request."""
+    (for mail), each as the text before and after the id. Outside a
+    request, `on_site` links the configured site."""
 
     path_head: str = "/events/"
     path_tail: str = ""
     url_head: str = "/events/"
     url_tail: str = ""
+
+    @classmethod
+    def on_site(cls, config) -> EventLinks:
+        """Links on the configured site (PREFERRED_URL_SCHEME, SERVER_NAME),
+        for what is sent outside a request (a command, a worker)."""
+        server = config.get("SERVER_NAME") or "localhost"
+        scheme = config.get("PREFERRED_URL_SCHEME") or "http"
+        return cls(url_head=f"{scheme}://{server}/events/")
 
     def path(self, event_id: int) -> str:
         return f"{self.path_head}{int(event_id)}{self.path_tail}"

@@ -12,7 +12,6 @@ from eventsapp.events import recurrence
 from eventsapp.extensions import db
 from eventsapp.profiles.models import Department, Specialty
 from eventsapp.timeutil import UTCDateTime, utcnow
-from eventsapp.transactions import locked_by_event
 
 TITLE_MAX = 200
 LOCATION_MAX = 200
@@ -112,7 +111,6 @@ class Series(db.Model):
 LONGEST_EVENT = timedelta(days=31)
 
 
-@locked_by_event  # (what lock_event() locks: one row per event)
 class Event(db.Model):
     __tablename__ = "event"
     __table_args__ = (

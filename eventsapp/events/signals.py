@@ -41,6 +41,17 @@ whether its domain holds someone's response to it (an answer, a check-in).""",
 counting_seats = _signals.signal(
     "counting-seats",
     doc="""
-Asked before a capacity is lowered (keyword `event_id`): RSVPs return how
-many people hold a seat at the event.""",
+Asked for each meeting an edit gives a capacity (keyword `event_id`):
+RSVPs return how many people hold a seat at the event.""",
 )
+
+
+def answers(question, session, **facts) -> list:
+    """What the receivers of a signal that asks (checking_responses,
+    counting_seats) answer. None connected is an error, never "nobody
+    answered": an event must not be deleted, or its capacity lowered, on
+    the strength of a question nobody heard."""
+    replies = question.send(session, **facts)
+    if not replies:
+        raise RuntimeError(f"Nothing answers {question.name}: are the receivers connected (connect_receivers)?")
+    return [reply for _, reply in replies]

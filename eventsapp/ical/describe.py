@@ -68,7 +68,8 @@ def configured_links(config: Mapping) -> Links:
     """Links for files made outside a request (mail sent by a command): event
     URLs on the configured SERVER_NAME. Pages use the request's host."""
     server = config.get("SERVER_NAME") or "localhost"
-    return Links(uid_domain(config), f"http://{server}/events/")
+    scheme = config.get("PREFERRED_URL_SCHEME") or "http"
+    return Links(uid_domain(config), f"{scheme}://{server}/events/")
 
 
 def answer_fields(event: Event | EventFacts, rsvp: Rsvp | Answer) -> dict:

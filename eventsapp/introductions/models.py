@@ -71,5 +71,12 @@ class IntroRequest(db.Model):
 
 def waiting_at(now):
     """A condition on IntroRequest: still waiting for an answer at `now` (a
-    value or a bound parameter), that is pending and not past its date."""
-    return sa.and_(IntroRequest.status == RequestStatus.PENDING, IntroRequest.expires_at > now)
+    value or a bound parameter), that is pending and not past its date.
+    For someone's requests, found by their key: the date is tested on the
+    rows found. (It is never null: coalesce only keeps SQLite, which has no
+    statistics, from reading every request waiting in the hospital by
+    status and date instead.)"""
+    return sa.and_(
+        IntroRequest.status == RequestStatus.PENDING,
+        sa.func.coalesce(IntroRequest.expires_at, IntroRequest.created_at) > now,
+    )

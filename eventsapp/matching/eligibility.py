@@ -50,7 +50,16 @@ def waiting_requests(viewer_id, now=None):
     """The seniors the viewer asked and who have not answered yet, at `now`
     (a value; by default the bound parameter now)."""
     now = sa.bindparam("now") if now is None else now
-    return sa.select(IntroRequest.senior_id).where(IntroRequest.requester_id == viewer_id, waiting_at(now))
+    return sa.select(IntroRequest.senior_id).where(*asked_by(viewer_id, now))
+
+
+def asked_by(viewer_id, now) -> list:
+    """Conditions on IntroRequest: the viewer's request, waiting at `now`.
+    The states of the index on open pairs are written out as values, so
+    that the planner may use it (with parameters alone, SQLite cannot) to
+    find the viewer's request to each colleague by key."""
+    open_pair = sa.bindparam("open_pair", list(RequestStatus.OPEN), expanding=True, literal_execute=True)
+    return [IntroRequest.requester_id == viewer_id, IntroRequest.status.in_(open_pair), waiting_at(now)]
 
 
 def eligible_seniors(viewer: User, stages: list[str], now: datetime):

@@ -126,11 +126,6 @@ def admits(rule: Rule, candidate: Candidate) -> bool:
     )
 
 
-def eligible(viewer: Viewer, candidate: Candidate, excluded: set[int]) -> bool:
-    """The viewer's Rule admits the candidate, and they are not excluded."""
-    return admits(Rule(viewer.user_id, viewer.seniority), candidate) and candidate.user_id not in excluded
-
-
 def has_reason(shared_interests, upcoming, past) -> bool:
     """People to meet names only colleagues with something in common: a
     shared interest, or an event together (an event's page names everyone

@@ -5,17 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
-from typing import NamedTuple
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
-from eventsapp.attendance.models import CheckIn
-from eventsapp.events.models import Event, EventStatus
 from eventsapp.events.timefmt import format_span
-from eventsapp.introductions.models import MAX_PENDING, IntroRequest, waiting_at
+from eventsapp.introductions.models import MAX_PENDING
 from eventsapp.matching import scoring
 
 # (Kept importable from here, where they lived before.)
@@ -33,13 +28,12 @@ from eventsapp.matching.eligibility import (  # noqa: F401
 from eventsapp.matching.interests import clear as clear_caches  # noqa: F401
 from eventsapp.matching.interests import interest_counts, interest_shortlist
 from eventsapp.matching.preselect import preselect, within_reach
+from eventsapp.matching.statements import CandidateRow, SuggestionQueries, suggestion_queries
 from eventsapp.matching.together import Together, people_together
 from eventsapp.matching.together import together as _together
 from eventsapp.matching.where import MeetingPlace, where_to_meet  # noqa: F401
 from eventsapp.profiles.career import SENIORITY, stage_label
-from eventsapp.profiles.models import AttendanceVisibility, Profile, Specialty, profile_specialty
-from eventsapp.rsvps.models import Rsvp, RsvpState
-from eventsapp.sqlids import in_ids
+from eventsapp.profiles.models import AttendanceVisibility
 
 #: Upcoming events where meeting counts: the next two months, when an
 #: intern can plan to walk up to someone.
@@ -54,6 +48,9 @@ INTEREST_SHORTLIST = 200
 #: Room on the shared short list for those the rules about the viewer
 #: leave out afterwards (asked, connected, declined them lately).
 SHORTLIST_MARGIN = 50
+#: Candidates kept past the limit when only the best are put together in
+#: full (see preselect): room for any the ranking still leaves out.
+PRESELECT_MARGIN = 20
 
 
 @dataclass
@@ -97,7 +94,7 @@ def rank_suggestions(
     if not rule.stages:
         return Ranked(nobody_further_along=True)
     connection = session.connection()
-    q = _suggestion_queries(event_id is not None, specialty_id is not None, connection.dialect.name)
+    q = suggestion_queries(event_id is not None, specialty_id is not None, connection.dialect.name)
     params = {
         **rule_params(rule),
         "now": now,
@@ -106,16 +103,7 @@ def rank_suggestions(
         "event_id": event_id or 0,
         "specialty_id": specialty_id,
     }
-    # Plain rows straight from the connection: no entities are loaded here.
-    names = {row.id: row.name for row in connection.execute(q.names, params)}
-    counts, population = interest_counts(session, params["stages"])
-    # The viewer's events: upcoming ones they go to, past ones they attended.
-    events = {e.id: e for e in connection.execute(q.events, params)}
-    upcoming_ids = [i for i, e in events.items() if e.starts_at > now and i != event_id]
-    past_ids = [i for i, e in events.items() if e.starts_at <= now and i != event_id]
-    focus = upcoming_ids + ([event_id] if event_id else [])
-    params["mine"] = sorted(names)
-    weights = {i: scoring.INTEREST_WEIGHT * scoring.rarity(counts.get(i, 0), population) for i in names}
+    mine = _viewer_side(session, connection, q, params, now, event_id)
     together = None
     if event_id is not None:
         if viewer_going is None:
@@ -123,57 +111,93 @@ def rank_suggestions(
         # Only those whose attendance this viewer may see on the event's list.
         params["visible"] = [AttendanceVisibility.MEMBERS] + ([AttendanceVisibility.ATTENDEES] if viewer_going else [])
     else:
-        together = _people_to_look_up(
-            session, connection, params, focus, past_ids, weights, limit=limit if specialty_id is None else None
-        )
+        together = _people_to_look_up(session, connection, params, mine, limit=limit if specialty_id is None else None)
     rows, shared = _candidate_rows(connection.execute(q.candidates, params))
     found = Ranked(
         found=len(rows),
         sharing=len(shared),
-        has_interests=bool(names),
+        has_interests=bool(mine.names),
         waiting=next(iter(rows.values())).waiting if rows else 0,
     )
-    if not rows:
-        return found
-    if together is None:
-        together = _together(session, focus, past_ids, params["stages"], list(rows))
-    # (The SQL already applied the rule, in eligibility; the ranking checks it again.)
-    if limit is not None and len(rows) > limit + PRESELECT_MARGIN:
-        rows = preselect(rows, shared, together, weights, limit + PRESELECT_MARGIN, require_reason=event_id is None)
-    candidates = _candidates(rows, shared, together, events, zone=zone, now=now)
-    viewer_facts = scoring.Viewer(viewer.id, rule.seniority, frozenset(names), focus_event_id=event_id)
-    found.suggestions = scoring.rank(
-        viewer_facts,
-        candidates,
-        interest_counts=counts,
-        interest_names=names,
-        population=population,
-        limit=limit,
-        require_reason=event_id is None,
-    )
-    for suggestion in found.suggestions:  # words for the few shown, not for every candidate
-        suggestion.candidate.stage_label = stage_label(*suggestion.candidate.stage_label)
+    if rows:
+        if together is None:
+            together = _together(session, mine.focus, mine.past_ids, params["stages"], list(rows))
+        found.suggestions = _ranked(rule, mine, rows, shared, together, event_id, limit=limit, zone=zone, now=now)
     return found
 
 
-def _people_to_look_up(
-    session: Session,
-    connection,
-    params: dict,
-    focus: list[int],
-    past_ids: list[int],
-    weights: dict[int, float],
+@dataclass
+class _Mine:
+    """The viewer's side of the ranking: interests (and how rare each is
+    among the candidates), and events."""
+
+    names: dict[int, str]
+    counts: dict[int, int]
+    population: int
+    events: dict  # id: row (title, times), upcoming ones the viewer goes to and past ones attended
+    focus: list[int]  # upcoming events, and the page's
+    past_ids: list[int]
+    weights: dict[int, float]
+
+
+def _viewer_side(
+    session: Session, connection, q: SuggestionQueries, params: dict, now: datetime, event_id: int | None
+) -> _Mine:
+    """The viewer's interests and events (sets params["mine"])."""
+    # Plain rows straight from the connection: no entities are loaded here.
+    names = {row.id: row.name for row in connection.execute(q.names, params)}
+    counts, population = interest_counts(session, params["stages"])
+    events = {e.id: e for e in connection.execute(q.events, params)}
+    upcoming_ids = [i for i, e in events.items() if e.starts_at > now and i != event_id]
+    past_ids = [i for i, e in events.items() if e.starts_at <= now and i != event_id]
+    params["mine"] = sorted(names)
+    weights = {i: scoring.INTEREST_WEIGHT * scoring.rarity(counts.get(i, 0), population) for i in names}
+    focus = upcoming_ids + ([event_id] if event_id else [])
+    return _Mine(names, counts, population, events, focus, past_ids, weights)
+
+
+def _ranked(
+    rule: scoring.Rule,
+    mine: _Mine,
+    rows: dict,
+    shared: dict[int, set[int]],
+    together: Together,
+    event_id: int | None,
     *,
     limit: int | None,
-) -> Together:
+    zone: str,
+    now: datetime,
+) -> list[scoring.Suggestion]:
+    """The best candidates, put together in full and ranked (the SQL already
+    applied the rule, in eligibility; the ranking checks it again)."""
+    if limit is not None and len(rows) > limit + PRESELECT_MARGIN:
+        keep = limit + PRESELECT_MARGIN
+        rows = preselect(rows, shared, together, mine.weights, keep, require_reason=event_id is None)
+    candidates = _candidates(rows, shared, together, mine.events, zone=zone, now=now)
+    viewer_facts = scoring.Viewer(rule.viewer_id, rule.seniority, frozenset(mine.names), focus_event_id=event_id)
+    suggestions = scoring.rank(
+        viewer_facts,
+        candidates,
+        interest_counts=mine.counts,
+        interest_names=mine.names,
+        population=mine.population,
+        limit=limit,
+        require_reason=event_id is None,
+    )
+    for suggestion in suggestions:  # words for the few shown, not for every candidate
+        suggestion.candidate.stage_label = stage_label(*suggestion.candidate.stage_label)
+    return suggestions
+
+
+def _people_to_look_up(session: Session, connection, params: dict, mine: _Mine, *, limit: int | None) -> Together:
     """People to meet's candidates: everyone going to the viewer's events or
     met at one (a few hundred events' answers, with where, in one query),
     and the best by shared interests; one list of people to look up (put in
     params["ids"]), never a pass over every senior."""
     shortlist = interest_shortlist(
-        session, params["stages"], weights, params["specialty_id"], length=INTEREST_SHORTLIST + SHORTLIST_MARGIN
+        session, params["stages"], mine.weights, params["specialty_id"], length=INTEREST_SHORTLIST + SHORTLIST_MARGIN
     )
-    together = people_together(connection, focus, past_ids, shortlist, weights, params)
+    together = people_together(connection, mine.focus, mine.past_ids, shortlist, mine.weights, params)
     wanted = together.people | together.listed
     if limit is not None:
         wanted = within_reach(together, limit + PRESELECT_MARGIN)
@@ -192,21 +216,6 @@ def _candidate_rows(result) -> tuple[dict, dict[int, set[int]]]:
         if row.shared is not None and row.show_interests:
             shared.setdefault(row.id, set()).add(row.shared)
     return rows, shared
-
-
-class CandidateRow(NamedTuple):
-    """A row of the candidates query (one per interest shared)."""
-
-    id: int
-    name: str
-    career_stage: str
-    pgy_year: int | None
-    intro_capacity: int
-    show_interests: bool
-    connections: int
-    shared: int | None
-    request_id: int | None
-    waiting: int
 
 
 def _candidates(
@@ -244,108 +253,3 @@ def _candidates(
         )
         for r in rows.values()
     ]
-
-
-class _SuggestionQueries(NamedTuple):
-    names: sa.Select  # the viewer's interests
-    events: sa.Select  # the viewer's upcoming and past events (and the page's)
-    viewer_going: sa.Select  # whether the viewer goes to the page's event
-    candidates: sa.Select  # each candidate, once per interest shared with the viewer
-
-
-@lru_cache(maxsize=8)
-def _suggestion_queries(for_event: bool, by_specialty: bool, dialect: str) -> _SuggestionQueries:
-    """suggestions' statements, built once per process for each kind of
-    page and database (building them and computing their cache keys cost
-    about as much as running them). Parameters: viewer_id, stages,
-    declined_since, now, upcoming_until, past_since, event_id, specialty_id,
-    mine (the viewer's interests), and ids (People to meet: whom to look
-    up) or visible (an event's page: the attendance settings the viewer may
-    see)."""
-    viewer_id, event_id = sa.bindparam("viewer_id"), sa.bindparam("event_id")
-    now = sa.bindparam("now")
-    names = (
-        sa.select(Specialty.id, Specialty.name)
-        .join(profile_specialty, profile_specialty.c.specialty_id == Specialty.id)
-        .where(profile_specialty.c.profile_id == viewer_id)
-    )
-    # Each kind from the viewer's own rows, by key (as one filter over the
-    # events, PostgreSQL read every event of those months to test them).
-    columns = (Event.id, Event.title, Event.starts_at, Event.ends_at, Event.all_day, Event.timezone)
-    events = sa.union(
-        sa.select(*columns)
-        .join(Rsvp, Rsvp.event_id == Event.id)
-        .where(
-            Rsvp.user_id == viewer_id,
-            Rsvp.state == RsvpState.GOING,
-            Event.starts_at > now,
-            Event.starts_at <= sa.bindparam("upcoming_until"),
-            Event.status == EventStatus.SCHEDULED,
-        ),
-        sa.select(*columns)
-        .join(CheckIn, CheckIn.event_id == Event.id)
-        .where(CheckIn.user_id == viewer_id, Event.starts_at <= now, Event.starts_at > sa.bindparam("past_since")),
-        sa.select(*columns).where(Event.id == event_id),
-    )
-    viewer_going = sa.select(
-        sa.exists().where(Rsvp.event_id == event_id, Rsvp.user_id == viewer_id, Rsvp.state == RsvpState.GOING)
-    )
-    if for_event:
-        scope = sa.and_(
-            Profile.attendance_visibility.in_(sa.bindparam("visible", expanding=True)),
-            Profile.user_id.in_(
-                sa.select(Rsvp.user_id).where(Rsvp.event_id == event_id, Rsvp.state == RsvpState.GOING)
-            ),
-        )
-    else:
-        scope = in_ids(Profile.user_id, "ids", dialect)
-    connections = open_connections()
-    rules = eligibility(viewer_id, sa.bindparam("stages", expanding=True), sa.bindparam("declined_since"))
-    # The viewer's request waiting for each one's answer, and (the same on
-    # every row, worked out once) how many of the viewer's requests wait.
-    request_id = (
-        sa.select(IntroRequest.id)
-        .where(IntroRequest.requester_id == viewer_id, waiting_at(now), IntroRequest.senior_id == Profile.user_id)
-        .limit(1)
-        .correlate(Profile)
-        .scalar_subquery()
-    )
-    waiting = sa.select(sa.func.count()).select_from(waiting_requests(viewer_id).subquery()).scalar_subquery()
-    candidates = (
-        sa.select(
-            User.id,
-            User.name,
-            Profile.career_stage,
-            Profile.pgy_year,
-            Profile.intro_capacity,
-            Profile.show_interests,
-            Profile.attendance_visibility,
-            connections.label("connections"),
-            profile_specialty.c.specialty_id.label("shared"),
-            request_id.label("request_id"),
-            waiting.label("waiting"),
-        )
-        .join(Profile, Profile.user_id == User.id)
-        .outerjoin(
-            profile_specialty,
-            sa.and_(
-                profile_specialty.c.profile_id == Profile.user_id,
-                profile_specialty.c.specialty_id.in_(sa.bindparam("mine", expanding=True)),
-            ),
-        )
-        .where(scope, *rules)
-    )
-    if by_specialty:
-        candidates = candidates.where(
-            User.id.in_(
-                sa.select(profile_specialty.c.profile_id).where(
-                    profile_specialty.c.specialty_id == sa.bindparam("specialty_id")
-                )
-            )
-        )
-    return _SuggestionQueries(names, events, viewer_going, candidates)
-
-
-#: Candidates kept past the limit when only the best are put together in
-#: full (see preselect): room for any the ranking still leaves out.
-PRESELECT_MARGIN = 20

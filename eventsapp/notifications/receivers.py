@@ -5,6 +5,7 @@ outbox with it). Connected on import (eventsapp.connect_receivers)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
@@ -18,23 +19,23 @@ from eventsapp.rsvps import signals as rsvp_signals
 
 @event_signals.events_changed.connect
 def _tell_about_changes(session: Session, *, edits, links: EventLinks | None = None, **_) -> None:
-    event_notices.events_changed(session, edits, links or EventLinks())
+    event_notices.events_changed(session, edits, links or EventLinks.on_site(current_app.config))
 
 
 @event_signals.events_cancelled.connect
 def _tell_about_cancellation(session: Session, *, events, links: EventLinks | None = None, **_) -> None:
-    event_notices.events_cancelled(session, events, links or EventLinks())
+    event_notices.events_cancelled(session, events, links or EventLinks.on_site(current_app.config))
 
 
 @rsvp_signals.promoted.connect
 def _tell_the_promoted(session: Session, *, event, rsvps, links: EventLinks | None = None, **_) -> None:
-    event_notices.promoted(session, event, rsvps, links or EventLinks())
+    event_notices.promoted(session, event, rsvps, links or EventLinks.on_site(current_app.config))
 
 
 @rsvp_signals.seat_confirmed.connect
 @rsvp_signals.waitlisted.connect
 def _confirm_the_answer(session: Session, *, event, user, rsvp, links: EventLinks | None = None, **_) -> None:
-    event_notices.rsvp_confirmed(session, event, user, rsvp, links or EventLinks())
+    event_notices.rsvp_confirmed(session, event, user, rsvp, links or EventLinks.on_site(current_app.config))
 
 
 @account_deleting.connect

@@ -16,7 +16,7 @@ from eventsapp.accounts.models import User
 from eventsapp.errors import NotFound
 from eventsapp.events.models import Event, event_co_organizer, event_specialty
 from eventsapp.profiles.career import stage_label
-from eventsapp.profiles.models import Profile, Specialty
+from eventsapp.profiles.models import AttendanceVisibility, Profile, Specialty
 from eventsapp.rsvps import rules
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.rsvps.services import waitlist_position
@@ -30,6 +30,12 @@ ANSWERED = sa.exists().where(
     Rsvp.user_id == sa.bindparam("viewer_id"),
     Rsvp.state.in_((RsvpState.GOING, RsvpState.WAITLISTED, RsvpState.MAYBE)),
 )
+
+
+#: Names of those going listed on the event page at first: a popular
+#: event's hundreds are one click away ("Show all"), and the attendee sheet
+#: lists them for its organizers.
+NAMES_LISTED = 50
 
 
 @dataclass(frozen=True)
@@ -51,10 +57,13 @@ class EventView:
     can_manage: bool
     closing_reason: str | None
     attendees: list[Attendee] = field(default_factory=list)
-    hidden_attendees: int = 0
+    hidden_attendees: int = 0  # going, with names the viewer may not see
+    unlisted_attendees: int = 0  # names the viewer may see, past those listed
 
 
-def event_view(session: Session, viewer, event_id: int, now: datetime) -> EventView:
+def event_view(session: Session, viewer, event_id: int, now: datetime, *, every_name: bool = False) -> EventView:
+    """The event page for this viewer; the first NAMES_LISTED names of those
+    going, or `every_name`."""
     member = getattr(viewer, "is_authenticated", False)
     row = (
         session.execute(_event_query(member), {"event_id": event_id, "viewer_id": viewer.id if member else 0})
@@ -81,7 +90,7 @@ def event_view(session: Session, viewer, event_id: int, now: datetime) -> EventV
         ),
     )
     if member:
-        _fill_attendees(session, view, viewer)
+        _fill_attendees(session, view, viewer, every_name)
     else:
         view.hidden_attendees = counts.get(RsvpState.GOING, 0)
     return view
@@ -123,45 +132,70 @@ def _event_query(member: bool):
     )
 
 
-@lru_cache(maxsize=1)
-def _attendees_query():
-    """Who is going to an event (parameter event_id), built once."""
+@lru_cache(maxsize=2)
+def _attendees_query(dialect: str):
+    """Who is going to an event whose names the viewer may see, the first
+    of them by name, each row with how many there are; built once.
+    Parameters event_id, viewer_id, visible and own (the settings whose
+    names show, for others and for the viewer's own row) and limit."""
+    # Sorted as sort_key sorts, code point by code point (PostgreSQL would
+    # otherwise follow the database's collation).
+    name_key = sa.collate(User.name_key, "C") if dialect == "postgresql" else User.name_key
+    visibility = Profile.attendance_visibility
     return (
         sa.select(
-            User.id, User.name, Profile.career_stage, Profile.pgy_year, Profile.attendance_visibility, Rsvp.approachable
+            User.id,
+            User.name,
+            Profile.career_stage,
+            Profile.pgy_year,
+            Rsvp.approachable,
+            sa.func.count().over().label("listed"),
         )
         .join(Rsvp, Rsvp.user_id == User.id)
         .join(Profile, Profile.user_id == User.id)
-        .where(Rsvp.event_id == sa.bindparam("event_id"), Rsvp.state == RsvpState.GOING)
-        .order_by(User.name_key, User.id)
+        .where(
+            Rsvp.event_id == sa.bindparam("event_id"),
+            Rsvp.state == RsvpState.GOING,
+            sa.or_(
+                visibility.in_(sa.bindparam("visible", expanding=True)),
+                sa.and_(User.id == sa.bindparam("viewer_id"), visibility.in_(sa.bindparam("own", expanding=True))),
+            ),
+        )
+        .order_by(name_key, User.id)
+        .limit(sa.bindparam("limit"))
     )
 
 
-def _fill_attendees(session: Session, view: EventView, viewer) -> None:
-    """Those going whose names the viewer may see, by name; the others counted.
-    (Hundreds of rows on a popular event: the viewer's id is read once, and
-    whether a name shows, which depends on the row only through its setting
-    and whether it is the viewer's own, is worked out once for each.)"""
+def _fill_attendees(session: Session, view: EventView, viewer, every: bool) -> None:
+    """Those going whose names the viewer may see, by name (the first
+    NAMES_LISTED unless `every`); the others counted. Which settings show a
+    name is rules.may_see_name's answer for each setting, asked once."""
     viewer_going = view.viewer_rsvp is not None and view.viewer_rsvp.state == RsvpState.GOING
-    viewer_id = viewer.id
-    rows = session.execute(_attendees_query(), {"event_id": view.event.id})
-    hidden = view.counts.get(RsvpState.GOING, 0)
-    shown, labels = {}, {}
-    for user_id, name, stage, pgy, visibility, approachable in rows.columns(
-        "id", "name", "career_stage", "pgy_year", "attendance_visibility", "approachable"
-    ):
-        key = (visibility, user_id == viewer_id)
-        if key not in shown:
-            shown[key] = rules.may_see_name(
-                visibility,
-                viewer_is_self=key[1],
+
+    def shown(own: bool) -> list[str]:
+        return [
+            setting
+            for setting in AttendanceVisibility.LABELS
+            if rules.may_see_name(
+                setting,
+                viewer_is_self=own,
                 viewer_is_organizer=view.can_manage,
                 viewer_is_member=True,
                 viewer_is_going=viewer_going,
             )
-        if shown[key]:
-            label = labels.get((stage, pgy)) or labels.setdefault((stage, pgy), stage_label(stage, pgy))
-            view.attendees.append(Attendee(user_id, name, label, approachable))
-            hidden -= 1
+        ] or ["-"]  # (none)
+
+    going = view.counts.get(RsvpState.GOING, 0)
+    params = {"event_id": view.event.id, "viewer_id": viewer.id, "visible": shown(False), "own": shown(True)}
+    params["limit"] = going if every else NAMES_LISTED
+    rows = session.execute(_attendees_query(session.get_bind().dialect.name), params)
+    listed, labels = 0, {}
+    for user_id, name, stage, pgy, approachable, count in rows.columns(
+        "id", "name", "career_stage", "pgy_year", "approachable", "listed"
+    ):
+        listed = count  # (the same on every row)
+        label = labels.get((stage, pgy)) or labels.setdefault((stage, pgy), stage_label(stage, pgy))
+        view.attendees.append(Attendee(user_id, name, label, approachable))
     view.attendees.sort(key=lambda a: sort_key(a.name))
-    view.hidden_attendees = hidden
+    view.unlisted_attendees = listed - len(view.attendees)
+    view.hidden_attendees = going - listed

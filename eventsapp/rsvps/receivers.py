@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 from eventsapp.accounts.models import User
 from eventsapp.accounts.signals import account_deleting
 from eventsapp.events import signals as event_signals
+from eventsapp.events.locks import lock_events
 from eventsapp.events.models import Event
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.rsvps.services import going_count, promote_from_waitlist
 from eventsapp.timeutil import utcnow
-from eventsapp.transactions import lock_events
 
 
 @event_signals.events_saved.connect

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from eventsapp.accounts.models import User
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.events.links import EventLinks
+from eventsapp.events.locks import lock_event, lock_events
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.rsvps import rules, signals
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.timeutil import utcnow
-from eventsapp.transactions import begin_write, lock_event, lock_events
+from eventsapp.transactions import begin_write
 
 
 class RsvpClosed(DomainError):

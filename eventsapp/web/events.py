@@ -74,7 +74,9 @@ def _own_feed_url() -> str | None:
 @bp.get("/<int:event_id>")
 def show(event_id: int):
     try:
-        view = eventpage.event_view(db.session, current_user, event_id, utcnow())
+        view = eventpage.event_view(
+            db.session, current_user, event_id, utcnow(), every_name=request.args.get("going") == "all"
+        )
     except NotFound:
         abort(404)
     who = matching.Ranked()
@@ -95,12 +97,12 @@ def show(event_id: int):
         view=view,
         event=view.event,
         cancel_form=CancelForm(),
-        calendar_links=calendar_links(view.event),
+        calendar_links=_add_links(view.event),
         who_to_meet=who,
     )
 
 
-def calendar_links(event) -> ical_links.AddLinks | None:
+def _add_links(event) -> ical_links.AddLinks | None:
     """Google and Outlook links; none for a cancelled event, which there
     is no point adding."""
     if event.is_cancelled:

@@ -93,7 +93,7 @@ def unread_notifications() -> int:
     """For the navigation badge: one small query, only for members."""
     if not current_user.is_authenticated:
         return 0
-    known = g.get("unread_notifications")  # read with the account (see load_user)
+    known = g.get("unread_notifications")  # read with the account (see web/signedin.py)
     if known is not None and known[0] == current_user.id:
         return known[1]
     from eventsapp.notifications.services import unread_count
@@ -103,7 +103,7 @@ def unread_notifications() -> int:
 
 def requests_waiting() -> int:
     """For the navigation badge: introduction requests waiting for this
-    senior's answer, read with the account (see load_user)."""
+    senior's answer, read with the account (see web/signedin.py)."""
     if not current_user.is_authenticated:
         return 0
     known = g.get("requests_waiting")
