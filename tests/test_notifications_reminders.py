@@ -262,3 +262,31 @@ def test_the_command_sends_the_reminders_due_now(app, runner, mailbox):
     assert result.exit_code == 0 and "Reminders sent: 1." in result.output
     assert "http://localhost/events/" in mailbox()[0].get_body().get_content()
     assert runner.invoke(args=["send-reminders"]).output.strip() == "Reminders sent: 0."
+
+
+def test_an_account_deleted_while_the_run_is_under_way_is_skipped_and_the_run_goes_on(session, mailbox, caplog):
+    """The member's account disappears between reading the due reminders and
+    claiming theirs (as another request could delete it on PostgreSQL): that
+    claim fails, is skipped, and the others are sent."""
+    event = make_event()
+    doomed, other = make_user(email="doomed@hospital.example"), make_user(email="other@hospital.example")
+    make_rsvp(event, doomed)
+    make_rsvp(event, other)
+    doomed_id, deleted = doomed.id, []
+
+    def delete_before_the_claim(conn, _cursor, statement, parameters, *_):
+        if deleted or not statement.startswith("INSERT INTO event_reminder"):
+            return
+        user_id = parameters["user_id"] if isinstance(parameters, dict) else parameters[0]
+        if user_id == doomed_id:
+            deleted.append(user_id)
+            conn.execute(sa.text('DELETE FROM "user" WHERE id = :id'), {"id": doomed_id})
+
+    sa.event.listen(db.engine, "before_cursor_execute", delete_before_the_claim)
+    try:
+        assert run(session, event.starts_at - 23 * HOUR) == 1
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", delete_before_the_claim)
+    assert deleted == [doomed_id]
+    assert f"for user {doomed_id} skipped" in caplog.text
+    assert [m["To"] for m in mailbox()] == ["other@hospital.example"]
