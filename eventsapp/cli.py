@@ -1,4 +1,4 @@
-"""`flask --app app <command>`: seed-demo, make-admin."""
+"""`flask --app app <command>`: seed-demo, make-admin, send-reminders, ..."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(make_admin)
     app.cli.add_command(expire_introductions)
+    app.cli.add_command(send_reminders)
     app.cli.add_command(backup)
 
 
@@ -52,6 +53,21 @@ def expire_introductions() -> None:
     from eventsapp.introductions.services import expire_stale
 
     click.echo(f"{expire_stale(db.session)} requests expired.")
+
+
+@click.command("send-reminders")
+def send_reminders() -> None:
+    """Send the event reminders due now (each member's choice on their
+    profile). Run it every minute (cron); a reminder is never sent twice,
+    even by two runs at once."""
+    from flask import current_app
+
+    from eventsapp.events.links import EventLinks
+    from eventsapp.notifications.reminders import send_due_reminders
+    from eventsapp.timeutil import utcnow
+
+    sent = send_due_reminders(db.session, utcnow(), EventLinks.on_site(current_app.config))
+    click.echo(f"Reminders sent: {sent}.")
 
 
 @click.command("seed-demo")

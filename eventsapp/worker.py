@@ -23,9 +23,11 @@ import click
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from eventsapp.events.links import EventLinks
 from eventsapp.extensions import db
 from eventsapp.introductions.services import expire_stale
 from eventsapp.notifications.outbox import deliver_due, purge_old
+from eventsapp.notifications.reminders import send_due_reminders
 from eventsapp.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,10 @@ def expire_introductions(session: Session, now: datetime) -> int:
     return expire_stale(session, now)
 
 
+def send_reminders(session: Session, now: datetime) -> int:
+    return send_due_reminders(session, now, EventLinks.on_site(current_app.config))
+
+
 DELIVER_MAIL = Job("deliver-mail", None, deliver_mail)
 
 
@@ -78,6 +84,7 @@ def all_jobs() -> list[Job]:
 
 
 register(Job("expire-introductions", timedelta(minutes=5), expire_introductions))
+register(Job("send-reminders", timedelta(minutes=1), send_reminders))
 register(Job("purge-old-mail", timedelta(hours=1), purge_old))
 
 

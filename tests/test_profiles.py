@@ -112,6 +112,7 @@ def test_an_intern_cannot_offer_to_meet_interns(client, session, member):
         ({"bio": "b" * 1001}, "at most 1000 characters"),
         ({"name": ""}, "Enter your name."),
         ({"name": "n" * 121}, "at most 120 characters"),
+        ({"event_reminders": "every 5 minutes"}, "Choose when to be reminded from the list."),
     ],
 )
 def test_bad_input_is_explained_and_nothing_is_saved(client, session, member, changes, message):
@@ -120,6 +121,28 @@ def test_bad_input_is_explained_and_nothing_is_saved(client, session, member, ch
     assert message in response.get_data(as_text=True)
     user = reload(session, member)
     assert user.name == "Maya Okafor" and user.profile.career_stage is None and user.profile.bio == ""
+
+
+@pytest.mark.parametrize("choice", ["off", "1 hour", "24 hours", "both"])
+def test_member_chooses_when_to_be_reminded_of_events(client, session, member, choice):
+    assert reload(session, member).profile.event_reminders == "24 hours"  # the default
+    response = client.post("/profile/edit", data=form_data(event_reminders=choice))
+    assert response.status_code == 302
+    assert reload(session, member).profile.event_reminders == choice
+    form = client.get("/profile/edit").get_data(as_text=True)
+    assert f'<option selected value="{choice}">' in form
+
+
+def test_the_reminder_choice_is_shown_to_its_owner_alone(client, auth, session, member):
+    client.post("/profile/edit", data=form_data(event_reminders="both"))
+    own = client.get(f"/people/{member.id}").get_data(as_text=True)
+    assert "Event reminders: <strong>Both: 24 hours and 1 hour before</strong>" in own
+    make_user(email="other@hospital.example")
+    auth.logout()
+    auth.login("other@hospital.example")
+    theirs = client.get(f"/people/{member.id}")
+    assert theirs.status_code == 200 and "Maya Okafor" in theirs.get_data(as_text=True)
+    assert "Event reminders" not in theirs.get_data(as_text=True)
 
 
 def test_more_than_ten_interests_are_refused(client, session, member):

@@ -14,7 +14,7 @@ from eventsapp import worker
 from eventsapp.introductions.models import IntroRequest
 from eventsapp.notifications.models import OutboxMail
 from eventsapp.timeutil import utcnow
-from tests.factories import make_user
+from tests.factories import make_event, make_rsvp, make_user
 from tests.outbox import deliver_mail
 from tests.test_introductions_expiry import make_senior, overdue
 
@@ -85,3 +85,19 @@ def test_expire_introductions_command_still_expires(runner, session):
     overdue(session, make_user(email="maya@hospital.example"), make_senior())
     result = runner.invoke(args=["expire-introductions"])
     assert "1 requests expired." in result.output
+
+
+def test_a_round_sends_the_reminders_due_and_a_second_round_none(app, session, tmp_path):
+    event = make_event(title="Cardiology Grand Rounds", starts_in=timedelta(hours=23))
+    answered = utcnow() - timedelta(days=2)
+    make_rsvp(
+        event,
+        make_user("Maya Okafor", email="maya@hospital.example"),
+        "going",
+        created_at=answered,
+        updated_at=answered,
+    )
+    assert worker.run_round(app)["send-reminders"] == 1
+    assert worker.run_round(app)["send-reminders"] == 0
+    [mail] = (tmp_path / "instance" / "mail").glob("*.eml")
+    assert "Subject: Reminder: Cardiology Grand Rounds" in mail.read_text()

@@ -14,7 +14,8 @@ class NotificationKind:
     EVENT_CHANGED = "event_changed"
     EVENT_CANCELLED = "event_cancelled"
     RSVP_CONFIRMED = "rsvp_confirmed"
-    ALL = (PROMOTED, EVENT_CHANGED, EVENT_CANCELLED, RSVP_CONFIRMED)
+    REMINDER = "reminder"
+    ALL = (PROMOTED, EVENT_CHANGED, EVENT_CANCELLED, RSVP_CONFIRMED, REMINDER)
 
 
 class Notification(db.Model):
@@ -68,3 +69,18 @@ class OutboxMail(db.Model):
     last_error: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EventReminder(db.Model):
+    """A reminder sent: one per member, event, start time and lead. The key
+    is claimed with INSERT ... ON CONFLICT DO NOTHING in the transaction
+    that adds the notice, so two runs at once cannot both send it, and a
+    new start time is a new key (the reminder is armed again)."""
+
+    __tablename__ = "event_reminder"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True, index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True, index=True)
+    lead_minutes: Mapped[int] = mapped_column(primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -15,7 +15,7 @@ from eventsapp.forms import (
     optional_int,
 )
 from eventsapp.profiles import career
-from eventsapp.profiles.models import BIO_MAX, INTRO_CAPACITY_MAX, AttendanceVisibility
+from eventsapp.profiles.models import BIO_MAX, INTRO_CAPACITY_MAX, AttendanceVisibility, EventReminders
 
 
 class ProfileForm(FlaskForm):
@@ -64,6 +64,12 @@ class ProfileForm(FlaskForm):
     )
     timezone = SelectField("My time zone", validate_choice=False, description="Event times are shown in this zone.")
     email_notifications = BooleanField("Email me about changes to events I answered")
+    event_reminders = SelectField(
+        "Event reminders",
+        validate_choice=False,
+        description="Before each event you're going to or waitlisted for: a notice here and an email.",
+        choices=[SelectChoice(v, label) for v, label in EventReminders.LABELS.items()],
+    )
     intro_capacity = WholeNumberField(
         "Introductions I can take on at once",
         validators=[

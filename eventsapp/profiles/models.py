@@ -28,6 +28,20 @@ class AttendanceVisibility:
     ALL = tuple(LABELS)
 
 
+class EventReminders:
+    """When a member is reminded of the events they are going to (or are
+    waitlisted for); each choice names its leads, in minutes before the start."""
+
+    OFF = "off"
+    HOUR = "1 hour"
+    DAY = "24 hours"
+    BOTH = "both"
+    DEFAULT = DAY
+    LABELS = {OFF: "Off", HOUR: "1 hour before", DAY: "24 hours before", BOTH: "Both: 24 hours and 1 hour before"}
+    ALL = tuple(LABELS)
+    LEADS = {OFF: (), HOUR: (60,), DAY: (24 * 60,), BOTH: (24 * 60, 60)}
+
+
 class Specialty(db.Model):
     """An entry of the curated list of clinical specialties and interests."""
 
@@ -78,6 +92,7 @@ class Profile(db.Model):
         sa.CheckConstraint(
             f"attendance_visibility IN {AttendanceVisibility.ALL!r}", name="attendance_visibility_known"
         ),
+        sa.CheckConstraint(f"event_reminders IN {EventReminders.ALL!r}", name="event_reminders_known"),
         # The seniors who may be suggested, with what the suggestions test
         # about them: pages check each person going to an event against it,
         # and most are not among them (PostgreSQL then reads the index only).
@@ -113,6 +128,9 @@ class Profile(db.Model):
     )
     # The zone times are shown in; None means the hospital's APP_TIMEZONE.
     timezone: Mapped[str | None] = mapped_column(sa.String(64))
+    event_reminders: Mapped[str] = mapped_column(
+        sa.String(16), default=EventReminders.DEFAULT, server_default=EventReminders.DEFAULT
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     # User.profile: every page reads the member's profile with the account.

@@ -11,7 +11,15 @@ from eventsapp.accounts.models import User
 from eventsapp.accounts.services import normalise_name
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.profiles import career, signals
-from eventsapp.profiles.models import BIO_MAX, INTRO_CAPACITY_MAX, AttendanceVisibility, Department, Profile, Specialty
+from eventsapp.profiles.models import (
+    BIO_MAX,
+    INTRO_CAPACITY_MAX,
+    AttendanceVisibility,
+    Department,
+    EventReminders,
+    Profile,
+    Specialty,
+)
 from eventsapp.text import clean
 from eventsapp.timeutil import zone_named
 
@@ -34,6 +42,7 @@ class ProfileChanges:
     attendance_visibility: str = AttendanceVisibility.MEMBERS
     timezone: str | None = None
     email_notifications: bool = True
+    event_reminders: str = EventReminders.DEFAULT
 
 
 def active_specialties(session: Session) -> list[Specialty]:
@@ -85,6 +94,8 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> Pro
     zone = changes.timezone or None
     if zone is not None and zone_named(zone) is None:
         raise DomainError("Choose a time zone from the list.", field="timezone")
+    if changes.event_reminders not in EventReminders.ALL:
+        raise DomainError("Choose when to be reminded from the list.", field="event_reminders")
 
     profile = user.profile
     if profile.open_to_interns and not changes.open_to_interns:
@@ -104,6 +115,7 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> Pro
     profile.attendance_visibility = changes.attendance_visibility
     profile.timezone = zone
     user.email_notifications = changes.email_notifications
+    profile.event_reminders = changes.event_reminders
     session.commit()
     return profile
 
@@ -139,6 +151,7 @@ class PublicProfile:
     is_own: bool
     email: str | None = None  # only between connected colleagues
     can_ask: bool = False  # the viewer may ask this colleague for an introduction
+    event_reminders: str | None = None  # the owner's choice, shown to them alone
 
 
 def profile_for_viewer(session: Session, viewer: User, user_id: int, *, connected: bool) -> PublicProfile:
@@ -166,4 +179,5 @@ def profile_for_viewer(session: Session, viewer: User, user_id: int, *, connecte
         is_own=own,
         email=user.email if linked else None,
         can_ask=not own and not linked and profile.open_to_interns and senior_to_viewer,
+        event_reminders=EventReminders.LABELS[profile.event_reminders] if own else None,
     )

@@ -64,6 +64,7 @@ def _profile(session: Session, user: User) -> dict:
         "show_bio": profile.show_bio,
         "attendance_visibility": profile.attendance_visibility,
         "timezone": profile.timezone,
+        "event_reminders": profile.event_reminders,
     }
 
 

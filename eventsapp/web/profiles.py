@@ -96,6 +96,7 @@ def edit():
                     "attendance_visibility",
                     "timezone",
                     "email_notifications",
+                    "event_reminders",
                 )
             }
         )

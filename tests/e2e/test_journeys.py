@@ -54,9 +54,14 @@ def test_new_intern_finds_a_meeting_and_is_introduced_to_a_senior(pages, site, v
     intern.get_by_label(label("Career stage")).select_option(label="Intern")
     intern.get_by_label(label("Department")).select_option(label="Cardiology")
     intern.get_by_role("checkbox", name="Cardiology", exact=True).check()
+    # Wants reminders an hour before as well as the day before (24 hours is the default).
+    reminders = intern.get_by_label(label("Event reminders"))
+    expect(reminders).to_have_value("24 hours")
+    reminders.select_option(label="Both: 24 hours and 1 hour before")
     intern.get_by_role("button", name="Save profile").click()
     expect(flash(intern)).to_have_text("Your profile is saved.")
     expect(region(intern, "Specialty interests").get_by_role("listitem")).to_have_text(["Cardiology"])
+    expect(intern.get_by_text("Event reminders:")).to_contain_text("Both: 24 hours and 1 hour before")
 
     # Finds the departmental meeting by filtering the event list.
     intern.get_by_role("navigation", name="Main").get_by_role("link", name="Events").click()
