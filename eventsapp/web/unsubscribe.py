@@ -7,7 +7,7 @@ own button carries a form token like every other form of the site."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from eventsapp.errors import NotFound
 from eventsapp.extensions import csrf, db
@@ -36,4 +36,7 @@ def stop(token: str):
         choice = unsubscribe.unsubscribe(db.session, current_app.config["SECRET_KEY"], token)
     except NotFound:
         abort(404)
-    return render_template("unsubscribe/done.html", choice=choice)
+    if one_click:  # a mail client, which shows no page: a plain answer
+        return render_template("unsubscribe/done.html", choice=choice)
+    flash(f"You will not be emailed about {choice.label} any more.", "success")
+    return redirect(url_for("unsubscribe.confirm", token=token))
