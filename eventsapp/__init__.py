@@ -95,6 +95,8 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.web.notifications import bp as notifications
     from eventsapp.web.profiles import bp as profiles
     from eventsapp.web.rsvps import bp as rsvps
+    from eventsapp.web.unsubscribe import bp as unsubscribe
 
     for blueprint in (main, accounts, profiles, admin, events, rsvps, attendance, notifications, ical, introductions):
         app.register_blueprint(blueprint)
+    app.register_blueprint(unsubscribe)

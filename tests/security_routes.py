@@ -24,12 +24,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app
 
 from eventsapp.events import services as events
 from eventsapp.events.recurrence import Recurrence
 from eventsapp.extensions import db
 from eventsapp.ical import services as ical
 from eventsapp.introductions.models import IntroRequest, RequestStatus
+from eventsapp.notifications import unsubscribe
 from eventsapp.notifications.models import Notification, NotificationKind
 from eventsapp.rsvps import services as rsvps
 from eventsapp.timeutil import utcnow
@@ -293,6 +295,18 @@ def _old_feed(world, role):
     return Target(f"/calendar/{old}.ics")
 
 
+def _unsubscribe(**data):
+    """The intern's link to stop event mail, with the mail on again for each person."""
+
+    def build(world, role):
+        world.intern.email_notifications = True
+        db.session.commit()
+        token = unsubscribe.token_for(current_app.config["SECRET_KEY"], world.intern.id, unsubscribe.UPDATES)
+        return Target(f"/unsubscribe/{token}", data)
+
+    return build
+
+
 def _profile_edit(world, role):
     person = world.people[role]
     return Target("/profile/edit", profile_form(person) if person else profile_form(world.intern))
@@ -430,6 +444,19 @@ MATRIX: list[Row] = [
     row("ical.personal_feed",       "GET",  _old_feed,                                 NONE,  NONE,  NONE,  NONE,  NONE,  NONE,
         variant="replaced token"),
     row("ical.rotate",              "POST", at("/calendar/feed"),                      LOGIN, GO,    GO,    GO,    GO,    GO),
+    # Unsubscribing from a mail's link: the signed token alone decides, for anyone (mail
+    # clients post RFC 8058's one-click body without logging in); a forged token opens nothing.
+    row("unsubscribe.confirm",      "GET",  _unsubscribe(),                            OK,    OK,    OK,    OK,    OK,    OK),
+    row("unsubscribe.stop",         "POST", _unsubscribe(),                            GO,    GO,    GO,    GO,    GO,    GO),
+    row("unsubscribe.stop",         "POST", _unsubscribe(**{"List-Unsubscribe": "One-Click"}),
+                                                                                       OK,    OK,    OK,    OK,    OK,    OK,
+        variant="one-click"),
+    row("unsubscribe.confirm",      "GET",  at("/unsubscribe/WzEsInVwZGF0ZXMiXQ.forged"),
+                                                                                       NONE,  NONE,  NONE,  NONE,  NONE,  NONE,
+        variant="forged token"),
+    row("unsubscribe.stop",         "POST", at("/unsubscribe/WzEsInVwZGF0ZXMiXQ.forged"),
+                                                                                       NONE,  NONE,  NONE,  NONE,  NONE,  NONE,
+        variant="forged token"),
     # Introductions: the request from the intern to the senior. Only the senior answers it, only
     # the intern withdraws it, only the two of them end the connection; nobody else, admins included.
     row("introductions.people",     "GET",  at("/people"),                             LOGIN, OK,    OK,    OK,    OK,    OK),

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
@@ -33,6 +34,7 @@ from eventsapp.events import services as events
 from eventsapp.events.recurrence import Recurrence
 from eventsapp.extensions import db
 from eventsapp.introductions import services as introductions
+from eventsapp.notifications import unsubscribe
 from eventsapp.notifications.models import Notification
 from eventsapp.profiles.models import Specialty
 from eventsapp.text import clean
@@ -442,6 +444,12 @@ def case_mark_read(w):
     return Case(w.intern, "/notifications", "/notifications/read", shows=lambda r: [(w.intern, "/notifications")])
 
 
+def case_unsubscribe(w):
+    token = unsubscribe.token_for(current_app.config["SECRET_KEY"], w.intern, unsubscribe.UPDATES)
+    path = f"/unsubscribe/{token}"
+    return Case(None, path, path, shows=lambda r: [(w.intern, "/profile/edit")])
+
+
 def case_open_notification(w):
     notification = Notification(user_id=w.intern, kind="event_changed", message="Grand Rounds moved", link="/events")
     db.session.add(notification)
@@ -519,6 +527,7 @@ CASES = {
     "introductions.end": _intro_case("end", viewer_is_senior=False, accepted=True),
     "notifications.mark_read": case_mark_read,
     "notifications.open_one": case_open_notification,
+    "unsubscribe.stop": case_unsubscribe,
     "introductions.ask": case_ask,
     "profiles.edit": case_edit_profile,
 }

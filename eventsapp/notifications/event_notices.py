@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urljoin
 
 import sqlalchemy as sa
 from flask import current_app
@@ -52,7 +53,13 @@ def _message(
         link=links.path(event.id),
         event_id=event.id,
         attachments=tuple(attachments),
+        site=site_of(links),
     )
+
+
+def site_of(links: EventLinks) -> str:
+    """The site's address the event links use, when they are absolute."""
+    return urljoin(links.url_head, "/") if "://" in links.url_head else ""
 
 
 def _calendar_file(answered: list[tuple[Event, Rsvp | None]], links: EventLinks) -> Attachment:
@@ -183,4 +190,5 @@ def rsvp_confirmed(session: Session, event: Event, user: User, rsvp: Rsvp, links
         OutgoingMail(to=user.email, subject=message.subject, body=message.body, attachments=message.attachments),
         kind=message.kind,
         user_id=user.id,
+        site=message.site,
     )

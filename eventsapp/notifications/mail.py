@@ -11,7 +11,7 @@ guarantee holds where.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -20,6 +20,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from eventsapp.notifications import unsubscribe
 from eventsapp.notifications.models import MailStatus, OutboxMail
 from eventsapp.timeutil import utcnow
 
@@ -52,13 +53,18 @@ def new_message_id(from_address: str) -> str:
     return make_msgid(domain=from_address.rpartition("@")[2].strip(">").strip() or None)
 
 
-def build_message(mail: OutgoingMail, from_address: str, message_id: str, date: datetime) -> EmailMessage:
+def build_message(
+    mail: OutgoingMail, from_address: str, message_id: str, date: datetime, unsubscribe_url: str = ""
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = from_address
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id
+    if unsubscribe_url:  # RFC 8058: mail clients offer a button that posts this
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(mail.body)
     for attachment in mail.attachments:
         message.add_attachment(
@@ -71,6 +77,19 @@ def build_message(mail: OutgoingMail, from_address: str, message_id: str, date: 
     return message
 
 
+def with_unsubscribe(mail: OutgoingMail, kind: str, user_id: int | None, site: str) -> tuple[OutgoingMail, str]:
+    """The mail with its footer saying how to unsubscribe, and the link;
+    mail to no member, or of a kind no preference governs, is left as is."""
+    preference = unsubscribe.preference_of(kind)
+    if user_id is None or preference is None or not has_app_context():
+        return mail, ""
+    config = current_app.config
+    token = unsubscribe.token_for(config["SECRET_KEY"], user_id, preference)
+    url = unsubscribe.unsubscribe_url(site or unsubscribe.site_root(config), token)
+    footer = f"To stop emails about {unsubscribe.LABELS[preference]}, open: {url}"
+    return replace(mail, body=f"{mail.body}\n\n-- \n{footer}"), url
+
+
 def queue_mail(
     session: Session,
     mail: OutgoingMail,
@@ -79,10 +98,14 @@ def queue_mail(
     user_id: int | None = None,
     dedupe_key: str | None = None,
     now: datetime | None = None,
+    site: str = "",
 ) -> bool:
     """Store the mail in the session's transaction; False when a mail with
-    the same `dedupe_key` was queued already (then nothing is added)."""
+    the same `dedupe_key` was queued already (then nothing is added). Mail
+    to a member gets the unsubscribe link of its kind, on `site` (this
+    site's address, as the caller's request sees it; else configured)."""
     now = now or utcnow()
+    mail, unsubscribe_url = with_unsubscribe(mail, kind, user_id, site)
     from_address = sender()
     message_id = new_message_id(from_address)
     row = {
@@ -99,7 +122,7 @@ def queue_mail(
         "last_error": "",
     }
     try:
-        row["message"] = bytes(build_message(mail, from_address, message_id, now))
+        row["message"] = bytes(build_message(mail, from_address, message_id, now, unsubscribe_url))
     except (ValueError, TypeError) as exc:
         # A header that cannot be written (a line break in an address):
         # kept, as failed, for the admins to see; the change goes on.

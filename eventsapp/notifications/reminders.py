@@ -22,7 +22,7 @@ from eventsapp.events.listing import viewer_zone
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.events.timefmt import format_span, zone_label
 from eventsapp.ical.attachment import ics_file, mail_links
-from eventsapp.notifications.event_notices import where
+from eventsapp.notifications.event_notices import site_of, where
 from eventsapp.notifications.mail import Attachment
 from eventsapp.notifications.models import EventReminder, NotificationKind
 from eventsapp.notifications.services import Message, notify
@@ -204,6 +204,7 @@ def reminder_message(reminder: DueReminder, links: EventLinks, settings_url: str
         link=links.path(event.id),
         event_id=event.id,
         attachments=(_calendar_file(reminder, links),),
+        site=site_of(links),
     )
 
 

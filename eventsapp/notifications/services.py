@@ -28,6 +28,7 @@ class Message:
     link: str = ""
     event_id: int | None = None
     attachments: tuple[Attachment, ...] = ()
+    site: str = ""  # this site's address for the unsubscribe link ("": configured)
 
 
 def notify(session: Session, users: Iterable[User], message: Message) -> None:
@@ -52,6 +53,7 @@ def notify(session: Session, users: Iterable[User], message: Message) -> None:
                 ),
                 kind=message.kind,
                 user_id=user.id,
+                site=message.site,
             )
 
 
