@@ -42,6 +42,7 @@ class OutgoingMail:
     subject: str
     body: str
     attachments: tuple[Attachment, ...] = ()
+    reply_to: str = ""  # where answers go, when not to the site (an organizer's message)
 
 
 def sender() -> str:
@@ -59,6 +60,8 @@ def build_message(mail: OutgoingMail, from_address: str, message_id: str, date: 
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id
+    if mail.reply_to:
+        message["Reply-To"] = mail.reply_to
     message.set_content(mail.body)
     for attachment in mail.attachments:
         message.add_attachment(
