@@ -234,3 +234,31 @@ def test_other_people_cannot_write_to_an_events_members(client, auth, session, e
     auth.logout()
     assert post(client, event_with_answers).status_code == 302  # to the login page
     assert counts(session) == (0, 0, 0)
+
+
+def test_a_member_who_deleted_their_account_is_not_written_to(app, client, auth, session, event_with_answers):
+    auth.logout()
+    auth.login("ben@hospital.example")
+    client.post("/account/delete", data={"password": "correct horse battery", "confirm": "y"})
+    auth.login("grace@hospital.example")
+    post(client, event_with_answers)
+    # Ben is gone; Wen, first in line, took his seat and is going now.
+    assert sorted(m["To"] for m in delivered(app) if m["Subject"] == "Room change") == [
+        "ana@hospital.example",
+        "wen@hospital.example",
+    ]
+
+
+def test_a_message_stays_listed_when_its_writer_deletes_their_account(client, auth, session, organizer):
+    event = make_event(organizer)
+    co_organizer = make_user("Olu Cohost", email="olu@hospital.example", role="organizer")
+    event.co_organizers.append(co_organizer)
+    make_rsvp(event, make_user("Ana Going"), "going")
+    session.commit()
+    auth.logout()
+    auth.login("olu@hospital.example")
+    post(client, event, subject="From Olu")
+    client.post("/account/delete", data={"password": "correct horse battery", "confirm": "y"})
+    auth.login("grace@hospital.example")
+    page = client.get(f"/events/{event.id}/attendees").get_data(as_text=True)
+    assert "From Olu" in page and "by a deleted account" in page
