@@ -24,11 +24,11 @@ bp = Blueprint("attendance", __name__, url_prefix="/events")
 @bp.get("/<int:event_id>/attendees")
 @login_required
 def sheet(event_id: int):
-    return _sheet_page(managed_event(event_id), messages.Draft(Audience.GOING, "", ""))
+    event = managed_event(event_id)
+    return _sheet_page(event, request.args.get("q", "")[:100], messages.Draft(Audience.GOING, "", ""))
 
 
-def _sheet_page(event, draft: messages.Draft, error: str = ""):
-    query = request.args.get("q", "")[:100]
+def _sheet_page(event, query: str, draft: messages.Draft, error: str = ""):
     return render_template(
         "attendance/sheet.html",
         event=event,
@@ -66,7 +66,7 @@ def write_to_members(event_id: int):
     except NotFound:
         abort(404)
     except DomainError as exc:
-        return _sheet_page(event, draft, str(exc)), 422
+        return _sheet_page(event, "", draft, str(exc)), 422
     people = "person" if record.recipients == 1 else "people"
     flash(f"Message sent to {record.recipients} {people}.", "success")
     return redirect(url_for("attendance.sheet", event_id=event_id, _anchor="messages-heading"))
