@@ -61,6 +61,8 @@ class Defaults:
     # long temporary failures are retried before a mail counts as failed.
     MAIL_LEASE_SECONDS = 600
     MAIL_RETRY_HOURS = 24
+    # How many messages the organizers of one event may send in any 24 hours.
+    EVENT_MESSAGES_PER_DAY = 3
     # How often the worker looks for due mail (its other jobs have their own).
     WORKER_INTERVAL_SECONDS = 5
     # Limits on logging in and registering (docs/throttle.md explains the
@@ -93,6 +95,7 @@ ENVIRONMENT_SETTINGS = {
     "MAIL_TIMEOUT": float,
     "MAIL_LEASE_SECONDS": int,
     "MAIL_RETRY_HOURS": float,
+    "EVENT_MESSAGES_PER_DAY": int,
     "WORKER_INTERVAL_SECONDS": float,
     "AUTH_RATE_LIMIT_ENABLED": lambda value: value.lower() in ("1", "true", "yes", "on"),
     "AUTH_RATE_LIMIT_LOGIN_PER_IP": str,

@@ -35,7 +35,7 @@ from eventsapp.notifications import unsubscribe
 from eventsapp.notifications.models import Notification, NotificationKind
 from eventsapp.rsvps import services as rsvps
 from eventsapp.timeutil import utcnow
-from tests.factories import DEFAULT_PASSWORD, make_department, make_event, make_user
+from tests.factories import DEFAULT_PASSWORD, make_department, make_event, make_rsvp, make_user
 
 ROLES = ("anonymous", "intern", "senior", "other_organizer", "organizer", "admin")
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -202,6 +202,15 @@ def profile_form(person) -> dict:
 def _event(path: str, **data):
     def prepare(world, role):
         event = world.event()
+        return Target(path.format(e=event), data)
+
+    return prepare
+
+
+def _event_going(path: str, **data):
+    def prepare(world, role):
+        event = world.event()
+        make_rsvp(event, world.intern, "going")  # someone to write to
         return Target(path.format(e=event), data)
 
     return prepare
@@ -422,6 +431,9 @@ MATRIX: list[Row] = [
     row("attendance.export",        "GET",  _event("/events/{e.id}/attendees.csv"),    LOGIN, DENY,  DENY,  DENY,  OK,    OK),
     row("attendance.qr_page",       "GET",  _event("/events/{e.id}/qr"),               LOGIN, DENY,  DENY,  DENY,  OK,    OK),
     row("attendance.check_in",      "POST", _event_soon("/events/{e.id}/check-ins", guest_name="Walk-in Guest"),
+                                                                                       LOGIN, DENY,  DENY,  DENY,  GO,    GO),
+    row("attendance.write_to_members", "POST",
+        _event_going("/events/{e.id}/messages", audience="going", subject="Room change", body="Room 4 instead."),
                                                                                        LOGIN, DENY,  DENY,  DENY,  GO,    GO),
     row("attendance.scan",          "GET",  _event_soon("/events/{e.id}/check-in/{e.checkin_secret}"),
                                                                                        LOGIN, OK,    OK,    OK,    OK,    OK),

@@ -338,6 +338,19 @@ def case_check_in(w):
     )
 
 
+def case_write_to_members(w):
+    event = _event(w)
+    make_rsvp(event, _user(w.intern))
+    return Case(
+        w.organizer,
+        f"/events/{event.id}/attendees",
+        f"/events/{event.id}/messages",
+        payloads={"subject": fuzzing.any_payload, "body": fuzzing.any_payload},
+        shows=lambda r: [(w.organizer, f"/events/{event.id}/attendees"), (w.intern, "/notifications")],
+        echo={"subject": (w.organizer, f"/events/{event.id}/attendees")},
+    )
+
+
 def case_cancel(w):
     event = _series(w)
     make_rsvp(event, _user(w.intern))
@@ -514,6 +527,7 @@ CASES = {
     "ical.rotate": case_rotate_feed,
     "rsvps.approachable": case_approachable,
     "attendance.check_in": case_check_in,
+    "attendance.write_to_members": case_write_to_members,
     "events.cancel": case_cancel,
     "attendance.scan": case_scan,
     "events.delete": case_delete_event,
@@ -542,6 +556,7 @@ FORMS_WITH_INPUT = {
     "admin.rename",
     "admin.set_role",
     "attendance.check_in",
+    "attendance.write_to_members",
     "events.edit",
     "events.new",
     "introductions.ask",

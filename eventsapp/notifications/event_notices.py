@@ -43,7 +43,7 @@ def _message(
         f"{event.title}\n{when(event)}\n{where(event)}",
         details,
         f"See the event: {links.url(event.id)}",
-        "You get this email because you answered this event. You can turn emails off on your profile page.",
+        "You get this email because you answered this event.",
     ]
     body = "\n\n".join(p for p in parts if p)
     return Message(

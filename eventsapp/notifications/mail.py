@@ -43,6 +43,7 @@ class OutgoingMail:
     subject: str
     body: str
     attachments: tuple[Attachment, ...] = ()
+    reply_to: str = ""  # where answers go, when not to the site (an organizer's message)
 
 
 def sender() -> str:
@@ -65,6 +66,8 @@ def build_message(
     if unsubscribe_url:  # RFC 8058: mail clients offer a button that posts this
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if mail.reply_to:
+        message["Reply-To"] = mail.reply_to
     message.set_content(mail.body)
     for attachment in mail.attachments:
         message.add_attachment(

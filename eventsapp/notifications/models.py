@@ -15,7 +15,8 @@ class NotificationKind:
     EVENT_CANCELLED = "event_cancelled"
     RSVP_CONFIRMED = "rsvp_confirmed"
     REMINDER = "reminder"
-    ALL = (PROMOTED, EVENT_CHANGED, EVENT_CANCELLED, RSVP_CONFIRMED, REMINDER)
+    ORGANIZER_MESSAGE = "organizer_message"
+    ALL = (PROMOTED, EVENT_CHANGED, EVENT_CANCELLED, RSVP_CONFIRMED, REMINDER, ORGANIZER_MESSAGE)
 
 
 class Notification(db.Model):
@@ -83,4 +84,34 @@ class EventReminder(db.Model):
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True, index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True, index=True)
     lead_minutes: Mapped[int] = mapped_column(primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Audience:
+    """Whom an organizer's message goes to: the members of one answer."""
+
+    GOING = "going"
+    WAITLISTED = "waitlisted"
+    ALL = (GOING, WAITLISTED)
+    LABELS = {GOING: "Going", WAITLISTED: "Waitlisted"}
+
+
+class EventMessage(db.Model):
+    """A message an organizer wrote to an event's members (messages.py):
+    kept to show who wrote what to whom, and to count against the daily limit."""
+
+    __tablename__ = "event_message"
+    __table_args__ = (
+        sa.CheckConstraint("audience IN ('going', 'waitlisted')", name="audience_known"),
+        sa.CheckConstraint("recipients >= 0", name="recipients_not_negative"),
+        sa.Index("ix_event_message_event_id_sent_at", "event_id", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    sender_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    audience: Mapped[str] = mapped_column(sa.String(16))
+    subject: Mapped[str] = mapped_column(sa.String(150))
+    body: Mapped[str] = mapped_column(sa.Text)
+    recipients: Mapped[int] = mapped_column()
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

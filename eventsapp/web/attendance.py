@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -9,7 +11,10 @@ from eventsapp.events import listing
 from eventsapp.events import services as events
 from eventsapp.extensions import db
 from eventsapp.forms import page_number, parse_id
+from eventsapp.notifications import messages
+from eventsapp.notifications.models import Audience
 from eventsapp.timeutil import utcnow
+from eventsapp.web.links import event_links
 from eventsapp.web.pages import PRIVATE, SECRET_IN_ADDRESS
 from eventsapp.web.permissions import managed_event, organizer_required
 
@@ -20,18 +25,51 @@ bp = Blueprint("attendance", __name__, url_prefix="/events")
 @login_required
 def sheet(event_id: int):
     event = managed_event(event_id)
-    query = request.args.get("q", "")[:100]
-    phase = services.phase(event, utcnow())
+    return _sheet_page(event, request.args.get("q", "")[:100], messages.Draft(Audience.GOING, "", ""))
+
+
+def _sheet_page(event, query: str, draft: messages.Draft, error: str = ""):
     return render_template(
         "attendance/sheet.html",
         event=event,
         sheet=services.attendee_sheet(db.session, event),
         query=query,
         matches=services.find_members(db.session, query),
-        phase=phase,
+        phase=services.phase(event, utcnow()),
         phases=services.Phase,
         opens=services.window(event)[0],
+        draft=draft,
+        message_error=error,
+        audiences=Audience,
+        audience_sizes=messages.audience_sizes(db.session, event.id, current_user.id),
+        sent_messages=messages.sent_messages(db.session, event.id),
+        limits={"subject": messages.SUBJECT_MAX, "body": messages.BODY_MAX},
     )
+
+
+@bp.post("/<int:event_id>/messages")
+@login_required
+def write_to_members(event_id: int):
+    event = managed_event(event_id)
+    draft = messages.Draft(*(request.form.get(name, "") for name in ("audience", "subject", "body")))
+    try:
+        record = messages.send_message(
+            db.session,
+            current_user,
+            event_id,
+            draft,
+            links=event_links(),
+            now=utcnow(),
+            limit=current_app.config["EVENT_MESSAGES_PER_DAY"],
+            zone=ZoneInfo(listing.viewer_zone(current_user)),
+        )
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        return _sheet_page(event, "", draft, str(exc)), 422
+    people = "person" if record.recipients == 1 else "people"
+    flash(f"Message sent to {record.recipients} {people}.", "success")
+    return redirect(url_for("attendance.sheet", event_id=event_id, _anchor="messages-heading"))
 
 
 @bp.post("/<int:event_id>/check-ins")
