@@ -26,7 +26,7 @@ from eventsapp.timeutil import utcnow
 from eventsapp.transactions import begin_write
 
 log = logging.getLogger(__name__)
-#: A batch whose expansion failed this often is left for the admins (logged).
+#: A batch whose expansion failed this often is set aside: kept, with its error, and logged.
 MAX_ATTEMPTS = 3
 #: At most this many batches per worker round (one transaction each).
 BATCHES_PER_ROUND = 50
