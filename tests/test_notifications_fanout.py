@@ -268,14 +268,15 @@ def test_telling_members_runs_the_same_statements_for_3_or_30_members(app, sessi
     assert statements_for(3) == statements_for(30)
 
 
-def test_a_change_that_cannot_be_told_is_tried_again_then_set_aside_and_the_others_go_on(
-    app, session, organizer, monkeypatch, caplog
-):
-    from eventsapp.notifications import event_notices, fanout
+@pytest.fixture
+def broken_and_fine(session, organizer, monkeypatch):
+    """Two cancellations told to one member; telling "Broken" fails until
+    `mend()` is called."""
+    from eventsapp.notifications import event_notices
 
-    broken, fine = make_event(organizer, title="Broken"), make_event(organizer, title="Fine")
     member = make_user()
-    for event in (broken, fine):
+    for title in ("Broken", "Fine"):
+        event = make_event(organizer, title=title)
         make_rsvp(event, member)
         events.cancel_event(session, organizer, event.id)
     tell = event_notices.tell_members
@@ -286,12 +287,35 @@ def test_a_change_that_cannot_be_told_is_tried_again_then_set_aside_and_the_othe
         return tell(session, meetings, *args)
 
     monkeypatch.setattr(event_notices, "tell_members", fail_for_broken)
-    assert tell_members(app) == 1  # the other change is told all the same
+    return member, lambda: monkeypatch.setattr(event_notices, "tell_members", tell)
+
+
+def test_a_change_that_cannot_be_told_yet_is_told_later_and_the_others_go_on(app, session, broken_and_fine, caplog):
+    member, mend = broken_and_fine
+    now = utcnow()
+    assert tell_members(app, now) == 1  # the other change is told all the same
     assert [text.split(" (")[0] for text in notices(session, member.id)] == ["Cancelled: Fine"]
-    for _ in range(fanout.MAX_ATTEMPTS - 1):
-        assert tell_members(app) == 0
     assert "cannot be told" in caplog.text
-    monkeypatch.setattr(event_notices, "tell_members", tell)
-    assert tell_members(app) == 0  # set aside after MAX_ATTEMPTS, kept with its error
+    mend()
+    assert tell_members(app, now + timedelta(seconds=30)) == 0  # tried again a minute later
+    assert tell_members(app, now + timedelta(minutes=1)) == 1
+    assert sorted(text.split(" (")[0] for text in notices(session, member.id)) == [
+        "Cancelled: Broken",
+        "Cancelled: Fine",
+    ]
+    assert waiting(session) == 0
+
+
+def test_a_change_that_keeps_failing_is_set_aside_with_its_error(app, session, broken_and_fine):
+    from eventsapp.notifications.fanout import MAX_ATTEMPTS
+
+    member, mend = broken_and_fine
+    later = utcnow()
+    for _ in range(MAX_ATTEMPTS):
+        tell_members(app, later)
+        later += timedelta(hours=1)
+    mend()
+    assert tell_members(app, later + timedelta(days=1)) == 0  # no longer tried
     [kept] = session.scalars(sa.select(EventFanout)).all()
-    assert kept.attempts == fanout.MAX_ATTEMPTS and "cannot be told" in kept.last_error
+    assert kept.attempts == MAX_ATTEMPTS and kept.last_error == "ValueError: cannot be told"
+    assert [text.split(" (")[0] for text in notices(session, member.id)] == ["Cancelled: Fine"]

@@ -22,12 +22,14 @@ from eventsapp.events.links import EventLinks
 from eventsapp.events.models import Event
 from eventsapp.notifications import event_notices
 from eventsapp.notifications.models import EventFanout, FanoutKind
+from eventsapp.notifications.outbox import retry_delay
 from eventsapp.timeutil import utcnow
 from eventsapp.transactions import begin_write
 
 log = logging.getLogger(__name__)
-#: A batch whose expansion failed this often is set aside: kept, with its error, and logged.
-MAX_ATTEMPTS = 3
+#: A batch whose expansion failed this often (tried again 1, 2, 4 ... 60
+#: minutes apart: about ten hours) is set aside: kept, with its error, and logged.
+MAX_ATTEMPTS = 16
 #: At most this many batches per worker round (one transaction each).
 BATCHES_PER_ROUND = 50
 _TIMES = ("starts_at", "ends_at")
@@ -48,6 +50,7 @@ def store(session: Session, kind: str, edits: list[tuple[Event, dict | None]], l
             after=_encode(event_notices.fields_of(event)) if kind == FanoutKind.CHANGED else None,
             links=dataclasses.asdict(links),
             created_at=now,
+            next_attempt_at=now,
         )
         for position, (event, before) in enumerate(edits)
     )
@@ -76,7 +79,7 @@ def expand_pending(session: Session, now: datetime, *, batches: int = BATCHES_PE
 def expand_next(session: Session, now: datetime) -> int | None:
     """Claim the oldest batch no other worker holds, tell its members, delete
     it, commit; how many were told, or None when there was none to claim."""
-    waiting = EventFanout.position == 0, EventFanout.attempts < MAX_ATTEMPTS
+    waiting = EventFanout.position == 0, EventFanout.next_attempt_at <= now, EventFanout.attempts < MAX_ATTEMPTS
     if not session.scalar(sa.select(sa.exists().where(*waiting))):
         session.rollback()
         return None  # the usual round: one read, no write lock taken
@@ -96,7 +99,7 @@ def expand_next(session: Session, now: datetime) -> int | None:
     except Exception as exc:  # one bad batch never stops the others
         session.rollback()
         log.exception("Telling the members of batch %s failed", head.batch)
-        _failed(session, head.id, exc)
+        _failed(session, head.id, exc, now)
         return 0
     session.execute(sa.delete(EventFanout).where(EventFanout.batch == head.batch))
     session.commit()
@@ -127,14 +130,21 @@ def _tell(session: Session, batch: str, now: datetime) -> int:
     return event_notices.tell_members(session, meetings, telling, EventLinks(**head.links), now)
 
 
-def _failed(session: Session, head_id: int, exc: Exception) -> None:
-    """Count the failure on the batch's head, so that it is tried again
-    next round and given up after MAX_ATTEMPTS."""
+def _failed(session: Session, head_id: int, exc: Exception, now: datetime) -> None:
+    """Count the failure on the batch's head: it is tried again later (a
+    deleted account or a lock timeout passes), given up after MAX_ATTEMPTS."""
     begin_write(session)
+    attempts = session.scalar(sa.select(EventFanout.attempts).where(EventFanout.id == head_id)) + 1
     session.execute(
         sa.update(EventFanout)
         .where(EventFanout.id == head_id)
-        .values(attempts=EventFanout.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:500])
+        .values(
+            attempts=attempts,
+            next_attempt_at=now + retry_delay(attempts),
+            last_error=f"{type(exc).__name__}: {exc}"[:500],
+        )
         .execution_options(synchronize_session=False)
     )
     session.commit()
+    if attempts >= MAX_ATTEMPTS:
+        log.error("Batch of row %d set aside after %d failed attempts: %s", head_id, attempts, exc)

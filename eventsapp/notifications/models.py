@@ -136,7 +136,7 @@ class EventFanout(db.Model):
         sa.CheckConstraint("kind IN ('changed', 'cancelled')", name="kind_known"),
         sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         sa.Index("ix_event_fanout_batch_position", "batch", "position"),
-        sa.Index("ix_event_fanout_position_attempts_id", "position", "attempts", "id"),
+        sa.Index("ix_event_fanout_position_next_attempt_at", "position", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,4 +149,5 @@ class EventFanout(db.Model):
     links: Mapped[dict] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # expansions that failed
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")

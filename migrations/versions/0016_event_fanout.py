@@ -31,6 +31,7 @@ def upgrade():
         sa.Column("links", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_error", sa.String(length=500), server_default="", nullable=False),
         sa.CheckConstraint("kind IN ('changed', 'cancelled')", name=op.f("ck_event_fanout_kind_known")),
         sa.CheckConstraint("attempts >= 0", name=op.f("ck_event_fanout_attempts_not_negative")),
@@ -41,7 +42,7 @@ def upgrade():
     )
     with op.batch_alter_table("event_fanout", schema=None) as batch_op:
         batch_op.create_index("ix_event_fanout_batch_position", ["batch", "position"], unique=False)
-        batch_op.create_index("ix_event_fanout_position_attempts_id", ["position", "attempts", "id"], unique=False)
+        batch_op.create_index("ix_event_fanout_position_next_attempt_at", ["position", "next_attempt_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_event_fanout_event_id"), ["event_id"], unique=False)
 
 
