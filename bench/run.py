@@ -45,7 +45,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
-from bench import data
+from bench import cancel, data
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -377,6 +377,8 @@ def run_scales(scales: list[str], args) -> list[dict]:
             for i in range(len(served[0].pages))
         ]
         second = measure_both([(s.base.port, baseline_page, "") for s in served], **options)
+        big = served[0]
+        cancels = cancel.run(big.app.port, big.url, args.cancels, request, log_in, csrf_token)
     finally:
         for s in served:
             s.stop()
@@ -408,6 +410,7 @@ def run_scales(scales: list[str], args) -> list[dict]:
                 "loadavg_after": _loadavg(),
             }
         )
+    runs[0]["cancel"] = cancels
     return runs
 
 
@@ -471,6 +474,7 @@ def checks(runs: list[dict], growth: list[dict]) -> list[tuple[str, bool, str]]:
                 f"{g['growth']}x",
             )
         )
+    found.append(cancel.check(big["cancel"]))
     return found
 
 
@@ -496,6 +500,10 @@ def table(runs: list[dict], growth: list[dict]) -> str:
                 f"{row['share_of_baseline']:6.0%} {f'{g:.2f}x' if g else '':>7}"
             )
         lines.append("")
+    for row in runs[0]["cancel"]:
+        lines.append(
+            f"{row['page']:32} {runs[0]['scale']:6} {'':>8} {row['p50_ms']:8.1f} {'':>8} (max {row['max_ms']:.1f})"
+        )
     return "\n".join(lines)
 
 
@@ -515,6 +523,9 @@ def main() -> int:
         default=int(os.environ.get("WORKERS", 4)),
         help="gunicorn sync workers, for the app and the baseline alike (default 4)",
     )
+    parser.add_argument(
+        "--cancels", type=int, help="events cancelled per size, 3 and 300 answers (default 10; --small 4)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", help="where to write the results (default bench/results/<db>-<time>.json)")
     args = parser.parse_args()
@@ -524,6 +535,7 @@ def main() -> int:
     if args.rounds < 1:
         parser.error("--rounds takes a number from 1")
     args.requests = args.requests or (30 if args.small else 300)
+    args.cancels = args.cancels or (4 if args.small else 10)
     args.warmup = args.warmup if args.warmup is not None else (8 if args.small else 40)
 
     load_before = _loadavg()
@@ -584,7 +596,9 @@ def main() -> int:
         + f"; {sum(ok for _, ok, _ in found)} of {len(found)} targets met (timings: see {path.name})\n"
     )
 
-    problems = [e for run in runs for row in [run["baseline"], *run["pages"]] for e in row["errors"]]
+    problems = [
+        e for run in runs for row in [run["baseline"], *run["pages"], *run.get("cancel", [])] for e in row["errors"]
+    ]
     problems += [
         f"{g['page']}: {g['queries'][0]} queries at {scales[0]} scale, {g['queries'][1]} at {scales[1]}"
         for g in growth

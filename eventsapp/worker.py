@@ -3,8 +3,8 @@
 Each job is a `Job(name, interval, run)`, where `run(session, now)` does one
 idempotent pass and returns how much it did. Several workers may run at
 once: every job claims its rows itself (the outbox leases each mail,
-expiry updates only requests still pending, later jobs insert their mail
-with a dedupe key), so a job that runs twice for one period does nothing
+telling members claims and deletes a change in one transaction, expiry
+updates only requests still pending, reminders claim a unique key), so a job that runs twice for one period does nothing
 twice. `flask --app app worker` loops; `--once` runs each job once (cron).
 See docs/background.md.
 """
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from eventsapp.events.links import EventLinks
 from eventsapp.extensions import db
 from eventsapp.introductions.services import expire_stale
+from eventsapp.notifications.fanout import expand_pending
 from eventsapp.notifications.outbox import deliver_due, purge_old
 from eventsapp.notifications.reminders import send_due_reminders
 from eventsapp.timeutil import utcnow
@@ -68,6 +69,10 @@ def deliver_mail(session: Session, now: datetime) -> int:
     return handled
 
 
+def tell_members(session: Session, now: datetime) -> int:
+    return expand_pending(session, now)
+
+
 def expire_introductions(session: Session, now: datetime) -> int:
     return expire_stale(session, now)
 
@@ -83,6 +88,7 @@ def all_jobs() -> list[Job]:
     return [*JOBS, DELIVER_MAIL]
 
 
+register(Job("tell-members", None, tell_members))
 register(Job("expire-introductions", timedelta(minutes=5), expire_introductions))
 register(Job("send-reminders", timedelta(minutes=1), send_reminders))
 register(Job("purge-old-mail", timedelta(hours=1), purge_old))

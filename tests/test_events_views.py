@@ -10,6 +10,7 @@ from eventsapp.events.models import Event, Series
 from eventsapp.notifications.models import Notification
 from eventsapp.rsvps.models import Rsvp
 from tests.factories import make_event, make_rsvp, make_user, specialty
+from tests.outbox import tell_members
 
 NEXT_MONTH = date.today() + timedelta(days=30)
 
@@ -238,6 +239,7 @@ def test_editing_the_time_bumps_the_revision_and_tells_those_going(client, sessi
     session.rollback()
     changed = session.get(Event, event.id)
     assert changed.revision == 1 and changed.version == 2
+    tell_members(client.application)  # (the worker, within a round)
     [note] = session.scalars(sa.select(Notification).where(Notification.user_id == intern.id)).all()
     assert note.kind == "event_changed" and "09:00" in note.message
 
@@ -307,6 +309,7 @@ def test_cancelling_keeps_everything_tells_everyone_and_refuses_new_answers(clie
     event = session.get(Event, event.id)
     assert event.is_cancelled and event.revision == 1
     assert session.scalar(sa.select(sa.func.count()).select_from(Rsvp)) == 1
+    tell_members(client.application)
     assert session.scalar(sa.select(Notification.kind).where(Notification.user_id == going.id)) == "event_cancelled"
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "This event is cancelled." in page
@@ -478,6 +481,7 @@ def test_a_following_cancellation_tells_each_person_once(client, session, organi
     for meeting in meetings:
         make_rsvp(meeting, regular, "going")
     client.post(f"/events/{meetings[0].id}/cancel", data={"scope": "following"})
+    tell_members(client.application)
     session.rollback()
     [note] = session.scalars(sa.select(Notification).where(Notification.user_id == regular.id)).all()
     assert "4 meetings from" in note.message

@@ -16,7 +16,7 @@ from eventsapp.notifications.models import Notification
 from eventsapp.rsvps import services as rsvps
 from eventsapp.timeutil import utcnow
 from tests.factories import make_event, make_user
-from tests.outbox import deliver_mail
+from tests.outbox import deliver_mail, tell_members
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -78,6 +78,8 @@ def test_members_are_told_what_changed_in_the_app_and_by_mail(app, session):
         replace(old_time, start_time=time(7, 30), end_time=time(8, 30), location="Auditorium B"),
         version=None,
     )
+    assert session.scalars(sa.select(Notification).where(Notification.user_id == maya.id)).all() == []
+    tell_members(app)  # (the worker, within a round)
     [notice] = session.scalars(sa.select(Notification).where(Notification.user_id == maya.id))
     assert "Place: Room 4 → Auditorium B" in notice.message
     assert "Time: " in notice.message and "07:30–08:30 (GMT)" in notice.message.split("→")[1]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 import sqlalchemy as sa
@@ -16,31 +18,41 @@ from eventsapp.events.models import Event
 from eventsapp.ical.attachment import ics_file, mail_links
 from eventsapp.notifications.mail import Attachment, OutgoingMail, queue_mail
 from eventsapp.notifications.models import NotificationKind
-from eventsapp.notifications.services import Message, notify
+from eventsapp.notifications.services import Message, notify, notify_each
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.rsvps.states import INTERESTED
 from eventsapp.timeutil import utcnow
 
 
-def when(event: Event, now: datetime | None = None) -> str:
-    return changes.time_text(_fields(event), now or utcnow())
+def when(event: Event | Shown, now: datetime | None = None) -> str:
+    return changes.time_text(fields_of(event), now or utcnow())
 
 
-def _fields(event: Event) -> dict:
-    names = ("title", "location", "online_url", *changes.TIME_FIELDS)
-    return {name: getattr(event, name) for name in names}
+#: What a change's mail states of a meeting.
+FIELDS = ("title", "location", "online_url", *changes.TIME_FIELDS)
 
 
-def where(event: Event) -> str:
+def fields_of(event: Event | Shown) -> dict:
+    return {name: getattr(event, name) for name in FIELDS}
+
+
+def where(event: Event | Shown) -> str:
     return " · ".join(p for p in (event.location, event.online_url) if p)
 
 
 def _message(
-    kind: str, event: Event, links: EventLinks, subject: str, first_line: str, attachments=(), details: str = ""
+    kind: str,
+    event: Event | Shown,
+    links: EventLinks,
+    subject: str,
+    first_line: str,
+    attachments=(),
+    details: str = "",
+    at: datetime | None = None,
 ) -> Message:
     parts = [
         first_line,
-        f"{event.title}\n{when(event)}\n{where(event)}",
+        f"{event.title}\n{when(event, at)}\n{where(event)}",
         details,
         f"See the event: {links.url(event.id)}",
         "You get this email because you answered this event.",
@@ -70,85 +82,112 @@ def _calendar_file(answered: list[tuple[Event, Rsvp | None]], links: EventLinks)
     return Attachment(file.filename, file.content, "text", "calendar", {"method": "PUBLISH", "charset": "utf-8"})
 
 
-def interested_people(session: Session, events: list[Event]) -> dict[User, list[tuple[Event, Rsvp]]]:
-    """Who answered these events (but 'not going'), with the events each
-    answered and their answer, in start order; one query."""
+class Shown(NamedTuple):
+    """What a mail says of a meeting: as it was right after the change it
+    tells of (a later change tells its own)."""
+
+    id: int
+    title: str
+    location: str
+    online_url: str
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool
+    timezone: str
+
+    @classmethod
+    def of(cls, event: Event, fields: dict | None = None) -> Shown:
+        return cls(event.id, **(fields or fields_of(event)))
+
+
+def interested_people(
+    session: Session, events: list[Event], answered_by: datetime | None = None
+) -> dict[User, list[tuple[Event, Rsvp]]]:
+    """Who answered these events (but 'not going'; first by `answered_by`,
+    when given), with the events each answered and their answer, in start
+    order; one query."""
     by_id = {e.id: e for e in events}
-    rows = session.execute(
+    query = (
         sa.select(User, Rsvp)
         .join(Rsvp, Rsvp.user_id == User.id)
         .where(Rsvp.event_id.in_(by_id), Rsvp.state.in_(INTERESTED))
+        .order_by(User.id)
     )
+    if answered_by is not None:
+        query = query.where(Rsvp.created_at <= answered_by)
     people: dict[User, list[tuple[Event, Rsvp]]] = {}
-    for user, rsvp in rows:
+    for user, rsvp in session.execute(query):
         people.setdefault(user, []).append((by_id[rsvp.event_id], rsvp))
     for answered in people.values():
         answered.sort(key=lambda pair: pair[0].starts_at)
     return people
 
 
-def _per_person(
-    session: Session,
-    events: list[Event],
-    links: EventLinks,
-    kind: str,
-    verb: str,
-    first_line: str,
-    changed: dict[int, list[changes.Change]] | None = None,
-) -> None:
-    """One notice per person, however many meetings of a series changed,
-    with the changed meetings attached for their calendar."""
-    for user, answered in interested_people(session, events).items():
-        first = answered[0][0]
+@dataclass(frozen=True)
+class Telling:
+    """One request's change or cancellation, as its members are told."""
+
+    kind: str
+    verb: str
+    first_line: str
+    shown: dict[int, Shown]  # each meeting's id: what the mail says of it
+    changed: dict[int, list[changes.Change]] | None = None
+    at: datetime | None = None  # when it happened: texts read as they did then
+
+
+def tell_members(session: Session, events: list[Event], telling: Telling, links: EventLinks, now: datetime) -> int:
+    """One notice per person who had answered by then, however many meetings
+    of a series changed, with the changed meetings attached for their
+    calendar; how many were told."""
+    at, changed, told = telling.at or now, telling.changed, []
+    for user, answered in interested_people(session, events, telling.at).items():
+        first = telling.shown[answered[0][0].id]
         what = changes.summary(changed[first.id]) if changed else ""
         if len(answered) == 1:
-            subject = f"{verb}: {first.title}" + (f" — {what}" if what else f" ({when(first)})")
+            subject = f"{telling.verb}: {first.title}" + (f" — {what}" if what else f" ({when(first, at)})")
         else:
-            subject = f"{verb}: {first.title}, {len(answered)} meetings from {when(first)}" + (
+            subject = f"{telling.verb}: {first.title}, {len(answered)} meetings from {when(first, at)}" + (
                 f" — first meeting: {what}" if what else ""
             )
-        details = _details(answered, changed) if changed else ""
-        notify(
-            session,
-            [user],
-            _message(kind, first, links, subject, first_line, (_calendar_file(answered, links),), details),
+        details = _details([telling.shown[e.id] for e, _ in answered], changed, at) if changed else ""
+        attachment = _calendar_file(answered, links)
+        told.append(
+            (user, _message(telling.kind, first, links, subject, telling.first_line, (attachment,), details, at))
         )
+    notify_each(session, told, now)
+    return len(told)
 
 
-def _details(answered: list[tuple[Event, Rsvp]], changed: dict[int, list[changes.Change]]) -> str:
+def _details(shown: list[Shown], changed: dict[int, list[changes.Change]], at: datetime) -> str:
     """What changed, one line per change (per meeting, for several)."""
-    if len(answered) == 1:
-        return "What changed:\n" + "\n".join(str(c) for c in changed[answered[0][0].id])
+    if len(shown) == 1:
+        return "What changed:\n" + "\n".join(str(c) for c in changed[shown[0].id])
     lines = ["What changed:"]
-    for event, _ in answered:
-        lines += [f"{when(event)}:"] + [f"  {c}" for c in changed[event.id]]
+    for meeting in shown:
+        lines += [f"{when(meeting, at)}:"] + [f"  {c}" for c in changed[meeting.id]]
     return "\n".join(lines)
 
 
-def events_changed(session: Session, edits: list[tuple[Event, dict]], links: EventLinks) -> None:
-    """`edits`: each changed event with its fields before the change."""
-    now = utcnow()
-    changed = {event.id: changes.what_changed(before, _fields(event), now) for event, before in edits}
-    _per_person(
-        session,
-        [event for event, _ in edits],
-        links,
+def changed_telling(edits: list[tuple[Event, dict, dict]], at: datetime) -> Telling:
+    """`edits`: each changed meeting with its fields (`fields_of`) before and after."""
+    return Telling(
         NotificationKind.EVENT_CHANGED,
         "Changed",
         "An event you answered has changed. The updated event is attached for your calendar.",
-        changed,
+        shown={event.id: Shown.of(event, after) for event, _, after in edits},
+        changed={event.id: changes.what_changed(before, after, at) for event, before, after in edits},
+        at=at,
     )
 
 
-def events_cancelled(session: Session, events: list[Event], links: EventLinks) -> None:
-    _per_person(
-        session,
-        events,
-        links,
+def cancelled_telling(events: list[Event], at: datetime) -> Telling:
+    return Telling(
         NotificationKind.EVENT_CANCELLED,
         "Cancelled",
         "An event you answered has been cancelled. The cancelled event is attached, so your calendar "
         "shows it cancelled.",
+        shown={event.id: Shown.of(event) for event in events},
+        at=at,
     )
 
 

@@ -107,7 +107,27 @@ def queue_mail(
     the same `dedupe_key` was queued already (then nothing is added). Mail
     to a member gets the unsubscribe link of its kind, on `site` (this
     site's address, as the caller's request sees it; else configured)."""
-    now = now or utcnow()
+    row = outbox_row(mail, kind=kind, user_id=user_id, dedupe_key=dedupe_key, now=now or utcnow(), site=site)
+    with session.no_autoflush:  # (the caller's other rows still go in one batch at its flush)
+        return session.execute(_insert(session).returning(OutboxMail.id), row).scalar() is not None
+
+
+def queue_mails(session: Session, rows: list[dict]) -> None:
+    """Store many mails made by `outbox_row` in one statement (a worker's
+    batch), each skipped when its dedupe key was queued already."""
+    if rows:
+        session.execute(_insert(session), rows)
+
+
+def _insert(session: Session):
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return insert(OutboxMail).on_conflict_do_nothing(index_elements=[OutboxMail.dedupe_key])
+
+
+def outbox_row(
+    mail: OutgoingMail, *, kind: str, user_id: int | None, dedupe_key: str | None, now: datetime, site: str
+) -> dict:
+    """The mail rendered (Message-ID and Date fixed now) as a row of the outbox."""
     mail, unsubscribe_url = with_unsubscribe(mail, kind, user_id, site)
     from_address = sender()
     message_id = new_message_id(from_address)
@@ -123,6 +143,8 @@ def queue_mail(
         "next_attempt_at": now,
         "created_at": now,
         "last_error": "",
+        "lease_until": None,
+        "sent_at": None,
     }
     try:
         row["message"] = bytes(build_message(mail, from_address, message_id, now, unsubscribe_url))
@@ -131,7 +153,4 @@ def queue_mail(
         # kept, as failed, for the admins to see; the change goes on.
         log.warning("Mail %s to user %s cannot be composed: %s", kind, user_id, exc)
         row.update(message=b"", status=MailStatus.FAILED, last_error=f"Could not be composed: {exc}"[:500])
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(OutboxMail).values(**row).on_conflict_do_nothing(index_elements=[OutboxMail.dedupe_key])
-    with session.no_autoflush:  # (the caller's other rows still go in one batch at its flush)
-        return session.execute(statement.returning(OutboxMail.id)).scalar() is not None
+    return row

@@ -115,3 +115,39 @@ class EventMessage(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     recipients: Mapped[int] = mapped_column()
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FanoutKind:
+    CHANGED = "changed"
+    CANCELLED = "cancelled"
+    ALL = (CHANGED, CANCELLED)
+
+
+class EventFanout(db.Model):
+    """A meeting changed or cancelled whose members are still to be told:
+    stored by the organizer's request, expanded into each member's notice
+    and mail by the worker (fanout.py). The meetings of one request share a
+    `batch` (one notice per member, as for a series); its row at position 0
+    is the one a worker claims. `before`/`after`: what a change's mail
+    states, the fields as they were and became."""
+
+    __tablename__ = "event_fanout"
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('changed', 'cancelled')", name="kind_known"),
+        sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        sa.Index("ix_event_fanout_batch_position", "batch", "position"),
+        sa.Index("ix_event_fanout_position_next_attempt_at", "position", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch: Mapped[str] = mapped_column(sa.String(32))
+    position: Mapped[int] = mapped_column()
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    before: Mapped[dict | None] = mapped_column(sa.JSON)
+    after: Mapped[dict | None] = mapped_column(sa.JSON)
+    links: Mapped[dict] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # expansions that failed
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")

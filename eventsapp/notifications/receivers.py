@@ -1,6 +1,8 @@
 """Notifications answer what events and RSVPs announce: people are told in
 the app and by mail, in the sender's transaction (the mail is stored in the
-outbox with it). Connected on import (eventsapp.connect_receivers)."""
+outbox with it); an event's change or cancellation is stored there for the
+worker to tell its members (fanout.py). Connected on import
+(eventsapp.connect_receivers)."""
 
 from __future__ import annotations
 
@@ -12,19 +14,24 @@ from eventsapp.accounts.models import User
 from eventsapp.accounts.signals import account_deleting
 from eventsapp.events import signals as event_signals
 from eventsapp.events.links import EventLinks
-from eventsapp.notifications import event_notices
-from eventsapp.notifications.models import MailStatus, OutboxMail
+from eventsapp.notifications import event_notices, fanout
+from eventsapp.notifications.models import FanoutKind, MailStatus, OutboxMail
 from eventsapp.rsvps import signals as rsvp_signals
 
 
 @event_signals.events_changed.connect
 def _tell_about_changes(session: Session, *, edits, links: EventLinks | None = None, **_) -> None:
-    event_notices.events_changed(session, edits, links or EventLinks.on_site(current_app.config))
+    """Stored for the worker (fanout.py): the request does not wait for
+    every member's mail."""
+    before = [(event, {name: values[name] for name in event_notices.FIELDS}) for event, values in edits]
+    fanout.store(session, FanoutKind.CHANGED, before, links or EventLinks.on_site(current_app.config))
 
 
 @event_signals.events_cancelled.connect
 def _tell_about_cancellation(session: Session, *, events, links: EventLinks | None = None, **_) -> None:
-    event_notices.events_cancelled(session, events, links or EventLinks.on_site(current_app.config))
+    fanout.store(
+        session, FanoutKind.CANCELLED, [(e, None) for e in events], links or EventLinks.on_site(current_app.config)
+    )
 
 
 @rsvp_signals.promoted.connect

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from eventsapp.accounts.models import User
 from eventsapp.accounts.urls import safe_next_path
 from eventsapp.errors import NotFound
-from eventsapp.notifications.mail import Attachment, OutgoingMail, queue_mail
+from eventsapp.notifications.mail import Attachment, OutgoingMail, outbox_row, queue_mail, queue_mails
 from eventsapp.notifications.models import Notification
 from eventsapp.notifications.signals import unread_changed
 from eventsapp.timeutil import utcnow
@@ -55,6 +56,46 @@ def notify(session: Session, users: Iterable[User], message: Message) -> None:
                 user_id=user.id,
                 site=message.site,
             )
+
+
+def notify_each(session: Session, told: list[tuple[User, Message]], now: datetime) -> None:
+    """`notify` for many members at once, each with their own message, in
+    two statements whatever their number (a worker's batch)."""
+    if not told:
+        return
+    session.execute(
+        sa.insert(Notification),
+        [
+            {
+                "user_id": user.id,
+                "kind": message.kind,
+                "event_id": message.event_id,
+                "message": message.subject,
+                "link": message.link,
+                "created_at": now,
+            }
+            for user, message in told
+        ],
+    )
+    queue_mails(
+        session,
+        [
+            outbox_row(
+                OutgoingMail(
+                    to=user.email, subject=message.subject, body=message.body, attachments=message.attachments
+                ),
+                kind=message.kind,
+                user_id=user.id,
+                dedupe_key=None,
+                now=now,
+                site=message.site,
+            )
+            for user, message in told
+            if user.email_notifications
+        ],
+    )
+    for user, _ in told:
+        unread_changed.send(user.id)
 
 
 def unread_count(session: Session, user_id: int) -> int:

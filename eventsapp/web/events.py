@@ -243,9 +243,9 @@ def cancel(event_id: int):
         flash(str(exc), "error")
     else:
         flash(
-            "The event is cancelled. Everyone who answered has been told."
+            "The event is cancelled. Everyone who answered will be told."
             if len(cancelled) == 1
-            else f"{len(cancelled)} meetings are cancelled. Everyone who answered has been told.",
+            else f"{len(cancelled)} meetings are cancelled. Everyone who answered will be told.",
             "success",
         )
     return redirect(url_for("events.show", event_id=event_id))

@@ -57,7 +57,7 @@ def test_organizer_finds_their_events_and_cancels_and_deletes_after_confirming(p
     expect(organizer.get_by_text("This event is cancelled.")).to_have_count(0)
     organizer.get_by_role("link", name="Cancel event…").click()
     organizer.get_by_role("button", name="Yes, cancel the event").click()
-    expect(flash(organizer)).to_have_text("The event is cancelled. Everyone who answered has been told.")
+    expect(flash(organizer)).to_have_text("The event is cancelled. Everyone who answered will be told.")
 
     nav(organizer).get_by_role("link", name="Organizing").click()
     expect(row).to_contain_text("Cancelled")
