@@ -34,8 +34,11 @@ from eventsapp.timeutil import zone_named
 from eventsapp.transactions import begin_write
 
 log = logging.getLogger(__name__)
-#: Members planned, claimed and mailed together, in one transaction.
+#: Members planned together (a fixed number of queries per batch)...
 BATCH = 500
+#: ...and claimed and mailed together, in one transaction: rendering a mail
+#: takes a few milliseconds, and on SQLite no other write goes on meanwhile.
+WRITE_BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,8 @@ def send_due_digests(session: Session, now: datetime, links: EventLinks, schedul
         for start in range(0, len(due.member_ids), BATCH):
             batch = due.member_ids[start : start + BATCH]
             planned = plan_batch(session, due, events, seniors, batch, now, links, schedule.app_zone)
-            sent += claim_and_queue(session, planned, now, site_of(links))
+            for first in range(0, len(planned), WRITE_BATCH):
+                sent += claim_and_queue(session, planned[first : first + WRITE_BATCH], now, site_of(links))
     session.rollback()  # (ends the last read)
     return sent
 
