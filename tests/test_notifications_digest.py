@@ -210,9 +210,12 @@ def test_running_twice_sends_once_and_a_week_with_nothing_is_recorded_and_not_wo
     assert weeks == {maya.id: 1, idle.id: 0}
     assert due_members(session, DIGEST_TIME + timedelta(hours=1), Schedule.from_config(current_app.config)) == []
     assert [m["To"] for m in mailbox()] == [maya.email]
-    # The next week is a new key.
+    # The next week is a new key; weeks long past are forgotten.
     event_at(next_week(8, 8))
     assert run(session, DIGEST_TIME + timedelta(days=7)) == 1
+    assert run(session, DIGEST_TIME + timedelta(weeks=10)) == 0
+    session.rollback()
+    assert set(session.scalars(sa.select(WeeklyDigest.week))) == {NEXT_MONDAY + timedelta(weeks=10)}
 
 
 def test_two_workers_at_once_send_each_digest_once(app, session, mailbox):

@@ -39,6 +39,8 @@ BATCH = 500
 #: ...and claimed and mailed together, in one transaction: rendering a mail
 #: takes a few milliseconds, and on SQLite no other write goes on meanwhile.
 WRITE_BATCH = 50
+#: Digests are remembered this long: an older week can never be due again.
+KEPT = timedelta(weeks=8)
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,8 @@ def send_due_digests(session: Session, now: datetime, links: EventLinks, schedul
     key (member, week) is claimed in the transaction that queues its mail,
     and only the run that claims it sends it."""
     sent = 0
-    for due in due_members(session, now, schedule):
+    due_now = due_members(session, now, schedule)
+    for due in due_now:
         events = week_events(session, due)
         seniors = seniors_going(session, [e.id for e in events])
         for start in range(0, len(due.member_ids), BATCH):
@@ -164,6 +167,10 @@ def send_due_digests(session: Session, now: datetime, links: EventLinks, schedul
             planned = plan_batch(session, due, events, seniors, batch, now, links, schedule.app_zone)
             for first in range(0, len(planned), WRITE_BATCH):
                 sent += claim_and_queue(session, planned[first : first + WRITE_BATCH], now, site_of(links))
+    if due_now:  # (once a week, when the digests go: the rest of the week writes nothing)
+        begin_write(session)
+        session.execute(sa.delete(WeeklyDigest).where(WeeklyDigest.week < now.date() - KEPT))
+        session.commit()
     session.rollback()  # (ends the last read)
     return sent
 
