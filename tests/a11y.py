@@ -1,5 +1,6 @@
 """A small structural accessibility check for rendered pages (stdlib only):
-every form control has a visible label, one <main>, headings in order."""
+every form control has a visible label, one <main>, headings in order, and
+a title of plain words (a browser shows any markup in it as text)."""
 
 from __future__ import annotations
 
@@ -20,13 +21,23 @@ class _Collector(HTMLParser):
         self.landmarks: list[str] = []
         self.external: list[str] = []
         self.table_depth = 0
+        self.in_title = False
+        self.in_title_markup: list[str] = []
 
     def handle_endtag(self, tag):
         if tag == "table":
             self.table_depth -= 1
+        if tag == "title":
+            self.in_title = False
+        elif self.in_title:
+            self.in_title_markup.append(f"</{tag}>")
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if self.in_title:
+            self.in_title_markup.append(f"<{tag}>")
+        if tag == "title":
+            self.in_title = True
         if tag == "table":
             self.table_depth += 1
         if tag in CONTROLS and a.get("type", "text") not in UNLABELLED_INPUT_TYPES:
@@ -64,4 +75,6 @@ def problems(html: str) -> list[str]:
         if after > before + 1:
             found.append(f"heading level skipped: h{before} then h{after}")
     found += [f"asset from another site: {url}" for url in page.external]
+    if page.in_title_markup:
+        found.append(f"markup inside <title>: {' '.join(page.in_title_markup[:4])}")
     return found

@@ -191,3 +191,12 @@ def test_one_click_needs_no_form_token_but_the_page_form_does(make_app):
         assert client.post(path, data=ONE_CLICK).status_code == 200
         db.session.expire_all()
         assert maya.email_notifications is False
+
+
+def test_the_page_says_what_stays_in_the_app(client, session):
+    maya = make_user("Maya", email="maya@hospital.example")
+    updates = client.get(_unsubscribe_link(session, maya)).get_data(as_text=True)
+    assert "You will still see them in the app" in updates
+    reminders = client.get(_unsubscribe_link(session, maya, NotificationKind.REMINDER)).get_data(as_text=True)
+    assert "This turns event reminders off, in the app as well." in reminders
+    assert "still see them" not in reminders

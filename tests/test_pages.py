@@ -44,6 +44,19 @@ def test_admin_pages_are_accessible_in_structure(client, auth):
         assert problems(client.get(url).get_data(as_text=True)) == [], url
 
 
+def test_organizer_pages_are_accessible_in_structure(client, auth):
+    from tests.factories import make_event, make_rsvp
+
+    organizer = make_user(email="o@hospital.example", role="organizer")
+    event = make_event(organizer, title="Grand Rounds")
+    make_rsvp(event, make_user(email="going@hospital.example"), "going")
+    auth.login("o@hospital.example")
+    for url in ("/events/new", f"/events/{event.id}", f"/events/{event.id}/edit", f"/events/{event.id}/attendees"):
+        page = client.get(url).get_data(as_text=True)
+        assert problems(page) == [], url
+    assert "<title>Attendees: Grand Rounds · Mentor Rounds</title>" in page
+
+
 def test_pages_are_laid_out_for_phones(client):
     page = client.get("/").get_data(as_text=True)
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page

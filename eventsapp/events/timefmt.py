@@ -5,10 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+# Written out rather than by strftime (%a, %b), which costs ten times more
+# and a busy page writes a hundred of these; the names are C's, as before.
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 
 def _day(d: date, today: date) -> str:
-    text = f"{d:%a} {d.day} {d:%b}"
+    text = f"{_WEEKDAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]}"
     return text if d.year == today.year else f"{text} {d.year}"
+
+
+def _clock(moment: datetime) -> str:
+    return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
 def format_span(
@@ -25,8 +34,8 @@ def format_span(
             return f"{_day(start.date(), today)} (all day)"
         return f"{_day(start.date(), today)} – {_day(last, today)}"
     if start.date() == end.date():
-        return f"{_day(start.date(), today)}, {start:%H:%M}–{end:%H:%M}"
-    return f"{_day(start.date(), today)}, {start:%H:%M} – {_day(end.date(), today)}, {end:%H:%M}"
+        return f"{_day(start.date(), today)}, {_clock(start)}–{_clock(end)}"
+    return f"{_day(start.date(), today)}, {_clock(start)} – {_day(end.date(), today)}, {_clock(end)}"
 
 
 def zone_label(zone: str, at: datetime) -> str:
@@ -38,4 +47,4 @@ def zone_label(zone: str, at: datetime) -> str:
 def format_moment(moment: datetime, zone: str, now: datetime, joiner: str = ", ") -> str:
     """'Tue 3 Dec, 07:00' (or, with joiner=" at ", 'Tue 3 Dec at 07:00')."""
     local = moment.astimezone(ZoneInfo(zone))
-    return f"{_day(local.date(), now.astimezone(ZoneInfo(zone)).date())}{joiner}{local:%H:%M}"
+    return f"{_day(local.date(), now.astimezone(ZoneInfo(zone)).date())}{joiner}{_clock(local)}"

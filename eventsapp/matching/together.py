@@ -67,7 +67,7 @@ def together(
     params = {"upcoming": upcoming, "past": past, "stages": stages, "user_ids": user_ids or []}
     connection = session.connection()
     rows = connection.execute(_together_query(user_ids is not None, connection.dialect.name), params)
-    for user_id, event_id, happy, upcoming in rows.columns(*_COLUMNS):
+    for user_id, event_id, happy, upcoming in rows.columns(*_COLUMNS).all():
         found.add(user_id, event_id, happy, upcoming)
     return found
 
@@ -142,7 +142,7 @@ def people_together(
     result = connection.execute(people_together_query(len(interests), connection.dialect.name), {**params, **values})
     points = found.interest_points
     # (A thousand rows for a busy intern: each read by name, in one call.)
-    for user_id, event_id, happy, upcoming, shows, shared in result.columns(*_PEOPLE_COLUMNS):
+    for user_id, event_id, happy, upcoming, shows, shared in result.columns(*_PEOPLE_COLUMNS).all():
         points[user_id] = float(shared or 0.0) if shows else 0.0
         if event_id is None:
             found.listed.add(user_id)
