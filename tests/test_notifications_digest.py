@@ -255,7 +255,10 @@ def test_off_on_the_profile_or_through_the_mails_one_click_link_and_no_digest_co
     [mail] = mailbox()
     assert mail["To"] == maya.email and omar.email not in [m["To"] for m in mailbox()]
     [url] = re.findall(r"<([^>]+)>", mail["List-Unsubscribe"])
-    response = client.post("/unsubscribe/" + url.rsplit("/unsubscribe/", 1)[1], data={"List-Unsubscribe": "One-Click"})
+    path = "/unsubscribe/" + url.rsplit("/unsubscribe/", 1)[1]
+    asked = client.get(path).get_data(as_text=True)
+    assert "Stop emails about the weekly digest?" in asked and "Only this weekly email stops" in asked
+    response = client.post(path, data={"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200 and "No more emails about the weekly digest" in response.get_data(as_text=True)
     session.expire_all()
     assert maya.profile.weekly_digest is False and maya.email_notifications is True
