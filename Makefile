@@ -80,6 +80,7 @@ bench-data: venv-dev
 # and the targets, writes bench/results/<database>-<time>.json.
 bench: bench-data
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.digest
 
 # The same on 1/100 and 1/200 scale in under a minute: fails when a page
 # errors or its query count differs between the scales (speed not judged).

@@ -65,6 +65,10 @@ class Defaults:
     EVENT_MESSAGES_PER_DAY = 3
     # How often the worker looks for due mail (its other jobs have their own).
     WORKER_INTERVAL_SECONDS = 5
+    # When the weekly digest of next week's events goes: this day and hour
+    # on each member's own clock (docs/features.md, "Weekly digest").
+    DIGEST_DAY = "Friday"
+    DIGEST_HOUR = 16
     # Limits on logging in and registering (docs/throttle.md explains the
     # policy; accounts/throttle.py checks them at start); a refused attempt
     # gets 429 and Retry-After.
@@ -97,6 +101,8 @@ ENVIRONMENT_SETTINGS = {
     "MAIL_RETRY_HOURS": float,
     "EVENT_MESSAGES_PER_DAY": int,
     "WORKER_INTERVAL_SECONDS": float,
+    "DIGEST_DAY": str,
+    "DIGEST_HOUR": int,
     "AUTH_RATE_LIMIT_ENABLED": lambda value: value.lower() in ("1", "true", "yes", "on"),
     "AUTH_RATE_LIMIT_LOGIN_PER_IP": str,
     "AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT": str,
@@ -173,6 +179,7 @@ def load_config(app, overrides: dict | None) -> None:
     }
 
     check_timezone(app.config["APP_TIMEZONE"])
+    check_digest_schedule(app.config)
     app.config["SECRET_KEY"] = resolve_secret_key(app)
 
 
@@ -184,6 +191,21 @@ def check_timezone(name: str) -> None:
             f"APP_TIMEZONE={name!r} is not an IANA time zone name; "
             "use a name such as 'America/New_York' or 'Europe/London'."
         )
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def digest_weekday(name: str) -> int:
+    """DIGEST_DAY as a weekday number (Monday 0), whatever its case."""
+    return WEEKDAYS.index(str(name).strip().lower())
+
+
+def check_digest_schedule(config) -> None:
+    if str(config["DIGEST_DAY"]).strip().lower() not in WEEKDAYS:
+        raise ConfigError(f"DIGEST_DAY={config['DIGEST_DAY']!r} is not a day of the week; use a name such as 'Friday'.")
+    if not isinstance(config["DIGEST_HOUR"], int) or not 0 <= config["DIGEST_HOUR"] <= 23:
+        raise ConfigError(f"DIGEST_HOUR={config['DIGEST_HOUR']!r} is not an hour; use a whole number from 0 to 23.")
 
 
 def resolve_secret_key(app) -> str:

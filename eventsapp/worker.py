@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from eventsapp.events.links import EventLinks
 from eventsapp.extensions import db
 from eventsapp.introductions.services import expire_stale
+from eventsapp.notifications.digest import Schedule, send_due_digests
 from eventsapp.notifications.fanout import expand_pending
 from eventsapp.notifications.outbox import deliver_due, purge_old
 from eventsapp.notifications.reminders import send_due_reminders
@@ -81,6 +82,11 @@ def send_reminders(session: Session, now: datetime) -> int:
     return send_due_reminders(session, now, EventLinks.on_site(current_app.config))
 
 
+def send_digests(session: Session, now: datetime) -> int:
+    config = current_app.config
+    return send_due_digests(session, now, EventLinks.on_site(config), Schedule.from_config(config))
+
+
 DELIVER_MAIL = Job("deliver-mail", None, deliver_mail)
 
 
@@ -92,6 +98,7 @@ register(Job("tell-members", None, tell_members))
 register(Job("expire-introductions", timedelta(minutes=5), expire_introductions))
 register(Job("send-reminders", timedelta(minutes=1), send_reminders))
 register(Job("purge-old-mail", timedelta(hours=1), purge_old))
+register(Job("send-digests", timedelta(minutes=10), send_digests))
 
 
 def run_job(app: Flask, job: Job, now: datetime | None = None) -> int | None:

@@ -38,6 +38,7 @@ def test_my_data_downloads_as_json_with_everything_stored_about_me(client, sessi
     assert data["account"]["email"] == "maya@hospital.example"
     assert data["profile"]["specialty_interests"] == ["Cardiology"] and data["profile"]["bio"] == "Hello"
     assert data["profile"]["event_reminders"] == "24 hours"
+    assert data["profile"]["weekly_digest"] is True
     assert data["rsvps"][0]["event"] == "Grand Rounds" and data["rsvps"][0]["answer"] == "going"
     assert data["introductions"] == [
         {

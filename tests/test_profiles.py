@@ -133,6 +133,17 @@ def test_member_chooses_when_to_be_reminded_of_events(client, session, member, c
     assert f'<option selected value="{choice}">' in form
 
 
+def test_the_weekly_digest_is_on_by_default_and_the_member_turns_it_off_and_on(client, session, member):
+    assert reload(session, member).profile.weekly_digest is True
+    form = client.get("/profile/edit").get_data(as_text=True)
+    assert '<label for="weekly_digest">Email me a weekly digest</label>' in form
+    assert 'checked id="weekly_digest" name="weekly_digest" type="checkbox"' in form
+    assert client.post("/profile/edit", data=form_data()).status_code == 302  # the box left unticked
+    assert reload(session, member).profile.weekly_digest is False
+    assert client.post("/profile/edit", data=form_data(weekly_digest="y")).status_code == 302
+    assert reload(session, member).profile.weekly_digest is True
+
+
 def test_the_reminder_choice_is_shown_to_its_owner_alone(client, auth, session, member):
     client.post("/profile/edit", data=form_data(event_reminders="both"))
     own = client.get(f"/people/{member.id}").get_data(as_text=True)

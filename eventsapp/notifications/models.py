@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -85,6 +85,19 @@ class EventReminder(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True, index=True)
     lead_minutes: Mapped[int] = mapped_column(primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WeeklyDigest(db.Model):
+    """A member's digest of one week, claimed with INSERT ... ON CONFLICT DO
+    NOTHING before its mail is queued, in the same transaction: two runs at
+    once cannot both send it. `events` is how many it listed (0: no mail)."""
+
+    __tablename__ = "weekly_digest"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    week: Mapped[date] = mapped_column(primary_key=True, index=True)  # the Monday of the week it covers
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    events: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Audience:

@@ -21,11 +21,15 @@ from eventsapp.profiles.models import EventReminders
 SALT = "unsubscribe"
 UPDATES = "updates"
 REMINDERS = "reminders"
+DIGEST = "digest"
 #: What a member turns off, as the page names it.
 LABELS = {
     UPDATES: "changes to events you answered and your introductions",
     REMINDERS: "event reminders",
+    DIGEST: "the weekly digest",
 }
+#: The kind of the weekly digest's mail (it has no notice in the app).
+DIGEST_KIND = "weekly_digest"
 #: Every kind of mail sent to members belongs to a preference.
 EVENT_KINDS = tuple(k for k in NotificationKind.ALL if k != NotificationKind.REMINDER)
 INTRODUCTION_PREFIX = "intro_"
@@ -35,6 +39,8 @@ def preference_of(kind: str) -> str | None:
     """The preference a kind of mail belongs to (None: not unsubscribable)."""
     if kind == NotificationKind.REMINDER:
         return REMINDERS
+    if kind == DIGEST_KIND:
+        return DIGEST
     if kind in EVENT_KINDS or kind.startswith(INTRODUCTION_PREFIX):
         return UPDATES
     return None
@@ -83,6 +89,8 @@ def choice(session: Session, secret_key: str, token: str) -> Choice:
         raise NotFound("No such link.")
     if preference == UPDATES:
         subscribed = user.email_notifications
+    elif preference == DIGEST:
+        subscribed = user.profile.weekly_digest
     else:
         subscribed = user.profile.event_reminders != EventReminders.OFF
     return Choice(user_id, preference, LABELS[preference], subscribed)
@@ -94,6 +102,8 @@ def unsubscribe(session: Session, secret_key: str, token: str) -> Choice:
     user = session.get(User, current.user_id)
     if current.preference == UPDATES:
         user.email_notifications = False
+    elif current.preference == DIGEST:
+        user.profile.weekly_digest = False
     else:
         user.profile.event_reminders = EventReminders.OFF
     session.commit()

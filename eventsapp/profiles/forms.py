@@ -70,6 +70,11 @@ class ProfileForm(FlaskForm):
         description="Before each event you're going to or waitlisted for: a notice here and an email.",
         choices=[SelectChoice(v, label) for v, label in EventReminders.LABELS.items()],
     )
+    weekly_digest = BooleanField(
+        "Email me a weekly digest",
+        description="Once a week: next week's events that match your interests, "
+        "and the senior colleagues suggested for you who are going.",
+    )
     intro_capacity = WholeNumberField(
         "Introductions I can take on at once",
         validators=[

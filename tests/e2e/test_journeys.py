@@ -58,6 +58,8 @@ def test_new_intern_finds_a_meeting_and_is_introduced_to_a_senior(pages, site, v
     reminders = intern.get_by_label(label("Event reminders"))
     expect(reminders).to_have_value("24 hours")
     reminders.select_option(label="Both: 24 hours and 1 hour before")
+    # The weekly digest is on unless she says otherwise.
+    expect(intern.get_by_role("checkbox", name="Email me a weekly digest")).to_be_checked()
     intern.get_by_role("button", name="Save profile").click()
     expect(flash(intern)).to_have_text("Your profile is saved.")
     expect(region(intern, "Specialty interests").get_by_role("listitem")).to_have_text(["Cardiology"])
