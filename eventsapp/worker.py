@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from eventsapp.events.links import EventLinks
 from eventsapp.extensions import db
+from eventsapp.introductions.links import IntroductionLinks
 from eventsapp.introductions.services import expire_stale
 from eventsapp.notifications.outbox import deliver_due, purge_old
 from eventsapp.notifications.reminders import send_due_reminders
@@ -69,7 +70,7 @@ def deliver_mail(session: Session, now: datetime) -> int:
 
 
 def expire_introductions(session: Session, now: datetime) -> int:
-    return expire_stale(session, now)
+    return expire_stale(session, now, links=IntroductionLinks.on_site(current_app.config))
 
 
 def send_reminders(session: Session, now: datetime) -> int:

@@ -5,6 +5,7 @@ the site's address) and passed down, so no domain calls url_for."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,11 @@ class EventLinks:
         server = config.get("SERVER_NAME") or "localhost"
         scheme = config.get("PREFERRED_URL_SCHEME") or "http"
         return cls(url_head=f"{scheme}://{server}/events/")
+
+    @property
+    def site(self) -> str:
+        """The site's address the URLs name ("" when they are not absolute)."""
+        return urljoin(self.url_head, "/") if "://" in self.url_head else ""
 
     def path(self, event_id: int) -> str:
         return f"{self.path_head}{int(event_id)}{self.path_tail}"
