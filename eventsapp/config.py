@@ -84,6 +84,10 @@ ENVIRONMENT_SETTINGS = {
     "DATABASE_URL": str,
     "CALENDAR_UID_DOMAIN": str,
     "PROXIES": int,
+    # Flask's: the site's host and scheme, which mail sent outside a request
+    # (the worker, commands) links to.
+    "SERVER_NAME": str,
+    "PREFERRED_URL_SCHEME": str,
     # Benchmark-only: an X-Query-Count header on every response (refused in production).
     "BENCH_QUERY_COUNT": lambda value: value.lower() in ("1", "true", "yes", "on"),
     "MAIL_SERVER": str,
