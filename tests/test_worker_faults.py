@@ -16,7 +16,7 @@ from eventsapp import worker
 from eventsapp.notifications.mail import OutgoingMail, queue_mail
 from eventsapp.notifications.models import MailStatus, OutboxMail
 from eventsapp.timeutil import utcnow
-from tests.mailserver import MailServer
+from tests.mailserver import MailServer, free_port
 from tests.outbox import deliver_mail
 from tests.test_notifications_outbox import queue, rows
 
@@ -109,3 +109,13 @@ def test_worker_once_says_which_job_failed_and_exits_non_zero_for_cron(runner, m
     result = runner.invoke(args=["worker", "--once"])
     assert result.exit_code == 1
     assert "broken: failed (see the log)" in result.output and "deliver-mail: 0" in result.output
+
+
+def test_a_mail_server_that_is_down_costs_one_batch_per_round_not_the_whole_queue(make_app):
+    """The other jobs wait while mail is tried: with the server down, a round
+    gives up after one batch instead of failing each batch of a long queue."""
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
+    queue(app, *[f"intern{n}@hospital.example" for n in range(worker.MAIL_BATCH + 10)])
+    done = worker.run_round(app, jobs=[worker.DELIVER_MAIL])
+    assert done == {"deliver-mail": worker.MAIL_BATCH}
+    assert sum(r.attempts for r in rows(app)) == worker.MAIL_BATCH
