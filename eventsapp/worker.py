@@ -64,10 +64,10 @@ def deliver_mail(session: Session, now: datetime) -> int:
     for _ in range(MAIL_BATCHES_PER_ROUND):
         counts = deliver_due(session, now, batch=MAIL_BATCH)
         handled += counts.handled
-        # A short batch drained the queue; one that sent nothing found the
-        # server down or silent: the next batch would wait on it again, and
-        # hold up the other jobs (a timeout per batch), for nothing.
-        if counts.handled < MAIL_BATCH or counts.sent == 0:
+        # A short batch drained the queue; one that sent nothing and must
+        # retry found the server down or silent: the next batch would wait
+        # on it again, and hold up the other jobs (a timeout per batch).
+        if counts.handled < MAIL_BATCH or (counts.retrying and not counts.sent):
             break
     return handled
 

@@ -119,3 +119,9 @@ def test_a_mail_server_that_is_down_costs_one_batch_per_round_not_the_whole_queu
     done = worker.run_round(app, jobs=[worker.DELIVER_MAIL])
     assert done == {"deliver-mail": worker.MAIL_BATCH}
     assert sum(r.attempts for r in rows(app)) == worker.MAIL_BATCH
+
+
+def test_a_long_queue_of_undeliverable_addresses_is_settled_in_one_round(make_app, server):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    queue(app, *[f"not an address {n}" for n in range(worker.MAIL_BATCH + 10)])
+    assert worker.run_round(app, jobs=[worker.DELIVER_MAIL]) == {"deliver-mail": worker.MAIL_BATCH + 10}
