@@ -30,14 +30,18 @@ trap 'stop_both; exit 143' TERM
 while kill -0 "$web" 2>/dev/null && kill -0 "$worker" 2>/dev/null; do
   sleep 1
 done
+# (Ctrl-C reaches both directly, and they end with status 0: no message.)
 if kill -0 "$worker" 2>/dev/null; then
   wait "$web"
   status=$?
-  echo "run-with-worker: the web server stopped (exit status $status); stopping the worker too." >&2
+  ended="the web server" other="the worker"
 else
   wait "$worker"
   status=$?
-  echo "run-with-worker: the worker stopped (exit status $status); stopping the web server too." >&2
+  ended="the worker" other="the web server"
+fi
+if [ "$status" -ne 0 ]; then
+  echo "run-with-worker: $ended stopped (exit status $status); stopping $other too." >&2
 fi
 stop_both
 exit "$status"
