@@ -88,6 +88,10 @@ ENVIRONMENT_SETTINGS = {
     "DATABASE_URL": str,
     "CALENDAR_UID_DOMAIN": str,
     "PROXIES": int,
+    # Flask's: the site's host and scheme, which mail sent outside a request
+    # (the worker, commands) links to.
+    "SERVER_NAME": str,
+    "PREFERRED_URL_SCHEME": str,
     # Benchmark-only: an X-Query-Count header on every response (refused in production).
     "BENCH_QUERY_COUNT": lambda value: value.lower() in ("1", "true", "yes", "on"),
     "MAIL_SERVER": str,
@@ -259,3 +263,11 @@ def development_secret_key(instance: Path) -> str:
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def site_root(config) -> str:
+    """This site's address outside a request (PREFERRED_URL_SCHEME and
+    SERVER_NAME), for what a command or the worker sends: "http://host/"."""
+    server = config.get("SERVER_NAME") or "localhost"
+    scheme = config.get("PREFERRED_URL_SCHEME") or "http"
+    return f"{scheme}://{server}/"

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from eventsapp.events.links import EventLinks
 from eventsapp.extensions import db
+from eventsapp.introductions.links import IntroductionLinks
 from eventsapp.introductions.services import expire_stale
 from eventsapp.notifications.digest import Schedule, send_due_digests
 from eventsapp.notifications.fanout import expand_pending
@@ -65,7 +66,10 @@ def deliver_mail(session: Session, now: datetime) -> int:
     for _ in range(MAIL_BATCHES_PER_ROUND):
         counts = deliver_due(session, now, batch=MAIL_BATCH)
         handled += counts.handled
-        if counts.handled < MAIL_BATCH:
+        # A short batch drained the queue; one that sent nothing and must
+        # retry found the server down or silent: the next batch would wait
+        # on it again, and hold up the other jobs (a timeout per batch).
+        if counts.handled < MAIL_BATCH or (counts.retrying and not counts.sent):
             break
     return handled
 
@@ -75,7 +79,7 @@ def tell_members(session: Session, now: datetime) -> int:
 
 
 def expire_introductions(session: Session, now: datetime) -> int:
-    return expire_stale(session, now)
+    return expire_stale(session, now, links=IntroductionLinks.on_site(current_app.config))
 
 
 def send_reminders(session: Session, now: datetime) -> int:

@@ -2,6 +2,8 @@
 # `make run`: the development web server and the worker together, one
 # command. Ctrl-C (or SIGTERM to this script) stops both, and so does
 # either of them ending: the worker finishes the job under way first.
+# The web server reloads on code changes; the worker does not (restart
+# `make run` after changing a job or how mail is sent).
 #   usage: scripts/run-with-worker.sh FLASK-COMMAND...   e.g. .venv/bin/flask --app app
 set -u
 if [ "$#" -eq 0 ]; then
@@ -23,8 +25,23 @@ trap 'stop_both; exit 130' INT
 trap 'stop_both; exit 143' TERM
 
 # Whichever ends first (the web server on an error, the worker on a bad
-# configuration) ends the other.
-wait -n "$web" "$worker"
-status=$?
+# configuration) ends the other, and says so. A loop rather than `wait -n`,
+# which the bash 3.2 of macOS lacks.
+while kill -0 "$web" 2>/dev/null && kill -0 "$worker" 2>/dev/null; do
+  sleep 1
+done
+# (Ctrl-C reaches both directly, and they end with status 0: no message.)
+if kill -0 "$worker" 2>/dev/null; then
+  wait "$web"
+  status=$?
+  ended="the web server" other="the worker"
+else
+  wait "$worker"
+  status=$?
+  ended="the worker" other="the web server"
+fi
+if [ "$status" -ne 0 ]; then
+  echo "run-with-worker: $ended stopped (exit status $status); stopping $other too." >&2
+fi
 stop_both
 exit "$status"

@@ -221,3 +221,14 @@ def test_connection_arguments_from_the_instance_config_add_to_ours(clean_env, tm
     )
     options = create_app(clean_env).config["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["connect_args"] == {"timeout": 15, "factory": WriterQueue, "cached_statements": 256}
+
+
+def test_the_sites_address_for_mail_comes_from_the_environment(clean_env, monkeypatch):
+    """The worker links mail to the configured site, which a systemd unit's
+    environment file sets."""
+    from eventsapp.events.links import EventLinks
+
+    monkeypatch.setenv("SERVER_NAME", "rounds.hospital.example")
+    monkeypatch.setenv("PREFERRED_URL_SCHEME", "https")
+    app = create_app(clean_env)
+    assert EventLinks.on_site(app.config).url(7) == "https://rounds.hospital.example/events/7"

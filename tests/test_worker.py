@@ -11,10 +11,12 @@ import pytest
 import sqlalchemy as sa
 
 from eventsapp import worker
+from eventsapp.extensions import db
 from eventsapp.introductions.models import IntroRequest
 from eventsapp.notifications.models import OutboxMail
 from eventsapp.timeutil import utcnow
 from tests.factories import make_event, make_rsvp, make_user
+from tests.mailserver import MailServer
 from tests.outbox import deliver_mail
 from tests.test_introductions_expiry import make_senior, overdue
 
@@ -101,3 +103,31 @@ def test_a_round_sends_the_reminders_due_and_a_second_round_none(app, session, t
     assert worker.run_round(app)["send-reminders"] == 0
     [mail] = (tmp_path / "instance" / "mail").glob("*.eml")
     assert "Subject: Reminder: Cardiology Grand Rounds" in mail.read_text()
+
+
+def test_a_round_delivers_reminders_and_introduction_mail_to_a_real_smtp_server(make_app):
+    """What the issue promises end to end, on SQLite and PostgreSQL alike:
+    the worker's jobs queue the mail and the same round delivers it over SMTP."""
+    server = MailServer().start()
+    try:
+        app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, SERVER_NAME="rounds.hospital.example")
+        with app.app_context():
+            event = make_event(title="Cardiology Grand Rounds", starts_in=timedelta(hours=23))
+            answered = utcnow() - timedelta(days=2)
+            maya = make_user("Maya Okafor", email="maya@hospital.example")
+            make_rsvp(event, maya, "going", created_at=answered, updated_at=answered)
+            overdue(db.session, make_user("Noor Haddad", email="noor@hospital.example"), make_senior())
+            db.session.remove()
+        done = worker.run_round(app)
+    finally:
+        server.stop()
+    assert done["send-reminders"] == 1 and done["expire-introductions"] == 1 and done["deliver-mail"] == 2
+    received = {envelope.rcpt_tos[0]: server.parse(envelope) for envelope in server.received}
+    assert sorted(received) == ["maya@hospital.example", "noor@hospital.example"]
+    reminder = received["maya@hospital.example"]
+    assert reminder["Subject"].startswith("Reminder: Cardiology Grand Rounds, ")
+    assert [part.get_content_type() for part in reminder.iter_attachments()] == ["text/calendar"]
+    assert "http://rounds.hospital.example/events/" in reminder.get_body(("plain",)).get_content()
+    expired = received["noor@hospital.example"]
+    assert "expired" in expired["Subject"]
+    assert "http://rounds.hospital.example/introductions" in expired.get_body(("plain",)).get_content()

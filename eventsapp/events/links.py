@@ -5,6 +5,9 @@ the site's address) and passed down, so no domain calls url_for."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from eventsapp.config import site_root
 
 
 @dataclass(frozen=True)
@@ -22,9 +25,12 @@ class EventLinks:
     def on_site(cls, config) -> EventLinks:
         """Links on the configured site (PREFERRED_URL_SCHEME, SERVER_NAME),
         for what is sent outside a request (a command, a worker)."""
-        server = config.get("SERVER_NAME") or "localhost"
-        scheme = config.get("PREFERRED_URL_SCHEME") or "http"
-        return cls(url_head=f"{scheme}://{server}/events/")
+        return cls(url_head=f"{site_root(config)}events/")
+
+    @property
+    def site(self) -> str:
+        """The site's address the URLs name ("" when they are not absolute)."""
+        return urljoin(self.url_head, "/") if "://" in self.url_head else ""
 
     def path(self, event_id: int) -> str:
         return f"{self.path_head}{int(event_id)}{self.path_tail}"

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from eventsapp.accounts.models import User
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.introductions import signals
+from eventsapp.introductions.links import IntroductionLinks
 from eventsapp.introductions.models import MESSAGE_MAX, IntroRequest, RequestStatus, waiting_at
 from eventsapp.introductions.states import ask_state
 from eventsapp.profiles.models import Profile
@@ -21,9 +22,6 @@ from eventsapp.timeutil import utcnow
 from eventsapp.transactions import begin_write
 
 EXPIRES_AFTER = timedelta(days=14)
-#: Where notices about introductions point when the caller gives no link
-#: (a command, outside any request); views pass the page's own address.
-INTRODUCTIONS_LINK = "/introductions"
 
 
 def _active_connections(session: Session, senior_id: int) -> int:
@@ -43,7 +41,7 @@ def _any_overdue():
     )
 
 
-def expire_stale(session: Session, now: datetime | None = None, *, link: str = INTRODUCTIONS_LINK) -> int:
+def expire_stale(session: Session, now: datetime | None = None, *, links: IntroductionLinks | None = None) -> int:
     """Store as expired the pending requests nobody answered within 14 days,
     tell their requesters, and commit. Pages already read them as expired
     (waiting_at); this is done by the requests that change introductions,
@@ -73,7 +71,7 @@ def expire_stale(session: Session, now: datetime | None = None, *, link: str = I
         else []
     )
     for request in stale:
-        signals.request_expired.send(request, session=session, link=link)
+        signals.request_expired.send(request, session=session, links=links)
     session.commit()
     return len(stale)
 
@@ -85,7 +83,7 @@ def request_introduction(
     message: str,
     now: datetime | None = None,
     *,
-    link: str = INTRODUCTIONS_LINK,
+    links: IntroductionLinks | None = None,
 ) -> IntroRequest:
     message = clean(message, multiline=True)
     if not message:
@@ -93,7 +91,7 @@ def request_introduction(
     if len(message) > MESSAGE_MAX:
         raise DomainError(f"Keep it under {MESSAGE_MAX} characters.", field="message")
     now = now or utcnow()
-    expire_stale(session, now, link=link)  # an expired request no longer holds the pair's open slot
+    expire_stale(session, now, links=links)  # an expired request no longer holds the pair's open slot
     begin_write(session)
     # Lock the requester's profile: their pending count is read, then added to.
     _lock_profile(session, requester.id)
@@ -117,7 +115,7 @@ def request_introduction(
     except IntegrityError as exc:  # a double submit raced this one
         session.rollback()
         raise DomainError(f"You already asked to meet {senior.name}.") from exc
-    signals.request_sent.send(request, session=session, link=link)
+    signals.request_sent.send(request, session=session, links=links)
     session.commit()
     return request
 
@@ -147,12 +145,12 @@ def answer(
     accept: bool,
     now: datetime | None = None,
     *,
-    link: str = INTRODUCTIONS_LINK,
+    links: IntroductionLinks | None = None,
 ) -> IntroRequest:
     """The senior accepts (both then see each other's email) or declines
     (the requester only hears 'not available right now')."""
     now = now or utcnow()
-    expire_stale(session, now, link=link)
+    expire_stale(session, now, links=links)
     begin_write(session)
     # Lock the senior's profile: their connections are counted, then added to.
     _lock_profile(session, senior.id)
@@ -169,14 +167,16 @@ def answer(
     request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
     request.responded_at = now
     announce = signals.request_accepted if accept else signals.request_declined
-    announce.send(request, session=session, link=link)
+    announce.send(request, session=session, links=links)
     session.commit()
     return request
 
 
-def withdraw(session: Session, requester: User, request_id: int, *, link: str = INTRODUCTIONS_LINK) -> IntroRequest:
+def withdraw(
+    session: Session, requester: User, request_id: int, *, links: IntroductionLinks | None = None
+) -> IntroRequest:
     now = utcnow()
-    expire_stale(session, now, link=link)
+    expire_stale(session, now, links=links)
     begin_write(session)
     request = _request_for(session, request_id)
     if request.requester_id != requester.id:
@@ -188,7 +188,9 @@ def withdraw(session: Session, requester: User, request_id: int, *, link: str = 
     return request
 
 
-def end_connection(session: Session, user: User, request_id: int, *, link: str = INTRODUCTIONS_LINK) -> IntroRequest:
+def end_connection(
+    session: Session, user: User, request_id: int, *, links: IntroductionLinks | None = None
+) -> IntroRequest:
     """Either side may end a connection; the other is told."""
     begin_write(session)
     request = _request_for(session, request_id)
@@ -197,12 +199,12 @@ def end_connection(session: Session, user: User, request_id: int, *, link: str =
     if request.status != RequestStatus.ACCEPTED:
         raise DomainError("This is not an active connection.")
     request.status, request.ended_at = RequestStatus.ENDED, utcnow()
-    signals.connection_ended.send(request, session=session, link=link, by=user)
+    signals.connection_ended.send(request, session=session, links=links, by=user)
     session.commit()
     return request
 
 
-def withdraw_requests_to(session: Session, senior: User, *, link: str = INTRODUCTIONS_LINK) -> int:
+def withdraw_requests_to(session: Session, senior: User, *, links: IntroductionLinks | None = None) -> int:
     """A senior stopped being open to meeting interns: their requests still
     waiting are withdrawn at once and the requesters told (in the same
     transaction). One past its date has expired already."""
@@ -216,11 +218,11 @@ def withdraw_requests_to(session: Session, senior: User, *, link: str = INTRODUC
     )
     for request in pending:
         request.status, request.responded_at = RequestStatus.WITHDRAWN, now
-        signals.senior_withdrew.send(request, session=session, link=link)
+        signals.senior_withdrew.send(request, session=session, links=links)
     return len(pending)
 
 
-def tell_about_departure(session: Session, leaving: User, *, link: str = INTRODUCTIONS_LINK) -> int:
+def tell_about_departure(session: Session, leaving: User, *, links: IntroductionLinks | None = None) -> int:
     """A member is deleting their account: everyone with a pending request or
     a connection with them is told, before those rows go with the account
     (a request past its date, as expired)."""
@@ -239,9 +241,9 @@ def tell_about_departure(session: Session, leaving: User, *, link: str = INTRODU
         if request.status_at(now) == RequestStatus.EXPIRED:
             request.status, request.responded_at = RequestStatus.EXPIRED, now
             if request.senior_id == leaving.id:
-                signals.request_expired.send(request, session=session, link=link)
+                signals.request_expired.send(request, session=session, links=links)
         else:
-            signals.member_leaving.send(request, session=session, link=link, leaving=leaving)
+            signals.member_leaving.send(request, session=session, links=links, leaving=leaving)
     return len(open_rows)
 
 

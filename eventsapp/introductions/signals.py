@@ -1,8 +1,8 @@
 """What happens to introduction requests, announced for the domains above
 (notifications tells the people concerned). Each signal's sender is the
 IntroRequest, its people loaded; receivers get `session` (they add to the
-sender's transaction, before its commit) and `link` (the introductions
-page, a plain value from the view)."""
+sender's transaction, before its commit) and `links` (the introductions
+page as IntroductionLinks from the view; None outside a request)."""
 
 from __future__ import annotations
 

@@ -4,10 +4,12 @@ outbox) to the sender's transaction."""
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
 from eventsapp.introductions import signals
+from eventsapp.introductions.links import IntroductionLinks
 from eventsapp.introductions.models import RequestStatus
 from eventsapp.introductions.states import NOT_AVAILABLE
 from eventsapp.notifications.services import Message, notify
@@ -21,16 +23,16 @@ class Kind:
     ENDED = "intro_ended"
 
 
-def _tell(session: Session, user: User, kind: str, subject: str, body: str, link: str) -> None:
-    notify(
-        session,
-        [user],
-        Message(kind=kind, subject=subject, body=f"{body}\n\nSee your introductions: {link}", link=link),
-    )
+def _tell(session: Session, user: User, kind: str, subject: str, body: str, links: IntroductionLinks | None) -> None:
+    """The notice links the page's path; the mail its full URL, on the
+    request's host or, outside a request (the worker), the configured one."""
+    links = links or IntroductionLinks.on_site(current_app.config)
+    text = f"{body}\n\nSee your introductions: {links.url}"
+    notify(session, [user], Message(kind=kind, subject=subject, body=text, link=links.path, site=links.site))
 
 
 @signals.request_sent.connect
-def request_sent(request, *, session: Session, link: str, **_) -> None:
+def request_sent(request, *, session: Session, links: IntroductionLinks | None = None, **_) -> None:
     requester = request.requester
     _tell(
         session,
@@ -38,12 +40,12 @@ def request_sent(request, *, session: Session, link: str, **_) -> None:
         Kind.REQUESTED,
         f"{requester.name} would like to meet you",
         f"{requester.name} ({requester.profile.stage_label}) asked for an introduction:\n\n{request.message}",
-        link,
+        links,
     )
 
 
 @signals.request_accepted.connect
-def request_accepted(request, *, session: Session, link: str, **_) -> None:
+def request_accepted(request, *, session: Session, links: IntroductionLinks | None = None, **_) -> None:
     senior = request.senior
     _tell(
         session,
@@ -51,12 +53,12 @@ def request_accepted(request, *, session: Session, link: str, **_) -> None:
         Kind.ACCEPTED,
         f"{senior.name} accepted your introduction",
         f"{senior.name} would be glad to meet you. You can now see each other's email address.",
-        link,
+        links,
     )
 
 
 @signals.request_declined.connect
-def request_declined(request, *, session: Session, link: str, **_) -> None:
+def request_declined(request, *, session: Session, links: IntroductionLinks | None = None, **_) -> None:
     senior = request.senior
     _tell(
         session,
@@ -64,12 +66,12 @@ def request_declined(request, *, session: Session, link: str, **_) -> None:
         Kind.DECLINED,
         f"{senior.name} is {NOT_AVAILABLE}",
         f"{senior.name} is {NOT_AVAILABLE}. Other colleagues on your People to meet page share your interests.",
-        link,
+        links,
     )
 
 
 @signals.request_expired.connect
-def request_expired(request, *, session: Session, link: str, **_) -> None:
+def request_expired(request, *, session: Session, links: IntroductionLinks | None = None, **_) -> None:
     senior = request.senior
     _tell(
         session,
@@ -78,12 +80,12 @@ def request_expired(request, *, session: Session, link: str, **_) -> None:
         f"Your introduction request to {senior.name} expired",
         f"{senior.name} did not answer within 14 days. The request no longer counts "
         "towards your limit; you can ask someone else.",
-        link,
+        links,
     )
 
 
 @signals.senior_withdrew.connect
-def senior_withdrew(request, *, session: Session, link: str, **_) -> None:
+def senior_withdrew(request, *, session: Session, links: IntroductionLinks | None = None, **_) -> None:
     senior = request.senior
     _tell(
         session,
@@ -91,12 +93,12 @@ def senior_withdrew(request, *, session: Session, link: str, **_) -> None:
         Kind.DECLINED,
         f"{senior.name} is {NOT_AVAILABLE}",
         f"{senior.name} is no longer taking introductions, so your request was withdrawn.",
-        link,
+        links,
     )
 
 
 @signals.connection_ended.connect
-def connection_ended(request, *, session: Session, link: str, by: User, **_) -> None:
+def connection_ended(request, *, session: Session, links: IntroductionLinks | None = None, by: User, **_) -> None:
     other = request.senior if by.id == request.requester_id else request.requester
     _tell(
         session,
@@ -104,12 +106,12 @@ def connection_ended(request, *, session: Session, link: str, by: User, **_) -> 
         Kind.ENDED,
         f"{by.name} ended your mentoring connection",
         f"{by.name} ended the connection. Thank you for the time you spent together.",
-        link,
+        links,
     )
 
 
 @signals.member_leaving.connect
-def member_leaving(request, *, session: Session, link: str, leaving: User, **_) -> None:
+def member_leaving(request, *, session: Session, links: IntroductionLinks | None = None, leaving: User, **_) -> None:
     other = request.senior if request.requester_id == leaving.id else request.requester
     if request.status == RequestStatus.ACCEPTED:
         _tell(
@@ -118,7 +120,7 @@ def member_leaving(request, *, session: Session, link: str, leaving: User, **_) 
             Kind.ENDED,
             f"{leaving.name} has left Mentor Rounds",
             f"{leaving.name} deleted their account, so your mentoring connection has ended.",
-            link,
+            links,
         )
     elif request.requester_id == leaving.id:
         _tell(
@@ -127,7 +129,7 @@ def member_leaving(request, *, session: Session, link: str, leaving: User, **_) 
             Kind.ENDED,
             f"{leaving.name} withdrew their request",
             f"{leaving.name} deleted their account, so their request for an introduction is withdrawn.",
-            link,
+            links,
         )
     else:
         _tell(
@@ -137,5 +139,5 @@ def member_leaving(request, *, session: Session, link: str, leaving: User, **_) 
             f"{leaving.name} is {NOT_AVAILABLE}",
             f"{leaving.name} deleted their account, so your request was withdrawn. "
             "People to meet suggests other colleagues who share your interests.",
-            link,
+            links,
         )

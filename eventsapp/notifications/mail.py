@@ -20,6 +20,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from eventsapp.config import site_root
 from eventsapp.notifications import unsubscribe
 from eventsapp.notifications.models import MailStatus, OutboxMail
 from eventsapp.timeutil import utcnow
@@ -88,7 +89,7 @@ def with_unsubscribe(mail: OutgoingMail, kind: str, user_id: int | None, site: s
         return mail, ""
     config = current_app.config
     token = unsubscribe.token_for(config["SECRET_KEY"], user_id, preference)
-    url = unsubscribe.unsubscribe_url(site or unsubscribe.site_root(config), token)
+    url = unsubscribe.unsubscribe_url(site or site_root(config), token)
     footer = f"To stop emails about {unsubscribe.LABELS[preference]}, open: {url}"
     return replace(mail, body=f"{mail.body}\n\n-- \n{footer}"), url
 

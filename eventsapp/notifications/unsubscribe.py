@@ -62,13 +62,6 @@ def read_token(secret_key: str, token: str) -> tuple[int, str]:
     return user_id, preference
 
 
-def site_root(config) -> str:
-    """This site's address outside a request (PREFERRED_URL_SCHEME, SERVER_NAME)."""
-    server = config.get("SERVER_NAME") or "localhost"
-    scheme = config.get("PREFERRED_URL_SCHEME") or "http"
-    return f"{scheme}://{server}/"
-
-
 def unsubscribe_url(site: str, token: str) -> str:
     return f"{site.rstrip('/')}/unsubscribe/{token}"
 

@@ -61,8 +61,9 @@ def department_choices(session: Session, profile: Profile) -> list[Department]:
     return list(session.scalars(sa.select(Department).where(condition).order_by(Department.name)))
 
 
-def update_profile(session: Session, user: User, changes: ProfileChanges) -> Profile:
-    """Apply every change or none: all rules are checked before anything is set."""
+def update_profile(session: Session, user: User, changes: ProfileChanges, *, site: str = "") -> Profile:
+    """Apply every change or none: all rules are checked before anything is
+    set. `site`: this site's address, for links in what the change sends."""
     name = normalise_name(changes.name)
     stage = changes.career_stage
     if stage not in career.STAGES:
@@ -101,7 +102,7 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> Pro
     profile = user.profile
     if profile.open_to_interns and not changes.open_to_interns:
         # Leaving takes effect at once: nobody keeps waiting on an answer.
-        signals.opted_out.send(session, user=user)
+        signals.opted_out.send(session, user=user, site=site)
     user.name = name
     profile.career_stage = stage
     profile.pgy_year = pgy_year

@@ -10,6 +10,7 @@ _signals = Namespace()
 opted_out = _signals.signal(
     "opted-out",
     doc="""
-A senior is no longer open to meeting interns (keyword `user`): the requests
+A senior is no longer open to meeting interns (keyword `user`, and `site`:
+this site's address for links in mail, "" when unknown): the requests
 waiting for their answer end at once.""",
 )

@@ -17,6 +17,7 @@ from eventsapp.matching import services as matching
 from eventsapp.matching.where import where_to_meet
 from eventsapp.profiles.models import Specialty
 from eventsapp.timeutil import utcnow
+from eventsapp.web.links import introduction_links
 
 bp = Blueprint("introductions", __name__)
 
@@ -63,7 +64,9 @@ def ask(user_id: int):
         abort(404)
     if form.validate_on_submit():
         try:
-            services.request_introduction(db.session, current_user, user_id, form.message.data, link=_link())
+            services.request_introduction(
+                db.session, current_user, user_id, form.message.data, links=introduction_links()
+            )
         except NotFound:
             abort(404)
         except DomainError as exc:
@@ -83,14 +86,9 @@ def index():
     return render_template("introductions/index.html", overview=overview)
 
 
-def _link() -> str:
-    """Where notices about introductions point: this page."""
-    return url_for("introductions.index")
-
-
 def _act(action, request_id: int, done: str):
     try:
-        action(db.session, current_user, request_id, link=_link())
+        action(db.session, current_user, request_id, links=introduction_links())
     except NotFound:
         abort(404)
     except NotAllowed:
@@ -107,7 +105,7 @@ def _act(action, request_id: int, done: str):
 @login_required
 def accept(request_id: int):
     return _act(
-        lambda s, u, r, link: services.answer(s, u, r, True, link=link),
+        lambda s, u, r, links: services.answer(s, u, r, True, links=links),
         request_id,
         "Accepted. You can now see each other's email address.",
     )
@@ -117,7 +115,7 @@ def accept(request_id: int):
 @login_required
 def decline(request_id: int):
     return _act(
-        lambda s, u, r, link: services.answer(s, u, r, False, link=link),
+        lambda s, u, r, links: services.answer(s, u, r, False, links=links),
         request_id,
         "Declined. They'll only hear that you're not available right now.",
     )

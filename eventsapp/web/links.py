@@ -8,6 +8,7 @@ from flask import current_app, g, has_request_context, url_for
 
 from eventsapp.events.links import EventLinks
 from eventsapp.ical.describe import Links, configured_links, uid_domain
+from eventsapp.introductions.links import IntroductionLinks
 
 
 def id_url_parts(endpoint: str, key: str, *, external: bool = False) -> tuple[str, str]:
@@ -47,3 +48,9 @@ def event_links() -> EventLinks:
     """An event page's path and its full URL on this request's host, for
     what the domains send about events."""
     return EventLinks(*id_url_parts("events.show", "event_id"), *id_url_parts("events.show", "event_id", external=True))
+
+
+def introduction_links() -> IntroductionLinks:
+    """The introductions page's path and its full URL on this request's
+    host, for what the domains send about introductions."""
+    return IntroductionLinks(url_for("introductions.index"), url_for("introductions.index", _external=True))

@@ -102,7 +102,7 @@ def edit():
             }
         )
         try:
-            services.update_profile(db.session, current_user, changes)
+            services.update_profile(db.session, current_user, changes, site=request.url_root)
         except DomainError as exc:
             db.session.rollback()
             show_error(form, exc)
