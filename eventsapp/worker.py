@@ -28,6 +28,8 @@ from eventsapp.extensions import db
 from eventsapp.introductions.services import expire_stale
 from eventsapp.notifications.outbox import deliver_due, purge_old
 from eventsapp.notifications.reminders import send_due_reminders
+from eventsapp.notifications.request_reminders import send_request_reminders
+from eventsapp.notifications.unsubscribe import site_root
 from eventsapp.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,10 @@ log = logging.getLogger(__name__)
 #: one round, and the other jobs still get their turn.
 MAIL_BATCHES_PER_ROUND = 20
 MAIL_BATCH = 50
+#: Requests expired at a time: their interns' suggestions are ranked for
+#: the notice (expiry_notices.RANKED_PER_BATCH), a few queries each.
+EXPIRY_BATCH = 25
+EXPIRY_BATCHES_PER_ROUND = 20
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,17 @@ def deliver_mail(session: Session, now: datetime) -> int:
 
 
 def expire_introductions(session: Session, now: datetime) -> int:
-    return expire_stale(session, now)
+    expired = 0
+    for _ in range(EXPIRY_BATCHES_PER_ROUND):
+        done = expire_stale(session, now, limit=EXPIRY_BATCH)
+        expired += done
+        if done < EXPIRY_BATCH:
+            break
+    return expired
+
+
+def remind_waiting_requests(session: Session, now: datetime) -> int:
+    return send_request_reminders(session, now, site_root(current_app.config))
 
 
 def send_reminders(session: Session, now: datetime) -> int:
@@ -85,6 +101,7 @@ def all_jobs() -> list[Job]:
 
 register(Job("expire-introductions", timedelta(minutes=5), expire_introductions))
 register(Job("send-reminders", timedelta(minutes=1), send_reminders))
+register(Job("remind-waiting-requests", timedelta(minutes=15), remind_waiting_requests))
 register(Job("purge-old-mail", timedelta(hours=1), purge_old))
 
 

@@ -87,6 +87,20 @@ class EventReminder(db.Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class RequestReminder(db.Model):
+    """A reminder to a senior of an introduction request still waiting for
+    their answer, `after_days` after it was sent (request_reminders.py). The
+    key is claimed with INSERT ... ON CONFLICT DO NOTHING in the transaction
+    that adds the notice, so two workers cannot both send it; it goes with
+    the request (and so with either account)."""
+
+    __tablename__ = "request_reminder"
+
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("intro_request.id", ondelete="CASCADE"), primary_key=True)
+    after_days: Mapped[int] = mapped_column(primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Audience:
     """Whom an organizer's message goes to: the members of one answer."""
 

@@ -21,11 +21,15 @@ from eventsapp.profiles.models import EventReminders
 SALT = "unsubscribe"
 UPDATES = "updates"
 REMINDERS = "reminders"
+REQUEST_REMINDERS = "request_reminders"
 #: What a member turns off, as the page names it.
 LABELS = {
     UPDATES: "changes to events you answered and your introductions",
     REMINDERS: "event reminders",
+    REQUEST_REMINDERS: "introduction requests waiting for your answer",
 }
+#: Kinds of mail with a preference of their own (request_reminders.KIND).
+OWN_PREFERENCE = {NotificationKind.REMINDER: REMINDERS, "request_reminder": REQUEST_REMINDERS}
 #: Every kind of mail sent to members belongs to a preference.
 EVENT_KINDS = tuple(k for k in NotificationKind.ALL if k != NotificationKind.REMINDER)
 INTRODUCTION_PREFIX = "intro_"
@@ -33,8 +37,8 @@ INTRODUCTION_PREFIX = "intro_"
 
 def preference_of(kind: str) -> str | None:
     """The preference a kind of mail belongs to (None: not unsubscribable)."""
-    if kind == NotificationKind.REMINDER:
-        return REMINDERS
+    if kind in OWN_PREFERENCE:
+        return OWN_PREFERENCE[kind]
     if kind in EVENT_KINDS or kind.startswith(INTRODUCTION_PREFIX):
         return UPDATES
     return None
@@ -83,6 +87,8 @@ def choice(session: Session, secret_key: str, token: str) -> Choice:
         raise NotFound("No such link.")
     if preference == UPDATES:
         subscribed = user.email_notifications
+    elif preference == REQUEST_REMINDERS:
+        subscribed = user.profile.request_reminders
     else:
         subscribed = user.profile.event_reminders != EventReminders.OFF
     return Choice(user_id, preference, LABELS[preference], subscribed)
@@ -94,6 +100,8 @@ def unsubscribe(session: Session, secret_key: str, token: str) -> Choice:
     user = session.get(User, current.user_id)
     if current.preference == UPDATES:
         user.email_notifications = False
+    elif current.preference == REQUEST_REMINDERS:
+        user.profile.request_reminders = False
     else:
         user.profile.event_reminders = EventReminders.OFF
     session.commit()

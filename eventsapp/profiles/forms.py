@@ -70,6 +70,10 @@ class ProfileForm(FlaskForm):
         description="Before each event you're going to or waitlisted for: a notice here and an email.",
         choices=[SelectChoice(v, label) for v, label in EventReminders.LABELS.items()],
     )
+    request_reminders = BooleanField(
+        "Remind me of introduction requests waiting for my answer",
+        description="3 and 10 days after a request arrives, while it waits: a notice here and an email.",
+    )
     intro_capacity = WholeNumberField(
         "Introductions I can take on at once",
         validators=[

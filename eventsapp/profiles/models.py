@@ -131,6 +131,8 @@ class Profile(db.Model):
     event_reminders: Mapped[str] = mapped_column(
         sa.String(16), default=EventReminders.DEFAULT, server_default=EventReminders.DEFAULT
     )
+    # Reminders of introduction requests waiting for this member's answer.
+    request_reminders: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     # User.profile: every page reads the member's profile with the account.

@@ -43,6 +43,7 @@ class ProfileChanges:
     timezone: str | None = None
     email_notifications: bool = True
     event_reminders: str = EventReminders.DEFAULT
+    request_reminders: bool = True
 
 
 def active_specialties(session: Session) -> list[Specialty]:
@@ -116,6 +117,7 @@ def update_profile(session: Session, user: User, changes: ProfileChanges) -> Pro
     profile.timezone = zone
     user.email_notifications = changes.email_notifications
     profile.event_reminders = changes.event_reminders
+    profile.request_reminders = changes.request_reminders
     session.commit()
     return profile
 

@@ -65,6 +65,7 @@ def _profile(session: Session, user: User) -> dict:
         "attendance_visibility": profile.attendance_visibility,
         "timezone": profile.timezone,
         "event_reminders": profile.event_reminders,
+        "request_reminders": profile.request_reminders,
     }
 
 

@@ -97,6 +97,7 @@ def edit():
                     "timezone",
                     "email_notifications",
                     "event_reminders",
+                    "request_reminders",
                 )
             }
         )
