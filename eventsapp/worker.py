@@ -3,9 +3,9 @@
 Each job is a `Job(name, interval, run)`, where `run(session, now)` does one
 idempotent pass and returns how much it did. Several workers may run at
 once: every job claims its rows itself (the outbox leases each mail,
-expiry updates only requests still pending, later jobs insert their mail
-with a dedupe key), so a job that runs twice for one period does nothing
-twice. `flask --app app worker` loops; `--once` runs each job once (cron).
+expiry updates only requests still pending, reminders insert their key
+first), so a job that runs twice for one period does nothing twice.
+`flask --app app worker` loops; `--once` runs each job once (cron).
 See docs/background.md.
 """
 

@@ -124,7 +124,10 @@ def test_the_senior_is_reminded_after_3_and_10_days_once_each(app, session, maya
     assert f"The request expires on {expires}" in text and " at " in expires
     assert "asked to meet you 10 days ago" in body(second)
     # The one-click link turns these reminders off, and nothing else.
-    assert "To stop emails about introduction requests waiting for your answer, open: http://localhost/" in text
+    assert (
+        "To stop emails about reminders of introduction requests waiting for your answer, open: http://localhost/"
+        in text
+    )
     assert first["List-Unsubscribe"].startswith("<http://localhost/unsubscribe/")
 
 

@@ -26,7 +26,7 @@ REQUEST_REMINDERS = "request_reminders"
 LABELS = {
     UPDATES: "changes to events you answered and your introductions",
     REMINDERS: "event reminders",
-    REQUEST_REMINDERS: "introduction requests waiting for your answer",
+    REQUEST_REMINDERS: "reminders of introduction requests waiting for your answer",
 }
 #: Kinds of mail with a preference of their own (request_reminders.KIND).
 OWN_PREFERENCE = {NotificationKind.REMINDER: REMINDERS, "request_reminder": REQUEST_REMINDERS}
