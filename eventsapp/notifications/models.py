@@ -17,6 +17,8 @@ class NotificationKind:
     REMINDER = "reminder"
     ORGANIZER_MESSAGE = "organizer_message"
     ALL = (PROMOTED, EVENT_CHANGED, EVENT_CANCELLED, RSVP_CONFIRMED, REMINDER, ORGANIZER_MESSAGE)
+    # About an introduction request, not an event (request_reminders.py).
+    REQUEST_REMINDER = "request_reminder"
 
 
 class Notification(db.Model):

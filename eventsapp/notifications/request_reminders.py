@@ -17,7 +17,7 @@ from eventsapp.events.listing import viewer_zone
 from eventsapp.events.timefmt import format_moment
 from eventsapp.introductions.models import IntroRequest, RequestStatus
 from eventsapp.introductions.services import EXPIRES_AFTER
-from eventsapp.notifications.models import RequestReminder
+from eventsapp.notifications.models import NotificationKind, RequestReminder
 from eventsapp.notifications.services import Message, notify
 from eventsapp.profiles.models import Profile
 from eventsapp.transactions import begin_write
@@ -31,7 +31,6 @@ LAST_CALL_DAYS = 1
 #: Requests reminded of in one transaction (several per run if need be).
 REMINDER_BATCH = 100
 BATCHES_PER_RUN = 20
-KIND = "request_reminder"
 INTRODUCTIONS_PATH = "introductions"
 PROFILE_PATH = "profile/edit"
 
@@ -92,6 +91,9 @@ def _claim(session: Session, stage: Stage, now: datetime) -> list[int]:
         )
         .order_by(IntroRequest.created_at, IntroRequest.id)
         .limit(REMINDER_BATCH)
+        # PostgreSQL: a request being answered, withdrawn or deleted at this
+        # moment is waited for, then read again (SQLite writers take turns).
+        .with_for_update(of=IntroRequest)
     )
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
@@ -141,7 +143,7 @@ def reminder_message(request: IntroRequest, stage: Stage, now: datetime, site: s
         f"turn them off on your profile: {urljoin(site, PROFILE_PATH)}",
     ]
     return Message(
-        kind=KIND,
+        kind=NotificationKind.REQUEST_REMINDER,
         subject=subject,
         body="\n\n".join(p for p in parts if p),
         link=f"/{INTRODUCTIONS_PATH}",

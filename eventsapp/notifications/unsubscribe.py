@@ -28,8 +28,8 @@ LABELS = {
     REMINDERS: "event reminders",
     REQUEST_REMINDERS: "reminders of introduction requests waiting for your answer",
 }
-#: Kinds of mail with a preference of their own (request_reminders.KIND).
-OWN_PREFERENCE = {NotificationKind.REMINDER: REMINDERS, "request_reminder": REQUEST_REMINDERS}
+#: Kinds of mail with a preference of their own.
+OWN_PREFERENCE = {NotificationKind.REMINDER: REMINDERS, NotificationKind.REQUEST_REMINDER: REQUEST_REMINDERS}
 #: Every kind of mail sent to members belongs to a preference.
 EVENT_KINDS = tuple(k for k in NotificationKind.ALL if k != NotificationKind.REMINDER)
 INTRODUCTION_PREFIX = "intro_"
