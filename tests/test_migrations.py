@@ -125,12 +125,14 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
             keys = conn.execute(sa.text('SELECT name_key FROM "user" ORDER BY id')).scalars().all()
             series = conn.execute(sa.text("SELECT starts_at, wall_start FROM series")).one()
             reminders = conn.execute(sa.text("SELECT event_reminders FROM profile ORDER BY user_id")).scalars().all()
+            requests = conn.execute(sa.text("SELECT request_reminders FROM profile ORDER BY user_id")).scalars().all()
         assert counts == {"user": 2, "profile": 2, "profile_specialty": 2, "series": 1, "event": 1, "rsvp": 1}
         assert tuple(links) == (1, 1, 2)
         assert keys == ["ana", "bo"]  # existing names get their sort key
         # An existing series keeps its start and reads its rule from it.
         assert str(series.starts_at).startswith("2026-12-01 12:30") and series.wall_start is None
         assert reminders == ["24 hours", "24 hours"]  # existing members get the default
+        assert [bool(r) for r in requests] == [True, True]  # and are reminded of waiting requests
         downgrade()  # the latest migration goes back one step
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT series_id FROM event")).scalar() == 1
