@@ -68,7 +68,7 @@ def expired_message(request: IntroRequest, names: list[Suggestion] | None, site:
         "towards your limit: you can ask someone else."
     ]
     if names:
-        listed = "\n".join(f"- {s.candidate.name} ({s.candidate.stage_label}): {s.explanation}" for s in names)
+        listed = "\n".join(f"- {s.candidate.name}, {s.candidate.stage_label}: {s.explanation}" for s in names)
         parts.append(f"Colleagues you could ask next:\n{listed}")
         parts.append(f"See them and ask on People to meet: {people}")
     elif names is None:
