@@ -338,3 +338,24 @@ def test_the_worker_expires_in_batches_so_every_notice_names_colleagues(app, ses
     assert expire(app, sent_at + 14 * DAY) == 5  # three batches, one run
     bodies = [body(m) for m in mailbox()]
     assert len(bodies) == 5 and all("Dr Next" in b for b in bodies)
+
+
+def test_two_workers_expiring_at_once_tell_each_intern_once(app, session, mailbox):
+    sent_at = utcnow()
+    interns = [make_user(f"Intern {n}", email=f"intern{n}@hospital.example") for n in range(4)]
+    for each in interns:
+        ask(session, each, senior(), sent_at)
+    mailbox()
+    barrier = Barrier(2, timeout=30)
+
+    def run(_):
+        barrier.wait()
+        with app.app_context(), Session(db.engine) as own:
+            return introductions.expire_stale(own, sent_at + 14 * DAY, limit=2)
+
+    with ThreadPoolExecutor(2) as pool:
+        expired = sum(pool.map(run, range(2)))
+    expired += expire(app, sent_at + 14 * DAY)  # whatever a busy worker left for its next run
+    assert expired == 4
+    assert sorted(m["To"] for m in mailbox()) == sorted(i.email for i in interns)
+    assert all(len(notices(session, i, "intro_expired")) == 1 for i in interns)
