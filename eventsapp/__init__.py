@@ -77,6 +77,7 @@ def connect_receivers() -> None:
     from eventsapp.attendance import receivers as _attendance  # noqa: F401
     from eventsapp.events import receivers as _events  # noqa: F401
     from eventsapp.introductions import receivers as _introductions  # noqa: F401
+    from eventsapp.notifications import expiry_notices as _expiry_notices  # noqa: F401
     from eventsapp.notifications import introduction_notices as _introduction_notices  # noqa: F401
     from eventsapp.notifications import receivers as _notifications  # noqa: F401
     from eventsapp.profiles import receivers as _profiles  # noqa: F401

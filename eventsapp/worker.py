@@ -4,8 +4,9 @@ Each job is a `Job(name, interval, run)`, where `run(session, now)` does one
 idempotent pass and returns how much it did. Several workers may run at
 once: every job claims its rows itself (the outbox leases each mail,
 telling members claims and deletes a change in one transaction, expiry
-updates only requests still pending, reminders claim a unique key), so a job that runs twice for one period does nothing
-twice. `flask --app app worker` loops; `--once` runs each job once (cron).
+updates only requests still pending, reminders insert their key first), so
+a job that runs twice for one period does nothing twice.
+`flask --app app worker` loops; `--once` runs each job once (cron).
 See docs/background.md.
 """
 
@@ -23,6 +24,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from eventsapp.config import site_root
 from eventsapp.events.links import EventLinks
 from eventsapp.extensions import db
 from eventsapp.introductions.links import IntroductionLinks
@@ -31,6 +33,7 @@ from eventsapp.notifications.digest import Schedule, send_due_digests
 from eventsapp.notifications.fanout import expand_pending
 from eventsapp.notifications.outbox import deliver_due, purge_old
 from eventsapp.notifications.reminders import send_due_reminders
+from eventsapp.notifications.request_reminders import send_request_reminders
 from eventsapp.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,10 @@ log = logging.getLogger(__name__)
 #: one round, and the other jobs still get their turn.
 MAIL_BATCHES_PER_ROUND = 20
 MAIL_BATCH = 50
+#: Requests expired at a time: their interns' suggestions are ranked for
+#: the notice (expiry_notices.RANKED_PER_BATCH), a few queries each.
+EXPIRY_BATCH = 25
+EXPIRY_BATCHES_PER_ROUND = 20
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,18 @@ def tell_members(session: Session, now: datetime) -> int:
 
 
 def expire_introductions(session: Session, now: datetime) -> int:
-    return expire_stale(session, now, links=IntroductionLinks.on_site(current_app.config))
+    links = IntroductionLinks.on_site(current_app.config)
+    expired = 0
+    for _ in range(EXPIRY_BATCHES_PER_ROUND):
+        done = expire_stale(session, now, links=links, limit=EXPIRY_BATCH)
+        expired += done
+        if done < EXPIRY_BATCH:
+            break
+    return expired
+
+
+def remind_waiting_requests(session: Session, now: datetime) -> int:
+    return send_request_reminders(session, now, site_root(current_app.config))
 
 
 def send_reminders(session: Session, now: datetime) -> int:
@@ -101,6 +119,7 @@ def all_jobs() -> list[Job]:
 register(Job("tell-members", None, tell_members))
 register(Job("expire-introductions", timedelta(minutes=5), expire_introductions))
 register(Job("send-reminders", timedelta(minutes=1), send_reminders))
+register(Job("remind-waiting-requests", timedelta(minutes=15), remind_waiting_requests))
 register(Job("purge-old-mail", timedelta(hours=1), purge_old))
 register(Job("send-digests", timedelta(minutes=10), send_digests))
 

@@ -151,7 +151,8 @@ def test_the_command_stores_the_expiry_and_tells_the_requester(runner, session, 
     statuses, notices = stored(session)
     assert [s for _, s in statuses] == ["expired", "expired"]
     assert (intern.id, "Your introduction request to Tomás Ferreira expired") in notices and len(notices) == 2
-    assert session.scalar(sa.select(Notification.link).where(Notification.user_id == intern.id)) == "/introductions"
+    # The notice leads to People to meet: whom to ask next.
+    assert session.scalar(sa.select(Notification.link).where(Notification.user_id == intern.id)) == "/people"
     # Once stored, a second run has nothing to do.
     assert "0 requests expired." in runner.invoke(args=["expire-introductions"]).output
     assert stored(session)[0][0] == (request_id, "expired")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from eventsapp.accounts.models import User
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.introductions import signals
+from eventsapp.introductions.expiry import expire_stale
 from eventsapp.introductions.links import IntroductionLinks
 from eventsapp.introductions.models import MESSAGE_MAX, IntroRequest, RequestStatus, waiting_at
 from eventsapp.introductions.states import ask_state
@@ -21,6 +21,7 @@ from eventsapp.text import clean
 from eventsapp.timeutil import utcnow
 from eventsapp.transactions import begin_write
 
+#: How long a request waits for an answer before it expires.
 EXPIRES_AFTER = timedelta(days=14)
 
 
@@ -30,50 +31,6 @@ def _active_connections(session: Session, senior_id: int) -> int:
         .select_from(IntroRequest)
         .where(IntroRequest.senior_id == senior_id, IntroRequest.status == RequestStatus.ACCEPTED)
     )
-
-
-@cache
-def _any_overdue():
-    """Whether a pending request is past its date (parameter now); built
-    once, as every request that touches introductions asks."""
-    return sa.select(
-        sa.exists().where(IntroRequest.status == RequestStatus.PENDING, IntroRequest.expires_at <= sa.bindparam("now"))
-    )
-
-
-def expire_stale(session: Session, now: datetime | None = None, *, links: IntroductionLinks | None = None) -> int:
-    """Store as expired the pending requests nobody answered within 14 days,
-    tell their requesters, and commit. Pages already read them as expired
-    (waiting_at); this is done by the requests that change introductions,
-    the worker's expire-introductions job and the command of that name."""
-    now = now or utcnow()
-    if not session.scalar(_any_overdue(), {"now": now}):
-        return 0  # the usual case: a read, no write lock taken
-    # A conditional UPDATE claims the rows: of two requests doing this at
-    # once, each request is expired (and its requester told) by exactly one.
-    claimed = list(
-        session.scalars(
-            sa.update(IntroRequest)
-            .where(IntroRequest.status == RequestStatus.PENDING, IntroRequest.expires_at <= now)
-            .values(status=RequestStatus.EXPIRED, responded_at=now)
-            .returning(IntroRequest.id)
-        )
-    )
-    stale = (
-        list(
-            session.scalars(
-                sa.select(IntroRequest)
-                .where(IntroRequest.id.in_(claimed))
-                .options(selectinload(IntroRequest.requester), selectinload(IntroRequest.senior))
-            )
-        )
-        if claimed
-        else []
-    )
-    for request in stale:
-        signals.request_expired.send(request, session=session, links=links)
-    session.commit()
-    return len(stale)
 
 
 def request_introduction(

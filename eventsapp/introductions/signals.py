@@ -16,8 +16,12 @@ request_sent = _signals.signal("request-sent")
 request_accepted = _signals.signal("request-accepted")
 #: The senior declined.
 request_declined = _signals.signal("request-declined")
-#: Nobody answered in time (stored as expired from now on).
+#: Nobody answered in time: one request, stored as expired as its senior
+#: deletes their account (the row goes with the account).
 request_expired = _signals.signal("request-expired")
+#: Nobody answered in time: the sender is a tuple of the requests expire_stale
+#: stored as expired together; also `now`, the moment of their expiry.
+requests_expired = _signals.signal("requests-expired")
 #: The senior stopped taking introductions, so the request was withdrawn.
 senior_withdrew = _signals.signal("senior-withdrew")
 #: One side ended the connection; `by` is who.

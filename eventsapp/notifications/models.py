@@ -17,6 +17,8 @@ class NotificationKind:
     REMINDER = "reminder"
     ORGANIZER_MESSAGE = "organizer_message"
     ALL = (PROMOTED, EVENT_CHANGED, EVENT_CANCELLED, RSVP_CONFIRMED, REMINDER, ORGANIZER_MESSAGE)
+    # About an introduction request, not an event (request_reminders.py).
+    REQUEST_REMINDER = "request_reminder"
 
 
 class Notification(db.Model):
@@ -98,6 +100,20 @@ class WeeklyDigest(db.Model):
     week: Mapped[date] = mapped_column(primary_key=True, index=True)  # the Monday of the week it covers
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     events: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class RequestReminder(db.Model):
+    """A reminder to a senior of an introduction request still waiting for
+    their answer, `after_days` after it was sent (request_reminders.py). The
+    key is claimed with INSERT ... ON CONFLICT DO NOTHING in the transaction
+    that adds the notice, so two workers cannot both send it; it goes with
+    the request (and so with either account)."""
+
+    __tablename__ = "request_reminder"
+
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("intro_request.id", ondelete="CASCADE"), primary_key=True)
+    after_days: Mapped[int] = mapped_column(primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Audience:

@@ -22,14 +22,22 @@ SALT = "unsubscribe"
 UPDATES = "updates"
 REMINDERS = "reminders"
 DIGEST = "digest"
+REQUEST_REMINDERS = "request_reminders"
 #: What a member turns off, as the page names it.
 LABELS = {
     UPDATES: "changes to events you answered and your introductions",
     REMINDERS: "event reminders",
     DIGEST: "the weekly digest",
+    REQUEST_REMINDERS: "reminders of introduction requests waiting for your answer",
 }
 #: The kind of the weekly digest's mail (it has no notice in the app).
 DIGEST_KIND = "weekly_digest"
+#: Kinds of mail with a preference of their own.
+OWN_PREFERENCE = {
+    NotificationKind.REMINDER: REMINDERS,
+    NotificationKind.REQUEST_REMINDER: REQUEST_REMINDERS,
+    DIGEST_KIND: DIGEST,
+}
 #: Every kind of mail sent to members belongs to a preference.
 EVENT_KINDS = tuple(k for k in NotificationKind.ALL if k != NotificationKind.REMINDER)
 INTRODUCTION_PREFIX = "intro_"
@@ -37,10 +45,8 @@ INTRODUCTION_PREFIX = "intro_"
 
 def preference_of(kind: str) -> str | None:
     """The preference a kind of mail belongs to (None: not unsubscribable)."""
-    if kind == NotificationKind.REMINDER:
-        return REMINDERS
-    if kind == DIGEST_KIND:
-        return DIGEST
+    if kind in OWN_PREFERENCE:
+        return OWN_PREFERENCE[kind]
     if kind in EVENT_KINDS or kind.startswith(INTRODUCTION_PREFIX):
         return UPDATES
     return None
@@ -84,6 +90,8 @@ def choice(session: Session, secret_key: str, token: str) -> Choice:
         subscribed = user.email_notifications
     elif preference == DIGEST:
         subscribed = user.profile.weekly_digest
+    elif preference == REQUEST_REMINDERS:
+        subscribed = user.profile.request_reminders
     else:
         subscribed = user.profile.event_reminders != EventReminders.OFF
     return Choice(user_id, preference, LABELS[preference], subscribed)
@@ -97,6 +105,8 @@ def unsubscribe(session: Session, secret_key: str, token: str) -> Choice:
         user.email_notifications = False
     elif current.preference == DIGEST:
         user.profile.weekly_digest = False
+    elif current.preference == REQUEST_REMINDERS:
+        user.profile.request_reminders = False
     else:
         user.profile.event_reminders = EventReminders.OFF
     session.commit()

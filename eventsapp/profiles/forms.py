@@ -75,6 +75,10 @@ class ProfileForm(FlaskForm):
         description="Once a week: next week's events that match your interests, "
         "and the senior colleagues suggested for you who are going.",
     )
+    request_reminders = BooleanField(
+        "Remind me of introduction requests waiting for my answer",
+        description="3 and 10 days after a request arrives, while it waits: a notice here and an email.",
+    )
     intro_capacity = WholeNumberField(
         "Introductions I can take on at once",
         validators=[

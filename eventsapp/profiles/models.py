@@ -133,6 +133,8 @@ class Profile(db.Model):
     )
     # The weekly digest of next week's events (notifications/digest.py).
     weekly_digest: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
+    # Reminders of introduction requests waiting for this member's answer.
+    request_reminders: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     # User.profile: every page reads the member's profile with the account.

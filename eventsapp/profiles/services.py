@@ -44,6 +44,7 @@ class ProfileChanges:
     email_notifications: bool = True
     event_reminders: str = EventReminders.DEFAULT
     weekly_digest: bool = True
+    request_reminders: bool = True
 
 
 def active_specialties(session: Session) -> list[Specialty]:
@@ -59,6 +60,20 @@ def department_choices(session: Session, profile: Profile) -> list[Department]:
     if profile.department_id is not None:
         condition = sa.or_(condition, Department.id == profile.department_id)
     return list(session.scalars(sa.select(Department).where(condition).order_by(Department.name)))
+
+
+#: Choices stored as the form gives them, once the rules above hold.
+COPIED_AS_GIVEN = (
+    "open_to_interns",
+    "intro_capacity",
+    "show_department",
+    "show_interests",
+    "show_bio",
+    "attendance_visibility",
+    "event_reminders",
+    "weekly_digest",
+    "request_reminders",
+)
 
 
 def update_profile(session: Session, user: User, changes: ProfileChanges, *, site: str = "") -> Profile:
@@ -109,16 +124,10 @@ def update_profile(session: Session, user: User, changes: ProfileChanges, *, sit
     profile.department = department
     profile.specialties = specialties
     profile.bio = bio
-    profile.open_to_interns = changes.open_to_interns
-    profile.intro_capacity = changes.intro_capacity
-    profile.show_department = changes.show_department
-    profile.show_interests = changes.show_interests
-    profile.show_bio = changes.show_bio
-    profile.attendance_visibility = changes.attendance_visibility
     profile.timezone = zone
     user.email_notifications = changes.email_notifications
-    profile.event_reminders = changes.event_reminders
-    profile.weekly_digest = changes.weekly_digest
+    for field in COPIED_AS_GIVEN:
+        setattr(profile, field, getattr(changes, field))
     session.commit()
     return profile
 

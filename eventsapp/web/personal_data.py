@@ -66,6 +66,7 @@ def _profile(session: Session, user: User) -> dict:
         "timezone": profile.timezone,
         "event_reminders": profile.event_reminders,
         "weekly_digest": profile.weekly_digest,
+        "request_reminders": profile.request_reminders,
     }
 
 

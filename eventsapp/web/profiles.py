@@ -98,6 +98,7 @@ def edit():
                     "email_notifications",
                     "event_reminders",
                     "weekly_digest",
+                    "request_reminders",
                 )
             }
         )
