@@ -87,6 +87,8 @@ def test_the_worker_mails_expiry_with_the_configured_sites_address(make_app):
         assert worker.run_round(app, jobs=[j for j in worker.all_jobs() if j.name == "expire-introductions"]) == {
             "expire-introductions": 1
         }
-        assert f"See your introductions: {SITE}/introductions" in mail_to(db.session, intern.email, "intro_expired")
-        assert notice_links(db.session, intern) == {"/introductions"}
+        mail = mail_to(db.session, intern.email, "intro_expired")
+        assert f"Your introductions: {SITE}/introductions" in mail
+        assert f"{SITE}/people" in mail  # whom to ask next
+        assert notice_links(db.session, intern) == {"/people"}
         db.session.remove()
