@@ -11,7 +11,8 @@ from eventsapp.accounts.models import Role, User
 from eventsapp.accounts.passwords import hash_password
 from eventsapp.events.models import Event
 from eventsapp.extensions import db
-from eventsapp.profiles.models import Department, Profile, Specialty
+from eventsapp.profiles.help_kinds import offers_help
+from eventsapp.profiles.models import Department, HelpChoice, Profile, Specialty
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.timeutil import utcnow
 
@@ -53,6 +54,7 @@ def make_user(
     interests: list[str] = (),
     open_to_interns: bool = False,
     password: str | None = None,
+    helps: list[str] = (),  # kinds of help looked for (interns) or offered (seniors)
     **profile,
 ) -> User:
     n = next(_counter)
@@ -67,6 +69,7 @@ def make_user(
             department=department,
             open_to_interns=open_to_interns,
             specialties=[specialty(s) for s in interests],
+            help=[HelpChoice(offered=offers_help(stage), kind=kind) for kind in helps],
             **profile,
         ),
     )

@@ -125,17 +125,19 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
             keys = conn.execute(sa.text('SELECT name_key FROM "user" ORDER BY id')).scalars().all()
             series = conn.execute(sa.text("SELECT starts_at, wall_start FROM series")).one()
             reminders = conn.execute(sa.text("SELECT event_reminders FROM profile ORDER BY user_id")).scalars().all()
+            help_chosen = conn.execute(sa.text("SELECT count(*) FROM profile_help")).scalar()
         assert counts == {"user": 2, "profile": 2, "profile_specialty": 2, "series": 1, "event": 1, "rsvp": 1}
         assert tuple(links) == (1, 1, 2)
         assert keys == ["ana", "bo"]  # existing names get their sort key
         # An existing series keeps its start and reads its rule from it.
         assert str(series.starts_at).startswith("2026-12-01 12:30") and series.wall_start is None
         assert reminders == ["24 hours", "24 hours"]  # existing members get the default
+        assert help_chosen == 0  # existing members have chosen no kinds of help: they rank as before
         downgrade()  # the latest migration goes back one step
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT series_id FROM event")).scalar() == 1
             assert conn.execute(sa.text("SELECT count(*) FROM profile")).scalar() == 2
         inspector = sa.inspect(db.engine)
-        assert "event_message" not in inspector.get_table_names()
-        assert "event_reminder" in inspector.get_table_names()  # the step before stays
+        assert "profile_help" not in inspector.get_table_names()
+        assert "event_message" in inspector.get_table_names()  # the step before stays
         assert "ck_profile_intro_capacity_range" in {c["name"] for c in inspector.get_check_constraints("profile")}

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from eventsapp.accounts.models import User
 from eventsapp.extensions import db
-from eventsapp.profiles import career
+from eventsapp.profiles import career, help_kinds
 from eventsapp.timeutil import UTCDateTime, utcnow
 
 BIO_MAX = 1000
@@ -76,6 +76,21 @@ profile_specialty = sa.Table(
 )
 
 
+class HelpChoice(db.Model):
+    """A kind of help a member looks for (students and interns) or offers
+    (residents and above): help_kinds names them."""
+
+    __tablename__ = "profile_help"
+    __table_args__ = (
+        sa.CheckConstraint(f"kind IN {help_kinds.KINDS!r}", name="kind_known"),
+        sa.CheckConstraint(f"NOT offered OR kind <> '{help_kinds.EXPLORING}'", name="exploring_only_asked"),
+    )
+
+    profile_id: Mapped[int] = mapped_column(sa.ForeignKey("profile.user_id", ondelete="CASCADE"), primary_key=True)
+    offered: Mapped[bool] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+
+
 class Profile(db.Model):
     __tablename__ = "profile"
     __table_args__ = (
@@ -139,6 +154,7 @@ class Profile(db.Model):
     )
     department: Mapped[Department | None] = relationship(lazy="joined")
     specialties: Mapped[list[Specialty]] = relationship(secondary=profile_specialty, order_by=Specialty.name)
+    help: Mapped[list[HelpChoice]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
     @property
     def stage_label(self) -> str:
@@ -147,6 +163,11 @@ class Profile(db.Model):
     @property
     def can_mentor(self) -> bool:
         return career.can_mentor(self.career_stage)
+
+    def chosen_help(self, *, offered: bool) -> list[str]:
+        """The kinds of help chosen on one side, in the form's order."""
+        chosen = {h.kind for h in self.help if h.offered == offered}
+        return [kind for kind in help_kinds.KINDS if kind in chosen]
 
     @property
     def is_complete(self) -> bool:
