@@ -11,8 +11,8 @@ from eventsapp.accounts.models import Role, User
 from eventsapp.accounts.passwords import hash_password
 from eventsapp.events.models import Event
 from eventsapp.extensions import db
-from eventsapp.profiles.help_kinds import offers_help
-from eventsapp.profiles.models import Department, HelpChoice, Profile, Specialty
+from eventsapp.profiles.help_kinds import offers_help, to_bits
+from eventsapp.profiles.models import Department, Profile, Specialty
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.timeutil import utcnow
 
@@ -69,7 +69,8 @@ def make_user(
             department=department,
             open_to_interns=open_to_interns,
             specialties=[specialty(s) for s in interests],
-            help=[HelpChoice(offered=offers_help(stage), kind=kind) for kind in helps],
+            help_offered=to_bits(helps) if offers_help(stage) else 0,
+            help_asked=0 if offers_help(stage) else to_bits(helps),
             **profile,
         ),
     )

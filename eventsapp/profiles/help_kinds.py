@@ -29,7 +29,7 @@ IN_WORDS: dict[str, str] = {
     CLINICAL: "help with clinical challenges",
     CAREER: "career advice",
     SUPPORT: "emotional support",
-    NETWORKING: "networking and opportunities",
+    NETWORKING: "networking",
 }
 
 
@@ -45,10 +45,28 @@ def choices_for(stage: str | None) -> dict[str, str]:
     return OFFERED if offers_help(stage) else ASKED
 
 
-#: Each kind as one bit, so a query can return someone's kinds as a number.
-BITS: dict[str, int] = {kind: 1 << n for n, kind in enumerate(KINDS)}
+#: A profile stores its kinds as one number, the sum of their bits (read
+#: with the profile row, at no cost to the ranking's queries). Stored: never
+#: renumber; a new kind takes the next bit.
+BITS: dict[str, int] = {CLINICAL: 1, CAREER: 2, SUPPORT: 4, NETWORKING: 8, EXPLORING: 16}
+#: The largest numbers each side may store (the database checks them).
+ALL_OFFERED = sum(BITS[kind] for kind in OFFERED)
+ALL_ASKED = sum(BITS[kind] for kind in ASKED)
+
+
+def to_bits(kinds) -> int:
+    return sum(BITS[kind] for kind in set(kinds))
 
 
 def from_bits(bits: int | None) -> frozenset[str]:
     """The kinds a number of BITS stands for."""
-    return frozenset(kind for kind, bit in BITS.items() if (bits or 0) & bit)
+    return _SETS[bits or 0]
+
+
+def in_order(bits: int | None) -> list[str]:
+    """The kinds a number stands for, in the form's order."""
+    return [kind for kind in KINDS if (bits or 0) & BITS[kind]]
+
+
+#: Each number's kinds, worked out once (the ranking reads one per candidate).
+_SETS = [frozenset(kind for kind, bit in BITS.items() if bits & bit) for bits in range(ALL_ASKED + 1)]

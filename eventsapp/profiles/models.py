@@ -76,21 +76,6 @@ profile_specialty = sa.Table(
 )
 
 
-class HelpChoice(db.Model):
-    """A kind of help a member looks for (students and interns) or offers
-    (residents and above): help_kinds names them."""
-
-    __tablename__ = "profile_help"
-    __table_args__ = (
-        sa.CheckConstraint(f"kind IN {help_kinds.KINDS!r}", name="kind_known"),
-        sa.CheckConstraint(f"NOT offered OR kind <> '{help_kinds.EXPLORING}'", name="exploring_only_asked"),
-    )
-
-    profile_id: Mapped[int] = mapped_column(sa.ForeignKey("profile.user_id", ondelete="CASCADE"), primary_key=True)
-    offered: Mapped[bool] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
-
-
 class Profile(db.Model):
     __tablename__ = "profile"
     __table_args__ = (
@@ -108,6 +93,9 @@ class Profile(db.Model):
             f"attendance_visibility IN {AttendanceVisibility.ALL!r}", name="attendance_visibility_known"
         ),
         sa.CheckConstraint(f"event_reminders IN {EventReminders.ALL!r}", name="event_reminders_known"),
+        # Any sum of the kinds' bits is a set of kinds; an offer is never "still exploring".
+        sa.CheckConstraint(f"help_asked BETWEEN 0 AND {help_kinds.ALL_ASKED}", name="help_asked_known"),
+        sa.CheckConstraint(f"help_offered BETWEEN 0 AND {help_kinds.ALL_OFFERED}", name="help_offered_known"),
         # The seniors who may be suggested, with what the suggestions test
         # about them: pages check each person going to an event against it,
         # and most are not among them (PostgreSQL then reads the index only).
@@ -118,6 +106,7 @@ class Profile(db.Model):
             "attendance_visibility",
             "show_interests",
             "intro_capacity",
+            "help_offered",
             postgresql_where=sa.text("open_to_interns"),
             sqlite_where=sa.text("open_to_interns"),
         ),
@@ -146,6 +135,10 @@ class Profile(db.Model):
     event_reminders: Mapped[str] = mapped_column(
         sa.String(16), default=EventReminders.DEFAULT, server_default=EventReminders.DEFAULT
     )
+    # The kinds of help looked for (students, interns) and offered (residents
+    # and above), as sums of help_kinds.BITS; one side is used, by career stage.
+    help_asked: Mapped[int] = mapped_column(default=0, server_default="0")
+    help_offered: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     # User.profile: every page reads the member's profile with the account.
@@ -154,7 +147,6 @@ class Profile(db.Model):
     )
     department: Mapped[Department | None] = relationship(lazy="joined")
     specialties: Mapped[list[Specialty]] = relationship(secondary=profile_specialty, order_by=Specialty.name)
-    help: Mapped[list[HelpChoice]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
     @property
     def stage_label(self) -> str:
@@ -166,8 +158,7 @@ class Profile(db.Model):
 
     def chosen_help(self, *, offered: bool) -> list[str]:
         """The kinds of help chosen on one side, in the form's order."""
-        chosen = {h.kind for h in self.help if h.offered == offered}
-        return [kind for kind in help_kinds.KINDS if kind in chosen]
+        return help_kinds.in_order(self.help_offered if offered else self.help_asked)
 
     @property
     def is_complete(self) -> bool:

@@ -17,7 +17,6 @@ from eventsapp.profiles.models import (
     AttendanceVisibility,
     Department,
     EventReminders,
-    HelpChoice,
     Profile,
     Specialty,
 )
@@ -147,8 +146,8 @@ def chosen_help(stage: str | None, kinds: list[str]) -> list[str]:
 def set_help(profile: Profile, kinds: list[str], *, offered: bool) -> None:
     """The profile's kinds of help become these, on one side (choices on
     the other side, from an earlier career stage, go)."""
-    kept = {(h.offered, h.kind): h for h in profile.help}
-    profile.help = [kept.get((offered, kind)) or HelpChoice(offered=offered, kind=kind) for kind in kinds]
+    profile.help_offered = help_kinds.to_bits(kinds) if offered else 0
+    profile.help_asked = 0 if offered else help_kinds.to_bits(kinds)
 
 
 def chosen_specialties(session: Session, profile: Profile, ids: list[int]) -> list[Specialty]:
@@ -191,12 +190,7 @@ def profile_for_viewer(session: Session, viewer: User, user_id: int, *, connecte
     """`connected`: whether the two have an active introduction (then each
     sees the other's email), as introductions, above profiles, knows it."""
     user = session.scalar(
-        sa.select(User)
-        .where(User.id == user_id)
-        .options(
-            selectinload(User.profile).selectinload(Profile.specialties),
-            selectinload(User.profile).selectinload(Profile.help),
-        )
+        sa.select(User).where(User.id == user_id).options(selectinload(User.profile).selectinload(Profile.specialties))
     )
     if user is None:
         raise NotFound("No such person.")

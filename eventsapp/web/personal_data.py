@@ -50,9 +50,7 @@ def _account(user: User) -> dict:
 
 def _profile(session: Session, user: User) -> dict:
     profile = session.scalar(
-        sa.select(Profile)
-        .where(Profile.user_id == user.id)
-        .options(selectinload(Profile.specialties), selectinload(Profile.help))
+        sa.select(Profile).where(Profile.user_id == user.id).options(selectinload(Profile.specialties))
     )
     return {
         "career_stage": profile.career_stage,
