@@ -204,7 +204,7 @@ def points(candidate: Candidate, interest_weights: dict[int, float], viewer: Vie
     )
 
 
-def help_offered(viewer: Viewer, candidate: Candidate) -> str:
+def help_in_words(viewer: Viewer, candidate: Candidate) -> str:
     """The reason that names the help the viewer looks for and the colleague
     offers ("Offers career advice and emotional support"); empty if none."""
     kinds = [IN_WORDS[kind] for kind in KINDS if kind in viewer.asks & candidate.offers]
@@ -223,7 +223,7 @@ def explain(
     upcoming, past = _counted(candidate, viewer.focus_event_id)
     focus = viewer.focus_event_id
     names = [interest_names[i] for i in shared if i in interest_names]
-    offered = help_offered(viewer, candidate)
+    offered = help_in_words(viewer, candidate)
     reasons = [offered] if offered else []
     reasons.append(f"Both interested in {_names(names)}" if names else "No shared interests listed")
     if focus is not None and focus in candidate.approachable_at:
