@@ -84,6 +84,7 @@ def test_a_senior_offers_help_and_members_see_it_on_their_profile(client, auth, 
     page = client.get("/profile/edit").get_data(as_text=True)
     assert "<legend>What help can you offer?</legend>" in page
     assert "Still exploring specialties" not in page
+    assert "the help you offer goes with them" in page  # beside "Show my specialty interests"
     data = form_data("fellow", name="Dr. Rhea Patel", open_to_interns="y", help_kinds=["clinical", "networking"])
     assert client.post("/profile/edit", data=data).status_code == 302
     assert chosen(session, senior) == {(True, "clinical"), (True, "networking")}

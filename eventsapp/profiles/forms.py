@@ -57,7 +57,9 @@ class ProfileForm(FlaskForm):
         filters=[one_line_break],
     )
     show_department = BooleanField("Show my department")
-    show_interests = BooleanField("Show my specialty interests")
+    show_interests = BooleanField(
+        "Show my specialty interests", description="For residents and above, the help you offer goes with them."
+    )
     show_bio = BooleanField("Show my bio")
     open_to_interns = BooleanField(
         "I am open to meeting interns",
