@@ -40,7 +40,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SPEC_VERSION = 4  # raised whenever the generator changes what it builds (or the schema it fills)
+SPEC_VERSION = 5  # raised whenever the generator changes what it builds (or the schema it fills)
 SECRET_KEY = "bench-secret-key-not-for-production-0123456789"  # nosec B105  # the benchmark server only
 PASSWORD = "bench-password-1"  # nosec B105  # synthetic accounts, printed in the README
 INTERN_EMAIL = "bench-intern@bench.example"
@@ -190,6 +190,12 @@ def _redact(url: str) -> str:
 
 STAGE_WEIGHTS = {"student": 8, "intern": 30, "resident": 32, "fellow": 12, "attending": 14, "faculty": 4}
 SENIOR = ("resident", "fellow", "attending", "faculty")
+#: How often each kind of help is offered by a senior, and looked for by a
+#: student or intern (the viewer looks for clinical and career help, and is
+#: still exploring specialties: the benchmark then spreads their list).
+OFFERED_SHARE = {"clinical": 0.5, "career": 0.45, "support": 0.3, "networking": 0.35}
+ASKED_SHARE = {"clinical": 0.4, "career": 0.5, "support": 0.25, "networking": 0.3, "exploring": 0.2}
+VIEWER_ASKS = ("clinical", "career", "exploring")
 FIRST = (
     "Amara Ben Chloe Daniel Elena Farid Grace Hiro Imani Jonas Kavya Liam Maya Nikolai Olu Priya Quinn "
     "Rosa Samuel Tomas Uma Victor Wen Ximena Yusuf Zara Aisha Bruno Carmen Dmitri Esther Felix Gita Hugo "
@@ -346,6 +352,21 @@ class Builder:
         self.rows["user"], self.rows["profile"], self.rows["profile_specialty"] = users, profiles, interests
         self.organizers = [u["id"] for u in users if u["role"] in ("organizer", "admin")]
         self.open_seniors = [p["user_id"] for p in profiles if p["open_to_interns"]]
+
+    def help_choices(self) -> None:
+        """What each senior offers and each student or intern looks for, drawn
+        like their interests, from a generator of its own: the rest of the
+        network is the same rows as without them."""
+        from eventsapp.profiles.help_kinds import to_bits
+
+        rng = random.Random(self.spec.seed * 1_000 + 1)  # nosec B311  # synthetic data, repeatable by seed
+        for profile in self.rows["profile"]:
+            i = profile["user_id"]
+            offered = self.stage[i] in SENIOR
+            shares = OFFERED_SHARE if offered else ASKED_SHARE
+            kinds = VIEWER_ASKS if i == 1 else [kind for kind, share in shares.items() if rng.random() < share]
+            profile["help_offered" if offered else "help_asked"] = to_bits(kinds)
+            profile["help_asked" if offered else "help_offered"] = 0
 
     # - events -
     def events(self) -> None:
@@ -729,6 +750,7 @@ class Builder:
         with engine.connect() as conn:
             specialty_ids = list(conn.execute(sa.text("SELECT id FROM specialty ORDER BY id")).scalars())
         self.people(specialty_ids)
+        self.help_choices()
         self.events()
         targets = self.answers()
         targets |= self.extras()

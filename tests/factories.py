@@ -11,6 +11,7 @@ from eventsapp.accounts.models import Role, User
 from eventsapp.accounts.passwords import hash_password
 from eventsapp.events.models import Event
 from eventsapp.extensions import db
+from eventsapp.profiles.help_kinds import offers_help, to_bits
 from eventsapp.profiles.models import Department, Profile, Specialty
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.timeutil import utcnow
@@ -53,6 +54,7 @@ def make_user(
     interests: list[str] = (),
     open_to_interns: bool = False,
     password: str | None = None,
+    helps: list[str] = (),  # kinds of help looked for (interns) or offered (seniors)
     **profile,
 ) -> User:
     n = next(_counter)
@@ -67,6 +69,8 @@ def make_user(
             department=department,
             open_to_interns=open_to_interns,
             specialties=[specialty(s) for s in interests],
+            help_offered=to_bits(helps) if offers_help(stage) else 0,
+            help_asked=0 if offers_help(stage) else to_bits(helps),
             **profile,
         ),
     )

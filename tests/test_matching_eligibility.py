@@ -12,6 +12,7 @@ from eventsapp.introductions.models import DECLINE_COOLDOWN, IntroRequest, Reque
 from eventsapp.matching import scoring
 from eventsapp.matching.eligibility import eligibility, rule_for
 from eventsapp.profiles.career import SENIOR_STAGES, SENIORITY, STAGES
+from eventsapp.profiles.help_kinds import ALL_OFFERED, from_bits
 from eventsapp.profiles.models import Profile
 from eventsapp.timeutil import utcnow
 from tests.factories import make_user
@@ -34,6 +35,8 @@ colleague = st.fixed_dictionaries(
         "closed": st.lists(
             st.sampled_from([RequestStatus.EXPIRED, RequestStatus.WITHDRAWN, RequestStatus.ENDED]), max_size=2
         ),
+        # The help they offer: it ranks, but never decides who may be suggested.
+        "offers": st.integers(0, ALL_OFFERED),
     }
 )
 
@@ -67,6 +70,7 @@ def facts(viewer, user, drawn, now) -> scoring.Candidate:
         request_id=1 if drawn["open_request"] == RequestStatus.PENDING else None,
         connected=drawn["open_request"] == RequestStatus.ACCEPTED,
         declined_at=max(declines, default=None),
+        offers=from_bits(drawn["offers"]),
     )
 
 
@@ -88,6 +92,7 @@ def test_the_sql_and_the_pure_rule_admit_the_same_colleagues(app, session):
                 user.profile.pgy_year = 2 if values["stage"] == "resident" else None
                 user.profile.open_to_interns = values["open"] and values["stage"] in SENIOR_STAGES
                 user.profile.intro_capacity = values["capacity"]
+                user.profile.help_offered = values["offers"]
                 session.add_all(
                     request(other, user, RequestStatus.ACCEPTED, now) for other in others[: values["connections"]]
                 )

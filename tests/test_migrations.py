@@ -127,6 +127,7 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
             reminders = conn.execute(sa.text("SELECT event_reminders FROM profile ORDER BY user_id")).scalars().all()
             digests = conn.execute(sa.text("SELECT weekly_digest FROM profile ORDER BY user_id")).scalars().all()
             requests = conn.execute(sa.text("SELECT request_reminders FROM profile ORDER BY user_id")).scalars().all()
+            help_chosen = conn.execute(sa.text("SELECT sum(help_asked + help_offered) FROM profile")).scalar()
         assert counts == {"user": 2, "profile": 2, "profile_specialty": 2, "series": 1, "event": 1, "rsvp": 1}
         assert tuple(links) == (1, 1, 2)
         assert keys == ["ana", "bo"]  # existing names get their sort key
@@ -135,12 +136,12 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
         assert reminders == ["24 hours", "24 hours"]  # existing members get the default
         assert [bool(d) for d in digests] == [True, True]  # and the weekly digest
         assert [bool(r) for r in requests] == [True, True]  # and are reminded of waiting requests
+        assert help_chosen == 0  # existing members have chosen no kinds of help: they rank as before
         downgrade()  # the latest migration goes back one step
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT series_id FROM event")).scalar() == 1
             assert conn.execute(sa.text("SELECT count(*) FROM profile")).scalar() == 2
         inspector = sa.inspect(db.engine)
-        assert "request_reminder" not in inspector.get_table_names()
-        assert "request_reminders" not in {c["name"] for c in inspector.get_columns("profile")}
-        assert "weekly_digest" in inspector.get_table_names()  # the step before stays
+        assert "help_offered" not in {c["name"] for c in inspector.get_columns("profile")}
+        assert "request_reminder" in inspector.get_table_names()  # the step before stays
         assert "ck_profile_intro_capacity_range" in {c["name"] for c in inspector.get_check_constraints("profile")}

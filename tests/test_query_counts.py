@@ -250,3 +250,41 @@ def test_a_members_home_costs_the_same_for_many_rows(app, client, auth, stage, c
     assert "Dr Senior" in page and "Colleague 6-0" in page and "Seat 6-5" in page
     assert few == many, f"/: {few} queries with few rows, {many} with many"
     assert many <= (8 if cache_seconds else 10), f"/: {many} queries"
+
+
+@pytest.mark.parametrize("url", ["/people", "/events/1"])
+def test_the_help_seniors_offer_costs_no_query(client, auth, url):
+    """An intern who looks for help (and is still exploring) runs the same
+    statements as one who looks for none, with few or many seniors who offer it."""
+    from eventsapp.profiles.help_kinds import to_bits
+
+    organizer = make_user(email="org@hospital.example", role="organizer")
+    member = make_user(email="maya@hospital.example", interests=["Cardiology"])
+    populate(2, organizer, member)
+    auth.login("maya@hospital.example")
+
+    def seniors(n: int) -> None:
+        first = db.session.get(Event, 1)
+        for i in range(n):
+            senior = make_user(
+                f"Dr Helpful {n}-{i}",
+                stage="attending",
+                open_to_interns=True,
+                interests=["Cardiology"],
+                helps=["career", "clinical", "support"][: i % 4],
+                department=make_department(f"Department {n}-{i}"),
+            )
+            make_rsvp(first, senior, "going")
+
+    seniors(2)
+    with counting(db.engine) as looking_for_none:
+        assert client.get(url).status_code == 200
+    member.profile.help_asked = to_bits(["career", "exploring"])
+    db.session.commit()
+    with counting(db.engine) as few:
+        assert client.get(url).status_code == 200
+    seniors(20)
+    with counting(db.engine) as many:
+        page = client.get(url).get_data(as_text=True)
+    assert "Offers career advice" in page
+    assert few == looking_for_none and many == few

@@ -16,11 +16,13 @@ from eventsapp.accounts.models import User
 from eventsapp.accounts.passwords import hash_password
 from eventsapp.attendance.models import CheckIn, CheckInMethod
 from eventsapp.demo.events import DEMO_EVENTS, DemoEvent
+from eventsapp.demo.helps import help_kinds_of
 from eventsapp.demo.introductions import seed_introductions
 from eventsapp.demo.people import DEMO_PASSWORD, DEPARTMENTS, SEED, DemoPerson, demo_people
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.events.recurrence import Recurrence
 from eventsapp.events.services import EventDetails, create_event
+from eventsapp.profiles.help_kinds import offers_help, to_bits
 from eventsapp.profiles.models import Department, Profile, Specialty
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.timeutil import utcnow
@@ -128,6 +130,8 @@ def _user_from(person: DemoPerson, password_hash: str, departments: dict, specia
         intro_capacity=person.intro_capacity,
         specialties=[specialties[name] for name in person.specialties],
     )
+    kinds = to_bits(help_kinds_of(person))
+    profile.help_offered, profile.help_asked = (kinds, 0) if offers_help(person.career_stage) else (0, kinds)
     return User(name=person.name, email=person.email, password_hash=password_hash, role=person.role, profile=profile)
 
 

@@ -8,6 +8,7 @@ import heapq
 
 from eventsapp.matching import scoring
 from eventsapp.matching.together import Together
+from eventsapp.profiles.help_kinds import to_bits
 from eventsapp.text import sort_key
 
 #: Scores computed in SQL and in Python, or rounded at different steps,
@@ -19,9 +20,10 @@ def within_reach(together: Together, keep: int) -> set[int]:
     """Of the colleagues met at the viewer's events and those on the
     shared-interest short list (all of whom may be suggested), those who
     could still be among the best `keep`: each one's score without the
-    room-left bonus is a floor, with the largest bonus a ceiling; whoever's
-    ceiling is below the keep-th best floor cannot make it. The rest
-    (hundreds, for a busy intern) are never loaded."""
+    room-left bonus (their interest points hold the help they offer) is a
+    floor, with the largest bonus a ceiling; whoever's ceiling is below the
+    keep-th best floor cannot make it. The rest (hundreds, for a busy
+    intern) are never loaded."""
     floors, parts = {}, {}
     going_with, happy_at, attended_with = together.going, together.approachable, together.attended
     points, nothing = together.interest_points, ()
@@ -54,13 +56,16 @@ def preselect(
     weights: dict[int, float],
     keep: int,
     *,
+    asks: frozenset[str] = frozenset(),
     require_reason: bool,
 ) -> dict:
     """The `keep` best candidates by the ranking's own score and order
     (scoring.score; then name, then id), from counts alone: only they are
     put together in full, with their events and reasons. Hundreds of
-    colleagues can share an event with a busy intern."""
+    colleagues can share an event with a busy intern. `asks`: the kinds of
+    help the viewer looks for."""
     best, score, nothing = [], scoring.score, ()
+    wanted = to_bits(asks)
     going_with, attended_with, happy_at = together.going, together.attended, together.approachable
     for user_id, row in rows.items():
         mine = shared.get(user_id, nothing)
@@ -76,6 +81,7 @@ def preselect(
             len(attended),
             row.intro_capacity,
             row.connections,
+            (row.help_offered & wanted).bit_count() if row.show_interests else 0,
         )
         best.append((-total, sort_key(row.name), user_id))
     return {user_id: rows[user_id] for _, _, user_id in heapq.nsmallest(keep, best)}

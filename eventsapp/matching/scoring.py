@@ -12,7 +12,9 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from eventsapp.matching.spread import spread
 from eventsapp.profiles.career import SENIORITY
+from eventsapp.profiles.help_kinds import EXPLORING, IN_WORDS, KINDS
 from eventsapp.text import sort_key
 
 # --- The weights, in one place -------------------------------------------------
@@ -30,6 +32,10 @@ APPROACHABLE_BONUS = 1.5
 PAST_EVENT_WEIGHT = 1.0
 #: How many shared events count, so one very busy colleague can't dominate.
 MAX_EVENTS_COUNTED = 3
+#: Each kind of help the intern looks for that the senior offers (career
+#: advice, say): about a shared common interest, so that among colleagues
+#: with as much in common, those who offer what the intern wants come first.
+HELP_WEIGHT = 1.5
 #: Room left under their introduction capacity: a small nudge towards
 #: colleagues who have time, up to this much for someone with all slots free.
 AVAILABILITY_WEIGHT = 0.5
@@ -59,6 +65,8 @@ class Candidate:
     request_id: int | None = None  # the viewer's request waiting for their answer
     connected: bool = False  # they accepted the viewer's request
     declined_at: datetime | None = None  # when they last declined the viewer
+    offers: frozenset[str] = frozenset()  # kinds of help they offer and show (help_kinds)
+    department: int | None = None  # their department, where shown: the specialty they practise
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,7 @@ class Viewer:
     seniority: int
     interests: frozenset[int]
     focus_event_id: int | None = None  # on an event's page, that event is named first
+    asks: frozenset[str] = frozenset()  # kinds of help they look for (help_kinds)
 
 
 @dataclass(frozen=True)
@@ -153,11 +162,18 @@ def _counted(candidate: Candidate, focus: int | None = None) -> tuple[tuple[Even
 
 
 def score(
-    interest_points: float, upcoming: int, approachable: int, past: int, capacity: int, active_connections: int
+    interest_points: float,
+    upcoming: int,
+    approachable: int,
+    past: int,
+    capacity: int,
+    active_connections: int,
+    help_matched: int = 0,
 ) -> float:
     """The score from counts: shared interests (their weights summed),
     upcoming events together and how many of them the colleague is happy to
-    be approached at, past events together, and room left. The events
+    be approached at, past events together, room left, and the kinds of
+    help the viewer looks for that the colleague offers. The events
     counted are those `_counted` picks: approachable ones first, so of the
     MAX_EVENTS_COUNTED upcoming ones, min(approachable, MAX_EVENTS_COUNTED)
     earn the bonus."""
@@ -170,20 +186,29 @@ def score(
         )
     if capacity:
         total += AVAILABILITY_WEIGHT * max(0, capacity - active_connections) / capacity
+    total += HELP_WEIGHT * help_matched
     return round(total, 6)
 
 
-def points(candidate: Candidate, interest_weights: dict[int, float], viewer_interests: frozenset[int]) -> float:
-    """The score: shared interests by rarity, shared events, room left."""
+def points(candidate: Candidate, interest_weights: dict[int, float], viewer: Viewer) -> float:
+    """The score: shared interests by rarity, shared events, room left, help offered."""
     approachable = sum(1 for e in candidate.upcoming_together if e.id in candidate.approachable_at)
     return score(
-        sum(interest_weights[i] for i in viewer_interests & candidate.interests),
+        sum(interest_weights[i] for i in viewer.interests & candidate.interests),
         len(candidate.upcoming_together),
         approachable,
         len(candidate.past_together),
         candidate.capacity,
         candidate.active_connections,
+        len(viewer.asks & candidate.offers),
     )
+
+
+def help_in_words(viewer: Viewer, candidate: Candidate) -> str:
+    """The reason that names the help the viewer looks for and the colleague
+    offers ("Offers career advice and emotional support"); empty if none."""
+    kinds = [IN_WORDS[kind] for kind in KINDS if kind in viewer.asks & candidate.offers]
+    return f"Offers {_names(kinds)}" if kinds else ""
 
 
 def explain(
@@ -198,7 +223,9 @@ def explain(
     upcoming, past = _counted(candidate, viewer.focus_event_id)
     focus = viewer.focus_event_id
     names = [interest_names[i] for i in shared if i in interest_names]
-    reasons = [f"Both interested in {_names(names)}" if names else "No shared interests listed"]
+    offered = help_in_words(viewer, candidate)
+    reasons = [offered] if offered else []
+    reasons.append(f"Both interested in {_names(names)}" if names else "No shared interests listed")
     if focus is not None and focus in candidate.approachable_at:
         reasons.append("Happy to be approached here")
     elsewhere = [e for e in upcoming if e.id != focus]
@@ -232,8 +259,9 @@ def rank(
     """The viewer's suggestions, best first. `interest_counts` and
     `population` describe all candidates (how many hold each interest);
     by default, those given. Ties break by name, then id, so the same data
-    always gives the same order. Only the suggestions returned are put into
-    words."""
+    always gives the same order; for a viewer still exploring specialties,
+    the first places then spread over several (spread). Only the suggestions
+    returned are put into words."""
     excluded, rule = set(excluded), Rule(viewer.user_id, viewer.seniority)
     pool = [c for c in candidates if admits(rule, c) and c.user_id not in excluded]
     if population is None:
@@ -245,10 +273,10 @@ def rank(
             viewer.interests & candidate.interests, candidate.upcoming_together, candidate.past_together
         ):
             continue
-        scored.append(
-            (-points(candidate, weights, viewer.interests), sort_key(candidate.name), candidate.user_id, candidate)
-        )
+        scored.append((-points(candidate, weights, viewer), sort_key(candidate.name), candidate.user_id, candidate))
     scored.sort(key=lambda row: row[:3])
+    if EXPLORING in viewer.asks:
+        scored = spread(scored, lambda row: row[3].department)
     chosen = scored[:limit] if limit is not None else scored
     return [
         explain(viewer, candidate, -negative, interest_counts, interest_names) for negative, _, _, candidate in chosen

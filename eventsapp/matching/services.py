@@ -33,6 +33,7 @@ from eventsapp.matching.together import Together, people_together
 from eventsapp.matching.together import together as _together
 from eventsapp.matching.where import MeetingPlace, where_to_meet  # noqa: F401
 from eventsapp.profiles.career import SENIORITY, stage_label
+from eventsapp.profiles.help_kinds import EXPLORING, from_bits, to_bits
 from eventsapp.profiles.models import AttendanceVisibility
 
 #: Upcoming events where meeting counts: the next two months, when an
@@ -104,6 +105,7 @@ def rank_suggestions(
         "specialty_id": specialty_id,
     }
     mine = _viewer_side(session, connection, q, params, now, event_id)
+    mine.asks = from_bits(viewer.profile.help_asked)
     together = None
     if event_id is not None:
         if viewer_going is None:
@@ -129,7 +131,7 @@ def rank_suggestions(
 @dataclass
 class _Mine:
     """The viewer's side of the ranking: interests (and how rare each is
-    among the candidates), and events."""
+    among the candidates), the kinds of help they look for, and events."""
 
     names: dict[int, str]
     counts: dict[int, int]
@@ -138,6 +140,7 @@ class _Mine:
     focus: list[int]  # upcoming events, and the page's
     past_ids: list[int]
     weights: dict[int, float]
+    asks: frozenset[str] = frozenset()
 
 
 def _viewer_side(
@@ -172,9 +175,11 @@ def _ranked(
     applied the rule, in eligibility; the ranking checks it again)."""
     if limit is not None and len(rows) > limit + PRESELECT_MARGIN:
         keep = limit + PRESELECT_MARGIN
-        rows = preselect(rows, shared, together, mine.weights, keep, require_reason=event_id is None)
+        rows = preselect(rows, shared, together, mine.weights, keep, asks=mine.asks, require_reason=event_id is None)
     candidates = _candidates(rows, shared, together, mine.events, zone=zone, now=now)
-    viewer_facts = scoring.Viewer(rule.viewer_id, rule.seniority, frozenset(mine.names), focus_event_id=event_id)
+    viewer_facts = scoring.Viewer(
+        rule.viewer_id, rule.seniority, frozenset(mine.names), focus_event_id=event_id, asks=mine.asks
+    )
     suggestions = scoring.rank(
         viewer_facts,
         candidates,
@@ -197,7 +202,8 @@ def _people_to_look_up(session: Session, connection, params: dict, mine: _Mine, 
     shortlist = interest_shortlist(
         session, params["stages"], mine.weights, params["specialty_id"], length=INTEREST_SHORTLIST + SHORTLIST_MARGIN
     )
-    together = people_together(connection, mine.focus, mine.past_ids, shortlist, mine.weights, params)
+    offerable = to_bits(mine.asks - {EXPLORING})
+    together = people_together(connection, mine.focus, mine.past_ids, shortlist, mine.weights, params, offerable)
     wanted = together.people | together.listed
     if limit is not None:
         wanted = within_reach(together, limit + PRESELECT_MARGIN)
@@ -231,7 +237,7 @@ def _candidates(
     # Words for the events of the candidates kept, not for all the viewer's.
     named = {e for r in rows for e in (*going_with.get(r, ()), *attended_with.get(r, ()))}
     refs = {i: scoring.EventRef(i, e.title, day(e), e.starts_at) for i, e in events.items() if i in named}
-    no_events, nobody = (), frozenset()
+    no_events, nobody, no_help = (), frozenset(), frozenset()
     return [
         scoring.Candidate(
             user_id=r.id,
@@ -250,6 +256,9 @@ def _candidates(
             else no_events,
             approachable_at=frozenset(approachable[r.id]) if r.id in approachable else nobody,
             request_id=r.request_id,
+            # (Shown with their interests, as interests are; their department where they show it.)
+            offers=from_bits(r.help_offered) if r.show_interests else no_help,
+            department=r.department_id if r.show_department else None,
         )
         for r in rows.values()
     ]

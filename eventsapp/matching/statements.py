@@ -45,6 +45,9 @@ class CandidateRow(NamedTuple):
     shared: int | None
     request_id: int | None
     waiting: int
+    help_offered: int  # the kinds of help they offer (help_kinds.BITS)
+    department_id: int | None
+    show_department: bool
 
 
 @lru_cache(maxsize=8)
@@ -125,6 +128,9 @@ def _candidates_statement(for_event: bool, by_specialty: bool, dialect: str) -> 
             profile_specialty.c.specialty_id.label("shared"),
             request_id.label("request_id"),
             waiting.label("waiting"),
+            Profile.help_offered,
+            Profile.department_id,
+            Profile.show_department,
         )
         .join(Profile, Profile.user_id == User.id)
         .outerjoin(

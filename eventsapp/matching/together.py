@@ -14,14 +14,16 @@ from sqlalchemy.sql.expression import Join
 
 from eventsapp.attendance.models import CheckIn
 from eventsapp.introductions.models import IntroRequest
+from eventsapp.matching import scoring
 from eventsapp.matching.eligibility import asked_by, eligibility
+from eventsapp.profiles.help_kinds import ALL_OFFERED
 from eventsapp.profiles.models import AttendanceVisibility, Profile, profile_specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.sqlids import in_ids
 
 #: The columns of together's rows, and of people_together's, by name.
 _COLUMNS = ("user_id", "event_id", "approachable", "upcoming")
-_PEOPLE_COLUMNS = (*_COLUMNS, "shows", "points")
+_PEOPLE_COLUMNS = (*_COLUMNS, "shows", "points", "offers")
 
 
 @dataclass
@@ -34,7 +36,8 @@ class Together:
     approachable: dict[int, set[int]]
     attended: dict[int, list[int]]
     # People to meet only: the points of the interests each colleague shows
-    # and shares with the viewer, and those of the shared-interest short
+    # and shares with the viewer (with those of the kinds of help they offer
+    # and the viewer looks for), and those of the shared-interest short
     # list who may be suggested.
     interest_points: dict[int, float] = field(default_factory=dict)
     listed: set[int] = field(default_factory=set)
@@ -123,13 +126,20 @@ def _together_query(restricted: bool, dialect: str):
 
 
 def people_together(
-    connection, upcoming: list[int], past: list[int], listed: list[int], weights: dict[int, float], params: dict
+    connection,
+    upcoming: list[int],
+    past: list[int],
+    listed: list[int],
+    weights: dict[int, float],
+    params: dict,
+    asks: int = 0,
 ) -> Together:
     """together for People to meet, and the shared-interest short list
     (`listed`): only colleagues who may be suggested to the viewer at all
     (eligibility), each with the points of the interests they show and
-    share with the viewer now, so that each one's score is known to within
-    the room-left bonus before anyone is loaded."""
+    share with the viewer now, and how many of the kinds of help the
+    viewer `asks` for (help_kinds.BITS) they offer, so that each one's score
+    is known to within the room-left bonus before anyone is loaded."""
     found = Together({}, {}, {})
     interests = sorted(weights)
     values = {
@@ -140,15 +150,22 @@ def people_together(
         **{f"w{n}": weights[i] for n, i in enumerate(interests)},
     }
     result = connection.execute(people_together_query(len(interests), connection.dialect.name), {**params, **values})
-    points = found.interest_points
+    points, helped = found.interest_points, help_points(asks)
     # (A thousand rows for a busy intern: each read by name, in one call.)
-    for user_id, event_id, happy, upcoming, shows, shared in result.columns(*_PEOPLE_COLUMNS).all():
-        points[user_id] = float(shared or 0.0) if shows else 0.0
+    for user_id, event_id, happy, upcoming, shows, shared, offers in result.columns(*_PEOPLE_COLUMNS).all():
+        points[user_id] = float(shared or 0.0) + helped[offers] if shows else 0.0
         if event_id is None:
             found.listed.add(user_id)
         else:
             found.add(user_id, event_id, happy, upcoming)
     return found
+
+
+@lru_cache(maxsize=32)
+def help_points(asks: int) -> list[float]:
+    """The points of each number of kinds offered (help_kinds.BITS), for a
+    viewer who looks for `asks`: a table, read once per row."""
+    return [scoring.score(0.0, 0, 0, 0, 0, 0, (offers & asks).bit_count()) for offers in range(ALL_OFFERED + 1)]
 
 
 @lru_cache(maxsize=16)
@@ -173,30 +190,18 @@ def people_together_query(interests: int, dialect: str):
         *eligibility(sa.bindparam("viewer_id"), sa.bindparam("stages", expanding=True), sa.bindparam("declined_since")),
         sa.or_(both.c.event_id.is_(None), Profile.attendance_visibility != AttendanceVisibility.ORGANIZERS),
     ]
-    if interests:
-        weight = sa.case(
-            *(
-                (profile_specialty.c.specialty_id == sa.bindparam(f"s{n}"), sa.bindparam(f"w{n}"))
-                for n in range(interests)
-            ),
-            else_=0.0,
-        )
-        # All of their interests, read in one range of the key (others
-        # weigh nothing): quicker than one look-up per interest of the viewer.
-        points = (
-            sa.select(sa.func.sum(weight))
-            .where(profile_specialty.c.profile_id == both.c.user_id)
-            .correlate(both)
-            .scalar_subquery()
-        )
-    else:
-        points = sa.literal(0.0)
+    points = _interest_points(both, interests)
     if dialect == "sqlite":
         # Each answer joined to its person's profile by key, answers first:
-        # one look-up tells both whether they may be suggested and whether
-        # they show their interests.
+        # one look-up tells whether they may be suggested, whether they show
+        # their interests, and what help they offer.
         return (
-            sa.select(both, Profile.show_interests.label("shows"), points.label("points"))
+            sa.select(
+                both,
+                Profile.show_interests.label("shows"),
+                points.label("points"),
+                Profile.help_offered.label("offers"),
+            )
             .select_from(AnswersFirst(both, Profile.__table__, Profile.user_id == both.c.user_id))
             .where(*rules)
         )
@@ -204,10 +209,32 @@ def people_together_query(interests: int, dialect: str):
     # PostgreSQL runs as a probe by key (as a plain join it would hash
     # every senior open to interns).
     person = (
-        sa.select(Profile.show_interests).where(Profile.user_id == both.c.user_id, *rules).limit(1).lateral("person")
+        sa.select(Profile.show_interests, Profile.help_offered)
+        .where(Profile.user_id == both.c.user_id, *rules)
+        .limit(1)
+        .lateral("person")
     )
-    return sa.select(both, person.c.show_interests.label("shows"), points.label("points")).select_from(
-        both.join(person, sa.true())
+    return sa.select(
+        both, person.c.show_interests.label("shows"), points.label("points"), person.c.help_offered.label("offers")
+    ).select_from(both.join(person, sa.true()))
+
+
+def _interest_points(both, interests: int):
+    """The points of the viewer's interests (parameters s0.., w0..) each
+    colleague holds: a column of people_together's rows."""
+    if not interests:
+        return sa.literal(0.0)
+    weight = sa.case(
+        *((profile_specialty.c.specialty_id == sa.bindparam(f"s{n}"), sa.bindparam(f"w{n}")) for n in range(interests)),
+        else_=0.0,
+    )
+    # All of their interests, read in one range of the key (others
+    # weigh nothing): quicker than one look-up per interest of the viewer.
+    return (
+        sa.select(sa.func.sum(weight))
+        .where(profile_specialty.c.profile_id == both.c.user_id)
+        .correlate(both)
+        .scalar_subquery()
     )
 
 

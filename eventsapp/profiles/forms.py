@@ -14,7 +14,7 @@ from eventsapp.forms import (
     one_line_break,
     optional_int,
 )
-from eventsapp.profiles import career
+from eventsapp.profiles import career, help_kinds
 from eventsapp.profiles.models import BIO_MAX, INTRO_CAPACITY_MAX, AttendanceVisibility, EventReminders
 
 
@@ -43,6 +43,13 @@ class ProfileForm(FlaskForm):
     )
     department_id = ListChoiceField("Department", coerce=optional_int, validate_choice=False)
     specialty_ids = CheckboxListField("Specialty interests", coerce=int, message="Choose interests from the list.")
+    # Every kind is accepted here; the page shows those of the member's side
+    # (career stage), and the service checks the side.
+    help_kinds = CheckboxListField(
+        "Kinds of help",
+        choices=[SelectChoice(kind, label) for kind, label in help_kinds.ASKED.items()],
+        message="Choose kinds of help from the list.",
+    )
     bio = TextAreaField(
         "Short bio",
         description="A sentence or two: what you work on, what you'd like to talk about.",
@@ -50,7 +57,9 @@ class ProfileForm(FlaskForm):
         filters=[one_line_break],
     )
     show_department = BooleanField("Show my department")
-    show_interests = BooleanField("Show my specialty interests")
+    show_interests = BooleanField(
+        "Show my specialty interests", description="For residents and above, the help you offer goes with them."
+    )
     show_bio = BooleanField("Show my bio")
     open_to_interns = BooleanField(
         "I am open to meeting interns",

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from eventsapp.accounts.models import User
 from eventsapp.extensions import db
-from eventsapp.profiles import career
+from eventsapp.profiles import career, help_kinds
 from eventsapp.timeutil import UTCDateTime, utcnow
 
 BIO_MAX = 1000
@@ -93,6 +93,9 @@ class Profile(db.Model):
             f"attendance_visibility IN {AttendanceVisibility.ALL!r}", name="attendance_visibility_known"
         ),
         sa.CheckConstraint(f"event_reminders IN {EventReminders.ALL!r}", name="event_reminders_known"),
+        # Any sum of the kinds' bits is a set of kinds; an offer is never "still exploring".
+        sa.CheckConstraint(f"help_asked BETWEEN 0 AND {help_kinds.ALL_ASKED}", name="help_asked_known"),
+        sa.CheckConstraint(f"help_offered BETWEEN 0 AND {help_kinds.ALL_OFFERED}", name="help_offered_known"),
         # The seniors who may be suggested, with what the suggestions test
         # about them: pages check each person going to an event against it,
         # and most are not among them (PostgreSQL then reads the index only).
@@ -103,6 +106,7 @@ class Profile(db.Model):
             "attendance_visibility",
             "show_interests",
             "intro_capacity",
+            "help_offered",
             postgresql_where=sa.text("open_to_interns"),
             sqlite_where=sa.text("open_to_interns"),
         ),
@@ -135,6 +139,10 @@ class Profile(db.Model):
     weekly_digest: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
     # Reminders of introduction requests waiting for this member's answer.
     request_reminders: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
+    # The kinds of help looked for (students, interns) and offered (residents
+    # and above), as sums of help_kinds.BITS; one side is used, by career stage.
+    help_asked: Mapped[int] = mapped_column(default=0, server_default="0")
+    help_offered: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     # User.profile: every page reads the member's profile with the account.
@@ -151,6 +159,10 @@ class Profile(db.Model):
     @property
     def can_mentor(self) -> bool:
         return career.can_mentor(self.career_stage)
+
+    def chosen_help(self, *, offered: bool) -> list[str]:
+        """The kinds of help chosen on one side, in the form's order."""
+        return help_kinds.in_order(self.help_offered if offered else self.help_asked)
 
     @property
     def is_complete(self) -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from eventsapp.accounts.models import User
 from eventsapp.accounts.services import normalise_name
 from eventsapp.errors import DomainError, NotFound
-from eventsapp.profiles import career, signals
+from eventsapp.profiles import career, help_kinds, signals
 from eventsapp.profiles.models import (
     BIO_MAX,
     INTRO_CAPACITY_MAX,
@@ -45,6 +45,7 @@ class ProfileChanges:
     event_reminders: str = EventReminders.DEFAULT
     weekly_digest: bool = True
     request_reminders: bool = True
+    help_kinds: list[str] = field(default_factory=list)  # looked for or offered, by career stage
 
 
 def active_specialties(session: Session) -> list[Specialty]:
@@ -99,13 +100,9 @@ def update_profile(session: Session, user: User, changes: ProfileChanges, *, sit
     bio = clean(changes.bio, multiline=True)
     if len(bio) > BIO_MAX:
         raise DomainError(f"Keep your bio under {BIO_MAX} characters.", field="bio")
-    department = None
-    if changes.department_id is not None:
-        department = session.get(Department, changes.department_id)
-        kept = department is not None and department.id == user.profile.department_id
-        if department is None or not (department.is_active or kept):
-            raise DomainError("Choose a department from the list.", field="department_id")
+    department = chosen_department(session, user.profile, changes.department_id)
     specialties = chosen_specialties(session, user.profile, changes.specialty_ids)
+    kinds = chosen_help(stage, changes.help_kinds)
     if changes.attendance_visibility not in AttendanceVisibility.ALL:
         raise DomainError("Choose who may see your name.", field="attendance_visibility")
     zone = changes.timezone or None
@@ -123,13 +120,46 @@ def update_profile(session: Session, user: User, changes: ProfileChanges, *, sit
     profile.pgy_year = pgy_year
     profile.department = department
     profile.specialties = specialties
+    set_help(profile, kinds, offered=help_kinds.offers_help(stage))
     profile.bio = bio
     profile.timezone = zone
     user.email_notifications = changes.email_notifications
-    for field in COPIED_AS_GIVEN:
-        setattr(profile, field, getattr(changes, field))
+    for key in COPIED_AS_GIVEN:
+        setattr(profile, key, getattr(changes, key))
     session.commit()
     return profile
+
+
+def chosen_department(session: Session, profile: Profile, department_id: int | None) -> Department | None:
+    """The chosen department: an active one, or the member's own retired one."""
+    if department_id is None:
+        return None
+    department = session.get(Department, department_id)
+    kept = department is not None and department.id == profile.department_id
+    if department is None or not (department.is_active or kept):
+        raise DomainError("Choose a department from the list.", field="department_id")
+    return department
+
+
+def chosen_help(stage: str | None, kinds: list[str]) -> list[str]:
+    """The kinds of help submitted, checked against the side this career
+    stage is on (interns look for help, seniors offer it)."""
+    wanted = set(kinds)
+    if not wanted <= set(help_kinds.KINDS):
+        raise DomainError("Choose kinds of help from the list.", field="help_kinds")
+    if not wanted <= set(help_kinds.choices_for(stage)):
+        raise DomainError(
+            f"“{help_kinds.ASKED[help_kinds.EXPLORING]}” is for those looking for help, not offering it.",
+            field="help_kinds",
+        )
+    return [kind for kind in help_kinds.KINDS if kind in wanted]
+
+
+def set_help(profile: Profile, kinds: list[str], *, offered: bool) -> None:
+    """The profile's kinds of help become these, on one side (choices on
+    the other side, from an earlier career stage, go)."""
+    profile.help_offered = help_kinds.to_bits(kinds) if offered else 0
+    profile.help_asked = 0 if offered else help_kinds.to_bits(kinds)
 
 
 def chosen_specialties(session: Session, profile: Profile, ids: list[int]) -> list[Specialty]:
@@ -164,6 +194,8 @@ class PublicProfile:
     email: str | None = None  # only between connected colleagues
     can_ask: bool = False  # the viewer may ask this colleague for an introduction
     event_reminders: str | None = None  # the owner's choice, shown to them alone
+    offers: list[str] | None = None  # a senior's kinds of help, shown with their interests
+    looking_for: list[str] | None = None  # an intern's, shown to them alone
 
 
 def profile_for_viewer(session: Session, viewer: User, user_id: int, *, connected: bool) -> PublicProfile:
@@ -177,6 +209,8 @@ def profile_for_viewer(session: Session, viewer: User, user_id: int, *, connecte
     profile = user.profile
     own = viewer.id == user.id
     linked = not own and connected
+    offers = help_kinds.offers_help(profile.career_stage)
+    help_labels = [help_kinds.ASKED[k] for k in profile.chosen_help(offered=offers)]
     senior_to_viewer = career.SENIORITY.get(profile.career_stage or "", -1) > career.SENIORITY.get(
         viewer.profile.career_stage or "", 0
     )
@@ -192,4 +226,6 @@ def profile_for_viewer(session: Session, viewer: User, user_id: int, *, connecte
         email=user.email if linked else None,
         can_ask=not own and not linked and profile.open_to_interns and senior_to_viewer,
         event_reminders=EventReminders.LABELS[profile.event_reminders] if own else None,
+        offers=help_labels if offers and (own or profile.show_interests) else None,
+        looking_for=help_labels if own and not offers else None,
     )

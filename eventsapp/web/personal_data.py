@@ -13,6 +13,7 @@ from eventsapp.attendance.models import CheckIn
 from eventsapp.events.models import Event
 from eventsapp.introductions.models import IntroRequest
 from eventsapp.notifications.models import Notification
+from eventsapp.profiles import help_kinds
 from eventsapp.profiles.models import Profile
 from eventsapp.rsvps.models import Rsvp
 
@@ -56,6 +57,8 @@ def _profile(session: Session, user: User) -> dict:
         "pgy_year": profile.pgy_year,
         "department": profile.department.name if profile.department else None,
         "specialty_interests": [s.name for s in profile.specialties],
+        "help_looked_for": [help_kinds.ASKED[k] for k in profile.chosen_help(offered=False)],
+        "help_offered": [help_kinds.ASKED[k] for k in profile.chosen_help(offered=True)],
         "bio": profile.bio,
         "open_to_interns": profile.open_to_interns,
         "intro_capacity": profile.intro_capacity,

@@ -13,7 +13,7 @@ from eventsapp.extensions import db
 from eventsapp.forms import show_error
 from eventsapp.introductions.services import connected
 from eventsapp.introductions.states import ask_state
-from eventsapp.profiles import career, services
+from eventsapp.profiles import career, help_kinds, services
 from eventsapp.profiles.forms import ProfileForm
 from eventsapp.timeutil import utcnow
 from eventsapp.web.pages import PRIVATE
@@ -57,6 +57,7 @@ def _profile_form(profile) -> tuple[ProfileForm, list]:
         name=current_user.name,
         email_notifications=current_user.email_notifications,
         specialty_ids=[s.id for s in profile.specialties],
+        help_kinds=profile.chosen_help(offered=help_kinds.offers_help(profile.career_stage)),
     )
     form.timezone.choices = [SelectChoice("", f"The hospital's zone ({current_app.config['APP_TIMEZONE']})")] + [
         SelectChoice(z, z.replace("_", " ")) for z in ZONES
@@ -99,6 +100,7 @@ def edit():
                     "event_reminders",
                     "weekly_digest",
                     "request_reminders",
+                    "help_kinds",
                 )
             }
         )
@@ -112,4 +114,8 @@ def edit():
             return redirect(url_for("profiles.show", user_id=current_user.id))
     status = 422 if form.errors else 200
     meets_interns = career.can_mentor(current_user.profile.career_stage)
-    return render_template("profiles/edit.html", form=form, groups=groups, meets_interns=meets_interns), status
+    # The kinds of help of the side the form's stage is on (as posted, when it was).
+    stage = form.career_stage.data if form.career_stage.data in career.STAGES else current_user.profile.career_stage
+    helps = {"offers": help_kinds.offers_help(stage), "kinds": help_kinds.choices_for(stage)}
+    page = render_template("profiles/edit.html", form=form, groups=groups, meets_interns=meets_interns, helps=helps)
+    return page, status
