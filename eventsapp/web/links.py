@@ -8,6 +8,7 @@ from flask import current_app, g, has_request_context, url_for
 
 from eventsapp.events.links import EventLinks
 from eventsapp.ical.describe import Links, configured_links, uid_domain
+from eventsapp.mentorships.links import MentorshipLinks
 
 
 def id_url_parts(endpoint: str, key: str, *, external: bool = False) -> tuple[str, str]:
@@ -47,3 +48,11 @@ def event_links() -> EventLinks:
     """An event page's path and its full URL on this request's host, for
     what the domains send about events."""
     return EventLinks(*id_url_parts("events.show", "event_id"), *id_url_parts("events.show", "event_id", external=True))
+
+
+def mentorship_links(*, external: bool = False) -> MentorshipLinks:
+    """Mentorship pages and the "did you meet?" question, as this request
+    sees them (full URLs for calendars and mail)."""
+    page_head, _ = id_url_parts("mentorships.show", "mentorship_id", external=external)
+    question_head, _ = id_url_parts("mentorships.question", "request_id", external=external)
+    return MentorshipLinks(page_head, question_head)
