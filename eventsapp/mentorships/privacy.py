@@ -41,7 +41,9 @@ def member_data(session: Session, user: User) -> dict:
         )
     )
     notes = dict(
-        session.execute(sa.select(MeetingNote.meeting_id, MeetingNote.text).where(MeetingNote.author_id == user.id))
+        session.execute(
+            sa.select(MeetingNote.meeting_id, MeetingNote.text).where(MeetingNote.author_id == user.id)
+        ).all()
     )
     return {
         "did_you_meet_answers": [{"answer": a.answer, "answered_at": _iso(a.answered_at)} for a in answers],
