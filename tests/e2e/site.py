@@ -244,7 +244,20 @@ def _seed() -> Site:
         )
         _seed_suggestions(site.variants[variant], n, organizer)
     site.org = _seed_organizer_pages(organizer, admin)
+    site.org["mentorship_id"] = _seed_mentorship(senior)
     return site
+
+
+def _seed_mentorship(senior) -> int:
+    """An intern the senior mentors (the intern's "we met" after an
+    accepted introduction), for the mentorship pages."""
+    from eventsapp.introductions import services as introductions
+    from eventsapp.mentorships import answers
+
+    mentee = make_user("Rui Costa", email="mentee@riverside.example", stage="intern", interests=["Cardiology"])
+    request = introductions.request_introduction(db.session, mentee, senior.id, "Could we talk about fellowships?")
+    introductions.answer(db.session, senior, request.id, True)
+    return answers.answer_met(db.session, mentee, request.id, "met").id
 
 
 def _seed_organizer_pages(organizer, admin) -> dict:
