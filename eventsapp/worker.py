@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 from eventsapp.events.links import EventLinks
 from eventsapp.extensions import db
 from eventsapp.introductions.services import expire_stale
+from eventsapp.mentorships import followups
+from eventsapp.mentorships.links import MentorshipLinks
 from eventsapp.notifications.outbox import deliver_due, purge_old
 from eventsapp.notifications.reminders import send_due_reminders
 from eventsapp.timeutil import utcnow
@@ -76,6 +78,21 @@ def send_reminders(session: Session, now: datetime) -> int:
     return send_due_reminders(session, now, EventLinks.on_site(current_app.config))
 
 
+def _mentorship_links() -> MentorshipLinks:
+    """Full addresses on the configured site, for mail sent outside a request."""
+    config = current_app.config
+    site = f"{config.get('PREFERRED_URL_SCHEME') or 'http'}://{config.get('SERVER_NAME') or 'localhost'}"
+    return MentorshipLinks(f"{site}/mentorships/", f"{site}/introductions/")
+
+
+def ask_did_you_meet(session: Session, now: datetime) -> int:
+    return followups.ask_did_you_meet(session, now, _mentorship_links())
+
+
+def nudge_mentorships(session: Session, now: datetime) -> int:
+    return followups.nudge_quiet_pairs(session, now, _mentorship_links())
+
+
 DELIVER_MAIL = Job("deliver-mail", None, deliver_mail)
 
 
@@ -86,6 +103,8 @@ def all_jobs() -> list[Job]:
 register(Job("expire-introductions", timedelta(minutes=5), expire_introductions))
 register(Job("send-reminders", timedelta(minutes=1), send_reminders))
 register(Job("purge-old-mail", timedelta(hours=1), purge_old))
+register(Job("ask-did-you-meet", timedelta(hours=1), ask_did_you_meet))
+register(Job("nudge-mentorships", timedelta(hours=1), nudge_mentorships))
 
 
 def run_job(app: Flask, job: Job, now: datetime | None = None) -> int | None:

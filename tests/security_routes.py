@@ -519,6 +519,8 @@ MATRIX: list[Row] = [
     row("introductions.end",        "POST", _introduction("accepted", "end"),          LOGIN, GO,    GO,    DENY,  DENY,  DENY),
     # Mentorships: its two members only; to anyone else (admins too) it does not exist.
     row("mentorships.index",        "GET",  at("/mentorships"),                        LOGIN, OK,    OK,    OK,    OK,    OK),
+    row("mentorships.follow_ups",   "POST", at("/mentorships/follow-ups", wanted="quiet"),
+                                                                                       LOGIN, GO,    GO,    GO,    GO,    GO),
     row("mentorships.question",     "GET",  _question,                                 LOGIN, OK,    OK,    NONE,  NONE,  NONE),
     row("mentorships.question",     "POST", _question,                                 LOGIN, GO,    GO,    NONE,  NONE,  NONE),
     row("mentorships.show",         "GET",  _mentorship(),                             LOGIN, OK,    OK,    NONE,  NONE,  NONE),

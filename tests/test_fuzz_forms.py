@@ -526,6 +526,15 @@ def case_did_you_meet(w):
     )
 
 
+def case_follow_ups(w):
+    return Case(
+        w.intern,
+        "/mentorships",
+        "/mentorships/follow-ups",
+        shows=lambda r: [(w.intern, "/mentorships"), (w.intern, "/account/export.json")],
+    )
+
+
 def _mentorship_case(action: str, by_intern: bool, echo: str | None = None, echo_to_other: bool = False, **valid):
     def case(w):
         mentorship, intern, senior = mentorship_pair()
@@ -589,6 +598,7 @@ CASES = {
         "/next", False, "place", echo_to_other=True, date=(date.today() + timedelta(days=7)).isoformat(), time="09:00"
     ),
     "mentorships.close": _mentorship_case("/close", True),
+    "mentorships.follow_ups": case_follow_ups,
 }
 
 

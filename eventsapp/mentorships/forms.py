@@ -8,7 +8,14 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from eventsapp.forms import FriendlyDateField, FriendlyTimeField, ListChoiceField, one_line_break, optional_int
+from eventsapp.forms import (
+    CheckboxListField,
+    FriendlyDateField,
+    FriendlyTimeField,
+    ListChoiceField,
+    one_line_break,
+    optional_int,
+)
 from eventsapp.mentorships.models import (
     COMMENT_MAX,
     GOALS_MAX,
@@ -17,6 +24,7 @@ from eventsapp.mentorships.models import (
     THANKS_MAX,
     Answer,
     CloseReason,
+    FollowUpKind,
     Place,
     Rhythm,
 )
@@ -63,7 +71,7 @@ class RhythmForm(FlaskForm):
 
 
 class MeetingForm(FlaskForm):
-    met_on = FriendlyDateField("Date you met", validators=[InputRequired("Enter the date you met.")])
+    met_on = FriendlyDateField("Date you met", validators=[DataRequired("Enter the date you met.")])
     place = ListChoiceField(
         "Where", choices=_choices(Place.LABELS), validators=[InputRequired("Choose where you met.")]
     )
@@ -92,8 +100,8 @@ class NoteForm(FlaskForm):
 
 
 class NextMeetingForm(FlaskForm):
-    date = FriendlyDateField("Date", validators=[InputRequired("Enter the date.")])
-    time = FriendlyTimeField("Time", validators=[InputRequired("Enter the time.")])
+    date = FriendlyDateField("Date", validators=[DataRequired("Enter the date.")])
+    time = FriendlyTimeField("Time", validators=[DataRequired("Enter the time.")])
     place = StringField(
         "Where", validators=[Optional(), Length(max=PLACE_MAX, message=f"Keep it to at most {PLACE_MAX:,} characters.")]
     )
@@ -110,4 +118,12 @@ class CloseForm(FlaskForm):
         description="The other person receives it with the notice.",
         validators=[Optional(), Length(max=THANKS_MAX, message=f"Keep it to at most {THANKS_MAX:,} characters.")],
         filters=[one_line_break],
+    )
+
+
+class FollowUpForm(FlaskForm):
+    wanted = CheckboxListField(
+        "Reminders about mentorships",
+        choices=_choices(FollowUpKind.LABELS),
+        message="Choose from the list.",
     )

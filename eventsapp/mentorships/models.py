@@ -174,3 +174,42 @@ class MeetingNote(db.Model):
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(sa.Text)
     written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FollowUpKind:
+    """What the worker asks or nudges about; each can be turned off."""
+
+    DID_YOU_MEET = "did_you_meet"  # 14 days after acceptance, and the day after an event both went to
+    OVERDUE = "overdue"  # no meeting for longer than the rhythm
+    QUIET = "quiet"  # 90 days with nothing logged: carry on or close?
+    ALL = (DID_YOU_MEET, OVERDUE, QUIET)
+    LABELS = {
+        DID_YOU_MEET: 'Ask me "did you meet?" after an introduction',
+        OVERDUE: "Nudge me when a meeting is overdue for our rhythm",
+        QUIET: 'Ask me "carry on or close?" after 90 days with nothing logged',
+    }
+
+
+class FollowUp(db.Model):
+    """A follow-up sent: one per kind, member and occasion (`ref`, such as
+    the introduction, the event, or the last meeting's date). Claimed with
+    INSERT ... ON CONFLICT DO NOTHING before its notice is added, so no run
+    sends one twice."""
+
+    __tablename__ = "mentorship_followup"
+    __table_args__ = (sa.CheckConstraint(_known("kind", FollowUpKind.ALL), name="kind_known"),)
+
+    kind: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True)
+    ref: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FollowUpOff(db.Model):
+    """A kind of follow-up the member turned off."""
+
+    __tablename__ = "mentorship_followup_off"
+    __table_args__ = (sa.CheckConstraint(_known("kind", FollowUpKind.ALL), name="kind_known"),)
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16), primary_key=True)

@@ -13,6 +13,7 @@ from eventsapp.mentorships import signals
 from eventsapp.mentorships.links import ON_SITE
 from eventsapp.mentorships.models import (
     CloseReason,
+    FollowUpOff,
     MeetingNote,
     Mentorship,
     MentorshipStatus,
@@ -48,6 +49,9 @@ def member_data(session: Session, user: User) -> dict:
     return {
         "did_you_meet_answers": [{"answer": a.answer, "answered_at": _iso(a.answered_at)} for a in answers],
         "mentorships": [_mentorship(m, user.id, notes) for m in mentorships],
+        "reminders_turned_off": sorted(
+            session.scalars(sa.select(FollowUpOff.kind).where(FollowUpOff.user_id == user.id))
+        ),
     }
 
 

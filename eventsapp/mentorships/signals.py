@@ -24,3 +24,9 @@ next_meeting_set = _signals.signal("next-meeting-set")
 mentorship_closed = _signals.signal("mentorship-closed")
 #: `by` is deleting their account: the mentorship ended with it.
 member_left = _signals.signal("member-left")
+
+#: The worker asks `user` "did you meet `other`?" (the sender is the
+#: IntroRequest); `event_title`: the event both were going to, if that is why.
+did_you_meet_due = _signals.signal("did-you-meet-due")
+#: The worker nudges `user` (`kind`: FollowUpKind.OVERDUE or QUIET).
+follow_up_due = _signals.signal("follow-up-due")

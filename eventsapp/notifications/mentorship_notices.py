@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from eventsapp.accounts.models import User
 from eventsapp.mentorships import signals
 from eventsapp.mentorships.links import MentorshipLinks
-from eventsapp.mentorships.models import CloseReason, Mentorship
+from eventsapp.mentorships.models import CloseReason, FollowUpKind, Mentorship
 from eventsapp.notifications.services import Message, notify
 
 
@@ -19,6 +19,8 @@ class Kind:
     MEETING = "mentorship_meeting"
     NEXT = "mentorship_next"
     CLOSED = "mentorship_closed"
+    ASKED = "mentorship_asked"
+    NUDGED = "mentorship_nudged"
 
 
 def _tell_other(session: Session, mentorship: Mentorship, by: User, kind: str, subject: str, body: str, links):
@@ -129,4 +131,47 @@ def member_left(mentorship, *, session: Session, links: MentorshipLinks, by: Use
         f"{by.name} has left Mentor Rounds",
         f"{by.name} deleted their account, so your mentorship has ended. Your log and your own notes stay.",
         links,
+    )
+
+
+@signals.did_you_meet_due.connect
+def did_you_meet_due(request, *, session: Session, links: MentorshipLinks, user: User, other: User, event_title, **_):
+    link = links.question(request.id)
+    why = f"You were both going to {event_title}." if event_title else "You were introduced two weeks ago."
+    notify(
+        session,
+        [user],
+        Message(
+            kind=Kind.ASKED,
+            subject=f"Did you meet {other.name}?",
+            body=f"{why} Did you meet {other.name}? Answer in one click: we met, we have a plan, or not "
+            f"yet.\n\n{link}\n\nYou can turn these questions off on your mentorships page.",
+            link=link,
+        ),
+    )
+
+
+@signals.follow_up_due.connect
+def follow_up_due(mentorship, *, session: Session, links: MentorshipLinks, user: User, kind: str, **_) -> None:
+    other = mentorship.other(user.id)
+    name = other.name if other else "your mentorship"
+    link = links.page(mentorship.id)
+    if kind == FollowUpKind.QUIET:
+        subject = f"Carry on or close your mentorship with {name}?"
+        body = (
+            "Nothing has been logged for 90 days. If you still meet, log your last meeting or plan the next "
+            "one; if not, you can close the mentorship with a word of thanks."
+        )
+    else:
+        subject = f"Time to meet {name} again?"
+        body = "Your last meeting is a while ago for the rhythm you chose. Perhaps plan the next one?"
+    notify(
+        session,
+        [user],
+        Message(
+            kind=Kind.NUDGED,
+            subject=subject,
+            body=f"{body}\n\n{link}\n\nYou can turn these reminders off on your mentorships page.",
+            link=link,
+        ),
     )

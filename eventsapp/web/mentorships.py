@@ -16,10 +16,11 @@ from eventsapp.events.listing import viewer_zone
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
 from eventsapp.ical import meetings as ical_meetings
-from eventsapp.mentorships import answers, reading, services
+from eventsapp.mentorships import answers, followups, reading, services
 from eventsapp.mentorships.forms import (
     CloseForm,
     CommentForm,
+    FollowUpForm,
     GoalsForm,
     MeetingForm,
     MetForm,
@@ -27,6 +28,7 @@ from eventsapp.mentorships.forms import (
     NoteForm,
     RhythmForm,
 )
+from eventsapp.mentorships.models import FollowUpKind
 from eventsapp.timeutil import utcnow
 from eventsapp.web.ical import calendar_response
 from eventsapp.web.links import calendar_links, mentorship_links
@@ -51,7 +53,26 @@ def _today():
 @login_required
 def index():
     mentorships = reading.my_mentorships(db.session, current_user.id)
-    return render_template("mentorships/index.html", mentorships=mentorships, now=utcnow())
+    off = followups.turned_off(db.session, current_user.id)
+    form = FollowUpForm(formdata=None, wanted=[k for k in FollowUpKind.ALL if k not in off])
+    return render_template("mentorships/index.html", mentorships=mentorships, now=utcnow(), form=form)
+
+
+@bp.post("/mentorships/follow-ups")
+@login_required
+def follow_ups():
+    """Which follow-ups the member wants (the others are turned off)."""
+    form = FollowUpForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "mentorships/index.html",
+            mentorships=reading.my_mentorships(db.session, current_user.id),
+            now=utcnow(),
+            form=form,
+        ), 422
+    followups.set_follow_ups(db.session, current_user.id, set(form.wanted.data or []))
+    flash("Your reminder settings are saved.", "success")
+    return redirect(url_for(".index"))
 
 
 @bp.route("/introductions/<int:request_id>/met", methods=["GET", "POST"])

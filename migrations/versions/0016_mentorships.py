@@ -6,7 +6,9 @@ Create Date: 2026-12-04 08:40:00
 
 An accepted introduction becomes a mentorship when either member answers
 "we met". The answers (one per person per introduction), the mentorships
-(one per introduction), their meetings and each author's private notes.
+(one per introduction), their meetings and each author's private notes;
+the worker's follow-ups sent (one per kind, member and occasion) and the
+kinds each member turned off.
 A member's deleted account empties their side of a mentorship (SET NULL)
 and takes their notes and answers with it (CASCADE).
 """
@@ -144,9 +146,39 @@ def upgrade():
     )
     with op.batch_alter_table("mentorship_note", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_mentorship_note_author_id"), ["author_id"], unique=False)
+    op.create_table(
+        "mentorship_followup",
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("ref", sa.String(length=64), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('did_you_meet', 'overdue', 'quiet')", name=op.f("ck_mentorship_followup_kind_known")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user.id"], name=op.f("fk_mentorship_followup_user_id_user"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("kind", "user_id", "ref", name=op.f("pk_mentorship_followup")),
+    )
+    with op.batch_alter_table("mentorship_followup", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_mentorship_followup_user_id"), ["user_id"], unique=False)
+    op.create_table(
+        "mentorship_followup_off",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('did_you_meet', 'overdue', 'quiet')", name=op.f("ck_mentorship_followup_off_kind_known")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user.id"], name=op.f("fk_mentorship_followup_off_user_id_user"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_id", "kind", name=op.f("pk_mentorship_followup_off")),
+    )
 
 
 def downgrade():
+    op.drop_table("mentorship_followup_off")
+    op.drop_table("mentorship_followup")
     with op.batch_alter_table("mentorship_note", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mentorship_note_author_id"))
 
