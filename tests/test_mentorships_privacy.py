@@ -101,3 +101,19 @@ def test_an_active_mentorship_counts_against_the_seniors_limit(session):
     assert ask_state(session, another, senior, now).stand == Stand.UNAVAILABLE
     services.close(session, intern, mentorship.id, "goals_met")
     assert ask_state(session, another, senior, now).stand == Stand.CAN_ASK
+
+
+def test_requests_waiting_for_the_senior_count_against_their_limit_until_they_expire(client, session):
+    from eventsapp.introductions import services as introductions
+
+    senior = make_user("Tomás Ferreira", stage="attending", open_to_interns=True, interests=["Cardiology"],
+                       intro_capacity=2)  # fmt: skip
+    first, second, third = (make_user(f"Intern {n}", stage="intern", interests=["Cardiology"]) for n in range(3))
+    asked = utcnow() - timedelta(days=13)
+    for intern in (first, second):
+        introductions.request_introduction(session, intern, senior.id, "Could we meet after rounds?", asked)
+    assert ask_state(session, third, senior, utcnow()).stand == Stand.UNAVAILABLE
+    login_as(client, third.id)
+    assert "Tomás Ferreira" not in client.get("/people").get_data(as_text=True)
+    later = utcnow() + timedelta(days=2)  # both requests have expired
+    assert ask_state(session, third, senior, later).stand == Stand.CAN_ASK
