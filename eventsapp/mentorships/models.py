@@ -46,7 +46,7 @@ class Place:
     VIDEO = "video"
     ON_SHIFT = "on_shift"
     ALL = (EVENT, COFFEE, VIDEO, ON_SHIFT)
-    LABELS = {EVENT: "At an event", COFFEE: "Over coffee", VIDEO: "By video", ON_SHIFT: "On shift"}
+    LABELS = {COFFEE: "Over coffee", VIDEO: "By video", ON_SHIFT: "On shift", EVENT: "At an event"}
 
 
 class CloseReason:
