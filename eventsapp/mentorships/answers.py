@@ -20,7 +20,7 @@ from eventsapp.timeutil import utcnow
 from eventsapp.transactions import begin_write
 
 CLOSED = "This mentorship was closed on {day}; nothing was changed."
-NOT_CONNECTED = "You are no longer connected with {name}, so there is nothing to answer; nothing was changed."
+NOT_CONNECTED = "You and {name} are not connected, so there is nothing to answer; nothing was changed."
 
 
 def introduction_of(session: Session, user_id: int, request_id: int, *, lock: bool = False) -> IntroRequest:

@@ -7,10 +7,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
+from eventsapp.events.listing import viewer_zone
+from eventsapp.events.timefmt import format_moment, zone_label
 from eventsapp.mentorships import signals
 from eventsapp.mentorships.links import MentorshipLinks
 from eventsapp.mentorships.models import CloseReason, FollowUpKind, Mentorship
 from eventsapp.notifications.services import Message, notify
+from eventsapp.timeutil import utcnow
 
 
 class Kind:
@@ -91,7 +94,10 @@ def meeting_logged(mentorship, *, session: Session, links: MentorshipLinks, by: 
 
 @signals.next_meeting_set.connect
 def next_meeting_set(mentorship, *, session: Session, links: MentorshipLinks, by: User, **_) -> None:
-    when = f"{mentorship.next_meeting_at:%d %b %Y, %H:%M} UTC"
+    other = mentorship.other(by.id)
+    zone = viewer_zone(other) if other else "UTC"
+    moment = mentorship.next_meeting_at
+    when = f"{format_moment(moment, zone, utcnow())} ({zone_label(zone, moment)})"
     place = f" ({mentorship.next_meeting_place})" if mentorship.next_meeting_place else ""
     _tell_other(
         session,
