@@ -595,7 +595,12 @@ CASES = {
     "mentorships.log_meeting": _mentorship_case("/meetings", False, "note"),
     "mentorships.note": _mentorship_case("/meetings/{meeting}/note", True, "note"),
     "mentorships.next_meeting": _mentorship_case(
-        "/next", False, "place", echo_to_other=True, date=(date.today() + timedelta(days=7)).isoformat(), time="09:00"
+        "/next",
+        False,
+        "location",
+        echo_to_other=True,
+        date=(date.today() + timedelta(days=7)).isoformat(),
+        time="09:00",
     ),
     "mentorships.close": _mentorship_case("/close", True),
     "mentorships.follow_ups": case_follow_ups,

@@ -204,3 +204,21 @@ def test_deleting_an_account_removes_its_notes_and_tells_the_other(client, sessi
     assert sum("left Mentor Rounds" in n for n in said) == 1
     login_as(client, senior.id)
     assert "A former member" in client.get(f"/mentorships/{mentorship.id}").get_data(as_text=True)
+
+
+def test_every_control_on_the_mentorship_page_has_its_own_visible_label(client, session):
+    import re
+    from collections import Counter
+
+    mentorship, intern, senior = mentorship_pair()
+    services.log_meeting(
+        session, intern, mentorship.id, services.MeetingDetails(date.today(), "video"), date.today()
+    )  # fmt: skip
+    for member in (intern, senior):
+        login_as(client, member.id)
+        page = client.get(f"/mentorships/{mentorship.id}").get_data(as_text=True)
+        ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+        assert [i for i, n in ids.items() if n > 1] == []
+        controls = re.findall(r'<(?:input|select|textarea)\b(?![^>]*type="hidden")[^>]*\sid="([^"]+)"', page)
+        labelled = set(re.findall(r'<label for="([^"]+)"', page))
+        assert controls and set(controls) <= labelled

@@ -54,7 +54,7 @@ def test_next_meeting_shows_in_both_members_feeds_and_as_a_download(client, sess
     login_as(client, senior.id)
     day = (date.today() + timedelta(days=10)).isoformat()
     response = client.post(
-        f"/mentorships/{mentorship.id}/next", data={"date": day, "time": "07:30", "place": "Cafeteria, level 2"}
+        f"/mentorships/{mentorship.id}/next", data={"date": day, "time": "07:30", "location": "Cafeteria, level 2"}
     )
     assert response.status_code == 302
     assert any("set your next meeting" in n for n in session.scalars(sa.text("SELECT message FROM notification")))

@@ -102,7 +102,7 @@ class NoteForm(FlaskForm):
 class NextMeetingForm(FlaskForm):
     date = FriendlyDateField("Date", validators=[DataRequired("Enter the date.")])
     time = FriendlyTimeField("Time", validators=[DataRequired("Enter the time.")])
-    place = StringField(
+    location = StringField(
         "Where", validators=[Optional(), Length(max=PLACE_MAX, message=f"Keep it to at most {PLACE_MAX:,} characters.")]
     )
 

@@ -44,6 +44,9 @@ DONE = {
     "close": "The mentorship is closed.",
 }
 
+#: The page's section each form is in (its anchor, NAME-section), where not its own.
+SECTION = {"comment": "goals"}
+
 
 def _today():
     return datetime.now(ZoneInfo(viewer_zone(current_user))).date()
@@ -162,7 +165,7 @@ def _submit(mentorship_id: int, name: str, form, run, meeting_id: int | None = N
             show_error(form, exc)
         else:
             flash(DONE.get(name, "Saved."), "success")
-            anchor = f"#meeting-{meeting_id}" if meeting_id else f"#{name}"
+            anchor = f"#meeting-{meeting_id}" if meeting_id else f"#{SECTION.get(name, name)}-section"
             return redirect(url_for(".show", mentorship_id=mentorship_id) + anchor)
     return _page(mentorship_id, 422, **({"notes": {meeting_id: form}} if meeting_id else {name: form}))
 
@@ -235,7 +238,7 @@ def next_meeting(mentorship_id: int):
     def run(f):
         starts = datetime.combine(f.date.data, f.time.data, ZoneInfo(zone))
         services.set_next_meeting(
-            db.session, current_user, mentorship_id, starts, zone, f.place.data or "", links=_links()
+            db.session, current_user, mentorship_id, starts, zone, f.location.data or "", links=_links()
         )
 
     return _submit(mentorship_id, "next", NextMeetingForm(), run)
