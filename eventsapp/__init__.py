@@ -66,6 +66,7 @@ def import_models() -> None:
     from eventsapp.events import models as _events  # noqa: F401
     from eventsapp.ical import models as _ical  # noqa: F401
     from eventsapp.introductions import models as _introductions  # noqa: F401
+    from eventsapp.mentorships import models as _mentorships  # noqa: F401
     from eventsapp.notifications import models as _notifications  # noqa: F401
     from eventsapp.profiles import models as _profiles  # noqa: F401
     from eventsapp.rsvps import models as _rsvps  # noqa: F401
@@ -77,8 +78,10 @@ def connect_receivers() -> None:
     from eventsapp.attendance import receivers as _attendance  # noqa: F401
     from eventsapp.events import receivers as _events  # noqa: F401
     from eventsapp.introductions import receivers as _introductions  # noqa: F401
+    from eventsapp.mentorships import receivers as _mentorships  # noqa: F401
     from eventsapp.notifications import expiry_notices as _expiry_notices  # noqa: F401
     from eventsapp.notifications import introduction_notices as _introduction_notices  # noqa: F401
+    from eventsapp.notifications import mentorship_notices as _mentorship_notices  # noqa: F401
     from eventsapp.notifications import receivers as _notifications  # noqa: F401
     from eventsapp.profiles import receivers as _profiles  # noqa: F401
     from eventsapp.rsvps import receivers as _rsvps  # noqa: F401
@@ -93,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.web.ical import bp as ical
     from eventsapp.web.introductions import bp as introductions
     from eventsapp.web.main import bp as main
+    from eventsapp.web.mentorships import bp as mentorships
     from eventsapp.web.notifications import bp as notifications
     from eventsapp.web.profiles import bp as profiles
     from eventsapp.web.rsvps import bp as rsvps
@@ -100,4 +104,5 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main, accounts, profiles, admin, events, rsvps, attendance, notifications, ical, introductions):
         app.register_blueprint(blueprint)
+    app.register_blueprint(mentorships)
     app.register_blueprint(unsubscribe)

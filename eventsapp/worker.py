@@ -29,6 +29,8 @@ from eventsapp.events.links import EventLinks
 from eventsapp.extensions import db
 from eventsapp.introductions.links import IntroductionLinks
 from eventsapp.introductions.services import expire_stale
+from eventsapp.mentorships import followups
+from eventsapp.mentorships.links import MentorshipLinks
 from eventsapp.notifications.digest import Schedule, send_due_digests
 from eventsapp.notifications.fanout import expand_pending
 from eventsapp.notifications.outbox import deliver_due, purge_old
@@ -109,6 +111,14 @@ def send_digests(session: Session, now: datetime) -> int:
     return send_due_digests(session, now, EventLinks.on_site(config), Schedule.from_config(config))
 
 
+def ask_did_you_meet(session: Session, now: datetime) -> int:
+    return followups.ask_did_you_meet(session, now, MentorshipLinks.on_site(current_app.config))
+
+
+def nudge_mentorships(session: Session, now: datetime) -> int:
+    return followups.nudge_quiet_pairs(session, now, MentorshipLinks.on_site(current_app.config))
+
+
 DELIVER_MAIL = Job("deliver-mail", None, deliver_mail)
 
 
@@ -122,6 +132,8 @@ register(Job("send-reminders", timedelta(minutes=1), send_reminders))
 register(Job("remind-waiting-requests", timedelta(minutes=15), remind_waiting_requests))
 register(Job("purge-old-mail", timedelta(hours=1), purge_old))
 register(Job("send-digests", timedelta(minutes=10), send_digests))
+register(Job("ask-did-you-meet", timedelta(hours=1), ask_did_you_meet))
+register(Job("nudge-mentorships", timedelta(hours=1), nudge_mentorships))
 
 
 def run_job(app: Flask, job: Job, now: datetime | None = None) -> int | None:

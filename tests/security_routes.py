@@ -31,6 +31,9 @@ from eventsapp.events.recurrence import Recurrence
 from eventsapp.extensions import db
 from eventsapp.ical import services as ical
 from eventsapp.introductions.models import IntroRequest, RequestStatus
+from eventsapp.mentorships import answers as mentorship_answers
+from eventsapp.mentorships import services as mentorships
+from eventsapp.mentorships.models import Mentorship
 from eventsapp.notifications import unsubscribe
 from eventsapp.notifications.models import Notification, NotificationKind
 from eventsapp.rsvps import services as rsvps
@@ -105,6 +108,15 @@ class World:
         db.session.add(request)
         db.session.commit()
         return request
+
+    def mentorship(self, *, met: bool = True):
+        """The intern's accepted introduction to the senior, and (`met`) the
+        mentorship the intern's "we met" made of it."""
+        db.session.execute(sa.delete(Mentorship))
+        request = self.introduction(RequestStatus.ACCEPTED)
+        if not met:
+            return request
+        return mentorship_answers.answer_met(db.session, self.intern, request.id, "met")
 
 
 def _time(text: str):
@@ -294,6 +306,30 @@ def _ask(world, role):
     return Target(f"/people/{world.senior.id}/introduction", {"message": "May I shadow you in clinic?"})
 
 
+def _mentorship(action: str = "", **data):
+    def prepare(world, role):
+        return Target(f"/mentorships/{world.mentorship().id}{action}", data)
+
+    return prepare
+
+
+def _question(world, role):
+    return Target(f"/introductions/{world.mentorship(met=False).id}/met", {"answer": "met"})
+
+
+def _meeting_note(world, role):
+    mentorship = world.mentorship()
+    details = mentorships.MeetingDetails(date.today() - timedelta(days=1), "coffee")
+    meeting = mentorships.log_meeting(db.session, world.intern, mentorship.id, details, date.today())
+    return Target(f"/mentorships/{mentorship.id}/meetings/{meeting.id}/note", {"note": "Ask about night shifts"})
+
+
+def _next_meeting_file(world, role):
+    mentorship = world.mentorship()
+    mentorships.set_next_meeting(db.session, world.intern, mentorship.id, utcnow() + timedelta(days=7), "UTC", "")
+    return Target(f"/mentorships/{mentorship.id}/next.ics")
+
+
 def _feed(world, role):
     return Target(f"/calendar/{ical.feed_token(ical.create_or_rotate(db.session, world.intern))}.ics")
 
@@ -481,6 +517,26 @@ MATRIX: list[Row] = [
     row("introductions.decline",    "POST", _introduction("pending", "decline"),       LOGIN, DENY,  GO,    DENY,  DENY,  DENY),
     row("introductions.withdraw",   "POST", _introduction("pending", "withdraw"),      LOGIN, GO,    DENY,  DENY,  DENY,  DENY),
     row("introductions.end",        "POST", _introduction("accepted", "end"),          LOGIN, GO,    GO,    DENY,  DENY,  DENY),
+    # Mentorships: its two members only; to anyone else (admins too) it does not exist.
+    row("mentorships.index",        "GET",  at("/mentorships"),                        LOGIN, OK,    OK,    OK,    OK,    OK),
+    row("mentorships.follow_ups",   "POST", at("/mentorships/follow-ups", wanted="quiet"),
+                                                                                       LOGIN, GO,    GO,    GO,    GO,    GO),
+    row("mentorships.question",     "GET",  _question,                                 LOGIN, OK,    OK,    NONE,  NONE,  NONE),
+    row("mentorships.question",     "POST", _question,                                 LOGIN, GO,    GO,    NONE,  NONE,  NONE),
+    row("mentorships.show",         "GET",  _mentorship(),                             LOGIN, OK,    OK,    NONE,  NONE,  NONE),
+    row("mentorships.goals",        "POST", _mentorship("/goals", goals="Choose a fellowship"),
+                                                                                       LOGIN, GO,    DENY,  NONE,  NONE,  NONE),
+    row("mentorships.comment",      "POST", _mentorship("/comment", comment="Start with echo"),
+                                                                                       LOGIN, DENY,  GO,    NONE,  NONE,  NONE),
+    row("mentorships.rhythm",       "POST", _mentorship("/rhythm", rhythm="quarterly"),
+                                                                                       LOGIN, GO,    GO,    NONE,  NONE,  NONE),
+    row("mentorships.log_meeting",  "POST", _mentorship("/meetings", met_on=(date.today() - timedelta(days=1)).isoformat(),
+                                                        place="coffee"),               LOGIN, GO,    GO,    NONE,  NONE,  NONE),
+    row("mentorships.note",         "POST", _meeting_note,                             LOGIN, GO,    GO,    NONE,  NONE,  NONE),
+    row("mentorships.next_meeting", "POST", _mentorship("/next", date=(date.today() + timedelta(days=7)).isoformat(),
+                                                        time="09:00"),                 LOGIN, GO,    GO,    NONE,  NONE,  NONE),
+    row("mentorships.close",        "POST", _mentorship("/close", reason="goals_met"), LOGIN, GO,    GO,    NONE,  NONE,  NONE),
+    row("mentorships.next_meeting_file", "GET", _next_meeting_file,                    LOGIN, OK,    OK,    NONE,  NONE,  NONE),
     # Notifications: each member's own.
     row("notifications.index",      "GET",  at("/notifications"),                      LOGIN, OK,    OK,    OK,    OK,    OK),
     row("notifications.mark_read",  "POST", _unread,                                   LOGIN, GO,    GO,    GO,    GO,    GO),

@@ -34,6 +34,7 @@ from eventsapp.events import services as events
 from eventsapp.events.recurrence import Recurrence
 from eventsapp.extensions import db
 from eventsapp.introductions import services as introductions
+from eventsapp.mentorships import services as mentorships
 from eventsapp.notifications import unsubscribe
 from eventsapp.notifications.models import Notification
 from eventsapp.profiles.models import Specialty
@@ -57,6 +58,7 @@ from tests.fuzzing import (
     submissions,
     take_flashes,
 )
+from tests.mentorship_helpers import connected_pair, mentorship_pair
 from tests.multipart import bodies
 
 # Hypothesis fuzzing: make test-fast leaves it out.
@@ -514,6 +516,48 @@ def case_edit_profile(w):
     )
 
 
+def case_did_you_meet(w):
+    request, intern, senior = connected_pair()
+    return Case(
+        intern.id,
+        f"/introductions/{request.id}/met",
+        f"/introductions/{request.id}/met",
+        shows=lambda r: [(intern.id, "/introductions"), (intern.id, "/mentorships"), (senior.id, "/notifications")],
+    )
+
+
+def case_follow_ups(w):
+    return Case(
+        w.intern,
+        "/mentorships",
+        "/mentorships/follow-ups",
+        shows=lambda r: [(w.intern, "/mentorships"), (w.intern, "/account/export.json")],
+    )
+
+
+def _mentorship_case(action: str, by_intern: bool, echo: str | None = None, echo_to_other: bool = False, **valid):
+    def case(w):
+        mentorship, intern, senior = mentorship_pair()
+        user, other = (intern, senior) if by_intern else (senior, intern)
+        page = f"/mentorships/{mentorship.id}"
+        path = action
+        if "{meeting}" in action:
+            details = mentorships.MeetingDetails(date.today() - timedelta(days=1), "coffee")
+            meeting = mentorships.log_meeting(db.session, intern, mentorship.id, details, date.today())
+            path = action.format(meeting=meeting.id)
+        return Case(
+            user.id,
+            page,
+            f"{page}{path}",
+            valid={name: [value] for name, value in valid.items()},
+            shows=lambda r: [(user.id, page), (other.id, page), (other.id, "/notifications"),
+                             (user.id, "/account/export.json"), (other.id, "/mentorships")],
+            echo={echo: ((other if echo_to_other else user).id, page)} if echo else {},
+        )  # fmt: skip
+
+    return case
+
+
 CASES = {
     "accounts.register": case_register,
     "accounts.login": case_login,
@@ -544,6 +588,22 @@ CASES = {
     "unsubscribe.stop": case_unsubscribe,
     "introductions.ask": case_ask,
     "profiles.edit": case_edit_profile,
+    "mentorships.question": case_did_you_meet,
+    "mentorships.goals": _mentorship_case("/goals", True, "goals", echo_to_other=True),
+    "mentorships.comment": _mentorship_case("/comment", False, "comment", echo_to_other=True),
+    "mentorships.rhythm": _mentorship_case("/rhythm", True),
+    "mentorships.log_meeting": _mentorship_case("/meetings", False, "note"),
+    "mentorships.note": _mentorship_case("/meetings/{meeting}/note", True, "note"),
+    "mentorships.next_meeting": _mentorship_case(
+        "/next",
+        False,
+        "location",
+        echo_to_other=True,
+        date=(date.today() + timedelta(days=7)).isoformat(),
+        time="09:00",
+    ),
+    "mentorships.close": _mentorship_case("/close", True),
+    "mentorships.follow_ups": case_follow_ups,
 }
 
 
@@ -564,6 +624,12 @@ FORMS_WITH_INPUT = {
     "rsvps.respond",
     "rsvps.respond_to_series",
     "events.cancel",
+    "mentorships.goals",
+    "mentorships.comment",
+    "mentorships.log_meeting",
+    "mentorships.note",
+    "mentorships.next_meeting",
+    "mentorships.close",
 }
 
 

@@ -145,8 +145,9 @@ def test_a_kept_feed_still_reads_everything_it_shows(client, going, feed_path):
         client.get(feed_path)
     with counting(db.engine) as again:
         client.get(feed_path)
-    # The link's owner, the latest answer, the events, their specialties.
-    assert len(again) == len(first) == 4
+    # The link's owner, the latest answer, the events, their specialties,
+    # the next meetings of the owner's mentorships.
+    assert len(again) == len(first) == 5
 
 
 def rename_event(session, event):

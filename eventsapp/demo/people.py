@@ -170,7 +170,7 @@ _FIXED_PEOPLE = (
                ("Cardiology", "Clinical research", "Critical care medicine", "Medical education"),
                "Cardiology attending who splits time between the CCU and a heart-failure research clinic. "
                "Happy to talk to interns about research, fellowship applications and life on call.",
-               True, 3, "member"),
+               True, 5, "member"),
     DemoPerson("Grace Lindqvist", "organizer@riverside.example", "faculty", None, "Internal Medicine",
                ("Medical education", "Quality improvement and patient safety", "Wellness and physician well-being"),
                "Chief of education and residency program coordinator for Internal Medicine. I organize "

@@ -18,6 +18,7 @@ from eventsapp.attendance.models import CheckIn, CheckInMethod
 from eventsapp.demo.events import DEMO_EVENTS, DemoEvent
 from eventsapp.demo.helps import help_kinds_of
 from eventsapp.demo.introductions import seed_introductions
+from eventsapp.demo.mentorships import seed_mentorships
 from eventsapp.demo.people import DEMO_PASSWORD, DEPARTMENTS, SEED, DemoPerson, demo_people
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.events.recurrence import Recurrence
@@ -48,6 +49,7 @@ class SeedReport:
     rsvps_added: int
     logins: list[DemoLogin]
     introductions_added: int = 0
+    mentorships_added: int = 0
 
     def summary(self) -> str:
         """What this run added, in words; a run that found everything says so."""
@@ -60,6 +62,7 @@ class SeedReport:
                 (self.events_added, "event"),
                 (self.rsvps_added, "answer"),
                 (self.introductions_added, "introduction request"),
+                (self.mentorships_added, "mentorship"),
             )
             if n
         ]
@@ -115,8 +118,16 @@ def seed(session: Session) -> SeedReport:
     session.commit()
     events_added, rsvps_added = seed_events(session, people)
     introductions_added = seed_introductions(session, people)
+    mentorships_added = seed_mentorships(session, people)
     return SeedReport(
-        added, departments_added, specialties_added, events_added, rsvps_added, demo_logins(), introductions_added
+        added,
+        departments_added,
+        specialties_added,
+        events_added,
+        rsvps_added,
+        demo_logins(),
+        introductions_added,
+        mentorships_added,
     )
 
 

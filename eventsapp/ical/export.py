@@ -34,6 +34,8 @@ from eventsapp.ical.describe import (
     etag_of,
     last_modified,
 )
+from eventsapp.ical.meetings import describe_meeting, next_meetings
+from eventsapp.mentorships.links import MentorshipLinks
 from eventsapp.profiles.models import Specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
 
@@ -117,12 +119,16 @@ def _converted(rows: tuple[tuple, ...], dialect: sa.Dialect) -> tuple[tuple, ...
     return tuple((*(f(v) if f else v for f, v in zip(convert, row[:-1], strict=True)), row[-1]) for row in rows)
 
 
-def personal_feed(session: Session, user_id: int, links: Links, now: datetime, name: str) -> Export:
-    """The events the member answered going, waitlisted or maybe, in the
-    window: read as columns (three queries, whatever the number of events),
-    and served from the kept feed when nothing in them changed."""
+def personal_feed(
+    session: Session, user_id: int, links: Links, now: datetime, name: str, pages: MentorshipLinks | None = None
+) -> Export:
+    """The events the member answered going, waitlisted or maybe, and the
+    next meetings of their mentorships (`pages` links them), in the window:
+    read as columns (four queries, whatever the number of events), and
+    served from the kept feed when nothing in them changed."""
     answered, rows = _answered_events(session, user_id, now)
-    feed = _personal_calendar(rows, links, name, session.get_bind().dialect)
+    meetings = next_meetings(session, user_id, *_window_bounds(now))
+    feed = _personal_calendar(rows, links, name, session.get_bind().dialect, meetings, pages)
     return Export(feed.body, last_modified([], feed.last_change, answered, now=now), feed.etag)
 
 
@@ -184,8 +190,10 @@ kept_feeds = feed_cache()
 _kept_lock = threading.Lock()  # shared by the threads of a worker
 
 
-def _personal_calendar(rows: tuple[tuple, ...], links: Links, name: str, dialect: sa.Dialect) -> _Feed:
-    key = (rows, links, name)
+def _personal_calendar(
+    rows: tuple[tuple, ...], links: Links, name: str, dialect: sa.Dialect, meetings=(), pages=None
+) -> _Feed:
+    key = (rows, links, name, meetings, pages)
     with _kept_lock:
         feed = kept_feeds.get(key)
     if feed is not None:
@@ -194,6 +202,7 @@ def _personal_calendar(rows: tuple[tuple, ...], links: Links, name: str, dialect
     for row in _converted(rows, dialect):
         event, answer = _facts_and_answer(row)
         items.append(describe_facts(event, links, **answer_fields(event, answer)))
+    items += [describe_meeting(meeting, links, pages) for meeting in meetings]
     body = build(IcsCalendar(items, name=name, refresh=REFRESH))
     feed = _Feed(body, etag_of(body), max((i.last_modified for i in items), default=None))
     with _kept_lock, contextlib.suppress(ValueError):  # (larger than all the room: served, not kept)

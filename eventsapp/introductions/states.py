@@ -66,8 +66,12 @@ def ask_state(session: Session, requester: User, senior: User, now: datetime) ->
             sa.select(sa.func.count())
             .where(IntroRequest.requester_id == requester.id, waiting_at(now))
             .scalar_subquery(),
+            # Their limit counts connections (an active mentorship is one) and requests waiting.
             sa.select(sa.func.count())
-            .where(IntroRequest.senior_id == senior.id, IntroRequest.status == RequestStatus.ACCEPTED)
+            .where(
+                IntroRequest.senior_id == senior.id,
+                sa.or_(IntroRequest.status == RequestStatus.ACCEPTED, waiting_at(now)),
+            )
             .scalar_subquery(),
         )
     ).one()

@@ -30,6 +30,23 @@ def open_connections():
     )
 
 
+def taken_places(now=None):
+    """How much of a senior's limit is taken, as a column of their Profile
+    row: their accepted connections (an active mentorship is one) and the
+    requests waiting for their answer at `now` (by default the parameter now)."""
+    now = sa.bindparam("now") if now is None else now
+    return (
+        sa.select(sa.func.count())
+        .select_from(IntroRequest)
+        .where(
+            IntroRequest.senior_id == Profile.user_id,
+            sa.or_(IntroRequest.status == RequestStatus.ACCEPTED, waiting_at(now)),
+        )
+        .correlate(Profile)
+        .scalar_subquery()
+    )
+
+
 def rule_for(viewer: User, now: datetime) -> scoring.Rule:
     """Who may be suggested to the viewer now (scoring.Rule): a decline
     keeps a colleague out for DECLINE_COOLDOWN."""
@@ -77,7 +94,7 @@ def eligibility(viewer_id, stages: list[str], declined_since, now=None) -> list:
     bound parameters for statements built once (`now` by default the
     parameter now). A colleague the viewer asked stays suggested while the
     request waits, shown as waiting."""
-    connections = open_connections()
+    connections = taken_places(now)
     settled = sa.select(IntroRequest.senior_id).where(
         IntroRequest.requester_id == viewer_id,
         sa.or_(

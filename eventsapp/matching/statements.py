@@ -18,7 +18,7 @@ from eventsapp.accounts.models import User
 from eventsapp.attendance.models import CheckIn
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.introductions.models import IntroRequest
-from eventsapp.matching.eligibility import asked_by, eligibility, open_connections, waiting_requests
+from eventsapp.matching.eligibility import asked_by, eligibility, taken_places, waiting_requests
 from eventsapp.matching.together import AnswersFirst
 from eventsapp.profiles.models import Profile, Specialty, profile_specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
@@ -124,7 +124,7 @@ def _candidates_statement(for_event: bool, by_specialty: bool, dialect: str) -> 
             Profile.pgy_year,
             Profile.intro_capacity,
             Profile.show_interests,
-            open_connections().label("connections"),
+            taken_places(now).label("connections"),
             profile_specialty.c.specialty_id.label("shared"),
             request_id.label("request_id"),
             waiting.label("waiting"),

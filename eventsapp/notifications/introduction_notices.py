@@ -12,6 +12,7 @@ from eventsapp.introductions import signals
 from eventsapp.introductions.links import IntroductionLinks
 from eventsapp.introductions.models import RequestStatus
 from eventsapp.introductions.states import NOT_AVAILABLE
+from eventsapp.mentorships.answers import mentorship_of_request
 from eventsapp.notifications.services import Message, notify
 
 
@@ -113,6 +114,8 @@ def connection_ended(request, *, session: Session, links: IntroductionLinks | No
 @signals.member_leaving.connect
 def member_leaving(request, *, session: Session, links: IntroductionLinks | None = None, leaving: User, **_) -> None:
     other = request.senior if request.requester_id == leaving.id else request.requester
+    if request.status == RequestStatus.ACCEPTED and mentorship_of_request(session, request.id) is not None:
+        return  # a mentorship: its own notice says it ended (mentorship_notices.member_left)
     if request.status == RequestStatus.ACCEPTED:
         _tell(
             session,

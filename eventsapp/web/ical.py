@@ -11,7 +11,7 @@ from eventsapp.forms import parse_id
 from eventsapp.ical import export, public, services
 from eventsapp.profiles.models import Department, Specialty
 from eventsapp.timeutil import utcnow
-from eventsapp.web.links import calendar_links
+from eventsapp.web.links import calendar_links, mentorship_links
 
 bp = Blueprint("ical", __name__)
 
@@ -80,7 +80,8 @@ def personal_feed(token: str):
     if owner is None:
         abort(404)
     name = f"{current_app.config['APP_NAME']}: {owner.name}"
-    return calendar_response(export.personal_feed(db.session, owner.id, calendar_links(), utcnow(), name), private=True)
+    feed = export.personal_feed(db.session, owner.id, calendar_links(), utcnow(), name, mentorship_links(external=True))
+    return calendar_response(feed, private=True)
 
 
 @bp.post("/calendar/feed")

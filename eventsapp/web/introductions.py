@@ -15,6 +15,7 @@ from eventsapp.introductions.forms import RequestForm
 from eventsapp.introductions.states import ask_state
 from eventsapp.matching import services as matching
 from eventsapp.matching.where import where_to_meet
+from eventsapp.mentorships.reading import introduction_states
 from eventsapp.profiles.models import Specialty
 from eventsapp.timeutil import utcnow
 from eventsapp.web.links import introduction_links
@@ -83,7 +84,8 @@ def ask(user_id: int):
 @login_required
 def index():
     overview = services.overview(db.session, current_user, utcnow())
-    return render_template("introductions/index.html", overview=overview)
+    states = introduction_states(db.session, current_user.id, [r.id for r in overview.connections])
+    return render_template("introductions/index.html", overview=overview, states=states)
 
 
 def _act(action, request_id: int, done: str):

@@ -9,6 +9,7 @@ from flask import current_app, g, has_request_context, url_for
 from eventsapp.events.links import EventLinks
 from eventsapp.ical.describe import Links, configured_links, uid_domain
 from eventsapp.introductions.links import IntroductionLinks
+from eventsapp.mentorships.links import MentorshipLinks
 
 
 def id_url_parts(endpoint: str, key: str, *, external: bool = False) -> tuple[str, str]:
@@ -54,3 +55,11 @@ def introduction_links() -> IntroductionLinks:
     """The introductions page's path and its full URL on this request's
     host, for what the domains send about introductions."""
     return IntroductionLinks(url_for("introductions.index"), url_for("introductions.index", _external=True))
+
+
+def mentorship_links(*, external: bool = False) -> MentorshipLinks:
+    """Mentorship pages and the "did you meet?" question, as this request
+    sees them (full URLs for calendars and mail)."""
+    page_head, _ = id_url_parts("mentorships.show", "mentorship_id", external=external)
+    question_head, _ = id_url_parts("mentorships.question", "request_id", external=external)
+    return MentorshipLinks(page_head, question_head)

@@ -12,6 +12,7 @@ from eventsapp.accounts.models import User
 from eventsapp.attendance.models import CheckIn
 from eventsapp.events.models import Event
 from eventsapp.introductions.models import IntroRequest
+from eventsapp.mentorships.privacy import member_data as mentorship_data
 from eventsapp.notifications.models import Notification
 from eventsapp.profiles import help_kinds
 from eventsapp.profiles.models import Profile
@@ -32,6 +33,7 @@ def export_data(session: Session, user: User, now: datetime) -> dict:
         "rsvps": _answers(session, user),
         "check_ins": _check_ins(session, user),
         "introductions": _introductions(session, user, now),
+        "mentorships": mentorship_data(session, user),
         "notifications": _notifications(session, user),
         "events_organised": list(organised),
     }

@@ -244,7 +244,35 @@ def _seed() -> Site:
         )
         _seed_suggestions(site.variants[variant], n, organizer)
     site.org = _seed_organizer_pages(organizer, admin)
+    site.org["mentorship_id"] = _seed_mentorship(senior)
+    site.org["connected"] = {variant: _seed_connection(variant) for variant in VARIANTS}
     return site
+
+
+def _seed_connection(variant: str) -> dict:
+    """An intern and a senior just introduced, for the mentorship journey."""
+    from eventsapp.introductions import services as introductions
+
+    intern = make_user(f"Lena Park {variant}", email=f"met-intern-{variant}@riverside.example", stage="intern")
+    senior = make_user(
+        f"Omar Haddad {variant}", email=f"met-senior-{variant}@riverside.example", stage="attending",
+        open_to_interns=True,
+    )  # fmt: skip
+    request = introductions.request_introduction(db.session, intern, senior.id, "Could we meet after rounds?")
+    introductions.answer(db.session, senior, request.id, True)
+    return {"intern": intern.email, "intern_name": intern.name, "senior": senior.email, "senior_name": senior.name}
+
+
+def _seed_mentorship(senior) -> int:
+    """An intern the senior mentors (the intern's "we met" after an
+    accepted introduction), for the mentorship pages."""
+    from eventsapp.introductions import services as introductions
+    from eventsapp.mentorships import answers
+
+    mentee = make_user("Rui Costa", email="mentee@riverside.example", stage="intern", interests=["Cardiology"])
+    request = introductions.request_introduction(db.session, mentee, senior.id, "Could we talk about fellowships?")
+    introductions.answer(db.session, senior, request.id, True)
+    return answers.answer_met(db.session, mentee, request.id, "met").id
 
 
 def _seed_organizer_pages(organizer, admin) -> dict:

@@ -49,6 +49,13 @@ SCREENS = [
     Screen("senior-profile", "intern_email", lambda s: f"/people/{s.senior_id}", ("link", "Ask for an introduction")),
     Screen("profile-edit", "intern_email", lambda s: "/profile/edit", ("button", "Save profile")),
     Screen("notifications", "intern_email", lambda s: "/notifications", ("link", "Notifications")),
+    Screen("mentorships", "senior_email", lambda s: "/mentorships", ("link", "Rui Costa")),
+    Screen(
+        "mentorship",
+        "senior_email",
+        lambda s: f"/mentorships/{s.org['mentorship_id']}",
+        ("button", "Set next meeting"),
+    ),
     Screen(
         "event-organizer", "organizer_email", lambda s: f"/events/{s.meeting_id}", ("link", "Attendees and check-in")
     ),

@@ -1,0 +1,1 @@
+"""Mentorships: what an accepted introduction grows into once the two have met."""

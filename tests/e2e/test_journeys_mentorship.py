@@ -1,0 +1,94 @@
+"""From an introduction to a mentorship, in a real browser, with and without
+JavaScript: both say they met, the intern writes goals, the senior logs a
+meeting and sets the next one, which shows up in the intern's calendar
+feed, and the intern closes the mentorship with thanks."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import icalendar
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import label, log_in
+from tests.e2e.site import VARIANTS
+
+pytestmark = pytest.mark.browser
+
+
+def flash(page):
+    return page.get_by_role("main").get_by_role("status").first
+
+
+@pytest.fixture(params=VARIANTS)
+def variant(request):
+    return request.param
+
+
+def test_a_pair_meets_keeps_a_log_and_closes_their_mentorship(pages, site, variant):
+    pair = site.org["connected"][variant]
+    js = variant == "js"
+    intern, senior = pages.open("intern", js=js), pages.open("senior", js=js)
+    log_in(intern, pair["intern"])
+    log_in(senior, pair["senior"])
+
+    # The senior says they met, from the introductions page.
+    senior.goto("/introductions")
+    senior.get_by_role("link", name="Did you meet?").click()
+    senior.get_by_role("radio", name="We met").check()
+    senior.get_by_role("button", name="Answer").click()
+    expect(flash(senior)).to_have_text("Thank you. Your mentorship page is ready.")
+    expect(senior.get_by_role("heading", level=1)).to_have_text(f"Mentorship with {pair['intern_name']}")
+    mentorship_path = senior.url.split("#")[0].removeprefix(site_url(senior))
+
+    # The intern hears of it, says so too, and writes their goals.
+    intern.goto("/notifications")
+    expect(intern.get_by_role("main")).to_contain_text(f"{pair['senior_name']} says you met")
+    intern.goto("/introductions")
+    intern.get_by_role("link", name="Your mentorship page").click()
+    intern.get_by_label(label("Your goals and expectations")).fill("Decide on a cardiology fellowship.")
+    intern.get_by_role("button", name="Save goals").click()
+    expect(flash(intern)).to_have_text("Your goals are saved.")
+
+    # The senior logs yesterday's coffee with a private note, and sets the next meeting.
+    senior.goto(mentorship_path)
+    expect(senior.get_by_role("main")).to_contain_text("Decide on a cardiology fellowship.")
+    log = senior.locator("form").filter(has=senior.get_by_role("button", name="Log meeting"))
+    log.get_by_label(label("Date you met")).fill((date.today() - timedelta(days=1)).isoformat())
+    log.get_by_label(label("Where")).select_option(label="Over coffee")
+    log.get_by_label(label("Your private note")).fill("Worried about nights; suggest the wellness group.")
+    log.get_by_role("button", name="Log meeting").click()
+    expect(flash(senior)).to_have_text("The meeting is in your log.")
+    upcoming = senior.locator("form").filter(has=senior.get_by_role("button", name="Set next meeting"))
+    upcoming.get_by_label(label("Date")).fill((date.today() + timedelta(days=14)).isoformat())
+    upcoming.get_by_label(label("Time")).fill("07:30")
+    upcoming.get_by_label(label("Where")).fill("Cardiology office")
+    upcoming.get_by_role("button", name="Set next meeting").click()
+    expect(flash(senior)).to_have_text("Your next meeting is set. It is in both your calendars.")
+
+    # The intern sees the meeting, never the senior's note, and finds the next one in their feed.
+    intern.goto(mentorship_path)
+    expect(intern.get_by_role("main")).to_contain_text("Over coffee")
+    expect(intern.get_by_role("main")).not_to_contain_text("wellness group")
+    intern.goto("/profile")
+    intern.get_by_role("button", name="Create my calendar link").click()
+    feed_url = intern.get_by_label("Your private calendar link").input_value()
+    calendar = icalendar.Calendar.from_ical(intern.request.get(feed_url).body())
+    summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
+    assert f"Mentorship meeting with {pair['senior_name']}" in summaries
+
+    # The intern closes the mentorship with a thank-you; the senior is told.
+    intern.goto(mentorship_path)
+    intern.get_by_role("radio", name="We reached our goals").check()
+    intern.get_by_label(label("A thank-you (optional)")).fill("Thank you for the advice!")
+    intern.get_by_role("button", name="Close the mentorship").click()
+    expect(flash(intern)).to_have_text("The mentorship is closed.")
+    expect(intern.get_by_role("button", name="Save goals")).to_have_count(0)
+    senior.goto("/notifications")
+    expect(senior.get_by_role("main")).to_contain_text(f"{pair['intern_name']} closed your mentorship")
+
+
+def site_url(page) -> str:
+    return re.match(r"^https?://[^/]+", page.url).group(0)
