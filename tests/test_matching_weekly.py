@@ -73,7 +73,7 @@ def test_the_digest_and_the_event_page_suggest_the_same_colleagues_going(app, se
                 )
             session.flush()
             found = suggested_going(
-                session, viewers, {v.id: [event.id] for v in viewers}, seniors_going(session, [event.id]), now
+                session, viewers, {v.id: [event.id] for v in viewers}, seniors_going(session, [event.id], now), now
             )
             for viewer in viewers:
                 page = rank_suggestions(session, viewer, now=now, zone="UTC", event_id=event.id, limit=None)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from eventsapp.accounts.models import User
 from eventsapp.introductions.models import DECLINE_COOLDOWN, IntroRequest, RequestStatus, waiting_at
 from eventsapp.matching import scoring
-from eventsapp.matching.eligibility import open_connections, rule_for
+from eventsapp.matching.eligibility import rule_for, taken_places
 from eventsapp.profiles.career import SENIORITY, stage_label
 from eventsapp.profiles.models import Profile
 from eventsapp.rsvps.models import Rsvp, RsvpState
@@ -55,9 +55,10 @@ class SeniorsGoing:
         return {g.colleague.user_id for going in self.by_event.values() for g in going}
 
 
-def seniors_going(session: Session, event_ids: list[int]) -> SeniorsGoing:
+def seniors_going(session: Session, event_ids: list[int], now: datetime) -> SeniorsGoing:
     """Who among those going to these events is open to meeting interns,
-    in name order; one query. (Deleted accounts have no answers left to
+    in name order, with how much of their limit is taken at `now`; one
+    query. (Deleted accounts have no answers left to
     upcoming events, and none has a profile.)"""
     by_event: dict[int, list[_Going]] = defaultdict(list)
     if not event_ids:
@@ -71,7 +72,7 @@ def seniors_going(session: Session, event_ids: list[int]) -> SeniorsGoing:
             Profile.pgy_year,
             Profile.intro_capacity,
             Profile.attendance_visibility,
-            open_connections().label("connections"),
+            taken_places(now).label("connections"),
         )
         .join(Profile, Profile.user_id == Rsvp.user_id)
         .join(User, User.id == Rsvp.user_id)

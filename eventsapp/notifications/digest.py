@@ -161,7 +161,7 @@ def send_due_digests(session: Session, now: datetime, links: EventLinks, schedul
     due_now = due_members(session, now, schedule)
     for due in due_now:
         events = week_events(session, due)
-        seniors = seniors_going(session, [e.id for e in events])
+        seniors = seniors_going(session, [e.id for e in events], now)
         for start in range(0, len(due.member_ids), BATCH):
             batch = due.member_ids[start : start + BATCH]
             planned = plan_batch(session, due, events, seniors, batch, now, links, schedule.app_zone)
