@@ -16,10 +16,18 @@ import uuid
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from hypothesis import settings
 
 from eventsapp import create_app
 from eventsapp.extensions import db
 from tests.factories import DEFAULT_PASSWORD
+
+# Property tests draw the same examples on every run, so a run's result
+# never depends on luck; HYPOTHESIS_PROFILE=explore draws new ones (and
+# remembers failures) when looking for bugs on purpose.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 BASE_CONFIG = {
     "TESTING": True,
