@@ -222,3 +222,18 @@ def test_every_control_on_the_mentorship_page_has_its_own_visible_label(client, 
         controls = re.findall(r'<(?:input|select|textarea)\b(?![^>]*type="hidden")[^>]*\sid="([^"]+)"', page)
         labelled = set(re.findall(r'<label for="([^"]+)"', page))
         assert controls and set(controls) <= labelled
+
+
+def test_the_home_page_lists_active_mentorships_with_their_next_meeting_and_not_closed_ones(client, session):
+    mentorship, intern, senior = mentorship_pair()
+    login_as(client, intern.id)
+    client.post(
+        f"/mentorships/{mentorship.id}/next",
+        data={"date": (date.today() + timedelta(days=9)).isoformat(), "time": "12:30", "location": "Coffee"},
+    )
+    home = client.get("/").get_data(as_text=True)
+    assert "Your mentorships" in home and "Tomás Ferreira" in home and "Your mentor · next meeting" in home
+    login_as(client, senior.id)
+    assert "You mentor them · next meeting" in client.get("/").get_data(as_text=True)
+    services.close(session, senior, mentorship.id, "goals_met")
+    assert "Your mentorships" not in client.get("/").get_data(as_text=True)

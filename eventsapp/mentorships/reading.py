@@ -4,11 +4,12 @@ note is only ever read for its author."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from eventsapp.accounts.models import User
 from eventsapp.events.models import Event
 from eventsapp.mentorships.models import Meeting, MeetingNote, Mentorship, MentorshipStatus, MetAnswer
 from eventsapp.mentorships.places import EventChoice, meeting_events
@@ -25,6 +26,30 @@ def my_mentorships(session: Session, user_id: int) -> list[Mentorship]:
             .options(selectinload(Mentorship.intern), selectinload(Mentorship.mentor))
         )
     )
+
+
+@dataclass(frozen=True)
+class ActiveMentorship:
+    id: int
+    is_mentor: bool  # the member mentors the other
+    other_name: str | None  # None: the other left
+    next_meeting_at: datetime | None
+
+
+def active_mentorships(session: Session, user_id: int) -> list[ActiveMentorship]:
+    """The member's active mentorships with the other's name, newest
+    first; one query (the home page lists them)."""
+    other_id = sa.case((Mentorship.intern_id == user_id, Mentorship.mentor_id), else_=Mentorship.intern_id)
+    rows = session.execute(
+        sa.select(Mentorship.id, Mentorship.mentor_id, Mentorship.next_meeting_at, User.name)
+        .outerjoin(User, User.id == other_id)
+        .where(
+            sa.or_(Mentorship.intern_id == user_id, Mentorship.mentor_id == user_id),
+            Mentorship.status == MentorshipStatus.ACTIVE,
+        )
+        .order_by(Mentorship.started_at.desc(), Mentorship.id.desc())
+    )
+    return [ActiveMentorship(r.id, r.mentor_id == user_id, r.name, r.next_meeting_at) for r in rows]
 
 
 @dataclass

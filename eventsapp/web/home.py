@@ -1,6 +1,6 @@
 """What a member's home page holds: their next events and whom to meet
-there, the introduction requests waiting, unread notifications, and what to
-do next. Reads only, in a fixed number of queries whatever the data."""
+there, the introduction requests waiting, their mentorships, unread
+notifications, and what to do next. Reads only, in a fixed number of queries whatever the data."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from eventsapp.events.models import Event, EventStatus
 from eventsapp.introductions.waiting import Waiting, waiting_requests
 from eventsapp.matching import scoring
 from eventsapp.matching import services as matching
+from eventsapp.mentorships.reading import ActiveMentorship, active_mentorships
 from eventsapp.notifications.models import Notification
 from eventsapp.notifications.services import unread
 from eventsapp.profiles.models import profile_specialty
@@ -39,6 +40,8 @@ class NextEvent:
 class MemberHome:
     next_events: list[NextEvent]
     waiting: Waiting
+    mentorships: list[ActiveMentorship]
+    now: datetime  # the page's moment (a next meeting past it is not "next")
     unread: list[Notification]
     gets_suggestions: bool  # someone is further along than them
     needs_stage: bool  # no career stage: nobody can be suggested yet
@@ -67,6 +70,8 @@ def member_home(
     return MemberHome(
         next_events=[NextEvent(e, meet[e.id]) for e in events],
         waiting=waiting_requests(session, user.id, now),
+        mentorships=active_mentorships(session, user.id),
+        now=now,
         unread=unread(session, user.id, UNREAD_SHOWN) if unread_count else [],
         gets_suggestions=gets_suggestions,
         needs_stage=not user.profile.career_stage,
