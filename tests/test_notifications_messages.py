@@ -275,3 +275,16 @@ def test_a_message_stays_listed_when_its_writer_deletes_their_account(client, au
     auth.login("grace@hospital.example")
     page = client.get(f"/events/{event.id}/attendees").get_data(as_text=True)
     assert "From Olu" in page and "by a deleted account" in page
+
+
+def test_direction_and_control_characters_leave_the_subject_as_they_leave_all_typed_text(
+    app, client, event_with_answers
+):
+    # An isolate pair or an override would make the mail's subject read
+    # otherwise than the sheet shows it; nobody means to type them.
+    post(client, event_with_answers, subject="Slides \u2066online\u2069 \u202enow", body="See\r\nyou\u202e there")
+    page = client.get(f"/events/{event_with_answers.id}/attendees").get_data(as_text=True)
+    assert "<strong>Slides online now</strong>" in page
+    mails = delivered(app)
+    assert {m["Subject"] for m in mails} == {"Slides online now"}
+    assert "See\nyou there" in mails[0].get_content()

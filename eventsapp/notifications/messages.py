@@ -24,6 +24,7 @@ from eventsapp.notifications.mail import OutgoingMail, queue_mail
 from eventsapp.notifications.models import Audience, EventMessage, Notification, NotificationKind
 from eventsapp.notifications.signals import unread_changed
 from eventsapp.rsvps.models import Rsvp
+from eventsapp.text import clean
 from eventsapp.transactions import begin_write
 
 SUBJECT_MAX = 150
@@ -52,21 +53,21 @@ class Draft:
 
 
 def check_draft(draft: Draft) -> Draft:
-    """The draft cleaned (subject trimmed, line ends unified), or MessageInvalid."""
+    """The draft cleaned (as all typed text is: eventsapp.text.clean), or MessageInvalid."""
     if draft.audience not in Audience.ALL:
         raise MessageInvalid("Choose who receives the message: those going or the waitlist.")
-    subject = (draft.subject or "").strip()
-    body = (draft.body or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    if any(ch in (draft.subject or "").strip() for ch in "\r\n\x0b\x0c\x85\u2028\u2029"):
+        raise MessageInvalid("The subject must fit on one line.")
+    # Control and direction characters go, as from every other text typed
+    # in: a mail subject must read as it shows on the attendee sheet.
+    subject = clean(draft.subject)
+    body = clean((draft.body or "").replace("\r\n", "\n").replace("\r", "\n"), multiline=True)
     if not subject:
         raise MessageInvalid("Write a subject.")
-    if any(ch in subject for ch in "\r\n\x00\x0b\x0c\x85\u2028\u2029"):
-        raise MessageInvalid("The subject must fit on one line.")
     if len(subject) > SUBJECT_MAX:
         raise MessageInvalid(f"Keep the subject to {SUBJECT_MAX} characters (it has {len(subject)}).")
     if not body.strip():
         raise MessageInvalid("Write the message.")
-    if "\x00" in body:
-        raise MessageInvalid("The message contains a character that cannot be sent.")
     if len(body) > BODY_MAX:
         raise MessageInvalid(f"Keep the message to {BODY_MAX:,} characters (it has {len(body):,}).")
     return Draft(draft.audience, subject, body)
