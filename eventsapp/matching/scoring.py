@@ -65,6 +65,7 @@ class Candidate:
     request_id: int | None = None  # the viewer's request waiting for their answer
     connected: bool = False  # they accepted the viewer's request
     declined_at: datetime | None = None  # when they last declined the viewer
+    met: bool = False  # either said "we met" of an introduction between them, or a mentorship joins them
     offers: frozenset[str] = frozenset()  # kinds of help they offer and show (help_kinds)
     department: int | None = None  # their department, where shown: the specialty they practise
 
@@ -119,7 +120,8 @@ class Rule:
 def admits(rule: Rule, candidate: Candidate) -> bool:
     """Colleagues further along, who opted in, have room under their limit
     (or whom the viewer asked and who have not answered yet), are not
-    connected to the viewer and have not declined them lately."""
+    connected to the viewer, have not met them (a "we met", a mentorship
+    active or closed) and have not declined them lately."""
     declined = (
         candidate.declined_at is not None
         and rule.declined_since is not None
@@ -130,6 +132,7 @@ def admits(rule: Rule, candidate: Candidate) -> bool:
         and candidate.seniority > rule.seniority
         and candidate.open_to_interns
         and not candidate.connected
+        and not candidate.met
         and not declined
         and (candidate.active_connections < candidate.capacity or candidate.request_id is not None)
     )
