@@ -1,5 +1,6 @@
 """Properties of the ranking, on plain data."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -133,3 +134,17 @@ def test_equal_scores_list_names_as_people_sort_them():
         senior(4, [CARDIO], name="Emma Stone"),
     )
     assert ranked_ids([zed, emma, elodie], {CARDIO: 3}) == [3, 4, 2]
+
+
+def test_someone_already_met_is_never_ranked():
+    assert ranked_ids([senior(2, [CARDIO], met=True), senior(3, [CARDIO])], {CARDIO: 2}) == [3]
+
+
+def test_an_interest_an_active_mentor_covers_lets_the_others_rise_and_is_still_named():
+    cardiologist, researcher = senior(2, [CARDIO], name="Aaron"), senior(3, [RESEARCH], name="Zed")
+    counts = {CARDIO: 2, RESEARCH: 10}
+    assert ranked_ids([cardiologist, researcher], counts, population=20) == [2, 3]
+    mentored = replace(INTERN, covered=frozenset({CARDIO}))
+    ranked = rank(mentored, [cardiologist, researcher], interest_counts=counts, interest_names=NAMES, population=20)
+    assert [s.candidate.user_id for s in ranked] == [3, 2]
+    assert ranked[1].reasons == ("Both interested in Cardiology",)

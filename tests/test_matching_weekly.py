@@ -1,6 +1,6 @@
 """The weekly digest names, at an event, exactly the colleagues that event's
 Who to meet here suggests: on random colleagues going, random attendance
-settings and random histories of requests, matching.weekly (many members
+settings and random histories of requests and mentorships, matching.weekly (many members
 at once, in Python) and rank_suggestions (one page, in SQL) agree."""
 
 from datetime import timedelta
@@ -16,7 +16,14 @@ from eventsapp.profiles.models import AttendanceVisibility
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.timeutil import utcnow
 from tests.factories import make_event, make_user
-from tests.test_matching_eligibility import DECLINED_DAYS_AGO, OVERDUE, request
+from tests.test_matching_eligibility import (
+    DECLINED_DAYS_AGO,
+    HISTORIES,
+    OVERDUE,
+    add_history,
+    departed_mentorships,
+    request,
+)
 
 colleague = st.fixed_dictionaries(
     {
@@ -28,6 +35,7 @@ colleague = st.fixed_dictionaries(
         "declined_days_ago": st.lists(st.sampled_from(DECLINED_DAYS_AGO), max_size=2),
         "visibility": st.sampled_from(AttendanceVisibility.ALL),
         "answer": st.sampled_from(["going", "going", "maybe", "waitlisted", None]),
+        "history": st.sampled_from(list(HISTORIES)),
     }
 )
 
@@ -71,6 +79,8 @@ def test_the_digest_and_the_event_page_suggest_the_same_colleagues_going(app, se
                 session.add_all(
                     request(viewer, user, RequestStatus.DECLINED, now, days) for days in values["declined_days_ago"]
                 )
+                add_history(session, viewer, user, values["history"], now, others[0])
+            session.add_all(departed_mentorships(viewers[0], now))
             session.flush()
             found = suggested_going(
                 session, viewers, {v.id: [event.id] for v in viewers}, seniors_going(session, [event.id], now), now

@@ -13,8 +13,8 @@ MESSAGE_MAX = 600
 #: How many of one member's requests may wait for an answer at once.
 MAX_PENDING = 5
 #: How long a declined request keeps that colleague out of the requester's
-#: suggestions, and from being asked again.
-DECLINE_COOLDOWN = timedelta(days=90)
+#: suggestions, and from being asked again: six months.
+DECLINE_COOLDOWN = timedelta(days=182)
 
 
 class RequestStatus:

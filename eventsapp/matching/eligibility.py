@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from eventsapp.accounts.models import User
 from eventsapp.introductions.models import DECLINE_COOLDOWN, IntroRequest, RequestStatus, waiting_at
 from eventsapp.matching import scoring
+from eventsapp.mentorships.models import Answer, Mentorship, MetAnswer
 from eventsapp.profiles.career import SENIORITY
 from eventsapp.profiles.models import AttendanceVisibility, Profile, profile_specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
@@ -82,8 +83,26 @@ def asked_by(viewer_id, now) -> list:
 def eligible_seniors(viewer: User, stages: list[str], now: datetime):
     """A subquery of who may be suggested to the viewer at all: opted in,
     further along, with room under their limit (or asked by the viewer and
-    not answered yet), not connected or recently declined (scoring.admits)."""
+    not answered yet), not connected, met or recently declined (scoring.admits)."""
     return sa.select(Profile.user_id).where(*eligibility(viewer.id, stages, now - DECLINE_COOLDOWN, now))
+
+
+def already_met(person):
+    """Rows (person, other) of two people who met: either said "we met" of
+    an introduction between them, or a mentorship joins them (active or
+    closed), whichever side each was on. `person(column)` is the condition
+    on the first one (the viewer, or a batch of members); a departed
+    member's empty side is never a row."""
+    mentorships = ((Mentorship.intern_id, Mentorship.mentor_id), (Mentorship.mentor_id, Mentorship.intern_id))
+    asked = ((IntroRequest.requester_id, IntroRequest.senior_id), (IntroRequest.senior_id, IntroRequest.requester_id))
+    we_met = sa.exists().where(MetAnswer.intro_request_id == IntroRequest.id, MetAnswer.answer == Answer.MET)
+    return sa.union_all(
+        *(
+            sa.select(me.label("person"), other.label("other")).where(person(me), other.is_not(None))
+            for me, other in mentorships
+        ),
+        *(sa.select(me.label("person"), other.label("other")).where(person(me), we_met) for me, other in asked),
+    )
 
 
 def eligibility(viewer_id, stages: list[str], declined_since, now=None) -> list:
@@ -102,6 +121,7 @@ def eligibility(viewer_id, stages: list[str], declined_since, now=None) -> list:
             sa.and_(IntroRequest.status == RequestStatus.DECLINED, IntroRequest.responded_at > declined_since),
         ),
     )
+    met = already_met(lambda person: person == viewer_id).subquery()
     if isinstance(stages, list) and not stages:
         stages = ["-"]  # nobody
     # (Room under their limit last: the only test that counts rows.)
@@ -110,6 +130,7 @@ def eligibility(viewer_id, stages: list[str], declined_since, now=None) -> list:
         Profile.career_stage.in_(stages),
         Profile.user_id != viewer_id,
         Profile.user_id.not_in(settled),
+        Profile.user_id.not_in(sa.select(met.c.other)),
         sa.or_(connections < Profile.intro_capacity, Profile.user_id.in_(waiting_requests(viewer_id, now))),
     ]
 

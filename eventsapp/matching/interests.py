@@ -69,10 +69,10 @@ def interest_shortlist(
     """The colleagues who share the most (and rarest) of these interests
     (their weights), best first, up to `length`: a pass over everyone who
     holds one of them, which grows with the hospital. It depends only on
-    the interests and the career stages, not on who asks: the rules that
-    concern the viewer (who they asked, who declined them) are applied
-    afterwards, and the length leaves room for them. (Only who is on it is
-    kept: their points are read afresh.)"""
+    the interests, their weights and the career stages, not on who asks:
+    the rules that concern the viewer (who they asked or met, who declined
+    them) are applied afterwards, and the length leaves room for them.
+    (Only who is on it is kept: their points are read afresh.)"""
     if not weights:
         return []
 
@@ -103,5 +103,13 @@ def interest_shortlist(
             )
         return list(session.scalars(sharing))
 
-    key = ("shortlist", str(session.get_bind().url), tuple(stages), tuple(sorted(weights)), specialty_id, length)
+    # (By the weights too: an interest an active mentor shares weighs less for their intern.)
+    key = (
+        "shortlist",
+        str(session.get_bind().url),
+        tuple(stages),
+        tuple(sorted(weights.items())),
+        specialty_id,
+        length,
+    )
     return _kept_or_made(key, shortlist)

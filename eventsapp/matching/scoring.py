@@ -36,6 +36,10 @@ MAX_EVENTS_COUNTED = 3
 #: advice, say): about a shared common interest, so that among colleagues
 #: with as much in common, those who offer what the intern wants come first.
 HELP_WEIGHT = 1.5
+#: An interest the viewer shares with their active mentor is looked after
+#: already: it counts for this share of its weight, so that colleagues in
+#: the viewer's other interests rise (it is still named as shared).
+COVERED_INTEREST_FACTOR = 0.5
 #: Room left under their introduction capacity: a small nudge towards
 #: colleagues who have time, up to this much for someone with all slots free.
 AVAILABILITY_WEIGHT = 0.5
@@ -65,6 +69,7 @@ class Candidate:
     request_id: int | None = None  # the viewer's request waiting for their answer
     connected: bool = False  # they accepted the viewer's request
     declined_at: datetime | None = None  # when they last declined the viewer
+    met: bool = False  # either said "we met" of an introduction between them, or a mentorship joins them
     offers: frozenset[str] = frozenset()  # kinds of help they offer and show (help_kinds)
     department: int | None = None  # their department, where shown: the specialty they practise
 
@@ -76,6 +81,7 @@ class Viewer:
     interests: frozenset[int]
     focus_event_id: int | None = None  # on an event's page, that event is named first
     asks: frozenset[str] = frozenset()  # kinds of help they look for (help_kinds)
+    covered: frozenset[int] = frozenset()  # interests they share with an active mentor of theirs
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,8 @@ class Rule:
 def admits(rule: Rule, candidate: Candidate) -> bool:
     """Colleagues further along, who opted in, have room under their limit
     (or whom the viewer asked and who have not answered yet), are not
-    connected to the viewer and have not declined them lately."""
+    connected to the viewer, have not met them (a "we met", a mentorship
+    active or closed) and have not declined them lately."""
     declined = (
         candidate.declined_at is not None
         and rule.declined_since is not None
@@ -130,9 +137,16 @@ def admits(rule: Rule, candidate: Candidate) -> bool:
         and candidate.seniority > rule.seniority
         and candidate.open_to_interns
         and not candidate.connected
+        and not candidate.met
         and not declined
         and (candidate.active_connections < candidate.capacity or candidate.request_id is not None)
     )
+
+
+def interest_weights(interests, covered, interest_counts: dict[int, int], population: int) -> dict[int, float]:
+    """Each of the viewer's interests by its rarity, less for one an active mentor of theirs shares (covered)."""
+    rare = {i: rarity(interest_counts.get(i, 0), population) for i in interests}
+    return {i: INTEREST_WEIGHT * r * (COVERED_INTEREST_FACTOR if i in covered else 1.0) for i, r in rare.items()}
 
 
 def has_reason(shared_interests, upcoming, past) -> bool:
@@ -266,7 +280,7 @@ def rank(
     pool = [c for c in candidates if admits(rule, c) and c.user_id not in excluded]
     if population is None:
         population = len(pool)
-    weights = {i: INTEREST_WEIGHT * rarity(interest_counts.get(i, 0), population) for i in viewer.interests}
+    weights = interest_weights(viewer.interests, viewer.covered, interest_counts, population)
     scored = []
     for candidate in pool:
         if require_reason and not has_reason(

@@ -130,8 +130,9 @@ def rank_suggestions(
 
 @dataclass
 class _Mine:
-    """The viewer's side of the ranking: interests (and how rare each is
-    among the candidates), the kinds of help they look for, and events."""
+    """The viewer's side of the ranking: interests (how rare each is among
+    the candidates, and those an active mentor shares), the kinds of help
+    they look for, and events."""
 
     names: dict[int, str]
     counts: dict[int, int]
@@ -141,6 +142,7 @@ class _Mine:
     past_ids: list[int]
     weights: dict[int, float]
     asks: frozenset[str] = frozenset()
+    covered: frozenset[int] = frozenset()  # interests an active mentor of theirs shares
 
 
 def _viewer_side(
@@ -148,15 +150,17 @@ def _viewer_side(
 ) -> _Mine:
     """The viewer's interests and events (sets params["mine"])."""
     # Plain rows straight from the connection: no entities are loaded here.
-    names = {row.id: row.name for row in connection.execute(q.names, params)}
+    interests = connection.execute(q.names, params).all()
+    names = {row.id: row.name for row in interests}
+    covered = frozenset(row.id for row in interests if row.covered)
     counts, population = interest_counts(session, params["stages"])
     events = {e.id: e for e in connection.execute(q.events, params)}
     upcoming_ids = [i for i, e in events.items() if e.starts_at > now and i != event_id]
     past_ids = [i for i, e in events.items() if e.starts_at <= now and i != event_id]
     params["mine"] = sorted(names)
-    weights = {i: scoring.INTEREST_WEIGHT * scoring.rarity(counts.get(i, 0), population) for i in names}
+    weights = scoring.interest_weights(names, covered, counts, population)
     focus = upcoming_ids + ([event_id] if event_id else [])
-    return _Mine(names, counts, population, events, focus, past_ids, weights)
+    return _Mine(names, counts, population, events, focus, past_ids, weights, covered=covered)
 
 
 def _ranked(
@@ -178,7 +182,12 @@ def _ranked(
         rows = preselect(rows, shared, together, mine.weights, keep, asks=mine.asks, require_reason=event_id is None)
     candidates = _candidates(rows, shared, together, mine.events, zone=zone, now=now)
     viewer_facts = scoring.Viewer(
-        rule.viewer_id, rule.seniority, frozenset(mine.names), focus_event_id=event_id, asks=mine.asks
+        rule.viewer_id,
+        rule.seniority,
+        frozenset(mine.names),
+        focus_event_id=event_id,
+        asks=mine.asks,
+        covered=mine.covered,
     )
     suggestions = scoring.rank(
         viewer_facts,

@@ -20,13 +20,14 @@ from eventsapp.events.models import Event, EventStatus
 from eventsapp.introductions.models import IntroRequest
 from eventsapp.matching.eligibility import asked_by, eligibility, taken_places, waiting_requests
 from eventsapp.matching.together import AnswersFirst
+from eventsapp.mentorships.models import Mentorship, MentorshipStatus
 from eventsapp.profiles.models import Profile, Specialty, profile_specialty
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.sqlids import in_ids
 
 
 class SuggestionQueries(NamedTuple):
-    names: sa.Select  # the viewer's interests
+    names: sa.Select  # the viewer's interests, each with whether an active mentor of theirs shares it
     events: sa.Select  # the viewer's upcoming and past events (and the page's)
     viewer_going: sa.Select  # whether the viewer goes to the page's event
     candidates: sa.Select  # each candidate, once per interest shared with the viewer
@@ -59,10 +60,20 @@ def suggestion_queries(for_event: bool, by_specialty: bool, dialect: str) -> Sug
 
 
 def _viewer_statements() -> tuple[sa.Select, sa.Select, sa.Select]:
-    """The viewer's interests, events, and whether they go to the page's event."""
+    """The viewer's interests (and which their active mentors share and
+    show), events, and whether they go to the page's event."""
     viewer_id, event_id, now = sa.bindparam("viewer_id"), sa.bindparam("event_id"), sa.bindparam("now")
+    held = profile_specialty.alias("held")
+    covered = sa.exists().where(
+        Mentorship.intern_id == viewer_id,
+        Mentorship.status == MentorshipStatus.ACTIVE,
+        held.c.profile_id == Mentorship.mentor_id,
+        held.c.specialty_id == Specialty.id,
+        Profile.user_id == Mentorship.mentor_id,
+        Profile.show_interests,
+    )
     names = (
-        sa.select(Specialty.id, Specialty.name)
+        sa.select(Specialty.id, Specialty.name, covered.label("covered"))
         .join(profile_specialty, profile_specialty.c.specialty_id == Specialty.id)
         .where(profile_specialty.c.profile_id == viewer_id)
     )

@@ -9,7 +9,7 @@ without an organizer's view)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from eventsapp.accounts.models import User
 from eventsapp.introductions.models import DECLINE_COOLDOWN, IntroRequest, RequestStatus, waiting_at
 from eventsapp.matching import scoring
-from eventsapp.matching.eligibility import rule_for, taken_places
+from eventsapp.matching.eligibility import already_met, rule_for, taken_places
 from eventsapp.profiles.career import SENIORITY, stage_label
 from eventsapp.profiles.models import Profile
 from eventsapp.rsvps.models import Rsvp, RsvpState
@@ -101,6 +101,7 @@ class _Between:
     connected: set[int]
     declined_at: dict[int, datetime]
     waiting: dict[int, int]  # senior id: the member's request waiting for their answer
+    met: set[int] = field(default_factory=set)  # eligibility.already_met
 
 
 def _requests(session: Session, member_ids: list[int], senior_ids: set[int], now: datetime) -> dict[int, _Between]:
@@ -138,6 +139,17 @@ def _requests(session: Session, member_ids: list[int], senior_ids: set[int], now
     return found
 
 
+def _met(session: Session, member_ids: list[int], senior_ids: set[int], found: dict[int, _Between]) -> None:
+    """Adds the seniors each member already met (eligibility.already_met); one query."""
+    if not member_ids or not senior_ids:
+        return
+    pairs = already_met(lambda person: person.in_(member_ids)).subquery()
+    for member_id, senior_id in session.execute(
+        sa.select(pairs.c.person, pairs.c.other).where(pairs.c.other.in_(sorted(senior_ids)))
+    ):
+        found[member_id].met.add(senior_id)
+
+
 def _going_to(session: Session, member_ids: list[int], event_ids: list[int]) -> set[tuple[int, int]]:
     """(member, event) for each of these events the member is going to; one query."""
     if not member_ids or not event_ids:
@@ -156,11 +168,12 @@ def suggested_going(
 ) -> dict[int, dict[int, list[Colleague]]]:
     """For each member (by id), at each event wanted for them, the seniors
     going whom that event's Who to meet here suggests to them, in name
-    order; two queries whatever the number of members and events."""
+    order; three queries whatever the number of members and events."""
     member_ids = [m.id for m in members]
     event_ids = sorted({e for events in wanted.values() for e in events})
     going_to = _going_to(session, member_ids, event_ids)
     requests = _requests(session, member_ids, seniors.ids, now)
+    _met(session, member_ids, seniors.ids, requests)
     found: dict[int, dict[int, list[Colleague]]] = {}
     for member in members:
         rule, between = rule_for(member, now), requests[member.id]
@@ -200,4 +213,5 @@ def _candidate(going: _Going, between: _Between) -> scoring.Candidate:
         request_id=between.waiting.get(user_id),
         connected=user_id in between.connected,
         declined_at=between.declined_at.get(user_id),
+        met=user_id in between.met,
     )
