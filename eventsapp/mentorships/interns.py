@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from eventsapp.accounts.models import User
 from eventsapp.events.models import Event, EventStatus
@@ -82,7 +82,7 @@ def senior_side(session: Session, senior: User, now: datetime) -> SeniorSide:
             sa.select(IntroRequest)
             .where(IntroRequest.senior_id == senior.id, waiting_at(now))
             .order_by(IntroRequest.created_at, IntroRequest.id)
-            .options(selectinload(IntroRequest.requester).selectinload(User.profile).selectinload(Profile.specialties))
+            .options(selectinload(IntroRequest.requester).joinedload(User.profile).selectinload(Profile.specialties))
         )
     )
     events = _upcoming_going(session, senior.id, now)
@@ -167,6 +167,6 @@ def _load(session: Session, user_ids: set[int]) -> list[User]:
         session.scalars(
             sa.select(User)
             .where(User.id.in_(sorted(user_ids)))
-            .options(selectinload(User.profile).selectinload(Profile.specialties))
+            .options(joinedload(User.profile).selectinload(Profile.specialties))
         )
     )
