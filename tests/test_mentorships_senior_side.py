@@ -130,3 +130,27 @@ def test_an_intern_sees_the_page_explain_whom_it_is_for(client, session):
     login_as(client, make_user("Maya Okafor").id)
     page = client.get("/people/interns").get_data(as_text=True)
     assert "This page is for residents and more senior colleagues" in page
+
+
+def test_the_seniors_pages_and_the_invitation_are_accessible_in_structure(client, session):
+    from eventsapp.mentorships import invitations
+    from tests.a11y import problems
+    from tests.mentorship_helpers import connected_pair
+
+    request, intern, me = connected_pair()
+    both = make_event(title="Echo Club")
+    for person in (me, intern, make_user("Ana Sharing", interests=["Cardiology"])):
+        make_rsvp(both, person)
+    ask(make_user("Noor Intern", interests=["Cardiology"], bio="Night shifts"), me)
+    invitation = invitations.invite(session, me, intern.id, both.id, "See you there")
+    login_as(client, me.id)
+    for url in ("/people/interns", f"/people/interns/{intern.id}/invite", f"/invitations/{invitation.id}"):
+        assert problems(client.get(url).get_data(as_text=True)) == [], url
+    # The invitation form shown again with an error keeps its labels.
+    page = client.post(f"/people/interns/{intern.id}/invite", data={"event_id": both.id}).get_data(as_text=True)
+    assert "You already invited Maya Okafor to Echo Club" in page and problems(page) == []
+    login_as(client, intern.id)
+    page = client.get(f"/invitations/{invitation.id}").get_data(as_text=True)
+    assert problems(page) == [] and "Tomás Ferreira invites you" in page
+    login_as(client, make_user("Zed Intern").id)
+    assert problems(client.get("/people/interns").get_data(as_text=True)) == []
