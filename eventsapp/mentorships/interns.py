@@ -91,20 +91,19 @@ def senior_side(session: Session, senior: User, now: datetime) -> SeniorSide:
     soon = [e for e in events if e.starts_at <= now + HORIZON]
     soon_ids = {e.id for e in soon}
     sharing = {uid for uid, event_ids in going.items() if uid not in requester_ids and soon_ids & set(event_ids)}
-    others = _load(session, sharing)
+    others = {u.id: u for u in _load(session, sharing)}
     waiting = [
         WaitingRequest(
             r, as_shown(r.requester, senior_profile), [e for e in events if e.id in going.get(r.requester_id, ())]
         )
         for r in requests
     ]
-    by_id = {r.requester_id: r.requester for r in requests} | {u.id: u for u in others}
     per_event = []
     for event in soon:
-        shown = [as_shown(by_id[uid], senior_profile) for uid, ids in going.items() if event.id in ids]
-        shown = [i for i in shown if i.shared][:PER_EVENT]
+        shown = [as_shown(user, senior_profile) for uid, user in others.items() if event.id in going[uid]]
+        shown = sorted((i for i in shown if i.shared), key=lambda i: (i.user.name_key, i.user.id))
         if shown:
-            per_event.append(EventInterns(event, sorted(shown, key=lambda i: (i.user.name_key, i.user.id))))
+            per_event.append(EventInterns(event, shown[:PER_EVENT]))
     return SeniorSide(waiting, per_event)
 
 
