@@ -224,3 +224,12 @@ def test_invitation_links_are_on_the_connections_list_and_the_mentorship_page(cl
     assert f"/people/interns/{intern.id}/invite" in client.get(f"/mentorships/{mentorship.id}").get_data(as_text=True)
     login_as(client, intern.id)
     assert "/invite" not in client.get(f"/mentorships/{mentorship.id}").get_data(as_text=True)
+
+
+def test_both_downloads_hold_the_invitation(client, session):
+    request, intern, senior = connected_pair()
+    invitations.invite(session, senior, intern.id, make_event(title="Echo Workshop").id, "Come along", links=LINKS)
+    for user, role, other in ((senior, "sent", "Maya Okafor"), (intern, "received", "Tomás Ferreira")):
+        login_as(client, user.id)
+        (held,) = client.get("/account/export.json").get_json()["mentorships"]["event_invitations"]
+        assert (held["role"], held["with"], held["event"], held["note"]) == (role, other, "Echo Workshop", "Come along")
