@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from eventsapp.accounts.models import User
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.events.links import EventLinks
+from eventsapp.events.locks import lock_event
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.introductions.models import IntroRequest, RequestStatus
 from eventsapp.mentorships import signals
@@ -159,6 +160,7 @@ def answer(
             )
         else:
             begin_write(session)
+            lock_event(session, invitation.event_id)  # the lock order of going: the event, then the invitation
             _settle(session, invitation_id, intern.id, None, links)
             session.commit()
     except DomainError:
