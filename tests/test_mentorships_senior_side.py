@@ -90,7 +90,7 @@ def test_interns_going_to_the_seniors_next_events_who_share_an_interest_are_list
     unrelated = make_user("Bo Elsewhere", interests=["Neurology"])
     hidden = make_user("Cy Hidden", interests=["Cardiology"], show_interests=False)
     private = make_user("Di Private", interests=["Cardiology"], attendance_visibility="organizers")
-    peer = make_user("Ed Peer", stage="attending", interests=["Cardiology"])
+    peer = make_user("Ed Peer", stage="resident", pgy_year=2, interests=["Cardiology"])  # not an intern
     attendees_only = make_user("Flo Attendee", interests=["Oncology"], attendance_visibility="attendees")
     for person in (sharing, unrelated, hidden, private, peer, attendees_only):
         for event in (soon, later, cancelled):
@@ -154,3 +154,14 @@ def test_the_seniors_pages_and_the_invitation_are_accessible_in_structure(client
     assert problems(page) == [] and "Tomás Ferreira invites you" in page
     login_as(client, make_user("Zed Intern").id)
     assert problems(client.get("/people/interns").get_data(as_text=True)) == []
+
+
+def test_an_intern_going_to_several_of_the_seniors_events_is_listed_at_the_first(session):
+    me = senior()
+    first, second = make_event(title="Echo Club", starts_in=timedelta(days=2)), make_event(title="Cath Lab Tour")
+    intern = make_user("Ana Sharing", interests=["Cardiology"])
+    for event in (first, second):
+        make_rsvp(event, me)
+        make_rsvp(event, intern)
+    side = senior_side(session, me, utcnow())
+    assert [(g.event.title, [i.user.name for i in g.interns]) for g in side.events] == [("Echo Club", ["Ana Sharing"])]

@@ -15,7 +15,7 @@ from eventsapp.accounts.models import User
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.introductions.models import IntroRequest, waiting_at
 from eventsapp.profiles import help_kinds
-from eventsapp.profiles.career import SENIORITY
+from eventsapp.profiles.career import SENIOR_STAGES, STAGES
 from eventsapp.profiles.models import Profile, profile_specialty
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.rsvps.rules import may_see_name
@@ -25,8 +25,10 @@ from eventsapp.rsvps.states import RsvpState
 HORIZON = timedelta(weeks=4)
 #: The most of the senior's upcoming events looked at (the soonest).
 EVENTS_MAX = 100
+#: Those the senior's events are searched for: who look for help rather than offer it.
+LEARNERS = tuple(stage for stage in STAGES if stage not in SENIOR_STAGES)
 #: The most interns listed under one event.
-PER_EVENT = 12
+PER_EVENT = 8
 
 
 @dataclass
@@ -98,9 +100,12 @@ def senior_side(session: Session, senior: User, now: datetime) -> SeniorSide:
         )
         for r in requests
     ]
-    per_event = []
-    for event in soon:
-        shown = [as_shown(user, senior_profile) for uid, user in others.items() if event.id in going[uid]]
+    per_event, listed = [], set()
+    for event in soon:  # each intern once, at the soonest of the senior's events they go to
+        shown = [
+            as_shown(u, senior_profile) for uid, u in others.items() if event.id in going[uid] and uid not in listed
+        ]
+        listed |= {i.user.id for i in shown}
         shown = sorted((i for i in shown if i.shared), key=lambda i: (i.user.name_key, i.user.id))
         if shown:
             per_event.append(EventInterns(event, shown[:PER_EVENT]))
@@ -125,16 +130,15 @@ def _upcoming_going(session: Session, senior_id: int, now: datetime) -> list[Eve
 
 
 def _interns_going(session: Session, senior: User, event_ids: list[int], requester_ids: list[int]) -> dict:
-    """Colleagues earlier in training going to these events whose going the
-    senior may see: those who asked them, and those who show an interest
+    """Colleagues going to these events whose going the senior may see:
+    those who asked them, and interns (and students) who show an interest
     the senior has. {user id: [event ids]}. Organizer rights are for
     running an event, not for finding people: they do not count here."""
     if not event_ids:
         return {}
-    rank = SENIORITY.get(senior.profile.career_stage or "", 0)
-    earlier = [stage for stage, n in SENIORITY.items() if n < rank]
     mine = sa.select(profile_specialty.c.specialty_id).where(profile_specialty.c.profile_id == senior.id)
     sharing = sa.and_(
+        Profile.career_stage.in_(LEARNERS),
         Profile.show_interests,
         Profile.user_id.in_(
             sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.specialty_id.in_(mine))
@@ -146,7 +150,6 @@ def _interns_going(session: Session, senior: User, event_ids: list[int], request
         .where(
             Rsvp.event_id.in_(event_ids),
             Rsvp.state == RsvpState.GOING,
-            Profile.career_stage.in_(earlier),
             sa.or_(Rsvp.user_id.in_(requester_ids), sharing),
         )
     )
