@@ -122,7 +122,7 @@ def test_going_is_the_ordinary_rsvp_and_the_senior_is_told(session):
     assert "Maya Okafor is going to Echo Workshop" in [n.message for n in notices(senior)]
 
 
-def test_going_to_a_full_event_puts_the_intern_on_the_waitlist(session):
+def test_going_to_a_full_event_puts_the_intern_on_the_waitlist(client, session):
     request, intern, senior = connected_pair()
     event = make_event(title="Echo Workshop", capacity=1)
     make_rsvp(event, make_user())
@@ -131,6 +131,8 @@ def test_going_to_a_full_event_puts_the_intern_on_the_waitlist(session):
     assert session.scalars(sa.select(Rsvp.state).where(Rsvp.user_id == intern.id)).one() == "waitlisted"
     told = [n.message for n in notices(senior) if n.kind == "intro_invitation_answer"]
     assert told == ["Maya Okafor would like to go to Echo Workshop"]
+    login_as(client, intern.id)
+    assert "you are on the waitlist" in client.get(f"/invitations/{invitation.id}").get_data(as_text=True)
 
 
 def test_not_going_leaves_the_events_answers_alone_and_tells_the_senior(session):

@@ -17,6 +17,7 @@ from eventsapp.mentorships import invitations
 from eventsapp.mentorships.forms import InvitationAnswerForm, InvitationForm
 from eventsapp.mentorships.interns import senior_side
 from eventsapp.mentorships.links import InvitationLinks
+from eventsapp.rsvps.services import find_rsvp
 from eventsapp.timeutil import utcnow
 from eventsapp.web.links import event_links, id_url_parts
 
@@ -83,7 +84,9 @@ def _answer_page(invitation_id: int, form: InvitationAnswerForm, status: int = 2
         invitation = invitations.invitation_for(db.session, current_user.id, invitation_id)
     except NotFound:
         abort(404)
-    return render_template("invitations/show.html", invitation=invitation, form=form, now=utcnow()), status
+    rsvp = find_rsvp(db.session, invitation.event_id, current_user.id)  # the intern's seat, or waitlist
+    seat = rsvp.state if rsvp and invitation.intern_id == current_user.id else None
+    return render_template("invitations/show.html", invitation=invitation, form=form, now=utcnow(), seat=seat), status
 
 
 @bp.post("/invitations/<int:invitation_id>/answer")
