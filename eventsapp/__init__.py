@@ -81,6 +81,7 @@ def connect_receivers() -> None:
     from eventsapp.mentorships import receivers as _mentorships  # noqa: F401
     from eventsapp.notifications import expiry_notices as _expiry_notices  # noqa: F401
     from eventsapp.notifications import introduction_notices as _introduction_notices  # noqa: F401
+    from eventsapp.notifications import invitation_notices as _invitation_notices  # noqa: F401
     from eventsapp.notifications import mentorship_notices as _mentorship_notices  # noqa: F401
     from eventsapp.notifications import receivers as _notifications  # noqa: F401
     from eventsapp.profiles import receivers as _profiles  # noqa: F401
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.web.events import bp as events
     from eventsapp.web.ical import bp as ical
     from eventsapp.web.introductions import bp as introductions
+    from eventsapp.web.invitations import bp as invitations
     from eventsapp.web.main import bp as main
     from eventsapp.web.mentorships import bp as mentorships
     from eventsapp.web.notifications import bp as notifications
@@ -105,4 +107,5 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main, accounts, profiles, admin, events, rsvps, attendance, notifications, ical, introductions):
         app.register_blueprint(blueprint)
     app.register_blueprint(mentorships)
+    app.register_blueprint(invitations)
     app.register_blueprint(unsubscribe)

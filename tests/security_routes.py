@@ -32,6 +32,7 @@ from eventsapp.extensions import db
 from eventsapp.ical import services as ical
 from eventsapp.introductions.models import IntroRequest, RequestStatus
 from eventsapp.mentorships import answers as mentorship_answers
+from eventsapp.mentorships import invitations
 from eventsapp.mentorships import services as mentorships
 from eventsapp.mentorships.models import Mentorship
 from eventsapp.notifications import unsubscribe
@@ -324,6 +325,21 @@ def _meeting_note(world, role):
     return Target(f"/mentorships/{mentorship.id}/meetings/{meeting.id}/note", {"note": "Ask about night shifts"})
 
 
+def _invite(world, role):
+    """The senior's connection with the intern, and an upcoming event to invite them to."""
+    world.introduction(RequestStatus.ACCEPTED)
+    return Target(f"/people/interns/{world.intern.id}/invite", {"event_id": str(world.event().id), "note": "Join me"})
+
+
+def _invitation(path: str, **data):
+    def prepare(world, role):
+        world.introduction(RequestStatus.ACCEPTED)
+        invitation = invitations.invite(db.session, world.senior, world.intern.id, world.event().id, "")
+        return Target(path.format(i=invitation), data)
+
+    return prepare
+
+
 def _next_meeting_file(world, role):
     mentorship = world.mentorship()
     mentorships.set_next_meeting(db.session, world.intern, mentorship.id, utcnow() + timedelta(days=7), "UTC", "")
@@ -537,6 +553,15 @@ MATRIX: list[Row] = [
                                                         time="09:00"),                 LOGIN, GO,    GO,    NONE,  NONE,  NONE),
     row("mentorships.close",        "POST", _mentorship("/close", reason="goals_met"), LOGIN, GO,    GO,    NONE,  NONE,  NONE),
     row("mentorships.next_meeting_file", "GET", _next_meeting_file,                    LOGIN, OK,    OK,    NONE,  NONE,  NONE),
+    # The senior's side: interns who would like to meet them (a page for everyone, explaining whom
+    # it is for); inviting a connected intern to an event; the invitation, for its two people only,
+    # answered by the intern alone. Nobody invites themselves; the unconnected are told why not.
+    row("invitations.interns",      "GET",  at("/people/interns"),                     LOGIN, OK,    OK,    OK,    OK,    OK),
+    row("invitations.invite",       "GET",  _invite,                                   LOGIN, NONE,  OK,    OK,    OK,    OK),
+    row("invitations.invite",       "POST", _invite,                                   LOGIN, NONE,  GO,    BAD,   BAD,   BAD),
+    row("invitations.show",         "GET",  _invitation("/invitations/{i.id}"),        LOGIN, OK,    OK,    NONE,  NONE,  NONE),
+    row("invitations.answer",       "POST", _invitation("/invitations/{i.id}/answer", answer="going"),
+                                                                                       LOGIN, GO,    NONE,  NONE,  NONE,  NONE),
     # Notifications: each member's own.
     row("notifications.index",      "GET",  at("/notifications"),                      LOGIN, OK,    OK,    OK,    OK,    OK),
     row("notifications.mark_read",  "POST", _unread,                                   LOGIN, GO,    GO,    GO,    GO,    GO),

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from eventsapp.accounts.models import User
 from eventsapp.introductions.models import IntroRequest
-from eventsapp.mentorships.models import Meeting, Mentorship
+from eventsapp.mentorships.models import Invitation, Meeting, Mentorship
 from tests.fuzzing import login_as
 
 
@@ -26,5 +26,11 @@ def test_demo_has_mentorships_at_every_stage_and_maya_sees_hers(runner, client, 
     page = client.get(f"/mentorships/{mine.id}").get_data(as_text=True)
     assert "heart-failure research project" in page and "Ask about the echo course" in page
     assert "Cafeteria, level 2" in page and "/mentorships/" in listing
+    tomas = session.scalar(sa.select(User).where(User.email == "senior@riverside.example"))
+    (invitation,) = session.scalars(sa.select(Invitation).where(Invitation.senior_id == tomas.id)).all()
+    login_as(client, tomas.id)
+    side = client.get("/people/interns").get_data(as_text=True)
+    assert side.count("/accept") >= 1  # requests waiting for his answer, answered there
+    assert invitation.event.title in client.get(f"/invitations/{invitation.id}").get_data(as_text=True)
     again = runner.invoke(args=["seed-demo"])
     assert "nothing to add" in again.output

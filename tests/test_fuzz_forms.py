@@ -31,9 +31,11 @@ from werkzeug.datastructures import MultiDict
 
 from eventsapp.accounts.models import User
 from eventsapp.events import services as events
+from eventsapp.events.models import Event
 from eventsapp.events.recurrence import Recurrence
 from eventsapp.extensions import db
 from eventsapp.introductions import services as introductions
+from eventsapp.mentorships import invitations
 from eventsapp.mentorships import services as mentorships
 from eventsapp.notifications import unsubscribe
 from eventsapp.notifications.models import Notification
@@ -558,6 +560,32 @@ def _mentorship_case(action: str, by_intern: bool, echo: str | None = None, echo
     return case
 
 
+def case_invite(w):
+    request, intern, senior = connected_pair(intern_name=f"Intern {next(_n)}", senior_name=f"Senior {next(_n)}")
+    db.session.execute(sa.delete(Event))  # the form lists the upcoming events: the same one choice each time
+    event = make_event(title="Echo Club")
+    page = f"/people/interns/{intern.id}/invite"
+    return Case(
+        senior.id,
+        page,
+        page,
+        valid={"event_id": [str(event.id)]},
+        shows=lambda r: [(senior.id, page), (intern.id, "/notifications"), (senior.id, "/people/interns")],
+    )
+
+
+def case_answer_invitation(w):
+    request, intern, senior = connected_pair(intern_name=f"Intern {next(_n)}", senior_name=f"Senior {next(_n)}")
+    invitation = invitations.invite(db.session, senior, intern.id, make_event(title=f"Echo {next(_n)}").id, "Hi")
+    page = f"/invitations/{invitation.id}"
+    return Case(
+        intern.id,
+        page,
+        f"{page}/answer",
+        shows=lambda r: [(intern.id, page), (senior.id, page), (senior.id, "/notifications")],
+    )
+
+
 CASES = {
     "accounts.register": case_register,
     "accounts.login": case_login,
@@ -604,6 +632,8 @@ CASES = {
     ),
     "mentorships.close": _mentorship_case("/close", True),
     "mentorships.follow_ups": case_follow_ups,
+    "invitations.invite": case_invite,
+    "invitations.answer": case_answer_invitation,
 }
 
 
@@ -630,6 +660,7 @@ FORMS_WITH_INPUT = {
     "mentorships.note",
     "mentorships.next_meeting",
     "mentorships.close",
+    "invitations.invite",
 }
 
 

@@ -294,3 +294,40 @@ def test_the_help_seniors_offer_costs_no_query(client, auth, url):
         page = client.get(url).get_data(as_text=True)
     assert "Offers career advice" in page
     assert few == looking_for_none and many == few
+
+
+def populate_senior_side(n: int, senior):
+    """n interns who asked the senior, each going to one of the senior's
+    events with another intern who shares an interest, and n invitations."""
+    from eventsapp.introductions.models import IntroRequest
+    from eventsapp.mentorships.models import Invitation
+    from eventsapp.timeutil import utcnow
+
+    now = utcnow()
+    for i in range(n):
+        intern = make_user(
+            f"Intern {n}-{i}", interests=["Cardiology"], helps=["career"], department=make_department(f"Ward {n}-{i}")
+        )
+        event = make_event(title=f"Rounds {n}-{i}", starts_in=timedelta(days=1, hours=i))
+        for person in (senior, intern, make_user(f"Sharing {n}-{i}", interests=["Cardiology"])):
+            make_rsvp(event, person)
+        db.session.add(IntroRequest(requester=intern, senior=senior, message="Hello", expires_at=now + timedelta(7)))
+        db.session.add(Invitation(event=event, senior=senior, intern=intern))
+    db.session.commit()
+
+
+def test_the_seniors_side_costs_the_same_for_many_rows(client, auth):
+    from eventsapp.mentorships.models import Invitation
+
+    senior = make_user(
+        email="senior@hospital.example", stage="attending", open_to_interns=True, interests=["Cardiology"]
+    )
+    populate_senior_side(2, senior)
+    intern_id, invitation_id = db.session.execute(sa.select(Invitation.intern_id, Invitation.id).limit(1)).one()
+    urls = ["/people/interns", f"/people/interns/{intern_id}/invite", f"/invitations/{invitation_id}"]
+    auth.login("senior@hospital.example")
+    few = [queries_for(client, url) for url in urls]
+    populate_senior_side(15, senior)
+    many = [queries_for(client, url) for url in urls]
+    assert few == many, f"{urls}: {few} queries with few rows, {many} with many"
+    assert max(many) <= 10, many

@@ -12,8 +12,18 @@ from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
 from eventsapp.demo.people import DemoPerson
+from eventsapp.events.models import Event, EventStatus
 from eventsapp.introductions.models import IntroRequest, RequestStatus
-from eventsapp.mentorships.models import CloseReason, Meeting, MeetingNote, Mentorship, MentorshipStatus, MetAnswer
+from eventsapp.mentorships.models import (
+    CloseReason,
+    Invitation,
+    Meeting,
+    MeetingNote,
+    Mentorship,
+    MentorshipStatus,
+    MetAnswer,
+)
+from eventsapp.rsvps.models import Rsvp
 from eventsapp.timeutil import utcnow
 
 DAY = timedelta(days=1)
@@ -55,6 +65,21 @@ def _meeting(session, mentorship, day, place, by: User, notes: dict) -> None:
         session.add(MeetingNote(meeting_id=meeting.id, author_id=author.id, text=text, written_at=utcnow()))
 
 
+def _invitation(session, senior: User, intern: User, now: datetime) -> None:
+    """The senior invites the intern to the soonest upcoming event he is going to."""
+    event = session.scalar(
+        sa.select(Event)
+        .join(Rsvp, Rsvp.event_id == Event.id)
+        .where(Rsvp.user_id == senior.id, Rsvp.state == "going", Event.status == EventStatus.SCHEDULED)
+        .where(Event.starts_at > now + DAY)
+        .order_by(Event.starts_at)
+        .limit(1)
+    )
+    if event is not None:
+        note = "I'll be there: come and find me afterwards, we can talk about your goals."
+        session.add(Invitation(event_id=event.id, senior_id=senior.id, intern_id=intern.id, note=note, created_at=now))
+
+
 def seed_mentorships(session: Session, people: list[DemoPerson]) -> int:
     """Only into a database that has no mentorship yet (and has the demo's introductions)."""
     if session.scalar(sa.select(sa.func.count()).select_from(Mentorship)):
@@ -87,8 +112,9 @@ def seed_mentorships(session: Session, people: list[DemoPerson]) -> int:
     )
     _meeting(session, active, today - 50 * DAY, "coffee", maya, {maya: "Ask about the echo course next time."})
     _meeting(session, active, today - 20 * DAY, "video", seniors[0], {})
-    # Tomás: a mentorship that began yesterday, when the intern answered "we met".
+    # Tomás: a mentorship that began yesterday, when the intern answered "we met"; he invited her to an event.
     _mentorship(session, _connection(session, interns[2], tomas, now - 6 * DAY), now - DAY, said_met_by=interns[2])
+    _invitation(session, tomas, interns[2], now)
     # Introduced three weeks ago, not met yet: one has a plan.
     introduced = _connection(session, interns[3], seniors[2], now - 21 * DAY)
     session.add(MetAnswer(intro_request_id=introduced.id, user_id=interns[3].id, answer="plan", answered_at=now))

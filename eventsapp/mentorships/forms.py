@@ -19,6 +19,7 @@ from eventsapp.forms import (
 from eventsapp.mentorships.models import (
     COMMENT_MAX,
     GOALS_MAX,
+    INVITATION_NOTE_MAX,
     NOTE_MAX,
     PLACE_MAX,
     THANKS_MAX,
@@ -126,4 +127,31 @@ class FollowUpForm(FlaskForm):
         "Reminders about mentorships",
         choices=_choices(FollowUpKind.LABELS),
         message="Choose from the list.",
+    )
+
+
+class InvitationForm(FlaskForm):
+    event_id = ListChoiceField(
+        "Which event",
+        coerce=optional_int,
+        choices=[SelectChoice("", "(choose an event)")],
+        validate_choice=False,  # (the view lists the events; the service checks the one chosen)
+        validators=[InputRequired("Choose an event.")],
+    )
+    note = TextAreaField(
+        "A short note (optional)",
+        description="They receive it with the invitation.",
+        validators=[
+            Optional(),
+            Length(max=INVITATION_NOTE_MAX, message=f"Keep it to at most {INVITATION_NOTE_MAX:,} characters."),
+        ],
+        filters=[one_line_break],
+    )
+
+
+class InvitationAnswerForm(FlaskForm):
+    answer = RadioField(
+        "Your answer",
+        choices=[SelectChoice("going", "Going"), SelectChoice("not_going", "Not going")],
+        validators=[InputRequired("Choose going or not going.")],
     )

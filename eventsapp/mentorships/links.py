@@ -4,6 +4,7 @@ the site's own paths, for a command or the worker)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from eventsapp.config import site_root
 
@@ -35,3 +36,23 @@ class MentorshipLinks:
 
 #: The site's own paths, for callers outside a request (a command, the worker).
 ON_SITE = MentorshipLinks()
+
+
+@dataclass(frozen=True)
+class InvitationLinks:
+    """An invitation's page, as the text before its id: the path for the
+    notice, the full URL for mail (a bare path in an email leads nowhere)."""
+
+    path_head: str = "/invitations/"
+    url_head: str = "/invitations/"
+
+    def path(self, invitation_id: int) -> str:
+        return f"{self.path_head}{int(invitation_id)}"
+
+    def url(self, invitation_id: int) -> str:
+        return f"{self.url_head}{int(invitation_id)}"
+
+    @property
+    def site(self) -> str:
+        """The site's address the URLs name ("" when they are not absolute)."""
+        return urljoin(self.url_head, "/") if "://" in self.url_head else ""

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsapp.accounts.models import User
+from eventsapp.events.models import Event
 from eventsapp.extensions import db
 from eventsapp.timeutil import UTCDateTime, utcnow
 
@@ -17,6 +18,7 @@ COMMENT_MAX = 2000
 NOTE_MAX = 2000
 THANKS_MAX = 1000
 PLACE_MAX = 200
+INVITATION_NOTE_MAX = 300
 
 
 def _known(column: str, values: tuple[str, ...]) -> str:
@@ -213,3 +215,43 @@ class FollowUpOff(db.Model):
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+
+
+class InvitationState:
+    SENT = "sent"
+    GOING = "going"
+    NOT_GOING = "not_going"
+    ALL = (SENT, GOING, NOT_GOING)
+    LABELS = {SENT: "Waiting for an answer", GOING: "Going", NOT_GOING: "Not going"}
+
+
+class Invitation(db.Model):
+    """A senior invites a connected intern to an event: once per event,
+    senior and intern. It goes with the event and with either account."""
+
+    __tablename__ = "event_invitation"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "senior_id", "intern_id", name="uq_event_invitation_once"),
+        sa.CheckConstraint(_known("state", InvitationState.ALL), name="state_known"),
+        sa.CheckConstraint("state = 'sent' OR answered_at IS NOT NULL", name="answer_has_date"),
+        sa.CheckConstraint("senior_id <> intern_id", name="two_people"),
+        sa.Index("ix_event_invitation_intern_state", "intern_id", "state"),
+        sa.Index("ix_event_invitation_senior_state", "senior_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    senior_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    intern_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    state: Mapped[str] = mapped_column(sa.String(16), default=InvitationState.SENT)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    senior: Mapped[User] = relationship(foreign_keys=[senior_id])
+    intern: Mapped[User] = relationship(foreign_keys=[intern_id])
+
+    @property
+    def label(self) -> str:
+        return InvitationState.LABELS[self.state]

@@ -14,6 +14,7 @@ from eventsapp.mentorships.links import ON_SITE
 from eventsapp.mentorships.models import (
     CloseReason,
     FollowUpOff,
+    Invitation,
     MeetingNote,
     Mentorship,
     MentorshipStatus,
@@ -52,7 +53,30 @@ def member_data(session: Session, user: User) -> dict:
         "reminders_turned_off": sorted(
             session.scalars(sa.select(FollowUpOff.kind).where(FollowUpOff.user_id == user.id))
         ),
+        "event_invitations": _invitations(session, user.id),
     }
+
+
+def _invitations(session: Session, user_id: int) -> list[dict]:
+    """Invitations to events the member sent or received."""
+    rows = session.scalars(
+        sa.select(Invitation)
+        .where(sa.or_(Invitation.senior_id == user_id, Invitation.intern_id == user_id))
+        .order_by(Invitation.id)
+        .options(selectinload(Invitation.event), selectinload(Invitation.senior), selectinload(Invitation.intern))
+    )
+    return [
+        {
+            "role": "sent" if i.senior_id == user_id else "received",
+            "with": (i.intern if i.senior_id == user_id else i.senior).name,
+            "event": i.event.title,
+            "note": i.note,
+            "state": i.state,
+            "sent_at": _iso(i.created_at),
+            "answered_at": _iso(i.answered_at),
+        }
+        for i in rows
+    ]
 
 
 def _mentorship(m: Mentorship, user_id: int, notes: dict[int, str]) -> dict:

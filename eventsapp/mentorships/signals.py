@@ -30,3 +30,10 @@ member_left = _signals.signal("member-left")
 did_you_meet_due = _signals.signal("did-you-meet-due")
 #: The worker nudges `user` (`kind`: FollowUpKind.OVERDUE or QUIET).
 follow_up_due = _signals.signal("follow-up-due")
+
+#: A senior invited a connected intern to an event (the sender is the
+#: Invitation, its event and people loaded); `links`: InvitationLinks.
+invitation_sent = _signals.signal("invitation-sent")
+#: The intern answered an invitation; `seat` is their RSVP's state when
+#: going ("going" or "waitlisted"), None when not going.
+invitation_answered = _signals.signal("invitation-answered")

@@ -6,6 +6,7 @@ so the count of people going is read and acted on by one request at a time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -73,11 +74,14 @@ def respond(
     seen_revision: int | None = None,
     now: datetime | None = None,
     links: EventLinks | None = None,
+    within: Callable[[Session, Rsvp], None] | None = None,
 ) -> Outcome:
     """Record `user`'s answer to one event. Raises RsvpClosed, NotFound, or
     EventChangedSinceViewed when 'going' was chosen on a page showing an
     older version of the event (its time or place may have moved). `links`:
-    how to link the event in what is sent about it."""
+    how to link the event in what is sent about it. `within`: a caller's
+    change saved with the answer or not at all, run under the event's lock
+    before the commit (an invitation answered by this RSVP)."""
     if requested not in RsvpState.CHOICES:
         raise DomainError("Choose going, maybe or not going.")
     begin_write(session)
@@ -97,6 +101,8 @@ def respond(
     elif changed and rsvp.state == RsvpState.WAITLISTED:
         signals.waitlisted.send(session, event=event, user=user, rsvp=rsvp, links=links)
     outcome = Outcome(rsvp.state, changed, position)  # read before the commit expires the row
+    if within is not None:
+        within(session, rsvp)
     session.commit()
     return outcome
 

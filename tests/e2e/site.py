@@ -246,7 +246,28 @@ def _seed() -> Site:
     site.org = _seed_organizer_pages(organizer, admin)
     site.org["mentorship_id"] = _seed_mentorship(senior)
     site.org["connected"] = {variant: _seed_connection(variant) for variant in VARIANTS}
+    site.org["asking"] = {variant: _seed_asking(variant, n, organizer) for n, variant in enumerate(VARIANTS)}
     return site
+
+
+def _seed_asking(variant: str, n: int, organizer) -> dict:
+    """An intern waiting for a senior's answer, both in Dermatology (no other
+    journey's) and going to the same workshop, for the senior's side."""
+    from eventsapp.introductions import services as introductions
+
+    intern = make_user(
+        f"Iris Novak {variant}", email=f"asking-intern-{variant}@riverside.example", stage="intern",
+        interests=["Dermatology"],
+    )  # fmt: skip
+    senior = make_user(
+        f"Hana Sato {variant}", email=f"asked-senior-{variant}@riverside.example", stage="attending",
+        open_to_interns=True, interests=["Dermatology"],
+    )  # fmt: skip
+    workshop = add_event(organizer, f"Skin Biopsy Workshop {n + 1}", "meeting", at_local(9 + n, 16))
+    for person in (intern, senior):
+        make_rsvp(workshop, person)
+    introductions.request_introduction(db.session, intern, senior.id, "Could you tell me about dermatology?")
+    return {"intern": intern.email, "intern_name": intern.name, "senior": senior.email, "event": workshop.title}
 
 
 def _seed_connection(variant: str) -> dict:

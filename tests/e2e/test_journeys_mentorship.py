@@ -92,3 +92,39 @@ def test_a_pair_meets_keeps_a_log_and_closes_their_mentorship(pages, site, varia
 
 def site_url(page) -> str:
     return re.match(r"^https?://[^/]+", page.url).group(0)
+
+
+def test_a_senior_accepts_an_intern_seeing_what_they_share_invites_them_and_the_intern_goes(pages, site, variant):
+    asking = site.org["asking"][variant]
+    js = variant == "js"
+    intern, senior = pages.open("intern", js=js), pages.open("senior", js=js)
+    log_in(senior, asking["senior"])
+    log_in(intern, asking["intern"])
+
+    # The navigation's count leads the senior to the request, with what they share and the event both go to.
+    senior.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("People to meet")).click()
+    expect(senior.get_by_role("heading", level=1)).to_have_text("Interns who would like to meet you")
+    request = senior.get_by_role("listitem").filter(has_text=asking["intern_name"])
+    expect(request).to_contain_text("You share: Dermatology")
+    expect(request).to_contain_text(f"You're both going to: {asking['event']}")
+    request.get_by_role("button", name=f"Accept request from {asking['intern_name']}").click()
+    expect(flash(senior)).to_have_text("Accepted. You can now see each other's email address.")
+
+    # From the connections list, the senior invites the intern to the workshop.
+    senior.goto("/introductions")
+    senior.get_by_role("link", name=f"Invite {asking['intern_name']} to an event").click()
+    events = senior.get_by_label(label("Which event"))
+    events.select_option(value=events.locator("option", has_text=asking["event"]).get_attribute("value"))
+    senior.get_by_label(label("A short note (optional)")).fill("Come and find me at the break.")
+    senior.get_by_role("button", name="Send the invitation").click()
+    expect(flash(senior)).to_have_text(f"{asking['intern_name']} is invited. You'll be told their answer.")
+
+    # The intern opens the notice and answers going; the senior hears it.
+    intern.goto("/notifications")
+    intern.get_by_role("button", name=re.compile(f"invites you to {re.escape(asking['event'])}")).click()
+    expect(intern.get_by_role("main")).to_contain_text("Come and find me at the break.")
+    intern.get_by_role("button", name="Going", exact=True).click()
+    expect(flash(intern)).to_have_text("Your answer is sent.")
+    expect(intern.get_by_role("main")).to_contain_text("Your answer: Going")
+    senior.goto("/notifications")
+    expect(senior.get_by_role("main")).to_contain_text(f"{asking['intern_name']} is going to {asking['event']}")
