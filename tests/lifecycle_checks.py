@@ -61,6 +61,21 @@ def active_of(user_id: int) -> list[int]:
     )
 
 
+def past_their_date_but_pending(request_ids, now) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(
+            IntroRequest.id.in_(request_ids),
+            IntroRequest.status == RequestStatus.PENDING,
+            IntroRequest.expires_at <= now,
+        )
+    )
+
+
+def mentorships_per_introduction(request_ids) -> list[int]:
+    statement = sa.select(sa.func.count()).where(Mentorship.intro_request_id.in_(request_ids))
+    return list(db.session.scalars(statement.group_by(Mentorship.intro_request_id)))
+
+
 def places(senior_id: int, now) -> tuple[int, int]:
     """(connections, connections and requests waiting) of a senior at `now`:
     an active mentorship's introduction stays a connection."""
