@@ -1,4 +1,5 @@
-"""Both members answering "we met" at the same moment make one mentorship.
+"""Both members answering "we met" at the same moment make one mentorship;
+interns asking one senior at once take no more than the senior's places.
 
 Each thread is its own request (app context, session and connection), as
 with several server threads or processes; on SQLite and PostgreSQL."""
@@ -10,9 +11,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
+from eventsapp.errors import DomainError
 from eventsapp.extensions import db
+from eventsapp.introductions import services as introductions
+from eventsapp.introductions.models import IntroRequest
 from eventsapp.mentorships import answers
 from eventsapp.mentorships.models import Mentorship, MetAnswer
+from tests.factories import make_user
 from tests.mentorship_helpers import connected_pair
 
 PAIRS = 6
@@ -44,3 +49,21 @@ def test_both_answering_we_met_at_once_make_one_mentorship_per_pair(app, session
     session.rollback()
     assert session.scalar(sa.select(sa.func.count()).select_from(Mentorship)) == PAIRS
     assert session.scalar(sa.select(sa.func.count()).select_from(MetAnswer)) == 2 * PAIRS
+
+
+def test_interns_asking_one_senior_at_once_never_take_more_places_than_the_limit(app, session):
+    """A senior's places (connections, mentorships, requests waiting) hold
+    however many interns ask at the same moment."""
+    senior = make_user("Tomás Ferreira", stage="attending", open_to_interns=True, intro_capacity=2)
+    interns = [make_user(f"Intern {n}", stage="intern") for n in range(6)]
+
+    def ask(s, u):
+        try:
+            return introductions.request_introduction(s, s.get(User, u), senior.id, "Coffee after rounds?").id
+        except DomainError:
+            return None
+
+    got = run_at_once(app, [(lambda s, u=intern.id: ask(s, u)) for intern in interns])
+    session.rollback()
+    waiting = session.scalar(sa.select(sa.func.count()).where(IntroRequest.senior_id == senior.id))
+    assert waiting == len([g for g in got if g]) == 2

@@ -104,3 +104,14 @@ def test_after_ninety_quiet_days_both_are_asked_to_carry_on_or_close_but_never_o
 
 def test_the_worker_runs_the_follow_ups():
     assert {"ask-did-you-meet", "nudge-mentorships"} <= {job.name for job in all_jobs()}
+
+
+def test_a_meeting_logged_from_before_the_start_does_not_make_a_new_pair_overdue(session):
+    now = utcnow()
+    mentorship, intern, senior = mentorship_pair(at=now)
+    before = services.MeetingDetails(now.date() - 45 * DAY, "coffee")  # the meeting that led to "we met"
+    services.log_meeting(session, intern, mentorship.id, before, now.date())
+    assert followups.nudge_quiet_pairs(session, now) == 0
+    assert followups.nudge_quiet_pairs(session, now + 20 * DAY) == 0
+    assert followups.nudge_quiet_pairs(session, now + 32 * DAY) == 2  # overdue, counted from the start
+    assert not any("Carry on" in n for n in said_to(session, intern))

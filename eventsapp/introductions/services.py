@@ -50,8 +50,9 @@ def request_introduction(
     now = now or utcnow()
     expire_stale(session, now, links=links)  # an expired request no longer holds the pair's open slot
     begin_write(session)
-    # Lock the requester's profile: their pending count is read, then added to.
-    _lock_profile(session, requester.id)
+    # Lock both profiles: the requester's waiting requests and the senior's
+    # places are counted, then added to (by interns asking them at once, too).
+    _lock_profile(session, requester.id, senior_id)
     senior = session.get(User, senior_id)
     if senior is None or senior.id == requester.id:
         raise NotFound("No such colleague.")
@@ -77,10 +78,13 @@ def request_introduction(
     return request
 
 
-def _lock_profile(session: Session, user_id: int) -> None:
-    """Serialise changes that count one person's requests (a row lock on
-    PostgreSQL; on SQLite, begin_write's BEGIN IMMEDIATE already does)."""
-    session.execute(sa.select(Profile.user_id).where(Profile.user_id == user_id).with_for_update())
+def _lock_profile(session: Session, *user_ids: int) -> None:
+    """Serialise changes that count these people's requests (row locks on
+    PostgreSQL, taken in one order so two never wait on each other; on
+    SQLite, begin_write's BEGIN IMMEDIATE already does)."""
+    session.execute(
+        sa.select(Profile.user_id).where(Profile.user_id.in_(user_ids)).order_by(Profile.user_id).with_for_update()
+    ).all()
 
 
 def _request_for(session: Session, request_id: int) -> IntroRequest:

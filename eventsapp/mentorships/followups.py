@@ -104,7 +104,8 @@ def _ask_both(session, request: IntroRequest, ref: str, now, links, *, event_tit
 
 
 def _active_with_anchor():
-    """Active mentorships with the date their quiet began: the last meeting, or the start."""
+    """Active mentorships with the date of their last meeting (the quiet began
+    then, or at the start if later)."""
     last = (
         sa.select(sa.func.max(Meeting.met_on))
         .where(Meeting.mentorship_id == Mentorship.id)
@@ -124,7 +125,9 @@ def nudge_quiet_pairs(session: Session, now: datetime, links: MentorshipLinks = 
         _active_with_anchor().options(selectinload(Mentorship.intern), selectinload(Mentorship.mentor))
     ).all()
     for mentorship, last_met in rows:
-        anchor = last_met or mentorship.started_at.date()
+        # A meeting before the start (the one that led to "we met") begins no spell of its own.
+        start = mentorship.started_at.date()
+        anchor = max(last_met, start) if last_met else start
         quiet_days = (now.date() - anchor).days
         planned = mentorship.next_meeting_at is not None and mentorship.next_meeting_at > now
         if quiet_days >= QUIET_AFTER.days:

@@ -271,16 +271,16 @@ def _seed_asking(variant: str, n: int, organizer) -> dict:
 
 
 def _seed_connection(variant: str) -> dict:
-    """An intern and a senior just introduced, for the mentorship journey."""
-    from eventsapp.introductions import services as introductions
-
-    intern = make_user(f"Lena Park {variant}", email=f"met-intern-{variant}@riverside.example", stage="intern")
+    """An intern and a senior who share an interest no other journey uses,
+    for the mentorship journey (the intern asks for the introduction)."""
+    interest = {"js": "Rheumatology", "nojs": "Endocrinology"}[variant]
+    intern = make_user(
+        f"Lena Park {variant}", email=f"met-intern-{variant}@riverside.example", stage="intern", interests=[interest]
+    )
     senior = make_user(
         f"Omar Haddad {variant}", email=f"met-senior-{variant}@riverside.example", stage="attending",
-        open_to_interns=True,
+        open_to_interns=True, interests=[interest],
     )  # fmt: skip
-    request = introductions.request_introduction(db.session, intern, senior.id, "Could we meet after rounds?")
-    introductions.answer(db.session, senior, request.id, True)
     return {"intern": intern.email, "intern_name": intern.name, "senior": senior.email, "senior_name": senior.name}
 
 

@@ -1,7 +1,8 @@
 """From an introduction to a mentorship, in a real browser, with and without
-JavaScript: both say they met, the intern writes goals, the senior logs a
-meeting and sets the next one, which shows up in the intern's calendar
-feed, and the intern closes the mentorship with thanks."""
+JavaScript: the intern asks from the senior's page, the senior accepts, both
+say they met, the intern writes goals, the senior logs a meeting and sets
+the next one, which shows up in the intern's calendar feed, and the intern
+closes the mentorship with thanks."""
 
 from __future__ import annotations
 
@@ -34,16 +35,35 @@ def test_a_pair_meets_keeps_a_log_and_closes_their_mentorship(pages, site, varia
     log_in(intern, pair["intern"])
     log_in(senior, pair["senior"])
 
-    # The senior says they met, from the introductions page.
+    # The intern finds the senior among People to meet and asks, from the senior's page.
+    intern.goto("/people")
+    intern.get_by_role("main").get_by_role("link", name=pair["senior_name"], exact=True).first.click()
+    expect(intern.get_by_role("heading", level=1)).to_have_text(pair["senior_name"])
+    intern.get_by_role("link", name="Ask for an introduction").click()
+    intern.get_by_label(label("Why would you like to meet?")).fill("Could we talk about rheumatology after clinic?")
+    intern.get_by_role("button", name="Send request").click()
+    expect(flash(intern)).to_contain_text(f"Your request is on its way to {pair['senior_name']}.")
+
+    # The senior accepts.
     senior.goto("/introductions")
+    senior.get_by_role("button", name=f"Accept request from {pair['intern_name']}").click()
+    expect(flash(senior)).to_have_text("Accepted. You can now see each other's email address.")
+
+    # Both open "Did you meet?" and answer: we met. The senior's answer begins the mentorship.
+    intern.goto("/introductions")
+    intern.get_by_role("link", name="Did you meet?").click()
     senior.get_by_role("link", name="Did you meet?").click()
     senior.get_by_role("radio", name="We met").check()
     senior.get_by_role("button", name="Answer").click()
     expect(flash(senior)).to_have_text("Thank you. Your mentorship page is ready.")
     expect(senior.get_by_role("heading", level=1)).to_have_text(f"Mentorship with {pair['intern_name']}")
     mentorship_path = senior.url.split("#")[0].removeprefix(site_url(senior))
+    intern.get_by_role("radio", name="We met").check()
+    intern.get_by_role("button", name="Answer").click()
+    expect(flash(intern)).to_have_text("Thank you. Your mentorship page is ready.")
+    assert intern.url.split("#")[0].endswith(mentorship_path)  # the same mentorship, not a second one
 
-    # The intern hears of it, says so too, and writes their goals.
+    # The intern hears of the senior's answer, and writes their goals.
     intern.goto("/notifications")
     expect(intern.get_by_role("main")).to_contain_text(f"{pair['senior_name']} says you met")
     intern.goto("/introductions")
@@ -62,7 +82,8 @@ def test_a_pair_meets_keeps_a_log_and_closes_their_mentorship(pages, site, varia
     log.get_by_role("button", name="Log meeting").click()
     expect(flash(senior)).to_have_text("The meeting is in your log.")
     upcoming = senior.locator("form").filter(has=senior.get_by_role("button", name="Set next meeting"))
-    upcoming.get_by_label(label("Date")).fill((date.today() + timedelta(days=14)).isoformat())
+    next_day = date.today() + timedelta(days=14)
+    upcoming.get_by_label(label("Date")).fill(next_day.isoformat())
     upcoming.get_by_label(label("Time")).fill("07:30")
     upcoming.get_by_label(label("Where")).fill("Cardiology office")
     upcoming.get_by_role("button", name="Set next meeting").click()
@@ -76,8 +97,9 @@ def test_a_pair_meets_keeps_a_log_and_closes_their_mentorship(pages, site, varia
     intern.get_by_role("button", name="Create my calendar link").click()
     feed_url = intern.get_by_label("Your private calendar link").input_value()
     calendar = icalendar.Calendar.from_ical(intern.request.get(feed_url).body())
-    summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
-    assert f"Mentorship meeting with {pair['senior_name']}" in summaries
+    (meeting,) = [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]).startswith("Mentorship meeting")]
+    assert str(meeting["SUMMARY"]) == f"Mentorship meeting with {pair['senior_name']}"
+    assert meeting.decoded("DTSTART").date() == next_day and str(meeting["LOCATION"]) == "Cardiology office"
 
     # The intern closes the mentorship with a thank-you; the senior is told.
     intern.goto(mentorship_path)
