@@ -69,6 +69,7 @@ def import_models() -> None:
     from eventsapp.mentorships import models as _mentorships  # noqa: F401
     from eventsapp.notifications import models as _notifications  # noqa: F401
     from eventsapp.profiles import models as _profiles  # noqa: F401
+    from eventsapp.program import models as _program  # noqa: F401
     from eventsapp.rsvps import models as _rsvps  # noqa: F401
 
 
