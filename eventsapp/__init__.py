@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.web.mentorships import bp as mentorships
     from eventsapp.web.notifications import bp as notifications
     from eventsapp.web.profiles import bp as profiles
+    from eventsapp.web.program import bp as program
     from eventsapp.web.rsvps import bp as rsvps
     from eventsapp.web.unsubscribe import bp as unsubscribe
 
@@ -107,3 +108,4 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(mentorships)
     app.register_blueprint(unsubscribe)
+    app.register_blueprint(program)

@@ -57,7 +57,7 @@ def grant(session: Session, *, actor: User, email: str, department_ids: list[int
         raise DomainError("No account has that email address.", field="email")
     known = set(session.scalars(sa.select(Department.id).where(Department.id.in_(department_ids))))
     if known != set(department_ids):
-        raise DomainError("Choose departments from the list.", field="departments")
+        raise DomainError("Choose departments from the list.", field="department_ids")
     coordinator = session.get(Coordinator, user.id)
     if coordinator is None:
         session.add(Coordinator(user_id=user.id, granted_by_id=actor.id, granted_at=utcnow()))
