@@ -40,6 +40,7 @@ def test_a_coordinator_sees_the_interns_of_their_departments_only(client, cohort
     reach = client.get("/program/reach").get_data(as_text=True)
     assert all(name in reach for name in ("Cy", "Dee", "Eve", "Ned"))
     assert "Hal" not in reach and "Private words" not in reach
+    assert "@hospital.example" not in reach  # email addresses are for admins only
 
 
 def test_a_coordinator_of_no_department_and_an_admin_see_the_whole_hospital(client, cohort):

@@ -36,7 +36,6 @@ class Reason:
 class ToReach:
     user_id: int
     name: str
-    email: str
     department: str
     registered: datetime
     reasons: list[tuple[str, datetime]] = field(default_factory=list)  # (reason, since when)
@@ -44,7 +43,7 @@ class ToReach:
 
 def _people(session: Session, scope: Scope, condition, since):
     stmt = (
-        sa.select(User.id, User.name, User.email, Department.name, User.created_at, since)
+        sa.select(User.id, User.name, Department.name, User.created_at, since)
         .join(Profile, Profile.user_id == User.id)
         .outerjoin(Department, Department.id == Profile.department_id)
         .where(User.id.in_(interns(scope)), condition)
@@ -101,20 +100,20 @@ def interns_to_reach(session: Session, scope: Scope, now: datetime) -> list[ToRe
         ),
     )
     for reason, condition, since in lists:
-        for user_id, name, email, department, registered, when in _people(session, scope, condition, since):
-            person = found.setdefault(user_id, ToReach(user_id, name, email, department or "", registered))
+        for user_id, name, department, registered, when in _people(session, scope, condition, since):
+            person = found.setdefault(user_id, ToReach(user_id, name, department or "", registered))
             person.reasons.append((reason, when))
     return sorted(found.values(), key=lambda p: (p.name.casefold(), p.user_id))
 
 
-REACH_HEADER = ["Name", "Email", "Department", "Registered", "Why", "Since"]
+REACH_HEADER = ["Name", "Department", "Registered", "Why", "Since"]
 
 
 def reach_rows(people: list[ToReach], to_day) -> list[list]:
     """The list as CSV rows, one per reason; `to_day` turns a moment into
     the hospital's date."""
     return [
-        [p.name, p.email, p.department, to_day(p.registered), Reason.LABELS[reason], to_day(when)]
+        [p.name, p.department, to_day(p.registered), Reason.LABELS[reason], to_day(when)]
         for p in people
         for reason, when in p.reasons
     ]
