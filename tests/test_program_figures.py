@@ -10,7 +10,7 @@ import pytest
 
 from eventsapp.program import funnel, reach
 from eventsapp.program.coordinators import Scope
-from eventsapp.program.services import current_year
+from eventsapp.program.services import current_year, weeks_rows
 from eventsapp.program.year import add_months, parse_month_day, target_on, year_start
 from tests import program_cohort
 from tests.program_cohort import NOW, START, day
@@ -72,6 +72,9 @@ def test_weekly_share_counts_mentorships_under_way_at_each_weeks_end(session, co
     assert table[9] == (8, 3, 38, 62)  # Jo's closed
     assert table[14] == (8, 3, 38, 90)  # the target date has passed
     assert table[15] == (9, 3, 33, 90)  # Fin joined
+    rows = weeks_rows(weeks, NEW_YORK)
+    assert rows[0] == [1, "2026-07-07", 8, 1, "12", 7]  # week 1 is 1 to 7 July
+    assert rows[-1][1] == "2026-10-28"  # the week under way, up to now (midnight: the 28th was the last day)
 
 
 def test_interns_to_reach_and_why(session, cohort):

@@ -137,3 +137,18 @@ def test_program_pages_cost_the_same_for_many_rows(client, app, path):
     _grow(15, department)
     many = cost()
     assert few == many and many <= 8, (few, many)
+
+
+def test_the_demo_coordinator_has_interns_to_reach_in_internal_medicine(runner, client, session):
+    from eventsapp.accounts.models import User
+
+    runner.invoke(args=["seed-demo"])
+    session.rollback()
+    grace = session.scalar(sa.select(User).where(User.email == "organizer@riverside.example"))
+    log_in(client, grace)
+    page = client.get("/program/").get_data(as_text=True)
+    assert "Interns in Internal Medicine" in page
+    reach = client.get("/program/reach").get_data(as_text=True)
+    assert "No request 30 days after registering" in reach
+    runner.invoke(args=["seed-demo"])  # again: the grant is there once
+    assert session.scalar(sa.select(sa.func.count()).select_from(coordinator_department)) == 1

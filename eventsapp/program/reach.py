@@ -30,6 +30,8 @@ class Reason:
         TURNED_DOWN: "Last request declined or expired, none since",
         NOT_MET: 'Accepted 30 days ago or more, no "we met"',
     }
+    #: What the date beside each reason is.
+    SINCE = {NO_REQUEST: "registered", TURNED_DOWN: "since", NOT_MET: "accepted"}
 
 
 @dataclass

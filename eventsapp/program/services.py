@@ -55,7 +55,14 @@ def overview(session: Session, scope: Scope, year: Year, now: datetime) -> Overv
 def weeks_rows(weeks: list[Week], zone: ZoneInfo) -> list[list]:
     """The weekly table as CSV rows (the header is WEEKS_HEADER)."""
     return [
-        [w.number, w.ends.astimezone(zone).date().isoformat(), w.interns, w.with_mentor, _cell(w.share), w.target]
+        [
+            w.number,
+            w.last_moment.astimezone(zone).date().isoformat(),
+            w.interns,
+            w.with_mentor,
+            _cell(w.share),
+            w.target,
+        ]
         for w in weeks
     ]
 

@@ -41,6 +41,11 @@ class Week:
     target: int  # percent
 
     @property
+    def last_moment(self) -> datetime:
+        """The last moment the week holds (its end is the next one's start)."""
+        return self.ends - timedelta(microseconds=1)
+
+    @property
     def share(self) -> int | None:
         return round(100 * self.with_mentor / self.interns) if self.interns else None
 

@@ -84,6 +84,7 @@ def reach():
         "program/reach.html",
         people=people,
         labels=reach_list.Reason.LABELS,
+        since_words=reach_list.Reason.SINCE,
         departments=names,
         year=_year(now),
         zone=_zone(),
