@@ -480,6 +480,8 @@ MATRIX: list[Row] = [
         coordinator=OK),
     row("program.weeks_csv",        "GET",  at("/program/weeks.csv"),                  LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
         coordinator=OK),
+    row("program.weeks_svg",        "GET",  at("/program/weeks.svg"),                  LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
+        coordinator=OK),
     row("program.reach",            "GET",  at("/program/reach"),                      LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
         coordinator=OK),
     row("program.reach_csv",        "GET",  at("/program/reach.csv"),                  LOGIN, DENY,  DENY,  DENY,  DENY,  OK,

@@ -51,7 +51,10 @@ def test_a_coordinator_of_no_department_and_an_admin_see_the_whole_hospital(clie
         assert '<td data-label="Interns">10</td>' in page
 
 
-@pytest.mark.parametrize("path", ["/program/", "/program/weeks.csv", "/program/reach", "/program/reach.csv"])
+PAGES = ["/program/", "/program/weeks.csv", "/program/weeks.svg", "/program/reach", "/program/reach.csv"]
+
+
+@pytest.mark.parametrize("path", PAGES)
 def test_members_and_organizers_who_do_not_coordinate_are_refused(client, path):
     for person in (make_user(stage="intern"), make_user(role="organizer", stage="faculty")):
         log_in(client, person)
@@ -78,6 +81,18 @@ def test_downloads_are_csv_with_formulas_kept_from_running(client, cohort):
     reach = client.get("/program/reach.csv").get_data(as_text=True)
     assert "'@SUM(A1)" in reach and "Private words" not in reach
     assert weeks.headers["Cache-Control"] == "private, no-store"
+
+
+def test_the_chart_is_an_svg_image_with_no_script_and_the_page_describes_it(client, cohort):
+    log_in(client, make_user("Adam", role="admin"))
+    page = client.get("/program/").get_data(as_text=True)
+    assert '<img src="/program/weeks.svg"' in page and "the table below holds the same numbers" in page
+    response = client.get("/program/weeks.svg")
+    svg = response.get_data(as_text=True)
+    assert response.mimetype == "image/svg+xml" and svg.startswith("<svg")
+    assert "<script" not in svg and "Interns with a mentor" in svg and "Target" in svg
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script" not in policy
 
 
 def test_an_admin_grants_and_takes_away_coordinator_rights(client, app):
@@ -122,7 +137,7 @@ def _grow(n: int, department):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", ["/program/", "/program/weeks.csv", "/program/reach", "/program/reach.csv"])
+@pytest.mark.parametrize("path", PAGES)
 def test_program_pages_cost_the_same_for_many_rows(client, app, path):
     department = make_department("Cardiology ward")
     log_in(client, make_coordinator(make_user("Cora", stage="faculty"), department))

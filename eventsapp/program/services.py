@@ -48,8 +48,11 @@ def _midnight(day: date, zone: ZoneInfo) -> datetime:
 
 def overview(session: Session, scope: Scope, year: Year, now: datetime) -> Overview:
     steps = funnel.funnel(session, scope, start=year.start, now=now)
-    weeks = funnel.weeks(session, scope, start=year.start, now=now, target_at=year.target_at, percent=year.percent)
-    return Overview(year, steps, weeks)
+    return Overview(year, steps, weekly(session, scope, year, now))
+
+
+def weekly(session: Session, scope: Scope, year: Year, now: datetime) -> list[Week]:
+    return funnel.weeks(session, scope, start=year.start, now=now, target_at=year.target_at, percent=year.percent)
 
 
 def weeks_rows(weeks: list[Week], zone: ZoneInfo) -> list[list]:

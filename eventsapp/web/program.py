@@ -11,13 +11,15 @@ from flask_login import current_user, login_required
 
 from eventsapp.attendance.csvexport import to_csv
 from eventsapp.extensions import db
+from eventsapp.program import chart, services
 from eventsapp.program import reach as reach_list
-from eventsapp.program import services
 from eventsapp.timeutil import utcnow
 from eventsapp.web.pages import PRIVATE
 from eventsapp.web.permissions import program_scope
 
 bp = Blueprint("program", __name__, url_prefix="/program")
+#: The chart's own policy: pygal styles it inline; nothing else may load or run.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
 @bp.app_context_processor
@@ -69,9 +71,21 @@ def index():
 @login_required
 def weeks_csv():
     scope, now = program_scope(), utcnow()
-    overview = services.overview(db.session, scope, _year(now), now)
-    body = to_csv(services.WEEKS_HEADER, services.weeks_rows(overview.weeks, _zone()))
-    return _csv(body, f"interns-with-a-mentor-{overview.year.first_day.isoformat()}.csv")
+    year = _year(now)
+    body = to_csv(services.WEEKS_HEADER, services.weeks_rows(services.weekly(db.session, scope, year, now), _zone()))
+    return _csv(body, f"interns-with-a-mentor-{year.first_day.isoformat()}.csv")
+
+
+@bp.get("/weeks.svg")
+@login_required
+def weeks_svg():
+    scope, now, zone = program_scope(), utcnow(), _zone()
+    weeks = services.weekly(db.session, scope, _year(now), now)
+    svg = chart.weeks_svg(
+        weeks, title="Interns with a mentor", day_label=lambda w: w.last_moment.astimezone(zone).strftime("%-d %b")
+    )
+    # An image: no script runs in it, and its styles are its own.
+    return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": SVG_POLICY, **PRIVATE})
 
 
 @bp.get("/reach")

@@ -24,9 +24,7 @@ def upgrade():
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("granted_by_id", sa.Integer(), nullable=True),
         sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["user.id"], name=op.f("fk_coordinator_user_id_user"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_coordinator_user_id_user"), ondelete="CASCADE"),
         sa.ForeignKeyConstraint(
             ["granted_by_id"], ["user.id"], name=op.f("fk_coordinator_granted_by_id_user"), ondelete="SET NULL"
         ),
