@@ -134,3 +134,19 @@ def test_the_year_starts_at_midnight_at_the_hospital():
     assert year.first_day == date(2025, 7, 1)  # still 30 June in New York
     year = current_year(NOW, NEW_YORK, year_start_setting="07-01", target_months=3, percent=90)
     assert (year.start, year.target_day) == (START, date(2026, 10, 1))
+
+
+def test_the_chart_draws_the_same_svg_for_the_same_weeks_and_no_script():
+    from datetime import timedelta
+
+    from eventsapp.program.chart import weeks_svg
+    from eventsapp.program.year import Week
+
+    weeks = [Week(n, START + timedelta(days=7 * n), 10, n, min(90, 7 * n)) for n in range(1, 20)]
+    label = lambda week: week.last_moment.astimezone(NEW_YORK).strftime("%-d %b")  # noqa: E731
+    svg = weeks_svg(weeks, title="Interns with a mentor", day_label=label)
+    assert svg == weeks_svg(weeks, title="Interns with a mentor", day_label=label)
+    text = svg.decode()
+    assert "<script" not in text and "Interns with a mentor" in text and "7 Jul" in text
+    # A first week with nobody registered yet draws the target alone.
+    assert b"<svg" in weeks_svg([Week(1, START + timedelta(days=7), 0, 0, 7)], title="x", day_label=label)

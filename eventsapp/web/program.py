@@ -18,7 +18,7 @@ from eventsapp.web.pages import PRIVATE
 from eventsapp.web.permissions import program_scope
 
 bp = Blueprint("program", __name__, url_prefix="/program")
-#: The chart's own policy: pygal styles it inline; nothing else may load or run.
+#: The chart's own policy: matplotlib styles it inline; nothing else may load or run.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
