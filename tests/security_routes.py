@@ -156,7 +156,7 @@ def build_world() -> World:
             ),
         }
     )
-    db.session.add(Coordinator(user_id=world.people["coordinator"].id, granted_at=utcnow()))
+    db.session.add(Coordinator(user_id=world.people["coordinator"].id, granted_at=utcnow(), whole_hospital=True))
     db.session.commit()
     return world
 

@@ -19,7 +19,7 @@ from tests.test_query_counts import counting
 
 
 def make_coordinator(person, *departments):
-    db.session.add(Coordinator(user_id=person.id, granted_at=utcnow()))
+    db.session.add(Coordinator(user_id=person.id, granted_at=utcnow(), whole_hospital=not departments))
     db.session.flush()
     for department in departments:
         db.session.execute(sa.insert(coordinator_department).values(user_id=person.id, department_id=department.id))
@@ -52,6 +52,16 @@ def test_a_coordinator_of_no_department_and_an_admin_see_the_whole_hospital(clie
 
 
 PAGES = ["/program/", "/program/weeks.csv", "/program/weeks.svg", "/program/reach", "/program/reach.csv"]
+
+
+def test_a_coordinator_whose_departments_are_gone_sees_no_intern(client, cohort):
+    coordinator = make_coordinator(make_user("Cora", stage="faculty"), cohort.surgery)
+    db.session.execute(sa.delete(coordinator_department))  # as when a department row is deleted
+    db.session.commit()
+    log_in(client, coordinator)
+    page = client.get("/program/").get_data(as_text=True)
+    assert '<td data-label="Interns">0</td>' in page and "No department is yours" in page
+    assert "Hal" not in client.get("/program/reach").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -29,27 +29,30 @@ class Scope:
 @dataclass(frozen=True)
 class Grant:
     user: User
+    whole_hospital: bool
     departments: list[str]
 
 
 def scope_for(session: Session, user: User) -> Scope | None:
-    """Admins see the whole hospital; a coordinator their departments (all,
-    if none were chosen); anyone else None."""
+    """Admins see the whole hospital; a coordinator the whole hospital or
+    their departments; anyone else None."""
     if user.is_admin:
         return Scope(None)
     rows = session.execute(
-        sa.select(Coordinator.user_id, coordinator_department.c.department_id)
+        sa.select(Coordinator.whole_hospital, coordinator_department.c.department_id)
         .outerjoin(coordinator_department, coordinator_department.c.user_id == Coordinator.user_id)
         .where(Coordinator.user_id == user.id)
     ).all()
     if not rows:
         return None
-    departments = frozenset(d for _, d in rows if d is not None)
-    return Scope(departments or None)
+    if rows[0].whole_hospital:
+        return Scope(None)
+    return Scope(frozenset(d for _, d in rows if d is not None))
 
 
 def grant(session: Session, *, actor: User, email: str, department_ids: list[int]) -> User:
-    """An admin makes a member a coordinator, or changes their departments."""
+    """An admin makes a member a coordinator, or changes their departments
+    (none: the whole hospital)."""
     if not actor.is_admin:
         raise NotAllowed("Only admins can grant coordinator rights.")
     user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
@@ -60,8 +63,10 @@ def grant(session: Session, *, actor: User, email: str, department_ids: list[int
         raise DomainError("Choose departments from the list.", field="department_ids")
     coordinator = session.get(Coordinator, user.id)
     if coordinator is None:
-        session.add(Coordinator(user_id=user.id, granted_by_id=actor.id, granted_at=utcnow()))
-        session.flush()
+        coordinator = Coordinator(user_id=user.id, granted_by_id=actor.id, granted_at=utcnow())
+        session.add(coordinator)
+    coordinator.whole_hospital = not known
+    session.flush()
     session.execute(sa.delete(coordinator_department).where(coordinator_department.c.user_id == user.id))
     if known:
         session.execute(sa.insert(coordinator_department), [{"user_id": user.id, "department_id": d} for d in known])
@@ -84,9 +89,11 @@ def revoke(session: Session, *, actor: User, user_id: int) -> User:
 
 def list_grants(session: Session) -> list[Grant]:
     """Every coordinator with their departments' names, in two queries."""
-    users = list(
-        session.scalars(sa.select(User).join(Coordinator, Coordinator.user_id == User.id).order_by(User.name_key))
-    )
+    users = session.execute(
+        sa.select(User, Coordinator.whole_hospital)
+        .join(Coordinator, Coordinator.user_id == User.id)
+        .order_by(User.name_key)
+    ).all()
     names: dict[int, list[str]] = {}
     rows = session.execute(
         sa.select(coordinator_department.c.user_id, Department.name)
@@ -95,4 +102,4 @@ def list_grants(session: Session) -> list[Grant]:
     )
     for user_id, name in rows:
         names.setdefault(user_id, []).append(name)
-    return [Grant(user, names.get(user.id, [])) for user in users]
+    return [Grant(user, whole, names.get(user.id, [])) for user, whole in users]

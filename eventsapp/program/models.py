@@ -1,5 +1,5 @@
-"""Program coordinators, granted by admins, and the departments each is
-limited to (none: the whole hospital)."""
+"""Program coordinators, granted by admins: for the whole hospital, or
+limited to the departments listed for them."""
 
 from __future__ import annotations
 
@@ -28,3 +28,6 @@ class Coordinator(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Said, never inferred from an empty list: a coordinator whose departments
+    # were all removed sees no intern, not every one.
+    whole_hospital: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))

@@ -77,9 +77,9 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def department_names(session: Session, scope: Scope) -> list[str]:
-    """The names of the scope's departments (none: the whole hospital)."""
+def department_names(session: Session, scope: Scope) -> list[str] | None:
+    """The names of the scope's departments; None for the whole hospital."""
     if scope.whole_hospital:
-        return []
+        return None
     rows = session.scalars(sa.select(Department.name).where(Department.id.in_(sorted(scope.department_ids))))
     return sorted(rows)

@@ -4,9 +4,10 @@ Revision ID: 0024_program_coordinators
 Revises: 0020_mentorships
 Create Date: 2026-12-04 14:00:00
 
-Admins grant members the right to see the program pages, optionally
-limited to departments (no row in coordinator_department: the whole
-hospital). A deleted account or department takes its rows with it.
+Admins grant members the right to see the program pages, for the whole
+hospital (said in its own column) or for the departments listed in
+coordinator_department. A deleted account or department takes its rows
+with it; a coordinator left with no department sees no intern.
 """
 
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ def upgrade():
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("granted_by_id", sa.Integer(), nullable=True),
         sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("whole_hospital", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_coordinator_user_id_user"), ondelete="CASCADE"),
         sa.ForeignKeyConstraint(
             ["granted_by_id"], ["user.id"], name=op.f("fk_coordinator_granted_by_id_user"), ondelete="SET NULL"
