@@ -69,6 +69,7 @@ def import_models() -> None:
     from eventsapp.mentorships import models as _mentorships  # noqa: F401
     from eventsapp.notifications import models as _notifications  # noqa: F401
     from eventsapp.profiles import models as _profiles  # noqa: F401
+    from eventsapp.program import models as _program  # noqa: F401
     from eventsapp.rsvps import models as _rsvps  # noqa: F401
 
 
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.web.mentorships import bp as mentorships
     from eventsapp.web.notifications import bp as notifications
     from eventsapp.web.profiles import bp as profiles
+    from eventsapp.web.program import bp as program
     from eventsapp.web.rsvps import bp as rsvps
     from eventsapp.web.unsubscribe import bp as unsubscribe
 
@@ -109,3 +111,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mentorships)
     app.register_blueprint(invitations)
     app.register_blueprint(unsubscribe)
+    app.register_blueprint(program)

@@ -7,7 +7,7 @@ import os
 import secrets
 import sys
 import tempfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask.helpers import get_debug_flag
@@ -77,6 +77,12 @@ class Defaults:
     AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT = "10 per 15 minutes"
     AUTH_RATE_LIMIT_REGISTER_PER_IP = "20 per hour"
     AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT = "5 per hour"
+    # The program pages (docs/program.md): the academic year's first day
+    # (month-day), and the share of interns with a mentor it aims for by the
+    # end of its first months.
+    PROGRAM_YEAR_START = "07-01"
+    PROGRAM_TARGET_PERCENT = 90
+    PROGRAM_TARGET_MONTHS = 3
 
 
 #: Settings read from the environment when present (name -> converter).
@@ -112,6 +118,9 @@ ENVIRONMENT_SETTINGS = {
     "AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT": str,
     "AUTH_RATE_LIMIT_REGISTER_PER_IP": str,
     "AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT": str,
+    "PROGRAM_YEAR_START": str,
+    "PROGRAM_TARGET_PERCENT": int,
+    "PROGRAM_TARGET_MONTHS": int,
 }
 
 
@@ -184,6 +193,7 @@ def load_config(app, overrides: dict | None) -> None:
 
     check_timezone(app.config["APP_TIMEZONE"])
     check_digest_schedule(app.config)
+    check_program_settings(app.config)
     app.config["SECRET_KEY"] = resolve_secret_key(app)
 
 
@@ -210,6 +220,20 @@ def check_digest_schedule(config) -> None:
         raise ConfigError(f"DIGEST_DAY={config['DIGEST_DAY']!r} is not a day of the week; use a name such as 'Friday'.")
     if not isinstance(config["DIGEST_HOUR"], int) or not 0 <= config["DIGEST_HOUR"] <= 23:
         raise ConfigError(f"DIGEST_HOUR={config['DIGEST_HOUR']!r} is not an hour; use a whole number from 0 to 23.")
+
+
+def check_program_settings(config) -> None:
+    try:
+        month, day = (int(part) for part in str(config["PROGRAM_YEAR_START"]).strip().split("-"))
+        date(2001, month, day)
+    except ValueError:
+        raise ConfigError(
+            f"PROGRAM_YEAR_START={config['PROGRAM_YEAR_START']!r} is not a month and day; use MM-DD, such as '07-01'."
+        ) from None
+    if not isinstance(config["PROGRAM_TARGET_PERCENT"], int) or not 1 <= config["PROGRAM_TARGET_PERCENT"] <= 100:
+        raise ConfigError("PROGRAM_TARGET_PERCENT must be a whole number from 1 to 100.")
+    if not isinstance(config["PROGRAM_TARGET_MONTHS"], int) or not 1 <= config["PROGRAM_TARGET_MONTHS"] <= 12:
+        raise ConfigError("PROGRAM_TARGET_MONTHS must be a whole number from 1 to 12.")
 
 
 def resolve_secret_key(app) -> str:

@@ -2,10 +2,13 @@
 behind the authorization matrix, the CSRF walk and the header checks.
 
 Each row names an endpoint and a method, builds a URL (and form data) out of
-fresh objects in the database, and says what each of six people gets:
+fresh objects in the database, and says what each of seven people gets:
 
     anonymous · an intern · a senior colleague · an organizer of other events
-    · the event's organizer · an admin
+    · the event's organizer · an admin · a program coordinator
+
+The coordinator also organizes other events: on every route that is not the
+program's, they get what the other organizer gets (`row` fills the column in).
 
 The people are made once per row (`World`); whatever a request may change
 (the event, the introduction request, the catalogue entry, ...) is made anew
@@ -37,11 +40,12 @@ from eventsapp.mentorships import services as mentorships
 from eventsapp.mentorships.models import Mentorship
 from eventsapp.notifications import unsubscribe
 from eventsapp.notifications.models import Notification, NotificationKind
+from eventsapp.program.models import Coordinator
 from eventsapp.rsvps import services as rsvps
 from eventsapp.timeutil import utcnow
 from tests.factories import DEFAULT_PASSWORD, make_department, make_event, make_rsvp, make_user
 
-ROLES = ("anonymous", "intern", "senior", "other_organizer", "organizer", "admin")
+ROLES = ("anonymous", "intern", "senior", "other_organizer", "organizer", "admin", "coordinator")
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 # What a person gets. LOGIN is a redirect to the login page; GO any other
@@ -58,7 +62,7 @@ _unique = itertools.count(1)
 
 @dataclass
 class World:
-    """The six people of the matrix (anonymous is None)."""
+    """The seven people of the matrix (anonymous is None)."""
 
     people: dict
     for_role: dict = field(default_factory=dict)
@@ -127,7 +131,7 @@ def _time(text: str):
 
 
 def build_world() -> World:
-    return World(
+    world = World(
         people={
             "anonymous": None,
             "intern": make_user(
@@ -148,8 +152,14 @@ def build_world() -> World:
                 "Grace Organizer", email="organizer@hospital.example", role="organizer", stage="faculty"
             ),
             "admin": make_user("Adam Admin", email="admin@hospital.example", role="admin", stage="attending"),
+            "coordinator": make_user(
+                "Cora Coordinator", email="coordinator@hospital.example", role="organizer", stage="faculty"
+            ),
         }
     )
+    db.session.add(Coordinator(user_id=world.people["coordinator"].id, granted_at=utcnow(), whole_hospital=True))
+    db.session.commit()
+    return world
 
 
 @dataclass(frozen=True)
@@ -171,8 +181,21 @@ class Row:
         return f"{self.method} {self.endpoint}" + (f" ({self.variant})" if self.variant else "")
 
 
-def row(endpoint, method, prepare, anonymous, intern, senior, other_organizer, organizer, admin, variant=""):
-    expected = dict(zip(ROLES, (anonymous, intern, senior, other_organizer, organizer, admin), strict=True))
+def row(
+    endpoint,
+    method,
+    prepare,
+    anonymous,
+    intern,
+    senior,
+    other_organizer,
+    organizer,
+    admin,
+    variant="",
+    coordinator=None,
+):
+    people = (anonymous, intern, senior, other_organizer, organizer, admin, coordinator or other_organizer)
+    expected = dict(zip(ROLES, people, strict=True))
     return Row(endpoint, method, prepare, expected, variant)
 
 
@@ -394,6 +417,19 @@ def _set_role(world, role):
     return Target(f"/admin/people/{make_user().id}/role", {"role": "organizer"})
 
 
+def _grant(world, role):
+    """Coordinator rights for a new member, limited to a new department."""
+    person = make_user(email=f"new{next(_unique)}@hospital.example")
+    department = make_department(f"Ward {next(_unique)}")
+    return Target("/admin/coordinators", {"email": person.email, "department_ids": str(department.id)})
+
+
+def _revoke(world, role):
+    person = make_user()
+    db.session.add(Coordinator(user_id=person.id, granted_at=utcnow()))
+    return Target(f"/admin/coordinators/{person.id}/revoke")
+
+
 def _failed_mail(world, role):
     from eventsapp.notifications.mail import OutgoingMail, queue_mail
     from eventsapp.notifications.models import MailStatus, OutboxMail
@@ -452,6 +488,20 @@ MATRIX: list[Row] = [
     row("admin.catalogue",          "POST", _new_department,                           LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
     row("admin.catalogue",          "GET",  at("/admin/no-such-list"),                 LOGIN, DENY,  DENY,  DENY,  DENY,  NONE,
         variant="unknown list"),
+    row("admin.coordinators_page",  "GET",  at("/admin/coordinators"),                LOGIN, DENY,  DENY,  DENY,  DENY,  OK),
+    row("admin.coordinators_page",  "POST", _grant,                                    LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
+    row("admin.revoke_coordinator", "POST", _revoke,                                   LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
+    # The program: coordinators and admins; organizers of events only as coordinators.
+    row("program.index",            "GET",  at("/program/"),                           LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
+        coordinator=OK),
+    row("program.weeks_csv",        "GET",  at("/program/weeks.csv"),                  LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
+        coordinator=OK),
+    row("program.weeks_svg",        "GET",  at("/program/weeks.svg"),                  LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
+        coordinator=OK),
+    row("program.reach",            "GET",  at("/program/reach"),                      LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
+        coordinator=OK),
+    row("program.reach_csv",        "GET",  at("/program/reach.csv"),                  LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
+        coordinator=OK),
     row("admin.rename",             "POST", _rename,                                   LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
     row("admin.set_active",         "POST", _department("/admin/departments/{d.id}/active", active="0"),
                                                                                        LOGIN, DENY,  DENY,  DENY,  DENY,  GO),

@@ -308,6 +308,31 @@ def case_set_role(w):
     )
 
 
+def case_coordinators(w):
+    member = make_user(stage="faculty")
+    return Case(
+        w.admin,
+        "/admin/coordinators",
+        "/admin/coordinators",
+        valid={"email": [member.email]},
+        shows=lambda r: [(w.admin, "/admin/coordinators")],
+    )
+
+
+def case_revoke_coordinator(w):
+    from eventsapp.program.models import Coordinator
+
+    member = make_user(stage="faculty")
+    db.session.add(Coordinator(user_id=member.id, whole_hospital=True))
+    db.session.commit()
+    return Case(
+        w.admin,
+        "/admin/coordinators",
+        f"/admin/coordinators/{member.id}/revoke",
+        shows=lambda r: [(w.admin, "/admin/coordinators")],
+    )
+
+
 def case_rotate_feed(w):
     return Case(w.intern, f"/people/{w.intern}", "/calendar/feed", shows=lambda r: [(w.intern, f"/people/{w.intern}")])
 
@@ -595,6 +620,8 @@ CASES = {
     "admin.rename": case_rename,
     "admin.set_active": case_set_active,
     "admin.set_role": case_set_role,
+    "admin.coordinators_page": case_coordinators,
+    "admin.revoke_coordinator": case_revoke_coordinator,
     "admin.retry_mail": case_retry_mail,
     "ical.rotate": case_rotate_feed,
     "rsvps.approachable": case_approachable,
@@ -645,6 +672,7 @@ FORMS_WITH_INPUT = {
     "admin.catalogue",
     "admin.rename",
     "admin.set_role",
+    "admin.coordinators_page",
     "attendance.check_in",
     "attendance.write_to_members",
     "events.edit",

@@ -1,5 +1,5 @@
 """A GET never writes: every GET route of the matrix (tests/security_routes.py),
-asked by each of its six people, runs no INSERT, UPDATE or DELETE, even with
+asked by each of its seven people, runs no INSERT, UPDATE or DELETE, even with
 an introduction request past its date waiting to be expired."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The authorization matrix: every route × six people → what they get.
+"""The authorization matrix: every route × seven people → what they get.
 
 The table is MATRIX in tests/security_routes.py. Each row runs on a database
 of its own; whatever a request can change is made fresh for each person. A

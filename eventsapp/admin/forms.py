@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from eventsapp.accounts.models import Role
-from eventsapp.forms import SelectField
+from eventsapp.forms import CheckboxListField, SelectField
 from eventsapp.profiles.models import CATALOGUE_NAME_MAX
 
 #: The category list's "New category…" option. No category can be called
@@ -62,3 +62,20 @@ def entry_form(categories: list[str]) -> EntryForm:
         + [SelectChoice(NEW_CATEGORY, "New category…")]
     )
     return form
+
+
+class CoordinatorForm(FlaskForm):
+    """Grant coordinator rights, or change a coordinator's departments."""
+
+    email = StringField(
+        "Email of the member",
+        validators=[DataRequired("Enter the member's email address."), Length(max=254)],
+        render_kw={"autocomplete": "off"},
+    )
+    department_ids = CheckboxListField(
+        "Departments",
+        coerce=int,
+        choices=[],
+        description="Leave all unticked for the whole hospital.",
+        message="Choose departments from the list.",
+    )

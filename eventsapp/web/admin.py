@@ -7,11 +7,12 @@ from eventsapp.accounts import services as accounts
 from eventsapp.accounts.models import Role
 from eventsapp.accounts.urls import safe_next_path
 from eventsapp.admin import services
-from eventsapp.admin.forms import NEW_CATEGORY, EntryForm, RoleForm, entry_form
+from eventsapp.admin.forms import NEW_CATEGORY, CoordinatorForm, EntryForm, RoleForm, entry_form
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
 from eventsapp.forms import page_number, show_error
 from eventsapp.notifications import undelivered
+from eventsapp.program import coordinators
 from eventsapp.timeutil import utcnow
 from eventsapp.web.permissions import admin_required
 
@@ -68,6 +69,38 @@ def retry_mail(mail_id: int):
         abort(404)
     flash("The mail will be tried again within a minute.", "success")
     return redirect(url_for("admin.mail"))
+
+
+@bp.route("/coordinators", methods=["GET", "POST"])
+@admin_required
+def coordinators_page():
+    form = CoordinatorForm()
+    form.department_ids.choices = [
+        (d.id, d.name) for d, _ in services.list_entries(db.session, services.CATALOGUES["departments"])
+    ]
+    if form.validate_on_submit():
+        try:
+            user = coordinators.grant(
+                db.session, actor=current_user, email=form.email.data, department_ids=form.department_ids.data or []
+            )
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            flash(f"{user.name} coordinates the program.", "success")
+            return redirect(url_for("admin.coordinators_page"))
+    grants = coordinators.list_grants(db.session)
+    return render_template("admin/coordinators.html", form=form, grants=grants), 422 if form.errors else 200
+
+
+@bp.post("/coordinators/<int:user_id>/revoke")
+@admin_required
+def revoke_coordinator(user_id: int):
+    try:
+        user = coordinators.revoke(db.session, actor=current_user, user_id=user_id)
+    except NotFound:
+        abort(404)
+    flash(f"{user.name} no longer sees the program pages.", "success")
+    return redirect(url_for("admin.coordinators_page"))
 
 
 def _catalogue(key: str) -> services.Catalogue:

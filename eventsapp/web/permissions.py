@@ -45,3 +45,15 @@ def managed_event(event_id: int):
     except NotAllowed:
         abort(403)
     return event
+
+
+def program_scope():
+    """The departments the current user's program pages count: 403 for
+    anyone who is neither a coordinator nor an admin."""
+    from eventsapp.extensions import db
+    from eventsapp.program.coordinators import scope_for
+
+    scope = scope_for(db.session, current_user)
+    if scope is None:
+        abort(403)
+    return scope

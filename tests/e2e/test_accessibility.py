@@ -70,6 +70,9 @@ SCREENS = [
     Screen("check-in-qr", "organizer_email", lambda s: f"/events/{s.meeting_id}/qr", ("img", "Check-in code")),
     Screen("admin-people", "admin_email", lambda s: "/admin/people", ("button", "Search")),
     Screen("admin-specialties", "admin_email", lambda s: "/admin/specialties", ("link", "Departments")),
+    Screen("admin-coordinators", "admin_email", lambda s: "/admin/coordinators", ("button", "Save")),
+    Screen("program", "admin_email", lambda s: "/program/", ("link", "Download the table (CSV)")),
+    Screen("program-reach", "admin_email", lambda s: "/program/reach", ("link", "The year so far")),
     Screen("not-found", None, lambda s: "/events/999999", ("link", "Home")),
 ]
 

@@ -1,0 +1,109 @@
+"""The year's funnel and the weekly share of interns with a mentor, for a
+coordinator's departments, each in a fixed number of queries
+(docs/program.md says what each number means)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from eventsapp.accounts.models import User
+from eventsapp.introductions.models import IntroRequest, RequestStatus
+from eventsapp.mentorships.models import Mentorship, MentorshipStatus
+from eventsapp.profiles import career
+from eventsapp.profiles.models import Profile, profile_specialty
+from eventsapp.program.coordinators import Scope
+from eventsapp.program.year import Week, weekly_share
+
+#: How long a mentorship must have lasted, still active, for the last step.
+ACTIVE_AFTER = timedelta(days=90)
+
+STEPS = (
+    ("registered", "Interns registered"),
+    ("interests", "Profile with interests"),
+    ("asked", "Asked someone"),
+    ("accepted", "Accepted"),
+    ("met", "Met"),
+    ("active", "Active mentorship at 90 days"),
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    count: int
+    percent: int | None  # of the interns registered
+    of_previous: int | None  # of the step before
+
+
+def interns(scope: Scope):
+    """The cohort: accounts whose career stage is intern, in the scope."""
+    stmt = sa.select(User.id).join(Profile, Profile.user_id == User.id).where(Profile.career_stage == career.INTERN)
+    if not scope.whole_hospital:
+        stmt = stmt.where(Profile.department_id.in_(sorted(scope.department_ids)))
+    return stmt
+
+
+def _requests_since(start: datetime, *statuses: str):
+    stmt = sa.select(IntroRequest.id).where(IntroRequest.requester_id == User.id, IntroRequest.created_at >= start)
+    return stmt.where(IntroRequest.status.in_(statuses)) if statuses else stmt
+
+
+def _mentorships_since(start: datetime):
+    return (
+        sa.select(Mentorship.id)
+        .join(IntroRequest, IntroRequest.id == Mentorship.intro_request_id)
+        .where(IntroRequest.requester_id == User.id, IntroRequest.created_at >= start)
+    )
+
+
+def _count(condition) -> sa.ColumnElement:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def funnel(session: Session, scope: Scope, *, start: datetime, now: datetime) -> list[Step]:
+    """The six steps of the year begun at `start`, in one query."""
+    conditions = (
+        sa.true(),
+        sa.exists(sa.select(profile_specialty.c.profile_id).where(profile_specialty.c.profile_id == User.id)),
+        sa.exists(_requests_since(start)),
+        sa.exists(_requests_since(start, RequestStatus.ACCEPTED, RequestStatus.ENDED)),
+        sa.exists(_mentorships_since(start)),
+        sa.exists(
+            _mentorships_since(start).where(
+                Mentorship.status == MentorshipStatus.ACTIVE, Mentorship.started_at <= now - ACTIVE_AFTER
+            )
+        ),
+    )
+    cohort = interns(scope).subquery()
+    counts = session.execute(
+        sa.select(*(_count(c) for c in conditions)).select_from(User).where(User.id.in_(sa.select(cohort.c.id)))
+    ).one()
+    steps, first, previous = [], counts[0], None
+    for (key, label), count in zip(STEPS, counts, strict=True):
+        steps.append(Step(key, label, count, _percent(count, first), _percent(count, previous)))
+        previous = count
+    return steps
+
+
+def _percent(part: int, whole: int | None) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def weeks(
+    session: Session, scope: Scope, *, start: datetime, now: datetime, target_at: datetime, percent: int
+) -> list[Week]:
+    """The share of the cohort with a mentorship under way at the end of
+    each week since `start`, in two queries."""
+    cohort = interns(scope)
+    joined = dict(session.execute(sa.select(User.id, User.created_at).where(User.id.in_(cohort))).all())
+    spells = session.execute(
+        sa.select(Mentorship.intern_id, Mentorship.started_at, Mentorship.closed_at).where(
+            Mentorship.intern_id.in_(cohort), Mentorship.started_at <= now
+        )
+    ).all()
+    return weekly_share(joined, list(spells), start=start, now=now, target_at=target_at, percent=percent)

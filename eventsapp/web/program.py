@@ -1,0 +1,116 @@
+"""The program pages, for coordinators (their departments) and admins (the
+whole hospital): the year's funnel, the weekly share of interns with a
+mentor, and the interns to reach (docs/program.md)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, current_app, g, render_template
+from flask_login import current_user, login_required
+
+from eventsapp.attendance.csvexport import to_csv
+from eventsapp.extensions import db
+from eventsapp.program import chart, services
+from eventsapp.program import reach as reach_list
+from eventsapp.timeutil import utcnow
+from eventsapp.web.pages import PRIVATE
+from eventsapp.web.permissions import program_scope
+
+bp = Blueprint("program", __name__, url_prefix="/program")
+#: The chart's own policy: matplotlib styles it inline; nothing else may load or run.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
+
+@bp.app_context_processor
+def program_link():
+    return {"sees_program": sees_program}
+
+
+def sees_program() -> bool:
+    """For the navigation: admins and coordinators (read with the account)."""
+    if not current_user.is_authenticated:
+        return False
+    if current_user.is_admin:
+        return True
+    known = g.get("coordinates")  # see web/signedin.py
+    return bool(known and known[0] == current_user.id and known[1])
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["APP_TIMEZONE"])
+
+
+def _year(now):
+    config = current_app.config
+    return services.current_year(
+        now,
+        _zone(),
+        year_start_setting=config["PROGRAM_YEAR_START"],
+        target_months=config["PROGRAM_TARGET_MONTHS"],
+        percent=config["PROGRAM_TARGET_PERCENT"],
+    )
+
+
+def _csv(body: str, name: str) -> Response:
+    return Response(
+        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"', **PRIVATE}
+    )
+
+
+@bp.get("/")
+@login_required
+def index():
+    scope, now = program_scope(), utcnow()
+    overview = services.overview(db.session, scope, _year(now), now)
+    names = services.department_names(db.session, scope)
+    return render_template("program/index.html", overview=overview, departments=names, zone=_zone())
+
+
+@bp.get("/weeks.csv")
+@login_required
+def weeks_csv():
+    scope, now = program_scope(), utcnow()
+    year = _year(now)
+    body = to_csv(services.WEEKS_HEADER, services.weeks_rows(services.weekly(db.session, scope, year, now), _zone()))
+    return _csv(body, f"interns-with-a-mentor-{year.first_day.isoformat()}.csv")
+
+
+@bp.get("/weeks.svg")
+@login_required
+def weeks_svg():
+    scope, now, zone = program_scope(), utcnow(), _zone()
+    weeks = services.weekly(db.session, scope, _year(now), now)
+    svg = chart.weeks_svg(
+        weeks, title="Interns with a mentor", day_label=lambda w: w.last_moment.astimezone(zone).strftime("%-d %b")
+    )
+    # An image: no script runs in it, and its styles are its own.
+    return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": SVG_POLICY, **PRIVATE})
+
+
+@bp.get("/reach")
+@login_required
+def reach():
+    scope, now = program_scope(), utcnow()
+    people = reach_list.interns_to_reach(db.session, scope, now)
+    names = services.department_names(db.session, scope)
+    return render_template(
+        "program/reach.html",
+        people=people,
+        labels=reach_list.Reason.LABELS,
+        since_words=reach_list.Reason.SINCE,
+        departments=names,
+        year=_year(now),
+        zone=_zone(),
+    )
+
+
+@bp.get("/reach.csv")
+@login_required
+def reach_csv():
+    scope, zone = program_scope(), _zone()
+    people = reach_list.interns_to_reach(db.session, scope, utcnow())
+    body = to_csv(
+        reach_list.REACH_HEADER, reach_list.reach_rows(people, lambda t: t.astimezone(zone).date().isoformat())
+    )
+    return _csv(body, "interns-to-reach.csv")
