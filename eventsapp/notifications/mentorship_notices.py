@@ -4,9 +4,13 @@ to the outbox) to the sender's transaction. Never a private note."""
 
 from __future__ import annotations
 
+from urllib.parse import urljoin, urlsplit
+
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
+from eventsapp.config import site_root
 from eventsapp.events.listing import viewer_zone
 from eventsapp.events.timefmt import format_moment, zone_label
 from eventsapp.mentorships import signals
@@ -14,6 +18,15 @@ from eventsapp.mentorships.links import MentorshipLinks
 from eventsapp.mentorships.models import CloseReason, FollowUpKind, Mentorship
 from eventsapp.notifications.services import Message, notify
 from eventsapp.timeutil import utcnow
+
+
+def _where(address: str) -> tuple[str, str, str]:
+    """(path, full URL, site) of a link given as a path or a full URL: the
+    notice opens the path (only a path leads back into the app), the mail
+    names the full URL (a bare path in an email leads nowhere)."""
+    url = address if "://" in address else urljoin(site_root(current_app.config), address)
+    parts = urlsplit(url)
+    return parts.path, url, f"{parts.scheme}://{parts.netloc}/"
 
 
 class Kind:
@@ -30,11 +43,11 @@ def _tell_other(session: Session, mentorship: Mentorship, by: User, kind: str, s
     other = mentorship.other(by.id)
     if other is None:
         return
-    link = links.page(mentorship.id)
+    path, url, site = _where(links.page(mentorship.id))
     notify(
         session,
         [other],
-        Message(kind=kind, subject=subject, body=f"{body}\n\nYour mentorship page: {link}", link=link),
+        Message(kind=kind, subject=subject, body=f"{body}\n\nYour mentorship page: {url}", link=path, site=site),
     )
 
 
@@ -142,7 +155,7 @@ def member_left(mentorship, *, session: Session, links: MentorshipLinks, by: Use
 
 @signals.did_you_meet_due.connect
 def did_you_meet_due(request, *, session: Session, links: MentorshipLinks, user: User, other: User, event_title, **_):
-    link = links.question(request.id)
+    path, url, site = _where(links.question(request.id))
     why = f"You were both going to {event_title}." if event_title else "You were introduced two weeks ago."
     notify(
         session,
@@ -151,8 +164,9 @@ def did_you_meet_due(request, *, session: Session, links: MentorshipLinks, user:
             kind=Kind.ASKED,
             subject=f"Did you meet {other.name}?",
             body=f"{why} Did you meet {other.name}? Answer in one click: we met, we have a plan, or not "
-            f"yet.\n\n{link}\n\nYou can turn these questions off on your mentorships page.",
-            link=link,
+            f"yet.\n\n{url}\n\nYou can turn these questions off on your mentorships page.",
+            link=path,
+            site=site,
         ),
     )
 
@@ -161,7 +175,7 @@ def did_you_meet_due(request, *, session: Session, links: MentorshipLinks, user:
 def follow_up_due(mentorship, *, session: Session, links: MentorshipLinks, user: User, kind: str, **_) -> None:
     other = mentorship.other(user.id)
     name = other.name if other else "your mentorship"
-    link = links.page(mentorship.id)
+    path, url, site = _where(links.page(mentorship.id))
     if kind == FollowUpKind.QUIET:
         subject = f"Carry on or close your mentorship with {name}?"
         body = (
@@ -177,7 +191,8 @@ def follow_up_due(mentorship, *, session: Session, links: MentorshipLinks, user:
         Message(
             kind=Kind.NUDGED,
             subject=subject,
-            body=f"{body}\n\n{link}\n\nYou can turn these reminders off on your mentorships page.",
-            link=link,
+            body=f"{body}\n\n{url}\n\nYou can turn these reminders off on your mentorships page.",
+            link=path,
+            site=site,
         ),
     )
