@@ -289,7 +289,7 @@ def test_at_expiry_the_intern_hears_whom_to_ask_next(app, session, maya, mailbox
     assert "Tomás Ferreira" not in listed and waited_on.name not in listed and closed.name not in listed
     assert "Cardiology" in listed  # with the reason, as People to meet gives it
     assert "See them and ask on People to meet: http://localhost/people" in text
-    assert "To stop emails about changes to events you answered and your introductions" in text
+    assert "To stop emails about changes to events you answered, your introductions and mentorships" in text
     # Nobody is told twice, whoever runs the expiry again.
     assert expire(app, sent_at + 15 * DAY) == 0
     assert mailbox("maya@hospital.example") == []

@@ -55,7 +55,9 @@ def test_every_notice_mail_carries_the_one_click_unsubscribe_for_event_updates(s
     url = link_of(mail)
     assert url.startswith("http://localhost/unsubscribe/")  # outside a request: the configured site
     body = mail.get_body().get_content()
-    assert f"To stop emails about changes to events you answered and your introductions, open: {url}" in body
+    assert (
+        f"To stop emails about changes to events you answered, your introductions and mentorships, open: {url}" in body
+    )
 
 
 def test_the_rsvp_confirmation_links_on_the_site_the_member_used(session):
@@ -124,7 +126,7 @@ def test_opening_the_link_asks_first_and_changes_nothing(client, session):
     page = client.get(path)
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "Stop emails about changes to events you answered and your introductions?" in text
+    assert "Stop emails about changes to events you answered, your introductions and mentorships?" in text
     assert "your profile" in text and 'method="post"' in text
     session.expire_all()
     assert maya.email_notifications is True

@@ -25,7 +25,7 @@ DIGEST = "digest"
 REQUEST_REMINDERS = "request_reminders"
 #: What a member turns off, as the page names it.
 LABELS = {
-    UPDATES: "changes to events you answered and your introductions",
+    UPDATES: "changes to events you answered, your introductions and mentorships",
     REMINDERS: "event reminders",
     DIGEST: "the weekly digest",
     REQUEST_REMINDERS: "reminders of introduction requests waiting for your answer",
@@ -41,13 +41,14 @@ OWN_PREFERENCE = {
 #: Every kind of mail sent to members belongs to a preference.
 EVENT_KINDS = tuple(k for k in NotificationKind.ALL if k != NotificationKind.REMINDER)
 INTRODUCTION_PREFIX = "intro_"
+MENTORSHIP_PREFIX = "mentorship_"
 
 
 def preference_of(kind: str) -> str | None:
     """The preference a kind of mail belongs to (None: not unsubscribable)."""
     if kind in OWN_PREFERENCE:
         return OWN_PREFERENCE[kind]
-    if kind in EVENT_KINDS or kind.startswith(INTRODUCTION_PREFIX):
+    if kind in EVENT_KINDS or kind.startswith((INTRODUCTION_PREFIX, MENTORSHIP_PREFIX)):
         return UPDATES
     return None
 

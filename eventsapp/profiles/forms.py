@@ -72,7 +72,7 @@ class ProfileForm(FlaskForm):
         choices=[SelectChoice(v, label) for v, label in AttendanceVisibility.LABELS.items()],
     )
     timezone = SelectField("My time zone", validate_choice=False, description="Event times are shown in this zone.")
-    email_notifications = BooleanField("Email me about changes to events I answered")
+    email_notifications = BooleanField("Email me about changes to events I answered, introductions and mentorships")
     event_reminders = SelectField(
         "Event reminders",
         validate_choice=False,
