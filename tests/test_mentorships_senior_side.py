@@ -30,7 +30,7 @@ def ask(intern, senior_user):
     return introductions.request_introduction(db.session, intern, senior_user.id, "Could we meet after rounds?")
 
 
-def test_a_waiting_request_shows_what_the_intern_shares_looks_for_and_the_events_both_go_to(session):
+def test_a_waiting_request_shows_what_the_intern_shares_and_the_events_both_go_to(session):
     me = senior()
     cardio = make_department("Cardiology ward")
     intern = make_user(
@@ -48,7 +48,6 @@ def test_a_waiting_request_shows_what_the_intern_shares_looks_for_and_the_events
     side = senior_side(session, me, utcnow())
     (waiting,) = side.waiting
     assert waiting.intern.shared == ["Cardiology"]
-    assert waiting.intern.help_wanted == ["Career and specialty choice"]
     assert waiting.intern.department == "Cardiology ward" and waiting.intern.bio.startswith("First year")
     assert [e.title for e in waiting.events] == ["Echo Club"]
 
@@ -72,7 +71,7 @@ def test_only_what_the_intern_lets_members_see_is_shown(session):
     ask(intern, me)
     (waiting,) = senior_side(session, me, utcnow()).waiting
     shown = waiting.intern
-    assert shown.interests is None and shown.shared == [] and shown.help_wanted == []
+    assert shown.interests is None and shown.shared == []
     assert shown.department is None and shown.bio == ""
     assert waiting.events == []
 

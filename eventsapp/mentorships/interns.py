@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from eventsapp.accounts.models import User
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.introductions.models import IntroRequest, waiting_at
-from eventsapp.profiles import help_kinds
 from eventsapp.profiles.career import SENIOR_STAGES, STAGES
 from eventsapp.profiles.models import Profile, profile_specialty
 from eventsapp.rsvps.models import Rsvp
@@ -40,7 +39,6 @@ class Intern:
     bio: str
     interests: list[str] | None  # None: kept private
     shared: list[str] = field(default_factory=list)
-    help_wanted: list[str] = field(default_factory=list)  # what they look for that the senior offers
 
 
 @dataclass
@@ -63,17 +61,17 @@ class SeniorSide:
 
 
 def as_shown(user: User, senior_profile: Profile) -> Intern:
+    """What the intern lets members see. The help they look for is not
+    shown: the profile promises that only they see it (it only ranks)."""
     profile = user.profile
     interests = [s.name for s in profile.specialties] if profile.show_interests else None
     mine = {s.name for s in senior_profile.specialties}
-    wanted = help_kinds.in_order(profile.help_asked & senior_profile.help_offered) if profile.show_interests else []
     return Intern(
         user=user,
         department=profile.department.name if profile.show_department and profile.department else None,
         bio=profile.bio if profile.show_bio else "",
         interests=interests,
         shared=[name for name in interests or [] if name in mine],
-        help_wanted=[help_kinds.ASKED[kind] for kind in wanted],
     )
 
 
