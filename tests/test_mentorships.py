@@ -237,3 +237,40 @@ def test_the_home_page_lists_active_mentorships_with_their_next_meeting_and_not_
     assert "You mentor them · next meeting" in client.get("/").get_data(as_text=True)
     services.close(session, senior, mentorship.id, "goals_met")
     assert "Your mentorships" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_mentorship_notice_opens_its_page_and_its_mail_names_the_full_address(client, session):
+    from eventsapp.notifications.models import OutboxMail
+
+    request, intern, senior = connected_pair()
+    login_as(client, senior.id)
+    client.post(f"/introductions/{request.id}/met", data={"answer": "met"})
+    mentorship = session.scalar(sa.select(Mentorship))
+    notice = session.scalar(
+        sa.select(Notification).where(Notification.user_id == intern.id, Notification.kind == "mentorship_started")
+    )
+    login_as(client, intern.id)
+    opened = client.post(f"/notifications/{notice.id}/open")
+    assert opened.headers["Location"].endswith(f"/mentorships/{mentorship.id}")
+    mail = _parsed(session.scalar(sa.select(OutboxMail).where(OutboxMail.kind == "mentorship_started")))
+    assert f"Your mentorship page: http://localhost/mentorships/{mentorship.id}" in mail.get_content()
+    assert "/unsubscribe/" in mail["List-Unsubscribe"]
+
+
+def test_an_account_deleted_mails_the_other_member_a_full_link(client, session):
+    from eventsapp.notifications.models import OutboxMail
+    from tests.factories import DEFAULT_PASSWORD
+
+    mentorship, intern, senior = mentorship_pair()
+    login_as(client, senior.id)
+    client.post("/account/delete", data={"password": DEFAULT_PASSWORD, "confirm": "y"})
+    session.rollback()
+    (mail,) = session.scalars(sa.select(OutboxMail).where(OutboxMail.kind == "mentorship_closed")).all()
+    assert f"Your mentorship page: http://localhost/mentorships/{mentorship.id}" in _parsed(mail).get_content()
+
+
+def _parsed(row):
+    import email
+    from email import policy
+
+    return email.message_from_bytes(row.message, policy=policy.default)

@@ -110,7 +110,6 @@ def test_a_senior_who_hides_their_interests_hides_their_offers_too(client, auth,
     [
         ("intern", ["teaching"], "Choose kinds of help from the list."),
         ("intern", ["career", ""], "Choose kinds of help from the list."),
-        ("fellow", ["exploring"], "is for those looking for help, not offering it"),
     ],
 )
 def test_an_unknown_kind_of_help_is_refused_and_nothing_is_saved(client, session, intern, stage, kinds, message):
@@ -124,12 +123,27 @@ def test_an_unknown_kind_of_help_is_refused_and_nothing_is_saved(client, session
     assert chosen(session, intern) == {(False, "clinical")}
 
 
+def test_a_senior_cannot_offer_still_exploring(client, session, senior):
+    data = form_data("fellow", name="Changed", help_kinds=["career", "exploring"], open_to_interns="y")
+    response = client.post("/profile/edit", data=data)
+    assert response.status_code == 422
+    assert "is for those looking for help, not offering it" in response.get_data(as_text=True)
+    session.rollback()
+    assert session.get(User, senior.id).name == "Dr. Rhea Patel" and chosen(session, senior) == set()
+
+
 def test_a_new_resident_offers_help_instead_of_looking_for_it(client, session, intern):
-    client.post("/profile/edit", data=form_data(help_kinds=["career", "support"]))
-    response = client.post("/profile/edit", data=form_data("resident", pgy_year="2", help_kinds=["career"]))
+    client.post("/profile/edit", data=form_data(help_kinds=["career", "support", "exploring"]))
+    # The boxes ticked on the intern's form said what they looked for, which
+    # only they see: they do not become what the resident offers to all.
+    response = client.post(
+        "/profile/edit", data=form_data("resident", pgy_year="2", help_kinds=["career", "support", "exploring"])
+    )
     assert response.status_code == 302
-    assert chosen(session, intern) == {(True, "career")}
+    assert chosen(session, intern) == set()
     assert "<legend>What help can you offer?</legend>" in client.get("/profile/edit").get_data(as_text=True)
+    client.post("/profile/edit", data=form_data("resident", pgy_year="2", help_kinds=["career"]))
+    assert chosen(session, intern) == {(True, "career")}
 
 
 def test_the_data_export_holds_the_kinds_of_help(client, session, intern):

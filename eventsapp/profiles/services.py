@@ -102,7 +102,11 @@ def update_profile(session: Session, user: User, changes: ProfileChanges, *, sit
         raise DomainError(f"Keep your bio under {BIO_MAX} characters.", field="bio")
     department = chosen_department(session, user.profile, changes.department_id)
     specialties = chosen_specialties(session, user.profile, changes.specialty_ids)
-    kinds = chosen_help(stage, changes.help_kinds)
+    # Choices made on the form for the other side (it was drawn for the
+    # old career stage: what one looked for, privately) are not carried
+    # over as what one offers, or the reverse: that side starts afresh.
+    switched = help_kinds.offers_help(stage) != help_kinds.offers_help(user.profile.career_stage)
+    kinds = [] if switched else chosen_help(stage, changes.help_kinds)
     if changes.attendance_visibility not in AttendanceVisibility.ALL:
         raise DomainError("Choose who may see your name.", field="attendance_visibility")
     zone = changes.timezone or None
