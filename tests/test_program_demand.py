@@ -127,3 +127,22 @@ def test_unmet_demand_costs_the_same_for_many_rows(client, app, path):
     _grow(12, department)
     many = cost()
     assert few == many <= 6, (few, many)  # the account, the scope, three figures, the departments
+
+
+def test_no_program_page_shows_a_coordinator_anyone_outside_their_departments_or_private_words(client, app, cohort):
+    """Every program route, present and future: a coordinator limited to a
+    department reads no name of an intern elsewhere and no private text."""
+    cohort.people["hal"].name = "Halvard Elsewhere"
+    cohort.people["ivy"].name = "Ivy Resident"
+    db.session.commit()
+    log_in(client, make_coordinator(make_user("Cora", stage="faculty"), cohort.cardiology))
+    paths = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("program.") and not rule.arguments and "GET" in rule.methods
+    ]
+    assert {"/program/", "/program/reach", "/program/demand", "/program/demand.csv"} <= set(paths)
+    for path in paths:
+        body = client.get(path).get_data(as_text=True)
+        for secret in ("Halvard Elsewhere", "Ivy Resident", "Rita", "Private words", "@hospital.example"):
+            assert secret not in body, (path, secret)
