@@ -4,12 +4,17 @@ of the hospital, the page, the download and the cost in queries."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import sqlalchemy as sa
 
 from eventsapp.extensions import db
+from eventsapp.introductions.models import IntroRequest
 from eventsapp.program.coordinators import Scope
 from eventsapp.program.demand import unmet_demand
 from eventsapp.program.privacy import FEWER, shown
+from eventsapp.timeutil import utcnow
 from tests import demand_cohort
 from tests.factories import make_department, make_user
 from tests.program_cohort import NOW, START
@@ -146,3 +151,21 @@ def test_no_program_page_shows_a_coordinator_anyone_outside_their_departments_or
         body = client.get(path).get_data(as_text=True)
         for secret in ("Halvard Elsewhere", "Ivy Resident", "Rita", "Private words", "@hospital.example"):
             assert secret not in body, (path, secret)
+
+
+def test_the_demo_coordinator_sees_declines_and_expiries_in_internal_medicine(app, runner, client, session):
+    from eventsapp.accounts.models import User
+
+    # A year begun well before the demo's requests, whatever today's date.
+    begun = (utcnow().date().replace(day=1) - timedelta(days=40)).replace(day=1)
+    app.config["PROGRAM_YEAR_START"] = begun.strftime("%m-%d")
+    runner.invoke(args=["seed-demo"])
+    session.rollback()
+    grace = session.scalar(sa.select(User).where(User.email == "organizer@riverside.example"))
+    log_in(client, grace)
+    lines = client.get("/program/demand.csv").get_data(as_text=True).split("\r\n")
+    (cardiology,) = [line for line in lines if line.startswith("Cardiology,")]
+    assert cardiology.endswith(",2,1,")  # two declined, one expired, by cardiologists
+    assert "Last request declined or expired" in client.get("/program/reach").get_data(as_text=True)
+    runner.invoke(args=["seed-demo"])  # again: nothing twice
+    assert session.scalar(sa.select(sa.func.count()).where(IntroRequest.status == "declined")) == 2
