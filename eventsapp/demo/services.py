@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from eventsapp.accounts.models import User
 from eventsapp.accounts.passwords import hash_password
 from eventsapp.attendance.models import CheckIn, CheckInMethod
+from eventsapp.demo.demand import seed_turned_down
 from eventsapp.demo.events import DEMO_EVENTS, DemoEvent
 from eventsapp.demo.helps import help_kinds_of
 from eventsapp.demo.introductions import seed_introductions
@@ -121,6 +122,7 @@ def seed(session: Session) -> SeedReport:
     introductions_added = seed_introductions(session, people)
     mentorships_added = seed_mentorships(session, people)
     seed_coordinator(session)
+    seed_turned_down(session)
     return SeedReport(
         added,
         departments_added,

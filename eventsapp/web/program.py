@@ -1,6 +1,6 @@
 """The program pages, for coordinators (their departments) and admins (the
 whole hospital): the year's funnel, the weekly share of interns with a
-mentor, and the interns to reach (docs/program.md)."""
+mentor, the interns to reach and unmet demand (docs/program.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from eventsapp.attendance.csvexport import to_csv
 from eventsapp.extensions import db
-from eventsapp.program import chart, services
+from eventsapp.program import chart, demand, services
 from eventsapp.program import reach as reach_list
 from eventsapp.timeutil import utcnow
 from eventsapp.web.pages import PRIVATE
@@ -114,3 +114,21 @@ def reach_csv():
         reach_list.REACH_HEADER, reach_list.reach_rows(people, lambda t: t.astimezone(zone).date().isoformat())
     )
     return _csv(body, "interns-to-reach.csv")
+
+
+@bp.get("/demand")
+@login_required
+def unmet_demand():
+    scope, now = program_scope(), utcnow()
+    year = _year(now)
+    figures = demand.unmet_demand(db.session, scope, start=year.start, now=now)
+    names = services.department_names(db.session, scope)
+    return render_template("program/demand.html", demand=figures, departments=names, year=year)
+
+
+@bp.get("/demand.csv")
+@login_required
+def demand_csv():
+    scope, now = program_scope(), utcnow()
+    figures = demand.unmet_demand(db.session, scope, start=_year(now).start, now=now)
+    return _csv(to_csv(demand.DEMAND_HEADER, demand.demand_rows(figures)), "unmet-demand.csv")

@@ -73,6 +73,7 @@ SCREENS = [
     Screen("admin-coordinators", "admin_email", lambda s: "/admin/coordinators", ("button", "Save")),
     Screen("program", "admin_email", lambda s: "/program/", ("link", "Download the table (CSV)")),
     Screen("program-reach", "admin_email", lambda s: "/program/reach", ("link", "The year so far")),
+    Screen("program-demand", "admin_email", lambda s: "/program/demand", ("link", "Download the tables (CSV)")),
     Screen("not-found", None, lambda s: "/events/999999", ("link", "Home")),
 ]
 
