@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, g, render_template
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from eventsapp.attendance.csvexport import to_csv
 from eventsapp.extensions import db
-from eventsapp.program import chart, services
+from eventsapp.program import chart, nudges, services
 from eventsapp.program import reach as reach_list
 from eventsapp.timeutil import utcnow
 from eventsapp.web.pages import PRIVATE
@@ -97,6 +97,8 @@ def reach():
     return render_template(
         "program/reach.html",
         people=people,
+        nudged=nudges.last_nudges(db.session, [p.user_id for p in people]),
+        quiet_since=now - nudges.QUIET_AFTER_NUDGE,
         labels=reach_list.Reason.LABELS,
         since_words=reach_list.Reason.SINCE,
         departments=names,
@@ -114,3 +116,52 @@ def reach_csv():
         reach_list.REACH_HEADER, reach_list.reach_rows(people, lambda t: t.astimezone(zone).date().isoformat())
     )
     return _csv(body, "interns-to-reach.csv")
+
+
+def _nudge(intern_ids: list[int]):
+    try:
+        sent = nudges.send_nudges(
+            db.session,
+            sender=current_user,
+            scope=program_scope(),
+            intern_ids=intern_ids,
+            now=utcnow(),
+            links=nudges.NudgeLinks(site=request.host_url),
+        )
+    except nudges.NoOneToNudge as error:
+        flash(str(error), "error")
+        return redirect(url_for("program.reach"))
+    if sent.names:
+        flash(f"Nudged {_names(sent.names)}: a notice and an email with their top suggestions.", "success")
+    if sent.recently:
+        # An error only when nothing went out: otherwise a note beside the success.
+        category = "info" if sent.names else "error"
+        flash(f"Not nudged again: {_names(sent.recently)} had a nudge within the last 7 days.", category)
+    if sent.more:
+        flash(f"{sent.more} more to nudge: send again to reach them.", "info")
+    return redirect(url_for("program.reach"))
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+@bp.post("/reach/<int:user_id>/nudge")
+@login_required
+def nudge(user_id: int):
+    return _nudge([user_id])
+
+
+@bp.route("/reach/nudge-all", methods=["GET", "POST"])
+@login_required
+def nudge_all():
+    """Asks first (GET), then nudges every intern listed (POST)."""
+    scope, now = program_scope(), utcnow()
+    people = reach_list.interns_to_reach(db.session, scope, now)
+    if request.method == "POST":
+        return _nudge([p.user_id for p in people])
+    recent = nudges.last_nudges(db.session, [p.user_id for p in people])
+    due = [p for p in people if p.user_id not in recent or recent[p.user_id].sent_at <= now - nudges.QUIET_AFTER_NUDGE]
+    return render_template(
+        "program/nudge_all.html", people=people, due=due, per_send=nudges.NUDGES_PER_SEND, year=_year(now)
+    )
