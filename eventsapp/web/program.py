@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from eventsapp.attendance.csvexport import to_csv
 from eventsapp.extensions import db
 from eventsapp.program import chart, nudges, services
+from eventsapp.program import introducing_events as yields
 from eventsapp.program import reach as reach_list
 from eventsapp.timeutil import utcnow
 from eventsapp.web.pages import PRIVATE
@@ -165,3 +166,42 @@ def nudge_all():
     return render_template(
         "program/nudge_all.html", people=people, due=due, per_send=nudges.NUDGES_PER_SEND, year=_year(now)
     )
+
+
+def _yields(limit: int | None):
+    scope, now = program_scope(), utcnow()
+    year = _year(now)
+    found = [
+        ranking(db.session, scope, start=year.start, now=now, limit=limit)
+        for ranking in (yields.by_event, yields.by_series)
+    ]
+    return scope, year, *found
+
+
+@bp.get("/events")
+@login_required
+def events():
+    """Events and series ranked by the introductions they led to."""
+    scope, year, by_event, by_series = _yields(yields.SHOWN)
+    names = services.department_names(db.session, scope)
+    return render_template(
+        "program/events.html",
+        events=by_event,
+        series=by_series,
+        shown=yields.SHOWN,
+        departments=names,
+        year=year,
+        zone=_zone(),
+    )
+
+
+@bp.get("/<any(events, series):which>.csv")
+@login_required
+def events_csv(which: str):
+    _, year, by_event, by_series = _yields(None)
+    zone, series = _zone(), which == "series"
+    header = yields.SERIES_HEADER if series else yields.EVENTS_HEADER
+    rows = yields.csv_rows(
+        by_series if series else by_event, lambda t: t.astimezone(zone).date().isoformat(), series=series
+    )
+    return _csv(to_csv(header, rows), f"{which}-that-make-introductions-{year.first_day.isoformat()}.csv")
