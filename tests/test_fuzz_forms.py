@@ -349,6 +349,10 @@ def case_nudge(w):
 
 
 def case_nudge_all(w):
+    """Every intern listed is due a nudge: the nudges of earlier cases are gone."""
+    from eventsapp.program.models import Nudge
+
+    db.session.execute(sa.delete(Nudge))
     _quiet_intern()
     return Case(
         w.admin, "/program/reach/nudge-all", "/program/reach/nudge-all", shows=lambda r: [(w.admin, "/program/reach")]
