@@ -430,6 +430,23 @@ def _revoke(world, role):
     return Target(f"/admin/coordinators/{person.id}/revoke")
 
 
+def _quiet_intern(world, role):
+    """A new intern, registered 40 days ago with no request: one to reach."""
+    intern = make_user(f"Quiet Intern {next(_unique)}")
+    intern.created_at = utcnow() - timedelta(days=40)
+    db.session.commit()
+    return intern
+
+
+def _nudge(world, role):
+    return Target(f"/program/reach/{_quiet_intern(world, role).id}/nudge")
+
+
+def _nudge_all(world, role):
+    _quiet_intern(world, role)
+    return Target("/program/reach/nudge-all")
+
+
 def _failed_mail(world, role):
     from eventsapp.notifications.mail import OutgoingMail, queue_mail
     from eventsapp.notifications.models import MailStatus, OutboxMail
@@ -506,6 +523,18 @@ MATRIX: list[Row] = [
         coordinator=OK),
     row("program.demand_csv",       "GET",  at("/program/demand.csv"),                 LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
         coordinator=OK),
+    row("program.events",           "GET",  at("/program/events"),                     LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
+        coordinator=OK),
+    row("program.events_csv",       "GET",  at("/program/events.csv"),                 LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
+        coordinator=OK),
+    row("program.events_csv",       "GET",  at("/program/series.csv"),                 LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
+        coordinator=OK, variant="series"),
+    row("program.nudge",            "POST", _nudge,                                    LOGIN, DENY,  DENY,  DENY,  DENY,  GO,
+        coordinator=GO),
+    row("program.nudge_all",        "GET",  at("/program/reach/nudge-all"),            LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
+        coordinator=OK),
+    row("program.nudge_all",        "POST", _nudge_all,                                LOGIN, DENY,  DENY,  DENY,  DENY,  GO,
+        coordinator=GO),
     row("admin.rename",             "POST", _rename,                                   LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
     row("admin.set_active",         "POST", _department("/admin/departments/{d.id}/active", active="0"),
                                                                                        LOGIN, DENY,  DENY,  DENY,  DENY,  GO),

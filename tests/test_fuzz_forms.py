@@ -41,6 +41,7 @@ from eventsapp.notifications import unsubscribe
 from eventsapp.notifications.models import Notification
 from eventsapp.profiles.models import Specialty
 from eventsapp.text import clean
+from eventsapp.timeutil import utcnow
 from tests import fuzzing
 from tests.factories import DEFAULT_PASSWORD, make_department, make_event, make_rsvp, make_user
 from tests.fuzzing import (
@@ -330,6 +331,31 @@ def case_revoke_coordinator(w):
         "/admin/coordinators",
         f"/admin/coordinators/{member.id}/revoke",
         shows=lambda r: [(w.admin, "/admin/coordinators")],
+    )
+
+
+def _quiet_intern():
+    intern = make_user(stage="intern")
+    intern.created_at = utcnow() - timedelta(days=40)
+    db.session.commit()
+    return intern
+
+
+def case_nudge(w):
+    intern = _quiet_intern()
+    return Case(
+        w.admin, "/program/reach", f"/program/reach/{intern.id}/nudge", shows=lambda r: [(w.admin, "/program/reach")]
+    )
+
+
+def case_nudge_all(w):
+    """Every intern listed is due a nudge: the nudges of earlier cases are gone."""
+    from eventsapp.program.models import Nudge
+
+    db.session.execute(sa.delete(Nudge))
+    _quiet_intern()
+    return Case(
+        w.admin, "/program/reach/nudge-all", "/program/reach/nudge-all", shows=lambda r: [(w.admin, "/program/reach")]
     )
 
 
@@ -623,6 +649,8 @@ CASES = {
     "admin.coordinators_page": case_coordinators,
     "admin.revoke_coordinator": case_revoke_coordinator,
     "admin.retry_mail": case_retry_mail,
+    "program.nudge": case_nudge,
+    "program.nudge_all": case_nudge_all,
     "ical.rotate": case_rotate_feed,
     "rsvps.approachable": case_approachable,
     "attendance.check_in": case_check_in,

@@ -31,3 +31,17 @@ class Coordinator(db.Model):
     # Said, never inferred from an empty list: a coordinator whose departments
     # were all removed sees no intern, not every one.
     whole_hospital: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+
+
+class Nudge(db.Model):
+    """A coordinator's nudge to an intern: who sent it, to whom, when. The
+    intern's account deleted takes its nudges along; the sender's leaves
+    them unsigned (SET NULL)."""
+
+    __tablename__ = "program_nudge"
+    __table_args__ = (sa.Index("ix_program_nudge_intern_sent", "intern_id", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intern_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    sent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

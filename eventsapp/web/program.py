@@ -1,17 +1,19 @@
 """The program pages, for coordinators (their departments) and admins (the
 whole hospital): the year's funnel, the weekly share of interns with a
-mentor, the interns to reach and unmet demand (docs/program.md)."""
+mentor, the interns to reach and their nudges, unmet demand, and the events that
+make introductions (docs/program.md)."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, g, render_template
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from eventsapp.attendance.csvexport import to_csv
 from eventsapp.extensions import db
-from eventsapp.program import chart, demand, services
+from eventsapp.program import chart, demand, nudges, services
+from eventsapp.program import introducing_events as yields
 from eventsapp.program import reach as reach_list
 from eventsapp.timeutil import utcnow
 from eventsapp.web.pages import PRIVATE
@@ -97,6 +99,8 @@ def reach():
     return render_template(
         "program/reach.html",
         people=people,
+        nudged=nudges.last_nudges(db.session, [p.user_id for p in people]),
+        quiet_since=now - nudges.QUIET_AFTER_NUDGE,
         labels=reach_list.Reason.LABELS,
         since_words=reach_list.Reason.SINCE,
         departments=names,
@@ -132,3 +136,89 @@ def demand_csv():
     scope, now = program_scope(), utcnow()
     figures = demand.unmet_demand(db.session, scope, start=_year(now).start, now=now)
     return _csv(to_csv(demand.DEMAND_HEADER, demand.demand_rows(figures)), "unmet-demand.csv")
+def _nudge(intern_ids: list[int]):
+    try:
+        sent = nudges.send_nudges(
+            db.session,
+            sender=current_user,
+            scope=program_scope(),
+            intern_ids=intern_ids,
+            now=utcnow(),
+            links=nudges.NudgeLinks(site=request.host_url),
+        )
+    except nudges.NoOneToNudge as error:
+        flash(str(error), "error")
+        return redirect(url_for("program.reach"))
+    if sent.names:
+        flash(f"Nudged {_names(sent.names)}: a notice and an email with their top suggestions.", "success")
+    if sent.recently:
+        # An error only when nothing went out: otherwise a note beside the success.
+        category = "info" if sent.names else "error"
+        flash(f"Not nudged again: {_names(sent.recently)} had a nudge within the last 7 days.", category)
+    if sent.more:
+        flash(f"{sent.more} more to nudge: send again to reach them.", "info")
+    return redirect(url_for("program.reach"))
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+@bp.post("/reach/<int:user_id>/nudge")
+@login_required
+def nudge(user_id: int):
+    return _nudge([user_id])
+
+
+@bp.route("/reach/nudge-all", methods=["GET", "POST"])
+@login_required
+def nudge_all():
+    """Asks first (GET), then nudges every intern listed (POST)."""
+    scope, now = program_scope(), utcnow()
+    people = reach_list.interns_to_reach(db.session, scope, now)
+    if request.method == "POST":
+        return _nudge([p.user_id for p in people])
+    recent = nudges.last_nudges(db.session, [p.user_id for p in people])
+    due = [p for p in people if p.user_id not in recent or recent[p.user_id].sent_at <= now - nudges.QUIET_AFTER_NUDGE]
+    return render_template(
+        "program/nudge_all.html", people=people, due=due, per_send=nudges.NUDGES_PER_SEND, year=_year(now)
+    )
+
+
+def _yields(limit: int | None):
+    scope, now = program_scope(), utcnow()
+    year = _year(now)
+    found = [
+        ranking(db.session, scope, start=year.start, now=now, limit=limit)
+        for ranking in (yields.by_event, yields.by_series)
+    ]
+    return scope, year, *found
+
+
+@bp.get("/events")
+@login_required
+def events():
+    """Events and series ranked by the introductions they led to."""
+    scope, year, by_event, by_series = _yields(yields.SHOWN)
+    names = services.department_names(db.session, scope)
+    return render_template(
+        "program/events.html",
+        events=by_event,
+        series=by_series,
+        shown=yields.SHOWN,
+        departments=names,
+        year=year,
+        zone=_zone(),
+    )
+
+
+@bp.get("/<any(events, series):which>.csv")
+@login_required
+def events_csv(which: str):
+    _, year, by_event, by_series = _yields(None)
+    zone, series = _zone(), which == "series"
+    header = yields.SERIES_HEADER if series else yields.EVENTS_HEADER
+    rows = yields.csv_rows(
+        by_series if series else by_event, lambda t: t.astimezone(zone).date().isoformat(), series=series
+    )
+    return _csv(to_csv(header, rows), f"{which}-that-make-introductions-{year.first_day.isoformat()}.csv")

@@ -1,0 +1,151 @@
+"""Events that make introductions: for each event of the academic year,
+and each series, the members going, the show rate, the introductions
+asked by people who went (within 7 days) and the meetings logged at it,
+ranked. Two queries, whatever the number of events (docs/program.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from eventsapp.attendance.models import CheckIn
+from eventsapp.events.models import Event, EventStatus
+from eventsapp.introductions.models import IntroRequest
+from eventsapp.mentorships.models import Meeting
+from eventsapp.program.coordinators import Scope
+from eventsapp.rsvps.models import Rsvp
+from eventsapp.rsvps.states import RsvpState
+
+#: How long after an event a request still counts as coming of it.
+WINDOW = timedelta(days=7)
+#: Rows the page shows of each list; the CSV holds them all.
+SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Yield:
+    """One event, or one series (`events` its occurrences counted)."""
+
+    id: int
+    title: str
+    starts_at: datetime | None  # the event's start; a series' first in the year
+    events: int
+    going: int
+    going_past: int  # going to those of them that have ended
+    came: int  # checked in at those that have ended
+    introductions: int
+    meetings: int
+
+    @property
+    def show_rate(self) -> int | None:
+        return round(100 * self.came / self.going_past) if self.going_past else None
+
+
+def _week_after(column, dialect: str):
+    if dialect == "sqlite":  # stored as text; datetime() keeps the same order
+        return sa.func.datetime(column, f"+{WINDOW.days} days")
+    return column + sa.literal(WINDOW, sa.Interval())
+
+
+def _count(stmt) -> sa.ScalarSelect:
+    return sa.func.coalesce(stmt.scalar_subquery(), 0)
+
+
+def _per_event(scope: Scope, start: datetime, now: datetime, dialect: str):
+    """A row per event begun this year in the scope, with its counts."""
+    arrived = aliased(CheckIn)
+    # Nested two deep: each names the event and the request it belongs to.
+    checked_in = sa.select(CheckIn.id).where(CheckIn.event_id == Event.id, CheckIn.user_id == IntroRequest.requester_id)
+    anyone_checked_in = sa.select(arrived.id).where(arrived.event_id == Event.id, arrived.user_id.is_not(None))
+    going_there = sa.select(Rsvp.id).where(
+        Rsvp.event_id == Event.id, Rsvp.user_id == IntroRequest.requester_id, Rsvp.state == RsvpState.GOING
+    )
+    outer = (Event, IntroRequest)
+    went = sa.or_(
+        sa.exists(checked_in.correlate(*outer)),
+        sa.and_(~sa.exists(anyone_checked_in.correlate(Event)), sa.exists(going_there.correlate(*outer))),
+    )
+    ended = Event.ends_at <= now
+    going = _count(sa.select(sa.func.count(Rsvp.id)).where(Rsvp.event_id == Event.id, Rsvp.state == RsvpState.GOING))
+    came = _count(
+        sa.select(sa.func.count(CheckIn.id)).where(CheckIn.event_id == Event.id, CheckIn.user_id.is_not(None))
+    )
+    stmt = sa.select(
+        Event.id.label("id"),
+        Event.title.label("title"),
+        Event.starts_at.label("starts_at"),
+        Event.series_id.label("series_id"),
+        going.label("going"),
+        sa.case((ended, going), else_=0).label("going_past"),
+        sa.case((ended, came), else_=0).label("came"),
+        _count(
+            sa.select(sa.func.count(IntroRequest.id)).where(
+                IntroRequest.created_at >= Event.starts_at,
+                IntroRequest.created_at < _week_after(Event.ends_at, dialect),
+                went,
+            )
+        ).label("introductions"),
+        _count(sa.select(sa.func.count(Meeting.id)).where(Meeting.event_id == Event.id)).label("meetings"),
+    ).where(Event.status == EventStatus.SCHEDULED, Event.starts_at >= start, Event.starts_at <= now)
+    if not scope.whole_hospital:
+        stmt = stmt.where(sa.or_(Event.department_id.is_(None), Event.department_id.in_(sorted(scope.department_ids))))
+    return stmt
+
+
+def _ranked(*columns):
+    introductions, meetings, going, starts_at, key = columns
+    return (introductions.desc(), meetings.desc(), going.desc(), starts_at.desc(), key)
+
+
+def by_event(session: Session, scope: Scope, *, start: datetime, now: datetime, limit: int | None) -> list[Yield]:
+    """The events, best at making introductions first: one query."""
+    rows = _per_event(scope, start, now, session.get_bind().dialect.name).subquery()
+    stmt = sa.select(rows).order_by(
+        *_ranked(rows.c.introductions, rows.c.meetings, rows.c.going, rows.c.starts_at, rows.c.id)
+    )
+    return [
+        Yield(r.id, r.title, r.starts_at, 1, r.going, r.going_past, r.came, r.introductions, r.meetings)
+        for r in session.execute(stmt.limit(limit))
+    ]
+
+
+def by_series(session: Session, scope: Scope, *, start: datetime, now: datetime, limit: int | None) -> list[Yield]:
+    """The series, their occurrences of the year added up: one query."""
+    rows = _per_event(scope, start, now, session.get_bind().dialect.name).subquery()
+    sums = [
+        sa.func.sum(rows.c[name]).label(name) for name in ("going", "going_past", "came", "introductions", "meetings")
+    ]
+    first = sa.func.min(rows.c.starts_at).label("first")
+    stmt = (
+        sa.select(rows.c.series_id, sa.func.min(rows.c.title), first, sa.func.count(), *sums)
+        .where(rows.c.series_id.is_not(None))
+        .group_by(rows.c.series_id)
+    )
+    introductions, meetings, going = sums[3], sums[4], sums[0]
+    stmt = stmt.order_by(*_ranked(introductions, meetings, going, first, rows.c.series_id))
+    return [
+        Yield(series_id, title, first_at, int(n), *(int(v or 0) for v in values))
+        for series_id, title, first_at, n, *values in session.execute(stmt.limit(limit))
+    ]
+
+
+EVENTS_HEADER = ["Event", "Starts", "Going", "Show rate (%)", "Introductions within 7 days", "Meetings logged at it"]
+SERIES_HEADER = ["Series", "Events", "Going", "Show rate (%)", "Introductions within 7 days", "Meetings logged at them"]
+
+
+def csv_rows(found: list[Yield], to_day, *, series: bool) -> list[list]:
+    """The rows of either list for CSV; `to_day` turns a moment into the hospital's date."""
+    return [
+        [
+            y.title,
+            y.events if series else to_day(y.starts_at),
+            y.going,
+            "" if y.show_rate is None else y.show_rate,
+            y.introductions,
+            y.meetings,
+        ]
+        for y in found
+    ]
