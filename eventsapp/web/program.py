@@ -1,18 +1,21 @@
 """The program pages, for coordinators (their departments) and admins (the
 whole hospital): the year's funnel, the weekly share of interns with a
-mentor, and the interns to reach (docs/program.md)."""
+mentor, the interns to reach, attendance requirements (docs/program.md)."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, g, render_template
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from eventsapp.attendance.csvexport import to_csv
+from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
-from eventsapp.program import chart, services
+from eventsapp.forms import show_error
+from eventsapp.program import chart, requirements, services
 from eventsapp.program import reach as reach_list
+from eventsapp.program.forms import RequirementForm
 from eventsapp.timeutil import utcnow
 from eventsapp.web.pages import PRIVATE
 from eventsapp.web.permissions import program_scope
@@ -114,3 +117,36 @@ def reach_csv():
         reach_list.REACH_HEADER, reach_list.reach_rows(people, lambda t: t.astimezone(zone).date().isoformat())
     )
     return _csv(body, "interns-to-reach.csv")
+
+
+@bp.route("/attendance", methods=["GET", "POST"])
+@login_required
+def attendance():
+    scope, now = program_scope(), utcnow()
+    form = RequirementForm()
+    form.series_id.choices = requirements.series_choices(db.session)
+    if form.validate_on_submit():
+        try:
+            requirements.set_requirement(db.session, form.series_id.data, form.percent.data)
+        except NotFound:
+            abort(404)
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            flash("The attendance requirement is saved.", "success")
+            return redirect(url_for("program.attendance"))
+    year = _year(now)
+    shares = requirements.shares(db.session, scope, since=year.start, now=now)
+    names = services.department_names(db.session, scope)
+    page = render_template("program/attendance.html", form=form, shares=shares, departments=names, year=year)
+    return page, 422 if form.errors else 200
+
+
+@bp.get("/attendance.csv")
+@login_required
+def attendance_csv():
+    scope, now = program_scope(), utcnow()
+    year = _year(now)
+    found = requirements.shares(db.session, scope, since=year.start, now=now)
+    body = to_csv(requirements.SHARES_HEADER, requirements.share_rows(found))
+    return _csv(body, f"attendance-requirements-{year.first_day.isoformat()}.csv")
