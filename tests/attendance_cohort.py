@@ -54,9 +54,10 @@ def _meeting(series, title, at, organizer, status=EventStatus.SCHEDULED) -> Even
     return event
 
 
-def build(start: datetime, now: datetime) -> Cohort:
-    """`start`: the academic year's first moment; `now`: at least 36 days later."""
-    cardiology, surgery = make_department("Cardiology ward"), make_department("Surgery ward")
+def build(start: datetime, now: datetime, departments=None) -> Cohort:
+    """`start`: the academic year's first moment; `now`: at least 36 days
+    later; `departments`: (cardiology, surgery) to build a second one in."""
+    cardiology, surgery = departments or (make_department("Cardiology ward"), make_department("Surgery ward"))
     olu = make_user("Olu Organizer", role="organizer", stage="attending")
     p = {
         "ada": make_user("Ada", department=cardiology),

@@ -12,6 +12,6 @@ class RequirementForm(FlaskForm):
     series_id = ListChoiceField("Series", coerce=int, choices=[])
     percent = WholeNumberField(
         "Required share (%)",
-        validators=[Optional(), NumberRange(1, 100, "Give a share from 1 to 100%.")],
+        validators=[Optional(), NumberRange(1, 100, "Give a share from 1 to 100%%.")],
         description="Leave empty to remove the requirement.",
     )
