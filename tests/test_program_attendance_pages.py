@@ -139,3 +139,23 @@ def test_attendance_pages_cost_the_same_for_many_rows(client, cohort, path):
     attendance_cohort.build(start, utcnow(), (cohort.cardiology, cohort.surgery))  # twice the series and people
     many = _cost(client, path)
     assert few == many and many <= 8, (few, many)
+
+
+def test_the_demo_coordinator_sees_who_is_below_the_grand_rounds_requirement(runner, client, session):
+    import re
+
+    import sqlalchemy as sa
+
+    from eventsapp.accounts.models import User
+
+    runner.invoke(args=["seed-demo"])
+    session.rollback()
+    grace = session.scalar(sa.select(User).where(User.email == "organizer@riverside.example"))
+    log_in(client, grace)
+    page = client.get("/program/attendance").get_data(as_text=True)
+    # Who came is drawn at random (seeded) from the days' calendar: the counts vary, not their presence.
+    below, listed = (int(n) for n in re.search(r"(\d+) of (\d+) below their requirement", page).groups())
+    assert listed > 0 and page.count(">Below</span>") == below and "Internal Medicine Grand Rounds" in page
+    maya = session.scalar(sa.select(User).where(User.email == "intern@riverside.example"))
+    log_in(client, maya)
+    assert "Internal Medicine Grand Rounds: you attended" in client.get("/attendance/").get_data(as_text=True)
