@@ -73,6 +73,8 @@ SCREENS = [
     Screen("admin-coordinators", "admin_email", lambda s: "/admin/coordinators", ("button", "Save")),
     Screen("program", "admin_email", lambda s: "/program/", ("link", "Download the table (CSV)")),
     Screen("program-reach", "admin_email", lambda s: "/program/reach", ("link", "The year so far")),
+    Screen("program-attendance", "admin_email", lambda s: "/program/attendance", ("button", "Save the requirement")),
+    Screen("attendance-record", "intern_email", lambda s: "/attendance/", ("link", "Events")),
     Screen("not-found", None, lambda s: "/events/999999", ("link", "Home")),
 ]
 
