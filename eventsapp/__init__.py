@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.web.notifications import bp as notifications
     from eventsapp.web.profiles import bp as profiles
     from eventsapp.web.program import bp as program
+    from eventsapp.web.records import bp as records
     from eventsapp.web.rsvps import bp as rsvps
     from eventsapp.web.unsubscribe import bp as unsubscribe
 
@@ -112,3 +113,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations)
     app.register_blueprint(unsubscribe)
     app.register_blueprint(program)
+    app.register_blueprint(records)

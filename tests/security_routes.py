@@ -29,6 +29,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from eventsapp.attendance.models import CheckIn
 from eventsapp.events import services as events
 from eventsapp.events.recurrence import Recurrence
 from eventsapp.extensions import db
@@ -424,6 +425,18 @@ def _grant(world, role):
     return Target("/admin/coordinators", {"email": person.email, "department_ids": str(department.id)})
 
 
+def _requirement(world, role):
+    return Target("/program/attendance", {"series_id": str(world.series_event().series_id), "percent": "70"})
+
+
+def _certificate(world, role):
+    """An event the intern was checked in at: their certificate, nobody else's."""
+    event = world.event(starts_in=timedelta(days=-1))
+    db.session.add(CheckIn(event_id=event.id, user_id=world.intern.id, method="organizer"))
+    db.session.commit()
+    return Target(f"/attendance/{event.id}/certificate.pdf")
+
+
 def _revoke(world, role):
     person = make_user()
     db.session.add(Coordinator(user_id=person.id, granted_at=utcnow()))
@@ -535,6 +548,15 @@ MATRIX: list[Row] = [
         coordinator=OK),
     row("program.nudge_all",        "POST", _nudge_all,                                LOGIN, DENY,  DENY,  DENY,  DENY,  GO,
         coordinator=GO),
+    row("program.attendance",       "GET",  at("/program/attendance"),                 LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
+        coordinator=OK),
+    row("program.attendance",       "POST", _requirement,                              LOGIN, DENY,  DENY,  DENY,  DENY,  GO,
+        coordinator=GO),
+    row("program.attendance_csv",   "GET",  at("/program/attendance.csv"),             LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
+        coordinator=OK),
+    # Attendance records: each member's own; a certificate only for an event they were checked in at.
+    row("records.mine",             "GET",  at("/attendance/"),                        LOGIN, OK,    OK,    OK,    OK,    OK),
+    row("records.certificate_pdf",  "GET",  _certificate,                              LOGIN, OK,    NONE,  NONE,  NONE,  NONE),
     row("admin.rename",             "POST", _rename,                                   LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
     row("admin.set_active",         "POST", _department("/admin/departments/{d.id}/active", active="0"),
                                                                                        LOGIN, DENY,  DENY,  DENY,  DENY,  GO),

@@ -359,6 +359,17 @@ def case_nudge_all(w):
     )
 
 
+def case_requirement(w):
+    _series(w)
+    return Case(
+        w.admin,
+        "/program/attendance",
+        "/program/attendance",
+        valid={"percent": ["70"]},
+        shows=lambda r: [(w.admin, "/program/attendance"), (w.admin, "/program/attendance.csv")],
+    )
+
+
 def case_rotate_feed(w):
     return Case(w.intern, f"/people/{w.intern}", "/calendar/feed", shows=lambda r: [(w.intern, f"/people/{w.intern}")])
 
@@ -648,6 +659,7 @@ CASES = {
     "admin.set_role": case_set_role,
     "admin.coordinators_page": case_coordinators,
     "admin.revoke_coordinator": case_revoke_coordinator,
+    "program.attendance": case_requirement,
     "admin.retry_mail": case_retry_mail,
     "program.nudge": case_nudge,
     "program.nudge_all": case_nudge_all,

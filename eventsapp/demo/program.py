@@ -1,6 +1,7 @@
 """The demo's program coordinator: the organizer login, for Internal
 Medicine, so the program pages have a department's interns to show; the
-demo's interns registered six weeks ago, so some are due a nudge."""
+demo's interns registered six weeks ago, so some are due a nudge; its
+grand rounds ask 70% attendance, so some are below it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
+from eventsapp.events.models import Event, Series
 from eventsapp.profiles import career
 from eventsapp.profiles.models import Department, Profile
 from eventsapp.program.models import Coordinator, coordinator_department
@@ -37,3 +39,18 @@ def seed_coordinator(session: Session) -> bool:
     )
     session.commit()
     return True
+
+
+REQUIRED_SERIES = "Internal Medicine Grand Rounds"
+REQUIRED_PERCENT = 70
+
+
+def seed_requirement(session: Session) -> None:
+    """The grand rounds' requirement, on the series of that title (if any)."""
+    series_ids = sa.select(Event.series_id).where(Event.title == REQUIRED_SERIES, Event.series_id.is_not(None))
+    session.execute(
+        sa.update(Series)
+        .where(Series.id.in_(series_ids), Series.required_percent.is_(None))
+        .values(required_percent=REQUIRED_PERCENT)
+    )
+    session.commit()

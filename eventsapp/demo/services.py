@@ -21,7 +21,7 @@ from eventsapp.demo.helps import help_kinds_of
 from eventsapp.demo.introductions import seed_introductions
 from eventsapp.demo.mentorships import seed_mentorships
 from eventsapp.demo.people import DEMO_PASSWORD, DEPARTMENTS, SEED, DemoPerson, demo_people
-from eventsapp.demo.program import seed_coordinator
+from eventsapp.demo.program import seed_coordinator, seed_requirement
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.events.recurrence import Recurrence
 from eventsapp.events.services import EventDetails, create_event
@@ -123,6 +123,7 @@ def seed(session: Session) -> SeedReport:
     mentorships_added = seed_mentorships(session, people)
     seed_coordinator(session)
     seed_turned_down(session)
+    seed_requirement(session)
     return SeedReport(
         added,
         departments_added,

@@ -61,6 +61,9 @@ class Series(db.Model):
     __table_args__ = (
         sa.CheckConstraint("frequency IN ('weekly', 'monthly')", name="frequency_known"),
         sa.CheckConstraint("interval BETWEEN 1 AND 12", name="interval_range"),
+        sa.CheckConstraint(
+            "required_percent IS NULL OR required_percent BETWEEN 1 AND 100", name="required_percent_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,6 +83,9 @@ class Series(db.Model):
     # Bumped by every change to the series or any of its meetings: the
     # SEQUENCE of the series' VEVENT in calendar feeds.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The share of its meetings a program asks residents and interns to
+    # attend (docs/program.md), or none.
+    required_percent: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,20 +1,23 @@
 """The program pages, for coordinators (their departments) and admins (the
 whole hospital): the year's funnel, the weekly share of interns with a
-mentor, the interns to reach and their nudges, unmet demand, and the events that
-make introductions (docs/program.md)."""
+mentor, the interns to reach and their nudges, unmet demand, the events that
+make introductions, and attendance requirements (docs/program.md)."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from eventsapp.attendance.csvexport import to_csv
+from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
-from eventsapp.program import chart, demand, nudges, services
+from eventsapp.forms import show_error
+from eventsapp.program import chart, demand, nudges, requirements, services
 from eventsapp.program import introducing_events as yields
 from eventsapp.program import reach as reach_list
+from eventsapp.program.forms import RequirementForm
 from eventsapp.timeutil import utcnow
 from eventsapp.web.pages import PRIVATE
 from eventsapp.web.permissions import program_scope
@@ -136,6 +139,8 @@ def demand_csv():
     scope, now = program_scope(), utcnow()
     figures = demand.unmet_demand(db.session, scope, start=_year(now).start, now=now)
     return _csv(to_csv(demand.DEMAND_HEADER, demand.demand_rows(figures)), "unmet-demand.csv")
+
+
 def _nudge(intern_ids: list[int]):
     try:
         sent = nudges.send_nudges(
@@ -222,3 +227,36 @@ def events_csv(which: str):
         by_series if series else by_event, lambda t: t.astimezone(zone).date().isoformat(), series=series
     )
     return _csv(to_csv(header, rows), f"{which}-that-make-introductions-{year.first_day.isoformat()}.csv")
+
+
+@bp.route("/attendance", methods=["GET", "POST"])
+@login_required
+def attendance():
+    scope, now = program_scope(), utcnow()
+    form = RequirementForm()
+    form.series_id.choices = requirements.series_choices(db.session)
+    if form.validate_on_submit():
+        try:
+            requirements.set_requirement(db.session, form.series_id.data, form.percent.data)
+        except NotFound:
+            abort(404)
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            flash("The attendance requirement is saved.", "success")
+            return redirect(url_for("program.attendance"))
+    year = _year(now)
+    shares = requirements.shares(db.session, scope, since=year.start, now=now)
+    names = services.department_names(db.session, scope)
+    page = render_template("program/attendance.html", form=form, shares=shares, departments=names, year=year)
+    return page, 422 if form.errors else 200
+
+
+@bp.get("/attendance.csv")
+@login_required
+def attendance_csv():
+    scope, now = program_scope(), utcnow()
+    year = _year(now)
+    found = requirements.shares(db.session, scope, since=year.start, now=now)
+    body = to_csv(requirements.SHARES_HEADER, requirements.share_rows(found))
+    return _csv(body, f"attendance-requirements-{year.first_day.isoformat()}.csv")

@@ -74,6 +74,8 @@ SCREENS = [
     Screen("program", "admin_email", lambda s: "/program/", ("link", "Download the table (CSV)")),
     Screen("program-reach", "admin_email", lambda s: "/program/reach", ("link", "The year so far")),
     Screen("program-demand", "admin_email", lambda s: "/program/demand", ("link", "Download the tables (CSV)")),
+    Screen("program-attendance", "admin_email", lambda s: "/program/attendance", ("button", "Save the requirement")),
+    Screen("attendance-record", "intern_email", lambda s: "/attendance/", ("link", "Events")),
     Screen("not-found", None, lambda s: "/events/999999", ("link", "Home")),
 ]
 

@@ -1,0 +1,52 @@
+"""Attendance requirements on series, set by the program, and everyone's
+share of them within a coordinator's departments (docs/program.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from eventsapp.attendance import records
+from eventsapp.errors import DomainError, NotFound
+from eventsapp.events.models import Series
+from eventsapp.program.coordinators import Scope
+from eventsapp.timeutil import utcnow
+
+
+def shares(session: Session, scope: Scope, *, since: datetime, now: datetime) -> list[records.Share]:
+    """The shares of the residents and interns in the scope: three queries."""
+    departments = None if scope.whole_hospital else sorted(scope.department_ids)
+    return records.shares(session, records.required_of(department_ids=departments), since=since, now=now)
+
+
+def series_choices(session: Session) -> list[tuple[int, str]]:
+    """Every series, named after its first meeting (and its requirement)."""
+    rows = session.execute(sa.select(Series.id, records.series_title(), Series.required_percent)).all()
+    named = [(i, f"{t or 'Series'} ({p}% required)" if p else (t or "Series")) for i, t, p in rows]
+    return sorted(named, key=lambda c: (c[1].lower(), c[0]))
+
+
+def set_requirement(session: Session, series_id: int, percent: int | None) -> Series:
+    """Any coordinator or admin sets it (the view checks who): a series is
+    the hospital's, whichever department its interns are in."""
+    series = session.get(Series, series_id)
+    if series is None:
+        raise NotFound("That series does not exist.")
+    if percent is not None and not 1 <= percent <= 100:
+        raise DomainError("Give a share from 1 to 100%, or none.", field="percent")
+    series.required_percent = percent
+    series.updated_at = utcnow()
+    session.commit()
+    return series
+
+
+SHARES_HEADER = ["Series", "Required (%)", "Name", "Held", "Attended", "Share (%)", "Below"]
+
+
+def share_rows(found: list[records.Share]) -> list[list]:
+    return [
+        [s.requirement.title, s.requirement.percent, s.name, s.held, s.attended, s.percent, "yes" if s.below else ""]
+        for s in found
+    ]
