@@ -4,6 +4,7 @@ demo logins' pages show each state."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -15,11 +16,18 @@ from eventsapp.rsvps.models import Rsvp
 from eventsapp.timeutil import utcnow
 
 
-def seed_introductions(session: Session, people: list[DemoPerson]) -> int:
-    """Some pending and accepted introductions, and seniors wearing the
-    'happy to be approached' ribbon; only into a database that has none."""
-    if session.scalar(sa.select(sa.func.count()).select_from(IntroRequest)):
-        return 0
+class Cast(NamedTuple):
+    """The demo's intern and senior logins, the other interns, and the
+    fellows and attendings open to interns in cardiology or research."""
+
+    maya: User
+    tomas: User
+    interns: list[User]
+    seniors: list[User]
+
+
+def demo_cast(session: Session, people: list[DemoPerson]) -> Cast:
+    """The cast of the demo's introductions and mentorships, in a fixed order."""
     users = {u.email: u for u in session.scalars(sa.select(User).where(User.email.in_([p.email for p in people])))}
     maya, tomas = users["intern@riverside.example"], users["senior@riverside.example"]
     interns = [users[p.email] for p in people[4:] if p.career_stage == "intern"]
@@ -30,6 +38,15 @@ def seed_introductions(session: Session, people: list[DemoPerson]) -> int:
         and p.career_stage in ("fellow", "attending")
         and {"Cardiology", "Clinical research"} & set(p.specialties)
     ]
+    return Cast(maya, tomas, interns, seniors)
+
+
+def seed_introductions(session: Session, people: list[DemoPerson]) -> int:
+    """Some pending and accepted introductions, and seniors wearing the
+    'happy to be approached' ribbon; only into a database that has none."""
+    if session.scalar(sa.select(sa.func.count()).select_from(IntroRequest)):
+        return 0
+    maya, tomas, interns, seniors = demo_cast(session, people)
     now = utcnow()
     requests = [
         # Maya: one colleague already accepted, one still thinking about it.

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
+from eventsapp.demo.introductions import demo_cast
 from eventsapp.demo.people import DemoPerson
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.introductions.models import IntroRequest, RequestStatus
@@ -84,16 +85,7 @@ def seed_mentorships(session: Session, people: list[DemoPerson]) -> int:
     """Only into a database that has no mentorship yet (and has the demo's introductions)."""
     if session.scalar(sa.select(sa.func.count()).select_from(Mentorship)):
         return 0
-    users = {u.email: u for u in session.scalars(sa.select(User).where(User.email.in_([p.email for p in people])))}
-    maya, tomas = users["intern@riverside.example"], users["senior@riverside.example"]
-    interns = [users[p.email] for p in people[4:] if p.career_stage == "intern"]
-    seniors = [
-        users[p.email]
-        for p in people[4:]
-        if p.open_to_interns
-        and p.career_stage in ("fellow", "attending")
-        and {"Cardiology", "Clinical research"} & set(p.specialties)
-    ]
+    maya, tomas, interns, seniors = demo_cast(session, people)
     now = utcnow()
     today = now.date()
     # Maya: active for seven weeks, goals written, two meetings, the next one planned.

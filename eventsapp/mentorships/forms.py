@@ -35,6 +35,16 @@ def _choices(labels: dict[str, str]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
 
 
+def _private_note(description: str) -> TextAreaField:
+    """The private note of a meeting, the same field wherever it is written."""
+    return TextAreaField(
+        "Your private note",
+        description=description,
+        validators=[Optional(), Length(max=NOTE_MAX, message=f"Keep it to at most {NOTE_MAX:,} characters.")],
+        filters=[one_line_break],
+    )
+
+
 class MetForm(FlaskForm):
     answer = RadioField(
         "Did you meet?",
@@ -83,21 +93,11 @@ class MeetingForm(FlaskForm):
         choices=[SelectChoice("", "(not at an event)")],
         validate_choice=False,  # (the view lists the events; the service checks the one chosen)
     )
-    note = TextAreaField(
-        "Your private note",
-        description="Only you will ever see it: not the other person, organizers or admins.",
-        validators=[Optional(), Length(max=NOTE_MAX, message=f"Keep it to at most {NOTE_MAX:,} characters.")],
-        filters=[one_line_break],
-    )
+    note = _private_note("Only you will ever see it: not the other person, organizers or admins.")
 
 
 class NoteForm(FlaskForm):
-    note = TextAreaField(
-        "Your private note",
-        description="Only you see it. Leave it empty to remove it.",
-        validators=[Optional(), Length(max=NOTE_MAX, message=f"Keep it to at most {NOTE_MAX:,} characters.")],
-        filters=[one_line_break],
-    )
+    note = _private_note("Only you see it. Leave it empty to remove it.")
 
 
 class NextMeetingForm(FlaskForm):
