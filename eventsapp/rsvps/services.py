@@ -19,8 +19,8 @@ from eventsapp.events.links import EventLinks
 from eventsapp.events.locks import lock_event, lock_events
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.rsvps import rules, signals
-from eventsapp.rsvps.peaks import raise_waitlist_peak
 from eventsapp.rsvps.models import Rsvp, RsvpState
+from eventsapp.rsvps.peaks import raise_waitlist_peak
 from eventsapp.timeutil import utcnow
 from eventsapp.transactions import begin_write
 
