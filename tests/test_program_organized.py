@@ -172,3 +172,20 @@ def test_the_page_is_accessible_in_structure(client, year_began_60_days_ago):
     cohort = build()
     log_in(client, cohort.olga)
     assert problems(client.get("/events/analytics").get_data(as_text=True)) == []
+
+
+def test_the_demo_organizer_has_held_meetings_with_check_ins_and_a_waitlist(runner, client, session):
+    import sqlalchemy as sa
+
+    from eventsapp.accounts.models import User
+
+    runner.invoke(args=["seed-demo"])
+    session.rollback()
+    grace = session.scalar(sa.select(User).where(User.email == "organizer@riverside.example"))
+    groups = _figures(grace.id)
+    club = next(g for g in groups if g.title == "Cardiology Journal Club")
+    # The club fills every time: 21 answer going for its 14 seats, so 7 wait; who comes is drawn at random.
+    assert club.held and all(m.waitlist_peak == 7 and m.going == 14 for m in club.meetings)
+    assert any(m.checked_in for group in groups if group.series_id for m in group.held)
+    log_in(client, grace)
+    assert "Cardiology Journal Club" in client.get("/events/analytics").get_data(as_text=True)
