@@ -56,3 +56,13 @@ def test_answering_a_whole_series_raises_each_meetings_peak(app):
     for n in range(3):
         rsvps.respond_to_series(db.session, make_user(f"Member {n}"), event.series_id, "going")
     assert [_peak(e.id) for e in event.series.occurrences] == [2, 2]
+
+
+def test_answers_at_the_same_moment_leave_the_peak_at_the_whole_line(app):
+    from eventsapp.accounts.models import User
+    from tests.test_rsvps_concurrency import run_at_once
+
+    event = make_event(capacity=2)
+    event_id, user_ids = event.id, [make_user(f"Intern {n}").id for n in range(16)]
+    run_at_once(app, [(lambda s, u=u: rsvps.respond(s, s.get(User, u), event_id, "going")) for u in user_ids])
+    assert _peak(event_id) == 14
