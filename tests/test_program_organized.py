@@ -189,3 +189,25 @@ def test_the_demo_organizer_has_held_meetings_with_check_ins_and_a_waitlist(runn
     assert any(m.checked_in for group in groups if group.series_id for m in group.held)
     log_in(client, grace)
     assert "Cardiology Journal Club" in client.get("/events/analytics").get_data(as_text=True)
+
+
+def test_a_series_page_leads_its_organizer_to_the_figures(client, year_began_60_days_ago):
+    cohort = build()
+    link = f'href="/events/analytics#series-{cohort.series_id}"'
+    log_in(client, cohort.olga)
+    assert link in client.get(f"/events/series/{cohort.series_id}").get_data(as_text=True)
+    log_in(client, cohort.otto)
+    assert link not in client.get(f"/events/series/{cohort.series_id}").get_data(as_text=True)
+    log_in(client, cohort.olga)
+    assert 'href="/events/analytics"' in client.get("/events/organizing").get_data(as_text=True)
+
+
+def test_a_series_without_meetings_this_year_still_draws_an_empty_chart(client):
+    from eventsapp.events.models import Series
+
+    series = Series(frequency="weekly", interval=1, until=date.today(), timezone="UTC", starts_at=utcnow() - 900 * DAY)
+    db.session.add(series)
+    db.session.commit()
+    log_in(client, make_user("Adam", role="admin"))
+    response = client.get(f"/events/analytics/series/{series.id}.svg")
+    assert response.status_code == 200 and "No meetings this year" in response.get_data(as_text=True)
