@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.web import signedin  # noqa: F401  (the login manager's user loader)
     from eventsapp.web.accounts import bp as accounts
     from eventsapp.web.admin import bp as admin
+    from eventsapp.web.analytics import bp as analytics
     from eventsapp.web.attendance import bp as attendance
     from eventsapp.web.events import bp as events
     from eventsapp.web.ical import bp as ical
@@ -114,3 +115,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(unsubscribe)
     app.register_blueprint(program)
     app.register_blueprint(records)
+    app.register_blueprint(analytics)

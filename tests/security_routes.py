@@ -313,6 +313,10 @@ def _series_page(world, role):
     return Target(f"/events/series/{world.series_event().series_id}")
 
 
+def _series_chart(world, role):
+    return Target(f"/events/analytics/series/{world.series_event().series_id}.svg")
+
+
 def _series(world, role):
     event = world.series_event()
     return Target(f"/series/{event.series_id}/rsvp", {"state": "going", "event_id": str(event.id)})
@@ -583,6 +587,13 @@ MATRIX: list[Row] = [
         variant="no such series"),
     # Each organizer's own events (admins organize too).
     row("attendance.organized",     "GET",  at("/events/organizing"),                  LOGIN, DENY,  DENY,  OK,    OK,    OK),
+    # Their events' attendance: organizers see their own (admins every event); a series' chart, its organizers.
+    row("analytics.index",          "GET",  at("/events/analytics"),                   LOGIN, DENY,  DENY,  OK,    OK,    OK),
+    row("analytics.figures_csv",    "GET",  at("/events/analytics.csv"),               LOGIN, DENY,  DENY,  OK,    OK,    OK),
+    row("analytics.series_svg",     "GET",  _series_chart,                             LOGIN, DENY,  DENY,  DENY,  OK,    OK),
+    row("analytics.series_svg",     "GET",  at("/events/analytics/series/2147483647.svg"),
+                                                                                       LOGIN, DENY,  DENY,  NONE,  NONE,  NONE,
+        variant="no such series"),
     # Check-in and the attendee list: the event's organizers only; the QR link for members at the venue.
     row("attendance.sheet",         "GET",  _event("/events/{e.id}/attendees"),        LOGIN, DENY,  DENY,  DENY,  OK,    OK),
     row("attendance.export",        "GET",  _event("/events/{e.id}/attendees.csv"),    LOGIN, DENY,  DENY,  DENY,  OK,    OK),

@@ -128,6 +128,7 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
             digests = conn.execute(sa.text("SELECT weekly_digest FROM profile ORDER BY user_id")).scalars().all()
             requests = conn.execute(sa.text("SELECT request_reminders FROM profile ORDER BY user_id")).scalars().all()
             help_chosen = conn.execute(sa.text("SELECT sum(help_asked + help_offered) FROM profile")).scalar()
+            peak = conn.execute(sa.text("SELECT waitlist_peak, waitlist_peak_complete FROM event")).one()
         assert counts == {"user": 2, "profile": 2, "profile_specialty": 2, "series": 1, "event": 1, "rsvp": 1}
         assert tuple(links) == (1, 1, 2)
         assert keys == ["ana", "bo"]  # existing names get their sort key
@@ -137,6 +138,8 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
         assert [bool(d) for d in digests] == [True, True]  # and the weekly digest
         assert [bool(r) for r in requests] == [True, True]  # and are reminded of waiting requests
         assert help_chosen == 0  # existing members have chosen no kinds of help: they rank as before
+        # An event answered before peaks were kept: its waitlist now, counted from then on.
+        assert (peak.waitlist_peak, bool(peak.waitlist_peak_complete)) == (0, False)
         downgrade(revision="0019_profile_help")  # every later migration goes back, the latest first
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT series_id FROM event")).scalar() == 1
@@ -148,3 +151,4 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
         assert "help_offered" in {c["name"] for c in inspector.get_columns("profile")}  # the step before stays
         assert "ck_profile_intro_capacity_range" in {c["name"] for c in inspector.get_check_constraints("profile")}
         assert "required_percent" not in {c["name"] for c in inspector.get_columns("series")}
+        assert not {"waitlist_peak", "waitlist_peak_complete"} & {c["name"] for c in inspector.get_columns("event")}

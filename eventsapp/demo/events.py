@@ -40,7 +40,7 @@ MEETINGS = [
     DemoEvent("Cardiology Journal Club", "meeting", "Internal Medicine", -21, weekday=3,
               start=time(17, 30), location="Cardiology Library, Heart Center 4th floor",
               department="Internal Medicine", specialties=("Cardiology", "Clinical research"),
-              capacity=14, repeat=("weekly", 2, 84), attendance=0.12,
+              capacity=14, repeat=("weekly", 2, 84), full=True,
               description="Two papers, two presenters, thirty minutes each. Interns are especially welcome; "
                           "fellows take turns to mentor the presenters."),
     DemoEvent("Surgery M&M Conference", "meeting", "Surgery", -30, weekday=2, start=time(7, 0),

@@ -271,6 +271,7 @@ def _answer_and_attend(session, rng, spec: DemoEvent, event: Event, everyone, us
             )
         )
     session.add_all(rows)
+    event.waitlist_peak = sum(rsvp.state == "waitlisted" for rsvp in rows)  # (no one left the queue since)
     if spec.cancelled:
         event.status, event.cancelled_at = EventStatus.CANCELLED, now - timedelta(days=2)
         event.revision += 1

@@ -122,6 +122,7 @@ class Event(db.Model):
     __table_args__ = (
         sa.CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint("waitlist_peak >= 0", name="waitlist_peak_not_negative"),
         sa.CheckConstraint(f"kind IN {EventKind.ALL!r}", name="kind_known"),
         sa.CheckConstraint(f"status IN {EventStatus.ALL!r}", name="status_known"),
         sa.UniqueConstraint("series_id", "recurrence_id", name="uq_event_series_occurrence"),
@@ -169,6 +170,11 @@ class Event(db.Model):
     # An occurrence edited on its own no longer follows the series' details.
     is_exception: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
     checkin_secret: Mapped[str] = mapped_column(sa.String(64), default=new_checkin_secret)
+    # The most people on its waitlist at once, raised as the waitlist grows
+    # (rsvps/peaks.py). False for events that had answers before it was kept:
+    # their peak counts from then on (docs/program.md, "Waitlist peak").
+    waitlist_peak: Mapped[int] = mapped_column(default=0, server_default="0")
+    waitlist_peak_complete: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

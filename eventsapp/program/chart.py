@@ -56,3 +56,39 @@ def weeks_svg(weeks: list[Week], *, title: str, day_label) -> bytes:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
+
+
+#: The series chart's colours: going, checked in, the show rate.
+GOING, CAME, RATE = "#9fc4c7", "#0f5e63", "#b4540a"
+
+
+def series_svg(labels: list[str], going: list[int], came: list[int | None], rates: list[int | None], *, title: str):
+    """A series' meetings as SVG bytes: going and checked in as bars, the
+    show rate as a line on its own axis (None: not held, no mark)."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    with matplotlib.rc_context(STYLE | {"svg.hashsalt": "organized-series"}):
+        figure = Figure(figsize=(7.2, 3.6), layout="constrained")
+        axes = figure.add_subplot()
+        places = list(range(len(labels)))
+        axes.bar([p - 0.2 for p in places], going, width=0.4, color=GOING, label="Going")
+        axes.bar([p + 0.2 for p in places], [c or 0 for c in came], width=0.4, color=CAME, label="Checked in")
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_ylabel("People")
+        every = max(1, -(-len(labels) // X_LABELS))
+        axes.set_xticks(places[::every], labels[::every])
+        axes.grid(axis="y", color=GRID, linewidth=0.8)
+        axes.spines[["top"]].set_visible(False)
+        share = axes.twinx()
+        share.plot(places, [float("nan") if r is None else r for r in rates], color=RATE, marker="o", label="Show rate")
+        share.set_ylim(0, max([100, *(r for r in rates if r is not None)]) * 1.05)
+        share.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+        share.spines[["top"]].set_visible(False)
+        axes.set_title(title, loc="left", fontsize=12)
+        handles = axes.get_legend_handles_labels()[0] + share.get_legend_handles_labels()[0]
+        axes.legend(handles=handles, loc="upper left", frameon=False, ncols=3, bbox_to_anchor=(0, -0.1))
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()

@@ -20,6 +20,7 @@ from eventsapp.events.locks import lock_event, lock_events
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.rsvps import rules, signals
 from eventsapp.rsvps.models import Rsvp, RsvpState
+from eventsapp.rsvps.peaks import raise_waitlist_peak
 from eventsapp.timeutil import utcnow
 from eventsapp.transactions import begin_write
 
@@ -174,6 +175,8 @@ def _answer(
     event.answer_changes, event.updated_at = event.answer_changes + 1, now
     rsvp.queued_at = now if state == RsvpState.WAITLISTED else None
     session.flush()
+    if state == RsvpState.WAITLISTED:
+        raise_waitlist_peak(session, event.id)
     if was_going and state != RsvpState.GOING:
         # The seat this answer freed goes to the first in line, in this same transaction.
         promote_from_waitlist(session, event, going=going - 1, counted=True, links=links)

@@ -68,6 +68,9 @@ SCREENS = [
         ("button", "Check in Eli Brandt"),
     ),
     Screen("check-in-qr", "organizer_email", lambda s: f"/events/{s.meeting_id}/qr", ("img", "Check-in code")),
+    Screen(
+        "events-attendance", "organizer_email", lambda s: "/events/analytics", ("link", "Download the figures (CSV)")
+    ),
     Screen("admin-people", "admin_email", lambda s: "/admin/people", ("button", "Search")),
     Screen("admin-specialties", "admin_email", lambda s: "/admin/specialties", ("link", "Departments")),
     Screen("admin-coordinators", "admin_email", lambda s: "/admin/coordinators", ("button", "Save")),
