@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
+from eventsapp.accounts.privacy import delete_account
 from eventsapp.attendance.models import CheckIn, CheckInMethod
 from eventsapp.events.models import EventStatus, Series
 from eventsapp.extensions import db
 from eventsapp.introductions.models import IntroRequest, RequestStatus
 from eventsapp.mentorships.models import Meeting, Mentorship, Place
 from eventsapp.timeutil import utcnow
-from tests.factories import make_department, make_event, make_rsvp, make_user
+from tests.factories import DEFAULT_PASSWORD, make_department, make_event, make_rsvp, make_user
 from tests.security_routes import log_in
 from tests.test_program_pages import make_coordinator
 from tests.test_query_counts import counting
@@ -155,6 +157,19 @@ def test_the_lists_download_as_csv(client, year_began_60_days_ago):
     assert lines[1].startswith("Surgery club C,") and lines[1].endswith(",1,100,2,0")
     series = client.get("/program/series.csv").get_data(as_text=True).splitlines()
     assert series[1] == "Rounds A,2,5,60,2,1"
+
+
+def test_a_member_who_went_and_then_deleted_their_account_still_counts_as_shown(client, year_began_60_days_ago):
+    """Their answer stays counted as going; their check-in stays counted as came."""
+    world = build()
+    bob = db.session.get(
+        CheckIn, db.session.scalars(sa.select(CheckIn.id).where(CheckIn.event_id == world.events["a2"].id)).one()
+    ).user
+    delete_account(db.session, bob, DEFAULT_PASSWORD)
+    db.session.commit()
+    log_in(client, make_user("Adam", role="admin"))
+    rows = _without_dates(_rows(client.get("/program/events").get_data(as_text=True), 'id="by-event"'))
+    assert ["Rounds A2", "1", "100%", "0", "0"] in rows  # his request went with his account
 
 
 def test_an_empty_year_says_what_the_page_will_show(client, year_began_60_days_ago):

@@ -70,8 +70,9 @@ def _per_event(scope: Scope, start: datetime, now: datetime, dialect: str):
     )
     ended = Event.ends_at <= now
     going = _count(sa.select(sa.func.count(Rsvp.id)).where(Rsvp.event_id == Event.id, Rsvp.state == RsvpState.GOING))
+    # Members checked in, those since deleted too (their answer still counts as going); not guests by name.
     came = _count(
-        sa.select(sa.func.count(CheckIn.id)).where(CheckIn.event_id == Event.id, CheckIn.user_id.is_not(None))
+        sa.select(sa.func.count(CheckIn.id)).where(CheckIn.event_id == Event.id, CheckIn.guest_name.is_(None))
     )
     stmt = sa.select(
         Event.id.label("id"),
