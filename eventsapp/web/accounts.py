@@ -109,7 +109,7 @@ def log_out_everywhere():
     sessions.log_out_everywhere(db.session, current_user.id)
     logout_user()
     flash("You are logged out everywhere, on this device too.", "info")
-    return redirect(url_for("accounts.login"))
+    return redirect(url_for("main.home"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
