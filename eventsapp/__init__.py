@@ -24,9 +24,10 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
-    from eventsapp.accounts.throttle import check_settings
+    from eventsapp.accounts import sessions, throttle
 
-    check_settings(app.config)  # (the rates: a domain checks its own settings)
+    throttle.check_settings(app.config)  # (the rates: a domain checks its own settings)
+    sessions.check_settings(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

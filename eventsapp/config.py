@@ -34,7 +34,8 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)  # also how long a remembered session lasts
+    SESSION_LIFETIME_HOURS = 12.0  # how long any other login lasts (docs/sessions.md)
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     USERS_PER_PAGE = 25
     EVENTS_PER_PAGE = 20
@@ -94,6 +95,7 @@ ENVIRONMENT_SETTINGS = {
     "DATABASE_URL": str,
     "CALENDAR_UID_DOMAIN": str,
     "PROXIES": int,
+    "SESSION_LIFETIME_HOURS": float,
     # Flask's: the site's host and scheme, which mail sent outside a request
     # (the worker, commands) links to.
     "SERVER_NAME": str,

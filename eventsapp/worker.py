@@ -24,6 +24,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from eventsapp.accounts.sessions import purge_expired
 from eventsapp.config import site_root
 from eventsapp.events.links import EventLinks
 from eventsapp.extensions import db
@@ -134,6 +135,7 @@ register(Job("purge-old-mail", timedelta(hours=1), purge_old))
 register(Job("send-digests", timedelta(minutes=10), send_digests))
 register(Job("ask-did-you-meet", timedelta(hours=1), ask_did_you_meet))
 register(Job("nudge-mentorships", timedelta(hours=1), nudge_mentorships))
+register(Job("purge-sessions", timedelta(hours=1), purge_expired))
 
 
 def run_job(app: Flask, job: Job, now: datetime | None = None) -> int | None:

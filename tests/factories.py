@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from eventsapp.accounts import sessions
 from eventsapp.accounts.models import Role, User
 from eventsapp.accounts.passwords import hash_password
 from eventsapp.events.models import Event
@@ -19,6 +20,15 @@ from eventsapp.timeutil import utcnow
 DEFAULT_PASSWORD = "correct horse battery"
 _DEFAULT_HASH = None
 _counter = itertools.count(1)
+
+
+def open_login(user_id: int, *, remembered: bool = False) -> str:
+    """A session for the account, as a password login opens one (in the
+    current app's database, committed): the login id its cookies hold."""
+    lifetime = timedelta(days=30) if remembered else timedelta(hours=12)
+    return sessions.open_session(
+        db.session, user_id, now=utcnow(), lifetime=lifetime, remembered=remembered, user_agent="pytest"
+    )
 
 
 def default_hash() -> str:

@@ -25,6 +25,7 @@ from icalendar import Calendar
 
 from eventsapp.attendance.csvexport import FORMULA_STARTS
 from eventsapp.extensions import db
+from tests.factories import open_login
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "test-artifacts" / "coverage" / "fuzzing.txt"
@@ -484,7 +485,7 @@ def login_as(client, user_id: int) -> None:
     """Log in by session, as Flask-Login does after a password check (the
     password check has tests of its own, and is slow on purpose)."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = open_login(user_id)
         session["_fresh"] = True
 
 

@@ -44,7 +44,7 @@ from eventsapp.notifications.models import Notification, NotificationKind
 from eventsapp.program.models import Coordinator
 from eventsapp.rsvps import services as rsvps
 from eventsapp.timeutil import utcnow
-from tests.factories import DEFAULT_PASSWORD, make_department, make_event, make_rsvp, make_user
+from tests.factories import DEFAULT_PASSWORD, make_department, make_event, make_rsvp, make_user, open_login
 
 ROLES = ("anonymous", "intern", "senior", "other_organizer", "organizer", "admin", "coordinator")
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -475,6 +475,13 @@ def _failed_mail(world, role):
     return Target(f"/admin/mail/{mail.id}/retry")
 
 
+def _remove(world, role):
+    return Target(f"/admin/people/{make_user().id}/remove", {"confirm": "y"})
+
+
+NEW_PASSWORD = "a brand new passphrase"
+
+
 def _register(world, role):
     n = next(_unique)
     return Target(
@@ -506,6 +513,15 @@ MATRIX: list[Row] = [
     # The only admin may not delete their account (someone must grant roles).
     row("accounts.delete",          "POST", at("/account/delete", password=DEFAULT_PASSWORD, confirm="y"),
                                                                                        LOGIN, GO,    GO,    GO,    GO,    BAD),
+    # Each member's logins are their own; a new password ends the others.
+    row("accounts.signed_in",       "GET",  at("/account/sessions"),                   LOGIN, OK,    OK,    OK,    OK,    OK),
+    row("accounts.log_out_everywhere", "POST", at("/account/sessions/end"),            LOGIN, GO,    GO,    GO,    GO,    GO),
+    row("accounts.change_password", "GET",  at("/account/password"),                   LOGIN, OK,    OK,    OK,    OK,    OK),
+    row("accounts.change_password", "POST", at("/account/password", current=DEFAULT_PASSWORD, password=NEW_PASSWORD,
+                                               confirm=NEW_PASSWORD),                  LOGIN, GO,    GO,    GO,    GO,    GO),
+    row("accounts.change_password", "POST", at("/account/password", current="not the password", password=NEW_PASSWORD,
+                                               confirm=NEW_PASSWORD),                  LOGIN, BAD,   BAD,   BAD,   BAD,   BAD,
+        variant="wrong current password"),
     # Profiles: members see each other (with each one's privacy choices); each edits their own.
     row("profiles.mine",            "GET",  at("/profile"),                            LOGIN, GO,    GO,    GO,    GO,    GO),
     row("profiles.show",            "GET",  lambda w, r: Target(f"/people/{w.senior.id}"),
@@ -516,6 +532,13 @@ MATRIX: list[Row] = [
     row("admin.index",              "GET",  at("/admin/"),                             LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
     row("admin.people",             "GET",  at("/admin/people"),                       LOGIN, DENY,  DENY,  DENY,  DENY,  OK),
     row("admin.set_role",           "POST", _set_role,                                 LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
+    row("admin.remove_person",      "GET",  _remove,                                   LOGIN, DENY,  DENY,  DENY,  DENY,  OK),
+    row("admin.remove_person",      "POST", _remove,                                   LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
+    row("admin.remove_person",      "POST", lambda w, r: Target(f"/admin/people/{w.people['admin'].id}/remove",
+                                                                {"confirm": "y"}),     LOGIN, DENY,  DENY,  DENY,  DENY,  BAD,
+        variant="an admin"),
+    row("admin.remove_person",      "GET",  at("/admin/people/999999/remove"),         LOGIN, DENY,  DENY,  DENY,  DENY,  NONE,
+        variant="no such person"),
     row("admin.mail",               "GET",  at("/admin/mail"),                         LOGIN, DENY,  DENY,  DENY,  DENY,  OK),
     row("admin.retry_mail",         "POST", _failed_mail,                              LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
     row("admin.catalogue",          "GET",  at("/admin/specialties"),                  LOGIN, DENY,  DENY,  DENY,  DENY,  OK),
@@ -690,11 +713,6 @@ MATRIX: list[Row] = [
 # Allowed POSTs that rightly leave every table as it was. Any other cell of MATRIX a
 # POST answers with 200 or a plain redirect must show its action in the database.
 ACTS_WITHOUT_WRITING = {
-    # Signing out ends the session, which lives in the signed cookie, not in a table.
-    ("accounts.logout", role): "logout (the session is a cookie)"
-    for role in ROLES
-    if role != "anonymous"
-} | {
     # A member who is already signed in is sent on before the form is read.
     (endpoint, role): "sign-in/up when already signed in"
     for endpoint in ("accounts.login", "accounts.register")
@@ -720,7 +738,7 @@ def log_in(client, person) -> None:
     with client.session_transaction() as session:
         session.clear()
         if person is not None:
-            session["_user_id"] = str(person.id)
+            session["_user_id"] = open_login(person.id)
             session["_fresh"] = True
 
 

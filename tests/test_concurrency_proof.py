@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from eventsapp import create_app
 from eventsapp.accounts.models import User
 from eventsapp.rsvps.models import Rsvp
-from tests.factories import default_hash, make_event, make_rsvp
+from tests.factories import default_hash, make_event, make_rsvp, open_login
 
 # gunicorn with 4 workers under concurrent load: make test-fast leaves it out.
 pytestmark = pytest.mark.slow
@@ -155,7 +155,7 @@ class Member:
 
     def __init__(self, server: Server, user_id: int, signer, event_id: int):
         self.server, self.event_id = server, event_id
-        self.cookie = "session=" + signer.dumps({"_user_id": str(user_id), "_fresh": True})
+        self.cookie = "session=" + signer.dumps({"_user_id": open_login(user_id), "_fresh": True})
         status, page, set_cookie = server.request("GET", f"/events/{event_id}", cookie=self.cookie)
         assert status == 200, status
         self.cookie = set_cookie.split(";")[0] or self.cookie

@@ -246,6 +246,39 @@ def case_delete_account(w):
     )
 
 
+def case_change_password(w):
+    member = make_user(stage="intern")
+    new = "a quiet ward at dusk 17"
+    return Case(
+        member.id,
+        "/account/password",
+        "/account/password",
+        valid={"current": [DEFAULT_PASSWORD], "password": [new], "confirm": [new]},
+        payloads={"current": None, "password": None, "confirm": None},
+        shows=lambda r: [(member.id, "/account/sessions")],
+    )
+
+
+def case_log_out_everywhere(w):
+    member = make_user(stage="intern")
+    return Case(
+        member.id, "/account/sessions", "/account/sessions/end", shows=lambda r: [(member.id, f"/people/{member.id}")]
+    )
+
+
+def case_remove_person(w):
+    member = make_user(stage="intern")
+    make_rsvp(_event(w), member)
+    page = f"/admin/people/{member.id}/remove"
+    return Case(
+        w.admin,
+        page,
+        page,
+        valid={"confirm": ["y"]},
+        shows=lambda r: [(w.admin, "/admin/people"), (w.organizer, "/events")],
+    )
+
+
 def case_catalogue(w):
     return Case(
         w.admin,
@@ -653,6 +686,9 @@ CASES = {
     "accounts.login": case_login,
     "accounts.logout": case_logout,
     "accounts.delete": case_delete_account,
+    "accounts.change_password": case_change_password,
+    "accounts.log_out_everywhere": case_log_out_everywhere,
+    "admin.remove_person": case_remove_person,
     "admin.catalogue": case_catalogue,
     "admin.rename": case_rename,
     "admin.set_active": case_set_active,
@@ -709,6 +745,7 @@ FORMS_WITH_INPUT = {
     "accounts.register",
     "accounts.login",
     "accounts.delete",
+    "accounts.change_password",
     "admin.catalogue",
     "admin.rename",
     "admin.set_role",

@@ -145,9 +145,14 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
             assert conn.execute(sa.text("SELECT series_id FROM event")).scalar() == 1
             assert conn.execute(sa.text("SELECT count(*) FROM profile")).scalar() == 2
         inspector = sa.inspect(db.engine)
-        assert not {"coordinator", "event_invitation", "mentorship", "met_answer", "program_nudge"} & set(
-            inspector.get_table_names()
-        )
+        assert not {
+            "coordinator",
+            "event_invitation",
+            "mentorship",
+            "met_answer",
+            "program_nudge",
+            "user_session",
+        } & set(inspector.get_table_names())
         assert "help_offered" in {c["name"] for c in inspector.get_columns("profile")}  # the step before stays
         assert "ck_profile_intro_capacity_range" in {c["name"] for c in inspector.get_check_constraints("profile")}
         assert "required_percent" not in {c["name"] for c in inspector.get_columns("series")}

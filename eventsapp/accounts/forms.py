@@ -47,3 +47,18 @@ class DeleteAccountForm(FlaskForm):
     confirm = BooleanField(
         "I understand that my account cannot be restored", validators=[DataRequired("Tick the box to confirm.")]
     )
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password."), Length(max=MAX_LENGTH)]
+    )
+    password = PasswordField(
+        "New password",
+        description=f"At least {MIN_LENGTH} characters. Your other devices are logged out.",
+        validators=[DataRequired("Choose a new password.")],
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired("Repeat your new password."), EqualTo("password", "The passwords don't match.")],
+    )

@@ -87,3 +87,23 @@ class ThrottleCounter(db.Model):
     # After this the row no longer counts (it has stopped being even the
     # previous window); expired rows are deleted.
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Its id is the SHA-256 of the token the browser
+    holds (in the signed session and the remember-me cookie), so the table
+    cannot sign anyone in; deleting the row ends that session."""
+
+    __tablename__ = "user_session"
+    __table_args__ = (sa.CheckConstraint("expires_at > created_at", name="expires_after_created"),)
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Moved on by requests that change something (a GET never writes), at
+    # most every few minutes: for the member's list of their sessions.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    remembered: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+    # "Firefox on Windows": what the member recognises, never the full header.
+    device: Mapped[str] = mapped_column(sa.String(80), default="", server_default="")

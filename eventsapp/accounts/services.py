@@ -7,7 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from eventsapp.accounts import passwords, signals
+from eventsapp.accounts import passwords, sessions, signals
 from eventsapp.accounts.models import EMAIL_MAX, NAME_MAX, Role, User
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.text import clean, has_letter_or_digit
@@ -85,6 +85,23 @@ def authenticate(session: Session, *, email: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     session.commit()
     return user
+
+
+def change_password(session: Session, user_id: int, *, current: str, new: str, keep_login_id) -> None:
+    """A member sets a new password: every other session of theirs ends,
+    the one it was set from (`keep_login_id`) stays. Raises DomainError."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such account.")
+    if not passwords.verify_password(user.password_hash, current or ""):
+        raise DomainError("That is not your current password.", field="current")
+    try:
+        passwords.check_password_rules(new, email=user.email, name=user.name)
+    except passwords.PasswordRejected as exc:
+        raise DomainError(str(exc), field="password") from exc
+    user.password_hash = passwords.hash_password(new)
+    sessions.end_sessions_of(session, user.id, keep=keep_login_id)
+    session.commit()
 
 
 def set_role(session: Session, *, actor: User, user_id: int, role: str) -> User:

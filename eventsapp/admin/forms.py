@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import BooleanField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -14,6 +14,12 @@ from eventsapp.profiles.models import CATALOGUE_NAME_MAX
 #: The category list's "New category…" option. No category can be called
 #: this: a catalogue name needs a letter or a digit.
 NEW_CATEGORY = "+"
+
+
+class RemoveAccountForm(FlaskForm):
+    confirm = BooleanField(
+        "I understand that this account cannot be restored", validators=[DataRequired("Tick the box to confirm.")]
+    )
 
 
 class RoleForm(FlaskForm):

@@ -3,10 +3,11 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
+from flask_wtf import FlaskForm
 
-from eventsapp.accounts import clientkeys, privacy, services, throttle
-from eventsapp.accounts.forms import DeleteAccountForm, LoginForm, RegisterForm
+from eventsapp.accounts import clientkeys, privacy, services, sessions, throttle
+from eventsapp.accounts.forms import DeleteAccountForm, LoginForm, PasswordChangeForm, RegisterForm
 from eventsapp.accounts.urls import safe_next_path
 from eventsapp.errors import DomainError
 from eventsapp.extensions import db
@@ -16,8 +17,10 @@ from eventsapp.web import personal_data
 from eventsapp.web.devices import remember_device
 from eventsapp.web.links import event_links
 from eventsapp.web.pages import PRIVATE
+from eventsapp.web.signedin import current_login_id, note_activity, sign_in, sign_out
 
 bp = Blueprint("accounts", __name__)
+bp.after_app_request(note_activity)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -36,7 +39,7 @@ def register():
         except DomainError as exc:
             show_error(form, exc)
         else:
-            login_user(user)
+            sign_in(user)
             flash(f"Welcome, {user.name}. Tell colleagues a little about yourself.", "success")
             return remember_device(redirect(url_for("profiles.edit")), user.email)
     return render_template("accounts/register.html", form=form), 422 if form.errors else 200
@@ -62,7 +65,7 @@ def login():
         user = services.authenticate(db.session, email=form.email.data, password=form.password.data)
         if user is not None:
             attempt.succeeded(db.session)
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             return remember_device(redirect(destination), user.email)
         # One message for "no such account" and "wrong password".
         form.form_errors.append("That email and password don't match an account.")
@@ -85,9 +88,50 @@ def too_many_attempts(template: str, form, limited: throttle.Limited):
 @login_required
 def logout():
     # CSRFProtect has already checked the token of every POST.
-    logout_user()
+    sign_out()
     flash("You are logged out.", "info")
     return redirect(url_for("main.home"))
+
+
+@bp.get("/account/sessions")
+@login_required
+def signed_in():
+    """Where the member is signed in, and the button that ends it all."""
+    rows = sessions.sessions_of(db.session, current_user.id, utcnow())
+    here = current_login_id()
+    listed = [(row, sessions.is_current(row, here)) for row in rows]
+    return render_template("accounts/sessions.html", listed=listed, form=FlaskForm()), 200, PRIVATE
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def log_out_everywhere():
+    sessions.log_out_everywhere(db.session, current_user.id)
+    logout_user()
+    flash("You are logged out everywhere, on this device too.", "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                db.session,
+                current_user.id,
+                current=form.current.data,
+                new=form.password.data,
+                keep_login_id=current_login_id(),
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            show_error(form, exc)
+        else:
+            flash("Your password is changed. Your other devices are logged out.", "success")
+            return redirect(url_for("accounts.signed_in"))
+    return render_template("accounts/password.html", form=form), 422 if form.errors else 200
 
 
 @bp.get("/account/export.json")

@@ -3,17 +3,19 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from eventsapp.accounts import privacy
 from eventsapp.accounts import services as accounts
-from eventsapp.accounts.models import Role
+from eventsapp.accounts.models import Role, User
 from eventsapp.accounts.urls import safe_next_path
 from eventsapp.admin import services
-from eventsapp.admin.forms import NEW_CATEGORY, CoordinatorForm, EntryForm, RoleForm, entry_form
+from eventsapp.admin.forms import NEW_CATEGORY, CoordinatorForm, EntryForm, RemoveAccountForm, RoleForm, entry_form
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
 from eventsapp.forms import page_number, show_error
 from eventsapp.notifications import undelivered
 from eventsapp.program import coordinators
 from eventsapp.timeutil import utcnow
+from eventsapp.web.links import event_links
 from eventsapp.web.permissions import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -53,6 +55,26 @@ def set_role(user_id: int):
     else:
         flash(f"{user.name} is now {user.role_label.lower()}.", "success")
     return redirect(safe_next_path(request.form.get("back")) or url_for("admin.people"))
+
+
+@bp.route("/people/<int:user_id>/remove", methods=["GET", "POST"])
+@admin_required
+def remove_person(user_id: int):
+    """Remove someone's account (as if they deleted it): their sessions end at once."""
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    form = RemoveAccountForm()
+    if form.validate_on_submit():
+        try:
+            name = privacy.remove_account(db.session, actor=current_user, user_id=user_id, links=event_links())
+        except DomainError as exc:
+            db.session.rollback()
+            show_error(form, exc)
+        else:
+            flash(f"{name}'s account is removed; they are logged out everywhere.", "success")
+            return redirect(url_for("admin.people"))
+    return render_template("admin/remove.html", person=person, form=form), 422 if form.errors else 200
 
 
 @bp.get("/mail")

@@ -49,6 +49,8 @@ SCREENS = [
     Screen("senior-profile", "intern_email", lambda s: f"/people/{s.senior_id}", ("link", "Ask for an introduction")),
     Screen("profile-edit", "intern_email", lambda s: "/profile/edit", ("button", "Save profile")),
     Screen("notifications", "intern_email", lambda s: "/notifications", ("link", "Notifications")),
+    Screen("signed-in", "intern_email", lambda s: "/account/sessions", ("button", "Log out everywhere")),
+    Screen("password", "intern_email", lambda s: "/account/password", ("button", "Change password")),
     Screen("mentorships", "senior_email", lambda s: "/mentorships", ("link", "Rui Costa")),
     Screen(
         "mentorship",
@@ -72,6 +74,9 @@ SCREENS = [
         "events-attendance", "organizer_email", lambda s: "/events/analytics", ("link", "Download the figures (CSV)")
     ),
     Screen("admin-people", "admin_email", lambda s: "/admin/people", ("button", "Search")),
+    Screen(
+        "admin-remove", "admin_email", lambda s: f"/admin/people/{s.senior_id}/remove", ("button", "Remove the account")
+    ),
     Screen("admin-specialties", "admin_email", lambda s: "/admin/specialties", ("link", "Departments")),
     Screen("admin-coordinators", "admin_email", lambda s: "/admin/coordinators", ("button", "Save")),
     Screen("program", "admin_email", lambda s: "/program/", ("link", "Download the table (CSV)")),
