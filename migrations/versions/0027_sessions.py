@@ -1,7 +1,7 @@
 """Sessions that end
 
 Revision ID: 0027_sessions
-Revises: 0024_attendance_requirements
+Revises: 0025_waitlist_peak
 Create Date: 2026-12-04 16:40:00
 
 Each signed-in browser gets a row, so that logging out, logging out
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027_sessions"
-down_revision = "0024_attendance_requirements"
+down_revision = "0025_waitlist_peak"
 branch_labels = None
 depends_on = None
 
