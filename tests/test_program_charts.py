@@ -8,8 +8,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from eventsapp.program import bars
-from eventsapp.program.privacy import FEWER
+from eventsapp.program import bars, pictures
+from eventsapp.program.demand import Demand, Row
+from eventsapp.program.privacy import FEWER, shown
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -125,3 +126,15 @@ def test_attendance_shares_fall_in_bands_of_10_points_below_or_not_as_the_table_
 def test_a_chart_with_nothing_to_draw_says_so(draw):
     words = "".join(parse(draw()).itertext())
     assert "yet" in words
+
+
+def test_the_demand_chart_draws_the_specialties_most_interns_want_and_keeps_hidden_counts_hidden():
+    rows = [Row(f"Specialty {n:02d}", n % 7, shown(n, exact=False), 0, 0) for n in range(1, 30)]
+    pairs = pictures.demand_pairs(Demand(rows, [], []))
+    assert len(pairs) == pictures.SPECIALTIES_DRAWN
+    assert [p.interns for p in pairs][:5] == [6, 6, 6, 6, 5]  # most first, then by name
+    assert pairs[0].name == "Specialty 06" and pairs[0].with_room == 6
+    assert all(p.interns for p in pairs)
+    assert [
+        p.with_room for p in pictures.demand_pairs(Demand([Row("Oncology", 2, shown(3, exact=False))], [], []))
+    ] == [None]

@@ -27,7 +27,7 @@ class Size:
     columns: int
 
 
-WIDE, PHONE = Size(7.2, 32, 3), Size(3.9, 18, 1)
+WIDE, PHONE = Size(7.2, 36, 3), Size(3.9, 18, 1)
 #: Bands of a share, in points: 0-9%, ..., 90-99%, then 100% alone.
 BAND = 10
 
@@ -72,6 +72,13 @@ def _title(title: str, size: Size) -> str:
     return "\n".join(textwrap.wrap(title, 2 * size.label))
 
 
+def _mark(artists, prefix: str) -> None:
+    """Names each bar or label in the SVG (`prefix-1`, ...), so that what a
+    chart holds can be read back, by tests among others."""
+    for number, artist in enumerate(artists, start=1):
+        artist.set_gid(f"{prefix}-{number}")
+
+
 def _nothing(title: str, note: str) -> bytes:
     """A chart with no bars yet: its title and a line saying so."""
     with _styled():
@@ -101,7 +108,8 @@ def funnel_svg(steps: list[tuple[str, int, int | None]], *, title: str, size: Si
         counts = [count for _, count, _ in steps]
         bars = axes.barh(places, counts, color=SHARE, height=0.62)
         labels = [f"{count} ({'—' if pct is None else f'{pct}%'})" for _, count, pct in steps]
-        axes.bar_label(bars, labels=labels, padding=4, color=TEXT)
+        _mark(bars, "step")
+        _mark(axes.bar_label(bars, labels=labels, padding=4, color=TEXT), "step-label")
         axes.set_yticks(places, [_short(label, size) for label, _, _ in steps])
         axes.set_xlim(0, max([*counts, 1]) * 1.3)
         axes.xaxis.get_major_locator().set_params(integer=True)
@@ -121,14 +129,18 @@ def demand_svg(pairs: list[Pair], *, title: str, size: Size = WIDE) -> bytes:
         axes = figure.add_subplot()
         places = [2.6 * i for i in range(len(pairs))][::-1]
         asked = axes.barh([p + 0.5 for p in places], [r.interns for r in pairs], height=0.9, color=TARGET)
-        axes.bar_label(asked, padding=4, color=TEXT)
+        _mark(asked, "interns")
+        _mark(axes.bar_label(asked, padding=4, color=TEXT), "interns-label")
         shown = [r.with_room if r.with_room is not None else SMALLEST_SHOWN for r in pairs]
         room = axes.barh([p - 0.5 for p in places], shown, height=0.9, color=SHARE)
         for bar, row in zip(room, pairs, strict=True):
             if row.with_room is None:
                 bar.set(facecolor="white", edgecolor=SHARE, hatch="///", linestyle=(0, (3, 2)))
-        axes.bar_label(room, labels=[FEWER if r.with_room is None else str(r.with_room) for r in pairs], padding=4)
+        _mark(room, "room")
+        labels = [FEWER if r.with_room is None else str(r.with_room) for r in pairs]
+        _mark(axes.bar_label(room, labels=labels, padding=4), "room-label")
         axes.set_yticks(places, [_short(r.name, size) for r in pairs])
+        axes.set_ylim(-1.3, places[0] + 1.3)  # no empty band above the first pair
         axes.tick_params(axis="y", length=0)
         # Room for "fewer than 5" beside its bar, however small the others.
         hidden = SMALLEST_SHOWN * 2.6 if any(r.with_room is None for r in pairs) else 0
@@ -155,7 +167,8 @@ def ranked_svg(rows: list[tuple[str, int]], *, title: str, counted: str, size: S
         axes = figure.add_subplot()
         places = list(range(len(rows)))[::-1]
         bars = axes.barh(places, [count for _, count in rows], color=SHARE, height=0.62)
-        axes.bar_label(bars, padding=4, color=TEXT)
+        _mark(bars, "row")
+        _mark(axes.bar_label(bars, padding=4, color=TEXT), "row-label")
         axes.set_yticks(places, [_short(label, size) for label, _ in rows])
         axes.set_xlim(0, max([*(count for _, count in rows), 1]) * 1.2)
         axes.xaxis.get_major_locator().set_params(integer=True)
@@ -170,7 +183,7 @@ def _short(label: str, size: Size) -> str:
     in lines keeps them, each cut to fit."""
     if "\n" in label:
         return "\n".join(_cut(part, size.label) for part in label.split("\n"))
-    lines = textwrap.wrap(label, size.label) or [""]
+    lines = textwrap.wrap(label, size.label, break_on_hyphens=False) or [""]
     if len(lines) > 2:
         lines = [lines[0], _cut(" ".join(lines[1:]), size.label)]
     return "\n".join(lines)
@@ -210,7 +223,7 @@ def spread_svg(spreads: list[Spread], *, title: str, size: Size = WIDE) -> bytes
     with _styled():
         figure = _figure("spread", len(spreads), size)
         subplots = figure.subplots(len(spreads), 1, squeeze=False, sharex=True)[:, 0]
-        for axes, spread in zip(subplots, spreads, strict=True):
+        for number, (axes, spread) in enumerate(zip(subplots, spreads, strict=True), start=1):
             found = bands(spread)
             lows = [low + BAND / 2 for low, _, _ in found]
             below = axes.bar(lows, [b for _, b, _ in found], width=BAND * 0.9, color=TARGET)
@@ -218,7 +231,9 @@ def spread_svg(spreads: list[Spread], *, title: str, size: Size = WIDE) -> bytes
             for bar in met:
                 bar.set_color(SHARE)
             totals = [b + a for _, b, a in found]
-            axes.bar_label(met, labels=[str(t) if t else "" for t in totals], padding=2)
+            _mark(below, f"below-{number}")
+            _mark(met, f"met-{number}")
+            _mark(axes.bar_label(met, labels=[str(t) if t else "" for t in totals], padding=2), f"band-label-{number}")
             axes.set_ylim(0, max([*totals, 1]) * 1.25)
             axes.axvline(spread.required, color=TEXT, linewidth=1.5, linestyle=(0, (5, 3)))
             axes.set_title(

@@ -15,6 +15,8 @@ from eventsapp.program.introducing_events import Yield
 
 #: The events drawn: the first of the ranking that led to an introduction.
 EVENTS_DRAWN = 10
+#: The specialties drawn: those with the most interns interested.
+SPECIALTIES_DRAWN = 12
 
 FUNNEL_HEADER = ["Step", "Interns", "Of those registered (%)", "Of the step before (%)"]
 
@@ -34,9 +36,11 @@ def funnel_svg(steps: list[Step], size: bars.Size) -> bytes:
 
 
 def demand_pairs(demand: Demand) -> list[bars.Pair]:
-    """The specialties some intern is interested in, in the table's order;
-    a count the viewer may not read stays hidden (None)."""
-    return [bars.Pair(r.name, r.interns, r.with_room.value) for r in demand.specialties if r.interns]
+    """The specialties most interns are interested in, most first (the
+    table lists them all); a count the viewer may not read stays hidden
+    (None)."""
+    wanted = sorted((r for r in demand.specialties if r.interns), key=lambda r: (-r.interns, r.name.casefold()))
+    return [bars.Pair(r.name, r.interns, r.with_room.value) for r in wanted[:SPECIALTIES_DRAWN]]
 
 
 def demand_svg(demand: Demand, size: bars.Size) -> bytes:

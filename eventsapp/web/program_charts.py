@@ -30,7 +30,8 @@ def chart_sizes():
         "chart_height": chart_height,
         "chart_width": round(100 * bars.WIDE.width),
         "phone_chart_width": round(100 * bars.PHONE.width),
-        "drawn_most": pictures.EVENTS_DRAWN,
+        "events_drawn": pictures.EVENTS_DRAWN,
+        "specialties_drawn": pictures.SPECIALTIES_DRAWN,
     }
 
 
