@@ -13,14 +13,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from eventsapp.attendance.models import CheckIn, CheckInMethod
+from eventsapp.events.models import Series
 from eventsapp.extensions import db
+from eventsapp.introductions.models import IntroRequest, RequestStatus
+from eventsapp.timeutil import utcnow
 from tests import attendance_cohort, demand_cohort, program_cohort
 from tests import test_program_events as events_world
-from tests.factories import make_user
+from tests.factories import make_department, make_event, make_rsvp, make_user
 from tests.program_cohort import NOW
 from tests.security_routes import log_in
 from tests.test_program_charts import texts
 from tests.test_program_pages import make_coordinator
+from tests.test_query_counts import counting
 
 CHARTS = ["/program/funnel.svg", "/program/demand.svg", "/program/events.svg", "/program/attendance.svg"]
 
@@ -119,3 +124,47 @@ def test_the_attendance_chart_counts_everyone_listed_against_each_requirement(cl
         drawn = sum(int(t) for t in texts(root, f"band-label-{number}") if t)
         assert drawn == sum(1 for row in rows if row.startswith(f"{series},"))
     assert "Grand Rounds: 70% required" in "".join(root.itertext())
+
+
+def _grow(n: int, department, series) -> None:
+    """n more interns, each interested, asking a colleague with room after
+    going to a meeting of the required series, checked in."""
+    for i in range(n):
+        intern = make_user(department=department, interests=["Oncology"], stage="resident" if i % 2 else "intern")
+        senior = make_user(stage="attending", open_to_interns=True, interests=["Oncology"])
+        event = make_event(title=f"Oncology rounds {i}", starts_in=-timedelta(days=i + 1), series=series)
+        make_rsvp(event, intern)
+        db.session.add(CheckIn(event_id=event.id, user_id=intern.id, method=CheckInMethod.ORGANIZER))
+        at = utcnow() - timedelta(hours=i + 1)
+        db.session.add(
+            IntroRequest(
+                requester_id=intern.id,
+                senior_id=senior.id,
+                status=RequestStatus.PENDING,
+                created_at=at,
+                expires_at=at + timedelta(days=14),
+            )
+        )
+    db.session.commit()
+
+
+@pytest.mark.parametrize("path", CHARTS)
+def test_a_chart_costs_the_same_for_many_rows(client, app, path):
+    began = date.today() - timedelta(days=60)
+    app.config["PROGRAM_YEAR_START"] = f"{began.month:02d}-{min(began.day, 28):02d}"
+    department = make_department("Oncology ward")
+    series = Series(frequency="weekly", interval=1, until=date.today(), timezone="UTC", starts_at=utcnow())
+    series.required_percent = 70
+    db.session.add(series)
+    log_in(client, make_coordinator(make_user("Cora", stage="faculty"), department))
+
+    def cost() -> int:
+        with counting(db.engine) as statements:
+            svg_of(client, path)
+        return len(statements)
+
+    _grow(2, department, series)
+    few = cost()
+    _grow(12, department, series)
+    many = cost()
+    assert few == many <= 5, (few, many)  # the account, the scope, the figures
