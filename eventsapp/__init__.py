@@ -91,7 +91,10 @@ def connect_receivers() -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from eventsapp.web import signedin  # noqa: F401  (the login manager's user loader)
+    from eventsapp.web import (
+        program_charts,  # noqa: F401  (its routes join the program blueprint)
+        signedin,  # noqa: F401  (the login manager's user loader)
+    )
     from eventsapp.web.accounts import bp as accounts
     from eventsapp.web.admin import bp as admin
     from eventsapp.web.analytics import bp as analytics

@@ -48,6 +48,10 @@ QUERY_PARAMS = {
     "ical.public_feed": {"kind", "specialty", "department"},
     "accounts.login": {"next"},
     "events.show": {"meet", "going"},
+    "program.funnel_svg": {"size"},
+    "program.demand_svg": {"size"},
+    "program.events_svg": {"size"},
+    "program.attendance_svg": {"size"},
 }
 #: Where each one is, and who asks (role in the world built below).
 PAGES = {
@@ -60,6 +64,10 @@ PAGES = {
     "ical.public_feed": ("/calendar/events.ics", None),
     "accounts.login": ("/login", None),
     "events.show": ("/events/{event}", "intern"),
+    "program.funnel_svg": ("/program/funnel.svg", "admin"),
+    "program.demand_svg": ("/program/demand.svg", "admin"),
+    "program.events_svg": ("/program/events.svg", "admin"),
+    "program.attendance_svg": ("/program/attendance.svg", "admin"),
 }
 #: Search boxes that must give back what was typed (at most 100 characters).
 ECHOED = {"events.index": "q", "admin.people": "q", "attendance.sheet": "q"}
@@ -155,6 +163,7 @@ def _plausible(name: str):
         "end": st.just((today + timedelta(days=60)).isoformat()),
         "page": st.sampled_from(["1", "2", "0", "-1", "99999999999999999999", *INT_EDGES]),
         "next": st.sampled_from(["/events", "//evil.example", "https://evil.example"]),
+        "size": st.sampled_from(["phone", "wide", ""]),
     }.get(name, st.sampled_from(["1", "2", "3", "Cardio", *INT_EDGES]))
 
 

@@ -13,7 +13,7 @@ SHARE, TARGET, TEXT, GRID = "#0f5e63", "#b4540a", "#1f2a30", "#d5dee2"
 STYLE = {
     # Text stays text (smaller, and selectable); ids are the same each time.
     "svg.fonttype": "none",
-    "svg.hashsalt": "program-weeks",
+    "svg.hashsalt": "program-charts",
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Helvetica", "Arial"],
     "font.size": 10,
@@ -53,8 +53,14 @@ def weeks_svg(weeks: list[Week], *, title: str, day_label) -> bytes:
         axes.spines[["top", "right"]].set_visible(False)
         axes.set_title(title, loc="left", fontsize=12)
         axes.legend(loc="lower right", frameon=False)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        return to_svg(figure)
+
+
+def to_svg(figure) -> bytes:
+    """The figure as SVG bytes with no date or maker in them, so that the
+    same numbers always give the same bytes (call inside STYLE)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
 
 

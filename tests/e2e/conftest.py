@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from datetime import date, timedelta
 
 import pytest
 
 from tests.e2e.helpers import DESKTOP, TALLY, TIMEOUT_MS, log_in, missing_tool
-from tests.e2e.site import ROOT, Server, seed
+from tests.e2e.site import ROOT, Server, seed, seed_demo
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_ARGS = [
@@ -45,6 +46,25 @@ def site_server(databases, tmp_path_factory):
         server = Server(url, root / "instance", SERVER_LOG["path"])
         try:
             yield site, server
+        finally:
+            server.stop()
+    finally:
+        databases.release(url)
+
+
+@pytest.fixture(scope="session")
+def demo(databases, tmp_path_factory, browser):
+    """The demo hospital (`flask seed-demo`) served by gunicorn, its academic
+    year begun a month or two ago (as tests/test_program_demand.py sets it),
+    so that what the demo seeds around today falls in it."""
+    root = tmp_path_factory.mktemp("demo")
+    url = databases.fresh(root)
+    begun = (date.today().replace(day=1) - timedelta(days=40)).replace(day=1)
+    try:
+        seed_demo(url, str(root / "seed-instance"))
+        server = Server(url, root / "instance", root / "demo.log", {"PROGRAM_YEAR_START": begun.strftime("%m-%d")})
+        try:
+            yield server
         finally:
             server.stop()
     finally:

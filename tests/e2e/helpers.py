@@ -40,9 +40,10 @@ def label(text: str) -> re.Pattern:
     return re.compile(rf"^{re.escape(text)}( \*)?$")
 
 
-def log_in(page, email: str, password: str = PASSWORD) -> None:
-    """Log in through the form, as a person would (works without JavaScript)."""
-    page.goto("/login")
+def log_in(page, email: str, password: str = PASSWORD, site: str = "") -> None:
+    """Log in through the form, as a person would (works without JavaScript);
+    `site` is another server's address (the demo hospital's)."""
+    page.goto(f"{site}/login")
     page.get_by_label(label("Email")).fill(email)
     page.get_by_label(label("Password")).fill(password)
     page.get_by_role("button", name="Log in").click()

@@ -125,6 +125,30 @@ def seed(database_url: str, instance_path: str) -> Site:
             db.engine.dispose()
 
 
+#: The demo's program coordinator (Internal Medicine) and everyone's password, printed in the README.
+DEMO_COORDINATOR, DEMO_PASSWORD = "organizer@riverside.example", "welcome-to-rounds"
+
+
+def seed_demo(database_url: str, instance_path: str) -> None:
+    """The demo hospital (`flask seed-demo`), for journeys on demo-like data."""
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_PATH": instance_path,
+            "SECRET_KEY": secrets.token_hex(32),
+            "APP_TIMEZONE": ZONE,
+            "APP_ENV": "development",  # the demo's published password is refused in production
+        }
+    )
+    with app.app_context():
+        try:
+            result = app.test_cli_runner().invoke(args=["seed-demo"])
+            assert result.exit_code == 0, (result.output, result.exception)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
 def _seed() -> Site:
     cardiology = make_department("Cardiology")
     surgery = make_department("Surgery")
@@ -396,7 +420,7 @@ def free_port() -> int:
 class Server:
     """The real app under gunicorn (2 workers) on a free port."""
 
-    def __init__(self, database_url: str, instance_path: Path, log_path: Path):
+    def __init__(self, database_url: str, instance_path: Path, log_path: Path, settings: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_url = database_url  # for journeys that add people of their own
@@ -407,6 +431,7 @@ class Server:
             "SECRET_KEY": secrets.token_hex(32),
             "APP_ENV": "development",
             "APP_TIMEZONE": ZONE,
+            **(settings or {}),
         }
         for name in ("MAIL_SERVER", "PROXIES"):  # mail goes to files in the instance folder
             env.pop(name, None)

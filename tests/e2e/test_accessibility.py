@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import DESKTOP, PHONE, TALLY, missing_tool
-from tests.e2e.site import ROOT
+from tests.e2e.helpers import DESKTOP, PHONE, TALLY, log_in, missing_tool
+from tests.e2e.site import DEMO_COORDINATOR, DEMO_PASSWORD, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -82,6 +82,7 @@ SCREENS = [
     Screen("program", "admin_email", lambda s: "/program/", ("link", "Download the table (CSV)")),
     Screen("program-reach", "admin_email", lambda s: "/program/reach", ("link", "The year so far")),
     Screen("program-demand", "admin_email", lambda s: "/program/demand", ("link", "Download the tables (CSV)")),
+    Screen("program-events", "admin_email", lambda s: "/program/events", ("link", "The year so far")),
     Screen("program-attendance", "admin_email", lambda s: "/program/attendance", ("button", "Save the requirement")),
     Screen("attendance-record", "intern_email", lambda s: "/attendance/", ("link", "Events")),
     Screen("not-found", None, lambda s: "/events/999999", ("link", "Home")),
@@ -151,3 +152,21 @@ def test_page_is_accessible_and_fits_a_phone(pages, site, signed_in, screen):
     TALLY["phone_pages"].add(screen.name)
     if not AXE.exists():
         missing_tool("the phone checks passed; axe-core is not installed: run `make js-reader` (npm ci in tests/js)")
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_program_pages_with_their_charts_pass_axe_on_the_demo_hospital(pages, demo, width):
+    """The coordinator's pages on the demo hospital, where every chart has
+    something to draw."""
+    if not AXE.exists():
+        missing_tool("axe-core is not installed: run `make js-reader` (npm ci in tests/js)")
+    page = pages.open("coordinator", viewport=width, bypass_csp=True)
+    log_in(page, DEMO_COORDINATOR, DEMO_PASSWORD, site=demo.url)
+    for path in ("/program/", "/program/demand", "/program/events", "/program/attendance"):
+        page.goto(f"{demo.url}{path}")
+        expect(page.locator("figure.chart img").first).to_be_visible()
+        found = axe_violations(page)
+        TALLY["axe_runs"] += 1
+        TALLY["axe_violations"] += len(found)
+        TALLY["axe_pages"].add(f"demo {path}")
+        assert not found, f"{path}:\n{describe(found)}"
