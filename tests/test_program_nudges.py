@@ -36,7 +36,7 @@ def test_a_nudge_brings_a_notice_and_a_mail_with_suggestions_and_the_list_says_w
     assert len(_mails_to(cy)) == 1
     told = notices_and_mails_to([cy.email])
     assert "Tom Tutor" in told and "http://localhost/people" in told
-    assert "To stop emails about changes to events you answered and your introductions" in told
+    assert "To stop emails about changes to events you answered, your introductions and mentorships" in told
 
 
 def test_an_intern_is_not_nudged_twice_within_seven_days(client, app):
