@@ -112,14 +112,23 @@ def weeks(
     each week since `start`: one query, counted in the database, a row per
     week (year.counts_on and year.under_way say who counts)."""
     week = _week_ends(week_ends(start, now))
-    cohort = interns(scope).where(User.created_at <= week.c.ends).correlate(week)  # counts_on
-    registered = cohort.with_only_columns(sa.func.count(User.id)).correlate(week).scalar_subquery()
+    # Read once, then counted per week: the cohort's registrations, and the
+    # year's mentorships of the cohort with their intern's registration.
+    cohort = interns(scope).add_columns(User.created_at.label("joined")).cte("cohort")
+    spells = (
+        sa.select(Mentorship.intern_id, cohort.c.joined, Mentorship.started_at, Mentorship.closed_at)
+        .join(cohort, cohort.c.id == Mentorship.intern_id)
+        .where(Mentorship.started_at <= now)
+        .cte("spells")
+    )
+    joined_by_then = cohort.c.joined <= week.c.ends  # counts_on
+    registered = sa.select(sa.func.count()).where(joined_by_then).correlate(week).scalar_subquery()
     mentored = (
-        sa.select(sa.func.count(sa.distinct(Mentorship.intern_id)))
+        sa.select(sa.func.count(sa.distinct(spells.c.intern_id)))
         .where(
-            Mentorship.intern_id.in_(cohort),
-            Mentorship.started_at <= week.c.ends,  # under_way
-            sa.or_(Mentorship.closed_at.is_(None), Mentorship.closed_at > week.c.ends),
+            spells.c.joined <= week.c.ends,  # counts_on
+            spells.c.started_at <= week.c.ends,  # under_way
+            sa.or_(spells.c.closed_at.is_(None), spells.c.closed_at > week.c.ends),
         )
         .correlate(week)
         .scalar_subquery()
