@@ -40,7 +40,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SPEC_VERSION = 5  # raised whenever the generator changes what it builds (or the schema it fills)
+SPEC_VERSION = 6  # raised whenever the generator changes what it builds (or the schema it fills)
 SECRET_KEY = "bench-secret-key-not-for-production-0123456789"  # nosec B105  # the benchmark server only
 PASSWORD = "bench-password-1"  # nosec B105  # synthetic accounts, printed in the README
 INTERN_EMAIL = "bench-intern@bench.example"
@@ -754,6 +754,9 @@ class Builder:
         self.events()
         targets = self.answers()
         targets |= self.extras()
+        from bench import program_data
+
+        targets |= program_data.add(self.rows, self.stage, self.event_start, self.anchor, self.spec.seed)
         from eventsapp.extensions import db
 
         order = [
@@ -768,6 +771,10 @@ class Builder:
             "rsvp",
             "check_in",
             "intro_request",
+            "mentorship",
+            "mentorship_meeting",
+            "coordinator",
+            "coordinator_department",
             "calendar_feed",
             "notification",
         ]
@@ -779,7 +786,7 @@ class Builder:
                     conn.execute(table.insert(), rows[chunk : chunk + 20_000])
         with engine.begin() as conn:
             if engine.dialect.name == "postgresql":
-                for name in ("department", "user", "series", "event"):
+                for name in ("department", "user", "series", "event", "intro_request", "mentorship"):
                     conn.execute(
                         sa.text(
                             f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "  # nosec B608  # names from the tuple above

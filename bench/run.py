@@ -174,7 +174,9 @@ class Page:
         contains: bytes = b"",
         varies: bool = False,
         most_in_flight: int | None = None,
+        who: str = "intern",
     ):
+        self.who = who  # whose session asks: the intern, an admin or a coordinator
         self.name, self.path, self.method, self.expect, self.form, self.contains = (
             name,
             path,
@@ -310,6 +312,27 @@ def pages_for(stamp: dict, token: str) -> list[Page]:
             varies=True,
             most_in_flight=len(targets),
         ),
+        *program_pages(),
+    ]
+
+
+#: The program pages (docs/program.md), as an admin (the whole hospital) and
+#: as a coordinator limited to two departments.
+PROGRAM_PAGES = (
+    ("program", "/program/", b"funnel"),
+    ("program weeks chart", "/program/weeks.svg", b"<svg"),
+    ("program reach", "/program/reach", b"Interns to reach"),
+    ("program demand", "/program/demand", b"Unmet demand"),
+    ("program events", "/program/events", b"introductions"),
+    ("program attendance", "/program/attendance", b"Attendance requirements"),
+)
+
+
+def program_pages() -> list[Page]:
+    return [
+        Page(f"{name}, {who}", path, contains=contains, who=who)
+        for who in ("admin", "coordinator")
+        for name, path, contains in PROGRAM_PAGES
     ]
 
 
@@ -347,6 +370,9 @@ class Scale:
             self.app = Server("app:app", self.url, args.workers, logs / f"app-{scale}.log", BENCH_QUERY_COUNT="1")
             self.base = Server("bench.baseline:app", self.url, args.workers, logs / f"baseline-{scale}.log")
             self.cookie = log_in(self.app.port, stamp["intern_email"], stamp["password"])
+            self.cookies = {"intern": self.cookie}
+            for who in ("admin", "coordinator"):
+                self.cookies[who] = log_in(self.app.port, stamp[f"{who}_email"], stamp["password"])
             token = csrf_token(self.app.port, f"/events/{stamp['focus_event_id']}", self.cookie)
         except BaseException:
             self.stop()
@@ -373,7 +399,7 @@ def run_scales(scales: list[str], args) -> list[dict]:
         baseline_page = Page("baseline (bare Flask, 1 query)", "/", contains=b"<li>")
         first = measure_both([(s.base.port, baseline_page, "") for s in served], **options)
         pages = [
-            measure_both([(s.app.port, s.pages[i], s.cookie) for s in served], **options)
+            measure_both([(s.app.port, s.pages[i], s.cookies[s.pages[i].who]) for s in served], **options)
             for i in range(len(served[0].pages))
         ]
         second = measure_both([(s.base.port, baseline_page, "") for s in served], **options)

@@ -65,6 +65,8 @@ def build(start: datetime, now: datetime, departments=None) -> Cohort:
         "cy": make_user("Cy", department=cardiology, stage="resident", pgy_year=2),  # joined on day 20
         "dee": make_user("Dee", department=cardiology, stage="attending"),  # no requirement applies
         "hal": make_user("Hal", department=surgery),  # the other department
+        "eli": make_user("Eli", department=cardiology, stage="fellow"),  # a resident until mid-year: none applies
+        "zed": make_user("Zed", department=cardiology, stage="resident", pgy_year=3),  # deletes his account
     }
     for key, person in p.items():
         person.created_at = start + timedelta(days=20) if key == "cy" else start - timedelta(days=30)
@@ -83,6 +85,8 @@ def build(start: datetime, now: datetime, departments=None) -> Cohort:
         "cy": ["gr22", "mm33"],  # since day 20: rounds 1/2, M&M 1/1
         "dee": ["gr1", "gr8", "gr15", "gr22", "gr29"],
         "hal": ["gr1", "gr8", "gr15"],  # rounds 3/5, M&M 0/2
+        "eli": ["gr1", "mm10"],
+        "zed": ["gr1"],
     }
     for key, meetings in came.items():
         for name in meetings:
@@ -90,5 +94,7 @@ def build(start: datetime, now: datetime, departments=None) -> Cohort:
             db.session.add(
                 CheckIn(event_id=event.id, user_id=p[key].id, method="organizer", checked_in_at=event.starts_at)
             )
+    db.session.commit()
+    db.session.delete(p.pop("zed"))
     db.session.commit()
     return Cohort(cardiology, surgery, p, rounds, mm, club, m)

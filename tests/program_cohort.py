@@ -77,6 +77,9 @@ def build() -> Cohort:
         "hal": make_user("Hal", department=surgery, interests=heart),  # the other department
         "ivy": make_user("Ivy", department=cardiology, stage="resident", pgy_year=2),  # no longer an intern
         "kim": make_user("Kim", department=cardiology, interests=heart),  # deletes her account
+        # Asked and was declined as an intern, a resident since: no figure counts him.
+        "lou": make_user("Lou", department=cardiology, stage="resident", pgy_year=2, interests=heart),
+        "max": make_user("Max", department=cardiology, interests=heart),  # declined, then deletes his account
     }
     registered = {name: day(-20) for name in p} | {"eve": day(2), "fin": day(100)}
     for name, person in p.items():
@@ -91,7 +94,9 @@ def build() -> Cohort:
     _mentorship(_ask(p["hal"], senior, day(3), RequestStatus.ACCEPTED, day(4)), day(5))
     _mentorship(_ask(p["ivy"], senior, day(3), RequestStatus.ACCEPTED, day(4)), day(5))
     _mentorship(_ask(p["kim"], senior, day(3), RequestStatus.ACCEPTED, day(4)), day(5))
+    _ask(p["lou"], senior, day(20), RequestStatus.DECLINED, day(21))
+    _ask(p["max"], senior, day(30), RequestStatus.DECLINED, day(31))
     db.session.commit()
-    db.session.execute(sa.delete(User).where(User.id == p.pop("kim").id))
+    db.session.execute(sa.delete(User).where(User.id.in_([p.pop("kim").id, p.pop("max").id])))
     db.session.commit()
     return Cohort(cardiology, surgery, p, senior)

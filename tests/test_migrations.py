@@ -129,6 +129,7 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
             requests = conn.execute(sa.text("SELECT request_reminders FROM profile ORDER BY user_id")).scalars().all()
             help_chosen = conn.execute(sa.text("SELECT sum(help_asked + help_offered) FROM profile")).scalar()
             peak = conn.execute(sa.text("SELECT waitlist_peak, waitlist_peak_complete FROM event")).one()
+        assert "ix_event_series_status_starts_at" in {i["name"] for i in sa.inspect(db.engine).get_indexes("event")}
         assert counts == {"user": 2, "profile": 2, "profile_specialty": 2, "series": 1, "event": 1, "rsvp": 1}
         assert tuple(links) == (1, 1, 2)
         assert keys == ["ana", "bo"]  # existing names get their sort key
@@ -157,3 +158,5 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
         assert "ck_profile_intro_capacity_range" in {c["name"] for c in inspector.get_check_constraints("profile")}
         assert "required_percent" not in {c["name"] for c in inspector.get_columns("series")}
         assert not {"waitlist_peak", "waitlist_peak_complete"} & {c["name"] for c in inspector.get_columns("event")}
+        assert "ix_event_series_status_starts_at" not in {i["name"] for i in inspector.get_indexes("event")}
+        assert "ix_intro_request_created_at" not in {i["name"] for i in inspector.get_indexes("intro_request")}

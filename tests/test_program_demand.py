@@ -40,7 +40,8 @@ def test_the_whole_hospital_sees_every_count_exactly(session, cohort):
     demand = unmet_demand(session, Scope(None), start=START, now=NOW)
     assert table(demand.specialties) == [
         # Ada, Ben, Cy, Eve, Gus, Jo and Hal; Sara (6 of 10 taken) and Rita: not Fred (full),
-        # Sam (interests hidden) or Cleo (not open); Cy's and Hal's declined, Ned's past its date.
+        # Sam (interests hidden) or Cleo (not open); Cy's and Hal's declined, Ned's past its date
+        # (not Lou's, a resident now, nor Max's, gone).
         ("Cardiology", 7, "2", 2, 1),
         # Lea; five surgeons (one with a request waiting, still room); Ada's expired.
         (SURGERY, 1, "5", 0, 1),

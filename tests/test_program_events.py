@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from eventsapp.accounts.models import User
 from eventsapp.accounts.privacy import delete_account
 from eventsapp.attendance.models import CheckIn, CheckInMethod
 from eventsapp.events.models import EventStatus, Series
@@ -84,7 +85,10 @@ def build() -> World:
         "coming": event("Coming E", 5, cardiology),
         "last_year": event("Last year F", -100, cardiology),
     }
-    _went(e["a"], i1, i2, i3, senior, checked_in=(i1, i2))
+    # Eva went to A, was checked in and asked within its week, then deleted
+    # her account: A's figures leave her out, as counted below.
+    eva = make_user("Eva", department=cardiology)
+    _went(e["a"], i1, i2, i3, senior, eva, checked_in=(i1, i2, eva))
     db.session.add(CheckIn(event_id=e["a"].id, guest_name="A visitor", method=CheckInMethod.ORGANIZER))
     _went(e["a2"], i2, checked_in=(i2,))
     _went(e["b"], i1, i2)  # nobody checked in: those going went
@@ -97,10 +101,13 @@ def build() -> World:
     _ask(i2, 9)  # A2 (checked in) and B (going, no check-ins); past A's 7 days
     _ask(i4, 14)  # C
     _ask(i4, 12)  # C
+    _ask(eva, 18)  # A (checked in), gone with her account
     mentorship = Mentorship(intro_request_id=asked.id, intern_id=i1.id, mentor_id=asked.senior_id)
     db.session.add(mentorship)
     db.session.flush()
     db.session.add(Meeting(mentorship_id=mentorship.id, met_on=date.today(), place=Place.EVENT, event_id=e["a"].id))
+    db.session.commit()
+    db.session.execute(sa.delete(User).where(User.id == eva.id))
     db.session.commit()
     return World(cardiology, surgery, e)
 
@@ -125,11 +132,13 @@ def test_a_coordinator_sees_the_events_of_their_departments_and_of_none_ranked(c
     log_in(client, make_coordinator(make_user("Cora", stage="faculty"), world.cardiology))
     page = client.get("/program/events").get_data(as_text=True)
     assert _without_dates(_rows(page, 'id="by-event"')) == [
-        ["Rounds A", "4", "50%", "1", "1"],
+        # Ann, Bob, Cat, Sam and Eva's answer (kept when she left); Ann, Bob and
+        # Eva's check-in (kept, anonymised); Ann's request (Eva's left with her).
+        ["Rounds A", "5", "60%", "1", "1"],
         ["Hospital social B", "2", "0%", "1", "0"],
         ["Rounds A2", "1", "100%", "1", "0"],
     ]
-    assert _rows(page, 'id="by-series"') == [["Rounds A", "2", "5", "60%", "2", "1"]]
+    assert _rows(page, 'id="by-series"') == [["Rounds A", "2", "6", "67%", "2", "1"]]
     assert "Surgery club C" not in page and "Cancelled D" not in page and "Coming E" not in page
     assert "Last year F" not in page
 
@@ -156,7 +165,7 @@ def test_the_lists_download_as_csv(client, year_began_60_days_ago):
     assert lines[0] == "Event,Starts,Going,Show rate (%),Introductions within 7 days,Meetings logged at it"
     assert lines[1].startswith("Surgery club C,") and lines[1].endswith(",1,100,2,0")
     series = client.get("/program/series.csv").get_data(as_text=True).splitlines()
-    assert series[1] == "Rounds A,2,5,60,2,1"
+    assert series[1] == "Rounds A,2,6,67,2,1"
 
 
 def test_a_member_who_went_and_then_deleted_their_account_still_counts_as_shown(client, year_began_60_days_ago):

@@ -3,6 +3,7 @@ shows, the 7 days' rest, the department limit, and asking before many."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from eventsapp.extensions import db
@@ -10,13 +11,18 @@ from eventsapp.notifications.models import Notification, OutboxMail
 from eventsapp.program.coordinators import Scope
 from eventsapp.program.models import Nudge
 from eventsapp.program.reach import interns_to_reach
-from eventsapp.timeutil import utcnow
 from tests import program_cohort
 from tests.factories import make_user
 from tests.lifecycle_checks import notices_and_mails_to
 from tests.security_routes import log_in
-from tests.test_program_pages import make_coordinator
+from tests.test_program_pages import make_coordinator, pin_clock
 from tests.test_query_counts import counting
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch):
+    """Nudges are sent, and the list read, at the hand-counted cohort's moment."""
+    pin_clock(monkeypatch)
 
 
 def _mails_to(person):
@@ -63,7 +69,7 @@ def test_a_coordinator_cannot_nudge_an_intern_of_another_department(client, app)
 def test_nudging_everyone_asks_first_then_nudges_each_intern_listed(client, app):
     cohort = program_cohort.build()
     log_in(client, make_coordinator(make_user("Cora", stage="faculty"), cohort.cardiology))
-    listed = interns_to_reach(db.session, Scope(frozenset({cohort.cardiology.id})), utcnow())
+    listed = interns_to_reach(db.session, Scope(frozenset({cohort.cardiology.id})), program_cohort.NOW)
     assert {"Cy", "Dee", "Eve", "Ned"} <= {p.name for p in listed}
     confirm = client.get("/program/reach/nudge-all").get_data(as_text=True)
     assert f"{len(listed)} interns of the {len(listed)} listed will get a notice" in confirm

@@ -28,8 +28,14 @@ def make_coordinator(person, *departments):
 
 
 @pytest.fixture
-def cohort(app):
+def cohort(app, monkeypatch):
+    pin_clock(monkeypatch)
     return program_cohort.build()
+
+
+def pin_clock(monkeypatch, moment=program_cohort.NOW):
+    """The pages count at the hand-counted cohort's moment, whatever today is."""
+    monkeypatch.setattr("eventsapp.web.program.utcnow", lambda: moment)
 
 
 def test_a_coordinator_sees_the_interns_of_their_departments_only(client, cohort):
@@ -143,20 +149,22 @@ def test_granting_to_an_unknown_email_or_department_says_so(client, app):
 
 def _grow(n: int, department):
     """n more interns at every step: asked, accepted, met, and not."""
+    now = program_cohort.NOW
     senior = make_user(stage="attending", open_to_interns=True, intro_capacity=10)
     for i in range(n):
         intern = make_user(department=department, interests=["Cardiology"])
-        intern.created_at = utcnow() - timedelta(days=60)
-        request = program_cohort._ask(intern, senior, utcnow() - timedelta(days=50), "accepted", utcnow())
+        intern.created_at = now - timedelta(days=60)
+        request = program_cohort._ask(intern, senior, now - timedelta(days=50), "accepted", now)
         if i % 2:
-            program_cohort._mentorship(request, utcnow() - timedelta(days=40))
+            program_cohort._mentorship(request, now - timedelta(days=40))
         make_user(department=department)
     db.session.commit()
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", PAGES)
-def test_program_pages_cost_the_same_for_many_rows(client, app, path):
+def test_program_pages_cost_the_same_for_many_rows(client, app, monkeypatch, path):
+    pin_clock(monkeypatch)
     department = make_department("Cardiology ward")
     log_in(client, make_coordinator(make_user("Cora", stage="faculty"), department))
 

@@ -133,6 +133,8 @@ class Event(db.Model):
         sa.Index("ix_event_kind_ends_at_starts_at", "kind", "ends_at", "starts_at"),
         # A page of one kind, read in date order.
         sa.Index("ix_event_kind_starts_at", "kind", "starts_at"),
+        # A series' meetings held in a span (attendance requirements).
+        sa.Index("ix_event_series_status_starts_at", "series_id", "status", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -31,6 +31,8 @@ class RequestStatus:
 class IntroRequest(db.Model):
     __tablename__ = "intro_request"
     __table_args__ = (
+        # The requests asked in the days after an event (the program's events page).
+        sa.Index("ix_intro_request_created_at", "created_at"),
         sa.CheckConstraint("requester_id <> senior_id", name="not_to_self"),
         sa.CheckConstraint(f"status IN {RequestStatus.ALL!r}", name="status_known"),
         # At most one open request (pending or accepted) between two people.

@@ -16,7 +16,8 @@ from eventsapp.mentorships.models import Mentorship, MentorshipStatus
 from eventsapp.profiles import career
 from eventsapp.profiles.models import Profile, profile_specialty
 from eventsapp.program.coordinators import Scope
-from eventsapp.program.year import Week, weekly_share
+from eventsapp.program.year import Week, week_ends, weeks_of
+from eventsapp.timeutil import UTCDateTime
 
 #: How long a mentorship must have lasted, still active, for the last step.
 ACTIVE_AFTER = timedelta(days=90)
@@ -94,16 +95,43 @@ def _percent(part: int, whole: int | None) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
+def _week_ends(moments: list[datetime]):
+    """The moments counted, one row each (n, ends): a list of SELECTs joined
+    by UNION ALL, since SQLite names no columns of a VALUES list."""
+    rows = [
+        sa.select(sa.literal(n, sa.Integer).label("n"), sa.literal(moment, UTCDateTime).label("ends"))
+        for n, moment in enumerate(moments, 1)
+    ]
+    return (sa.union_all(*rows) if len(rows) > 1 else rows[0]).subquery("week_ends")
+
+
 def weeks(
     session: Session, scope: Scope, *, start: datetime, now: datetime, target_at: datetime, percent: int
 ) -> list[Week]:
     """The share of the cohort with a mentorship under way at the end of
-    each week since `start`, in two queries."""
-    cohort = interns(scope)
-    joined = dict(session.execute(sa.select(User.id, User.created_at).where(User.id.in_(cohort))).all())
-    spells = session.execute(
-        sa.select(Mentorship.intern_id, Mentorship.started_at, Mentorship.closed_at).where(
-            Mentorship.intern_id.in_(cohort), Mentorship.started_at <= now
+    each week since `start`: one query, counted in the database, a row per
+    week (year.counts_on and year.under_way say who counts)."""
+    week = _week_ends(week_ends(start, now))
+    # Read once, then counted per week: the cohort's registrations, and the
+    # year's mentorships of the cohort with their intern's registration.
+    cohort = interns(scope).add_columns(User.created_at.label("joined")).cte("cohort")
+    spells = (
+        sa.select(Mentorship.intern_id, cohort.c.joined, Mentorship.started_at, Mentorship.closed_at)
+        .join(cohort, cohort.c.id == Mentorship.intern_id)
+        .where(Mentorship.started_at <= now)
+        .cte("spells")
+    )
+    joined_by_then = cohort.c.joined <= week.c.ends  # counts_on
+    registered = sa.select(sa.func.count()).where(joined_by_then).correlate(week).scalar_subquery()
+    mentored = (
+        sa.select(sa.func.count(sa.distinct(spells.c.intern_id)))
+        .where(
+            spells.c.joined <= week.c.ends,  # counts_on
+            spells.c.started_at <= week.c.ends,  # under_way
+            sa.or_(spells.c.closed_at.is_(None), spells.c.closed_at > week.c.ends),
         )
-    ).all()
-    return weekly_share(joined, list(spells), start=start, now=now, target_at=target_at, percent=percent)
+        .correlate(week)
+        .scalar_subquery()
+    )
+    counts = session.execute(sa.select(registered, mentored).select_from(week).order_by(week.c.n)).all()
+    return weeks_of([(a, b) for a, b in counts], start=start, now=now, target_at=target_at, percent=percent)

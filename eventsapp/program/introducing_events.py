@@ -54,12 +54,18 @@ def _count(stmt) -> sa.ScalarSelect:
     return sa.func.coalesce(stmt.scalar_subquery(), 0)
 
 
+def _a_member(check_in) -> sa.ColumnElement:
+    """A member's check-in, not a walk-in guest's: one whose account was
+    deleted since stays, anonymised (no name either), and still counts."""
+    return sa.or_(check_in.user_id.is_not(None), check_in.guest_name.is_(None))
+
+
 def _per_event(scope: Scope, start: datetime, now: datetime, dialect: str):
     """A row per event begun this year in the scope, with its counts."""
     arrived = aliased(CheckIn)
     # Nested two deep: each names the event and the request it belongs to.
     checked_in = sa.select(CheckIn.id).where(CheckIn.event_id == Event.id, CheckIn.user_id == IntroRequest.requester_id)
-    anyone_checked_in = sa.select(arrived.id).where(arrived.event_id == Event.id, arrived.user_id.is_not(None))
+    anyone_checked_in = sa.select(arrived.id).where(arrived.event_id == Event.id, _a_member(arrived))
     going_there = sa.select(Rsvp.id).where(
         Rsvp.event_id == Event.id, Rsvp.user_id == IntroRequest.requester_id, Rsvp.state == RsvpState.GOING
     )
@@ -70,10 +76,7 @@ def _per_event(scope: Scope, start: datetime, now: datetime, dialect: str):
     )
     ended = Event.ends_at <= now
     going = _count(sa.select(sa.func.count(Rsvp.id)).where(Rsvp.event_id == Event.id, Rsvp.state == RsvpState.GOING))
-    # Members checked in, those since deleted too (their answer still counts as going); not guests by name.
-    came = _count(
-        sa.select(sa.func.count(CheckIn.id)).where(CheckIn.event_id == Event.id, CheckIn.guest_name.is_(None))
-    )
+    came = _count(sa.select(sa.func.count(CheckIn.id)).where(CheckIn.event_id == Event.id, _a_member(CheckIn)))
     stmt = sa.select(
         Event.id.label("id"),
         Event.title.label("title"),

@@ -42,6 +42,16 @@ def set_requirement(session: Session, series_id: int, percent: int | None) -> Se
     return series
 
 
+#: Rows the page lists, those below their requirement first; the CSV holds them all.
+SHOWN = 100
+
+
+def first_shown(found: list[records.Share]) -> list[records.Share]:
+    """The rows the page lists: those below their requirement, then the
+    others, each in the table's order, up to SHOWN."""
+    return ([s for s in found if s.below] + [s for s in found if not s.below])[:SHOWN]
+
+
 SHARES_HEADER = ["Series", "Required (%)", "Name", "Held", "Attended", "Share (%)", "Below"]
 
 

@@ -58,6 +58,38 @@ def target_on(moment: datetime, start: datetime, target_at: datetime, percent: i
     return round(percent * (moment - start) / (target_at - start))
 
 
+def week_ends(start: datetime, now: datetime) -> list[datetime]:
+    """The moment counted for each week since `start`: its end, or `now`
+    for the week under way (the last)."""
+    moments, ends = [], start + timedelta(days=7)
+    while True:
+        moments.append(min(ends, now))
+        if ends >= now:
+            return moments
+        ends += timedelta(days=7)
+
+
+def counts_on(joined: datetime, moment: datetime) -> bool:
+    """An intern counts on `moment` once registered (the cohort itself is
+    today's interns of the scope: docs/program.md)."""
+    return joined <= moment
+
+
+def under_way(began: datetime, closed: datetime | None, moment: datetime) -> bool:
+    """A mentorship is under way on `moment` from its start until it closes."""
+    return began <= moment and (closed is None or closed > moment)
+
+
+def weeks_of(
+    counts: list[tuple[int, int]], *, start: datetime, now: datetime, target_at: datetime, percent: int
+) -> list[Week]:
+    """The weeks, from (interns, with a mentor) counted at each of week_ends."""
+    return [
+        Week(number, moment, interns, mentored, target_on(moment, start, target_at, percent))
+        for number, (moment, (interns, mentored)) in enumerate(zip(week_ends(start, now), counts, strict=True), 1)
+    ]
+
+
 def weekly_share(
     joined: dict[int, datetime],
     spells: list[tuple[int, datetime, datetime | None]],
@@ -67,18 +99,14 @@ def weekly_share(
     target_at: datetime,
     percent: int,
 ) -> list[Week]:
-    """For each week since `start`, the interns registered by its end and
-    how many of them had a mentorship under way then. `joined` maps each
-    intern to their registration; `spells` are (intern, started, closed)."""
-    weeks = []
-    number, ends = 1, start + timedelta(days=7)
-    while True:
-        moment = min(ends, now)
-        present = {i for i, at in joined.items() if at <= moment}
-        mentored = {
-            i for i, began, closed in spells if i in present and began <= moment and (closed is None or closed > moment)
-        }
-        weeks.append(Week(number, moment, len(present), len(mentored), target_on(moment, start, target_at, percent)))
-        if ends >= now:
-            return weeks
-        number, ends = number + 1, ends + timedelta(days=7)
+    """The rule on plain data: for each week since `start`, the interns
+    registered by its end and how many of them had a mentorship under way
+    then. `joined` maps each intern to their registration; `spells` are
+    (intern, started, closed). The database counts the same
+    (funnel.weeks); a property test holds the two together."""
+    counts = []
+    for moment in week_ends(start, now):
+        present = {i for i, at in joined.items() if counts_on(at, moment)}
+        mentored = {i for i, began, closed in spells if i in present and under_way(began, closed, moment)}
+        counts.append((len(present), len(mentored)))
+    return weeks_of(counts, start=start, now=now, target_at=target_at, percent=percent)

@@ -97,11 +97,12 @@ def weeks_svg():
 @login_required
 def reach():
     scope, now = program_scope(), utcnow()
-    people = reach_list.interns_to_reach(db.session, scope, now)
-    names = services.department_names(db.session, scope)
+    everyone = reach_list.interns_to_reach(db.session, scope, now)
+    people, names = everyone[: reach_list.SHOWN], services.department_names(db.session, scope)
     return render_template(
         "program/reach.html",
         people=people,
+        total=len(everyone),
         nudged=nudges.last_nudges(db.session, [p.user_id for p in people]),
         quiet_since=now - nudges.QUIET_AFTER_NUDGE,
         labels=reach_list.Reason.LABELS,
@@ -248,7 +249,14 @@ def attendance():
     year = _year(now)
     shares = requirements.shares(db.session, scope, since=year.start, now=now)
     names = services.department_names(db.session, scope)
-    page = render_template("program/attendance.html", form=form, shares=shares, departments=names, year=year)
+    page = render_template(
+        "program/attendance.html",
+        form=form,
+        shares=shares,
+        shown=requirements.first_shown(shares),
+        departments=names,
+        year=year,
+    )
     return page, 422 if form.errors else 200
 
 

@@ -1,7 +1,7 @@
 """Sessions that end
 
 Revision ID: 0027_sessions
-Revises: 0025_waitlist_peak
+Revises: 0026_program_indexes
 Create Date: 2026-12-04 16:40:00
 
 Each signed-in browser gets a row, so that logging out, logging out
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027_sessions"
-down_revision = "0025_waitlist_peak"
+down_revision = "0026_program_indexes"
 branch_labels = None
 depends_on = None
 
