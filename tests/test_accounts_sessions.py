@@ -103,6 +103,34 @@ def test_a_new_password_logs_out_the_other_devices_and_keeps_this_one(app, clien
     assert signed_in(phone)
 
 
+def test_a_new_password_also_ends_a_copy_of_this_browsers_cookies(app, client, sam):
+    log_in(client, remember="y")
+    stolen = copy_of(app, client, "session")
+    kept = copy_of(app, client, "remember_token")
+    assert change_password(client).status_code == 302
+    assert signed_in(client)  # this browser, signed in afresh
+    assert not signed_in(stolen) and not signed_in(kept)
+    assert copy_of(app, client, "remember_token").get(SIGNED_IN_PAGE).status_code == 200  # still remembered
+
+
+def test_the_new_password_must_differ_from_the_current_one(client, sam):
+    log_in(client)
+    response = change_password(client, new=DEFAULT_PASSWORD)
+    assert response.status_code == 422 and "That is your current password" in response.get_data(as_text=True)
+
+
+def test_guesses_at_the_current_password_are_limited_as_logins_are(app, client, sam):
+    log_in(client)
+    app.config.update(AUTH_RATE_LIMIT_ENABLED=True, AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT="3 per 15 minutes")
+    statuses = [change_password(client, current=f"guess number {n}").status_code for n in range(4)]
+    assert statuses == [422, 422, 422, 429]
+    refused = change_password(client)  # the right one, too late
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    assert signed_in(client)
+    app.config.update(AUTH_RATE_LIMIT_ENABLED=False)
+    log_in(browser(app))  # the password did not change
+
+
 def test_a_wrong_current_password_changes_nothing_and_ends_nothing(app, client, sam):
     log_in(client)
     phone = browser(app)

@@ -87,9 +87,9 @@ def authenticate(session: Session, *, email: str, password: str) -> User | None:
     return user
 
 
-def change_password(session: Session, user_id: int, *, current: str, new: str, keep_login_id) -> None:
-    """A member sets a new password: every other session of theirs ends,
-    the one it was set from (`keep_login_id`) stays. Raises DomainError."""
+def change_password(session: Session, user_id: int, *, current: str, new: str) -> None:
+    """A member sets a new password: every session of theirs ends, copies of
+    this browser's cookie too (the view signs this browser in afresh). Raises DomainError."""
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("No such account.")
@@ -99,8 +99,10 @@ def change_password(session: Session, user_id: int, *, current: str, new: str, k
         passwords.check_password_rules(new, email=user.email, name=user.name)
     except passwords.PasswordRejected as exc:
         raise DomainError(str(exc), field="password") from exc
+    if passwords.verify_password(user.password_hash, new):
+        raise DomainError("That is your current password: choose a new one.", field="password")
     user.password_hash = passwords.hash_password(new)
-    sessions.end_sessions_of(session, user.id, keep=keep_login_id)
+    sessions.end_sessions_of(session, user.id)
     session.commit()
 
 

@@ -117,6 +117,14 @@ def sessions_of(session: Session, user_id: int, now: datetime) -> list[UserSessi
     )
 
 
+def is_remembered(session: Session, login_id) -> bool:
+    """Whether this browser's session was started with "Keep me logged in"."""
+    key = session_key(login_id)
+    if key is None:
+        return False
+    return bool(session.scalar(sa.select(UserSession.remembered).where(UserSession.id == key[1])))
+
+
 def is_current(row: UserSession, login_id) -> bool:
     key = session_key(login_id)
     return key is not None and key[1] == row.id

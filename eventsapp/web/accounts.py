@@ -117,19 +117,28 @@ def log_out_everywhere():
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        user, login_id = current_user._get_current_object(), current_login_id()
         try:
-            services.change_password(
+            # Guesses at the current password count as login attempts do.
+            attempt = throttle.login_attempt(
                 db.session,
-                current_user.id,
-                current=form.current.data,
-                new=form.password.data,
-                keep_login_id=current_login_id(),
+                user.email,
+                client_address=request.remote_addr,
+                device_cookie=request.cookies.get(clientkeys.DEVICE_COOKIE),
             )
+        except throttle.Limited as limited:
+            return too_many_attempts("accounts/password.html", form, limited)
+        remembered = sessions.is_remembered(db.session, login_id)
+        try:
+            services.change_password(db.session, user.id, current=form.current.data, new=form.password.data)
         except DomainError as exc:
             db.session.rollback()
             show_error(form, exc)
         else:
-            flash("Your password is changed. Your other devices are logged out.", "success")
+            attempt.succeeded(db.session)
+            # Every session ended, a copy of this browser's cookie too: this browser starts afresh.
+            sign_in(user, remember=remembered)
+            flash("Your password is changed. You are logged out everywhere else.", "success")
             return redirect(url_for("accounts.signed_in"))
     return render_template("accounts/password.html", form=form), 422 if form.errors else 200
 
