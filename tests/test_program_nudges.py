@@ -61,9 +61,19 @@ def test_a_coordinator_cannot_nudge_an_intern_of_another_department(client, app)
     hal = cohort.people["hal"]
     log_in(client, make_coordinator(make_user("Cora", stage="faculty"), cohort.cardiology))
     page = client.post(f"/program/reach/{hal.id}/nudge", follow_redirects=True).get_data(as_text=True)
-    assert "You can nudge only interns of the departments you follow." in page
+    assert "You can nudge only interns listed under Interns to reach, in the departments you follow." in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Nudge)) == 0
     assert _mails_to(hal) == []
+
+
+def test_an_intern_who_has_a_mentor_is_not_nudged_to_find_one(client, app):
+    cohort = program_cohort.build()
+    ada = cohort.people["ada"]  # in an active mentorship: not on the list
+    log_in(client, make_coordinator(make_user("Cora", stage="faculty"), cohort.cardiology))
+    page = client.post(f"/program/reach/{ada.id}/nudge", follow_redirects=True).get_data(as_text=True)
+    assert "You can nudge only interns listed under Interns to reach" in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Nudge)) == 0
+    assert _mails_to(ada) == []
 
 
 def test_nudging_everyone_asks_first_then_nudges_each_intern_listed(client, app):

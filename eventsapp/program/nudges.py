@@ -17,8 +17,8 @@ from eventsapp.matching.scoring import Suggestion
 from eventsapp.notifications.expiry_notices import next_colleagues
 from eventsapp.notifications.services import Message, notify
 from eventsapp.program.coordinators import Scope
-from eventsapp.program.funnel import interns
 from eventsapp.program.models import Nudge
+from eventsapp.program.reach import interns_to_reach
 
 #: An intern nudged is not nudged again for this long.
 QUIET_AFTER_NUDGE = timedelta(days=7)
@@ -83,15 +83,12 @@ def last_nudges(session: Session, intern_ids: list[int]) -> dict[int, LastNudge]
 def send_nudges(
     session: Session, *, sender: User, scope: Scope, intern_ids: list[int], now: datetime, links: NudgeLinks
 ) -> Sent:
-    """Nudge the interns listed that the sender's scope holds; commits."""
-    wanted = sorted(set(intern_ids))
-    people = list(
-        session.scalars(
-            sa.select(User).where(User.id.in_(wanted), User.id.in_(interns(scope))).order_by(User.name_key, User.id)
-        )
-    )
+    """Nudge those of `intern_ids` on the scope's list of interns to reach; commits."""
+    # Only interns on the list today: one who has since found a mentor is not told to look for one.
+    wanted = sorted(set(intern_ids) & {p.user_id for p in interns_to_reach(session, scope, now)})
+    people = list(session.scalars(sa.select(User).where(User.id.in_(wanted)).order_by(User.name_key, User.id)))
     if not people:
-        raise NoOneToNudge("You can nudge only interns of the departments you follow.")
+        raise NoOneToNudge("You can nudge only interns listed under Interns to reach, in the departments you follow.")
     recent = set(
         session.scalars(
             sa.select(Nudge.intern_id).where(
