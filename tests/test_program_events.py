@@ -135,12 +135,26 @@ def test_a_coordinator_sees_the_events_of_their_departments_and_of_none_ranked(c
         # Ann, Bob, Cat, Sam and Eva's answer (kept when she left); Ann, Bob and
         # Eva's check-in (kept, anonymised); Ann's request (Eva's left with her).
         ["Rounds A", "5", "60%", "1", "1"],
-        ["Hospital social B", "2", "0%", "1", "0"],
-        ["Rounds A2", "1", "100%", "1", "0"],
+        ["Hospital social B", "2", "—", "1", "0"],  # fewer than 5 going: no show rate
+        ["Rounds A2", "1", "—", "1", "0"],
     ]
     assert _rows(page, 'id="by-series"') == [["Rounds A", "2", "6", "67%", "2", "1"]]
     assert "Surgery club C" not in page and "Cancelled D" not in page and "Coming E" not in page
     assert "Last year F" not in page
+
+
+def test_a_coordinator_counts_the_introductions_of_their_own_interns_only(client, year_began_60_days_ago):
+    world = build()
+    eli = make_user("Eli", department=world.surgery)
+    _went(world.events["b"], eli)
+    _ask(eli, 9)  # within B's week: a surgery intern's request
+    db.session.commit()
+    log_in(client, make_coordinator(make_user("Cora", stage="faculty"), world.cardiology))
+    rows = _without_dates(_rows(client.get("/program/events").get_data(as_text=True), 'id="by-event"'))
+    assert ["Hospital social B", "3", "—", "1", "0"] in rows  # Bob's, not Eli's
+    log_in(client, make_user("Adam", role="admin"))
+    rows = _without_dates(_rows(client.get("/program/events").get_data(as_text=True), 'id="by-event"'))
+    assert ["Hospital social B", "3", "0%", "2", "0"] in rows
 
 
 def test_an_admin_sees_every_department(client, year_began_60_days_ago):

@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session, aliased
 from eventsapp.attendance.models import CheckIn
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.introductions.models import IntroRequest
-from eventsapp.mentorships.models import Meeting
+from eventsapp.mentorships.models import Meeting, Mentorship
 from eventsapp.program.coordinators import Scope
+from eventsapp.program.funnel import interns
+from eventsapp.program.privacy import SMALLEST_SHOWN
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.rsvps.states import RsvpState
 
@@ -60,6 +62,18 @@ def _a_member(check_in) -> sa.ColumnElement:
     return sa.or_(check_in.user_id.is_not(None), check_in.guest_name.is_(None))
 
 
+def _own(scope: Scope, intern_id) -> list:
+    """A coordinator of departments counts the introductions and meetings
+    of their own interns only: of others they would learn small numbers."""
+    return [] if scope.whole_hospital else [intern_id.in_(interns(scope))]
+
+
+def _private(scope: Scope, going_past: int, came: int) -> tuple[int, int]:
+    """Outside the whole hospital a show rate of fewer than 5 going is not
+    shown: it would tell how many people of other departments came."""
+    return (going_past, came) if scope.whole_hospital or going_past >= SMALLEST_SHOWN else (0, 0)
+
+
 def _per_event(scope: Scope, start: datetime, now: datetime, dialect: str):
     """A row per event begun this year in the scope, with its counts."""
     arrived = aliased(CheckIn)
@@ -90,9 +104,14 @@ def _per_event(scope: Scope, start: datetime, now: datetime, dialect: str):
                 IntroRequest.created_at >= Event.starts_at,
                 IntroRequest.created_at < _week_after(Event.ends_at, dialect),
                 went,
+                *_own(scope, IntroRequest.requester_id),
             )
         ).label("introductions"),
-        _count(sa.select(sa.func.count(Meeting.id)).where(Meeting.event_id == Event.id)).label("meetings"),
+        _count(
+            sa.select(sa.func.count(Meeting.id))
+            .join(Mentorship, Mentorship.id == Meeting.mentorship_id)
+            .where(Meeting.event_id == Event.id, *_own(scope, Mentorship.intern_id))
+        ).label("meetings"),
     ).where(Event.status == EventStatus.SCHEDULED, Event.starts_at >= start, Event.starts_at <= now)
     if not scope.whole_hospital:
         stmt = stmt.where(sa.or_(Event.department_id.is_(None), Event.department_id.in_(sorted(scope.department_ids))))
@@ -111,7 +130,9 @@ def by_event(session: Session, scope: Scope, *, start: datetime, now: datetime, 
         *_ranked(rows.c.introductions, rows.c.meetings, rows.c.going, rows.c.starts_at, rows.c.id)
     )
     return [
-        Yield(r.id, r.title, r.starts_at, 1, r.going, r.going_past, r.came, r.introductions, r.meetings)
+        Yield(
+            r.id, r.title, r.starts_at, 1, r.going, *_private(scope, r.going_past, r.came), r.introductions, r.meetings
+        )
         for r in session.execute(stmt.limit(limit))
     ]
 
@@ -130,10 +151,15 @@ def by_series(session: Session, scope: Scope, *, start: datetime, now: datetime,
     )
     introductions, meetings, going = sums[3], sums[4], sums[0]
     stmt = stmt.order_by(*_ranked(introductions, meetings, going, first, rows.c.series_id))
-    return [
-        Yield(series_id, title, first_at, int(n), *(int(v or 0) for v in values))
-        for series_id, title, first_at, n, *values in session.execute(stmt.limit(limit))
-    ]
+    found = []
+    for series_id, title, first_at, n, *values in session.execute(stmt.limit(limit)):
+        going, going_past, came, introductions, meetings = (int(v or 0) for v in values)
+        found.append(
+            Yield(
+                series_id, title, first_at, int(n), going, *_private(scope, going_past, came), introductions, meetings
+            )
+        )
+    return found
 
 
 EVENTS_HEADER = ["Event", "Starts", "Going", "Show rate (%)", "Introductions within 7 days", "Meetings logged at it"]
