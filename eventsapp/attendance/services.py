@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import NAME_MAX, User
+from eventsapp.attendance import showrate
 from eventsapp.attendance.models import CheckIn, CheckInMethod
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.events.locks import lock_event
@@ -218,7 +219,11 @@ def attendee_sheet(session: Session, event: Event) -> Sheet:
         sum(1 for r in rows if r.state == RsvpState.WAITLISTED),
         sum(1 for r in rows if r.state == RsvpState.MAYBE),
         len(check_ins),
-        sum(1 for r in rows if r.state == RsvpState.GOING and r.checked_in_at),
+        showrate.paired(
+            sum(1 for r in rows if r.state == RsvpState.GOING and r.checked_in_at),
+            sum(1 for r in rsvps if r.user_id is None and r.state == RsvpState.GOING),
+            sum(1 for c in check_ins if c.user_id is None and c.guest_name is None),
+        ),
     )
 
 

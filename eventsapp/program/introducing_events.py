@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from eventsapp.attendance.models import CheckIn
+from eventsapp.attendance.showrate import came_of_going
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.introductions.models import IntroRequest
 from eventsapp.mentorships.models import Meeting, Mentorship
@@ -90,7 +91,7 @@ def _per_event(scope: Scope, start: datetime, now: datetime, dialect: str):
     )
     ended = Event.ends_at <= now
     going = _count(sa.select(sa.func.count(Rsvp.id)).where(Rsvp.event_id == Event.id, Rsvp.state == RsvpState.GOING))
-    came = _count(sa.select(sa.func.count(CheckIn.id)).where(CheckIn.event_id == Event.id, _a_member(CheckIn)))
+    came = came_of_going(Event.id)
     stmt = sa.select(
         Event.id.label("id"),
         Event.title.label("title"),

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from eventsapp.attendance.models import CheckIn
+from eventsapp.attendance.showrate import came_of_going
 from eventsapp.events.models import Event, EventStatus, event_co_organizer
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.rsvps.states import RsvpState
@@ -33,6 +34,7 @@ class Meeting:
     capacity: int | None
     going: int  # answers "going" now (at the start, for past events)
     checked_in: int  # members checked in, accounts since deleted too
+    came: int  # of those going, checked in (attendance/showrate.py)
     guests: int  # walk-ins checked in by name, left out of the show rate
     waitlist_peak: int
     peak_complete: bool  # False: counted only since peaks were first kept
@@ -43,7 +45,7 @@ class Meeting:
 
     @property
     def show_rate(self) -> int | None:
-        return round(100 * self.checked_in / self.going) if self.held and self.going else None
+        return round(100 * self.came / self.going) if self.held and self.going else None
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,9 @@ class Group:
 
     @property
     def show_rate(self) -> int | None:
-        """Checked in over going, across the held meetings (weighted by going)."""
+        """Of those going, checked in, across the held meetings (weighted by going)."""
         going = sum(m.going for m in self.held)
-        return round(100 * sum(m.checked_in for m in self.held) / going) if going else None
+        return round(100 * sum(m.came for m in self.held) / going) if going else None
 
     @property
     def highest_peak(self) -> int:
@@ -118,6 +120,7 @@ def _statement(viewer_id: int | None, start: datetime, end: datetime, now: datet
             Event.capacity,
             sa.func.coalesce(answers.c.going, 0).label("going"),
             sa.func.coalesce(arrivals.c.members, 0).label("checked_in"),
+            came_of_going(Event.id).label("came"),
             sa.func.coalesce(arrivals.c.guests, 0).label("guests"),
             Event.waitlist_peak,
             Event.waitlist_peak_complete,
@@ -158,6 +161,7 @@ def organized_figures(
             row.capacity,
             int(row.going),
             int(row.checked_in),
+            int(row.came),
             int(row.guests),
             row.waitlist_peak,
             bool(row.waitlist_peak_complete),
