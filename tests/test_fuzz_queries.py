@@ -18,7 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wtforms.fields.core import UnboundField
 
+from eventsapp.events.models import Series
+from eventsapp.extensions import db
 from eventsapp.forms import parse_id
+from eventsapp.timeutil import utcnow
 from tests import fuzzing
 from tests.factories import make_department, make_event, make_rsvp, make_user
 from tests.fuzzing import (
@@ -49,6 +52,8 @@ QUERY_PARAMS = {
     "accounts.login": {"next"},
     "events.show": {"meet", "going"},
     "program.funnel_svg": {"size"},
+    "program.weeks_svg": {"size"},
+    "analytics.series_svg": {"size"},
     "program.demand_svg": {"size"},
     "program.events_svg": {"size"},
     "program.attendance_svg": {"size"},
@@ -65,6 +70,8 @@ PAGES = {
     "accounts.login": ("/login", None),
     "events.show": ("/events/{event}", "intern"),
     "program.funnel_svg": ("/program/funnel.svg", "admin"),
+    "program.weeks_svg": ("/program/weeks.svg", "admin"),
+    "analytics.series_svg": ("/events/analytics/series/{series}.svg", "organizer"),
     "program.demand_svg": ("/program/demand.svg", "admin"),
     "program.events_svg": ("/program/events.svg", "admin"),
     "program.attendance_svg": ("/program/attendance.svg", "admin"),
@@ -147,9 +154,12 @@ def build_world() -> dict:
     intern = make_user("Maya Okafor", interests=["Cardiology"])
     make_user("Tomás Ferreira", stage="attending", open_to_interns=True, interests=["Cardiology"])
     # (Starting soon: the attendee sheet's walk-in search shows once check-in opens.)
-    event = make_event(organizer, interests=["Cardiology"], starts_in=timedelta(minutes=10))
+    series = Series(frequency="weekly", interval=1, until=date.today(), timezone="UTC", starts_at=utcnow())
+    db.session.add(series)
+    event = make_event(organizer, interests=["Cardiology"], starts_in=timedelta(minutes=10), series=series)
     make_rsvp(event, intern)
-    return {"admin": admin.id, "organizer": organizer.id, "intern": intern.id, "event": event.id}
+    ids = {"admin": admin.id, "organizer": organizer.id, "intern": intern.id, "event": event.id}
+    return ids | {"series": series.id}
 
 
 def _plausible(name: str):
@@ -188,7 +198,7 @@ def test_fuzzed_query_string_never_fails_writes_or_leaks(app, client, endpoint):
     world = build_world()
     errors = capture_errors(app)
     path, role = PAGES[endpoint]
-    path = path.replace("{event}", str(world["event"]))
+    path = path.replace("{event}", str(world["event"])).replace("{series}", str(world["series"]))
     names = sorted(QUERY_PARAMS[endpoint])
     COVERED["query_endpoints"].add(endpoint)
     COVERED["query_params"].update(f"{endpoint}:{name}" for name in names)
@@ -246,7 +256,7 @@ def test_huge_and_negative_whole_numbers_in_any_query_parameter(app, client, end
     world = build_world()
     errors = capture_errors(app)
     path, role = PAGES[endpoint]
-    path = path.replace("{event}", str(world["event"]))
+    path = path.replace("{event}", str(world["event"])).replace("{series}", str(world["series"]))
     visitor = app.test_client()
     if role is not None:
         login_as(visitor, world[role])

@@ -26,7 +26,12 @@ STYLE = {
 X_LABELS = 8
 
 
-def weeks_svg(weeks: list[Week], *, title: str, day_label) -> bytes:
+#: A line chart's width and height in inches: on a screen, and on a phone
+#: (narrower, with words as large, so that they stay readable).
+WIDE_LINE, PHONE_LINE = (7.2, 3.6), (3.9, 3.3)
+
+
+def weeks_svg(weeks: list[Week], *, title: str, day_label, phone: bool = False) -> bytes:
     """The chart as SVG bytes; `day_label` names a week by its last day.
     matplotlib is imported here, when a chart is drawn: it takes about a
     second, which no other page, command or worker should wait for."""
@@ -35,7 +40,7 @@ def weeks_svg(weeks: list[Week], *, title: str, day_label) -> bytes:
     from matplotlib.ticker import PercentFormatter
 
     with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(7.2, 3.6), layout="constrained")
+        figure = Figure(figsize=PHONE_LINE if phone else WIDE_LINE, layout="constrained")
         axes = figure.add_subplot()
         numbers = [week.number for week in weeks]
         shares = [float("nan") if week.share is None else week.share for week in weeks]
@@ -43,7 +48,7 @@ def weeks_svg(weeks: list[Week], *, title: str, day_label) -> bytes:
         axes.plot(
             numbers, [w.target for w in weeks], color=TARGET, linewidth=1.8, linestyle=(0, (6, 4)), label="Target"
         )
-        every = max(1, -(-len(weeks) // X_LABELS))
+        every = max(1, -(-len(weeks) // (X_LABELS // 2 if phone else X_LABELS)))
         shown = weeks[::every]
         axes.set_xticks([week.number for week in shown], [day_label(week) for week in shown])
         axes.set_xlim(0.5, max(numbers) + 0.5)
@@ -52,7 +57,8 @@ def weeks_svg(weeks: list[Week], *, title: str, day_label) -> bytes:
         axes.grid(axis="y", color=GRID, linewidth=0.8)
         axes.spines[["top", "right"]].set_visible(False)
         axes.set_title(title, loc="left", fontsize=12)
-        axes.legend(loc="lower right", frameon=False)
+        # Below the plot, where it never hides a week's point.
+        axes.legend(loc="upper left", frameon=False, ncols=2, bbox_to_anchor=(0, -0.1))
         return to_svg(figure)
 
 
@@ -68,7 +74,9 @@ def to_svg(figure) -> bytes:
 GOING, CAME, RATE = "#9fc4c7", "#0f5e63", "#b4540a"
 
 
-def series_svg(labels: list[str], going: list[int], came: list[int | None], rates: list[int | None], *, title: str):
+def series_svg(
+    labels: list[str], going: list[int], came: list[int | None], rates: list[int | None], *, title: str, phone=False
+):
     """A series' meetings as SVG bytes: going and checked in as bars, the
     show rate as a line on its own axis (None: not held, no mark)."""
     import matplotlib
@@ -76,14 +84,14 @@ def series_svg(labels: list[str], going: list[int], came: list[int | None], rate
     from matplotlib.ticker import MaxNLocator, PercentFormatter
 
     with matplotlib.rc_context(STYLE | {"svg.hashsalt": "organized-series"}):
-        figure = Figure(figsize=(7.2, 3.6), layout="constrained")
+        figure = Figure(figsize=PHONE_LINE if phone else WIDE_LINE, layout="constrained")
         axes = figure.add_subplot()
         places = list(range(len(labels)))
         axes.bar([p - 0.2 for p in places], going, width=0.4, color=GOING, label="Going")
         axes.bar([p + 0.2 for p in places], [c or 0 for c in came], width=0.4, color=CAME, label="Checked in")
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylabel("People")
-        every = max(1, -(-len(labels) // X_LABELS))
+        every = max(1, -(-len(labels) // (X_LABELS // 2 if phone else X_LABELS)))
         axes.set_xticks(places[::every], labels[::every])
         axes.grid(axis="y", color=GRID, linewidth=0.8)
         axes.spines[["top"]].set_visible(False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 
 from eventsapp.attendance.csvexport import to_csv
@@ -80,6 +80,7 @@ def series_svg(series_id: int):
         [m.checked_in if m.held else None for m in meetings],
         [m.show_rate for m in meetings],
         title=groups[0].title if groups else "No meetings this year",
+        phone=request.args.get("size") == "phone",
     )
     # An image: no script runs in it, and its styles are its own.
     return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": SVG_POLICY, **PRIVATE})

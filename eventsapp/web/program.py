@@ -87,7 +87,10 @@ def weeks_svg():
     scope, now, zone = program_scope(), utcnow(), _zone()
     weeks = services.weekly(db.session, scope, _year(now), now)
     svg = chart.weeks_svg(
-        weeks, title="Interns with a mentor", day_label=lambda w: w.last_moment.astimezone(zone).strftime("%-d %b")
+        weeks,
+        title="Interns with a mentor",
+        day_label=lambda w: w.last_moment.astimezone(zone).strftime("%-d %b"),
+        phone=request.args.get("size") == "phone",
     )
     # An image: no script runs in it, and its styles are its own.
     return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": SVG_POLICY, **PRIVATE})
