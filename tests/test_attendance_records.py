@@ -50,7 +50,7 @@ def test_the_whole_hospital_adds_the_other_department_and_never_an_attending(coh
 
 
 def test_a_series_without_a_requirement_is_not_counted_and_removing_one_clears_it(cohort):
-    requirements.set_requirement(db.session, cohort.mm.id, None)
+    requirements.set_requirement(db.session, cohort.mm.id, None, Scope(None))
     found = requirements.shares(db.session, Scope(None), since=START, now=NOW)
     assert {s.requirement.title for s in found} == {"Grand Rounds"}
 
@@ -70,7 +70,7 @@ def test_a_requirement_outside_one_to_a_hundred_is_refused_by_the_service_and_th
     from eventsapp.errors import DomainError
 
     with pytest.raises(DomainError):
-        requirements.set_requirement(db.session, cohort.rounds.id, 101)
+        requirements.set_requirement(db.session, cohort.rounds.id, 101, Scope(None))
     cohort.rounds.required_percent = 0
     with pytest.raises(Exception, match="(?i)check"):
         db.session.flush()
@@ -111,3 +111,26 @@ def test_certificate_numbers_differ_per_check_in_and_key():
     assert certificates.number(one, b"k") != certificates.number(two, b"k")
     assert certificates.number(one, b"k") != certificates.number(one, b"other")
     assert certificates.number(one, b"k").startswith("5-1-")
+
+
+def test_a_coordinator_of_departments_sets_requirements_only_on_their_departments_series(app):
+    from eventsapp.errors import NotAllowed
+    from eventsapp.events.models import Series
+    from tests.factories import make_department, make_event, make_user
+
+    cardiology, surgery = make_department("Cardiology ward"), make_department("Surgery ward")
+    organizer = make_user("Olu", role="organizer", stage="faculty")
+    series = {}
+    for title, department in (("Cardiology rounds", cardiology), ("Surgery club", surgery), ("Hospital talks", None)):
+        now = datetime.now(UTC)
+        series[title] = Series(frequency="weekly", interval=1, until=now.date(), timezone="UTC", starts_at=now)
+        db.session.add(series[title])
+        make_event(organizer, title=title, series=series[title], department=department)
+    scope = Scope(frozenset({cardiology.id}))
+    assert [title for _, title in requirements.series_choices(db.session, scope)] == ["Cardiology rounds"]
+    for title in ("Surgery club", "Hospital talks"):
+        with pytest.raises(NotAllowed):
+            requirements.set_requirement(db.session, series[title].id, 70, scope)
+    requirements.set_requirement(db.session, series["Cardiology rounds"].id, 70, scope)
+    assert series["Cardiology rounds"].required_percent == 70
+    assert len(requirements.series_choices(db.session, Scope(None))) == 3  # an admin's, or the whole hospital's

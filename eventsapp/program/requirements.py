@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from eventsapp.attendance import records
-from eventsapp.errors import DomainError, NotFound
-from eventsapp.events.models import Series
+from eventsapp.errors import DomainError, NotAllowed, NotFound
+from eventsapp.events.models import Event, Series
 from eventsapp.program.coordinators import Scope
 from eventsapp.timeutil import utcnow
 
@@ -21,19 +21,35 @@ def shares(session: Session, scope: Scope, *, since: datetime, now: datetime) ->
     return records.shares(session, records.required_of(department_ids=departments), since=since, now=now)
 
 
-def series_choices(session: Session) -> list[tuple[int, str]]:
-    """Every series, named after its first meeting (and its requirement)."""
-    rows = session.execute(sa.select(Series.id, records.series_title(), Series.required_percent)).all()
+def _in_scope(scope: Scope):
+    """The series a coordinator may set a requirement on: for one limited to
+    departments, those with a meeting of one of them (a hospital-wide series
+    is for admins and coordinators of the whole hospital)."""
+    if scope.whole_hospital:
+        return sa.true()
+    ours = sa.select(Event.id).where(
+        Event.series_id == Series.id, Event.department_id.in_(sorted(scope.department_ids))
+    )
+    return sa.exists(ours)
+
+
+def series_choices(session: Session, scope: Scope) -> list[tuple[int, str]]:
+    """The series the viewer may set, named after its first meeting (and its requirement)."""
+    rows = session.execute(
+        sa.select(Series.id, records.series_title(), Series.required_percent).where(_in_scope(scope))
+    ).all()
     named = [(i, f"{t or 'Series'} ({p}% required)" if p else (t or "Series")) for i, t, p in rows]
     return sorted(named, key=lambda c: (c[1].lower(), c[0]))
 
 
-def set_requirement(session: Session, series_id: int, percent: int | None) -> Series:
-    """Any coordinator or admin sets it (the view checks who): a series is
-    the hospital's, whichever department its interns are in."""
+def set_requirement(session: Session, series_id: int, percent: int | None, scope: Scope) -> Series:
+    """A coordinator (of the series' departments, or of the whole hospital)
+    or an admin sets it; the view checks that the viewer is one."""
     series = session.get(Series, series_id)
     if series is None:
         raise NotFound("That series does not exist.")
+    if not session.scalar(sa.select(_in_scope(scope)).where(Series.id == series_id)):
+        raise NotAllowed("You can set a requirement only on a series of the departments you follow.")
     if percent is not None and not 1 <= percent <= 100:
         raise DomainError("Give a share from 1 to 100%, or none.", field="percent")
     series.required_percent = percent

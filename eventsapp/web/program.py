@@ -238,10 +238,10 @@ def events_csv(which: str):
 def attendance():
     scope, now = program_scope(), utcnow()
     form = RequirementForm()
-    form.series_id.choices = requirements.series_choices(db.session)
+    form.series_id.choices = requirements.series_choices(db.session, scope)
     if form.validate_on_submit():
         try:
-            requirements.set_requirement(db.session, form.series_id.data, form.percent.data)
+            requirements.set_requirement(db.session, form.series_id.data, form.percent.data, scope)
         except NotFound:
             abort(404)
         except DomainError as exc:
