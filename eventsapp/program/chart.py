@@ -102,7 +102,7 @@ def series_svg(
         share.spines[["top"]].set_visible(False)
         axes.set_title(title, loc="left", fontsize=12)
         handles = axes.get_legend_handles_labels()[0] + share.get_legend_handles_labels()[0]
-        axes.legend(handles=handles, loc="upper left", frameon=False, ncols=3, bbox_to_anchor=(0, -0.1))
+        axes.legend(handles=handles, loc="upper left", frameon=False, ncols=2 if phone else 3, bbox_to_anchor=(0, -0.1))
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
