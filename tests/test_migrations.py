@@ -129,6 +129,7 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
             requests = conn.execute(sa.text("SELECT request_reminders FROM profile ORDER BY user_id")).scalars().all()
             help_chosen = conn.execute(sa.text("SELECT sum(help_asked + help_offered) FROM profile")).scalar()
             peak = conn.execute(sa.text("SELECT waitlist_peak, waitlist_peak_complete FROM event")).one()
+            verified = conn.execute(sa.text('SELECT email_verified_at, created_at FROM "user" ORDER BY id')).all()
         assert "ix_event_series_status_starts_at" in {i["name"] for i in sa.inspect(db.engine).get_indexes("event")}
         assert counts == {"user": 2, "profile": 2, "profile_specialty": 2, "series": 1, "event": 1, "rsvp": 1}
         assert tuple(links) == (1, 1, 2)
@@ -141,6 +142,11 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
         assert help_chosen == 0  # existing members have chosen no kinds of help: they rank as before
         # An event answered before peaks were kept: its waitlist now, counted from then on.
         assert (peak.waitlist_peak, bool(peak.waitlist_peak_complete)) == (0, False)
+        # Accounts from before addresses were confirmed count as confirmed since they began: nobody is locked out.
+        assert [row.email_verified_at is not None and row.email_verified_at == row.created_at for row in verified] == [
+            True,
+            True,
+        ]
         downgrade(revision="0019_profile_help")  # every later migration goes back, the latest first
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT series_id FROM event")).scalar() == 1
@@ -157,6 +163,7 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
         assert "help_offered" in {c["name"] for c in inspector.get_columns("profile")}  # the step before stays
         assert "ck_profile_intro_capacity_range" in {c["name"] for c in inspector.get_check_constraints("profile")}
         assert "required_percent" not in {c["name"] for c in inspector.get_columns("series")}
+        assert "email_verified_at" not in {c["name"] for c in inspector.get_columns("user")}
         assert not {"waitlist_peak", "waitlist_peak_complete"} & {c["name"] for c in inspector.get_columns("event")}
         assert "ix_event_series_status_starts_at" not in {i["name"] for i in inspector.get_indexes("event")}
         assert "ix_intro_request_created_at" not in {i["name"] for i in inspector.get_indexes("intro_request")}

@@ -48,6 +48,10 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(sa.String(16), default=Role.MEMBER, server_default=Role.MEMBER)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the owner opened the link mailed to `email` (accounts/verification.py);
+    # None until then: an unconfirmed address asks for no introduction and sees
+    # no connection's address.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Notifications are always kept in the app; email is the member's choice.
     email_notifications: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
 
@@ -55,6 +59,10 @@ class User(UserMixin, db.Model):
     def _keep_name_key(self, _key: str, name: str) -> str:
         self.name_key = name_sort_key(name)
         return name
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_admin(self) -> bool:
