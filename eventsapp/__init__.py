@@ -81,6 +81,7 @@ def connect_receivers() -> None:
     from eventsapp.events import receivers as _events  # noqa: F401
     from eventsapp.introductions import receivers as _introductions  # noqa: F401
     from eventsapp.mentorships import receivers as _mentorships  # noqa: F401
+    from eventsapp.notifications import account_notices as _account_notices  # noqa: F401
     from eventsapp.notifications import expiry_notices as _expiry_notices  # noqa: F401
     from eventsapp.notifications import introduction_notices as _introduction_notices  # noqa: F401
     from eventsapp.notifications import invitation_notices as _invitation_notices  # noqa: F401

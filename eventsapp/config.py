@@ -36,6 +36,7 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=30)  # also how long a remembered session lasts
     SESSION_LIFETIME_HOURS = 12.0  # how long any other login lasts (docs/sessions.md)
+    EMAIL_CONFIRM_HOURS = 48.0  # how long a link confirming an address works (docs/accounts.md)
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     USERS_PER_PAGE = 25
     EVENTS_PER_PAGE = 20
@@ -96,6 +97,7 @@ ENVIRONMENT_SETTINGS = {
     "CALENDAR_UID_DOMAIN": str,
     "PROXIES": int,
     "SESSION_LIFETIME_HOURS": float,
+    "EMAIL_CONFIRM_HOURS": float,
     # Flask's: the site's host and scheme, which mail sent outside a request
     # (the worker, commands) links to.
     "SERVER_NAME": str,
@@ -292,8 +294,7 @@ def development_secret_key(instance: Path) -> str:
 
 
 def site_root(config) -> str:
-    """This site's address outside a request (PREFERRED_URL_SCHEME and
-    SERVER_NAME), for what a command or the worker sends: "http://host/"."""
+    """This site's address ("http://host/": PREFERRED_URL_SCHEME, SERVER_NAME) for commands and the worker."""
     server = config.get("SERVER_NAME") or "localhost"
     scheme = config.get("PREFERRED_URL_SCHEME") or "http"
     return f"{scheme}://{server}/"

@@ -7,15 +7,12 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from eventsapp.accounts import passwords, sessions, signals
+from eventsapp.accounts import passwords, sessions, signals, verification
 from eventsapp.accounts.models import EMAIL_MAX, NAME_MAX, Role, User
+from eventsapp.accounts.verification import AccountLinks
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.text import clean, has_letter_or_digit
 from eventsapp.timeutil import utcnow
-
-
-class EmailTaken(DomainError):
-    pass
 
 
 def normalise_email(raw: str) -> str:
@@ -47,26 +44,39 @@ def find_by_email(session: Session, email: str) -> User | None:
     return session.scalar(sa.select(User).where(User.email == email))
 
 
-def register(session: Session, *, name: str, email: str, password: str) -> User:
-    """Create an account (profiles gives it an empty profile), or raise DomainError."""
+def register(session: Session, *, name: str, email: str, password: str, links: AccountLinks) -> User | None:
+    """Create an account (profiles gives it an empty profile) and mail it a
+    link to confirm its address, or raise DomainError. An address that has
+    an account already gets a mail telling its owner, and None comes back:
+    the page must not say which happened, and both take the same time."""
     name = normalise_name(name)
     email = normalise_email(email)
     try:
         passwords.check_password_rules(password, email=email, name=name)
     except passwords.PasswordRejected as exc:
         raise DomainError(str(exc), field="password") from exc
-    if find_by_email(session, email) is not None:
-        raise EmailTaken("An account with this email already exists. Log in instead?", field="email")
-    user = User(name=name, email=email, password_hash=passwords.hash_password(password), role=Role.MEMBER)
+    password_hash = passwords.hash_password(password)  # (either way: the time taken tells nothing)
+    owner = find_by_email(session, email)
+    if owner is not None:
+        return _tell_owner(session, owner, links)
+    user = User(name=name, email=email, password_hash=password_hash, role=Role.MEMBER)
     session.add(user)
     signals.account_created.send(session, user=user)
     try:
-        session.commit()
-    except IntegrityError as exc:
+        session.flush()
+    except IntegrityError:
         # Two registrations with the same address raced; the unique index won.
         session.rollback()
-        raise EmailTaken("An account with this email already exists. Log in instead?", field="email") from exc
+        owner = find_by_email(session, email)
+        return _tell_owner(session, owner, links) if owner is not None else None
+    verification.send_link(session, user, links)
+    session.commit()
     return user
+
+
+def _tell_owner(session: Session, owner: User, links: AccountLinks) -> None:
+    signals.registration_repeated.send(session, user=owner, links=links)
+    session.commit()
 
 
 def authenticate(session: Session, *, email: str, password: str) -> User | None:

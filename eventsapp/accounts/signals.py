@@ -24,3 +24,18 @@ An account is about to be deleted, in the same transaction (keyword `user`,
 and `links`: how to link event pages in what is sent). Each domain gives up,
 anonymises or hands over its own rows, and tells whom it must.""",
 )
+
+confirmation_needed = _signals.signal(
+    "confirmation-needed",
+    doc="""
+An account needs a link to confirm its address (keyword `user`, flushed, and
+`url`: the link). Notifications queues the mail in the sender's transaction.""",
+)
+
+registration_repeated = _signals.signal(
+    "registration-repeated",
+    doc="""
+Someone tried to register an address that already has an account (keyword
+`user`: that account, and `links`: an AccountLinks). Notifications tells the
+owner by mail, in the sender's transaction; the page said nothing.""",
+)

@@ -42,6 +42,9 @@ LOGIN_ACCOUNT = "login-account"
 LOGIN_DEVICE = "login-device"
 REGISTER_IP = "register-ip"
 REGISTER_ACCOUNT = "register-account"
+CONFIRM_RESEND = "confirm-resend"
+#: New links to confirm an address, per account: a mailbox is not flooded.
+CONFIRM_RESEND_RATE = "1 per minute"
 
 
 def clock() -> datetime:
@@ -59,6 +62,8 @@ class Limited(DomainError):
             message = f"Too many registration attempts. Try again in {wait}."
         elif bucket == REGISTER_ACCOUNT:
             message = f"Too many registration attempts with this email address. Try again in {wait}."
+        elif bucket == CONFIRM_RESEND:
+            message = f"We sent you a link a moment ago. Check your inbox, or ask again in {wait}."
         elif bucket == LOGIN_ACCOUNT:
             message = (
                 f"Too many sign-in attempts. Try again in {wait}. You can still log in "
@@ -254,3 +259,10 @@ def registration_attempt(session: Session, email: str, *, client_address: str | 
             clock(),
         )
     )
+
+
+def resend_attempt(session: Session, user_id: int) -> None:
+    """Count a request for a new confirm link; raises Limited. Always on
+    (AUTH_RATE_LIMIT_ENABLED is about guessing): it guards the mailbox."""
+    key = keyed(current_app.config["SECRET_KEY"], CONFIRM_RESEND, str(int(user_id)))
+    take(session, [Check(CONFIRM_RESEND, key, parse_rate(CONFIRM_RESEND_RATE))], clock())

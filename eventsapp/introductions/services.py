@@ -215,6 +215,7 @@ class Overview:
     connections: list[IntroRequest]  # accepted, either side
     shared: dict[int, list[str]]  # request id -> interests the requester shares with the user
     status: dict[int, str]  # request id -> status of each sent one, as of now (expired when past its date)
+    addresses_shown: bool = True  # connections' addresses: only once the user's own is confirmed
 
 
 def overview(session: Session, user: User, now: datetime | None = None) -> Overview:
@@ -244,6 +245,7 @@ def overview(session: Session, user: User, now: datetime | None = None) -> Overv
         connections=[r for r in rows if r.status == RequestStatus.ACCEPTED],
         shared=shared,
         status={r.id: r.status_at(now) for r in sent},
+        addresses_shown=user.email_verified,
     )
 
 

@@ -25,6 +25,7 @@ class Stand:
     CONNECTED = "connected"
     UNAVAILABLE = "unavailable"  # declined lately, or no room under their limit
     AT_LIMIT = "at_limit"  # the requester has MAX_PENDING requests waiting
+    UNVERIFIED = "unverified"  # the requester has not confirmed their email address
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class AskState:
             Stand.CONNECTED: f"You're already connected with {name}.",
             Stand.AT_LIMIT: f"You have {MAX_PENDING} requests waiting for an answer. Wait for one, or "
             "withdraw one, before asking someone else.",
+            Stand.UNVERIFIED: "Confirm your email address before asking for an introduction: open the link "
+            "we mailed you, or ask for a new one with Resend the link.",
         }.get(self.stand, f"{name} is {NOT_AVAILABLE}.")
 
 
@@ -53,6 +56,8 @@ def ask_state(session: Session, requester: User, senior: User, now: datetime) ->
     theirs = SENIORITY.get(senior.profile.career_stage, 0) if senior.profile.career_stage else 0
     if not senior.profile.open_to_interns or theirs <= mine or senior.id == requester.id:
         return AskState(Stand.NOT_OFFERED)
+    if not requester.email_verified:  # (a refusal the pages show, and request_introduction obeys)
+        return AskState(Stand.UNVERIFIED)
     between = sa.and_(IntroRequest.requester_id == requester.id, IntroRequest.senior_id == senior.id)
     waiting_id, connected, declined, waiting, connections = session.execute(
         sa.select(

@@ -195,7 +195,8 @@ class PublicProfile:
     bio: str | None
     open_to_interns: bool
     is_own: bool
-    email: str | None = None  # only between connected colleagues
+    email: str | None = None  # only between connected colleagues, to a viewer whose own address is confirmed
+    email_hidden: bool = False  # connected, but the viewer has not confirmed their own address yet
     can_ask: bool = False  # the viewer may ask this colleague for an introduction
     event_reminders: str | None = None  # the owner's choice, shown to them alone
     offers: list[str] | None = None  # a senior's kinds of help, shown with their interests
@@ -227,7 +228,8 @@ def profile_for_viewer(session: Session, viewer: User, user_id: int, *, connecte
         bio=(profile.bio or None) if own or profile.show_bio else None,
         open_to_interns=profile.open_to_interns,
         is_own=own,
-        email=user.email if linked else None,
+        email=user.email if linked and viewer.email_verified else None,
+        email_hidden=linked and not viewer.email_verified,
         can_ask=not own and not linked and profile.open_to_interns and senior_to_viewer,
         event_reminders=EventReminders.LABELS[profile.event_reminders] if own else None,
         offers=help_labels if offers and (own or profile.show_interests) else None,

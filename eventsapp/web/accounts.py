@@ -2,25 +2,34 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 
-from eventsapp.accounts import clientkeys, privacy, services, sessions, throttle
+from eventsapp.accounts import clientkeys, privacy, services, sessions, throttle, verification
 from eventsapp.accounts.forms import DeleteAccountForm, LoginForm, PasswordChangeForm, RegisterForm
 from eventsapp.accounts.urls import safe_next_path
-from eventsapp.errors import DomainError
+from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
 from eventsapp.timeutil import utcnow
 from eventsapp.web import personal_data
 from eventsapp.web.devices import remember_device
 from eventsapp.web.links import event_links
-from eventsapp.web.pages import PRIVATE
+from eventsapp.web.pages import PRIVATE, SECRET_IN_ADDRESS
 from eventsapp.web.signedin import current_login_id, note_activity, sign_in, sign_out
 
 bp = Blueprint("accounts", __name__)
 bp.after_app_request(note_activity)
+
+
+def account_links() -> verification.AccountLinks:
+    """This site's addresses for account mail, on the request's host."""
+    return verification.AccountLinks(
+        confirm_prefix=url_for("accounts.confirm_email", token="T", _external=True)[:-1],
+        login=url_for("accounts.login", _external=True),
+        change_password=url_for("accounts.change_password", _external=True),
+    )
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -32,16 +41,24 @@ def register():
         try:
             throttle.registration_attempt(db.session, form.email.data, client_address=request.remote_addr)
             user = services.register(
-                db.session, name=form.name.data, email=form.email.data, password=form.password.data
+                db.session,
+                name=form.name.data,
+                email=form.email.data,
+                password=form.password.data,
+                links=account_links(),
             )
         except throttle.Limited as limited:
             return too_many_attempts("accounts/register.html", form, limited)
         except DomainError as exc:
             show_error(form, exc)
         else:
+            # One page whether or not the address had an account (drawn
+            # before a new account is signed in, so the header is the same).
+            response = make_response(render_template("accounts/check_inbox.html", email=form.email.data.strip()))
+            if user is None:
+                return response
             sign_in(user)
-            flash(f"Welcome, {user.name}. Tell colleagues a little about yourself.", "success")
-            return remember_device(redirect(url_for("profiles.edit")), user.email)
+            return remember_device(response, user.email)
     return render_template("accounts/register.html", form=form), 422 if form.errors else 200
 
 
@@ -170,3 +187,55 @@ def delete():
             flash("Your account is deleted. Thank you for taking part.", "info")
             return redirect(url_for("main.home"))
     return render_template("accounts/delete.html", form=form), 422 if form.errors else 200
+
+
+def _link_problem(exc: DomainError):
+    """The page for a confirm link that cannot be used, and why."""
+    if isinstance(exc, verification.LinkExpired):
+        problem, status = "expired", 410
+    elif isinstance(exc, NotAllowed):
+        problem, status = "other_account", 403
+    else:
+        problem, status = "invalid", 404
+    return render_template("accounts/confirm.html", problem=problem), status, SECRET_IN_ADDRESS
+
+
+def _viewer_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+@bp.get("/account/confirm/<token>")
+def confirm_email(token: str):
+    """What the link confirms, and the button that does it: a GET never
+    writes, and mail scanners open every link."""
+    try:
+        state = verification.link_state(db.session, token, viewer_id=_viewer_id(), now=verification.clock())
+    except (NotFound, NotAllowed, verification.LinkExpired) as exc:
+        return _link_problem(exc)
+    return render_template("accounts/confirm.html", state=state, token=token, form=FlaskForm()), SECRET_IN_ADDRESS
+
+
+@bp.post("/account/confirm/<token>")
+def confirm_email_now(token: str):
+    try:
+        state = verification.confirm(db.session, token, viewer_id=_viewer_id(), now=verification.clock())
+    except (NotFound, NotAllowed, verification.LinkExpired) as exc:
+        return _link_problem(exc)
+    if state.confirmed:
+        flash("Your email address was already confirmed.", "info")
+    else:
+        flash("Thank you: your email address is confirmed.", "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.post("/account/confirm/resend")
+@login_required
+def resend_confirmation():
+    try:
+        verification.resend(db.session, current_user.id, account_links())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(f"A new link is on its way to {current_user.email}. It may take a minute to arrive.", "success")
+    return redirect(safe_next_path(request.form.get("back")) or url_for("main.home"))

@@ -1,0 +1,59 @@
+"""Mail about an account itself, answering accounts/signals.py: the link that
+confirms a new address, and a word to an address's owner when someone tried
+to register it again. Queued in the sender's transaction; sent whatever the
+member's mail preferences (they are about the account, not news), and with
+no unsubscribe link."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from eventsapp.accounts.models import User
+from eventsapp.accounts.signals import confirmation_needed, registration_repeated
+from eventsapp.accounts.verification import AccountLinks
+from eventsapp.notifications.mail import OutgoingMail, queue_mail
+
+
+class Kind:
+    CONFIRM = "account_confirm"
+    REGISTERED_AGAIN = "account_registered_again"
+
+
+@confirmation_needed.connect
+def mail_confirm_link(session: Session, *, user: User, url: str, **_) -> None:
+    app_name = current_app.config["APP_NAME"]
+    hours = current_app.config["EMAIL_CONFIRM_HOURS"]
+    body = (
+        f"Hello {user.name},\n\n"
+        f"To confirm that {user.email} is your address on {app_name}, open this link and press "
+        f'"Confirm my address":\n\n{url}\n\n'
+        f"The link works for {hours:g} hours. Once your address is confirmed you can ask colleagues "
+        "for introductions and see the addresses of those you are connected with.\n\n"
+        "If you did not create this account, ignore this mail."
+    )
+    queue_mail(
+        session,
+        OutgoingMail(to=user.email, subject=f"Confirm your email address for {app_name}", body=body),
+        kind=Kind.CONFIRM,
+        user_id=user.id,
+    )
+
+
+@registration_repeated.connect
+def mail_owner_of_address(session: Session, *, user: User, links: AccountLinks, **_) -> None:
+    app_name = current_app.config["APP_NAME"]
+    body = (
+        f"Hello {user.name},\n\n"
+        f"Someone, perhaps you, tried to create a {app_name} account with {user.email}. "
+        "You already have an account with this address, so no new one was made.\n\n"
+        f"Log in: {links.login}\n"
+        f"Change your password once logged in: {links.change_password}\n\n"
+        "If it was not you, you need do nothing: your account is unchanged."
+    )
+    queue_mail(
+        session,
+        OutgoingMail(to=user.email, subject=f"You already have a {app_name} account", body=body),
+        kind=Kind.REGISTERED_AGAIN,
+        user_id=user.id,
+    )

@@ -1,0 +1,339 @@
+"""Confirming an email address: the mailed link, what it opens, and what an
+unconfirmed account may not do yet (docs/accounts.md)."""
+
+from __future__ import annotations
+
+import email
+import re
+from datetime import UTC, datetime, timedelta
+from email import policy
+
+import pytest
+import sqlalchemy as sa
+
+from eventsapp.accounts import services, throttle, verification
+from eventsapp.accounts.models import User
+from eventsapp.errors import DomainError, NotFound
+from eventsapp.introductions import services as introductions
+from eventsapp.introductions.models import IntroRequest, RequestStatus
+from eventsapp.notifications.models import OutboxMail
+from eventsapp.profiles.services import profile_for_viewer
+from eventsapp.timeutil import utcnow
+from tests.factories import make_user
+
+OWNER = "ana.souza@hospital.example"
+LINKS = verification.AccountLinks(
+    confirm_prefix="http://localhost/account/confirm/",
+    login="http://localhost/login",
+    change_password="http://localhost/account/password",
+)
+GOOD = {"name": "Ana Souza", "password": "stairs to the cath lab", "confirm": "stairs to the cath lab"}
+LINK = re.compile(r"http://localhost/account/confirm/(\S+)")
+
+
+def mails_to(session, address: str) -> list[tuple[str, str]]:
+    """(subject, body) of every mail queued to the address, oldest first."""
+    session.rollback()  # see what requests committed
+    rows = session.scalars(sa.select(OutboxMail).where(OutboxMail.to_address == address).order_by(OutboxMail.id))
+    parsed = [email.message_from_bytes(row.message, policy=policy.default) for row in rows]
+    return [(str(m["Subject"]), m.get_body().get_content()) for m in parsed]
+
+
+def confirm_path(session, address: str) -> str:
+    """The path of the newest confirm link mailed to the address."""
+    _subject, body = mails_to(session, address)[-1]
+    return "/account/confirm/" + LINK.search(body).group(1)
+
+
+def account(session, address: str = OWNER) -> User:
+    session.rollback()
+    return session.scalar(sa.select(User).where(User.email == address))
+
+
+def register(client, address: str = OWNER):
+    return client.post("/register", data={**GOOD, "email": address})
+
+
+# --- The rules, without HTTP ---------------------------------------------------------
+
+
+def test_a_new_account_is_unconfirmed_and_mailed_a_link(app, session):
+    user = services.register(session, name="Ana Souza", email=OWNER, password=GOOD["password"], links=LINKS)
+    assert user.email_verified_at is None
+    [(subject, body)] = mails_to(session, OWNER)
+    assert subject == "Confirm your email address for Mentor Rounds"
+    assert "The link works for 48 hours." in body
+    assert LINK.search(body)
+
+
+def test_registering_a_taken_address_saves_nothing_and_tells_its_owner(app, session):
+    owner = make_user("Ana Souza", email=OWNER, password="the owner's own password")
+    before = owner.password_hash
+    assert (
+        services.register(session, name="Someone Else", email=OWNER.upper(), password=GOOD["password"], links=LINKS)
+        is None
+    )
+    assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+    assert account(session).password_hash == before and account(session).name == "Ana Souza"
+    [(subject, body)] = mails_to(session, OWNER)
+    assert subject == "You already have a Mentor Rounds account"
+    assert "Log in: http://localhost/login" in body
+    assert "Change your password once logged in: http://localhost/account/password" in body
+
+
+def test_a_link_confirms_once_and_then_only_says_so(app, session):
+    user = make_user(email=OWNER, verified=False)
+    token = verification.token_for(user)
+    now = utcnow()
+    assert verification.link_state(session, token, viewer_id=None, now=now).confirmed is False
+    assert verification.confirm(session, token, viewer_id=None, now=now).confirmed is False
+    assert account(session).email_verified_at == now
+    later = now + timedelta(hours=1)
+    assert verification.confirm(session, token, viewer_id=user.id, now=later).confirmed is True
+    assert account(session).email_verified_at == now  # the first confirmation stands
+
+
+def test_a_link_works_for_the_configured_hours_only(app, session):
+    user = make_user(email=OWNER, verified=False)
+    token = verification.token_for(user)
+    signed = utcnow()
+    verification.link_state(session, token, viewer_id=None, now=signed + timedelta(hours=47))
+    with pytest.raises(verification.LinkExpired):
+        verification.confirm(session, token, viewer_id=None, now=signed + timedelta(hours=49))
+    assert account(session).email_verified_at is None
+
+
+def test_a_changed_address_voids_the_links_sent_before(app, session):
+    user = make_user(email=OWNER, verified=False)
+    token = verification.token_for(user)
+    user.email = "ana.new@hospital.example"
+    session.commit()
+    with pytest.raises(NotFound):
+        verification.confirm(session, token, viewer_id=None, now=utcnow())
+    assert account(session, "ana.new@hospital.example").email_verified_at is None
+
+
+@pytest.mark.parametrize("tamper", [lambda t: t[:-2], lambda t: "x" + t, lambda t: "WzEsImFiYyJd.forged.sig"])
+def test_a_tampered_link_confirms_nothing(app, session, tamper):
+    user = make_user(email=OWNER, verified=False)
+    with pytest.raises(NotFound):
+        verification.confirm(session, tamper(verification.token_for(user)), viewer_id=None, now=utcnow())
+    assert account(session).email_verified_at is None
+
+
+def test_a_link_signed_for_another_purpose_confirms_nothing(app, session):
+    from itsdangerous import URLSafeTimedSerializer
+
+    user = make_user(email=OWNER, verified=False)
+    token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="unsubscribe").dumps(
+        [user.id, verification.address_digest(OWNER)]
+    )
+    with pytest.raises(NotFound):
+        verification.confirm(session, token, viewer_id=None, now=utcnow())
+
+
+def test_another_members_link_is_refused_to_whoever_is_logged_in(app, session):
+    user = make_user(email=OWNER, verified=False)
+    other = make_user()
+    with pytest.raises(verification.OtherAccount):
+        verification.confirm(session, verification.token_for(user), viewer_id=other.id, now=utcnow())
+    assert account(session).email_verified_at is None
+
+
+def test_an_unconfirmed_member_cannot_ask_for_an_introduction(app, session):
+    intern = make_user(email=OWNER, verified=False)
+    senior = make_user(stage="attending", open_to_interns=True)
+    with pytest.raises(DomainError, match="Confirm your email address before asking"):
+        introductions.request_introduction(session, intern, senior.id, "May I shadow you?")
+    session.rollback()
+    assert session.scalar(sa.select(sa.func.count()).select_from(IntroRequest)) == 0
+
+
+def connect(intern: User, senior: User) -> None:
+    from eventsapp.extensions import db
+
+    now = utcnow()
+    db.session.add(
+        IntroRequest(
+            requester_id=intern.id,
+            senior_id=senior.id,
+            message="Hello",
+            status=RequestStatus.ACCEPTED,
+            created_at=now,
+            expires_at=now + timedelta(days=14),
+            responded_at=now,
+        )
+    )
+    db.session.commit()
+
+
+def test_an_unconfirmed_member_is_not_given_a_connections_address(app, session):
+    senior = make_user(stage="attending", open_to_interns=True, verified=False)
+    intern = make_user(email=OWNER)
+    connect(intern, senior)
+    hidden = profile_for_viewer(session, senior, intern.id, connected=True)
+    assert hidden.email is None and hidden.email_hidden
+    assert introductions.overview(session, senior).addresses_shown is False
+    shown = profile_for_viewer(session, intern, senior.id, connected=True)
+    assert shown.email == senior.email and not shown.email_hidden
+
+
+# --- Registering ------------------------------------------------------------------
+
+
+def test_registering_a_new_or_a_taken_address_shows_the_same_page(app, client, session):
+    make_user("Ana Souza", email=OWNER)
+    taken = register(app.test_client(), OWNER)
+    new = register(app.test_client(), "ben.okoro@hospital.example")
+    assert taken.status_code == new.status_code == 200
+    assert "Check your inbox" in new.get_data(as_text=True)
+    assert taken.get_data(as_text=True).replace(OWNER, "ADDRESS") == new.get_data(as_text=True).replace(
+        "ben.okoro@hospital.example", "ADDRESS"
+    )
+    assert "already exists" not in taken.get_data(as_text=True)
+    assert [subject for subject, _ in mails_to(session, OWNER)] == ["You already have a Mentor Rounds account"]
+    assert [subject for subject, _ in mails_to(session, "ben.okoro@hospital.example")] == [
+        "Confirm your email address for Mentor Rounds"
+    ]
+
+
+def test_a_new_member_is_logged_in_unconfirmed_with_a_note_to_confirm(client, session):
+    register(client)
+    page = client.get("/profile/edit").get_data(as_text=True)
+    assert "Ana Souza" in page
+    assert "Confirm your email address: open the link we sent to" in page
+    assert "Resend the link" in page
+    assert account(session).email_verified_at is None
+
+
+# --- The link ----------------------------------------------------------------------
+
+
+def test_opening_the_link_asks_first_and_the_button_confirms(client, session):
+    register(client)
+    path = confirm_path(session, OWNER)
+    page = client.get(path)
+    assert page.status_code == 200 and "Confirm my address" in page.get_data(as_text=True)
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert account(session).email_verified_at is None  # a GET never writes
+    response = client.post(path)
+    assert response.status_code == 302
+    assert account(session).email_verified_at is not None
+    home = client.get(response.location).get_data(as_text=True)
+    assert "your email address is confirmed" in home
+    assert "Resend the link" not in home
+    again = client.get(path).get_data(as_text=True)
+    assert "Your address is confirmed" in again and "Confirm my address" not in again
+
+
+def test_the_link_works_when_logged_out(app, client, session):
+    register(client)
+    path = confirm_path(session, OWNER)
+    stranger = app.test_client()
+    assert "Confirm my address" in stranger.get(path).get_data(as_text=True)
+    response = stranger.post(path)
+    assert response.status_code == 302
+    assert "your email address is confirmed" in stranger.get(response.location).get_data(as_text=True)
+    assert account(session).email_verified_at is not None
+
+
+def test_an_expired_link_says_so(client, session, monkeypatch):
+    register(client)
+    path = confirm_path(session, OWNER)
+    monkeypatch.setattr(verification, "clock", lambda: datetime.now(UTC) + timedelta(hours=49))
+    for response in (client.get(path), client.post(path)):
+        assert response.status_code == 410
+        assert "This link has expired" in response.get_data(as_text=True)
+    assert account(session).email_verified_at is None
+
+
+def test_a_garbled_link_says_so(client, session):
+    register(client)
+    path = confirm_path(session, OWNER)
+    for response in (client.get(path[:-3]), client.post(path[:-3]), client.get("/account/confirm/%00%ff")):
+        assert response.status_code == 404
+        assert "This link does not work" in response.get_data(as_text=True)
+    assert account(session).email_verified_at is None
+
+
+def test_someone_elses_link_is_refused_while_logged_in(app, client, auth, session):
+    register(app.test_client())
+    path = confirm_path(session, OWNER)
+    make_user(email="kim@hospital.example")
+    auth.login("kim@hospital.example")
+    for response in (client.get(path), client.post(path)):
+        assert response.status_code == 403
+        assert "This link is for another account" in response.get_data(as_text=True)
+    assert account(session).email_verified_at is None
+
+
+# --- Resending -----------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self):
+        self.now = datetime(2026, 12, 4, 12, 0, 30, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_a_new_link_can_be_asked_for_once_a_minute(client, session, monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(throttle, "clock", clock)
+    register(client)
+    response = client.post("/account/confirm/resend", data={"back": "/events"})
+    assert response.location == "/events"
+    assert "A new link is on its way" in client.get("/events").get_data(as_text=True)
+    assert len(mails_to(session, OWNER)) == 2
+    refused = client.post("/account/confirm/resend", follow_redirects=True).get_data(as_text=True)
+    assert "We sent you a link a moment ago" in refused
+    assert len(mails_to(session, OWNER)) == 2
+    clock.now += timedelta(minutes=2)
+    client.post("/account/confirm/resend")
+    assert len(mails_to(session, OWNER)) == 3
+    # Every link sent works until it expires: the newest confirms.
+    assert client.post(confirm_path(session, OWNER)).status_code == 302
+    assert account(session).email_verified_at is not None
+
+
+def test_a_confirmed_member_is_told_there_is_nothing_to_resend(client, auth, session):
+    make_user(email=OWNER)
+    auth.login(OWNER)
+    page = client.post("/account/confirm/resend", follow_redirects=True).get_data(as_text=True)
+    assert "Your email address is already confirmed." in page
+    assert mails_to(session, OWNER) == []
+
+
+# --- What waits for a confirmed address ------------------------------------------------
+
+
+def test_an_unconfirmed_member_is_shown_why_they_cannot_ask_and_a_request_saves_nothing(client, auth, session):
+    make_user(email=OWNER, verified=False)
+    senior = make_user("Sam Senior", stage="attending", open_to_interns=True)
+    auth.login(OWNER)
+    profile = client.get(f"/people/{senior.id}").get_data(as_text=True)
+    assert "Confirm your email address to ask for an introduction" in profile
+    assert ">Ask for an introduction</a>" not in profile
+    ask = client.get(f"/people/{senior.id}/introduction").get_data(as_text=True)
+    assert "Confirm your email address before asking" in ask and "Send request" not in ask
+    response = client.post(f"/people/{senior.id}/introduction", data={"message": "May I shadow you?"})
+    assert response.status_code == 422
+    assert "Confirm your email address before asking" in response.get_data(as_text=True)
+    session.rollback()
+    assert session.scalar(sa.select(sa.func.count()).select_from(IntroRequest)) == 0
+
+
+def test_an_unconfirmed_member_sees_a_connections_address_only_after_confirming(client, auth, session):
+    user = make_user("Sam Senior", email=OWNER, stage="attending", open_to_interns=True, verified=False)
+    intern = make_user("Ida Intern", email="ida@hospital.example")
+    connect(intern, user)
+    auth.login(OWNER)
+    for path in ("/introductions", f"/people/{intern.id}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "ida@hospital.example" not in page
+        assert "confirm your address to see" in page
+    client.post("/account/confirm/resend")
+    client.post(confirm_path(session, OWNER))
+    for path in ("/introductions", f"/people/{intern.id}"):
+        assert 'href="mailto:ida@hospital.example"' in client.get(path).get_data(as_text=True)
