@@ -226,6 +226,14 @@ def test_opening_the_link_asks_first_and_the_button_confirms(client, session):
     assert "Your address is confirmed" in again and "Confirm my address" not in again
 
 
+def test_the_members_data_says_when_their_address_was_confirmed(client, session):
+    register(client)
+    assert client.get("/account/export.json").get_json()["account"]["email_verified_at"] is None
+    client.post(confirm_path(session, OWNER))
+    confirmed = account(session).email_verified_at
+    assert client.get("/account/export.json").get_json()["account"]["email_verified_at"] == confirmed.isoformat()
+
+
 def test_the_link_works_when_logged_out(app, client, session):
     register(client)
     path = confirm_path(session, OWNER)

@@ -46,6 +46,7 @@ def _account(user: User) -> dict:
         "role": user.role,
         "created_at": _iso(user.created_at),
         "last_login_at": _iso(user.last_login_at),
+        "email_verified_at": _iso(user.email_verified_at),
         "email_notifications": user.email_notifications,
     }
 
