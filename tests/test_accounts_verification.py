@@ -345,3 +345,13 @@ def test_an_unconfirmed_member_sees_a_connections_address_only_after_confirming(
     client.post(confirm_path(session, OWNER))
     for path in ("/introductions", f"/people/{intern.id}"):
         assert 'href="mailto:ida@hospital.example"' in client.get(path).get_data(as_text=True)
+
+
+def test_an_unconfirmed_senior_may_accept_and_is_told_how_to_see_the_address(client, auth, session):
+    senior = make_user("Sam Senior", email=OWNER, stage="attending", open_to_interns=True, verified=False)
+    intern = make_user("Ida Intern", email="ida@hospital.example")
+    request = introductions.request_introduction(session, intern, senior.id, "May I shadow you?")
+    auth.login(OWNER)
+    page = client.post(f"/introductions/{request.id}/accept", follow_redirects=True).get_data(as_text=True)
+    assert "Accepted. Confirm your email address to see theirs." in page
+    assert "ida@hospital.example" not in page

@@ -109,7 +109,9 @@ def accept(request_id: int):
     return _act(
         lambda s, u, r, links: services.answer(s, u, r, True, links=links),
         request_id,
-        "Accepted. You can now see each other's email address.",
+        "Accepted. You can now see each other's email address."
+        if current_user.email_verified
+        else "Accepted. Confirm your email address to see theirs.",
     )
 
 
