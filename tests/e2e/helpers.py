@@ -49,3 +49,29 @@ def log_in(page, email: str, password: str = PASSWORD, site: str = "") -> None:
     page.get_by_role("button", name="Log in").click()
     # The header's log-out button only exists for a signed-in member.
     page.get_by_role("button", name="Log out").wait_for()
+
+
+def mailed_link(database_url: str, address: str, path: str) -> str:
+    """The newest link to `path...` in mail the site queued for `address`,
+    read from the outbox table as the worker would send it."""
+    import email
+    from email import policy
+
+    import sqlalchemy as sa
+
+    from eventsapp.config import normalise_database_url
+
+    engine = sa.create_engine(normalise_database_url(database_url))
+    try:
+        with engine.connect() as conn:
+            messages = conn.execute(
+                sa.text("SELECT message FROM outbox_mail WHERE to_address = :to ORDER BY id DESC"), {"to": address}
+            ).scalars()
+            for raw in messages:
+                body = email.message_from_bytes(raw, policy=policy.default).get_body().get_content()
+                found = re.search(rf"https?://\S+{re.escape(path)}\S+", body)
+                if found:
+                    return found.group(0)
+    finally:
+        engine.dispose()
+    raise AssertionError(f"no mail to {address} links {path}")

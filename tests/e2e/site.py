@@ -71,6 +71,8 @@ class Site:
     variants: dict[str, Variant] = field(default_factory=dict)
     #: What the organizer journeys of test_journeys_org.py visit (see _seed_organizer_pages).
     org: dict = field(default_factory=dict)
+    #: An intern who has not confirmed their address yet (the note on every page).
+    newcomer_email: str = ""
 
 
 def at_local(days_ahead: int, hour: int, minute: int = 0) -> datetime:
@@ -271,6 +273,9 @@ def _seed() -> Site:
     site.org["mentorship_id"] = _seed_mentorship(senior)
     site.org["connected"] = {variant: _seed_connection(variant) for variant in VARIANTS}
     site.org["asking"] = {variant: _seed_asking(variant, n, organizer) for n, variant in enumerate(VARIANTS)}
+    site.newcomer_email = make_user(
+        "Nia Newcomer", email="newcomer@hospital.example", stage="intern", verified=False
+    ).email
     return site
 
 

@@ -48,6 +48,8 @@ SCREENS = [
     Screen("profile", "intern_email", lambda s: "/profile", ("link", "Edit profile")),
     Screen("senior-profile", "intern_email", lambda s: f"/people/{s.senior_id}", ("link", "Ask for an introduction")),
     Screen("profile-edit", "intern_email", lambda s: "/profile/edit", ("button", "Save profile")),
+    # An address not confirmed yet: the note on every page, and why there is no Ask button.
+    Screen("unconfirmed-profile", "newcomer_email", lambda s: f"/people/{s.senior_id}", ("button", "Resend the link")),
     Screen("notifications", "intern_email", lambda s: "/notifications", ("link", "Notifications")),
     Screen("signed-in", "intern_email", lambda s: "/account/sessions", ("button", "Log out everywhere")),
     Screen("password", "intern_email", lambda s: "/account/password", ("button", "Change password")),
