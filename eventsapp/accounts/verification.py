@@ -23,7 +23,6 @@ from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.timeutil import utcnow
 
 SALT = "confirm-email"
-UNCONFIRMED = "Confirm your email address first: open the link we mailed you, or ask for a new one."
 
 
 class LinkExpired(DomainError):
