@@ -64,6 +64,7 @@ def test_a_new_account_is_unconfirmed_and_mailed_a_link(app, session):
     assert subject == "Confirm your email address for Mentor Rounds"
     assert "The link works for 48 hours." in body
     assert LINK.search(body)
+    assert "To stop emails" not in body  # about the account itself: no preference turns it off
 
 
 def test_registering_a_taken_address_saves_nothing_and_tells_its_owner(app, session):
