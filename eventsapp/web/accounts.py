@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 
@@ -27,6 +27,8 @@ bp.after_app_request(note_activity)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
+    if not current_app.config["PASSWORD_LOGIN"]:  # SSO only (docs/sso.md)
+        return render_template("accounts/register_closed.html"), 403
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -51,6 +53,9 @@ def login():
     destination = safe_next_path(form.next.data) or url_for("main.home")
     if current_user.is_authenticated:
         return redirect(destination)
+    if request.method == "POST" and not current_app.config["PASSWORD_LOGIN"]:
+        form.form_errors.append("Passwords are not used here: sign in with your hospital account.")
+        return render_template("accounts/login.html", form=form), 403, {"Referrer-Policy": "no-referrer"}
     if form.validate_on_submit():
         try:
             # Counted before the password is looked at: a refusal says nothing about it.
