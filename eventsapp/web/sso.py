@@ -75,9 +75,12 @@ def _down_message() -> str:
 @bp.post("/login/sso")
 def start():
     """Send the browser to the provider (CSRFProtect checked the token)."""
-    client = _client()
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
+    if not sso_enabled(current_app.config):  # a page from before the setting changed
+        flash("The hospital sign-in is not set up on this site; log in with your password.", "error")
+        return redirect(url_for("accounts.login"))
+    client = _client()
     session[_NEXT] = safe_next_path(request.form.get("next", "")) or ""
     try:
         return client.authorize_redirect(url_for("sso.callback", _external=True))
