@@ -23,6 +23,7 @@ CLIENT_ID, CLIENT_SECRET = "mentor-rounds", "a-test-only-client-secret"
 #: The people the provider knows; `sub` is what its login form takes.
 USERS = [
     {"sub": "nadia", "email": "nadia.rahman@hospital.example", "email_verified": True, "name": "Nadia Rahman"},
+    {"sub": "priya", "email": "priya.nair@hospital.example", "email_verified": True, "name": "Priya Nair"},
     {"sub": "omar", "email": "omar.haddad@hospital.example", "email_verified": True, "name": "Omar Haddad"},
     {"sub": "unverified", "email": "omar.haddad@hospital.example", "email_verified": False, "name": "Omar Haddad"},
 ]
