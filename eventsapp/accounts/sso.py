@@ -36,6 +36,19 @@ class ProviderClaims:
     name: str | None
 
 
+def claims_from(issuer: str, claims: dict) -> ProviderClaims:
+    """The person, as a checked ID token (or userinfo) describes them.
+    Only a true email_verified vouches for the email; Entra ID sends none
+    and vouches with xms_edov (the email's domain verified by its owner)."""
+    return ProviderClaims(
+        issuer=issuer,
+        subject=str(claims.get("sub") or ""),
+        email=claims.get("email") or None,
+        email_verified=any(claims.get(name) in (True, "true") for name in ("email_verified", "xms_edov")),
+        name=claims.get("name"),
+    )
+
+
 @dataclass(frozen=True)
 class SignedIn:
     user: User
