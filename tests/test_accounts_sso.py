@@ -228,3 +228,14 @@ def test_with_passwords_off_only_the_hospital_sign_in_is_offered(make_app):
     assert closed.status_code == 403 and page_says(closed, "Accounts here come from the hospital sign-in")
     down = client.post("/login/sso", follow_redirects=True)
     assert page_says(down, "try again in a few minutes") and not page_says(down, "use your password")
+
+
+def test_a_member_made_by_the_hospital_sign_in_deletes_their_account_without_a_password(app_and_client):
+    _, client = app_and_client
+    come_back(client, start(client, "nadia"))
+    page = client.get("/account/delete")
+    assert page.status_code == 200 and not page_says(page, 'name="password"')
+    client.post("/account/delete", data={"confirm": "y"})
+    assert not signed_in(client)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(UserIdentity)) == 0

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 
-from eventsapp.accounts import clientkeys, privacy, services, sessions, throttle
+from eventsapp.accounts import clientkeys, privacy, services, sessions, sso, throttle
 from eventsapp.accounts.forms import DeleteAccountForm, LoginForm, PasswordChangeForm, RegisterForm
 from eventsapp.accounts.urls import safe_next_path
 from eventsapp.errors import DomainError
@@ -164,6 +164,9 @@ def export():
 @login_required
 def delete():
     form = DeleteAccountForm()
+    has_password = sso.has_password(current_user)
+    if not has_password:  # made by the hospital sign-in: the box alone confirms
+        form.password.validators = ()
     if form.validate_on_submit():
         try:
             privacy.delete_account(db.session, current_user, form.password.data, links=event_links())
@@ -174,4 +177,4 @@ def delete():
             logout_user()
             flash("Your account is deleted. Thank you for taking part.", "info")
             return redirect(url_for("main.home"))
-    return render_template("accounts/delete.html", form=form), 422 if form.errors else 200
+    return render_template("accounts/delete.html", form=form, has_password=has_password), 422 if form.errors else 200
