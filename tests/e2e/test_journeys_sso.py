@@ -9,8 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Pages
-from tests.e2e.helpers import label
+from tests.e2e.helpers import PHONE, TALLY, label, missing_tool
 from tests.e2e.site import Server
+from tests.e2e.test_accessibility import AXE, axe_violations, describe
 from tests.oidc_provider import Provider, free_port
 
 pytestmark = pytest.mark.browser
@@ -69,3 +70,29 @@ def test_a_new_intern_signs_in_with_the_hospital_account(sso_pages, variant):
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text(f"Welcome, {name}. Tell colleagues more")).to_be_visible()
     page.get_by_role("button", name="Log out").wait_for()
+
+
+def _accessible_on_a_phone(page, name: str) -> None:
+    """axe-core finds no serious or critical violation, and nothing scrolls sideways at 375 px."""
+    violations = axe_violations(page)
+    TALLY["axe_pages"].add(name)
+    TALLY["axe_runs"] += 1
+    TALLY["axe_violations"] += len(violations)
+    assert not violations, describe(violations)
+    TALLY["widths"].add(PHONE["width"])
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_hospital_sign_in_pages_are_accessible_on_a_phone(sso_pages):
+    if not AXE.exists():
+        missing_tool("axe-core is not installed (make test installs it with npm)")
+    page = sso_pages.open("hospital sign-in on a phone", viewport=PHONE, bypass_csp=True)
+    page.goto("/login")
+    _accessible_on_a_phone(page, "login-sso")
+    page.get_by_role("button", name="Sign in with your Riverside Hospital account").click()
+    page.locator("input[name=login]").fill("omar")
+    page.locator("input[name=password]").fill("any password")
+    page.get_by_role("button", name="Sign-in").click()
+    expect(page.get_by_role("heading", name="Welcome, Omar Haddad")).to_be_visible()
+    _accessible_on_a_phone(page, "sso-welcome")
+    expect(page.get_by_role("button", name="Continue")).to_be_in_viewport()
