@@ -239,3 +239,12 @@ def test_a_member_made_by_the_hospital_sign_in_deletes_their_account_without_a_p
     assert not signed_in(client)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(UserIdentity)) == 0
+
+
+def test_a_member_made_by_the_hospital_sign_in_is_told_there_is_no_password_to_change(app_and_client):
+    _, client = app_and_client
+    come_back(client, start(client, "nadia"))
+    page = client.get("/account/password")
+    assert page_says(page, "there is no password here to change") and not page_says(page, 'name="current"')
+    refused = client.post("/account/password", data={"current": "x", "password": "a new long password", "confirm": "x"})
+    assert refused.status_code == 403

@@ -120,6 +120,8 @@ def log_out_everywhere():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
+    if not sso.has_password(current_user):  # made by the hospital sign-in: nothing to change here
+        return render_template("accounts/password_none.html"), 403 if request.method == "POST" else 200
     form = PasswordChangeForm()
     if form.validate_on_submit():
         user, login_id = current_user._get_current_object(), current_login_id()
