@@ -11,6 +11,7 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -68,13 +69,14 @@ class Provider:
             "OIDC_USERS": json.dumps(USERS),
             **env,
         }
+        # Its messages go to a file: a pipe nobody reads could fill and stall it.
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115  # closed by stop()
         self.process = subprocess.Popen(
             ["node", "provider.mjs"],
             cwd=OIDC_DIR,
             env={**os.environ, **settings},
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+            stderr=self.log,
         )
         try:
             self._wait_until_it_answers()
@@ -87,7 +89,8 @@ class Provider:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the OpenID provider exited: {self.process.stderr.read()}")
+                self.log.seek(0)
+                raise RuntimeError(f"the OpenID provider exited: {self.log.read()}")
             try:
                 with urllib.request.urlopen(self.url + "/.well-known/openid-configuration", timeout=5) as answer:
                     if answer.status == 200:
@@ -112,7 +115,7 @@ class Provider:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        self.process.stderr.close()
+        self.log.close()
 
 
 def through_provider(browser, url: str, login: str, *, back_to: str) -> str:
