@@ -48,11 +48,11 @@ def app_and_client(sso):
         yield app, client
 
 
-def start(client, login: str, *, change=None) -> str:
+def start(client, login: str, *, change=None, data=None) -> str:
     """Press "Sign in with your hospital account", sign in at the provider
     as `login`; the address it sends the browser back to. `change` alters
     the request to the provider on its way (what an attacker could do)."""
-    pressed = client.post("/login/sso")
+    pressed = client.post("/login/sso", data=data or {})
     assert pressed.status_code == 302, pressed.get_data(as_text=True)
     url = pressed.location
     if change:
@@ -248,3 +248,19 @@ def test_a_member_made_by_the_hospital_sign_in_is_told_there_is_no_password_to_c
     assert page_says(page, "there is no password here to change") and not page_says(page, 'name="current"')
     refused = client.post("/account/password", data={"current": "x", "password": "a new long password", "confirm": "x"})
     assert refused.status_code == 403
+
+
+def test_a_member_sent_to_log_in_comes_back_where_they_were_going(app_and_client):
+    _, client = app_and_client
+    make_user(email="omar.haddad@hospital.example")
+    login = client.get("/login?next=/events")
+    assert page_says(login, 'name="next" value="/events"')
+    page = come_back(client, start(client, "omar", data={"next": "/events"}))
+    assert page.request.path == "/events" and signed_in(client)
+
+
+def test_a_next_address_on_another_site_is_ignored(app_and_client):
+    _, client = app_and_client
+    make_user(email="omar.haddad@hospital.example")
+    page = come_back(client, start(client, "omar", data={"next": "https://evil.example/"}))
+    assert page.request.path == "/" and signed_in(client)
