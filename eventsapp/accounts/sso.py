@@ -18,7 +18,7 @@ from eventsapp.timeutil import utcnow
 
 #: Stored as the password hash of accounts made by the hospital sign-in:
 #: no password ever matches it (a real hash names its method first).
-NO_PASSWORD = "!sso"
+NO_PASSWORD = "!sso"  # nosec B105  # a marker that matches no password, not a password
 
 
 class EmailNotVerified(DomainError):
