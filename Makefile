@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: venv venv-dev run test test-fast lint js-reader test-postgres serve upgrade clean bench-data bench bench-small bandit
+.PHONY: venv venv-dev run test test-fast lint js-reader oidc-provider test-postgres serve upgrade clean bench-data bench bench-small bandit
 
 # The virtual environment is rebuilt when the requirements change. A venv
 # left broken (e.g. by a missing python3-venv package) is made anew.
@@ -31,8 +31,9 @@ run: upgrade
 	$(FLASK) seed-demo --if-empty
 	scripts/run-with-worker.sh $(FLASK)
 
-# ical.js (Thunderbird's parser) joins the .ics readers when npm is here.
-test: venv-dev js-reader
+# ical.js (Thunderbird's parser) joins the .ics readers when npm is here;
+# the sign-in tests start a real OpenID provider (tests/oidc).
+test: venv-dev js-reader oidc-provider
 	$(BIN)/python -m pytest
 
 # The unit and request tests: everything but the browser and slow tests.
@@ -54,8 +55,12 @@ js-reader:
 	@if command -v npm >/dev/null 2>&1; then cd tests/js && npm ci --silent --no-audit --no-fund; \
 	else echo "npm not found: the .ics tests run without ical.js"; fi
 
+oidc-provider:
+	@if command -v npm >/dev/null 2>&1; then cd tests/oidc && npm ci --silent --no-audit --no-fund; \
+	else echo "npm not found: the OpenID sign-in tests are skipped"; fi
+
 # The same suite on a throwaway PostgreSQL cluster (installed if missing).
-test-postgres: venv-dev js-reader
+test-postgres: venv-dev js-reader oidc-provider
 	.ci/with-postgres.sh $(BIN)/python -m pytest
 
 # Several workers on the configured database (DATABASE_URL); needs SECRET_KEY.

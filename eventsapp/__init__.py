@@ -121,3 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(program)
     app.register_blueprint(records)
     app.register_blueprint(analytics)
+    from eventsapp.web import sso
+
+    app.register_blueprint(sso.bp)
+    sso.init_app(app)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from flask.helpers import get_debug_flag
 
+from eventsapp.ssoconfig import SSO_ENVIRONMENT, SsoDefaults, check_sso_settings
+
 #: Values that must never serve as a production SECRET_KEY.
 WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test"}
 MIN_PRODUCTION_SECRET_LENGTH = 32
@@ -23,7 +25,7 @@ class ConfigError(RuntimeError):
     """The configuration cannot work; the message says what to change."""
 
 
-class Defaults:
+class Defaults(SsoDefaults):
     APP_NAME = "Mentor Rounds"
     APP_ENV: str | None = None  # "production" or "development"; see running_environment()
     APP_TIMEZONE = "America/New_York"
@@ -41,14 +43,11 @@ class Defaults:
     USERS_PER_PAGE = 25
     EVENTS_PER_PAGE = 20
     SUGGESTIONS_SHOWN = 20
-    # How many reverse proxies (load balancer, nginx) stand in front: their
-    # X-Forwarded-For/-Proto/-Host are then trusted, so links say https.
+    # Reverse proxies in front (load balancer, nginx), whose X-Forwarded-* are trusted: links say https.
     PROXIES = 0
     # The domain in calendar UIDs; set it to the site's host name once, and keep it.
     CALENDAR_UID_DOMAIN: str | None = None
-    # How long a server process reuses what suggestions share between
-    # viewers: the interest counts behind rarity and the shared-interest
-    # short lists (set in instance/config.py).
+    # How long a process reuses what suggestions share between viewers (interest counts, short lists).
     MATCHING_CACHE_SECONDS = 300
     # Mail: with MAIL_SERVER unset, messages are written to instance/mail/.
     MAIL_SERVER: str | None = None
@@ -98,9 +97,7 @@ ENVIRONMENT_SETTINGS = {
     "PROXIES": int,
     "SESSION_LIFETIME_HOURS": float,
     "EMAIL_CONFIRM_HOURS": float,
-    # Flask's: the site's host and scheme, which mail sent outside a request
-    # (the worker, commands) links to.
-    "SERVER_NAME": str,
+    "SERVER_NAME": str,  # Flask's, with the scheme: what mail sent outside a request links to
     "PREFERRED_URL_SCHEME": str,
     # Benchmark-only: an X-Query-Count header on every response (refused in production).
     "BENCH_QUERY_COUNT": lambda value: value.lower() in ("1", "true", "yes", "on"),
@@ -125,6 +122,7 @@ ENVIRONMENT_SETTINGS = {
     "PROGRAM_YEAR_START": str,
     "PROGRAM_TARGET_PERCENT": int,
     "PROGRAM_TARGET_MONTHS": int,
+    **SSO_ENVIRONMENT,
 }
 
 
@@ -198,6 +196,7 @@ def load_config(app, overrides: dict | None) -> None:
     check_timezone(app.config["APP_TIMEZONE"])
     check_digest_schedule(app.config)
     check_program_settings(app.config)
+    check_sso_settings(app.config)
     app.config["SECRET_KEY"] = resolve_secret_key(app)
 
 

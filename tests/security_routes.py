@@ -549,6 +549,14 @@ MATRIX: list[Row] = [
                                                                                        NONE,  NONE,  NONE,  NONE,  NONE,  NONE,
         variant="forged token"),
     row("accounts.resend_confirmation", "POST", _unconfirmed,                          LOGIN, GO,    GO,    GO,    GO,    GO),
+    # The hospital sign-in, where OIDC_ISSUER is unset, as here (tests/test_accounts_sso.py signs in
+    # through a real provider): visitors are told so on the login page, members sent on; no callback.
+    # A first sign-in's questions, for members who have not answered them.
+    row("sso.start",                "POST", at("/login/sso"),                          LOGIN, GO,    GO,    GO,    GO,    GO),
+    row("sso.callback",             "GET",  at("/login/sso/callback?code=c&state=s"),  NONE,  NONE,  NONE,  NONE,  NONE,  NONE),
+    row("sso.welcome",              "GET",  at("/login/sso/welcome"),                  LOGIN, GO,    GO,    GO,    GO,    GO),
+    row("sso.welcome",              "POST", at("/login/sso/welcome", career_stage="fellow"),
+                                                                                       LOGIN, GO,    GO,    GO,    GO,    GO),
     # Profiles: members see each other (with each one's privacy choices); each edits their own.
     row("profiles.mine",            "GET",  at("/profile"),                            LOGIN, GO,    GO,    GO,    GO,    GO),
     row("profiles.show",            "GET",  lambda w, r: Target(f"/people/{w.senior.id}"),
@@ -752,7 +760,12 @@ MATRIX: list[Row] = [
 ACTS_WITHOUT_WRITING = {
     # A member who is already signed in is sent on before the form is read.
     (endpoint, role): "sign-in/up when already signed in"
-    for endpoint in ("accounts.login", "accounts.register")
+    for endpoint in ("accounts.login", "accounts.register", "sso.start")
+    for role in ROLES
+    if role != "anonymous"
+} | {
+    # Their career stage is known: the first sign-in's questions are behind them.
+    ("sso.welcome", role): "first details already given"
     for role in ROLES
     if role != "anonymous"
 }

@@ -159,6 +159,7 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
             "met_answer",
             "program_nudge",
             "user_session",
+            "user_identity",
         } & set(inspector.get_table_names())
         assert "help_offered" in {c["name"] for c in inspector.get_columns("profile")}  # the step before stays
         assert "ck_profile_intro_capacity_range" in {c["name"] for c in inspector.get_check_constraints("profile")}

@@ -115,3 +115,19 @@ class UserSession(db.Model):
     remembered: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
     # "Firefox on Windows": what the member recognises, never the full header.
     device: Mapped[str] = mapped_column(sa.String(80), default="", server_default="")
+
+
+class UserIdentity(db.Model):
+    """An account's identity at an OpenID provider: the provider (its
+    issuer) and the subject it names the person by, which never changes
+    there even when their email does (docs/sso.md)."""
+
+    __tablename__ = "user_identity"
+    __table_args__ = (sa.UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(sa.String(255))
+    # OpenID Connect caps the subject at 255 ASCII characters.
+    subject: Mapped[str] = mapped_column(sa.String(255))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

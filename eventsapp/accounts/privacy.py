@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from eventsapp.accounts import passwords, sessions
+from eventsapp.accounts import passwords, sessions, sso
 from eventsapp.accounts.models import Role, User
 from eventsapp.accounts.signals import account_deleting
 from eventsapp.errors import DomainError, NotAllowed, NotFound
@@ -24,8 +24,9 @@ from eventsapp.transactions import begin_write
 
 def delete_account(session: Session, user: User, password: str, links=None) -> None:
     """`links`: how to link event pages in what the deletion sends (an
-    EventLinks, built by the web layer), passed on to the receivers."""
-    if not passwords.verify_password(user.password_hash, password or ""):
+    EventLinks, built by the web layer), passed on to the receivers. An
+    account made by the hospital sign-in has no password to confirm with."""
+    if sso.has_password(user) and not passwords.verify_password(user.password_hash, password or ""):
         raise DomainError("That password is not right.", field="password")
     if user.is_admin and not session.scalar(sa.select(sa.exists().where(User.role == Role.ADMIN, User.id != user.id))):
         raise DomainError(

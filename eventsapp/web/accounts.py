@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 
-from eventsapp.accounts import clientkeys, privacy, services, sessions, throttle, verification
+from eventsapp.accounts import clientkeys, privacy, services, sessions, sso, throttle, verification
 from eventsapp.accounts.forms import DeleteAccountForm, LoginForm, PasswordChangeForm, RegisterForm
 from eventsapp.accounts.urls import safe_next_path
 from eventsapp.errors import DomainError, NotAllowed, NotFound
@@ -36,6 +36,8 @@ def account_links() -> verification.AccountLinks:
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
+    if not current_app.config["PASSWORD_LOGIN"]:  # SSO only (docs/sso.md)
+        return render_template("accounts/register_closed.html"), 403
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -68,6 +70,9 @@ def login():
     destination = safe_next_path(form.next.data) or url_for("main.home")
     if current_user.is_authenticated:
         return redirect(destination)
+    if request.method == "POST" and not current_app.config["PASSWORD_LOGIN"]:
+        form.form_errors.append("Passwords are not used here: sign in with your hospital account.")
+        return render_template("accounts/login.html", form=form), 403, {"Referrer-Policy": "no-referrer"}
     if form.validate_on_submit():
         try:
             # Counted before the password is looked at: a refusal says nothing about it.
@@ -132,6 +137,8 @@ def log_out_everywhere():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
+    if not sso.has_password(current_user):  # made by the hospital sign-in: nothing to change here
+        return render_template("accounts/password_none.html"), 403 if request.method == "POST" else 200
     form = PasswordChangeForm()
     if form.validate_on_submit():
         user, login_id = current_user._get_current_object(), current_login_id()
@@ -176,6 +183,9 @@ def export():
 @login_required
 def delete():
     form = DeleteAccountForm()
+    has_password = sso.has_password(current_user)
+    if not has_password:  # made by the hospital sign-in: the box alone confirms
+        form.password.validators = ()
     if form.validate_on_submit():
         try:
             privacy.delete_account(db.session, current_user, form.password.data, links=event_links())
@@ -186,7 +196,7 @@ def delete():
             logout_user()
             flash("Your account is deleted. Thank you for taking part.", "info")
             return redirect(url_for("main.home"))
-    return render_template("accounts/delete.html", form=form), 422 if form.errors else 200
+    return render_template("accounts/delete.html", form=form, has_password=has_password), 422 if form.errors else 200
 
 
 def _link_problem(exc: DomainError):
