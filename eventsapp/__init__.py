@@ -71,6 +71,7 @@ def import_models() -> None:
     from eventsapp.notifications import models as _notifications  # noqa: F401
     from eventsapp.profiles import models as _profiles  # noqa: F401
     from eventsapp.program import models as _program  # noqa: F401
+    from eventsapp.roster import models as _roster  # noqa: F401
     from eventsapp.rsvps import models as _rsvps  # noqa: F401
 
 
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.web.profiles import bp as profiles
     from eventsapp.web.program import bp as program
     from eventsapp.web.records import bp as records
+    from eventsapp.web.roster import bp as roster
     from eventsapp.web.rsvps import bp as rsvps
     from eventsapp.web.unsubscribe import bp as unsubscribe
 
@@ -120,3 +122,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(program)
     app.register_blueprint(records)
     app.register_blueprint(analytics)
+    app.register_blueprint(roster)
