@@ -546,6 +546,7 @@ def _roster_invitation(*, accepted: bool = False):
             user_id=person.id,
             token_hash=token_hash(token),
             invited_at=sent,
+            asked_at=sent,
             sent_at=sent,
             expires_at=sent + timedelta(days=14),
             accepted_at=sent if accepted else None,

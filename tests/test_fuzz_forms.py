@@ -690,7 +690,7 @@ def _invited(sent_hours_ago: int = 2):
     token, sent = f"fuzz-{next(_n)}", utcnow() - timedelta(hours=sent_hours_ago)
     db.session.add(
         RosterInvitation(
-            user_id=person.id, token_hash=token_hash(token), invited_at=sent, sent_at=sent,
+            user_id=person.id, token_hash=token_hash(token), invited_at=sent, asked_at=sent, sent_at=sent,
             expires_at=sent + timedelta(days=14), sends=1,
         )
     )  # fmt: skip

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from eventsapp import worker
 from eventsapp.accounts.models import User
 from eventsapp.extensions import db
 from eventsapp.notifications.models import OutboxMail
@@ -65,6 +66,13 @@ def accounts_and_mail() -> dict:
         }
 
 
+def run_worker(app, now: datetime) -> int:
+    """The worker's round of invitations, at `now`: how many it mailed."""
+    return worker.run_round(app, now, [job for job in worker.JOBS if job.name == "send-roster-invitations"])[
+        "send-roster-invitations"
+    ]
+
+
 def invitation_links() -> list[str]:
     bodies = db.session.scalars(sa.select(OutboxMail.message).where(OutboxMail.kind == "roster_invitation"))
     return [re.search(rb"/roster/join/([\w-]+)", body).group(1).decode() for body in bodies]
@@ -82,22 +90,25 @@ def test_the_preview_lists_each_row_and_saves_no_account(client, coordinator, cl
 
 
 def test_importing_creates_the_accounts_and_mails_each_a_link_and_a_second_upload_changes_nothing(
-    client, coordinator, clock
+    client, coordinator, clock, app
 ):
     preview = upload(client).location
     response = client.post(preview + "/import", follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "Imported: 2 new (invited by email), 0 updated, 0 unchanged, 1 left out with errors." in page
+    assert "Imported: 2 new (their invitations go out by email in the next minutes), 0 updated," in page
+    assert "0 unchanged, 1 left out with errors." in page
     bo = db.session.scalar(sa.select(User).where(User.email == "bo@hospital.example"))
     assert bo.name == "=Bo Berg" and bo.profile.stage_label == "Resident (PGY-2)"
     assert sorted(s.name for s in bo.profile.specialties) == ["Cardiology", "Oncology"]
-    assert "Invited, not joined yet" in page and "Ana Lima" in page
-    assert len(invitation_links()) == 2
+    assert "Invitation being sent" in page and "Ana Lima" in page
+    assert run_worker(app, NOW) == 2 and len(invitation_links()) == 2
+    assert "Invited, not joined yet" in client.get("/roster/").get_data(as_text=True)
 
     before = accounts_and_mail()
     again = client.get(upload(client).location).get_data(as_text=True)
     assert "<strong>2</strong> unchanged" in again and "Importing this file would change nothing" in again
     client.post(upload(client).location + "/import")
+    assert run_worker(app, NOW) == 0
     assert accounts_and_mail() == before  # no account, profile, invitation or mail changed
 
 
@@ -135,13 +146,14 @@ def test_a_coordinator_limited_to_a_department_imports_only_its_people(client, c
     assert "<strong>0</strong> new accounts" in page
 
 
-def _invite_one(client):
+def _invite_one(client, app):
     client.post(upload(client).location + "/import")
+    run_worker(app, NOW)
     return invitation_links()[0]
 
 
 def test_the_invitation_sets_a_password_signs_in_and_works_once(client, coordinator, clock, app):
-    token = _invite_one(client)
+    token = _invite_one(client, app)
     client.post("/logout")
     page = client.get(f"/roster/join/{token}")
     assert page.status_code == 200 and "Choose a password" in page.get_data(as_text=True)
@@ -158,21 +170,24 @@ def test_the_invitation_sets_a_password_signs_in_and_works_once(client, coordina
 
 
 def test_an_invitation_expires_after_14_days_and_a_resend_makes_a_new_link(client, coordinator, clock, app):
-    old = _invite_one(client)
+    old = _invite_one(client, app)
     clock.now = NOW + timedelta(days=14)
     assert client.get(f"/roster/join/{old}").status_code == 410
     page = client.get("/roster/?status=expired").get_data(as_text=True)
     assert "Link expired" in page
-    client.post("/roster/resend-all")
-    assert client.get(f"/roster/join/{old}").status_code == 404  # the old link is void
+    page = client.post("/roster/resend-all", follow_redirects=True).get_data(as_text=True)
+    assert "A new invitation goes out to 2 people." in page
+    assert client.get(f"/roster/join/{old}").status_code == 404  # the old link is void at once
+    assert run_worker(app, clock.now) == 2
     new = invitation_links()[2:]
     assert len(new) == 2 and all(client.get(f"/roster/join/{t}").status_code == 200 for t in new)
     page = client.post("/roster/resend-all", follow_redirects=True).get_data(as_text=True)
-    assert "2 were sent one less than an hour ago" in page and len(invitation_links()) == 4
+    assert "2 had one less than an hour ago" in page
+    assert run_worker(app, clock.now) == 0 and len(invitation_links()) == 4
 
 
-def test_the_roster_list_downloads_as_csv_with_formulas_neutralised(client, coordinator, clock):
-    _invite_one(client)
+def test_the_roster_list_downloads_as_csv_with_formulas_neutralised(client, coordinator, clock, app):
+    _invite_one(client, app)
     body = client.get("/roster/people.csv").get_data(as_text=True)
     assert body.splitlines()[0].startswith("Name,Email,Department,Status")
     assert '\'=Bo Berg,bo@hospital.example,Surgery,"Invited, not joined yet"' in body

@@ -24,6 +24,10 @@ VALID_FOR = timedelta(days=14)
 RESEND_QUIET = timedelta(hours=1)
 #: Mail of this kind is not unsubscribable: it is the way in.
 KIND = "roster_invitation"
+#: Invitations the worker mails at a time (each renders its message).
+SEND_BATCH = 200
+#: Where the invitation page is, on this site: the worker links it without a request.
+JOIN_PATH = "roster/join/"
 
 
 class InvitationUsed(DomainError):
@@ -56,41 +60,19 @@ def invitation_mail(invitee: Invitee, link: str, expires_at: datetime) -> Outgoi
     return OutgoingMail(to=invitee.email, subject="You are invited to Mentor Rounds", body=body)
 
 
-def _send(invitees: list[Invitee], *, now: datetime, join_link: str) -> tuple[list[dict], dict[int, str]]:
-    """The outbox rows of new links for these people, and each one's token hash."""
-    rows, hashes = [], {}
-    for invitee in invitees:
-        token = secrets.token_urlsafe(32)
-        hashes[invitee.user_id] = token_hash(token)
-        mail = invitation_mail(invitee, f"{join_link}{token}", now + VALID_FOR)
-        rows.append(outbox_row(mail, kind=KIND, user_id=invitee.user_id, dedupe_key=None, now=now, site=""))
-    return rows, hashes
-
-
-def invite(
-    session: Session, invitees: list[Invitee], *, import_id: int | None, sent_by_id: int, now: datetime, join_link: str
-) -> None:
-    """Invite new accounts, in bulk, in the caller's transaction."""
-    if not invitees:
-        return
-    mails, hashes = _send(invitees, now=now, join_link=join_link)
-    session.execute(
-        sa.insert(RosterInvitation),
-        [
-            {
-                "user_id": i.user_id,
-                "import_id": import_id,
-                "token_hash": hashes[i.user_id],
-                "invited_at": now,
-                "sent_at": now,
-                "expires_at": now + VALID_FOR,
-                "sent_by_id": sent_by_id,
-                "sends": 1,
-            }
-            for i in invitees
-        ],
-    )
-    queue_mails(session, mails)
+def invite(session: Session, user_ids: list[int], *, import_id: int | None, sent_by_id: int, now: datetime) -> None:
+    """Invite new accounts, in bulk, in the caller's transaction: each waits
+    for the worker to mail its link (send_waiting), as a whole intake would
+    take too long to render while the coordinator waits."""
+    if user_ids:
+        session.execute(
+            sa.insert(RosterInvitation),
+            [
+                {"user_id": user_id, "import_id": import_id, "invited_at": now, "asked_at": now,
+                 "sent_by_id": sent_by_id, "sends": 0}
+                for user_id in user_ids
+            ],
+        )  # fmt: skip
 
 
 def in_scope(query, allowed: frozenset[int] | None):
@@ -109,28 +91,48 @@ def resend(
     allowed: frozenset[int] | None,
     sent_by_id: int,
     now: datetime,
-    join_link: str,
     import_id: int | None = None,
 ) -> tuple[int, int]:
     """New links for those not joined (`user_ids` None: everyone in scope, of
-    `import_id` if given), skipping any sent within RESEND_QUIET; commits.
-    (sent, skipped as too recent)."""
-    query = sa.select(RosterInvitation, User.email, User.name).join(User, User.id == RosterInvitation.user_id)
-    query = in_scope(query.where(RosterInvitation.accepted_at.is_(None)), allowed)
+    `import_id` if given), but those asked for within RESEND_QUIET. The old
+    link stops working at once; the worker mails the new one. Commits.
+    (asked for, skipped as too recent)."""
+    query = in_scope(sa.select(RosterInvitation).where(RosterInvitation.accepted_at.is_(None)), allowed)
     if user_ids is not None:
         query = query.where(RosterInvitation.user_id.in_(user_ids))
     if import_id is not None:
         query = query.where(RosterInvitation.import_id == import_id)
-    found = session.execute(query).all()
-    due = [(inv, Invitee(inv.user_id, email, name)) for inv, email, name in found if inv.sent_at <= now - RESEND_QUIET]
-    mails, hashes = _send([i for _, i in due], now=now, join_link=join_link)
-    for invitation, _ in due:
-        invitation.token_hash, invitation.sent_at = hashes[invitation.user_id], now
-        invitation.expires_at, invitation.sent_by_id = now + VALID_FOR, sent_by_id
-        invitation.sends += 1
-    queue_mails(session, mails)
+    found = list(session.scalars(query))
+    due = [invitation for invitation in found if invitation.asked_at <= now - RESEND_QUIET]
+    for invitation in due:
+        invitation.token_hash = invitation.sent_at = invitation.expires_at = None
+        invitation.asked_at, invitation.sent_by_id = now, sent_by_id
     session.commit()
     return len(due), len(found) - len(due)
+
+
+def send_waiting(session: Session, now: datetime, join_link: str, *, limit: int = SEND_BATCH) -> int:
+    """Mail up to `limit` waiting invitations, each with a new link valid
+    VALID_FOR (`join_link`: the invitation page without its token); commits.
+    Rows are claimed (FOR UPDATE SKIP LOCKED), so two workers share the queue."""
+    found = session.execute(
+        sa.select(RosterInvitation, User.email, User.name)
+        .join(User, User.id == RosterInvitation.user_id)
+        .where(RosterInvitation.token_hash.is_(None), RosterInvitation.accepted_at.is_(None))
+        .order_by(RosterInvitation.asked_at, RosterInvitation.user_id)
+        .limit(limit)
+        .with_for_update(of=RosterInvitation, skip_locked=True)
+    ).all()
+    mails = []
+    for invitation, email, name in found:
+        token = secrets.token_urlsafe(32)
+        invitation.token_hash, invitation.sent_at, invitation.expires_at = token_hash(token), now, now + VALID_FOR
+        invitation.sends += 1
+        mail = invitation_mail(Invitee(invitation.user_id, email, name), f"{join_link}{token}", now + VALID_FOR)
+        mails.append(outbox_row(mail, kind=KIND, user_id=invitation.user_id, dedupe_key=None, now=now, site=""))
+    queue_mails(session, mails)
+    session.commit()
+    return len(found)
 
 
 def open_invitation(session: Session, token: str, now: datetime) -> tuple[RosterInvitation, User]:
@@ -145,7 +147,7 @@ def open_invitation(session: Session, token: str, now: datetime) -> tuple[Roster
     invitation, user = found
     if invitation.accepted_at is not None:
         raise InvitationUsed("This invitation has been used already. Log in with your email and password.")
-    if invitation.expires_at <= now:
+    if invitation.expires_at is None or invitation.expires_at <= now:
         raise InvitationExpired("This invitation has expired. Ask your program coordinator to send it again.")
     return invitation, user
 

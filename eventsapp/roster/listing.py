@@ -19,10 +19,16 @@ SHOWN = 500
 
 
 class Status:
+    SENDING = "sending"
     WAITING = "waiting"
     JOINED = "joined"
     EXPIRED = "expired"
-    LABELS = {WAITING: "Invited, not joined yet", JOINED: "Joined", EXPIRED: "Link expired"}
+    LABELS = {
+        SENDING: "Invitation being sent",
+        WAITING: "Invited, not joined yet",
+        JOINED: "Joined",
+        EXPIRED: "Link expired",
+    }
     ALL = tuple(LABELS)
 
 
@@ -33,8 +39,8 @@ class Entry:
     email: str
     department: str
     invited_at: datetime
-    sent_at: datetime
-    expires_at: datetime
+    sent_at: datetime | None
+    expires_at: datetime | None
     accepted_at: datetime | None
     sends: int
     import_id: int | None
@@ -44,6 +50,8 @@ class Entry:
 def _status_condition(status: str, now: datetime):
     if status == Status.JOINED:
         return RosterInvitation.accepted_at.is_not(None)
+    if status == Status.SENDING:
+        return sa.and_(RosterInvitation.accepted_at.is_(None), RosterInvitation.token_hash.is_(None))
     if status == Status.EXPIRED:
         return sa.and_(RosterInvitation.accepted_at.is_(None), RosterInvitation.expires_at <= now)
     return sa.and_(RosterInvitation.accepted_at.is_(None), RosterInvitation.expires_at > now)
@@ -78,6 +86,8 @@ def entries(
 def _entry(inv: RosterInvitation, name: str, email: str, department: str | None, now: datetime) -> Entry:
     if inv.accepted_at is not None:
         status = Status.JOINED
+    elif inv.expires_at is None:
+        status = Status.SENDING
     else:
         status = Status.EXPIRED if inv.expires_at <= now else Status.WAITING
     return Entry(
@@ -108,17 +118,12 @@ HEADER = ["Name", "Email", "Department", "Status", "Invited", "Last sent", "Link
 
 def csv_rows(listed: list[Entry], day) -> list[list]:
     """Rows for attendance's to_csv (which neutralises formulas); `day` writes a date."""
+
+    def when(moment):
+        return day(moment) if moment else ""
+
     return [
-        [
-            e.name,
-            e.email,
-            e.department,
-            Status.LABELS[e.status],
-            day(e.invited_at),
-            day(e.sent_at),
-            day(e.expires_at),
-            day(e.accepted_at) if e.accepted_at else "",
-            e.sends,
-        ]
+        [e.name, e.email, e.department, Status.LABELS[e.status], when(e.invited_at), when(e.sent_at),
+         when(e.expires_at), when(e.accepted_at), e.sends]
         for e in listed
-    ]
+    ]  # fmt: skip

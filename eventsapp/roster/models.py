@@ -39,21 +39,34 @@ class RosterImport(db.Model):
 
 class RosterInvitation(db.Model):
     """The invitation of an account an import created: one per account. The
-    link's token is stored only as its SHA-256; resending replaces it (the
-    old link stops working). Accepting sets the password and `accepted_at`."""
+    link's token is stored only as its SHA-256; a new link (the first, or
+    one asked for again) is waiting for the worker while `token_hash` is
+    empty, and the old one then no longer works. Accepting sets the password
+    and `accepted_at`."""
 
     __tablename__ = "roster_invitation"
     __table_args__ = (
-        sa.CheckConstraint("expires_at > sent_at", name="expires_after_sent"),
-        sa.CheckConstraint("sends >= 1", name="sent_at_least_once"),
+        sa.CheckConstraint(
+            "token_hash IS NULL OR (sent_at IS NOT NULL AND expires_at > sent_at)", name="sent_link_expires"
+        ),
+        sa.CheckConstraint("sends >= 0", name="sends_not_negative"),
+        # The worker's queue: links waiting to be mailed.
+        sa.Index(
+            "ix_roster_invitation_waiting",
+            "asked_at",
+            postgresql_where=sa.text("token_hash IS NULL"),
+            sqlite_where=sa.text("token_hash IS NULL"),
+        ),
     )
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     import_id: Mapped[int | None] = mapped_column(sa.ForeignKey("roster_import.id", ondelete="SET NULL"), index=True)
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the current link was asked for (the import, or a resend): resends are spaced from it.
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     sent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    sends: Mapped[int] = mapped_column(default=1, server_default="1")
+    sends: Mapped[int] = mapped_column(default=0, server_default="0")  # links mailed so far

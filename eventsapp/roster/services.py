@@ -25,8 +25,8 @@ from eventsapp.text import clean
 
 #: How long an upload waits for its "Import".
 UPLOAD_LIFETIME = timedelta(days=1)
-#: Addresses looked up per query.
-CHUNK = 5_000
+#: Addresses looked up per query: a whole file (SQLite takes 32,766 parameters, PostgreSQL 65,535).
+CHUNK = parsing.MAX_ROWS
 #: A password hash no password matches: the account waits for its invitation.
 NO_PASSWORD = "!invited"
 
@@ -98,11 +98,10 @@ def run_import(
     actor_id: int,
     allowed: frozenset[int] | None,
     now: datetime,
-    join_link: str,
 ) -> Imported:
     """Write the valid rows (those with errors are left out, as the preview
-    says) and invite the new accounts, all in one transaction. `join_link`:
-    the invitation page's address without its token."""
+    says) and invite the new accounts, all in one transaction (the worker
+    mails the invitations)."""
     # Claimed first: two presses of the button cannot both import.
     claimed = session.execute(
         sa.update(RosterImport)
@@ -115,7 +114,7 @@ def run_import(
     result = preview(session, upload, allowed)
     created = create_accounts(session, [p.result for p in result.planned if p.action == planning.Action.CREATE], now)
     update_accounts(session, [p.result for p in result.planned if p.action == planning.Action.UPDATE])
-    invitations.invite(session, created, import_id=upload.id, sent_by_id=actor_id, now=now, join_link=join_link)
+    invitations.invite(session, created, import_id=upload.id, sent_by_id=actor_id, now=now)
     tally = result.counts
     session.execute(
         sa.update(RosterImport)
@@ -169,7 +168,7 @@ def load_members(session: Session, rows: list[parsing.RosterRow]) -> dict[str, p
     return found
 
 
-def create_accounts(session: Session, members: list[planning.Member], now: datetime) -> list[invitations.Invitee]:
+def create_accounts(session: Session, members: list[planning.Member], now: datetime) -> list[int]:
     """Accounts with their profiles and interests, in bulk; no usable password yet."""
     if not members:
         return []
@@ -204,7 +203,7 @@ def create_accounts(session: Session, members: list[planning.Member], now: datet
     links = [{"profile_id": ids[m.email], "specialty_id": s} for m in members for s in m.specialty_ids]
     if links:
         session.execute(sa.insert(profile_specialty), links)
-    return [invitations.Invitee(ids[m.email], m.email, m.name) for m in members]
+    return [ids[m.email] for m in members]
 
 
 def update_accounts(session: Session, members: list[planning.Member]) -> None:

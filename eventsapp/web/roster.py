@@ -29,11 +29,6 @@ def _allowed():
     return program_scope().department_ids
 
 
-def _join_link() -> str:
-    """The invitation page's full address, without its token."""
-    return url_for("roster.join", token="T", _external=True)[:-1]
-
-
 def _filters() -> dict:
     status = request.args.get("status", "")
     return {
@@ -112,14 +107,13 @@ def preview(import_id: int):
 def run_import(import_id: int):
     allowed, upload = _allowed(), _upload(import_id)
     try:
-        done = services.run_import(
-            db.session, upload, actor_id=current_user.id, allowed=allowed, now=utcnow(), join_link=_join_link()
-        )
+        done = services.run_import(db.session, upload, actor_id=current_user.id, allowed=allowed, now=utcnow())
     except DomainError as exc:
         flash(str(exc), "error")
         return redirect(url_for("roster.index"))
     flash(
-        f"Imported: {done.created} new (invited by email), {done.updated} updated, {done.unchanged} unchanged, "
+        f"Imported: {done.created} new (their invitations go out by email in the next minutes), "
+        f"{done.updated} updated, {done.unchanged} unchanged, "
         f"{done.skipped} left out with errors.",
         "success",
     )
@@ -128,9 +122,9 @@ def run_import(import_id: int):
 
 def _resent(sent: int, skipped: int) -> None:
     if sent:
-        flash(f"Invitation sent again to {sent} {'person' if sent == 1 else 'people'}.", "success")
+        flash(f"A new invitation goes out to {sent} {'person' if sent == 1 else 'people'}.", "success")
     if skipped:
-        flash(f"{skipped} were sent one less than an hour ago: try again later.", "error" if not sent else "info")
+        flash(f"{skipped} had one less than an hour ago: try again later.", "error" if not sent else "info")
     if not sent and not skipped:
         flash("Nobody is waiting for an invitation here.", "info")
 
@@ -145,7 +139,6 @@ def resend(user_id: int):
         allowed=allowed,
         sent_by_id=current_user.id,
         now=utcnow(),
-        join_link=_join_link(),
     )
     if sent == (0, 0):
         abort(404)
@@ -163,7 +156,6 @@ def resend_all():
         allowed=allowed,
         sent_by_id=current_user.id,
         now=utcnow(),
-        join_link=_join_link(),
         import_id=import_id,
     )
     _resent(*sent)

@@ -6,7 +6,8 @@ Create Date: 2026-12-04 19:30:00
 
 A coordinator's uploaded roster waits as a row until its preview is
 confirmed; the accounts an import creates get an invitation each (its
-token stored as a SHA-256). Both tables are new: nothing to carry over.
+token stored as a SHA-256), mailed by the worker from a queue (the rows
+without a token yet). Both tables are new: nothing to carry over.
 """
 
 import sqlalchemy as sa
@@ -45,15 +46,19 @@ def upgrade():
         "roster_invitation",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("import_id", sa.Integer(), nullable=True),
-        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=True),
         sa.Column("invited_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("sent_by_id", sa.Integer(), nullable=True),
-        sa.Column("sends", sa.Integer(), server_default="1", nullable=False),
-        sa.CheckConstraint("expires_at > sent_at", name=op.f("ck_roster_invitation_expires_after_sent")),
-        sa.CheckConstraint("sends >= 1", name=op.f("ck_roster_invitation_sent_at_least_once")),
+        sa.Column("sends", sa.Integer(), server_default="0", nullable=False),
+        sa.CheckConstraint(
+            "token_hash IS NULL OR (sent_at IS NOT NULL AND expires_at > sent_at)",
+            name=op.f("ck_roster_invitation_sent_link_expires"),
+        ),
+        sa.CheckConstraint("sends >= 0", name=op.f("ck_roster_invitation_sends_not_negative")),
         sa.ForeignKeyConstraint(
             ["import_id"],
             ["roster_import.id"],
@@ -73,10 +78,18 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_roster_invitation_accepted_at"), ["accepted_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_roster_invitation_import_id"), ["import_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_roster_invitation_sent_by_id"), ["sent_by_id"], unique=False)
+        batch_op.create_index(
+            "ix_roster_invitation_waiting",
+            ["asked_at"],
+            unique=False,
+            postgresql_where=sa.text("token_hash IS NULL"),
+            sqlite_where=sa.text("token_hash IS NULL"),
+        )
 
 
 def downgrade():
     with op.batch_alter_table("roster_invitation", schema=None) as batch_op:
+        batch_op.drop_index("ix_roster_invitation_waiting")
         batch_op.drop_index(batch_op.f("ix_roster_invitation_sent_by_id"))
         batch_op.drop_index(batch_op.f("ix_roster_invitation_import_id"))
         batch_op.drop_index(batch_op.f("ix_roster_invitation_accepted_at"))
