@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -106,3 +108,44 @@ def test_ten_thousand_rows_with_duplicates_and_case_variants_are_planned_and_rei
     errors = [r.line for r in parsed.rows if r.errors]
     assert errors == [7, 10_001]  # person5 twice: lines 7 and 10,001
     reimport_finds_nothing_to_do(parsed.rows)
+
+
+@pytest.mark.slow
+def test_any_uploaded_file_gets_a_preview_or_a_reason_and_never_an_account(app, client):
+    """The upload, the one form taking a file, with files of every kind: a
+    readable one gets its preview, anything else a message; neither a 500
+    nor an account, before Import is pressed."""
+    from eventsapp.accounts.models import User
+    from eventsapp.extensions import db
+    from eventsapp.roster.models import RosterImport
+    from tests.factories import make_department, make_user
+    from tests.fuzzing import FUZZ
+    from tests.security_routes import log_in
+    from tests.test_program_pages import make_coordinator
+
+    make_department("Surgery")
+    log_in(client, make_coordinator(make_user("Cora", role="organizer", stage="faculty")))
+    files = st.one_of(
+        st.binary(max_size=2000),
+        st.builds(
+            encode,
+            st.lists(ROW, min_size=1, max_size=10),
+            delimiter=st.sampled_from([",", ";"]),
+            encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+        ).filter(bool),
+    )
+
+    @settings(FUZZ, max_examples=40)
+    @given(data=files, name=st.text(max_size=300))
+    def fuzz(data, name):
+        kept = db.session.scalar(sa.select(sa.func.count()).select_from(RosterImport))
+        response = client.post("/roster/imports", data={"file": (io.BytesIO(data), name or "x.csv")})
+        assert response.status_code == 302
+        page = client.get(response.location)
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        now_kept = db.session.scalar(sa.select(sa.func.count()).select_from(RosterImport))
+        assert "Nothing has been saved yet" in text if now_kept == kept + 1 else 'class="flash' in text
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+    fuzz()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -191,3 +192,11 @@ def test_the_roster_list_downloads_as_csv_with_formulas_neutralised(client, coor
     body = client.get("/roster/people.csv").get_data(as_text=True)
     assert body.splitlines()[0].startswith("Name,Email,Department,Status")
     assert '\'=Bo Berg,bo@hospital.example,Surgery,"Invited, not joined yet"' in body
+
+
+def test_the_example_file_in_the_docs_previews_without_an_error(client, coordinator, clock):
+    for name in ("Internal Medicine", "Pediatrics"):
+        make_department(name)
+    example = (Path(__file__).resolve().parent.parent / "docs" / "roster-example.csv").read_bytes()
+    page = client.get(upload(client, example).location).get_data(as_text=True)
+    assert "<strong>4</strong> new accounts" in page and "<strong>0</strong> with errors" in page

@@ -18,6 +18,7 @@ from eventsapp.errors import DomainError, NotFound
 from eventsapp.notifications.mail import OutgoingMail, outbox_row, queue_mails
 from eventsapp.profiles.models import Profile
 from eventsapp.roster.models import RosterInvitation
+from eventsapp.transactions import begin_write
 
 VALID_FOR = timedelta(days=14)
 #: A person is sent their invitation again at most this often.
@@ -114,7 +115,9 @@ def resend(
 def send_waiting(session: Session, now: datetime, join_link: str, *, limit: int = SEND_BATCH) -> int:
     """Mail up to `limit` waiting invitations, each with a new link valid
     VALID_FOR (`join_link`: the invitation page without its token); commits.
-    Rows are claimed (FOR UPDATE SKIP LOCKED), so two workers share the queue."""
+    Rows are claimed (FOR UPDATE SKIP LOCKED; on SQLite the write lock from
+    the start), so two workers never mail one link each for the same person."""
+    begin_write(session)
     found = session.execute(
         sa.select(RosterInvitation, User.email, User.name)
         .join(User, User.id == RosterInvitation.user_id)
