@@ -200,3 +200,23 @@ def test_the_example_file_in_the_docs_previews_without_an_error(client, coordina
     example = (Path(__file__).resolve().parent.parent / "docs" / "roster-example.csv").read_bytes()
     page = client.get(upload(client, example).location).get_data(as_text=True)
     assert "<strong>4</strong> new accounts" in page and "<strong>0</strong> with errors" in page
+
+
+def test_the_roster_pages_have_labelled_controls_and_ordered_headings(client, coordinator, clock, app):
+    from tests.a11y import problems
+
+    token = _invite_one(client, app)
+    pages = ["/roster/", upload(client).location]
+    for url in pages:
+        assert problems(client.get(url).get_data(as_text=True)) == [], url
+    client.post("/logout")
+    for url in (f"/roster/join/{token}", "/roster/join/no-such-token"):
+        assert problems(client.get(url).get_data(as_text=True)) == [], url
+
+
+def test_an_upload_left_for_a_day_expires_with_a_message(client, coordinator, clock):
+    preview = upload(client).location
+    clock.now = NOW + timedelta(days=1)
+    page = client.post(preview + "/import", follow_redirects=True).get_data(as_text=True)
+    assert "This upload has expired; upload the file again." in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1

@@ -32,7 +32,11 @@ NO_PASSWORD = "!invited"
 
 
 class ImportGone(NotFound):
-    """No such upload, someone else's, or expired."""
+    """No such upload, or someone else's."""
+
+
+class UploadExpired(DomainError):
+    """An upload nobody imported within UPLOAD_LIFETIME."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ def pending_upload(session: Session, import_id: int, *, uploader_id: int, now: d
     if upload is None or upload.uploaded_by_id != uploader_id:
         raise ImportGone("No such upload.")
     if upload.imported_at is None and upload.expires_at <= now:
-        raise ImportGone("This upload has expired; upload the file again.")
+        raise UploadExpired("This upload has expired; upload the file again.")
     return upload
 
 

@@ -86,10 +86,14 @@ def upload():
 
 
 def _upload(import_id: int):
+    """The current user's upload: 404 if it is not theirs; a message if it expired."""
     try:
         return services.pending_upload(db.session, import_id, uploader_id=current_user.id, now=utcnow())
     except NotFound:
         abort(404)
+    except services.UploadExpired as exc:
+        flash(str(exc), "error")
+        abort(redirect(url_for("roster.index")))
 
 
 @bp.get("/imports/<int:import_id>")
