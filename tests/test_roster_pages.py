@@ -165,6 +165,8 @@ def test_the_invitation_sets_a_password_signs_in_and_works_once(client, coordina
     )
     assert done.status_code == 302 and done.location.endswith("/profile/edit")
     assert "Welcome" in client.get("/profile/edit", follow_redirects=True).get_data(as_text=True)
+    export = client.get("/account/export.json").get_json()
+    assert export["invitation"]["accepted_at"] and token not in str(export)
     used = client.get(f"/roster/join/{token}")
     assert used.status_code == 410 and "used already" in used.get_data(as_text=True)
     assert db.session.scalar(sa.select(RosterInvitation.accepted_at).where(RosterInvitation.accepted_at.is_not(None)))
