@@ -83,3 +83,21 @@ def test_the_roster_page_runs_as_many_queries_for_50_people_as_for_5(client, adm
     few = queries_for(client, "/roster/")
     imported(admin, roster(*[f"Q{i},q{i}@hospital.example,Intern,Surgery" for i in range(45)]))
     assert queries_for(client, "/roster/") == few
+
+
+def test_an_address_registered_while_the_import_runs_keeps_nothing_and_the_import_can_be_pressed_again(
+    admin, monkeypatch
+):
+    upload = services.store_upload(
+        db.session, uploader_id=admin.id, filename="r.csv", data=roster("Ana,ana@hospital.example,Intern,Surgery"),
+        now=NOW,
+    )  # fmt: skip
+    make_user("Ana Self", email="ana@hospital.example")
+    # The registration lands between the import's look-up and its insert.
+    monkeypatch.setattr(services, "load_members", lambda session, rows: {})
+    with pytest.raises(services.DomainError, match="press Import again"):
+        services.run_import(db.session, upload, actor_id=admin.id, allowed=None, now=NOW)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RosterInvitation)) == 0
+    monkeypatch.undo()
+    done = services.run_import(db.session, upload, actor_id=admin.id, allowed=None, now=NOW)
+    assert (done.created, done.updated) == (0, 1)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User, name_sort_key
@@ -116,8 +117,15 @@ def run_import(
         session.rollback()
         raise ImportGone("This file has been imported already.")
     result = preview(session, upload, allowed)
-    created = create_accounts(session, [p.result for p in result.planned if p.action == planning.Action.CREATE], now)
-    update_accounts(session, [p.result for p in result.planned if p.action == planning.Action.UPDATE])
+    try:
+        created = create_accounts(
+            session, [p.result for p in result.planned if p.action == planning.Action.CREATE], now
+        )
+        update_accounts(session, [p.result for p in result.planned if p.action == planning.Action.UPDATE])
+    except IntegrityError as exc:
+        # Someone registered one of these addresses since the file was planned: nothing is kept.
+        session.rollback()
+        raise DomainError("Someone joined with one of these addresses meanwhile: press Import again.") from exc
     invitations.invite(session, created, import_id=upload.id, sent_by_id=actor_id, now=now)
     tally = result.counts
     session.execute(
@@ -173,7 +181,8 @@ def load_members(session: Session, rows: list[parsing.RosterRow]) -> dict[str, p
 
 
 def create_accounts(session: Session, members: list[planning.Member], now: datetime) -> list[int]:
-    """Accounts with their profiles and interests, in bulk; no usable password yet."""
+    """Accounts with their profiles and interests, in bulk; no usable password yet.
+    (accounts' account_created is not sent: its one receiver gives the profile this inserts.)"""
     if not members:
         return []
     rows = [
