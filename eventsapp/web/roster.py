@@ -44,7 +44,7 @@ def index():
     filters = _filters()
     people, total = listing.entries(db.session, scope.department_ids, now=now, limit=listing.SHOWN, **filters)
     uploads = listing.imports_by(db.session, None if scope.whole_hospital else current_user.id)
-    return render_template(
+    page = render_template(
         "roster/index.html",
         form=UploadForm(),
         people=people,
@@ -54,6 +54,7 @@ def index():
         statuses=listing.Status.LABELS,
         zone=ZoneInfo(current_app.config["APP_TIMEZONE"]),
     )
+    return page, 200, PRIVATE  # names and addresses: never kept by a browser or proxy
 
 
 @bp.get("/people.csv")
@@ -103,7 +104,8 @@ def preview(import_id: int):
     if upload.data is None:
         return redirect(url_for("roster.index", **{"import": upload.id}))
     shown = services.preview(db.session, upload, allowed)
-    return render_template("roster/preview.html", preview=shown, Action=planning.Action, shown=PREVIEW_SHOWN)
+    page = render_template("roster/preview.html", preview=shown, Action=planning.Action, shown=PREVIEW_SHOWN)
+    return page, 200, PRIVATE
 
 
 @bp.post("/imports/<int:import_id>/import")
