@@ -58,6 +58,11 @@ def test_semicolons_separate_cells_as_european_excel_writes_them():
     assert parsed.delimiter == ";" and parsed.rows[0].pgy_year == 3 and parsed.rows[0].department == "Internal Medicine"
 
 
+def test_excels_sep_line_names_the_delimiter_and_lines_keep_their_numbers():
+    parsed = parse(b"sep=;\r\nName;Email;Career stage\r\nBo, Jr;bo@hospital.example;Intern\r\n")
+    assert parsed.delimiter == ";" and parsed.rows[0].name == "Bo, Jr" and parsed.rows[0].line == 3
+
+
 def test_header_words_are_read_in_any_case_and_with_synonyms():
     parsed = parse(b"  FULL NAME ; e-mail ; Stage ; pgy year\nCy Cole;cy@hospital.example;resident;pgy 4\n")
     assert parsed.rows[0].pgy_year == 4 and parsed.rows[0].errors == ()

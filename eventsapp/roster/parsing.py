@@ -111,10 +111,16 @@ def _header_key(cell: str) -> str:
     return "".join(ch for ch in cell.lower() if ch.isalnum())
 
 
-def read_header(first_line: str) -> tuple[str, list[str | None]]:
-    """The delimiter (comma or semicolon) and each header cell's column."""
+def excel_separator(first_line: str) -> str | None:
+    """The delimiter a `sep=;` first line names (Excel writes and reads one), or None."""
+    line = first_line.strip().lower()
+    return line[4] if len(line) == 5 and line.startswith("sep=") and line[4] in ",;" else None
+
+
+def read_header(first_line: str, only: str | None = None) -> tuple[str, list[str | None]]:
+    """The delimiter (comma or semicolon, or `only`) and each header cell's column."""
     best: tuple[int, str, list[str | None]] | None = None
-    for delimiter in (",", ";"):
+    for delimiter in (only,) if only else (",", ";"):
         cells = next(csv.reader([first_line], delimiter=delimiter), [])
         columns = [HEADERS.get(_header_key(cell)) for cell in cells]
         found = sum(1 for c in set(columns) if c in REQUIRED)
@@ -151,12 +157,15 @@ def parse(data: bytes) -> ParsedRoster:
     if len(data) > MAX_BYTES:
         raise RosterFileError(f"The file is larger than {MAX_BYTES // 1_000_000} MB; split it into smaller files.")
     text, encoding = decode(data)
-    lines = text.splitlines()
-    delimiter, columns = read_header(lines[0] if lines else "")
+    lines = text.splitlines() or [""]
+    sep = excel_separator(lines[0])
+    header = (lines[1] if len(lines) > 1 else "") if sep else lines[0]
+    delimiter, columns = read_header(header, sep)
     rows: list[RosterRow] = []
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        next(reader)
+        for _ in range(2 if sep else 1):  # (line numbers stay the file's own)
+            next(reader, None)
         for cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue
