@@ -71,6 +71,7 @@ def import_models() -> None:
     from eventsapp.notifications import models as _notifications  # noqa: F401
     from eventsapp.profiles import models as _profiles  # noqa: F401
     from eventsapp.program import models as _program  # noqa: F401
+    from eventsapp.roster import models as _roster  # noqa: F401
     from eventsapp.rsvps import models as _rsvps  # noqa: F401
 
 
@@ -88,6 +89,7 @@ def connect_receivers() -> None:
     from eventsapp.notifications import mentorship_notices as _mentorship_notices  # noqa: F401
     from eventsapp.notifications import receivers as _notifications  # noqa: F401
     from eventsapp.profiles import receivers as _profiles  # noqa: F401
+    from eventsapp.roster import receivers as _roster  # noqa: F401
     from eventsapp.rsvps import receivers as _rsvps  # noqa: F401
 
 
@@ -110,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.web.profiles import bp as profiles
     from eventsapp.web.program import bp as program
     from eventsapp.web.records import bp as records
+    from eventsapp.web.roster import bp as roster
     from eventsapp.web.rsvps import bp as rsvps
     from eventsapp.web.unsubscribe import bp as unsubscribe
 
@@ -125,3 +128,4 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(sso.bp)
     sso.init_app(app)
+    app.register_blueprint(roster)

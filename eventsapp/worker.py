@@ -37,6 +37,7 @@ from eventsapp.notifications.fanout import expand_pending
 from eventsapp.notifications.outbox import deliver_due, purge_old
 from eventsapp.notifications.reminders import send_due_reminders
 from eventsapp.notifications.request_reminders import send_request_reminders
+from eventsapp.roster.invitations import JOIN_PATH, send_waiting
 from eventsapp.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,17 @@ def nudge_mentorships(session: Session, now: datetime) -> int:
     return followups.nudge_quiet_pairs(session, now, MentorshipLinks.on_site(current_app.config))
 
 
+def send_roster_invitations(session: Session, now: datetime) -> int:
+    """A whole imported intake's invitations, a batch at a time, within a round."""
+    link, sent = f"{site_root(current_app.config)}{JOIN_PATH}", 0
+    for _ in range(MAIL_BATCHES_PER_ROUND):
+        done = send_waiting(session, now, link)
+        sent += done
+        if done == 0:
+            break
+    return sent
+
+
 DELIVER_MAIL = Job("deliver-mail", None, deliver_mail)
 
 
@@ -133,6 +145,7 @@ register(Job("send-reminders", timedelta(minutes=1), send_reminders))
 register(Job("remind-waiting-requests", timedelta(minutes=15), remind_waiting_requests))
 register(Job("purge-old-mail", timedelta(hours=1), purge_old))
 register(Job("send-digests", timedelta(minutes=10), send_digests))
+register(Job("send-roster-invitations", None, send_roster_invitations))
 register(Job("ask-did-you-meet", timedelta(hours=1), ask_did_you_meet))
 register(Job("nudge-mentorships", timedelta(hours=1), nudge_mentorships))
 register(Job("purge-sessions", timedelta(hours=1), purge_expired))

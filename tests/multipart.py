@@ -1,6 +1,7 @@
 """Form bodies as a browser, or someone crafting requests, could send them:
 url-encoded, multipart/form-data, or multipart with file parts where the
-app's forms take only text (no page of the app takes a file)."""
+app's forms take only text (all but the roster upload, which
+tests/test_roster_fuzz.py fuzzes with files of its own)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def file_part(value: str, filename: str = "notes.txt") -> tuple:
 @dataclass
 class Body:
     """A form's fields as a browser could send them: `files` says how many
-    went as file parts (no form of the app takes a file)."""
+    went as file parts (refused by every form these bodies are sent to)."""
 
     data: list[tuple[str, object]]
     content_type: str | None

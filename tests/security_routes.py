@@ -19,6 +19,7 @@ for every person, so that one person's request never decides another's.
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import re
 from collections.abc import Callable
@@ -510,6 +511,85 @@ def _unconfirmed(world, role):
     return Target("/account/confirm/resend")
 
 
+class Upload(io.BytesIO):
+    """A file for the one form that takes one, read afresh by each request
+    the CSRF walk sends (the test client reads a file to its end, and closes it)."""
+
+    def read(self, size=-1):
+        chunk = super().read(size)
+        if not chunk:
+            self.seek(0)
+        return chunk
+
+    def close(self):
+        """The test client closes what it sent; this one is sent again."""
+        self.seek(0)
+
+
+ROSTER_CSV = b"Name,Email,Career stage\r\nNew Intern,new.intern@hospital.example,Intern\r\n"
+
+
+def _roster_upload(world, role):
+    return Target("/roster/imports", {"file": (Upload(ROSTER_CSV), "roster.csv")})
+
+
+def _roster_preview(action: str = "", *, mine: bool = True):
+    """A roster uploaded by the person (by the admin for those who may not upload, or `mine` False)."""
+
+    def prepare(world, role):
+        from eventsapp.roster.services import store_upload
+
+        if mine:
+            uploader = world.people[role if role in ("admin", "coordinator") else "admin"]
+        else:
+            uploader = world.people["coordinator" if role == "admin" else "admin"]
+        upload = store_upload(db.session, uploader_id=uploader.id, filename="roster.csv", data=ROSTER_CSV, now=utcnow())
+        return Target(f"/roster/imports/{upload.id}{action}")
+
+    return prepare
+
+
+def _roster_invitation(*, accepted: bool = False):
+    """An account a roster import created, invited two hours ago: its user and the link's token."""
+    from eventsapp.roster.invitations import token_hash
+    from eventsapp.roster.models import RosterInvitation
+
+    person = make_user(f"Invited {next(_unique)}", email=f"invited{next(_unique)}@hospital.example")
+    token, sent = f"token-{next(_unique)}-{person.id}", utcnow() - timedelta(hours=2)
+    db.session.add(
+        RosterInvitation(
+            user_id=person.id,
+            token_hash=token_hash(token),
+            invited_at=sent,
+            asked_at=sent,
+            sent_at=sent,
+            expires_at=sent + timedelta(days=14),
+            accepted_at=sent if accepted else None,
+            sends=1,
+        )
+    )
+    db.session.commit()
+    return person, token
+
+
+def _resend(world, role):
+    person, _ = _roster_invitation()
+    return Target(f"/roster/people/{person.id}/resend")
+
+
+def _resend_all(world, role):
+    _roster_invitation()
+    return Target("/roster/resend-all")
+
+
+def _join(*, accepted: bool = False, **data):
+    def prepare(world, role):
+        _, token = _roster_invitation(accepted=accepted)
+        return Target(f"/roster/join/{token}", data)
+
+    return prepare
+
+
 # The matrix: what the product promises. Reading across a row: anonymous,
 # intern, senior, an organizer of other events, the event's organizer, admin.
 # fmt: off
@@ -626,6 +706,36 @@ MATRIX: list[Row] = [
         coordinator=GO),
     row("program.attendance_csv",   "GET",  at("/program/attendance.csv"),             LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
         coordinator=OK),
+    # Class rosters: coordinators and admins upload, preview and import (each their own upload),
+    # follow and resend invitations; the invitation's link is for whoever holds it.
+    row("roster.index",             "GET",  at("/roster/"),                            LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
+        coordinator=OK),
+    row("roster.people_csv",        "GET",  at("/roster/people.csv"),                  LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
+        coordinator=OK),
+    row("roster.upload",            "POST", _roster_upload,                            LOGIN, DENY,  DENY,  DENY,  DENY,  GO,
+        coordinator=GO),
+    row("roster.preview",           "GET",  _roster_preview(),                         LOGIN, DENY,  DENY,  DENY,  DENY,  OK,
+        coordinator=OK),
+    row("roster.preview",           "GET",  _roster_preview(mine=False),               LOGIN, DENY,  DENY,  DENY,  DENY,  NONE,
+        coordinator=NONE, variant="another's upload"),
+    row("roster.run_import",        "POST", _roster_preview("/import"),                LOGIN, DENY,  DENY,  DENY,  DENY,  GO,
+        coordinator=GO),
+    row("roster.run_import",        "POST", _roster_preview("/import", mine=False),    LOGIN, DENY,  DENY,  DENY,  DENY,  NONE,
+        coordinator=NONE, variant="another's upload"),
+    row("roster.resend",            "POST", _resend,                                   LOGIN, DENY,  DENY,  DENY,  DENY,  GO,
+        coordinator=GO),
+    row("roster.resend_all",        "POST", _resend_all,                               LOGIN, DENY,  DENY,  DENY,  DENY,  GO,
+        coordinator=GO),
+    row("roster.join",              "GET",  _join(),                                   OK,    OK,    OK,    OK,    OK,    OK,
+        coordinator=OK),
+    row("roster.join",              "POST", _join(password="three quiet rivers", confirm="three quiet rivers"),
+                                                                                       GO,    GO,    GO,    GO,    GO,    GO,
+        coordinator=GO),
+    row("roster.join",              "GET",  _join(accepted=True),                      "410", "410", "410", "410", "410", "410",
+        coordinator="410", variant="used link"),
+    row("roster.join",              "POST", _join(accepted=True, password="three quiet rivers", confirm="three quiet rivers"),
+                                                                                       "410", "410", "410", "410", "410", "410",
+        coordinator="410", variant="used link"),
     # Attendance records: each member's own; a certificate only for an event they were checked in at.
     row("records.mine",             "GET",  at("/attendance/"),                        LOGIN, OK,    OK,    OK,    OK,    OK),
     row("records.certificate_pdf",  "GET",  _certificate,                              LOGIN, OK,    NONE,  NONE,  NONE,  NONE),

@@ -698,6 +698,55 @@ def case_answer_invitation(w):
     )
 
 
+def _invited(sent_hours_ago: int = 2):
+    """An account a roster import created, invited a while ago; the link's token."""
+    from eventsapp.roster.invitations import token_hash
+    from eventsapp.roster.models import RosterInvitation
+
+    person = make_user(f"Invited {next(_n)}", email=f"invited{next(_n)}@hospital.example")
+    token, sent = f"fuzz-{next(_n)}", utcnow() - timedelta(hours=sent_hours_ago)
+    db.session.add(
+        RosterInvitation(
+            user_id=person.id, token_hash=token_hash(token), invited_at=sent, asked_at=sent, sent_at=sent,
+            expires_at=sent + timedelta(days=14), sends=1,
+        )
+    )  # fmt: skip
+    db.session.commit()
+    return person, token
+
+
+def case_roster_import(w):
+    from eventsapp.roster.services import store_upload
+
+    n = next(_n)  # a new person each time: each preview has something to import
+    data = f"Name,Email,Career stage,Department\r\nNew Intern {n},new{n}@hospital.example,Intern,Surgery\r\n".encode()
+    upload = store_upload(db.session, uploader_id=w.admin, filename="roster.csv", data=data, now=utcnow())
+    page = f"/roster/imports/{upload.id}"
+    return Case(
+        w.admin, page, f"{page}/import", shows=lambda r: [(w.admin, "/roster/"), (w.admin, "/roster/people.csv")]
+    )
+
+
+def case_roster_resend(w):
+    person, _ = _invited()
+    return Case(w.admin, "/roster/", f"/roster/people/{person.id}/resend", shows=lambda r: [(w.admin, "/roster/")])
+
+
+def case_roster_resend_all(w):
+    """One person waiting for a new link: the invitations of earlier cases are gone."""
+    from eventsapp.roster.models import RosterInvitation
+
+    db.session.execute(sa.delete(RosterInvitation))
+    _invited()
+    return Case(w.admin, "/roster/", "/roster/resend-all", shows=lambda r: [(w.admin, "/roster/")])
+
+
+def case_roster_join(w):
+    _, token = _invited()
+    page = f"/roster/join/{token}"
+    return Case(None, page, page, valid={"password": ["three quiet rivers"], "confirm": ["three quiet rivers"]})
+
+
 CASES = {
     "accounts.register": case_register,
     "accounts.login": case_login,
@@ -756,7 +805,13 @@ CASES = {
     "mentorships.follow_ups": case_follow_ups,
     "invitations.invite": case_invite,
     "invitations.answer": case_answer_invitation,
+    "roster.run_import": case_roster_import,
+    "roster.resend": case_roster_resend,
+    "roster.resend_all": case_roster_resend_all,
+    "roster.join": case_roster_join,
 }
+#: Forms that take a file: fuzzed with files of their own (tests/test_roster_fuzz.py).
+FILE_FORMS = {"roster.upload"}
 
 
 #: Forms with fields a user fills in (the others are buttons, perhaps with a choice).
@@ -785,12 +840,13 @@ FORMS_WITH_INPUT = {
     "mentorships.next_meeting",
     "mentorships.close",
     "invitations.invite",
+    "roster.join",
 }
 
 
 def test_every_post_route_has_a_fuzz_case(app):
     posting = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
-    assert posting - CASES.keys() == set(), "add these POST routes to CASES in tests/test_fuzz_forms.py"
+    assert posting - CASES.keys() - FILE_FORMS == set(), "add these POST routes to CASES in tests/test_fuzz_forms.py"
     assert CASES.keys() - posting == set(), "these routes no longer exist"
 
 

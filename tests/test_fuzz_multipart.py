@@ -1,6 +1,7 @@
 """Multipart bodies on every POST route: a form sent as multipart/form-data
 is read like an ordinary one, and a file part, in any field or beside them,
-is refused with a 400 that saves nothing (no form of the app takes a file).
+is refused with a 400 that saves nothing (no form here takes a file; the roster
+upload, the one that does, is fuzzed with files in tests/test_roster_fuzz.py).
 The random bodies of tests/test_fuzz_forms.py mix both kinds in as well."""
 
 from __future__ import annotations

@@ -57,6 +57,8 @@ QUERY_PARAMS = {
     "program.demand_svg": {"size"},
     "program.events_svg": {"size"},
     "program.attendance_svg": {"size"},
+    "roster.index": {"import", "status"},
+    "roster.people_csv": {"import", "status"},
 }
 #: Where each one is, and who asks (role in the world built below).
 PAGES = {
@@ -75,6 +77,8 @@ PAGES = {
     "program.demand_svg": ("/program/demand.svg", "admin"),
     "program.events_svg": ("/program/events.svg", "admin"),
     "program.attendance_svg": ("/program/attendance.svg", "admin"),
+    "roster.index": ("/roster/", "admin"),
+    "roster.people_csv": ("/roster/people.csv", "admin"),
 }
 #: Search boxes that must give back what was typed (at most 100 characters).
 ECHOED = {"events.index": "q", "admin.people": "q", "attendance.sheet": "q"}

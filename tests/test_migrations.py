@@ -158,6 +158,8 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
             "mentorship",
             "met_answer",
             "program_nudge",
+            "roster_import",
+            "roster_invitation",
             "user_session",
             "user_identity",
         } & set(inspector.get_table_names())

@@ -39,3 +39,11 @@ Someone tried to register an address that already has an account (keyword
 `user`: that account, and `links`: an AccountLinks). Notifications tells the
 owner by mail, in the sender's transaction; the page said nothing.""",
 )
+
+address_proven_by_provider = _signals.signal(
+    "address-proven-by-provider",
+    doc="""
+The hospital sign-in has just linked an account by its verified address
+(keyword `user`, and `now`), in the sender's transaction. The roster counts
+an invited person as joined: the link mailed to them is no longer needed.""",
+)

@@ -90,6 +90,7 @@ def identify(session: Session, claims: ProviderClaims) -> SignedIn:
         session.flush()
     _vouched_for(session, user)
     session.add(UserIdentity(issuer=claims.issuer, subject=claims.subject, user_id=user.id))
+    signals.address_proven_by_provider.send(session, user=user, now=utcnow())
     try:
         return _signed_in(session, user, created=created)
     except IntegrityError as exc:

@@ -202,6 +202,10 @@ def init_app(app: Flask) -> None:
     app.after_request(security_headers)
 
 
+#: The endpoints whose forms have a file field (and only file fields take files there).
+TAKES_FILES = frozenset({"roster.upload"})
+
+
 def _refuse_malformed_requests(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
@@ -212,10 +216,10 @@ def _refuse_malformed_requests(app: Flask) -> None:
 
     @app.before_request
     def refuse_file_parts():
-        # No page takes a file: a file where a form expects text is refused
-        # whole, before any form reads it (WTForms would take the file for
-        # the field's text).
-        if request.files:
+        # Only the pages in TAKES_FILES take a file: elsewhere a file where a
+        # form expects text is refused whole, before any form reads it
+        # (WTForms would take the file for the field's text).
+        if request.files and request.endpoint not in TAKES_FILES:
             return render_error(400, "This form takes no files", "Go back and type your answers into the fields.")
         return None
 

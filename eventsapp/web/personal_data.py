@@ -16,6 +16,7 @@ from eventsapp.mentorships.privacy import member_data as mentorship_data
 from eventsapp.notifications.models import Notification
 from eventsapp.profiles import help_kinds
 from eventsapp.profiles.models import Profile
+from eventsapp.roster.models import RosterInvitation
 from eventsapp.rsvps.models import Rsvp
 
 
@@ -36,6 +37,19 @@ def export_data(session: Session, user: User, now: datetime) -> dict:
         "mentorships": mentorship_data(session, user),
         "notifications": _notifications(session, user),
         "events_organised": list(organised),
+        "invitation": _invitation(session, user),
+    }
+
+
+def _invitation(session: Session, user: User) -> dict | None:
+    """The roster invitation that brought the member in, if one did (never its link)."""
+    invitation = session.get(RosterInvitation, user.id)
+    if invitation is None:
+        return None
+    return {
+        "invited_at": _iso(invitation.invited_at),
+        "last_sent_at": _iso(invitation.sent_at),
+        "accepted_at": _iso(invitation.accepted_at),
     }
 
 

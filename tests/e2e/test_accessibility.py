@@ -86,6 +86,7 @@ SCREENS = [
     Screen("program-demand", "admin_email", lambda s: "/program/demand", ("link", "Download the tables (CSV)")),
     Screen("program-events", "admin_email", lambda s: "/program/events", ("link", "The year so far")),
     Screen("program-attendance", "admin_email", lambda s: "/program/attendance", ("button", "Save the requirement")),
+    Screen("roster", "admin_email", lambda s: "/roster/", ("button", "Upload and preview")),
     Screen("attendance-record", "intern_email", lambda s: "/attendance/", ("link", "Events")),
     Screen("not-found", None, lambda s: "/events/999999", ("link", "Home")),
 ]
