@@ -21,6 +21,15 @@ def shares(session: Session, scope: Scope, *, since: datetime, now: datetime) ->
     return records.shares(session, records.required_of(department_ids=departments), since=since, now=now)
 
 
+def stamp(session: Session) -> tuple[tuple[int, int], ...]:
+    """Every requirement set, (series, percent): kept shares are keyed by
+    it, so that a change made in one server process shows in all."""
+    rows = session.execute(
+        sa.select(Series.id, Series.required_percent).where(Series.required_percent.is_not(None)).order_by(Series.id)
+    )
+    return tuple((i, p) for i, p in rows)
+
+
 def _in_scope(scope: Scope):
     """The series a coordinator may set a requirement on: for one limited to
     departments, those with a meeting of one of them (a hospital-wide series
