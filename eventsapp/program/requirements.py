@@ -3,6 +3,7 @@ share of them within a coordinator's departments (docs/program.md)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -75,6 +76,22 @@ def first_shown(found: list[records.Share]) -> list[records.Share]:
     """The rows the page lists: those below their requirement, then the
     others, each in the table's order, up to SHOWN."""
     return ([s for s in found if s.below] + [s for s in found if not s.below])[:SHOWN]
+
+
+@dataclass(frozen=True)
+class Table:
+    """What the page shows of the shares: counted once, with the figures,
+    rather than by the template over every row on each request."""
+
+    shares: list[records.Share]
+    shown: list[records.Share]
+    below: int
+    series: int
+
+
+def table(found: list[records.Share]) -> Table:
+    below = sum(1 for s in found if s.below)
+    return Table(found, first_shown(found), below, len({s.requirement.series_id for s in found}))
 
 
 SHARES_HEADER = ["Series", "Required (%)", "Name", "Held", "Attended", "Share (%)", "Below"]

@@ -269,16 +269,15 @@ def attendance():
         "attendance",
         scope,
         now,
-        lambda: requirements.shares(db.session, scope, since=year.start, now=now),
+        lambda: requirements.table(requirements.shares(db.session, scope, since=year.start, now=now)),
         requirements.stamp(db.session),
     )
-    shares, names = found.value, services.department_names(db.session, scope)
+    names = services.department_names(db.session, scope)
     page = render_template(
         "program/attendance.html",
         as_of=clock(found.as_of),
         form=form,
-        shares=shares,
-        shown=requirements.first_shown(shares),
+        table=found.value,
         departments=names,
         year=year,
     )
