@@ -58,17 +58,18 @@ def measure(scale: str, times: int) -> dict[tuple[str, str], tuple[float, int]]:
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": stamp["url"], "SECRET_KEY": data.SECRET_KEY, "PROGRAM_CACHE_SECONDS": 0}
     )
-    found = {}
     with app.app_context():
-        for who in ("admin", "coordinator"):
-            client = app.test_client()
-            page = client.get("/login").get_data(as_text=True)
-            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-            form = {"email": stamp[f"{who}_email"], "password": stamp["password"], "csrf_token": token}
-            if client.post("/login", data=form).status_code != 302:
-                raise RuntimeError(f"the {who} could not log in")
-            for name, path, _ in PROGRAM_PAGES:
-                found[(name, who)] = _cost(client, path, times, db.engine)
+        engine = db.engine
+    found = {}  # (each request has an app context of its own, as when served)
+    for who in ("admin", "coordinator"):
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        form = {"email": stamp[f"{who}_email"], "password": stamp["password"], "csrf_token": token}
+        if client.post("/login", data=form).status_code != 302:
+            raise RuntimeError(f"the {who} could not log in")
+        for name, path, _ in PROGRAM_PAGES:
+            found[(name, who)] = _cost(client, path, times, engine)
     return found
 
 
