@@ -19,8 +19,8 @@ from eventsapp.program.funnel import interns
 
 #: How long after registering, or after an acceptance, before an intern is listed.
 QUIET_DAYS = timedelta(days=30)
-#: Interns the page lists (by name); the CSV holds them all.
-SHOWN = 100
+#: Interns a page of the list holds (by name); the CSV holds them all.
+SHOWN = 25
 
 
 class Reason:
@@ -108,6 +108,23 @@ def interns_to_reach(session: Session, scope: Scope, now: datetime) -> list[ToRe
             person = found.setdefault(user_id, ToReach(user_id, name, department or "", registered))
             person.reasons.append((reason, when))
     return sorted(found.values(), key=lambda p: (p.name.casefold(), p.user_id))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of the list: its interns, its number, how many pages."""
+
+    items: list[ToReach]
+    page: int
+    pages: int
+    total: int
+
+
+def page_of(everyone: list[ToReach], page: int) -> Listing:
+    """The page asked for, of SHOWN interns; past the end, the last page."""
+    pages = max(1, -(-len(everyone) // SHOWN))
+    page = min(max(page, 1), pages)
+    return Listing(everyone[(page - 1) * SHOWN : page * SHOWN], page, pages, len(everyone))
 
 
 REACH_HEADER = ["Name", "Department", "Registered", "Why", "Since"]

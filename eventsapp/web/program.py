@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from eventsapp.attendance.csvexport import to_csv
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
-from eventsapp.forms import show_error
+from eventsapp.forms import page_number, show_error
 from eventsapp.program import chart, demand, kept, nudges, requirements, services
 from eventsapp.program import introducing_events as yields
 from eventsapp.program import reach as reach_list
@@ -107,13 +107,14 @@ def weeks_svg():
 def reach():
     scope, now = program_scope(), utcnow()
     found = figures("reach", scope, now, lambda: reach_list.interns_to_reach(db.session, scope, now))
-    everyone = found.value
-    people, names = everyone[: reach_list.SHOWN], services.department_names(db.session, scope)
+    listing = reach_list.page_of(found.value, request.args.get("page", 1, type=page_number))
+    people, names = listing.items, services.department_names(db.session, scope)
     return render_template(
         "program/reach.html",
         as_of=clock(found.as_of),
         people=people,
-        total=len(everyone),
+        result=listing,
+        total=listing.total,
         nudged=nudges.last_nudges(db.session, [p.user_id for p in people]),
         quiet_since=now - nudges.QUIET_AFTER_NUDGE,
         labels=reach_list.Reason.LABELS,
