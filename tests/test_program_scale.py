@@ -131,6 +131,11 @@ def test_the_long_lists_show_their_first_rows_and_the_csv_holds_all(client, app,
     last = client.get("/program/reach?page=999").get_data(as_text=True)  # past the end: the last page
     assert f">{names[-1]}</a>" in last and "Next →" not in last
     page = client.get("/program/attendance").get_data(as_text=True)
-    assert "the first 3 rows listed here (those below first)" in page
+    assert "3 rows listed on this page (those below first)" in page
     assert page.count('class="row-below"') == 3  # who is below comes first
+    rows = client.get("/program/attendance.csv").get_data(as_text=True).splitlines()[1:]
+    below, pages = sum(row.endswith(",yes") for row in rows), -(-len(rows) // 3)
+    last = client.get("/program/attendance?page=999").get_data(as_text=True)  # past the end: the last page
+    assert f"Page {pages} of {pages}" in last and "Next →" not in last and "← Previous" in last
+    assert last.count('class="row-below"') == max(0, below - 3 * (pages - 1))  # who is below came first
     assert len(client.get("/program/attendance.csv").get_data(as_text=True).splitlines()) > 4

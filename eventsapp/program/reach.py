@@ -110,23 +110,6 @@ def interns_to_reach(session: Session, scope: Scope, now: datetime) -> list[ToRe
     return sorted(found.values(), key=lambda p: (p.name.casefold(), p.user_id))
 
 
-@dataclass(frozen=True)
-class Listing:
-    """One page of the list: its interns, its number, how many pages."""
-
-    items: list[ToReach]
-    page: int
-    pages: int
-    total: int
-
-
-def page_of(everyone: list[ToReach], page: int) -> Listing:
-    """The page asked for, of SHOWN interns; past the end, the last page."""
-    pages = max(1, -(-len(everyone) // SHOWN))
-    page = min(max(page, 1), pages)
-    return Listing(everyone[(page - 1) * SHOWN : page * SHOWN], page, pages, len(everyone))
-
-
 REACH_HEADER = ["Name", "Department", "Registered", "Why", "Since"]
 
 

@@ -68,30 +68,27 @@ def set_requirement(session: Session, series_id: int, percent: int | None, scope
     return series
 
 
-#: Rows the page lists, those below their requirement first; the CSV holds them all.
-SHOWN = 100
-
-
-def first_shown(found: list[records.Share]) -> list[records.Share]:
-    """The rows the page lists: those below their requirement, then the
-    others, each in the table's order, up to SHOWN."""
-    return ([s for s in found if s.below] + [s for s in found if not s.below])[:SHOWN]
+#: Rows a page of the table lists, those below their requirement first; the CSV holds them all.
+SHOWN = 25
 
 
 @dataclass(frozen=True)
 class Table:
-    """What the page shows of the shares: counted once, with the figures,
-    rather than by the template over every row on each request."""
+    """What the page shows of the shares, counted once with the figures
+    rather than by the template over every row on each request: the rows
+    in the page's order (those below their requirement, then the others,
+    each in the table's order), how many are below, how many series."""
 
     shares: list[records.Share]
-    shown: list[records.Share]
+    ordered: list[records.Share]
     below: int
     series: int
 
 
 def table(found: list[records.Share]) -> Table:
-    below = sum(1 for s in found if s.below)
-    return Table(found, first_shown(found), below, len({s.requirement.series_id for s in found}))
+    below = [s for s in found if s.below]
+    ordered = below + [s for s in found if not s.below]
+    return Table(found, ordered, len(below), len({s.requirement.series_id for s in found}))
 
 
 SHARES_HEADER = ["Series", "Required (%)", "Name", "Held", "Attended", "Share (%)", "Below"]

@@ -14,7 +14,7 @@ from eventsapp.attendance.csvexport import to_csv
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
 from eventsapp.forms import page_number, show_error
-from eventsapp.program import chart, demand, kept, nudges, requirements, services
+from eventsapp.program import chart, demand, kept, nudges, paging, requirements, services
 from eventsapp.program import introducing_events as yields
 from eventsapp.program import reach as reach_list
 from eventsapp.program.forms import RequirementForm
@@ -107,7 +107,7 @@ def weeks_svg():
 def reach():
     scope, now = program_scope(), utcnow()
     found = figures("reach", scope, now, lambda: reach_list.interns_to_reach(db.session, scope, now))
-    listing = reach_list.page_of(found.value, request.args.get("page", 1, type=page_number))
+    listing = paging.page_of(found.value, request.args.get("page", 1, type=page_number), reach_list.SHOWN)
     people, names = listing.items, services.department_names(db.session, scope)
     return render_template(
         "program/reach.html",
@@ -273,12 +273,13 @@ def attendance():
         lambda: requirements.table(requirements.shares(db.session, scope, since=year.start, now=now)),
         requirements.stamp(db.session),
     )
-    names = services.department_names(db.session, scope)
+    names, table = services.department_names(db.session, scope), found.value
     page = render_template(
         "program/attendance.html",
         as_of=clock(found.as_of),
         form=form,
-        table=found.value,
+        table=table,
+        result=paging.page_of(table.ordered, request.args.get("page", 1, type=page_number), requirements.SHOWN),
         departments=names,
         year=year,
     )
