@@ -206,8 +206,8 @@ def nudge_all():
     )
 
 
-def _yields(limit: int | None):
-    scope, now = program_scope(), utcnow()
+def _yields(limit: int | None, scope=None):
+    scope, now = scope or program_scope(), utcnow()
     year = _year(now)
     found = [
         ranking(db.session, scope, start=year.start, now=now, limit=limit)
@@ -221,7 +221,7 @@ def _yields(limit: int | None):
 def events():
     """Events and series ranked by the introductions they led to."""
     scope, now = program_scope(), utcnow()
-    found = figures("events", scope, now, lambda: _yields(yields.SHOWN))
+    found = figures("events", scope, now, lambda: _yields(yields.SHOWN, scope))
     _, year, by_event, by_series = found.value
     names = services.department_names(db.session, scope)
     return render_template(
