@@ -79,11 +79,12 @@ class Defaults(SsoDefaults):
     AUTH_RATE_LIMIT_REGISTER_PER_IP = "20 per hour"
     AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT = "5 per hour"
     # The program pages (docs/program.md): the academic year's first day
-    # (month-day), and the share of interns with a mentor it aims for by the
-    # end of its first months.
+    # (month-day), the share of interns with a mentor it aims for by the end
+    # of its first months, and how long a server process keeps their figures.
     PROGRAM_YEAR_START = "07-01"
     PROGRAM_TARGET_PERCENT = 90
     PROGRAM_TARGET_MONTHS = 3
+    PROGRAM_CACHE_SECONDS = 300
 
 
 #: Settings read from the environment when present (name -> converter).

@@ -35,6 +35,7 @@ BASE_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "APP_TIMEZONE": "America/New_York",
     "MATCHING_CACHE_SECONDS": 0,
+    "PROGRAM_CACHE_SECONDS": 0,
     # Every test logs in from 127.0.0.1; tests/test_accounts_throttle.py turns the limits on.
     "AUTH_RATE_LIMIT_ENABLED": False,
 }

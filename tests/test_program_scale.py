@@ -123,9 +123,19 @@ def test_the_long_lists_show_their_first_rows_and_the_csv_holds_all(client, app,
     log_in(client, make_user("Adam", role="admin"))
     page = client.get("/program/reach").get_data(as_text=True)
     everyone = client.get("/program/reach.csv").get_data(as_text=True).splitlines()[1:]
-    assert "the first 2 listed here" in page and page.count('<th scope="row">') == 2
-    assert len({row.split(",")[0] for row in everyone}) > 2
+    assert "2 listed on this page" in page and page.count('<th scope="row">') == 2
+    names = list(dict.fromkeys(row.split(",")[0] for row in everyone))
+    assert len(names) > 2 and all(f">{name}</a>" in page for name in names[:2])
+    second = client.get("/program/reach?page=2").get_data(as_text=True)
+    assert f">{names[2]}</a>" in second and f">{names[0]}</a>" not in second and "← Previous" in second
+    last = client.get("/program/reach?page=999").get_data(as_text=True)  # past the end: the last page
+    assert f">{names[-1]}</a>" in last and "Next →" not in last
     page = client.get("/program/attendance").get_data(as_text=True)
-    assert "the first 3 rows listed here (those below first)" in page
+    assert "3 rows listed on this page (those below first)" in page
     assert page.count('class="row-below"') == 3  # who is below comes first
+    rows = client.get("/program/attendance.csv").get_data(as_text=True).splitlines()[1:]
+    below, pages = sum(row.endswith(",yes") for row in rows), -(-len(rows) // 3)
+    last = client.get("/program/attendance?page=999").get_data(as_text=True)  # past the end: the last page
+    assert f"Page {pages} of {pages}" in last and "Next →" not in last and "← Previous" in last
+    assert last.count('class="row-below"') == max(0, below - 3 * (pages - 1))  # who is below came first
     assert len(client.get("/program/attendance.csv").get_data(as_text=True).splitlines()) > 4

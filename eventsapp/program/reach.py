@@ -19,8 +19,8 @@ from eventsapp.program.funnel import interns
 
 #: How long after registering, or after an acceptance, before an intern is listed.
 QUIET_DAYS = timedelta(days=30)
-#: Interns the page lists (by name); the CSV holds them all.
-SHOWN = 100
+#: Interns a page of the list holds (by name); the CSV holds them all.
+SHOWN = 25
 
 
 class Reason:

@@ -3,6 +3,7 @@ share of them within a coordinator's departments (docs/program.md)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -19,6 +20,15 @@ def shares(session: Session, scope: Scope, *, since: datetime, now: datetime) ->
     """The shares of the residents and interns in the scope: three queries."""
     departments = None if scope.whole_hospital else sorted(scope.department_ids)
     return records.shares(session, records.required_of(department_ids=departments), since=since, now=now)
+
+
+def stamp(session: Session) -> tuple[tuple[int, int], ...]:
+    """Every requirement set, (series, percent): kept shares are keyed by
+    it, so that a change made in one server process shows in all."""
+    rows = session.execute(
+        sa.select(Series.id, Series.required_percent).where(Series.required_percent.is_not(None)).order_by(Series.id)
+    )
+    return tuple((i, p) for i, p in rows)
 
 
 def _in_scope(scope: Scope):
@@ -58,14 +68,27 @@ def set_requirement(session: Session, series_id: int, percent: int | None, scope
     return series
 
 
-#: Rows the page lists, those below their requirement first; the CSV holds them all.
-SHOWN = 100
+#: Rows a page of the table lists, those below their requirement first; the CSV holds them all.
+SHOWN = 25
 
 
-def first_shown(found: list[records.Share]) -> list[records.Share]:
-    """The rows the page lists: those below their requirement, then the
-    others, each in the table's order, up to SHOWN."""
-    return ([s for s in found if s.below] + [s for s in found if not s.below])[:SHOWN]
+@dataclass(frozen=True)
+class Table:
+    """What the page shows of the shares, counted once with the figures
+    rather than by the template over every row on each request: the rows
+    in the page's order (those below their requirement, then the others,
+    each in the table's order), how many are below, how many series."""
+
+    shares: list[records.Share]
+    ordered: list[records.Share]
+    below: int
+    series: int
+
+
+def table(found: list[records.Share]) -> Table:
+    below = [s for s in found if s.below]
+    ordered = below + [s for s in found if not s.below]
+    return Table(found, ordered, len(below), len({s.requirement.series_id for s in found}))
 
 
 SHARES_HEADER = ["Series", "Required (%)", "Name", "Held", "Attended", "Share (%)", "Below"]

@@ -13,14 +13,15 @@ from flask_login import current_user, login_required
 from eventsapp.attendance.csvexport import to_csv
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
-from eventsapp.forms import show_error
-from eventsapp.program import chart, demand, nudges, requirements, services
+from eventsapp.forms import page_number, show_error
+from eventsapp.program import chart, demand, kept, nudges, paging, requirements, services
 from eventsapp.program import introducing_events as yields
 from eventsapp.program import reach as reach_list
 from eventsapp.program.forms import RequirementForm
 from eventsapp.timeutil import utcnow
 from eventsapp.web.pages import PRIVATE
 from eventsapp.web.permissions import program_scope
+from eventsapp.web.program_kept import clock, figures
 
 bp = Blueprint("program", __name__, url_prefix="/program")
 #: The chart's own policy: matplotlib styles it inline; nothing else may load or run.
@@ -67,9 +68,11 @@ def _csv(body: str, name: str) -> Response:
 @login_required
 def index():
     scope, now = program_scope(), utcnow()
-    overview = services.overview(db.session, scope, _year(now), now)
+    found = figures("overview", scope, now, lambda: services.overview(db.session, scope, _year(now), now))
     names = services.department_names(db.session, scope)
-    return render_template("program/index.html", overview=overview, departments=names, zone=_zone())
+    return render_template(
+        "program/index.html", overview=found.value, departments=names, zone=_zone(), as_of=clock(found.as_of)
+    )
 
 
 @bp.get("/weeks.csv")
@@ -84,14 +87,17 @@ def weeks_csv():
 @bp.get("/weeks.svg")
 @login_required
 def weeks_svg():
-    scope, now, zone = program_scope(), utcnow(), _zone()
-    weeks = services.weekly(db.session, scope, _year(now), now)
-    svg = chart.weeks_svg(
-        weeks,
-        title="Interns with a mentor",
-        day_label=lambda w: w.last_moment.astimezone(zone).strftime("%-d %b"),
-        phone=request.args.get("size") == "phone",
-    )
+    scope, now, zone, phone = program_scope(), utcnow(), _zone(), request.args.get("size") == "phone"
+
+    def draw() -> bytes:
+        return chart.weeks_svg(
+            services.weekly(db.session, scope, _year(now), now),
+            title="Interns with a mentor",
+            day_label=lambda w: w.last_moment.astimezone(zone).strftime("%-d %b"),
+            phone=phone,
+        )
+
+    svg = figures("weeks.svg", scope, now, draw, phone).value
     # An image: no script runs in it, and its styles are its own.
     return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": SVG_POLICY, **PRIVATE})
 
@@ -100,12 +106,15 @@ def weeks_svg():
 @login_required
 def reach():
     scope, now = program_scope(), utcnow()
-    everyone = reach_list.interns_to_reach(db.session, scope, now)
-    people, names = everyone[: reach_list.SHOWN], services.department_names(db.session, scope)
+    found = figures("reach", scope, now, lambda: reach_list.interns_to_reach(db.session, scope, now))
+    listing = paging.page_of(found.value, request.args.get("page", 1, type=page_number), reach_list.SHOWN)
+    people, names = listing.items, services.department_names(db.session, scope)
     return render_template(
         "program/reach.html",
+        as_of=clock(found.as_of),
         people=people,
-        total=len(everyone),
+        result=listing,
+        total=listing.total,
         nudged=nudges.last_nudges(db.session, [p.user_id for p in people]),
         quiet_since=now - nudges.QUIET_AFTER_NUDGE,
         labels=reach_list.Reason.LABELS,
@@ -132,9 +141,11 @@ def reach_csv():
 def unmet_demand():
     scope, now = program_scope(), utcnow()
     year = _year(now)
-    figures = demand.unmet_demand(db.session, scope, start=year.start, now=now)
+    found = figures("demand", scope, now, lambda: demand.unmet_demand(db.session, scope, start=year.start, now=now))
     names = services.department_names(db.session, scope)
-    return render_template("program/demand.html", demand=figures, departments=names, year=year)
+    return render_template(
+        "program/demand.html", demand=found.value, departments=names, year=year, as_of=clock(found.as_of)
+    )
 
 
 @bp.get("/demand.csv")
@@ -158,6 +169,7 @@ def _nudge(intern_ids: list[int]):
     except nudges.NoOneToNudge as error:
         flash(str(error), "error")
         return redirect(url_for("program.reach"))
+    kept.forget(program_scope())
     if sent.names:
         flash(f"Nudged {_names(sent.names)}: a notice and an email with their top suggestions.", "success")
     if sent.recently:
@@ -194,8 +206,8 @@ def nudge_all():
     )
 
 
-def _yields(limit: int | None):
-    scope, now = program_scope(), utcnow()
+def _yields(limit: int | None, scope=None):
+    scope, now = scope or program_scope(), utcnow()
     year = _year(now)
     found = [
         ranking(db.session, scope, start=year.start, now=now, limit=limit)
@@ -208,10 +220,13 @@ def _yields(limit: int | None):
 @login_required
 def events():
     """Events and series ranked by the introductions they led to."""
-    scope, year, by_event, by_series = _yields(yields.SHOWN)
+    scope, now = program_scope(), utcnow()
+    found = figures("events", scope, now, lambda: _yields(yields.SHOWN, scope))
+    _, year, by_event, by_series = found.value
     names = services.department_names(db.session, scope)
     return render_template(
         "program/events.html",
+        as_of=clock(found.as_of),
         events=by_event,
         series=by_series,
         shown=yields.SHOWN,
@@ -247,16 +262,24 @@ def attendance():
         except DomainError as exc:
             show_error(form, exc)
         else:
+            kept.forget()  # every scope's shares may change
             flash("The attendance requirement is saved.", "success")
             return redirect(url_for("program.attendance"))
     year = _year(now)
-    shares = requirements.shares(db.session, scope, since=year.start, now=now)
-    names = services.department_names(db.session, scope)
+    found = figures(
+        "attendance",
+        scope,
+        now,
+        lambda: requirements.table(requirements.shares(db.session, scope, since=year.start, now=now)),
+        requirements.stamp(db.session),
+    )
+    names, table = services.department_names(db.session, scope), found.value
     page = render_template(
         "program/attendance.html",
+        as_of=clock(found.as_of),
         form=form,
-        shares=shares,
-        shown=requirements.first_shown(shares),
+        table=table,
+        result=paging.page_of(table.ordered, request.args.get("page", 1, type=page_number), requirements.SHOWN),
         departments=names,
         year=year,
     )

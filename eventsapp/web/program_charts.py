@@ -17,6 +17,7 @@ from eventsapp.timeutil import utcnow
 from eventsapp.web.pages import PRIVATE
 from eventsapp.web.permissions import program_scope
 from eventsapp.web.program import SVG_POLICY, _csv, _year, _zone, bp
+from eventsapp.web.program_kept import figures
 
 
 @bp.context_processor
@@ -39,13 +40,19 @@ def _size() -> bars.Size:
     return bars.PHONE if request.args.get("size") == "phone" else bars.WIDE
 
 
+def _drawn(name: str, draw, *params) -> Response:
+    """A chart of the viewer's scope, drawn from figures kept as the pages'
+    are (program/kept.py), for this size."""
+    scope, now = program_scope(), utcnow()
+    return _svg(figures(name, scope, now, lambda: draw(scope, now), _size() is bars.PHONE, *params).value)
+
+
 def _svg(body: bytes) -> Response:
     # An image: no script runs in it, and its styles are its own.
     return Response(body, mimetype="image/svg+xml", headers={"Content-Security-Policy": SVG_POLICY, **PRIVATE})
 
 
-def _steps():
-    scope, now = program_scope(), utcnow()
+def _steps(scope, now):
     year = _year(now)
     return year, funnel.funnel(db.session, scope, start=year.start, now=now)
 
@@ -53,13 +60,13 @@ def _steps():
 @bp.get("/funnel.svg")
 @login_required
 def funnel_svg():
-    return _svg(pictures.funnel_svg(_steps()[1], _size()))
+    return _drawn("funnel.svg", lambda scope, now: pictures.funnel_svg(_steps(scope, now)[1], _size()))
 
 
 @bp.get("/funnel.csv")
 @login_required
 def funnel_csv():
-    year, steps = _steps()
+    year, steps = _steps(program_scope(), utcnow())
     body = to_csv(pictures.FUNNEL_HEADER, pictures.funnel_rows(steps))
     return _csv(body, f"interns-funnel-{year.first_day.isoformat()}.csv")
 
@@ -67,22 +74,28 @@ def funnel_csv():
 @bp.get("/demand.svg")
 @login_required
 def demand_svg():
-    scope, now = program_scope(), utcnow()
-    figures = demand.unmet_demand(db.session, scope, start=_year(now).start, now=now)
-    return _svg(pictures.demand_svg(figures, _size()))
+    def draw(scope, now) -> bytes:
+        found = demand.unmet_demand(db.session, scope, start=_year(now).start, now=now)
+        return pictures.demand_svg(found, _size())
+
+    return _drawn("demand.svg", draw)
 
 
 @bp.get("/events.svg")
 @login_required
 def events_svg():
-    scope, now, zone = program_scope(), utcnow(), _zone()
-    ranked = yields.by_event(db.session, scope, start=_year(now).start, now=now, limit=pictures.EVENTS_DRAWN)
-    return _svg(pictures.events_svg(ranked, lambda t: t.astimezone(zone).strftime("%a %-d %b"), _size()))
+    def draw(scope, now) -> bytes:
+        ranked = yields.by_event(db.session, scope, start=_year(now).start, now=now, limit=pictures.EVENTS_DRAWN)
+        return pictures.events_svg(ranked, lambda t: t.astimezone(_zone()).strftime("%a %-d %b"), _size())
+
+    return _drawn("events.svg", draw)
 
 
 @bp.get("/attendance.svg")
 @login_required
 def attendance_svg():
-    scope, now = program_scope(), utcnow()
-    shares = requirements.shares(db.session, scope, since=_year(now).start, now=now)
-    return _svg(pictures.attendance_svg(shares, _size()))
+    def draw(scope, now) -> bytes:
+        shares = requirements.shares(db.session, scope, since=_year(now).start, now=now)
+        return pictures.attendance_svg(shares, _size())
+
+    return _drawn("attendance.svg", draw, requirements.stamp(db.session))
