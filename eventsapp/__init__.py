@@ -80,6 +80,7 @@ def connect_receivers() -> None:
     announce (their signals.py): imported once, they stay connected."""
     from eventsapp.attendance import receivers as _attendance  # noqa: F401
     from eventsapp.events import receivers as _events  # noqa: F401
+    from eventsapp.ical import receivers as _ical  # noqa: F401
     from eventsapp.introductions import receivers as _introductions  # noqa: F401
     from eventsapp.mentorships import receivers as _mentorships  # noqa: F401
     from eventsapp.notifications import account_notices as _account_notices  # noqa: F401

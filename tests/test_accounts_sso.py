@@ -264,3 +264,32 @@ def test_a_next_address_on_another_site_is_ignored(app_and_client):
     make_user(email="omar.haddad@hospital.example")
     page = come_back(client, start(client, "omar", data={"next": "https://evil.example/"}))
     assert page.request.path == "/" and signed_in(client)
+
+
+def test_an_invitation_offers_the_hospital_sign_in_and_lets_it_through(make_app):
+    from tests.security_routes import _roster_invitation
+
+    app = make_app(**_nobody_answers())
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        _, token = _roster_invitation()
+        page = app.test_client().get(f"/roster/join/{token}")
+        issuer = urlsplit(app.config["OIDC_ISSUER"])
+    assert page_says(page, "Sign in with your hospital account") and page_says(page, 'name="password"')
+    assert f"form-action 'self' {issuer.scheme}://{issuer.netloc}" in page.headers["Content-Security-Policy"]
+
+
+def test_with_passwords_off_an_invitation_offers_only_the_hospital_sign_in(make_app):
+    from tests.security_routes import _roster_invitation
+
+    app = make_app(**_nobody_answers(), PASSWORD_LOGIN=False)
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    with app.app_context():
+        _, token = _roster_invitation()
+    page = client.get(f"/roster/join/{token}")
+    assert page_says(page, "Sign in with your hospital account") and not page_says(page, 'name="password"')
+    chosen = client.post(
+        f"/roster/join/{token}", data={"password": "a-good-password-7", "confirm": "a-good-password-7"}
+    )
+    assert chosen.status_code == 403 and not signed_in(client)

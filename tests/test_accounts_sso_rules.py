@@ -48,15 +48,28 @@ def test_the_hospital_sign_in_confirms_the_address(session):
 
 
 def test_an_unconfirmed_claim_on_the_address_loses_its_password_and_logins(session):
-    squatter = make_user(email="ana@hospital.example", password="not-anas-password", verified=False)
+    from eventsapp.ical import services as calendars
+
+    squatter = make_user("Not Ana", email="ana@hospital.example", password="not-anas-password", verified=False)
+    feed = calendars.feed_token(calendars.create_or_rotate(session, squatter))
+    session.commit()
     sessions.open_session(
         session, squatter.id, now=utcnow(), lifetime=timedelta(hours=1), remembered=False, user_agent="Firefox"
     )
-    ana = sso.identify(session, claims()).user
+    ana = sso.identify(session, claims(name="Ana Lima")).user
     assert ana.id == squatter.id and ana.email_verified_at is not None
     assert not sso.has_password(ana)
     assert not passwords.verify_password(ana.password_hash, "not-anas-password")
     assert session.scalar(sa.select(sa.func.count()).select_from(UserSession)) == 0
+    assert calendars.owner_of(session, feed) is None  # the claimant's calendar address is closed
+    assert ana.name == "Ana Lima"
+
+
+def test_an_account_without_a_password_costs_a_hash_like_any_other(monkeypatch):
+    checked = []
+    monkeypatch.setattr(passwords, "check_password_hash", lambda stored, given: checked.append(stored) or False)
+    assert not passwords.verify_password(sso.NO_PASSWORD, "a-guess-at-it")
+    assert checked == [passwords.DUMMY_HASH]
 
 
 def test_an_unverified_email_links_nothing_and_makes_nothing(session):

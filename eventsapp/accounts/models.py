@@ -12,6 +12,7 @@ from eventsapp.timeutil import UTCDateTime, utcnow
 
 EMAIL_MAX = 254
 NAME_MAX = 120
+SUBJECT_MAX = 255
 
 
 def name_sort_key(name: str | None) -> str:
@@ -128,6 +129,6 @@ class UserIdentity(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     issuer: Mapped[str] = mapped_column(sa.String(255))
     # OpenID Connect caps the subject at 255 ASCII characters.
-    subject: Mapped[str] = mapped_column(sa.String(255))
+    subject: Mapped[str] = mapped_column(sa.String(SUBJECT_MAX))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -47,8 +47,20 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=HASH_METHOD)
 
 
+def is_hash(stored: str) -> bool:
+    """A password's hash (werkzeug's method$salt$hash), not a marker such as
+    "!sso" that stands for an account without a password."""
+    return "$" in stored
+
+
 def verify_password(password_hash: str, password: str) -> bool:
+    """Whether the password matches. An account without one (a marker such
+    as "!sso" in place of a hash) costs a hash too, so that timing does not
+    tell such accounts from others."""
     if len(password) > MAX_LENGTH:
+        return False
+    if not is_hash(password_hash):
+        check_password_hash(DUMMY_HASH, password)
         return False
     return check_password_hash(password_hash, password)
 

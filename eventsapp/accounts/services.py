@@ -139,3 +139,14 @@ def make_admin(session: Session, email: str) -> User:
     user.role = Role.ADMIN
     session.commit()
     return user
+
+
+def end_unproven_claim(session: Session, user: User, *, marker: str) -> None:
+    """Hand an account that never confirmed its address to the address's
+    proven owner (the hospital sign-in, a roster's invitation): whoever
+    registered it loses its password, its logins and, announced, the other
+    credentials it held. `marker` stands in for the password hash. In the
+    caller's transaction."""
+    user.password_hash = marker
+    sessions.end_sessions_of(session, user.id)
+    signals.unproven_claim_ended.send(session, user=user)

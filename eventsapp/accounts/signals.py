@@ -47,3 +47,12 @@ The hospital sign-in has just linked an account by its verified address
 (keyword `user`, and `now`), in the sender's transaction. The roster counts
 an invited person as joined: the link mailed to them is no longer needed.""",
 )
+
+unproven_claim_ended = _signals.signal(
+    "unproven-claim-ended",
+    doc="""
+An account registered with an address it never confirmed has been handed to
+the address's proven owner (keyword `user`), in the sender's transaction:
+its password and logins are gone. Each domain revokes the claimant's
+standing credentials (calendar removes the private feed's address).""",
+)

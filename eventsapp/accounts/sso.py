@@ -10,10 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from eventsapp.accounts import signals
-from eventsapp.accounts.models import Role, User, UserIdentity
-from eventsapp.accounts.services import find_by_email, normalise_email, normalise_name
-from eventsapp.accounts.sessions import end_sessions_of
+from eventsapp.accounts import passwords, signals
+from eventsapp.accounts.models import SUBJECT_MAX, Role, User, UserIdentity
+from eventsapp.accounts.services import end_unproven_claim, find_by_email, normalise_email, normalise_name
 from eventsapp.errors import DomainError
 from eventsapp.timeutil import utcnow
 
@@ -41,6 +40,8 @@ def claims_from(issuer: str, claims: dict) -> ProviderClaims:
     """The person, as a checked ID token (or userinfo) describes them.
     Only a true email_verified vouches for the email; Entra ID sends none
     and vouches with xms_edov (the email's domain verified by its owner)."""
+    if len(str(claims.get("sub") or "")) > SUBJECT_MAX:
+        raise DomainError("The hospital sign-in named you in a way this app cannot keep; ask IT.")
     return ProviderClaims(
         issuer=issuer,
         subject=str(claims.get("sub") or ""),
@@ -57,7 +58,9 @@ class SignedIn:
 
 
 def has_password(user: User) -> bool:
-    return user.password_hash != NO_PASSWORD
+    """Whether a password opens the account (not one made by the hospital
+    sign-in, nor one invited by a roster that has not chosen one yet)."""
+    return passwords.is_hash(user.password_hash)
 
 
 def identify(session: Session, claims: ProviderClaims) -> SignedIn:
@@ -83,15 +86,15 @@ def identify(session: Session, claims: ProviderClaims) -> SignedIn:
     email = normalise_email(claims.email)
     user = find_by_email(session, email)
     created = user is None
-    if created:
-        user = User(name=_name_of(claims, email), email=email, password_hash=NO_PASSWORD, role=Role.MEMBER)
-        session.add(user)
-        signals.account_created.send(session, user=user)
-        session.flush()
-    _vouched_for(session, user)
-    session.add(UserIdentity(issuer=claims.issuer, subject=claims.subject, user_id=user.id))
-    signals.address_proven_by_provider.send(session, user=user, now=utcnow())
     try:
+        if created:
+            user = User(name=_name_of(claims, email), email=email, password_hash=NO_PASSWORD, role=Role.MEMBER)
+            session.add(user)
+            signals.account_created.send(session, user=user)
+            session.flush()
+        _vouched_for(session, user, claims)
+        session.add(UserIdentity(issuer=claims.issuer, subject=claims.subject, user_id=user.id))
+        signals.address_proven_by_provider.send(session, user=user, now=utcnow())
         return _signed_in(session, user, created=created)
     except IntegrityError as exc:
         # The same person's first sign-in ran twice at once; the other one won.
@@ -99,15 +102,17 @@ def identify(session: Session, claims: ProviderClaims) -> SignedIn:
         raise DomainError("You were signing in twice at once; try again.") from exc
 
 
-def _vouched_for(session: Session, user: User) -> None:
+def _vouched_for(session: Session, user: User, claims: ProviderClaims) -> None:
     """The provider vouches for the address, so it counts as confirmed. An
     account made with it but never confirmed may be someone else's claim on
-    it: its password and logins end, and its owner now signs in here."""
+    it: its password, logins and name end, and its owner now signs in here."""
     if user.email_verified_at is not None:
         return
     if has_password(user):
-        user.password_hash = NO_PASSWORD
-        end_sessions_of(session, user.id)
+        end_unproven_claim(session, user, marker=NO_PASSWORD)
+        user.name = _name_of(claims, user.email)
+    else:
+        user.password_hash = NO_PASSWORD  # an invited account: joined through the provider
     user.email_verified_at = utcnow()
 
 

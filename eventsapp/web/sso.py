@@ -35,6 +35,8 @@ PROVIDER_DOWN = "The hospital sign-in is not answering; try again or use your pa
 PROVIDER_DOWN_SSO_ONLY = "The hospital sign-in is not answering; try again in a few minutes."
 REFUSED = "The hospital sign-in could not be completed, so you are not signed in. Try again."
 _NEXT = "sso_next"
+#: The pages that show the hospital sign-in's button.
+SIGN_IN_PAGES = ("accounts.login", "roster.join")
 
 
 def init_app(app) -> None:
@@ -58,10 +60,11 @@ def init_app(app) -> None:
 
 @bp.after_app_request
 def _login_form_may_lead_to_the_provider(response):
-    """The login page's sign-in button posts here and is redirected on to
-    the provider, which form-action governs too: allow the issuer's origin."""
+    """The sign-in button (on the login page and an invitation's) posts here
+    and is redirected on to the provider, which form-action governs too:
+    allow the issuer's origin on those pages."""
     policy = response.headers.get("Content-Security-Policy", "")
-    if request.endpoint == "accounts.login" and sso_enabled(current_app.config) and "form-action 'self'" in policy:
+    if request.endpoint in SIGN_IN_PAGES and sso_enabled(current_app.config) and "form-action 'self'" in policy:
         issuer = urlsplit(current_app.config["OIDC_ISSUER"])
         origin = f"{issuer.scheme}://{issuer.netloc}"
         response.headers["Content-Security-Policy"] = policy.replace(
