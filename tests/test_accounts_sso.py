@@ -293,3 +293,30 @@ def test_with_passwords_off_an_invitation_offers_only_the_hospital_sign_in(make_
         f"/roster/join/{token}", data={"password": "a-good-password-7", "confirm": "a-good-password-7"}
     )
     assert chosen.status_code == 403 and not signed_in(client)
+
+
+@pytest.mark.slow
+def test_the_sign_in_button_survives_any_form(make_app):
+    """Whatever is posted with the button (a hostile `next`, stray fields,
+    huge values): never a 500, never a page off the site, nothing saved."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tests.fuzzing import FUZZ, changed_tables, snapshot
+    from tests.test_fuzz_forms import OFF_SITE
+
+    app = make_app(**{**_nobody_answers(), "OIDC_TIMEOUT": 0.5})
+    app.test_client_class = IsolatedClient
+    text = st.text(max_size=300) | st.sampled_from(OFF_SITE)
+
+    @settings(FUZZ, max_examples=15)
+    @given(fields=st.dictionaries(st.sampled_from(["next", "csrf_token", "email", "x"]), text, max_size=4))
+    def post(fields):
+        with app.app_context():
+            before = snapshot()
+            response = app.test_client().post("/login/sso", data=fields)
+            assert response.status_code in (302, 303, 400)
+            assert urlsplit(response.headers.get("Location", "/")).netloc in ("", "localhost")
+            assert changed_tables(before, snapshot()) == []
+
+    post()

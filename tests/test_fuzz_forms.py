@@ -747,6 +747,18 @@ def case_roster_join(w):
     return Case(None, page, page, valid={"password": ["three quiet rivers"], "confirm": ["three quiet rivers"]})
 
 
+def case_sso_welcome(w):
+    """A member the hospital sign-in just made: career stage and department asked."""
+    member = make_user(f"Signed In {next(_n)}", stage=None)
+    return Case(
+        member.id,
+        "/login/sso/welcome",
+        "/login/sso/welcome",
+        valid={"career_stage": ["intern"]},
+        shows=lambda r: [(member.id, f"/people/{member.id}")],
+    )
+
+
 CASES = {
     "accounts.register": case_register,
     "accounts.login": case_login,
@@ -809,9 +821,13 @@ CASES = {
     "roster.resend": case_roster_resend,
     "roster.resend_all": case_roster_resend_all,
     "roster.join": case_roster_join,
+    "sso.welcome": case_sso_welcome,
 }
 #: Forms that take a file: fuzzed with files of their own (tests/test_roster_fuzz.py).
 FILE_FORMS = {"roster.upload"}
+#: The hospital sign-in's button, shown only where a provider is set up: fuzzed
+#: in tests/test_accounts_sso.py, on an app that has one.
+PROVIDER_FORMS = {"sso.start"}
 
 
 #: Forms with fields a user fills in (the others are buttons, perhaps with a choice).
@@ -841,12 +857,15 @@ FORMS_WITH_INPUT = {
     "mentorships.close",
     "invitations.invite",
     "roster.join",
+    "sso.welcome",
 }
 
 
 def test_every_post_route_has_a_fuzz_case(app):
     posting = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
-    assert posting - CASES.keys() - FILE_FORMS == set(), "add these POST routes to CASES in tests/test_fuzz_forms.py"
+    assert posting - CASES.keys() - FILE_FORMS - PROVIDER_FORMS == set(), (
+        "add these POST routes to CASES in tests/test_fuzz_forms.py"
+    )
     assert CASES.keys() - posting == set(), "these routes no longer exist"
 
 

@@ -59,6 +59,8 @@ QUERY_PARAMS = {
     "program.attendance_svg": {"size"},
     "roster.index": {"import", "status"},
     "roster.people_csv": {"import", "status"},
+    "program.reach": {"page"},
+    "program.attendance": {"page"},
 }
 #: Where each one is, and who asks (role in the world built below).
 PAGES = {
@@ -79,6 +81,8 @@ PAGES = {
     "program.attendance_svg": ("/program/attendance.svg", "admin"),
     "roster.index": ("/roster/", "admin"),
     "roster.people_csv": ("/roster/people.csv", "admin"),
+    "program.reach": ("/program/reach", "admin"),
+    "program.attendance": ("/program/attendance", "admin"),
 }
 #: Search boxes that must give back what was typed (at most 100 characters).
 ECHOED = {"events.index": "q", "admin.people": "q", "attendance.sheet": "q"}
