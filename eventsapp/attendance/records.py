@@ -122,23 +122,57 @@ def shares(session: Session, people, *, since: datetime, now: datetime) -> list[
     wanted = {r.series_id: r for r in requirements(session)}
     if not wanted:
         return []
-    start = sa.literal(since, UTCDateTime)
-    held_from = sa.case((User.created_at > start, User.created_at), else_=start)
-    rows = session.execute(
-        sa.select(User.id, User.name, Event.series_id, sa.func.count(Event.id), sa.func.count(CheckIn.id))
-        .join(
-            Event,
-            sa.and_(
-                Event.series_id.in_(sorted(wanted)),
-                Event.status == EventStatus.SCHEDULED,
-                Event.starts_at >= held_from,
-                Event.starts_at <= now,
-            ),
-        )
-        .outerjoin(CheckIn, sa.and_(CheckIn.event_id == Event.id, CheckIn.user_id == User.id))
-        .where(User.id.in_(people))
-        .group_by(User.id, User.name, User.name_key, Event.series_id)
-        .order_by(User.name_key, User.id)
-    ).all()
+    rows = session.execute(_shares_statement(people, sorted(wanted), since, now)).all()
     found = [Share(u, name, wanted[s], held, came) for u, name, s, held, came in rows]
     return sorted(found, key=lambda s: (s.requirement.title.lower(), s.requirement.series_id))
+
+
+def _shares_statement(people, series_ids: list[int], since: datetime, now: datetime):
+    """(user, name, series, held, attended), by name. The meetings held are
+    few: those registered before `since` all count every one of them (read
+    once per series), the later ones those since their registration; the
+    check-ins at them are counted apart, rather than looked up for every
+    member and meeting."""
+    start = sa.literal(since, UTCDateTime)
+    held = (
+        sa.select(Event.id, Event.series_id, Event.starts_at)
+        .where(
+            Event.series_id.in_(series_ids),
+            Event.status == EventStatus.SCHEDULED,
+            Event.starts_at >= start,
+            Event.starts_at <= now,
+        )
+        .cte("held")
+        .prefix_with("MATERIALIZED")
+    )
+    members = (
+        sa.select(User.id, User.name, User.name_key, User.created_at)
+        .where(User.id.in_(people))
+        .cte("members")
+        .prefix_with("MATERIALIZED")
+    )
+    held_from = sa.case((members.c.created_at > start, members.c.created_at), else_=start)
+    totals = sa.select(held.c.series_id, sa.func.count().label("n")).group_by(held.c.series_id).subquery("totals")
+    counted = sa.union_all(
+        sa.select(members.c.id, totals.c.series_id, totals.c.n)
+        .join(totals, sa.true())
+        .where(members.c.created_at <= start),
+        sa.select(members.c.id, held.c.series_id, sa.func.count())
+        .join(held, held.c.starts_at >= members.c.created_at)
+        .where(members.c.created_at > start)
+        .group_by(members.c.id, held.c.series_id),
+    ).subquery("counted")
+    came = (
+        sa.select(CheckIn.user_id, held.c.series_id, sa.func.count().label("n"))
+        .join(held, held.c.id == CheckIn.event_id)
+        .join(members, members.c.id == CheckIn.user_id)
+        .where(CheckIn.event_id.in_(sa.select(held.c.id)), held.c.starts_at >= held_from)  # read by meeting
+        .group_by(CheckIn.user_id, held.c.series_id)
+        .subquery("came")
+    )
+    return (
+        sa.select(members.c.id, members.c.name, counted.c.series_id, counted.c.n, sa.func.coalesce(came.c.n, 0))
+        .join(counted, counted.c.id == members.c.id)
+        .outerjoin(came, sa.and_(came.c.user_id == counted.c.id, came.c.series_id == counted.c.series_id))
+        .order_by(members.c.name_key, members.c.id)
+    )

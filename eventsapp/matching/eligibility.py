@@ -39,12 +39,25 @@ def taken_places(now=None):
     return (
         sa.select(sa.func.count())
         .select_from(IntroRequest)
-        .where(
-            IntroRequest.senior_id == Profile.user_id,
-            sa.or_(IntroRequest.status == RequestStatus.ACCEPTED, waiting_at(now)),
-        )
+        .where(IntroRequest.senior_id == Profile.user_id, _takes_a_place(now))
         .correlate(Profile)
         .scalar_subquery()
+    )
+
+
+def _takes_a_place(now) -> sa.ColumnElement:
+    return sa.or_(IntroRequest.status == RequestStatus.ACCEPTED, waiting_at(now))
+
+
+def taken_places_by_senior(now: datetime) -> sa.Subquery:
+    """The same count for every senior at once (senior_id, taken), for a
+    query over many seniors: grouped once rather than counted per row.
+    A senior with nothing taken has no row."""
+    return (
+        sa.select(IntroRequest.senior_id, sa.func.count().label("taken"))
+        .where(_takes_a_place(now))
+        .group_by(IntroRequest.senior_id)
+        .subquery("taken_places")
     )
 
 

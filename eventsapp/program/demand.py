@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from eventsapp.introductions.models import IntroRequest, RequestStatus
-from eventsapp.matching.eligibility import taken_places
+from eventsapp.matching.eligibility import taken_places_by_senior
 from eventsapp.profiles import career, help_kinds
 from eventsapp.profiles.models import Profile, Specialty, profile_specialty
 from eventsapp.program.coordinators import Scope
@@ -48,30 +48,48 @@ def _is_intern(scope: Scope):
     return condition
 
 
-def _offers(now: datetime):
+def _offers(taken) -> sa.ColumnElement:
     """A condition on a Profile row: a senior who would be suggested to an
     intern for what they show (opted in, interests shown), with room under
-    their limit by the rule suggestions use."""
+    their limit by the rule suggestions use (`taken` as _with_taken joins it)."""
     return sa.and_(
         Profile.open_to_interns,
         Profile.show_interests,
         Profile.career_stage.in_(career.SENIOR_STAGES),
-        taken_places(now) < Profile.intro_capacity,
+        taken < Profile.intro_capacity,
     )
 
 
+def _with_taken(stmt, now: datetime):
+    """The statement over Profile rows, each with its places taken joined
+    from one grouped count (faster than a count per row at any size)."""
+    taken = taken_places_by_senior(now)
+    return stmt.outerjoin(taken, taken.c.senior_id == Profile.user_id), sa.func.coalesce(taken.c.taken, 0)
+
+
 def _by_specialty(session: Session, scope: Scope, now: datetime) -> dict[str, tuple[int, int]]:
-    """Per specialty: (interns interested, colleagues with room)."""
-    intern, senior = _is_intern(scope), _offers(now)
+    """Per specialty: (interns interested, colleagues with room). Each
+    profile is judged once, then its marks are added up per specialty."""
+    stmt, taken = _with_taken(sa.select(Profile.user_id.label("id")).select_from(Profile), now)
+    intern, senior = _is_intern(scope), _offers(taken)
+    judged = stmt.add_columns(
+        sa.case((intern, 1), else_=0).label("asks"), sa.case((senior, 1), else_=0).label("offers")
+    ).where(sa.or_(intern, Profile.career_stage.in_(career.SENIOR_STAGES)))
+    judged = judged.subquery("judged")
+    per = (
+        sa.select(
+            profile_specialty.c.specialty_id,
+            sa.func.sum(judged.c.asks).label("asks"),
+            sa.func.sum(judged.c.offers).label("offers"),
+        )
+        .join(judged, judged.c.id == profile_specialty.c.profile_id)
+        .group_by(profile_specialty.c.specialty_id)
+        .subquery("per")
+    )
     rows = session.execute(
-        sa.select(Specialty.name, _sum(intern), _sum(senior))
-        .select_from(profile_specialty)
-        .join(Specialty, Specialty.id == profile_specialty.c.specialty_id)
-        .join(Profile, Profile.user_id == profile_specialty.c.profile_id)
-        .where(sa.or_(intern, Profile.career_stage.in_(career.SENIOR_STAGES)))
-        .group_by(Specialty.id, Specialty.name)
-    ).all()
-    return {name: (asked, offered) for name, asked, offered in rows}
+        sa.select(Specialty.name, per.c.asks, per.c.offers).join(per, per.c.specialty_id == Specialty.id)
+    )
+    return {name: (int(asked), int(offered)) for name, asked, offered in rows}
 
 
 def _turned_down(session: Session, scope: Scope, start: datetime, now: datetime) -> dict[str, tuple[int, int]]:
@@ -98,14 +116,17 @@ def _turned_down(session: Session, scope: Scope, start: datetime, now: datetime)
 
 def _by_kind(session: Session, scope: Scope, now: datetime) -> list[tuple[str, int, int]]:
     """Per kind of help: (kind, interns looking for it, colleagues offering it with room)."""
-    intern, senior = _is_intern(scope), _offers(now)
+    stmt, taken = _with_taken(sa.select(Profile.user_id).select_from(Profile), now)
+    intern, senior = _is_intern(scope), _offers(taken)
     columns = []
     for kind in help_kinds.KINDS:
         bit = help_kinds.BITS[kind]
         columns += [_sum(sa.and_(intern, Profile.help_asked.op("&")(bit) != 0))]
         columns += [_sum(sa.and_(senior, Profile.help_offered.op("&")(bit) != 0))]
     row = session.execute(
-        sa.select(*columns).where(sa.or_(intern, Profile.career_stage.in_(career.SENIOR_STAGES)))
+        stmt.with_only_columns(*columns, maintain_column_froms=False).where(
+            sa.or_(intern, Profile.career_stage.in_(career.SENIOR_STAGES))
+        )
     ).one()
     return [(kind, row[2 * i], row[2 * i + 1]) for i, kind in enumerate(help_kinds.KINDS)]
 

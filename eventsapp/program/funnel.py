@@ -102,7 +102,23 @@ def _week_ends(moments: list[datetime]):
         sa.select(sa.literal(n, sa.Integer).label("n"), sa.literal(moment, UTCDateTime).label("ends"))
         for n, moment in enumerate(moments, 1)
     ]
-    return (sa.union_all(*rows) if len(rows) > 1 else rows[0]).subquery("week_ends")
+    return (sa.union_all(*rows) if len(rows) > 1 else rows[0]).cte("week_ends")
+
+
+def _registered(cohort, week):
+    """Per week (n, registered): the cohort registered by its end, as a
+    running count over registrations and week ends in one order (a
+    registration at the very moment a week ends counts, as counts_on says),
+    rather than every registration compared with every week's end."""
+    moments = sa.union_all(
+        sa.select(cohort.c.joined.label("at"), sa.literal(0).label("kind"), sa.null().label("n")),
+        sa.select(week.c.ends.label("at"), sa.literal(1).label("kind"), week.c.n.label("n")),
+    ).subquery("moments")
+    running = sa.func.sum(sa.case((moments.c.kind == 0, 1), else_=0)).over(
+        order_by=(moments.c.at, moments.c.kind), rows=(None, 0)
+    )
+    counted = sa.select(moments.c.kind, moments.c.n, running.label("registered")).subquery("counted")
+    return sa.select(counted.c.n, counted.c.registered).where(counted.c.kind == 1).subquery("registered")
 
 
 def weeks(
@@ -120,9 +136,9 @@ def weeks(
         .join(cohort, cohort.c.id == Mentorship.intern_id)
         .where(Mentorship.started_at <= now)
         .cte("spells")
+        .prefix_with("MATERIALIZED")  # a few rows, read once per week rather than joined afresh
     )
-    joined_by_then = cohort.c.joined <= week.c.ends  # counts_on
-    registered = sa.select(sa.func.count()).where(joined_by_then).correlate(week).scalar_subquery()
+    registered = _registered(cohort, week)
     mentored = (
         sa.select(sa.func.count(sa.distinct(spells.c.intern_id)))
         .where(
@@ -133,5 +149,10 @@ def weeks(
         .correlate(week)
         .scalar_subquery()
     )
-    counts = session.execute(sa.select(registered, mentored).select_from(week).order_by(week.c.n)).all()
+    counts = session.execute(
+        sa.select(registered.c.registered, mentored)
+        .select_from(week)
+        .join(registered, registered.c.n == week.c.n)
+        .order_by(week.c.n)
+    ).all()
     return weeks_of([(a, b) for a, b in counts], start=start, now=now, target_at=target_at, percent=percent)

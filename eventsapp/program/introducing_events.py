@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from eventsapp.attendance.models import CheckIn
 from eventsapp.attendance.showrate import came_of_going
@@ -75,48 +75,80 @@ def _private(scope: Scope, going_past: int, came: int) -> tuple[int, int]:
     return (going_past, came) if scope.whole_hospital or going_past >= SMALLEST_SHOWN else (0, 0)
 
 
+def _held(scope: Scope, start: datetime, now: datetime) -> list:
+    """The events a page counts: scheduled, begun this year, in the scope."""
+    found = [Event.status == EventStatus.SCHEDULED, Event.starts_at >= start, Event.starts_at <= now]
+    if not scope.whole_hospital:
+        found.append(sa.or_(Event.department_id.is_(None), Event.department_id.in_(sorted(scope.department_ids))))
+    return found
+
+
+def _went(held: list) -> sa.Subquery:
+    """(event, member) for each member who went to a counted event: checked
+    in, or, where no member was checked in at it, going. The two parts
+    never share an event, so each pair comes once."""
+    member_in = sa.select(CheckIn.id).where(CheckIn.event_id == Event.id, _a_member(CheckIn))
+    checked = (
+        sa.select(CheckIn.event_id.label("event_id"), CheckIn.user_id.label("user_id"))
+        .join(Event, Event.id == CheckIn.event_id)
+        .where(*held, CheckIn.user_id.is_not(None))
+    )
+    going = (
+        sa.select(Rsvp.event_id, Rsvp.user_id)
+        .join(Event, Event.id == Rsvp.event_id)
+        .where(*held, Rsvp.state == RsvpState.GOING, Rsvp.user_id.is_not(None), ~sa.exists(member_in))
+    )
+    return sa.union_all(checked, going).subquery("went")
+
+
+def _introductions(scope: Scope, held: list, dialect: str) -> sa.Subquery:
+    """Per event, the requests asked from its start to a week after its end
+    by members who went: grouped once over the pairs who went, rather than
+    every request of the week tested against every event."""
+    went = _went(held)
+    return (
+        sa.select(went.c.event_id, sa.func.count(IntroRequest.id).label("n"))
+        .join(Event, Event.id == went.c.event_id)
+        .join(
+            IntroRequest,
+            sa.and_(
+                IntroRequest.requester_id == went.c.user_id,
+                IntroRequest.created_at >= Event.starts_at,
+                IntroRequest.created_at < _week_after(Event.ends_at, dialect),
+            ),
+        )
+        .where(*_own(scope, IntroRequest.requester_id))
+        .group_by(went.c.event_id)
+        .subquery("asked")
+    )
+
+
 def _per_event(scope: Scope, start: datetime, now: datetime, dialect: str):
     """A row per event begun this year in the scope, with its counts."""
-    arrived = aliased(CheckIn)
-    # Nested two deep: each names the event and the request it belongs to.
-    checked_in = sa.select(CheckIn.id).where(CheckIn.event_id == Event.id, CheckIn.user_id == IntroRequest.requester_id)
-    anyone_checked_in = sa.select(arrived.id).where(arrived.event_id == Event.id, _a_member(arrived))
-    going_there = sa.select(Rsvp.id).where(
-        Rsvp.event_id == Event.id, Rsvp.user_id == IntroRequest.requester_id, Rsvp.state == RsvpState.GOING
-    )
-    outer = (Event, IntroRequest)
-    went = sa.or_(
-        sa.exists(checked_in.correlate(*outer)),
-        sa.and_(~sa.exists(anyone_checked_in.correlate(Event)), sa.exists(going_there.correlate(*outer))),
-    )
+    held = _held(scope, start, now)
+    asked = _introductions(scope, held, dialect)
     ended = Event.ends_at <= now
     going = _count(sa.select(sa.func.count(Rsvp.id)).where(Rsvp.event_id == Event.id, Rsvp.state == RsvpState.GOING))
     came = came_of_going(Event.id)
-    stmt = sa.select(
-        Event.id.label("id"),
-        Event.title.label("title"),
-        Event.starts_at.label("starts_at"),
-        Event.series_id.label("series_id"),
-        going.label("going"),
-        sa.case((ended, going), else_=0).label("going_past"),
-        sa.case((ended, came), else_=0).label("came"),
-        _count(
-            sa.select(sa.func.count(IntroRequest.id)).where(
-                IntroRequest.created_at >= Event.starts_at,
-                IntroRequest.created_at < _week_after(Event.ends_at, dialect),
-                went,
-                *_own(scope, IntroRequest.requester_id),
-            )
-        ).label("introductions"),
-        _count(
-            sa.select(sa.func.count(Meeting.id))
-            .join(Mentorship, Mentorship.id == Meeting.mentorship_id)
-            .where(Meeting.event_id == Event.id, *_own(scope, Mentorship.intern_id))
-        ).label("meetings"),
-    ).where(Event.status == EventStatus.SCHEDULED, Event.starts_at >= start, Event.starts_at <= now)
-    if not scope.whole_hospital:
-        stmt = stmt.where(sa.or_(Event.department_id.is_(None), Event.department_id.in_(sorted(scope.department_ids))))
-    return stmt
+    return (
+        sa.select(
+            Event.id.label("id"),
+            Event.title.label("title"),
+            Event.starts_at.label("starts_at"),
+            Event.series_id.label("series_id"),
+            going.label("going"),
+            sa.case((ended, going), else_=0).label("going_past"),
+            sa.case((ended, came), else_=0).label("came"),
+            sa.func.coalesce(asked.c.n, 0).label("introductions"),
+            _count(
+                sa.select(sa.func.count(Meeting.id))
+                .join(Mentorship, Mentorship.id == Meeting.mentorship_id)
+                .where(Meeting.event_id == Event.id, *_own(scope, Mentorship.intern_id))
+            ).label("meetings"),
+        )
+        .outerjoin(asked, asked.c.event_id == Event.id)
+        .where(*held)
+    )
 
 
 def _ranked(*columns):
