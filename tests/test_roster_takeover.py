@@ -6,7 +6,7 @@ confirmed goes to its owner by invitation, not to whoever registered it."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -155,3 +155,26 @@ def test_an_unconfirmed_claim_on_an_imported_address_ends_and_its_owner_is_invit
         "send-roster-invitations": 0
     }
     assert accounts_and_mail() == before  # no account, invitation or mail changed
+
+
+def test_an_import_takes_an_unconfirmed_claim_in_its_one_transaction_and_the_worker_mails_the_owner(app, surgery):
+    from eventsapp.accounts import passwords
+    from eventsapp.accounts.models import UserSession
+    from eventsapp.accounts.sessions import open_session
+    from eventsapp.ical import services as calendars
+    from eventsapp.roster import invitations
+
+    admin = make_user("Adam Admin", role="admin", stage="attending")
+    claimant = make_user("Mallory", email=CLAIMED, password=CLAIMANTS_PASSWORD, verified=False)
+    feed = calendars.feed_token(calendars.create_or_rotate(db.session, claimant))
+    open_session(db.session, claimant.id, now=NOW, lifetime=timedelta(hours=1), remembered=False, user_agent="")
+    db.session.commit()
+    done = imported(admin, roster(f"Nina Newcomer,{CLAIMED},Intern,Surgery", "Ana Lima,ana@hospital.example,Intern,"))
+    assert (done.created, done.updated, done.claims) == (1, 1, 1)
+    db.session.expire_all()
+    assert not passwords.verify_password(claimant.password_hash, CLAIMANTS_PASSWORD)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(UserSession)) == 0
+    assert calendars.owner_of(db.session, feed) is None
+    assert invitations.send_waiting(db.session, NOW, "https://rounds.example/roster/join/") == 2
+    mailed = set(db.session.scalars(sa.select(OutboxMail.to_address)))
+    assert mailed == {CLAIMED, "ana@hospital.example"}
