@@ -26,7 +26,10 @@ class Action:
 
 @dataclass(frozen=True)
 class Member:
-    """An account as a roster sees it (user_id 0: not created yet)."""
+    """An account as a roster sees it (user_id 0: not created yet).
+    `manages_own`: an admin or a program coordinator, whose details no roster
+    changes; `unproven`: registered with a password but the address never
+    confirmed, so whoever chose the password may not own the address."""
 
     user_id: int
     email: str
@@ -35,6 +38,8 @@ class Member:
     pgy_year: int | None
     department_id: int | None
     specialty_ids: frozenset[int]
+    manages_own: bool = False
+    unproven: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,13 @@ class Planned:
     result: Member | None = None
     changes: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
+    # The import takes the account from whoever registered it and invites the address.
+    ends_claim: bool = False
+
+
+OUTSIDE = "This address belongs to an account outside your departments; an admin can import it."
+MANAGES_OWN = "This address belongs to an admin or a program coordinator, who manages their own details."
+ENDS_CLAIM = "An unconfirmed account holds this address: its password will be removed and the person invited."
 
 
 def plan(
@@ -78,6 +90,8 @@ def plan_row(row: RosterRow, catalogue: Catalogue, member: Member | None, allowe
     specialty_ids = frozenset(catalogue.specialties[i.casefold()] for i in row.interests if i not in unknown)
     if allowed is not None:
         errors.extend(scope_errors(row, department_id, member, allowed))
+    if member is not None and member.manages_own and OUTSIDE not in errors:
+        errors.append(MANAGES_OWN)
     if errors:
         return Planned(row, Action.ERROR, errors=tuple(errors))
     if member is None:
@@ -93,20 +107,25 @@ def plan_row(row: RosterRow, catalogue: Catalogue, member: Member | None, allowe
         specialty_ids=specialty_ids if row.interests else member.specialty_ids,
     )
     changes = describe_changes(member, result, catalogue)
+    if member.unproven:
+        return Planned(row, Action.UPDATE, result=result, changes=(ENDS_CLAIM, *changes), ends_claim=True)
     return Planned(row, Action.UPDATE if changes else Action.UNCHANGED, result=result, changes=changes)
 
 
 def scope_errors(
     row: RosterRow, department_id: int | None, member: Member | None, allowed: frozenset[int]
 ) -> list[str]:
-    """A coordinator limited to departments imports only people of theirs."""
+    """A coordinator limited to departments imports only people of theirs: the
+    row's department and an existing account's must both be among them. An
+    account outside them (or without a department) is named by no detail of
+    its own, so that knowing an address tells nothing about its account."""
     errors = []
     if row.department and department_id is not None and department_id not in allowed:
         errors.append(f"You can import people of your departments only, not of {row.department}.")
-    elif not row.department and (member is None or member.department_id is None):
+    elif not row.department and member is None:
         errors.append("Give the department: you can import people of your departments only.")
-    if member is not None and member.department_id is not None and member.department_id not in allowed:
-        errors.append("This person belongs to another department; its coordinator or an admin can update them.")
+    if member is not None and member.department_id not in allowed:
+        errors.append(OUTSIDE)
     return errors
 
 
@@ -125,6 +144,11 @@ def describe_changes(before: Member, after: Member, catalogue: Catalogue) -> tup
         names = sorted(catalogue.specialty_names.get(i, "?") for i in after.specialty_ids)
         changes.append("Interests: " + (", ".join(names) or "none"))
     return tuple(changes)
+
+
+def claims(planned: list[Planned]) -> int:
+    """How many rows take an account from an unconfirmed claimant."""
+    return sum(1 for item in planned if item.ends_claim)
 
 
 def counts(planned: list[Planned]) -> dict[str, int]:

@@ -17,11 +17,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from eventsapp.accounts.models import User, name_sort_key
+from eventsapp.accounts.models import Role, User, name_sort_key
+from eventsapp.accounts.passwords import is_hash
+from eventsapp.accounts.services import end_unproven_claim
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.profiles.models import Department, Profile, Specialty, profile_specialty
+from eventsapp.program.models import Coordinator
 from eventsapp.roster import invitations, parsing, planning
-from eventsapp.roster.models import FILENAME_MAX, RosterImport
+from eventsapp.roster.models import FILENAME_MAX, RosterImport, RosterInvitation
 from eventsapp.text import clean
 
 #: How long an upload waits for its "Import".
@@ -47,6 +50,7 @@ class Preview:
     counts: dict[str, int]
     encoding: str
     delimiter: str
+    claims: int = 0  # updates that take an account from an unconfirmed claimant
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class Imported:
     updated: int
     unchanged: int
     skipped: int
+    claims: int = 0  # of the updated, accounts taken from an unconfirmed claimant and invited
 
 
 def store_upload(session: Session, *, uploader_id: int, filename: str, data: bytes, now: datetime) -> RosterImport:
@@ -93,7 +98,8 @@ def preview(session: Session, upload: RosterImport, allowed: frozenset[int] | No
         raise ImportGone("This file has been imported already.")
     parsed = parsing.parse(upload.data)
     planned = planning.plan(parsed.rows, load_catalogue(session), load_members(session, parsed.rows), allowed)
-    return Preview(upload, planned, planning.counts(planned), parsed.encoding, parsed.delimiter)
+    tally = planning.counts(planned)
+    return Preview(upload, planned, tally, parsed.encoding, parsed.delimiter, planning.claims(planned))
 
 
 def run_import(
@@ -105,8 +111,8 @@ def run_import(
     now: datetime,
 ) -> Imported:
     """Write the valid rows (those with errors are left out, as the preview
-    says) and invite the new accounts, all in one transaction (the worker
-    mails the invitations)."""
+    says) and invite the new accounts and those taken from an unconfirmed
+    claimant, all in one transaction (the worker mails the invitations)."""
     # Claimed first: two presses of the button cannot both import.
     claimed = session.execute(
         sa.update(RosterImport)
@@ -121,12 +127,13 @@ def run_import(
         created = create_accounts(
             session, [p.result for p in result.planned if p.action == planning.Action.CREATE], now
         )
+        claimed_ids = end_claims(session, [p.result.user_id for p in result.planned if p.ends_claim])
         update_accounts(session, [p.result for p in result.planned if p.action == planning.Action.UPDATE])
     except IntegrityError as exc:
         # Someone registered one of these addresses since the file was planned: nothing is kept.
         session.rollback()
         raise DomainError("Someone joined with one of these addresses meanwhile: press Import again.") from exc
-    invitations.invite(session, created, import_id=upload.id, sent_by_id=actor_id, now=now)
+    invitations.invite(session, created + claimed_ids, import_id=upload.id, sent_by_id=actor_id, now=now)
     tally = result.counts
     session.execute(
         sa.update(RosterImport)
@@ -134,7 +141,7 @@ def run_import(
         .values(data=None, created=tally["create"], updated=tally["update"])
     )
     session.commit()
-    return Imported(tally["create"], tally["update"], tally["unchanged"], tally["error"])
+    return Imported(tally["create"], tally["update"], tally["unchanged"], tally["error"], len(claimed_ids))
 
 
 def load_catalogue(session: Session) -> planning.Catalogue:
@@ -159,8 +166,20 @@ def load_members(session: Session, rows: list[parsing.RosterRow]) -> dict[str, p
     found: dict[str, planning.Member] = {}
     for chunk in _chunks(emails):
         people = session.execute(
-            sa.select(User.id, User.email, User.name, Profile.career_stage, Profile.pgy_year, Profile.department_id)
+            sa.select(
+                User.id,
+                User.email,
+                User.name,
+                User.role,
+                User.email_verified_at,
+                User.password_hash,
+                Coordinator.user_id.label("coordinator"),
+                Profile.career_stage,
+                Profile.pgy_year,
+                Profile.department_id,
+            )
             .outerjoin(Profile, Profile.user_id == User.id)
+            .outerjoin(Coordinator, Coordinator.user_id == User.id)
             .where(User.email.in_(chunk))
         ).all()
         interests: dict[int, set[int]] = {}
@@ -175,9 +194,29 @@ def load_members(session: Session, rows: list[parsing.RosterRow]) -> dict[str, p
                 interests.setdefault(profile_id, set()).add(specialty_id)
         for p in people:
             found[p.email] = planning.Member(
-                p.id, p.email, p.name, p.career_stage, p.pgy_year, p.department_id, frozenset(interests.get(p.id, ()))
+                p.id,
+                p.email,
+                p.name,
+                p.career_stage,
+                p.pgy_year,
+                p.department_id,
+                frozenset(interests.get(p.id, ())),
+                manages_own=p.role == Role.ADMIN or p.coordinator is not None,
+                unproven=p.email_verified_at is None and is_hash(p.password_hash),
             )
     return found
+
+
+def end_claims(session: Session, user_ids: list[int]) -> list[int]:
+    """Take each account from whoever registered it without confirming the
+    address: its password (now NO_PASSWORD), logins and standing credentials
+    go, and an earlier invitation gives way to the one this import sends.
+    Two statements per claim besides the bulk ones (accounts' own rule)."""
+    for chunk in _chunks(user_ids):
+        for user in session.scalars(sa.select(User).where(User.id.in_(chunk))):
+            end_unproven_claim(session, user, marker=NO_PASSWORD)
+        session.execute(sa.delete(RosterInvitation).where(RosterInvitation.user_id.in_(chunk)))
+    return user_ids
 
 
 def create_accounts(session: Session, members: list[planning.Member], now: datetime) -> list[int]:

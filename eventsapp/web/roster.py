@@ -119,7 +119,9 @@ def run_import(import_id: int):
         return redirect(url_for("roster.index"))
     flash(
         f"Imported: {done.created} new (their invitations go out by email in the next minutes), "
-        f"{done.updated} updated, {done.unchanged} unchanged, "
+        f"{done.updated} updated"
+        + (f" ({done.claims} of them held by an unconfirmed account, now invited instead)" if done.claims else "")
+        + f", {done.unchanged} unchanged, "
         f"{done.skipped} left out with errors.",
         "success",
     )
