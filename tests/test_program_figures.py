@@ -106,6 +106,16 @@ def test_a_new_request_takes_an_intern_off_the_turned_down_list(session, cohort)
     assert "Cy" not in [p.name for p in people]
 
 
+def test_an_intern_a_roster_invited_who_has_not_joined_is_left_to_the_roster(session, cohort):
+    from eventsapp.accounts.passwords import AWAITING_INVITATION
+
+    listed = [p.name for p in reach.interns_to_reach(session, Scope(None), NOW)]
+    cohort.people["eve"].password_hash = AWAITING_INVITATION
+    session.commit()
+    assert "Eve" in listed
+    assert [p.name for p in reach.interns_to_reach(session, Scope(None), NOW)] == [n for n in listed if n != "Eve"]
+
+
 @pytest.mark.parametrize(
     ("today", "first"),
     [(date(2026, 7, 1), date(2026, 7, 1)), (date(2026, 6, 30), date(2025, 7, 1)), (date(2027, 1, 5), date(2026, 7, 1))],

@@ -47,6 +47,11 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=HASH_METHOD)
 
 
+#: Stands for the password of an account a roster invited, until its owner
+#: chooses one (or signs in with the hospital account).
+AWAITING_INVITATION = "!invited"
+
+
 def is_hash(stored: str) -> bool:
     """A password's hash (werkzeug's method$salt$hash), not a marker such as
     "!sso" that stands for an account without a password."""

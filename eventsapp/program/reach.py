@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from eventsapp.accounts.models import User
+from eventsapp.accounts.passwords import AWAITING_INVITATION
 from eventsapp.introductions.models import IntroRequest, RequestStatus
 from eventsapp.mentorships.models import Mentorship
 from eventsapp.profiles.models import Department, Profile
@@ -50,7 +51,8 @@ def _people(session: Session, scope: Scope, condition, since):
         sa.select(User.id, User.name, Department.name, User.created_at, since)
         .join(Profile, Profile.user_id == User.id)
         .outerjoin(Department, Department.id == Profile.department_id)
-        .where(User.id.in_(interns(scope)), condition)
+        # Invited by a roster and not joined yet: the roster page resends their link.
+        .where(User.id.in_(interns(scope)), User.password_hash != AWAITING_INVITATION, condition)
     )
     return session.execute(stmt).all()
 

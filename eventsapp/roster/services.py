@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import Role, User, name_sort_key
-from eventsapp.accounts.passwords import is_hash
+from eventsapp.accounts.passwords import AWAITING_INVITATION, is_hash
 from eventsapp.accounts.services import end_unproven_claim
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.profiles.models import Department, Profile, Specialty, profile_specialty
@@ -32,7 +32,7 @@ UPLOAD_LIFETIME = timedelta(days=1)
 #: Addresses looked up per query: a whole file (SQLite takes 32,766 parameters, PostgreSQL 65,535).
 CHUNK = parsing.MAX_ROWS
 #: A password hash no password matches: the account waits for its invitation.
-NO_PASSWORD = "!invited"
+NO_PASSWORD = AWAITING_INVITATION
 
 
 class ImportGone(NotFound):
