@@ -82,6 +82,26 @@ def test_registering_a_taken_address_saves_nothing_and_tells_its_owner(app, sess
     assert "Change your password once logged in: http://localhost/account/password" in body
 
 
+@pytest.mark.parametrize(
+    ("marker", "sso", "says"),
+    [
+        ("!sso", True, "sign in with your hospital account at http://localhost/login"),
+        ("!sso", False, "Ask your coordinator how to get in."),
+        ("!invited", False, "follow the link in your invitation mail, or ask your coordinator to send it again"),
+    ],
+)
+def test_the_owner_of_an_account_without_a_password_is_not_told_to_use_one(app, session, marker, sso, says):
+    owner = make_user("Ana Souza", email=OWNER)
+    owner.password_hash = marker
+    session.commit()
+    if sso:
+        app.config["OIDC_ISSUER"] = "https://id.hospital.example"
+    services.register(session, name="Someone Else", email=OWNER, password=GOOD["password"], links=LINKS)
+    [(_subject, body)] = mails_to(session, OWNER)
+    assert says in body.replace("\n", " ")
+    assert "Change your password" not in body
+
+
 def test_a_link_confirms_once_and_then_only_says_so(app, session):
     user = make_user(email=OWNER, verified=False)
     token = verification.token_for(user)
