@@ -393,6 +393,7 @@ def test_the_device_cookie_is_long_lived_httponly_and_secure_in_production(make_
         app = make_app(
             AUTH_RATE_LIMIT_ENABLED=True,
             APP_ENV=env,
+            SERVER_NAME="localhost",
             SECRET_KEY="5f0c9e2b7a4d81c6e3f9a0b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d2",
         )
         with app.app_context():

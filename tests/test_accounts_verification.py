@@ -410,3 +410,19 @@ def test_an_unconfirmed_senior_may_accept_and_is_told_how_to_see_the_address(cli
     page = client.post(f"/introductions/{request.id}/accept", follow_redirects=True).get_data(as_text=True)
     assert "Accepted. Confirm your email address to see theirs." in page
     assert "ida@hospital.example" not in page
+
+
+def test_mail_a_registration_causes_links_the_configured_site_whatever_host_the_request_named(make_app, session):
+    """Anyone can register a member's address with a forged Host header: the
+    genuine mail its owner gets must not lead to the forger's site."""
+    app = make_app(SERVER_NAME="rounds.hospital.example")
+    with app.app_context():
+        make_user("Ana Souza", email=OWNER)
+    forged = app.test_client()
+    forged.post("/register", data={**GOOD, "email": OWNER}, headers={"Host": "evil.example"})
+    forged.post("/register", data={**GOOD, "email": "ben@hospital.example"}, headers={"Host": "evil.example"})
+    [(_subject, owner_mail)] = mails_to(session, OWNER)
+    [(_subject, new_mail)] = mails_to(session, "ben@hospital.example")
+    assert "Log in: http://rounds.hospital.example/login" in owner_mail
+    assert "http://rounds.hospital.example/account/confirm/" in new_mail
+    assert "evil.example" not in owner_mail + new_mail

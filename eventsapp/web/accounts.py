@@ -10,7 +10,6 @@ from eventsapp.accounts import clientkeys, privacy, services, sessions, sso, thr
 from eventsapp.accounts.forms import ConfirmEmailForm, DeleteAccountForm, LoginForm, PasswordChangeForm, RegisterForm
 from eventsapp.accounts.models import User
 from eventsapp.accounts.urls import safe_next_path
-from eventsapp.config import site_root
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
@@ -26,19 +25,14 @@ bp.after_app_request(note_activity)
 
 
 def account_links() -> verification.AccountLinks:
-    """This site's addresses for account mail. With SERVER_NAME set (always in
-    production), on the configured site root, never on the request's Host
-    header: anyone can send a registration naming a member's address."""
-
-    def link(endpoint: str, **values) -> str:
-        if current_app.config.get("SERVER_NAME"):
-            return site_root(current_app.config).rstrip("/") + url_for(endpoint, **values)
-        return url_for(endpoint, _external=True, **values)
-
+    """This site's addresses for account mail. With SERVER_NAME set (required
+    in production), url_for puts the configured host in them whatever Host
+    header the request sent: anyone can send a registration naming a member's
+    address, and the mail must not lead that member elsewhere."""
     return verification.AccountLinks(
-        confirm_prefix=link("accounts.confirm_email", token="T")[:-1],
-        login=link("accounts.login"),
-        change_password=link("accounts.change_password"),
+        confirm_prefix=url_for("accounts.confirm_email", token="T", _external=True)[:-1],
+        login=url_for("accounts.login", _external=True),
+        change_password=url_for("accounts.change_password", _external=True),
     )
 
 
