@@ -57,9 +57,8 @@ class Defaults(SsoDefaults):
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Mentor Rounds <no-reply@localhost>"
     MAIL_TIMEOUT = 5
-    # The outbox (docs/background.md): how long a worker holds the mail it
-    # claimed before another may take it over (it died mid-send), and how
-    # long temporary failures are retried before a mail counts as failed.
+    # The outbox (docs/background.md): how long a worker holds claimed mail before another
+    # takes it over (it died mid-send), and how long temporary failures are retried.
     MAIL_LEASE_SECONDS = 600
     MAIL_RETRY_HOURS = 24
     # How many messages the organizers of one event may send in any 24 hours.
@@ -70,9 +69,8 @@ class Defaults(SsoDefaults):
     # on each member's own clock (docs/features.md, "Weekly digest").
     DIGEST_DAY = "Friday"
     DIGEST_HOUR = 16
-    # Limits on logging in and registering (docs/throttle.md explains the
-    # policy; accounts/throttle.py checks them at start); a refused attempt
-    # gets 429 and Retry-After.
+    # Limits on logging in and registering (docs/throttle.md; accounts/throttle.py checks
+    # them at start); a refused attempt gets 429 and Retry-After.
     AUTH_RATE_LIMIT_ENABLED = True
     AUTH_RATE_LIMIT_LOGIN_PER_IP = "20 per 5 minutes"
     AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT = "10 per 15 minutes"
@@ -180,6 +178,8 @@ def load_config(app, overrides: dict | None) -> None:
         # Production is served over HTTPS: cookies never travel in clear.
         for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
             app.config[name] = overrides.get(name, True)
+        if not app.config.get("SERVER_NAME"):  # else mail links follow the Host header anyone can send
+            raise ConfigError("SERVER_NAME is not set: set it to the site's host name, e.g. rounds.hospital.example.")
 
     url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL")
     if not url:

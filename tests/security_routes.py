@@ -501,7 +501,8 @@ def _confirm_link(world, role):
     """The intern's link to confirm their address, with the address unconfirmed again for each person."""
     world.intern.email_verified_at = None
     db.session.commit()
-    return Target(f"/account/confirm/{verification.token_for(world.intern)}")
+    # Logged out, the account's password comes with the button (the intern's own browser needs none).
+    return Target(f"/account/confirm/{verification.token_for(world.intern)}", {"password": DEFAULT_PASSWORD})
 
 
 def _unconfirmed(world, role):

@@ -393,6 +393,7 @@ def test_the_device_cookie_is_long_lived_httponly_and_secure_in_production(make_
         app = make_app(
             AUTH_RATE_LIMIT_ENABLED=True,
             APP_ENV=env,
+            SERVER_NAME="localhost",
             SECRET_KEY="5f0c9e2b7a4d81c6e3f9a0b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d2",
         )
         with app.app_context():
@@ -552,3 +553,20 @@ def test_the_limit_holds_across_four_worker_processes(session, database_url, tmp
     assert statuses.count(422) == 10 and statuses.count(429) == 20, sorted(statuses)
     assert all("Too many sign-in attempts" in body for code, body, _ in results if code == 429)
     assert hits == 10
+
+
+def test_guesses_at_the_password_on_a_confirm_link_count_as_failed_logins(strict_app):
+    from eventsapp.accounts import verification
+
+    app = strict_app
+    owner = make_user(email=OWNER, verified=False)
+    path = f"/account/confirm/{verification.token_for(owner)}"
+    guesser = browser(app)
+    assert [guesser.post(path, data={"password": f"guess {n}"}).status_code for n in range(3)] == [422] * 3
+    refused = guesser.post(path, data={"password": DEFAULT_PASSWORD})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert "Too many sign-in attempts." in text(refused)
+    assert not logged_in(guesser)
+    assert log_in(browser(app)).status_code == 429  # the same limit as logging in
+    db.session.rollback()
+    assert db.session.get(User, owner.id).email_verified_at is None

@@ -19,7 +19,7 @@ from eventsapp.introductions.models import IntroRequest, RequestStatus
 from eventsapp.notifications.models import OutboxMail
 from eventsapp.profiles.services import profile_for_viewer
 from eventsapp.timeutil import utcnow
-from tests.factories import make_user
+from tests.factories import DEFAULT_PASSWORD, make_user
 
 OWNER = "ana.souza@hospital.example"
 LINKS = verification.AccountLinks(
@@ -82,12 +82,35 @@ def test_registering_a_taken_address_saves_nothing_and_tells_its_owner(app, sess
     assert "Change your password once logged in: http://localhost/account/password" in body
 
 
+@pytest.mark.parametrize(
+    ("marker", "sso", "says"),
+    [
+        ("!sso", True, "sign in with your hospital account at http://localhost/login"),
+        ("!sso", False, "Ask your coordinator how to get in."),
+        ("!invited", False, "follow the link in your invitation mail, or ask your coordinator to send it again"),
+    ],
+)
+def test_the_owner_of_an_account_without_a_password_is_not_told_to_use_one(app, session, marker, sso, says):
+    owner = make_user("Ana Souza", email=OWNER)
+    owner.password_hash = marker
+    session.commit()
+    if sso:
+        app.config["OIDC_ISSUER"] = "https://id.hospital.example"
+    services.register(session, name="Someone Else", email=OWNER, password=GOOD["password"], links=LINKS)
+    [(_subject, body)] = mails_to(session, OWNER)
+    assert says in body.replace("\n", " ")
+    assert "Change your password" not in body
+
+
 def test_a_link_confirms_once_and_then_only_says_so(app, session):
     user = make_user(email=OWNER, verified=False)
     token = verification.token_for(user)
     now = utcnow()
     assert verification.link_state(session, token, viewer_id=None, now=now).confirmed is False
-    assert verification.confirm(session, token, viewer_id=None, now=now).confirmed is False
+    with pytest.raises(verification.WrongPassword):
+        verification.confirm(session, token, viewer_id=None, now=now, password="not the password at all")
+    assert account(session).email_verified_at is None
+    assert verification.confirm(session, token, viewer_id=None, now=now, password=DEFAULT_PASSWORD).confirmed is False
     assert account(session).email_verified_at == now
     later = now + timedelta(hours=1)
     assert verification.confirm(session, token, viewer_id=user.id, now=later).confirmed is True
@@ -198,8 +221,9 @@ def test_registering_a_new_or_a_taken_address_shows_the_same_page(app, client, s
     ]
 
 
-def test_a_new_member_is_logged_in_unconfirmed_with_a_note_to_confirm(client, session):
+def test_a_new_member_logging_in_unconfirmed_sees_a_note_to_confirm(client, auth, session):
     register(client)
+    auth.login(OWNER, GOOD["password"])
     page = client.get("/profile/edit").get_data(as_text=True)
     assert "Ana Souza" in page
     assert "Confirm your email address: open the link we sent to" in page
@@ -210,29 +234,58 @@ def test_a_new_member_is_logged_in_unconfirmed_with_a_note_to_confirm(client, se
 # --- The link ----------------------------------------------------------------------
 
 
-def test_opening_the_link_asks_first_and_the_button_confirms(client, session):
+def test_opening_the_link_asks_for_the_password_and_the_button_confirms_and_signs_in(client, session):
     register(client)
     path = confirm_path(session, OWNER)
     page = client.get(path)
     assert page.status_code == 200 and "Confirm my address" in page.get_data(as_text=True)
+    assert 'type="password"' in page.get_data(as_text=True)
     assert page.headers["Referrer-Policy"] == "no-referrer"
     assert account(session).email_verified_at is None  # a GET never writes
-    response = client.post(path)
+    response = client.post(path, data={"password": GOOD["password"]})
     assert response.status_code == 302
     assert account(session).email_verified_at is not None
+    assert "known_device" in response.headers.get("Set-Cookie", "") or any(
+        "known_device" in value for value in response.headers.getlist("Set-Cookie")
+    )
     home = client.get(response.location).get_data(as_text=True)
     assert "your email address is confirmed" in home
     assert "Resend the link" not in home
+    assert "Ana Souza" in client.get("/profile/edit").get_data(as_text=True)  # signed in
     again = client.get(path).get_data(as_text=True)
     assert "Your address is confirmed" in again and "Confirm my address" not in again
 
 
-def test_the_members_data_says_when_their_address_was_confirmed(client, session):
+def test_the_members_data_says_when_their_address_was_confirmed(client, auth, session):
     register(client)
+    auth.login(OWNER, GOOD["password"])
     assert client.get("/account/export.json").get_json()["account"]["email_verified_at"] is None
-    client.post(confirm_path(session, OWNER))
+    client.post(confirm_path(session, OWNER))  # signed in as the account: no password needed
     confirmed = account(session).email_verified_at
     assert client.get("/account/export.json").get_json()["account"]["email_verified_at"] == confirmed.isoformat()
+
+
+def test_a_wrong_password_on_the_link_confirms_nothing_and_says_so(client, session):
+    register(client)
+    path = confirm_path(session, OWNER)
+    response = client.post(path, data={"password": "the attacker's guess"})
+    assert response.status_code == 422
+    assert "That is not the password of this account." in response.get_data(as_text=True)
+    assert account(session).email_verified_at is None
+    assert client.get("/profile/edit").status_code == 302  # nobody signed in
+    empty = client.post(path, data={"password": ""})
+    assert empty.status_code == 422 and "Enter the password you chose." in empty.get_data(as_text=True)
+    assert account(session).email_verified_at is None
+
+
+def test_the_owner_of_an_address_cannot_confirm_an_account_someone_else_made_with_it(app, session):
+    """Pre-hijacking: an attacker registers the victim's address; the victim's
+    click, without the attacker's password, confirms nothing."""
+    register(app.test_client())  # the attacker, with GOOD's password
+    victim = app.test_client()
+    path = confirm_path(session, OWNER)
+    assert victim.post(path, data={"password": "the victim's own password"}).status_code == 422
+    assert account(session).email_verified_at is None
 
 
 def test_the_link_works_when_logged_out(app, client, session):
@@ -240,7 +293,7 @@ def test_the_link_works_when_logged_out(app, client, session):
     path = confirm_path(session, OWNER)
     stranger = app.test_client()
     assert "Confirm my address" in stranger.get(path).get_data(as_text=True)
-    response = stranger.post(path)
+    response = stranger.post(path, data={"password": GOOD["password"]})
     assert response.status_code == 302
     assert "your email address is confirmed" in stranger.get(response.location).get_data(as_text=True)
     assert account(session).email_verified_at is not None
@@ -287,10 +340,11 @@ class Clock:
         return self.now
 
 
-def test_a_new_link_can_be_asked_for_once_a_minute(client, session, monkeypatch):
+def test_a_new_link_can_be_asked_for_once_a_minute(client, auth, session, monkeypatch):
     clock = Clock()
     monkeypatch.setattr(throttle, "clock", clock)
     register(client)
+    auth.login(OWNER, GOOD["password"])
     response = client.post("/account/confirm/resend", data={"back": "/events"})
     assert response.location == "/events"
     assert "A new link is on its way" in client.get("/events").get_data(as_text=True)
@@ -356,3 +410,19 @@ def test_an_unconfirmed_senior_may_accept_and_is_told_how_to_see_the_address(cli
     page = client.post(f"/introductions/{request.id}/accept", follow_redirects=True).get_data(as_text=True)
     assert "Accepted. Confirm your email address to see theirs." in page
     assert "ida@hospital.example" not in page
+
+
+def test_mail_a_registration_causes_links_the_configured_site_whatever_host_the_request_named(make_app, session):
+    """Anyone can register a member's address with a forged Host header: the
+    genuine mail its owner gets must not lead to the forger's site."""
+    app = make_app(SERVER_NAME="rounds.hospital.example")
+    with app.app_context():
+        make_user("Ana Souza", email=OWNER)
+    forged = app.test_client()
+    forged.post("/register", data={**GOOD, "email": OWNER}, headers={"Host": "evil.example"})
+    forged.post("/register", data={**GOOD, "email": "ben@hospital.example"}, headers={"Host": "evil.example"})
+    [(_subject, owner_mail)] = mails_to(session, OWNER)
+    [(_subject, new_mail)] = mails_to(session, "ben@hospital.example")
+    assert "Log in: http://rounds.hospital.example/login" in owner_mail
+    assert "http://rounds.hospital.example/account/confirm/" in new_mail
+    assert "evil.example" not in owner_mail + new_mail

@@ -61,7 +61,7 @@ def test_demo_logins_work_and_home_page_names_them(runner, client, auth):
 
 
 def test_seed_demo_refuses_a_production_installation_unless_forced(make_app, session):
-    app = make_app(APP_ENV="production")
+    app = make_app(APP_ENV="production", SERVER_NAME="localhost")
     with app.app_context():  # the command runs in the current app context
         result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0 and "production" in result.output
@@ -70,7 +70,7 @@ def test_seed_demo_refuses_a_production_installation_unless_forced(make_app, ses
 
 def test_production_home_page_never_lists_demo_passwords(make_app, runner):
     runner.invoke(args=["seed-demo"])
-    page = make_app(APP_ENV="production").test_client().get("/").get_data(as_text=True)
+    page = make_app(APP_ENV="production", SERVER_NAME="localhost").test_client().get("/").get_data(as_text=True)
     assert "welcome-to-rounds" not in page and "admin@riverside.example" not in page
 
 

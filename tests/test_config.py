@@ -17,6 +17,7 @@ STRONG_KEY = "5f0c9e2b7a4d81c6e3f9a0b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d2"
 def clean_env(monkeypatch, tmp_path):
     for name in ("DATABASE_URL", "SECRET_KEY", "APP_ENV", "APP_TIMEZONE", "APP_NAME", "PROXIES", "FLASK_DEBUG"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SERVER_NAME", "rounds.hospital.example")  # required in production
     return {"INSTANCE_PATH": str(tmp_path / "instance")}
 
 
@@ -75,6 +76,16 @@ def test_production_starts_with_a_strong_secret_key(clean_env, monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
     assert create_app(clean_env).config["SECRET_KEY"] == STRONG_KEY
+
+
+def test_production_refuses_to_start_without_server_name(clean_env, monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
+    monkeypatch.delenv("SERVER_NAME")
+    with pytest.raises(ConfigError, match="SERVER_NAME is not set"):
+        create_app(clean_env)
+    monkeypatch.setenv("APP_ENV", "development")
+    assert create_app(clean_env).config["APP_ENV"] == "development"  # not needed on one's own machine
 
 
 def test_production_cookies_are_secure_only(clean_env, monkeypatch):

@@ -570,7 +570,14 @@ def case_confirm_email(w):
     """A newcomer's link, opened logged out (as from the mail)."""
     user = make_user(verified=False)
     path = f"/account/confirm/{verification.token_for(user)}"
-    return Case(None, path, path, shows=lambda r: [(user.id, "/profile/edit")])
+    return Case(
+        None,
+        path,
+        path,
+        valid={"password": [DEFAULT_PASSWORD]},
+        payloads={"password": None},
+        shows=lambda r: [(user.id, "/profile/edit")],
+    )
 
 
 def case_resend_confirmation(w):

@@ -66,7 +66,7 @@ def test_session_cookie_over_plain_http_still_works_for_development(client):
 
 def test_production_marks_session_and_remember_cookies_secure(make_app, monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
-    app = make_app()
+    app = make_app(SERVER_NAME="localhost")
     with app.app_context():
         make_user(email="m@hospital.example")
     cookies = _login_cookies(app.test_client(), "https://localhost", remember=True)

@@ -62,3 +62,11 @@ class PasswordChangeForm(FlaskForm):
         "Repeat new password",
         validators=[DataRequired("Repeat your new password."), EqualTo("password", "The passwords don't match.")],
     )
+
+
+class ConfirmEmailForm(FlaskForm):
+    """The confirm page's button; logged out, with the account's password."""
+
+    password = PasswordField(
+        "Your password", validators=[DataRequired("Enter the password you chose."), Length(max=MAX_LENGTH)]
+    )

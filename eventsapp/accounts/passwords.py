@@ -58,6 +58,15 @@ def is_hash(stored: str) -> bool:
     return "$" in stored
 
 
+def way_in(stored: str) -> str:
+    """How the account's owner gets in, told to them in mail: "password",
+    "hospital" (made by the hospital sign-in, marked "!sso") or "invitation"
+    (invited by a roster and not joined yet, "!invited")."""
+    if is_hash(stored):
+        return "password"
+    return "hospital" if stored == "!sso" else "invitation"
+
+
 def verify_password(password_hash: str, password: str) -> bool:
     """Whether the password matches. An account without one (a marker such
     as "!sso" in place of a hash) costs a hash too, so that timing does not

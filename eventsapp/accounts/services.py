@@ -75,7 +75,7 @@ def register(session: Session, *, name: str, email: str, password: str, links: A
 
 
 def _tell_owner(session: Session, owner: User, links: AccountLinks) -> None:
-    signals.registration_repeated.send(session, user=owner, links=links)
+    signals.registration_repeated.send(session, user=owner, links=links, way_in=passwords.way_in(owner.password_hash))
     session.commit()
 
 

@@ -36,7 +36,8 @@ registration_repeated = _signals.signal(
     "registration-repeated",
     doc="""
 Someone tried to register an address that already has an account (keyword
-`user`: that account, and `links`: an AccountLinks). Notifications tells the
+`user`: that account, `links`: an AccountLinks, and `way_in`: how its owner
+gets in, passwords.way_in). Notifications tells the
 owner by mail, in the sender's transaction; the page said nothing.""",
 )
 

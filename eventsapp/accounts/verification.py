@@ -4,7 +4,9 @@ The link holds a token signed with SECRET_KEY for this purpose alone (its
 salt), naming the account and a digest of the address it was sent to: a
 changed address voids the links sent before, and it stops working after
 EMAIL_CONFIRM_HOURS. Opening the link only shows a button (a GET never
-writes, and mail scanners open every link); the button's POST confirms.
+writes, and mail scanners open every link); the button's POST confirms,
+with the account's password unless that account is the one signed in:
+whoever registered someone else's address cannot have its owner confirm it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from eventsapp.accounts import signals, throttle
+from eventsapp.accounts import passwords, signals, throttle
 from eventsapp.accounts.models import User
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.timeutil import utcnow
@@ -31,6 +33,10 @@ class LinkExpired(DomainError):
 
 class OtherAccount(NotAllowed):
     """The link confirms another account than the one logged in."""
+
+
+class WrongPassword(DomainError):
+    """The password given on the confirm page is not the account's."""
 
 
 @dataclass(frozen=True)
@@ -103,11 +109,18 @@ def link_state(session: Session, token: str, *, viewer_id: int | None, now: date
     return LinkState(user.id, user.email, user.email_verified)
 
 
-def confirm(session: Session, token: str, *, viewer_id: int | None, now: datetime) -> LinkState:
-    """Mark the link's address confirmed and commit; a second time changes nothing."""
+def confirm(
+    session: Session, token: str, *, viewer_id: int | None, now: datetime, password: str | None = None
+) -> LinkState:
+    """Mark the link's address confirmed and commit; a second time changes
+    nothing. Logged out, the account's password must come with it
+    (WrongPassword otherwise, and nothing changes)."""
     state = link_state(session, token, viewer_id=viewer_id, now=now)
+    user = session.get(User, state.user_id)
+    if viewer_id is None and not passwords.verify_password(user.password_hash, password or ""):
+        raise WrongPassword("That is not the password of this account.", field="password")
     if not state.confirmed:
-        session.get(User, state.user_id).email_verified_at = now
+        user.email_verified_at = now
         session.commit()
     return state
 

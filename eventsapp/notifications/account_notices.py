@@ -13,6 +13,7 @@ from eventsapp.accounts.models import User
 from eventsapp.accounts.signals import confirmation_needed, registration_repeated
 from eventsapp.accounts.verification import AccountLinks
 from eventsapp.notifications.mail import OutgoingMail, queue_mail
+from eventsapp.ssoconfig import sso_enabled
 
 
 class Kind:
@@ -26,11 +27,11 @@ def mail_confirm_link(session: Session, *, user: User, url: str, **_) -> None:
     hours = current_app.config["EMAIL_CONFIRM_HOURS"]
     body = (
         f"Hello {user.name},\n\n"
-        f"To confirm that {user.email} is your address on {app_name}, open this link and press "
-        f'"Confirm my address":\n\n{url}\n\n'
+        f"To confirm that {user.email} is your address on {app_name}, open this link, "
+        f'enter the password you chose and press "Confirm my address":\n\n{url}\n\n'
         f"The link works for {hours:g} hours. Once your address is confirmed you can ask colleagues "
         "for introductions and see the addresses of those you are connected with.\n\n"
-        "If you did not create this account, ignore this mail."
+        "If you did not create this account, ignore this mail: without its password nobody can confirm it."
     )
     queue_mail(
         session,
@@ -40,15 +41,29 @@ def mail_confirm_link(session: Session, *, user: User, url: str, **_) -> None:
     )
 
 
+def _how_to_get_in(way_in: str, links: AccountLinks, config) -> str:
+    """What the owner should do next, for the way their account opens: a
+    password, the hospital sign-in, or a roster's invitation not yet used."""
+    if way_in == "password":
+        return f"Log in: {links.login}\nChange your password once logged in: {links.change_password}"
+    if way_in == "hospital":
+        if sso_enabled(config):
+            return f"Your account has no password: sign in with your hospital account at {links.login}"
+        return "Your account has no password: it was made by the hospital sign-in. Ask your coordinator how to get in."
+    return (
+        "You were invited to join: follow the link in your invitation mail, "
+        "or ask your coordinator to send it again if you cannot find it."
+    )
+
+
 @registration_repeated.connect
-def mail_owner_of_address(session: Session, *, user: User, links: AccountLinks, **_) -> None:
+def mail_owner_of_address(session: Session, *, user: User, links: AccountLinks, way_in: str = "password", **_) -> None:
     app_name = current_app.config["APP_NAME"]
     body = (
         f"Hello {user.name},\n\n"
         f"Someone, perhaps you, tried to create a {app_name} account with {user.email}. "
         "You already have an account with this address, so no new one was made.\n\n"
-        f"Log in: {links.login}\n"
-        f"Change your password once logged in: {links.change_password}\n\n"
+        f"{_how_to_get_in(way_in, links, current_app.config)}\n\n"
         "If it was not you, you need do nothing: your account is unchanged."
     )
     queue_mail(

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 
 from eventsapp.accounts import clientkeys, privacy, services, sessions, sso, throttle, verification
-from eventsapp.accounts.forms import DeleteAccountForm, LoginForm, PasswordChangeForm, RegisterForm
+from eventsapp.accounts.forms import ConfirmEmailForm, DeleteAccountForm, LoginForm, PasswordChangeForm, RegisterForm
+from eventsapp.accounts.models import User
 from eventsapp.accounts.urls import safe_next_path
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.extensions import db
@@ -24,7 +25,10 @@ bp.after_app_request(note_activity)
 
 
 def account_links() -> verification.AccountLinks:
-    """This site's addresses for account mail, on the request's host."""
+    """This site's addresses for account mail. With SERVER_NAME set (required
+    in production), url_for puts the configured host in them whatever Host
+    header the request sent: anyone can send a registration naming a member's
+    address, and the mail must not lead that member elsewhere."""
     return verification.AccountLinks(
         confirm_prefix=url_for("accounts.confirm_email", token="T", _external=True)[:-1],
         login=url_for("accounts.login", _external=True),
@@ -42,7 +46,7 @@ def register():
     if form.validate_on_submit():
         try:
             throttle.registration_attempt(db.session, form.email.data, client_address=request.remote_addr)
-            user = services.register(
+            services.register(
                 db.session,
                 name=form.name.data,
                 email=form.email.data,
@@ -54,13 +58,9 @@ def register():
         except DomainError as exc:
             show_error(form, exc)
         else:
-            # One page whether or not the address had an account (drawn
-            # before a new account is signed in, so the header is the same).
-            response = make_response(render_template("accounts/check_inbox.html", email=form.email.data.strip()))
-            if user is None:
-                return response
-            sign_in(user)
-            return remember_device(response, user.email)
+            # One page, and no cookie, whether or not the address had an
+            # account: a new one signs in from its confirm link, with its password.
+            return render_template("accounts/check_inbox.html", email=form.email.data.strip())
     return render_template("accounts/register.html", form=form), 422 if form.errors else 200
 
 
@@ -76,12 +76,7 @@ def login():
     if form.validate_on_submit():
         try:
             # Counted before the password is looked at: a refusal says nothing about it.
-            attempt = throttle.login_attempt(
-                db.session,
-                form.email.data,
-                client_address=request.remote_addr,
-                device_cookie=request.cookies.get(clientkeys.DEVICE_COOKIE),
-            )
+            attempt = _password_attempt(form.email.data)
         except throttle.Limited as limited:
             return too_many_attempts("accounts/login.html", form, limited)
         user = services.authenticate(db.session, email=form.email.data, password=form.password.data)
@@ -144,12 +139,7 @@ def change_password():
         user, login_id = current_user._get_current_object(), current_login_id()
         try:
             # Guesses at the current password count as login attempts do.
-            attempt = throttle.login_attempt(
-                db.session,
-                user.email,
-                client_address=request.remote_addr,
-                device_cookie=request.cookies.get(clientkeys.DEVICE_COOKIE),
-            )
+            attempt = _password_attempt(user.email)
         except throttle.Limited as limited:
             return too_many_attempts("accounts/password.html", form, limited)
         remembered = sessions.is_remembered(db.session, login_id)
@@ -214,6 +204,19 @@ def _viewer_id() -> int | None:
     return current_user.id if current_user.is_authenticated else None
 
 
+def _confirm_form(state: verification.LinkState) -> ConfirmEmailForm:
+    """The confirm button; it asks for the password unless its account is signed in."""
+    form = ConfirmEmailForm()
+    if _viewer_id() == state.user_id:
+        form.password.validators = ()
+    return form
+
+
+def _confirm_page(state, token: str, form, status: int = 200, headers: dict | None = None):
+    page = render_template("accounts/confirm.html", state=state, token=token, form=form)
+    return page, status, {**SECRET_IN_ADDRESS, **(headers or {})}
+
+
 @bp.get("/account/confirm/<token>")
 def confirm_email(token: str):
     """What the link confirms, and the button that does it: a GET never
@@ -222,20 +225,49 @@ def confirm_email(token: str):
         state = verification.link_state(db.session, token, viewer_id=_viewer_id(), now=verification.clock())
     except (NotFound, NotAllowed, verification.LinkExpired) as exc:
         return _link_problem(exc)
-    return render_template("accounts/confirm.html", state=state, token=token, form=FlaskForm()), SECRET_IN_ADDRESS
+    return _confirm_page(state, token, _confirm_form(state))
 
 
 @bp.post("/account/confirm/<token>")
 def confirm_email_now(token: str):
+    """Confirm; logged out, with the account's password (counted as login
+    attempts are), and then this browser is signed in as after a login."""
+    viewer, now = _viewer_id(), verification.clock()
     try:
-        state = verification.confirm(db.session, token, viewer_id=_viewer_id(), now=verification.clock())
+        state = verification.link_state(db.session, token, viewer_id=viewer, now=now)
     except (NotFound, NotAllowed, verification.LinkExpired) as exc:
         return _link_problem(exc)
+    form = _confirm_form(state)
+    if not form.validate_on_submit():
+        return _confirm_page(state, token, form, 422)
+    try:
+        attempt = _password_attempt(state.email) if viewer is None else None
+        verification.confirm(db.session, token, viewer_id=viewer, now=now, password=form.password.data)
+    except throttle.Limited as limited:
+        form.form_errors.append(str(limited))
+        return _confirm_page(state, token, form, 429, {"Retry-After": str(limited.retry_after)})
+    except verification.WrongPassword as exc:
+        show_error(form, exc)
+        return _confirm_page(state, token, form, 422)
     if state.confirmed:
         flash("Your email address was already confirmed.", "info")
     else:
         flash("Thank you: your email address is confirmed.", "success")
-    return redirect(url_for("main.home"))
+    if viewer is not None:
+        return redirect(url_for("main.home"))
+    attempt.succeeded(db.session)
+    sign_in(db.session.get(User, state.user_id))
+    return remember_device(redirect(url_for("main.home")), state.email)
+
+
+def _password_attempt(email: str) -> throttle.Attempt:
+    """A guess at an account's password, counted against the login limits."""
+    return throttle.login_attempt(
+        db.session,
+        email,
+        client_address=request.remote_addr,
+        device_cookie=request.cookies.get(clientkeys.DEVICE_COOKIE),
+    )
 
 
 @bp.post("/account/confirm/resend")
