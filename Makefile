@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: venv venv-dev run test test-fast lint js-reader oidc-provider test-postgres serve upgrade clean bench-data bench bench-small bandit
+.PHONY: venv venv-dev run test test-fast lint js-reader oidc-provider test-postgres serve upgrade clean bench-data bench bench-slow bench-small bandit
 
 # The virtual environment is rebuilt when the requirements change. A venv
 # left broken (e.g. by a missing python3-venv package) is made anew.
@@ -64,11 +64,12 @@ test-postgres: venv-dev js-reader oidc-provider
 	.ci/with-postgres.sh $(BIN)/python -m pytest
 
 # Several workers on the configured database (DATABASE_URL); needs SECRET_KEY.
+# gunicorn.conf.py: 2 processes x 8 threads (WEB_WORKERS, WEB_THREADS; docs/benchmark.md).
 # gunicorn.conf.py keeps calendar feed tokens out of the access log (stdout).
 # Production cookies are Secure: serve it behind HTTPS (PROXIES=1 behind one proxy).
 serve: upgrade
 	APP_ENV=$${APP_ENV:-production} $(BIN)/gunicorn -c gunicorn.conf.py --access-logfile - \
-	  --workers $${WORKERS:-4} --bind $${BIND:-127.0.0.1:8000} app:app
+	  --bind $${BIND:-127.0.0.1:8000} app:app
 
 # Static security checks: fails on any finding. A finding that is accepted is
 # justified where it occurs, as `# nosec BXXX  # why`.
@@ -86,6 +87,10 @@ bench-data: venv-dev
 bench: bench-data
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.digest
+
+# The worker classes under slow uploads (docs/benchmark.md), about 3 minutes.
+bench-slow: bench-data
+	$(BIN)/python -m bench.slowclients --scale tenth
 
 # The same on 1/100 and 1/200 scale in under a minute: fails when a page
 # errors or its query count differs between the scales (speed not judged).

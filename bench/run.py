@@ -82,6 +82,10 @@ class Server:
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "--worker-class",  # sync (gunicorn.conf.py says gthread): one request
+                "sync",  # per process, so the cpu ms column is that request's alone
+                "--threads",
+                "1",
                 "--workers",
                 str(workers),
                 "--bind",

@@ -44,7 +44,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "concurrency-proof-secret-key-0123456789abcdef"
 REPORT = ROOT / "test-artifacts" / "concurrency-proof.txt"
-#: gunicorn's sync workers: each serves one request at a time.
+#: gunicorn's processes, each with gunicorn.conf.py's threads (gthread), as in production.
 WORKERS = 4
 
 
