@@ -64,6 +64,7 @@ def import_models() -> None:
     """Every table, so that the metadata (and Alembic) knows all of them."""
     from eventsapp.accounts import models as _accounts  # noqa: F401
     from eventsapp.attendance import models as _attendance  # noqa: F401
+    from eventsapp.audit import models as _audit  # noqa: F401
     from eventsapp.events import models as _events  # noqa: F401
     from eventsapp.ical import models as _ical  # noqa: F401
     from eventsapp.introductions import models as _introductions  # noqa: F401
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.web.admin import bp as admin
     from eventsapp.web.analytics import bp as analytics
     from eventsapp.web.attendance import bp as attendance
+    from eventsapp.web.audit import bp as audit
     from eventsapp.web.events import bp as events
     from eventsapp.web.ical import bp as ical
     from eventsapp.web.introductions import bp as introductions
@@ -130,3 +132,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sso.bp)
     sso.init_app(app)
     app.register_blueprint(roster)
+    app.register_blueprint(audit)

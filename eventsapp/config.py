@@ -76,13 +76,12 @@ class Defaults(SsoDefaults):
     AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT = "10 per 15 minutes"
     AUTH_RATE_LIMIT_REGISTER_PER_IP = "20 per hour"
     AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT = "5 per hour"
-    # The program pages (docs/program.md): the academic year's first day
-    # (month-day), the share of interns with a mentor it aims for by the end
-    # of its first months, and how long a server process keeps their figures.
+    # The program pages (docs/program.md): year start (month-day), mentor target, figure cache.
     PROGRAM_YEAR_START = "07-01"
     PROGRAM_TARGET_PERCENT = 90
     PROGRAM_TARGET_MONTHS = 3
     PROGRAM_CACHE_SECONDS = 300
+    AUDIT_RETENTION_DAYS = 730  # the worker purges older audit entries; 0 keeps them (docs/audit.md)
 
 
 #: Settings read from the environment when present (name -> converter).
@@ -111,6 +110,7 @@ ENVIRONMENT_SETTINGS = {
     "MAIL_RETRY_HOURS": float,
     "EVENT_MESSAGES_PER_DAY": int,
     "WORKER_INTERVAL_SECONDS": float,
+    "AUDIT_RETENTION_DAYS": int,
     "DIGEST_DAY": str,
     "DIGEST_HOUR": int,
     "AUTH_RATE_LIMIT_ENABLED": lambda value: value.lower() in ("1", "true", "yes", "on"),

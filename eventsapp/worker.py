@@ -25,6 +25,7 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.sessions import purge_expired
+from eventsapp.audit import services as audit
 from eventsapp.config import site_root
 from eventsapp.events.links import EventLinks
 from eventsapp.extensions import db
@@ -132,6 +133,12 @@ def send_roster_invitations(session: Session, now: datetime) -> int:
     return sent
 
 
+def purge_audit_log(session: Session, now: datetime) -> int:
+    """Audit entries older than AUDIT_RETENTION_DAYS go (0: kept for ever)."""
+    days = current_app.config["AUDIT_RETENTION_DAYS"]
+    return audit.purge(session, now - timedelta(days=days)) if days > 0 else 0
+
+
 DELIVER_MAIL = Job("deliver-mail", None, deliver_mail)
 
 
@@ -149,6 +156,7 @@ register(Job("send-roster-invitations", None, send_roster_invitations))
 register(Job("ask-did-you-meet", timedelta(hours=1), ask_did_you_meet))
 register(Job("nudge-mentorships", timedelta(hours=1), nudge_mentorships))
 register(Job("purge-sessions", timedelta(hours=1), purge_expired))
+register(Job("purge-audit-log", timedelta(hours=1), purge_audit_log))
 
 
 def run_job(app: Flask, job: Job, now: datetime | None = None) -> int | None:
