@@ -655,6 +655,8 @@ MATRIX: list[Row] = [
         variant="an admin"),
     row("admin.remove_person",      "GET",  at("/admin/people/999999/remove"),         LOGIN, DENY,  DENY,  DENY,  DENY,  NONE,
         variant="no such person"),
+    row("audit.index",              "GET",  at("/admin/audit/"),                       LOGIN, DENY,  DENY,  DENY,  DENY,  OK),
+    row("audit.download",           "GET",  at("/admin/audit/audit.csv"),              LOGIN, DENY,  DENY,  DENY,  DENY,  OK),
     row("admin.mail",               "GET",  at("/admin/mail"),                         LOGIN, DENY,  DENY,  DENY,  DENY,  OK),
     row("admin.retry_mail",         "POST", _failed_mail,                              LOGIN, DENY,  DENY,  DENY,  DENY,  GO),
     row("admin.catalogue",          "GET",  at("/admin/specialties"),                  LOGIN, DENY,  DENY,  DENY,  DENY,  OK),

@@ -61,6 +61,8 @@ QUERY_PARAMS = {
     "roster.people_csv": {"import", "status"},
     "program.reach": {"page"},
     "program.attendance": {"page"},
+    "audit.index": {"action", "person", "from", "to", "page"},
+    "audit.download": {"action", "person", "from", "to"},
 }
 #: Where each one is, and who asks (role in the world built below).
 PAGES = {
@@ -83,6 +85,8 @@ PAGES = {
     "roster.people_csv": ("/roster/people.csv", "admin"),
     "program.reach": ("/program/reach", "admin"),
     "program.attendance": ("/program/attendance", "admin"),
+    "audit.index": ("/admin/audit/", "admin"),
+    "audit.download": ("/admin/audit/audit.csv", "admin"),
 }
 #: Search boxes that must give back what was typed (at most 100 characters).
 ECHOED = {"events.index": "q", "admin.people": "q", "attendance.sheet": "q"}

@@ -9,12 +9,15 @@ from eventsapp.accounts.models import Role, User
 from eventsapp.accounts.urls import safe_next_path
 from eventsapp.admin import services
 from eventsapp.admin.forms import NEW_CATEGORY, CoordinatorForm, EntryForm, RemoveAccountForm, RoleForm, entry_form
+from eventsapp.audit.models import Action
+from eventsapp.audit.services import subject_of
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
 from eventsapp.forms import page_number, show_error
 from eventsapp.notifications import undelivered
 from eventsapp.program import coordinators
 from eventsapp.timeutil import utcnow
+from eventsapp.web.audit import audit
 from eventsapp.web.links import event_links
 from eventsapp.web.permissions import admin_required
 
@@ -53,6 +56,7 @@ def set_role(user_id: int):
     except DomainError as exc:
         flash(str(exc), "error")
     else:
+        audit(Action.ROLE_CHANGED, subject_of(user), f"now {user.role_label.lower()}")
         flash(f"{user.name} is now {user.role_label.lower()}.", "success")
     return redirect(safe_next_path(request.form.get("back")) or url_for("admin.people"))
 
@@ -72,6 +76,7 @@ def remove_person(user_id: int):
             db.session.rollback()
             show_error(form, exc)
         else:
+            audit(Action.ACCOUNT_DELETED, f"{name} (#{user_id})", "removed by an admin")
             flash(f"{name}'s account is removed; they are logged out everywhere.", "success")
             return redirect(url_for("admin.people"))
     return render_template("admin/remove.html", person=person, form=form), 422 if form.errors else 200
@@ -108,6 +113,7 @@ def coordinators_page():
         except DomainError as exc:
             show_error(form, exc)
         else:
+            audit(Action.COORDINATOR_GRANTED, subject_of(user))
             flash(f"{user.name} coordinates the program.", "success")
             return redirect(url_for("admin.coordinators_page"))
     grants = coordinators.list_grants(db.session)
@@ -121,6 +127,7 @@ def revoke_coordinator(user_id: int):
         user = coordinators.revoke(db.session, actor=current_user, user_id=user_id)
     except NotFound:
         abort(404)
+    audit(Action.COORDINATOR_REVOKED, subject_of(user))
     flash(f"{user.name} no longer sees the program pages.", "success")
     return redirect(url_for("admin.coordinators_page"))
 

@@ -1,0 +1,121 @@
+"""Admins read the audit log: each audited admin action leaves one entry
+with who, what and from which address; others cannot see the log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from eventsapp.audit import services
+from eventsapp.audit.models import Action, AuditEntry
+from eventsapp.extensions import db
+from eventsapp.timeutil import utcnow
+from tests.factories import make_user
+from tests.test_query_counts import counting
+
+ADDRESS = "192.0.2.44"
+
+
+@pytest.fixture
+def admin(client, auth):
+    user = make_user("Sam Admin", email="admin@hospital.example", role="admin", stage="attending")
+    client.environ_base["REMOTE_ADDR"] = ADDRESS
+    auth.login("admin@hospital.example")
+    return user
+
+
+def entries(session) -> list[AuditEntry]:
+    session.rollback()  # (see what the requests committed)
+    return list(session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)))
+
+
+def test_a_role_change_is_recorded_with_who_and_from_where(client, session, admin):
+    chief = make_user("Chief Resident", email="chief@hospital.example")
+    client.post(f"/admin/people/{chief.id}/role", data={"role": "organizer"})
+    [entry] = entries(session)
+    assert (entry.action, entry.actor_id, entry.address) == (Action.ROLE_CHANGED, admin.id, ADDRESS)
+    assert (entry.subject, entry.detail) == (f"Chief Resident (#{chief.id})", "now organizer")
+
+
+def test_a_refused_role_change_records_nothing(client, session, admin):
+    other_admin = make_user(email="boss@hospital.example", role="admin")
+    client.post(f"/admin/people/{other_admin.id}/role", data={"role": "member"})
+    assert entries(session) == []
+
+
+def test_removing_an_account_is_recorded_and_outlives_it(client, session, admin):
+    person_id = make_user("Pat Lee", email="pat@hospital.example").id
+    client.post(f"/admin/people/{person_id}/remove", data={"confirm": "y"})
+    [entry] = entries(session)
+    assert (entry.action, entry.subject, entry.address) == (Action.ACCOUNT_DELETED, f"Pat Lee (#{person_id})", ADDRESS)
+
+
+def test_granting_and_revoking_a_coordinator_are_recorded(client, session, admin):
+    cora = make_user("Cora Ward", email="cora@hospital.example")
+    client.post("/admin/coordinators", data={"email": "cora@hospital.example"})
+    client.post(f"/admin/coordinators/{cora.id}/revoke")
+    assert [e.action for e in entries(session)] == [Action.COORDINATOR_GRANTED, Action.COORDINATOR_REVOKED]
+
+
+@pytest.mark.parametrize("role", ["member", "organizer"])
+def test_only_admins_see_the_log(client, auth, role):
+    make_user(email="someone@hospital.example", role=role)
+    auth.login("someone@hospital.example")
+    assert client.get("/admin/audit/").status_code == 403
+    assert client.get("/admin/audit/audit.csv").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get("/admin/audit/")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def add(session, actor, *, days_ago=0, action=Action.ROLE_CHANGED, subject="Maya Okafor (#12)"):
+    at = utcnow() - timedelta(days=days_ago)
+    services.record(session, actor=actor, action=action, subject=subject, address="10.1.2.3", at=at)
+    session.commit()
+
+
+def test_the_page_filters_by_action_and_person(client, session, admin):
+    add(session, admin, subject="Maya Okafor (#12)")
+    add(session, admin, action=Action.ACCOUNT_DELETED, subject="Pat Lee (#3)")
+    page = client.get("/admin/audit/?action=account_deleted").get_data(as_text=True)
+    assert "Pat Lee (#3)" in page and "Maya Okafor" not in page
+    page = client.get("/admin/audit/?person=maya").get_data(as_text=True)
+    assert "Maya Okafor (#12)" in page and "Pat Lee" not in page
+    assert 'for="audit-person"' in page and "10.1.2.3" in page
+
+
+def test_the_date_filter_counts_whole_days(client, session, admin):
+    add(session, admin, days_ago=10, subject="Long ago (#1)")
+    add(session, admin, subject="Today (#2)")
+    today = utcnow().date().isoformat()
+    page = client.get(f"/admin/audit/?from={today}&to={today}").get_data(as_text=True)
+    assert "Today (#2)" in page and "Long ago" not in page
+    assert "Long ago (#1)" in client.get("/admin/audit/?from=not-a-date").get_data(as_text=True)
+
+
+def test_the_page_runs_as_many_queries_for_sixty_entries_as_for_one(client, session, admin):
+    add(session, admin)
+    with counting(db.engine) as few:
+        assert client.get("/admin/audit/").status_code == 200
+    for _ in range(60):
+        add(session, admin)
+    with counting(db.engine) as many:
+        page = client.get("/admin/audit/").get_data(as_text=True)
+    assert len(many) == len(few)
+    assert 'rel="next"' in page and client.get("/admin/audit/?page=2").status_code == 200
+
+
+def test_the_csv_holds_the_filtered_entries_and_the_download_is_recorded(client, session, admin):
+    add(session, admin, subject="Maya Okafor (#12)")
+    add(session, admin, action=Action.ACCOUNT_DELETED, subject="Pat Lee (#3)")
+    response = client.get("/admin/audit/audit.csv?action=account_deleted")
+    body = response.get_data(as_text=True)
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    assert "Pat Lee (#3)" in body and "Maya Okafor" not in body
+    download = entries(session)[-1]
+    assert (download.action, download.actor_id, download.address) == (Action.EXPORT, admin.id, ADDRESS)
+    assert download.detail == "1 rows; action=account_deleted"
