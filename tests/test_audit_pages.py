@@ -26,9 +26,14 @@ def admin(client, auth):
     return user
 
 
-def entries(session) -> list[AuditEntry]:
-    session.rollback()  # (see what the requests committed)
-    return list(session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)))
+def entries(session, *, sign_ins: bool = False) -> list[AuditEntry]:
+    """What the requests committed; but for the sign-in of a new device
+    each test's login is, unless asked."""
+    session.rollback()
+    query = sa.select(AuditEntry).order_by(AuditEntry.id)
+    if not sign_ins:
+        query = query.where(AuditEntry.action != Action.NEW_DEVICE)
+    return list(session.scalars(query))
 
 
 def test_a_role_change_is_recorded_with_who_and_from_where(client, session, admin):
@@ -119,3 +124,24 @@ def test_the_csv_holds_the_filtered_entries_and_the_download_is_recorded(client,
     download = entries(session)[-1]
     assert (download.action, download.actor_id, download.address) == (Action.EXPORT, admin.id, ADDRESS)
     assert download.detail == "1 rows; action=account_deleted"
+
+
+def test_a_sign_in_from_a_new_device_is_recorded_once(client, auth, session):
+    make_user("Maya Okafor", email="maya@hospital.example")
+    client.environ_base.update(
+        {"REMOTE_ADDR": ADDRESS, "HTTP_USER_AGENT": "Mozilla/5.0 (Windows NT 10.0) Firefox/120.0"}
+    )
+    auth.login("maya@hospital.example")
+    auth.logout()
+    auth.login("maya@hospital.example")  # (the same browser, known now)
+    [entry] = entries(session, sign_ins=True)
+    assert (entry.action, entry.address, entry.detail) == (Action.NEW_DEVICE, ADDRESS, "Firefox on Windows")
+    assert entry.actor_label == "Maya Okafor <maya@hospital.example>"
+
+
+def test_a_members_own_data_export_is_recorded_without_its_contents(client, auth, session):
+    make_user("Maya Okafor", email="maya@hospital.example")
+    auth.login("maya@hospital.example")
+    assert client.get("/account/export.json").status_code == 200
+    entry = entries(session)[-1]
+    assert (entry.action, entry.detail) == (Action.EXPORT, "personal data (JSON)")

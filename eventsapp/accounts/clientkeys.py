@@ -75,6 +75,13 @@ def known_device(secret: str, cookie: str | None) -> dict | None:
     return found
 
 
+def device_known_for(cookie: str | None, email: str) -> bool:
+    """Whether the browser that sent `cookie` has signed in to `email`'s account before."""
+    secret = current_app.config["SECRET_KEY"]
+    device = known_device(secret, cookie)
+    return device is not None and device_account_key(secret, account_of(email)) in device["a"]
+
+
 def device_cookie_after_login(cookie: str | None, email: str) -> str:
     """The DEVICE_COOKIE value that marks a browser (which sent `cookie`) as
     one the owner of `email` uses, after a successful login."""

@@ -10,11 +10,14 @@ from eventsapp.accounts import clientkeys, privacy, services, sessions, sso, thr
 from eventsapp.accounts.forms import ConfirmEmailForm, DeleteAccountForm, LoginForm, PasswordChangeForm, RegisterForm
 from eventsapp.accounts.models import User
 from eventsapp.accounts.urls import safe_next_path
+from eventsapp.audit.models import Action
+from eventsapp.audit.services import subject_of
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
 from eventsapp.timeutil import utcnow
 from eventsapp.web import personal_data
+from eventsapp.web.audit import audit
 from eventsapp.web.devices import remember_device
 from eventsapp.web.links import event_links
 from eventsapp.web.pages import PRIVATE, SECRET_IN_ADDRESS
@@ -162,6 +165,7 @@ def change_password():
 def export():
     """All the member's data, as a JSON file."""
     body = json.dumps(personal_data.export_data(db.session, current_user, utcnow()), indent=2, ensure_ascii=False)
+    audit(Action.EXPORT, subject_of(current_user), "personal data (JSON)")
     return Response(
         body,
         mimetype="application/json",

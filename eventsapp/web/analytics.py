@@ -11,11 +11,13 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_login import current_user
 
 from eventsapp.attendance.csvexport import to_csv
+from eventsapp.audit.models import Action
 from eventsapp.events.models import Series
 from eventsapp.extensions import db
 from eventsapp.program import chart, organized, services
 from eventsapp.program.year import add_months
 from eventsapp.timeutil import utcnow
+from eventsapp.web.audit import audit
 from eventsapp.web.pages import PRIVATE
 from eventsapp.web.permissions import organizer_required
 from eventsapp.web.program import SVG_POLICY
@@ -59,6 +61,7 @@ def figures_csv():
     zone = _zone()
     body = to_csv(organized.CSV_HEADER, organized.csv_rows(groups, lambda t: t.astimezone(zone).date().isoformat()))
     name = f"events-attendance-{year.first_day.isoformat()}.csv"
+    audit(Action.EXPORT, "attendance figures", name)
     return Response(
         body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"', **PRIVATE}
     )

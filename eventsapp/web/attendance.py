@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 
 from eventsapp.attendance import organizing, qr, services
+from eventsapp.audit.models import Action
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.events import listing
 from eventsapp.events import services as events
@@ -14,6 +15,7 @@ from eventsapp.forms import page_number, parse_id
 from eventsapp.notifications import messages
 from eventsapp.notifications.models import Audience
 from eventsapp.timeutil import utcnow
+from eventsapp.web.audit import audit
 from eventsapp.web.links import event_links
 from eventsapp.web.pages import PRIVATE, SECRET_IN_ADDRESS
 from eventsapp.web.permissions import managed_event, organizer_required
@@ -98,6 +100,7 @@ def check_in(event_id: int):
 def export(event_id: int):
     event = managed_event(event_id)
     body = services.sheet_csv(services.attendee_sheet(db.session, event), listing.viewer_zone(current_user))
+    audit(Action.EXPORT, f"event #{event.id}", "attendance CSV")
     return Response(
         body,
         mimetype="text/csv",

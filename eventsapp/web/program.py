@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 from flask_login import current_user, login_required
 
 from eventsapp.attendance.csvexport import to_csv
+from eventsapp.audit.models import Action
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
 from eventsapp.forms import page_number, show_error
@@ -19,6 +20,7 @@ from eventsapp.program import introducing_events as yields
 from eventsapp.program import reach as reach_list
 from eventsapp.program.forms import RequirementForm
 from eventsapp.timeutil import utcnow
+from eventsapp.web.audit import audit
 from eventsapp.web.pages import PRIVATE
 from eventsapp.web.permissions import program_scope
 from eventsapp.web.program_kept import clock, figures
@@ -59,6 +61,7 @@ def _year(now):
 
 
 def _csv(body: str, name: str) -> Response:
+    audit(Action.EXPORT, "program figures", name)
     return Response(
         body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"', **PRIVATE}
     )

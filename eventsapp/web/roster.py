@@ -10,12 +10,14 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 
 from eventsapp.attendance.csvexport import to_csv
+from eventsapp.audit.models import Action
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
 from eventsapp.forms import parse_id, show_error
 from eventsapp.roster import invitations, listing, planning, services
 from eventsapp.roster.forms import JoinForm, UploadForm
 from eventsapp.timeutil import utcnow
+from eventsapp.web.audit import audit
 from eventsapp.web.pages import PRIVATE, SECRET_IN_ADDRESS
 from eventsapp.web.permissions import program_scope
 from eventsapp.web.signedin import sign_in, sign_out
@@ -64,6 +66,7 @@ def people_csv():
     people, _ = listing.entries(db.session, allowed, now=utcnow(), **_filters())
     body = to_csv(listing.HEADER, listing.csv_rows(people, lambda t: t.astimezone(zone).date().isoformat()))
     headers = {"Content-Disposition": 'attachment; filename="roster-invitations.csv"', **PRIVATE}
+    audit(Action.EXPORT, "roster CSV", f"{len(people)} people")
     return Response(body, mimetype="text/csv", headers=headers)
 
 
