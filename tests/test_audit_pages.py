@@ -12,7 +12,7 @@ from eventsapp.audit import services
 from eventsapp.audit.models import Action, AuditEntry
 from eventsapp.extensions import db
 from eventsapp.timeutil import utcnow
-from tests.factories import make_user
+from tests.factories import DEFAULT_PASSWORD, make_event, make_rsvp, make_user
 from tests.test_query_counts import counting
 
 ADDRESS = "192.0.2.44"
@@ -145,3 +145,52 @@ def test_a_members_own_data_export_is_recorded_without_its_contents(client, auth
     assert client.get("/account/export.json").status_code == 200
     entry = entries(session)[-1]
     assert (entry.action, entry.detail) == (Action.EXPORT, "personal data (JSON)")
+
+
+def test_looking_up_people_records_the_search_once_per_page(client, session, admin):
+    for i in range(3):
+        make_user(f"Person {i}", email=f"p{i}@hospital.example")
+    assert "p2@hospital.example" in client.get("/admin/people?q=p").get_data(as_text=True)
+    [entry] = entries(session)
+    assert (entry.action, entry.detail, entry.address) == (
+        Action.PEOPLE_LOOKUP,
+        "search 'p', role any, page 1",
+        ADDRESS,
+    )
+
+
+def test_a_member_deleting_their_own_account_is_recorded_under_their_old_name(client, auth, session):
+    make_user("Maya Okafor", email="maya@hospital.example")
+    auth.login("maya@hospital.example")
+    client.post("/account/delete", data={"password": DEFAULT_PASSWORD, "confirm": "y"})
+    [entry] = entries(session)
+    assert (entry.action, entry.actor_id, entry.detail) == (Action.ACCOUNT_DELETED, None, "deleted by its owner")
+    assert entry.actor_label == "Maya Okafor <maya@hospital.example>"
+
+
+@pytest.fixture
+def organizer(client, auth):
+    user = make_user("Grace Hopper", email="grace@hospital.example", role="organizer")
+    client.environ_base["REMOTE_ADDR"] = ADDRESS
+    auth.login("grace@hospital.example")
+    return user
+
+
+def test_a_check_in_by_the_organizer_is_recorded(client, session, organizer):
+    event = make_event(organizer, starts_in=-timedelta(hours=1))
+    member = make_user("Came")
+    make_rsvp(event, member, "going")
+    client.post(f"/events/{event.id}/check-ins", data={"user_id": member.id})
+    [entry] = entries(session)
+    assert (entry.action, entry.actor_id, entry.subject) == (Action.CHECK_IN, organizer.id, f"event #{event.id}")
+    assert entry.detail == f"checked in member #{member.id}"
+
+
+def test_a_message_to_those_going_is_recorded_without_its_words(client, session, organizer):
+    event = make_event(organizer)
+    make_rsvp(event, make_user("Going One"), "going")
+    form = {"audience": "going", "subject": "Room change", "body": "We meet in Room 4 instead."}
+    assert client.post(f"/events/{event.id}/messages", data=form).status_code == 302
+    [entry] = entries(session)
+    assert (entry.action, entry.detail, entry.address) == (Action.GROUP_MESSAGE, "to 1 person (going)", ADDRESS)
+    assert "Room" not in entry.subject + entry.detail

@@ -19,6 +19,9 @@ class Action:
     EXPORT = "export"
     ROSTER_IMPORTED = "roster_imported"
     NEW_DEVICE = "new_device_sign_in"
+    PEOPLE_LOOKUP = "people_lookup"
+    CHECK_IN = "check_in_edited"
+    GROUP_MESSAGE = "group_message"
     LABELS = {
         ROLE_CHANGED: "Role changed",
         COORDINATOR_GRANTED: "Coordinator granted",
@@ -27,6 +30,9 @@ class Action:
         EXPORT: "Data exported",
         ROSTER_IMPORTED: "Roster imported",
         NEW_DEVICE: "Sign-in from a new device",
+        PEOPLE_LOOKUP: "People looked up",
+        CHECK_IN: "Check-in edited",
+        GROUP_MESSAGE: "Message to a group",
     }
     ALL = tuple(LABELS)
 

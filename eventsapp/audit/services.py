@@ -23,14 +23,17 @@ def subject_of(user: User) -> str:
     return f"{user.name} (#{user.id})"[:300]
 
 
-def record(session: Session, *, actor: User | None, action: str, subject: str, detail: str = "", address=None, at):
-    """Add an entry to the session (the caller commits it with its action)."""
+def record(
+    session: Session, *, actor: User | None, action: str, subject: str, detail: str = "", address=None, at, label=None
+):
+    """Add an entry to the session (the caller commits it with its action);
+    `label` names an actor whose account is gone already."""
     if action not in Action.ALL:
         raise DomainError(f"Unknown audit action {action!r}.")
     entry = AuditEntry(
         at=at,
         actor_id=None if actor is None else actor.id,
-        actor_label=label_of(actor),
+        actor_label=label_of(actor) if label is None else label[:400],
         action=action,
         subject=subject[:300],
         detail=detail[:300],

@@ -11,7 +11,7 @@ from eventsapp.accounts.forms import ConfirmEmailForm, DeleteAccountForm, LoginF
 from eventsapp.accounts.models import User
 from eventsapp.accounts.urls import safe_next_path
 from eventsapp.audit.models import Action
-from eventsapp.audit.services import subject_of
+from eventsapp.audit.services import label_of, subject_of
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
@@ -181,12 +181,14 @@ def delete():
     if not has_password:  # made by the hospital sign-in: the box alone confirms
         form.password.validators = ()
     if form.validate_on_submit():
+        who, subject = label_of(current_user), subject_of(current_user)
         try:
             privacy.delete_account(db.session, current_user, form.password.data, links=event_links())
         except DomainError as exc:
             db.session.rollback()
             show_error(form, exc)
         else:
+            audit(Action.ACCOUNT_DELETED, subject, "deleted by its owner", gone=who)
             logout_user()
             flash("Your account is deleted. Thank you for taking part.", "info")
             return redirect(url_for("main.home"))

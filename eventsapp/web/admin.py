@@ -39,9 +39,13 @@ def people():
     result = services.list_people(
         db.session, query=query, role=role, page=page, per_page=current_app.config["USERS_PER_PAGE"]
     )
-    return render_template(
+    shown = render_template(
         "admin/people.html", result=result, query=query, role=role, roles=Role.LABELS, form=RoleForm()
     )
+    # The page shows email addresses: the look-up is recorded (the one write a GET
+    # may make), once rendered: a commit before would expire the rows it shows.
+    audit(Action.PEOPLE_LOOKUP, "people and roles", f"search {query!r}, role {role or 'any'}, page {page}")
+    return shown
 
 
 @bp.post("/people/<int:user_id>/role")

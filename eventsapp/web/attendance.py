@@ -70,6 +70,7 @@ def write_to_members(event_id: int):
     except DomainError as exc:
         return _sheet_page(event, "", draft, str(exc)), 422
     people = "person" if record.recipients == 1 else "people"
+    audit(Action.GROUP_MESSAGE, f"event #{event_id}", f"to {record.recipients} {people} ({draft.audience})")
     flash(f"Message sent to {record.recipients} {people}.", "success")
     return redirect(url_for("attendance.sheet", event_id=event_id, _anchor="messages-heading"))
 
@@ -91,6 +92,9 @@ def check_in(event_id: int):
     except (DomainError, NotFound) as exc:
         flash(str(exc), "error")
     else:
+        audit(
+            Action.CHECK_IN, f"event #{event_id}", f"checked in member #{user_id}" if user_id else "checked in a guest"
+        )
         flash("Checked in.", "success")
     return redirect(url_for("attendance.sheet", event_id=event_id))
 

@@ -22,12 +22,14 @@ PER_PAGE = 50
 CSV_HEADER = ["When (UTC)", "Who", "What", "Subject", "Detail", "Address"]
 
 
-def audit(action: str, subject: str, detail: str = "") -> None:
+def audit(action: str, subject: str, detail: str = "", *, gone: str | None = None) -> None:
     """Record what the signed-in person just did, from the request's client
-    address (ProxyFix has applied the PROXIES setting), and commit it."""
+    address (ProxyFix has applied the PROXIES setting), and commit it.
+    `gone`: the label of a signed-in person whose account was just deleted."""
     services.record(
         db.session,
-        actor=current_user,
+        actor=None if gone is not None else current_user,
+        label=gone,
         action=action,
         subject=subject,
         detail=detail,

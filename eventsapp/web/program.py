@@ -174,6 +174,7 @@ def _nudge(intern_ids: list[int]):
         return redirect(url_for("program.reach"))
     kept.forget(program_scope())
     if sent.names:
+        audit(Action.GROUP_MESSAGE, "program nudge", f"{len(sent.names)} interns nudged")
         flash(f"Nudged {_names(sent.names)}: a notice and an email with their top suggestions.", "success")
     if sent.recently:
         # An error only when nothing went out: otherwise a note beside the success.

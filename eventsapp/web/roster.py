@@ -120,6 +120,7 @@ def run_import(import_id: int):
     except DomainError as exc:
         flash(str(exc), "error")
         return redirect(url_for("roster.index"))
+    audit(Action.ROSTER_IMPORTED, f"roster import #{upload.id}", f"{done.created} new, {done.updated} updated")
     flash(
         f"Imported: {done.created} new (their invitations go out by email in the next minutes), "
         f"{done.updated} updated"

@@ -24,6 +24,9 @@ ACTIONS = (
     "export",
     "roster_imported",
     "new_device_sign_in",
+    "people_lookup",
+    "check_in_edited",
+    "group_message",
 )
 
 
