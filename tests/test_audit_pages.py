@@ -12,6 +12,7 @@ from eventsapp.audit import services
 from eventsapp.audit.models import Action, AuditEntry
 from eventsapp.extensions import db
 from eventsapp.timeutil import utcnow
+from tests.a11y import problems
 from tests.factories import DEFAULT_PASSWORD, make_event, make_rsvp, make_user
 from tests.test_query_counts import counting
 
@@ -194,3 +195,9 @@ def test_a_message_to_those_going_is_recorded_without_its_words(client, session,
     [entry] = entries(session)
     assert (entry.action, entry.detail, entry.address) == (Action.GROUP_MESSAGE, "to 1 person (going)", ADDRESS)
     assert "Room" not in entry.subject + entry.detail
+
+
+def test_the_page_has_a_visible_label_for_every_filter_and_headings_in_order(client, session, admin):
+    add(session, admin)
+    for url in ("/admin/audit/", "/admin/audit/?action=export&person=x&from=2026-01-01&to=2026-12-31"):
+        assert problems(client.get(url).get_data(as_text=True)) == [], url
