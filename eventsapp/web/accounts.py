@@ -27,13 +27,17 @@ bp = Blueprint("accounts", __name__)
 bp.after_app_request(note_activity)
 
 
+#: A stand-in for the token in the confirm address, cut off to leave its prefix.
+_SLOT = "SLOT"
+
+
 def account_links() -> verification.AccountLinks:
     """This site's addresses for account mail. With SERVER_NAME set (required
     in production), url_for puts the configured host in them whatever Host
     header the request sent: anyone can send a registration naming a member's
     address, and the mail must not lead that member elsewhere."""
     return verification.AccountLinks(
-        confirm_prefix=url_for("accounts.confirm_email", token="T", _external=True)[:-1],
+        confirm_prefix=url_for("accounts.confirm_email", token=_SLOT, _external=True)[: -len(_SLOT)],
         login=url_for("accounts.login", _external=True),
         change_password=url_for("accounts.change_password", _external=True),
     )

@@ -39,10 +39,10 @@ def audit(action: str, subject: str, detail: str = "", *, gone: str | None = Non
     db.session.commit()
 
 
-def _day(name: str) -> date | None:
+def _day(text: str) -> date | None:
     """A date from the form; none for what is not one, or is out of any log's range."""
     try:
-        day = date.fromisoformat(request.args.get(name, "")[:10])
+        day = date.fromisoformat(text[:10])
     except ValueError:
         return None
     return day if 1900 <= day.year <= 9000 else None
@@ -50,7 +50,7 @@ def _day(name: str) -> date | None:
 
 def _filters(zone: ZoneInfo) -> tuple[services.Filters, dict]:
     """The filters the form asked for; the end date counts whole (hospital time)."""
-    start, end = _day("from"), _day("to")
+    start, end = _day(request.args.get("from", "")), _day(request.args.get("to", ""))
     asked = {
         "action": request.args.get("action", "")[:40],
         "person": request.args.get("person", "")[:100].strip(),
