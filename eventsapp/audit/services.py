@@ -85,6 +85,7 @@ def _filtered(filters: Filters):
 
 def list_entries(session: Session, filters: Filters, *, page: int = 1, per_page: int = 50) -> Page:
     """One page of matching entries, newest first (one query: a row more tells of a next page)."""
+    page = max(page, 1)  # "?page=0" is the first page, never a negative offset
     rows = list(session.scalars(_filtered(filters).limit(per_page + 1).offset((page - 1) * per_page)))
     return Page(rows[:per_page], page, len(rows) > per_page)
 
