@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask.helpers import get_debug_flag
 
+from eventsapp.errors import ConfigError
 from eventsapp.ssoconfig import SSO_ENVIRONMENT, SsoDefaults, check_sso_settings
 
 #: Values that must never serve as a production SECRET_KEY.
@@ -19,10 +20,6 @@ WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "te
 MIN_PRODUCTION_SECRET_LENGTH = 32
 #: A random key of that length has many different characters; "a" * 32 has one.
 MIN_PRODUCTION_SECRET_CHARACTERS = 10
-
-
-class ConfigError(RuntimeError):
-    """The configuration cannot work; the message says what to change."""
 
 
 class Defaults(SsoDefaults):

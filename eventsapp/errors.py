@@ -16,3 +16,7 @@ class NotFound(DomainError):
 
 class NotAllowed(DomainError):
     pass
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; the message says what to change."""

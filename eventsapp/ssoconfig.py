@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from eventsapp.errors import ConfigError
+
 
 def _flag(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
@@ -41,22 +43,20 @@ def sso_enabled(config) -> bool:
 def check_sso_settings(config) -> None:
     """Refuse settings with which nobody could sign in: half an SSO setup,
     or passwords off without SSO."""
-    from eventsapp.config import ConfigError as error_class  # (config imports this module)
-
     issuer = config.get("OIDC_ISSUER")
     if not issuer:
         if not config.get("PASSWORD_LOGIN", True):
-            raise error_class("PASSWORD_LOGIN is off but OIDC_ISSUER is not set: nobody could sign in.")
+            raise ConfigError("PASSWORD_LOGIN is off but OIDC_ISSUER is not set: nobody could sign in.")
         return
     parts = urlsplit(issuer)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise error_class(f"OIDC_ISSUER={issuer!r} is not an issuer URL; use one such as https://accounts.google.com.")
+        raise ConfigError(f"OIDC_ISSUER={issuer!r} is not an issuer URL; use one such as https://accounts.google.com.")
     local = parts.hostname in ("127.0.0.1", "localhost")
     if parts.scheme == "http" and config.get("APP_ENV") == "production" and not local:
-        raise error_class("OIDC_ISSUER must use https in production.")
+        raise ConfigError("OIDC_ISSUER must use https in production.")
     for name in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"):
         if not config.get(name):
-            raise error_class(f"OIDC_ISSUER is set but {name} is not: set both from the provider's app registration.")
+            raise ConfigError(f"OIDC_ISSUER is set but {name} is not: set both from the provider's app registration.")
     timeout = config.get("OIDC_TIMEOUT")
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 60:
-        raise error_class(f"OIDC_TIMEOUT={timeout!r} is not a number of seconds from 0 to 60.")
+        raise ConfigError(f"OIDC_TIMEOUT={timeout!r} is not a number of seconds from 0 to 60.")
