@@ -88,11 +88,9 @@ def purge_attendee_data(dry_run: bool) -> None:
         return
     done = retention.would_purge(db.session, now, years) if dry_run else retention.purge(db.session, now, years)
     verb = "Would remove" if dry_run else "Removed"
-    click.echo(f"Events that ended before {retention.cutoff(now, years):%Y-%m-%d %H:%M} UTC ({years} years ago):")
-    click.echo(
-        f"{verb} the attendee data of {done.events} events: {done.answers} answers, {done.check_ins} check-ins, "
-        f"{done.invitations} invitations, {done.reminders_sent} reminder records; their counts are kept."
-    )
+    ago = f"{years} year" if years == 1 else f"{years} years"
+    click.echo(f"Events that ended before {retention.cutoff(now, years):%Y-%m-%d %H:%M} UTC ({ago} ago):")
+    click.echo(f"{verb} the attendee data of {done.events_phrase}: {done.summary()}; their counts are kept.")
 
 
 @click.command("seed-demo")

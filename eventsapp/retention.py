@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from eventsapp.attendance.models import CheckIn
 from eventsapp.attendance.showrate import came_of_going
+from eventsapp.audit import services as audit
+from eventsapp.audit.models import Action
 from eventsapp.events.locks import lock_events
 from eventsapp.events.models import Event, KeptAttendance
 from eventsapp.mentorships.models import Invitation
@@ -42,6 +44,16 @@ class Purged:
     check_ins: int = 0
     invitations: int = 0
     reminders_sent: int = 0
+
+    @property
+    def events_phrase(self) -> str:
+        return f"{self.events} event" if self.events == 1 else f"{self.events} events"
+
+    def summary(self) -> str:
+        return (
+            f"{self.answers} answers, {self.check_ins} check-ins, {self.invitations} invitations, "
+            f"{self.reminders_sent} reminder records"
+        )
 
     def add(self, other: Purged) -> None:
         for field in fields(self):
@@ -121,8 +133,18 @@ def purge_batch(session: Session, before: datetime, now: datetime, batch: int = 
         name: session.execute(sa.delete(model).where(model.event_id.in_(event_ids))).rowcount
         for name, model in ROWS.items()
     }
+    done = Purged(events=len(event_ids), **removed)
+    audit.record(
+        session,
+        actor=None,
+        label="Retention of attendee data",
+        action=Action.ATTENDEE_DATA_REMOVED,
+        subject=f"{done.events_phrase} that ended before {before:%Y-%m-%d}",
+        detail=done.summary(),
+        at=now,
+    )
     session.commit()
-    return Purged(events=len(event_ids), **removed)
+    return done
 
 
 def purge(session: Session, now: datetime, years: int, *, max_batches: int | None = None) -> Purged:

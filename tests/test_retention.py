@@ -12,6 +12,7 @@ from eventsapp import retention, worker
 from eventsapp.attendance import organizing
 from eventsapp.attendance.models import CheckIn, CheckInMethod
 from eventsapp.attendance.services import attendee_sheet
+from eventsapp.audit.models import Action, AuditEntry
 from eventsapp.events.cancelling import has_responses
 from eventsapp.events.models import EventStatus, KeptAttendance
 from eventsapp.extensions import db
@@ -177,6 +178,16 @@ def test_a_check_in_recorded_after_the_purge_is_added_to_the_kept_counts(app):
     assert (kept.guests, kept.going, rows_of(old.id)["check_ins"]) == (2, 3, 0)
 
 
+def test_each_removal_is_recorded_in_the_audit_log_with_its_counts(app):
+    world(app)
+    worker.run_job(app, JOB, now=NOW)
+    worker.run_job(app, JOB, now=NOW)  # nothing due: nothing recorded
+    (entry,) = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == Action.ATTENDEE_DATA_REMOVED))
+    assert entry.actor_label == "Retention of attendee data"
+    assert entry.subject == f"1 event that ended before {CUTOFF:%Y-%m-%d}"
+    assert entry.detail == "7 answers, 4 check-ins, 1 invitations, 1 reminder records"
+
+
 def test_a_retention_of_zero_removes_nothing(app):
     _, old, _, _ = world(app, years=0)
     assert worker.run_job(app, JOB, now=NOW + timedelta(days=365 * 50)) == 0
@@ -199,10 +210,10 @@ def test_the_command_reports_a_dry_run_and_then_removes(app, runner):
     # (The command reads the clock: the "edge" event ends well inside the window.)
     _, old, _, _ = world(app, edge_at=NOW - timedelta(days=365))
     dry = runner.invoke(args=["purge-attendee-data", "--dry-run"])
-    assert "Would remove the attendee data of 1 events: 7 answers, 4 check-ins, 1 invitations" in dry.output
+    assert "Would remove the attendee data of 1 event: 7 answers, 4 check-ins, 1 invitations" in dry.output
     assert rows_of(old.id)["answers"] == 7
     done = runner.invoke(args=["purge-attendee-data"])
-    assert "Removed the attendee data of 1 events: 7 answers, 4 check-ins" in done.output
+    assert "Removed the attendee data of 1 event: 7 answers, 4 check-ins" in done.output
     assert rows_of(old.id)["answers"] == 0
     again = runner.invoke(args=["purge-attendee-data"])
     assert "Removed the attendee data of 0 events" in again.output

@@ -6,8 +6,9 @@ Create Date: 2026-12-04 23:00:00
 
 When ATTENDEE_DATA_RETENTION_YEARS is set, the worker removes the answers,
 check-ins and invitations of events that ended longer ago and keeps their
-counts in this table (docs/retention.md). A new table: nothing to carry
-over, and no row is removed by the upgrade itself.
+counts in this table (docs/retention.md), and records each removal in the
+audit log: a new action the log's check constraint admits. A new table:
+nothing to carry over, and no row is removed by the upgrade itself.
 """
 
 import sqlalchemy as sa
@@ -18,6 +19,19 @@ down_revision = "0031_audit"
 branch_labels = None
 depends_on = None
 
+ACTIONS_BEFORE = (
+    "role_changed",
+    "coordinator_granted",
+    "coordinator_revoked",
+    "account_deleted",
+    "export",
+    "roster_imported",
+    "new_device_sign_in",
+    "people_lookup",
+    "check_in_edited",
+    "group_message",
+)
+ACTIONS = (*ACTIONS_BEFORE, "attendee_data_removed")
 COUNTS = ("going", "waitlisted", "maybe", "declined", "checked_in", "guests", "came")
 
 
@@ -40,8 +54,18 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("event_id", name=op.f("pk_kept_attendance")),
     )
+    _admit_actions(ACTIONS)
+
+
+def _admit_actions(actions: tuple[str, ...]) -> None:
+    with op.batch_alter_table("audit_entry", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_audit_entry_action_known"), type_="check")
+        batch_op.create_check_constraint(op.f("ck_audit_entry_action_known"), f"action IN {actions!r}")
 
 
 def downgrade():
-    # The counts go; the rows they stand for were removed already.
+    # The counts go, and the entries recording removals (the old constraint
+    # refuses them); the rows they stand for were removed already.
+    op.execute(sa.text("DELETE FROM audit_entry WHERE action = 'attendee_data_removed'"))
+    _admit_actions(ACTIONS_BEFORE)
     op.drop_table("kept_attendance")
