@@ -18,6 +18,8 @@ from eventsapp.events.models import EventStatus, KeptAttendance
 from eventsapp.extensions import db
 from eventsapp.mentorships.models import Invitation
 from eventsapp.notifications.models import EventMessage, EventReminder
+from eventsapp.program.coordinators import Scope
+from eventsapp.program.introducing_events import by_event
 from eventsapp.program.organized import organized_figures
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.timeutil import utcnow
@@ -92,7 +94,8 @@ def world(app, years=YEARS, *, edge_at=CUTOFF):
 
 
 def figures(organizer, event):
-    """What the organizer's pages show of the event: their attendance figures and the Past tab."""
+    """What the pages show of the event: the organizer's attendance figures, their Past tab, the
+    attendee sheet and the program's events that make introductions."""
     start = event.starts_at - timedelta(days=1)
     (group,) = organized_figures(
         db.session, viewer_id=organizer.id, start=start, end=event.starts_at + timedelta(seconds=1), now=NOW
@@ -101,7 +104,9 @@ def figures(organizer, event):
     past = organizing.organized_events(db.session, organizer.id, NOW, scope=organizing.PAST, per_page=50)
     (row,) = [r for r in past.items if r.event.id == event.id]
     sheet = attendee_sheet(db.session, event)
+    (ranked,) = [y for y in by_event(db.session, Scope(None), start=start, now=NOW, limit=None) if y.id == event.id]
     return (
+        (ranked.going, ranked.show_rate, ranked.meetings),
         (meeting.going, meeting.checked_in, meeting.came, meeting.guests, meeting.show_rate, meeting.waitlist_peak),
         (row.going, row.waitlisted, row.checked_in),
         (sheet.going, sheet.waitlisted, sheet.maybe, sheet.checked_in, sheet.show_rate),
@@ -109,11 +114,13 @@ def figures(organizer, event):
 
 
 def test_only_events_ended_more_than_the_retention_ago_lose_their_attendee_rows(app):
-    _, old, edge, recent = world(app)
+    organizer, old, edge, recent = world(app)
+    upcoming = make_event(organizer, title="Upcoming grand rounds")
+    fill(upcoming, make_user("Another senior", stage="attending"))
     assert worker.run_job(app, JOB, now=NOW) == 1
     db.session.expire_all()
     assert rows_of(old.id) == {"answers": 0, "check_ins": 0, "invitations": 0, "reminders_sent": 0}
-    for event in (edge, recent):
+    for event in (edge, recent, upcoming):
         assert rows_of(event.id) == {"answers": 7, "check_ins": 4, "invitations": 1, "reminders_sent": 1}
     assert db.session.get(KeptAttendance, edge.id) is None and db.session.get(KeptAttendance, recent.id) is None
     # Not attendance: the organizer's message to those going stays, and so does the event.
@@ -132,7 +139,7 @@ def test_the_old_event_keeps_its_counts(app):
 def test_organizers_see_the_same_figures_of_the_old_event_after_the_purge(app):
     organizer, old, _, _ = world(app)
     before = figures(organizer, old)
-    assert before[0] == (3, 3, 2, 1, 67, 3)  # a sanity check of the fixture
+    assert before[1] == (3, 3, 2, 1, 67, 3)  # a sanity check of the fixture
     worker.run_job(app, JOB, now=NOW)
     db.session.expire_all()
     assert figures(organizer, old) == before
