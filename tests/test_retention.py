@@ -9,6 +9,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from eventsapp import retention, worker
+from eventsapp.accounts.models import User
 from eventsapp.attendance import organizing
 from eventsapp.attendance.models import CheckIn, CheckInMethod
 from eventsapp.attendance.services import attendee_sheet
@@ -230,6 +231,17 @@ def test_the_command_says_nothing_is_removed_when_retention_is_off(app, runner):
     world(app, years=0)
     result = runner.invoke(args=["purge-attendee-data"])
     assert "nothing removed" in result.output
+
+
+def test_a_certificate_of_an_event_whose_records_were_removed_says_so(app, client, auth):
+    _, old, _, _ = world(app)
+    went = db.session.scalar(sa.select(CheckIn.user_id).where(CheckIn.event_id == old.id, CheckIn.user_id.is_not(None)))
+    email = db.session.get(User, went).email
+    worker.run_job(app, JOB, now=NOW)
+    auth.login(email)
+    response = client.get(f"/attendance/{old.id}/certificate.pdf")
+    assert response.status_code == 404
+    assert "removed after the hospital&#39;s retention period" in response.get_data(as_text=True)
 
 
 def test_a_members_record_says_how_long_attendance_is_kept(app, client, auth):
