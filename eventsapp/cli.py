@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(expire_introductions)
     app.cli.add_command(send_reminders)
     app.cli.add_command(backup)
+    app.cli.add_command(purge_attendee_data)
 
 
 @click.command("backup")
@@ -68,6 +69,28 @@ def send_reminders() -> None:
 
     sent = send_due_reminders(db.session, utcnow(), EventLinks.on_site(current_app.config))
     click.echo(f"Reminders sent: {sent}.")
+
+
+@click.command("purge-attendee-data")
+@click.option("--dry-run", is_flag=True, help="Count what would be removed; remove nothing.")
+def purge_attendee_data(dry_run: bool) -> None:
+    """Remove the answers, check-ins and invitations of events that ended more
+    than ATTENDEE_DATA_RETENTION_YEARS ago, keeping each event's counts
+    (docs/retention.md). The worker does it every hour."""
+    from flask import current_app
+
+    from eventsapp import retention
+    from eventsapp.timeutil import utcnow
+
+    years, now = current_app.config["ATTENDEE_DATA_RETENTION_YEARS"], utcnow()
+    if years <= 0:
+        click.echo("ATTENDEE_DATA_RETENTION_YEARS is 0: attendee data is kept for ever; nothing removed.")
+        return
+    done = retention.would_purge(db.session, now, years) if dry_run else retention.purge(db.session, now, years)
+    verb = "Would remove" if dry_run else "Removed"
+    ago = f"{years} year" if years == 1 else f"{years} years"
+    click.echo(f"Events that ended before {retention.cutoff(now, years):%Y-%m-%d %H:%M} UTC ({ago} ago):")
+    click.echo(f"{verb} the attendee data of {done.events_phrase}: {done.summary()}; their counts are kept.")
 
 
 @click.command("seed-demo")

@@ -79,6 +79,7 @@ class Defaults(SsoDefaults):
     PROGRAM_TARGET_MONTHS = 3
     PROGRAM_CACHE_SECONDS = 300
     AUDIT_RETENTION_DAYS = 730  # the worker purges older audit entries; 0 keeps them (docs/audit.md)
+    ATTENDEE_DATA_RETENTION_YEARS = 0  # answers, check-ins of events ended longer ago go; 0 keeps (docs/retention.md)
 
 
 #: Settings read from the environment when present (name -> converter).
@@ -108,6 +109,7 @@ ENVIRONMENT_SETTINGS = {
     "EVENT_MESSAGES_PER_DAY": int,
     "WORKER_INTERVAL_SECONDS": float,
     "AUDIT_RETENTION_DAYS": int,
+    "ATTENDEE_DATA_RETENTION_YEARS": int,
     "DIGEST_DAY": str,
     "DIGEST_HOUR": int,
     "AUTH_RATE_LIMIT_ENABLED": lambda value: value.lower() in ("1", "true", "yes", "on"),

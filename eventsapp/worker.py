@@ -38,6 +38,7 @@ from eventsapp.notifications.fanout import expand_pending
 from eventsapp.notifications.outbox import deliver_due, purge_old
 from eventsapp.notifications.reminders import send_due_reminders
 from eventsapp.notifications.request_reminders import send_request_reminders
+from eventsapp.retention import purge as purge_attendees
 from eventsapp.roster.invitations import JOIN_PATH, send_waiting
 from eventsapp.timeutil import utcnow
 
@@ -139,6 +140,18 @@ def purge_audit_log(session: Session, now: datetime) -> int:
     return audit.purge(session, now - timedelta(days=days)) if days > 0 else 0
 
 
+#: Batches of events purged of attendee data per round: a long history goes
+#: over a few rounds, and the other jobs still get their turn.
+RETENTION_BATCHES_PER_ROUND = 20
+
+
+def purge_attendee_data(session: Session, now: datetime) -> int:
+    """Attendee-level rows of events ended ATTENDEE_DATA_RETENTION_YEARS ago
+    go, their counts kept (docs/retention.md; 0: kept for ever); how many events."""
+    years = current_app.config["ATTENDEE_DATA_RETENTION_YEARS"]
+    return purge_attendees(session, now, years, max_batches=RETENTION_BATCHES_PER_ROUND).events
+
+
 DELIVER_MAIL = Job("deliver-mail", None, deliver_mail)
 
 
@@ -157,6 +170,7 @@ register(Job("ask-did-you-meet", timedelta(hours=1), ask_did_you_meet))
 register(Job("nudge-mentorships", timedelta(hours=1), nudge_mentorships))
 register(Job("purge-sessions", timedelta(hours=1), purge_expired))
 register(Job("purge-audit-log", timedelta(hours=1), purge_audit_log))
+register(Job("purge-attendee-data", timedelta(hours=1), purge_attendee_data))
 
 
 def run_job(app: Flask, job: Job, now: datetime | None = None) -> int | None:

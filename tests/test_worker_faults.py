@@ -94,7 +94,10 @@ def test_a_job_that_fails_every_time_leaves_the_worker_running_its_rounds(app, m
 
 
 def test_a_worker_whose_database_cannot_be_reached_logs_each_job_and_goes_on(make_app, tmp_path, caplog):
-    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/no/such/folder/db.sqlite")
+    # (Retention set: that job, off by default, reads the database too.)
+    app = make_app(
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/no/such/folder/db.sqlite", ATTENDEE_DATA_RETENTION_YEARS=5
+    )
     with caplog.at_level(logging.ERROR, logger="eventsapp.worker"):
         done = worker.run_round(app)
     assert set(done) == {job.name for job in worker.all_jobs()} and set(done.values()) == {None}

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, lazyload
 
 from eventsapp.attendance.models import CheckIn
-from eventsapp.events.models import Event, event_co_organizer
+from eventsapp.events.models import Event, KeptAttendance, event_co_organizer
 from eventsapp.rsvps.models import Rsvp, RsvpState
 from eventsapp.sqlids import in_ids
 
@@ -99,7 +99,14 @@ def _counts_query(dialect: str):
         .where(in_ids(CheckIn.event_id, "ids", dialect))
         .group_by(CheckIn.event_id)
     )
-    both = sa.union_all(answers, arrivals).subquery()
+    # An event whose attendee-level rows were removed kept its counts (docs/retention.md).
+    kept = sa.select(
+        KeptAttendance.event_id,
+        KeptAttendance.going,
+        KeptAttendance.waitlisted,
+        KeptAttendance.checked_in + KeptAttendance.guests,
+    ).where(in_ids(KeptAttendance.event_id, "ids", dialect))
+    both = sa.union_all(answers, arrivals, kept).subquery()
     return sa.select(
         both.c.event_id, sa.func.sum(both.c.going), sa.func.sum(both.c.waiting), sa.func.sum(both.c.came)
     ).group_by(both.c.event_id)

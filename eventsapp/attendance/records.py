@@ -14,13 +14,17 @@ from sqlalchemy.orm import Session
 from eventsapp.accounts.models import User
 from eventsapp.attendance.models import CheckIn
 from eventsapp.errors import NotFound
-from eventsapp.events.models import Event, EventStatus, Series
+from eventsapp.events.models import Event, EventStatus, KeptAttendance, Series
 from eventsapp.profiles import career
 from eventsapp.profiles.models import Profile
 from eventsapp.timeutil import UTCDateTime
 
 #: The career stages a requirement applies to.
 REQUIRED_OF = (career.INTERN, career.RESIDENT)
+
+
+class RecordsRemoved(NotFound):
+    """The event's check-ins were removed after the retention period (docs/retention.md)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,11 @@ def certificate_of(session: Session, user_id: int, event_id: int) -> tuple[Event
         .join(CheckIn, CheckIn.event_id == Event.id)
         .where(Event.id == event_id, CheckIn.user_id == user_id)
     ).first()
+    if row is None and session.get(KeptAttendance, event_id) is not None:
+        raise RecordsRemoved(
+            "The attendance records of this event were removed after the hospital's retention period: "
+            "a certificate can no longer be made for it."
+        )
     if row is None:
         raise NotFound("You were not checked in at that event.")
     return row[0], row[1]

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import NAME_MAX, User
 from eventsapp.attendance import showrate
+from eventsapp.attendance.kept import kept_in
 from eventsapp.attendance.models import CheckIn, CheckInMethod
 from eventsapp.errors import DomainError, NotAllowed, NotFound
 from eventsapp.events.locks import lock_event
-from eventsapp.events.models import Event
+from eventsapp.events.models import Event, KeptAttendance
 from eventsapp.profiles.career import stage_label
 from eventsapp.profiles.models import Profile
 from eventsapp.rsvps.models import Rsvp, RsvpState
@@ -176,6 +177,7 @@ class Sheet:
     maybe: int
     checked_in: int
     checked_in_going: int
+    removed_at: datetime | None = None  # when the rows went, their counts kept (docs/retention.md)
 
     @property
     def show_rate(self) -> int | None:
@@ -187,7 +189,8 @@ STATE_ORDER = {RsvpState.GOING: 0, RsvpState.WAITLISTED: 1, RsvpState.MAYBE: 2, 
 
 
 def attendee_sheet(session: Session, event: Event) -> Sheet:
-    """Everyone who answered (except 'not going') or came, in two queries."""
+    """Everyone who answered (except 'not going') or came, and the counts the
+    event kept if its rows were removed (docs/retention.md): three queries."""
     rsvps = session.execute(
         sa.select(
             Rsvp.user_id, Rsvp.state, Rsvp.queued_at, User.name, User.email, Profile.career_stage, Profile.pgy_year
@@ -213,7 +216,7 @@ def attendee_sheet(session: Session, event: Event) -> Sheet:
     rows = _sheet_rows(rsvps, check_ins)
     rows.sort(key=lambda r: (STATE_ORDER[r.state], sort_key(r.name)))
     going = sum(1 for r in rows if r.state == RsvpState.GOING)
-    return Sheet(
+    sheet = Sheet(
         rows,
         going,
         sum(1 for r in rows if r.state == RsvpState.WAITLISTED),
@@ -225,6 +228,7 @@ def attendee_sheet(session: Session, event: Event) -> Sheet:
             sum(1 for c in check_ins if c.user_id is None and c.guest_name is None),
         ),
     )
+    return kept_in(session.get(KeptAttendance, event.id), sheet)
 
 
 def _sheet_rows(rsvps, check_ins) -> list[SheetRow]:

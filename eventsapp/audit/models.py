@@ -22,6 +22,7 @@ class Action:
     PEOPLE_LOOKUP = "people_lookup"
     CHECK_IN = "check_in_edited"
     GROUP_MESSAGE = "group_message"
+    ATTENDEE_DATA_REMOVED = "attendee_data_removed"
     LABELS = {
         ROLE_CHANGED: "Role changed",
         COORDINATOR_GRANTED: "Coordinator granted",
@@ -33,6 +34,7 @@ class Action:
         PEOPLE_LOOKUP: "People looked up",
         CHECK_IN: "Check-in edited",
         GROUP_MESSAGE: "Message to a group",
+        ATTENDEE_DATA_REMOVED: "Attendee data removed",
     }
     ALL = tuple(LABELS)
 

@@ -12,7 +12,7 @@ from eventsapp.events import signals
 from eventsapp.events.editing import Scope, following_meetings, record_change, snapshot, touch_series
 from eventsapp.events.links import EventLinks
 from eventsapp.events.locks import lock_event
-from eventsapp.events.models import Event, EventStatus
+from eventsapp.events.models import Event, EventStatus, KeptAttendance
 from eventsapp.events.organizers import require_organizer
 from eventsapp.timeutil import utcnow
 from eventsapp.transactions import begin_write
@@ -20,7 +20,10 @@ from eventsapp.transactions import begin_write
 
 def has_responses(session: Session, event_id: int) -> bool:
     """Whether anyone answered or attended the event (the domains that hold
-    answers and check-ins say so)."""
+    answers and check-ins say so, or the counts it kept once they were
+    removed after the retention period: docs/retention.md)."""
+    if session.get(KeptAttendance, event_id) is not None:
+        return True
     return any(signals.answers(signals.checking_responses, session, event_id=event_id))
 
 

@@ -207,3 +207,29 @@ class Event(db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r} {self.starts_at:%Y-%m-%d}>"
+
+
+class KeptAttendance(db.Model):
+    """What an event keeps of its attendance once its attendee-level rows
+    (answers, check-ins, invitations) were removed after
+    ATTENDEE_DATA_RETENTION_YEARS (docs/retention.md): the counts its pages
+    show, written in the transaction that deletes the rows."""
+
+    __tablename__ = "kept_attendance"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "going >= 0 AND waitlisted >= 0 AND maybe >= 0 AND declined >= 0 AND checked_in >= 0 AND guests >= 0",
+            name="counts_not_negative",
+        ),
+        sa.CheckConstraint("came >= 0 AND came <= going AND came <= checked_in", name="came_of_going_and_checked_in"),
+    )
+
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    going: Mapped[int] = mapped_column(default=0, server_default="0")
+    waitlisted: Mapped[int] = mapped_column(default=0, server_default="0")  # waiting when the event ended
+    maybe: Mapped[int] = mapped_column(default=0, server_default="0")
+    declined: Mapped[int] = mapped_column(default=0, server_default="0")
+    checked_in: Mapped[int] = mapped_column(default=0, server_default="0")  # members, accounts since deleted too
+    guests: Mapped[int] = mapped_column(default=0, server_default="0")  # walk-ins checked in by name
+    came: Mapped[int] = mapped_column(default=0, server_default="0")  # of those going, checked in (showrate.py)
+    purged_at: Mapped[datetime] = mapped_column(UTCDateTime)

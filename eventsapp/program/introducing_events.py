@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from eventsapp.attendance.models import CheckIn
 from eventsapp.attendance.showrate import came_of_going
-from eventsapp.events.models import Event, EventStatus
+from eventsapp.events.models import Event, EventStatus, KeptAttendance
 from eventsapp.introductions.models import IntroRequest
 from eventsapp.mentorships.models import Meeting, Mentorship
 from eventsapp.program.coordinators import Scope
@@ -128,8 +128,15 @@ def _per_event(scope: Scope, start: datetime, now: datetime, dialect: str):
     held = _held(scope, start, now)
     asked = _introductions(scope, held, dialect)
     ended = Event.ends_at <= now
+    # An event whose attendee-level rows were removed kept its counts
+    # (docs/retention.md); who went is gone, so its introductions are not.
+    kept = [
+        sa.select(column).where(KeptAttendance.event_id == Event.id)
+        for column in (KeptAttendance.going, KeptAttendance.came)
+    ]
     going = _count(sa.select(sa.func.count(Rsvp.id)).where(Rsvp.event_id == Event.id, Rsvp.state == RsvpState.GOING))
-    came = came_of_going(Event.id)
+    going = going + _count(kept[0])
+    came = came_of_going(Event.id) + _count(kept[1])
     return (
         sa.select(
             Event.id.label("id"),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from eventsapp.attendance.models import CheckIn
 from eventsapp.attendance.showrate import came_of_going
-from eventsapp.events.models import Event, EventStatus, event_co_organizer
+from eventsapp.events.models import Event, EventStatus, KeptAttendance, event_co_organizer
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.rsvps.states import RsvpState
 
@@ -106,9 +106,16 @@ def _counted(model, *cases) -> sa.Subquery:
     return sa.select(model.event_id.label("event_id"), *columns).group_by(model.event_id).subquery()
 
 
+def _with_kept(count, kept_count) -> sa.ColumnElement:
+    """A count from the rows, plus what the event kept once its attendee-level
+    rows were removed (docs/retention.md): either is zero, or both hold part."""
+    return sa.func.coalesce(count, 0) + sa.func.coalesce(kept_count, 0)
+
+
 def _statement(viewer_id: int | None, start: datetime, end: datetime, now: datetime, series_id: int | None):
     answers = _counted(Rsvp, ("going", Rsvp.state == RsvpState.GOING))
     arrivals = _counted(CheckIn, ("members", CheckIn.guest_name.is_(None)), ("guests", CheckIn.guest_name.is_not(None)))
+    kept = KeptAttendance
     stmt = (
         sa.select(
             Event.id,
@@ -118,15 +125,16 @@ def _statement(viewer_id: int | None, start: datetime, end: datetime, now: datet
             Event.status,
             (Event.ends_at <= now).label("ended"),
             Event.capacity,
-            sa.func.coalesce(answers.c.going, 0).label("going"),
-            sa.func.coalesce(arrivals.c.members, 0).label("checked_in"),
-            came_of_going(Event.id).label("came"),
-            sa.func.coalesce(arrivals.c.guests, 0).label("guests"),
+            _with_kept(answers.c.going, kept.going).label("going"),
+            _with_kept(arrivals.c.members, kept.checked_in).label("checked_in"),
+            _with_kept(came_of_going(Event.id), kept.came).label("came"),
+            _with_kept(arrivals.c.guests, kept.guests).label("guests"),
             Event.waitlist_peak,
             Event.waitlist_peak_complete,
         )
         .outerjoin(answers, answers.c.event_id == Event.id)
         .outerjoin(arrivals, arrivals.c.event_id == Event.id)
+        .outerjoin(kept, kept.event_id == Event.id)
         .where(Event.starts_at >= start, Event.starts_at < end)
         .order_by(Event.series_id.is_(None), Event.series_id, Event.starts_at, Event.id)
     )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from eventsapp.accounts.models import User
 from eventsapp.errors import NotFound
-from eventsapp.events.models import Event, event_co_organizer, event_specialty
+from eventsapp.events.models import Event, KeptAttendance, event_co_organizer, event_specialty
 from eventsapp.profiles.career import stage_label
 from eventsapp.profiles.models import AttendanceVisibility, Profile, Specialty
 from eventsapp.rsvps import rules
@@ -59,6 +59,7 @@ class EventView:
     attendees: list[Attendee] = field(default_factory=list)
     hidden_attendees: int = 0  # going, with names the viewer may not see
     unlisted_attendees: int = 0  # names the viewer may see, past those listed
+    answers_removed: bool = False  # after the retention period: counts kept, names gone
 
 
 def event_view(session: Session, viewer, event_id: int, now: datetime, *, every_name: bool = False) -> EventView:
@@ -73,7 +74,7 @@ def event_view(session: Session, viewer, event_id: int, now: datetime, *, every_
     if row is None:
         raise NotFound("No such event.")
     event, mine = row[0], row[1]
-    counts = {state: n for state, n in zip(RsvpState.ALL, row[2:], strict=True) if n}
+    counts = {state: n for state, n in zip(RsvpState.ALL, row[2:-1], strict=True) if n}
     can_manage = event.is_organized_by(viewer)
     view = EventView(
         event,
@@ -89,7 +90,9 @@ def event_view(session: Session, viewer, event_id: int, now: datetime, *, every_
             ends_at=event.ends_at,
         ),
     )
-    if member:
+    if row[-1]:  # the answers were removed: no name is hidden, none is left
+        view.answers_removed = True
+    elif member:
         _fill_attendees(session, view, viewer, every_name)
     else:
         view.hidden_attendees = counts.get(RsvpState.GOING, 0)
@@ -106,6 +109,15 @@ def _event_query(member: bool):
         .where(Rsvp.event_id == Event.id, Rsvp.state == state)
         .correlate(Event)
         .scalar_subquery()
+        # An event whose answers were removed after the retention period
+        # kept their counts (docs/retention.md).
+        + sa.func.coalesce(
+            sa.select(getattr(KeptAttendance, state))
+            .where(KeptAttendance.event_id == Event.id)
+            .correlate(Event)
+            .scalar_subquery(),
+            0,
+        )
         for state in RsvpState.ALL
     ]
     # The lists are joined link table first: a nested join would have
@@ -113,7 +125,7 @@ def _event_query(member: bool):
     co_organizer = aliased(User)
     viewers = sa.and_(Rsvp.event_id == Event.id, Rsvp.user_id == sa.bindparam("viewer_id")) if member else sa.false()
     return (
-        sa.select(Event, Rsvp, *counted)
+        sa.select(Event, Rsvp, *counted, sa.exists().where(KeptAttendance.event_id == Event.id).correlate(Event))
         .outerjoin(Rsvp, viewers)
         .outerjoin(event_specialty, event_specialty.c.event_id == Event.id)
         .outerjoin(Specialty, Specialty.id == event_specialty.c.specialty_id)

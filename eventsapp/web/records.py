@@ -15,7 +15,7 @@ from eventsapp.extensions import db
 from eventsapp.program import services as program
 from eventsapp.program.year import parse_month_day, year_start
 from eventsapp.timeutil import utcnow
-from eventsapp.web.pages import PRIVATE
+from eventsapp.web.pages import PRIVATE, render_error
 
 bp = Blueprint("records", __name__, url_prefix="/attendance")
 
@@ -49,6 +49,8 @@ def mine():
 def certificate_pdf(event_id: int):
     try:
         event, check_in = records.certificate_of(db.session, current_user.id, event_id)
+    except records.RecordsRemoved as exc:
+        return render_error(404, "Certificate no longer available", str(exc))
     except NotFound:
         abort(404)
     made = certificates.certificate(
