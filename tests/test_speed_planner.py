@@ -191,6 +191,37 @@ def test_the_plan_gives_each_intern_a_good_match_where_first_come_first_served_d
     assert (figures.total, figures.greedy_total, figures.seats, figures.idle_seats) == (17, 10, 2, 0)
 
 
+def test_the_plan_seats_everyone_where_first_come_first_served_leaves_one_out():
+    """After round 1 (Ann with Dr 10, Ben with Dr 11, Cy with Dr 12), Ann and Ben take
+    their favourites first, Dr 11 and Dr 10, leaving Cy only the senior he met already."""
+    held = [Seat(1, 1, 10, 1), Seat(1, 2, 11, 2), Seat(1, 3, 12, 3)]
+    scores = {(1, 11): 5, (1, 12): 1, (2, 10): 5, (2, 12): 1}
+    room = {"rounds": 2, "tables": 3, "seats_per_table": 1}
+    people = ([1, 2, 3], [10, 11, 12], scores)
+    greedy = greedy_plan(*people, **room, held=held, first_round=2)
+    planned = plan(*people, **room, held=held, first_round=2)
+    assert [seat.intern_id for seat in greedy] == [2, 1]
+    assert sorted(seat.intern_id for seat in planned) == [1, 2, 3]
+    assert quality(held + greedy, *people, **room).idle_seats == 1
+    assert quality(held + planned, *people, **room).idle_seats == 0
+
+
+@pytest.mark.parametrize(
+    "scores, met, counts",
+    [
+        ({10: 9, 11: 8, 12: 7, 13: 1}, [10, 13], False),  # one of the best three
+        ({10: 9, 11: 8, 12: 7, 13: 1}, [10, 12], True),
+        ({10: 5, 11: 5, 12: 5, 13: 5}, [12, 13], True),  # all equally good: any two
+    ],
+)
+def test_the_top_two_share_counts_interns_who_met_two_of_their_three_best_matches(scores, met, counts):
+    seats = [Seat(n, 1, senior, 1) for n, senior in enumerate(met, start=1)]
+    room = {"rounds": 2, "tables": 1, "seats_per_table": 1}
+    figures = quality(seats, [1], [10, 11, 12, 13], {(1, s): v for s, v in scores.items()}, **room)
+    assert figures.top_two_share == (1.0 if counts else 0.0)
+    assert (figures.interns_planned, figures.seats) == (1, 2)
+
+
 def test_interns_who_have_met_every_senior_sit_out_rather_than_meet_one_again():
     seats = plan([1, 2], [10, 11], {}, rounds=4, tables=2, seats_per_table=1)
     assert len(seats) == 4

@@ -3,9 +3,13 @@ the figures the benchmark prints and an organizer may be shown. Pure."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from eventsapp.speed.greedy import greedy_plan
 from eventsapp.speed.rounds import Seat
@@ -50,30 +54,40 @@ def _total(seats: Sequence[Seat], scores: Mapping[tuple[int, int], float]) -> fl
 
 
 def _top_two_share(seats, planned, seniors, scores) -> float:
-    """An intern's top three: the present seniors with the best scores for them (ties: by id);
-    one with fewer than two seniors counts when they meet all of them."""
+    """An intern's top three: the present seniors with their three best scores, ties included
+    (a senior as good as the third best is as much a top match); one with fewer than two
+    seniors present counts when they meet all of them."""
     met = {(seat.intern_id, seat.senior_id) for seat in seats}
     hits = 0
     for intern in planned:
-        top = sorted(seniors, key=lambda s: (-scores.get((intern, s), 0.0), s))[:3]
-        hits += sum((intern, s) in met for s in top) >= min(2, len(top))
+        ranked = sorted((scores.get((intern, s), 0.0) for s in seniors), reverse=True)
+        top = [s for s in seniors if ranked and scores.get((intern, s), 0.0) >= ranked[min(2, len(ranked) - 1)]]
+        hits += sum((intern, s) in met for s in top) >= min(2, len(ranked))
     return hits / len(planned) if planned else 0.0
 
 
 def _idle_seats(seats, interns, seniors, *, rounds, tables, seats_per_table) -> int:
-    """Interns without a seat in a round though a senior they had not met yet had a free seat
-    at their table then, or was present and not hosting while a table stood empty."""
+    """Per round, how many more interns could have sat than did: a maximum matching of the
+    interns present to the seats of that round's hosts (and of every present senior when a
+    table stood empty), without a pair that met in an earlier round."""
     by_round: dict[int, list[Seat]] = defaultdict(list)
     for seat in seats:
         by_round[seat.round].append(seat)
     met: set[tuple[int, int]] = set()
+    people = sorted(set(interns))
     idle = 0
     for number in range(1, rounds + 1):
-        load = Counter(seat.senior_id for seat in by_round[number])
-        sitting = {seat.intern_id for seat in by_round[number]}
-        table_free = len(load) < tables
-        open_to = [s for s in set(seniors) | set(load) if load[s] < seats_per_table and (s in load or table_free)]
-        for intern in set(interns) - sitting:
-            idle += any((intern, senior) not in met for senior in open_to)
+        hosts = {seat.senior_id for seat in by_round[number]}
+        open_to = sorted(hosts | set(seniors)) if len(hosts) < tables else sorted(hosts)
+        idle += max(0, _most_seatable(people, open_to, met, seats_per_table) - len(by_round[number]))
         met.update((seat.intern_id, seat.senior_id) for seat in by_round[number])
     return idle
+
+
+def _most_seatable(interns, seniors, met, seats_per_table) -> int:
+    """The most interns who can sit at these seniors' tables, each with a senior not met yet."""
+    if not interns or not seniors:
+        return 0
+    allowed = np.array([[(i, s) not in met for s in seniors] for i in interns], dtype=np.int8)
+    graph = csr_array(np.repeat(allowed.reshape(len(interns), len(seniors)), seats_per_table, axis=1))
+    return int((maximum_bipartite_matching(graph, perm_type="column") >= 0).sum())
