@@ -108,10 +108,12 @@ class _Rounds:
             (session.interns[r], session.seniors[columns[c]]) for r, c in zip(rows, cols, strict=True) if allowed[r, c]
         ]
 
-    def more_seated(self, hosts, waiting, met, pairs):
+    def more_seated(
+        self, hosts: list[int], waiting: list[int], met: np.ndarray, pairs: list[tuple[int, int]]
+    ) -> tuple[list[int], list[int], list[tuple[int, int]]] | None:
         """(hosts, waiting, pairs) with one host swapped for a waiting senior whom an idle intern
         has not met, the first swap (by turn) that seats more; None when no swap does."""
-        turn = lambda senior: (self.session.hosted[senior], senior)  # noqa: E731
+        turn = {senior: place for place, senior in enumerate(self.session.by_hosting_turn())}.__getitem__
         sitting = {intern for intern, _ in pairs}
         idle = [k for k, intern in enumerate(self.session.interns) if intern not in sitting]
         for newcomer in waiting:

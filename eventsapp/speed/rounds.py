@@ -64,10 +64,9 @@ class Session:
         self.rounds_done += 1
         for seat in seats:
             self.met.add((seat.intern_id, seat.senior_id))
-            self.seated[seat.intern_id] += 1
             self.last_table[seat.senior_id] = (seat.round, seat.table)
-        for senior in {seat.senior_id for seat in seats}:
-            self.hosted[senior] += 1
+        self.seated.update({seat.intern_id for seat in seats})
+        self.hosted.update({seat.senior_id for seat in seats})
 
     def sat_out(self, intern: int) -> int:
         """Rounds so far without a seat (a late arrival's missed rounds count: they have met fewer)."""
