@@ -112,12 +112,40 @@ def assert_rules_kept(planned, interns, seniors, room, held=(), first_round=1):
                     assert all((i, emptier) in before[number] for i in at_table[fuller])
 
 
+def assert_no_exchange_does_better(planned, interns, scores, room, held=(), first_round=1):
+    """No single exchange would serve the lower rules better: an intern who sat out more
+    rounds so far (or as many, with a better score) never waits while someone sits at a
+    table they could have taken; two seated interns never gain score by trading seats."""
+    everything = [*held, *planned]
+    before = met_before(everything, room["rounds"])
+    for number in range(first_round, room["rounds"] + 1):
+        seats = [seat for seat in planned if seat.round == number]
+        rounds_sat = {(seat.round, seat.intern_id) for seat in everything if seat.round < number}
+        sat_before = Counter(intern for _, intern in rounds_sat)
+        sat_out = {intern: number - 1 - sat_before[intern] for intern in interns}
+        seated = {seat.intern_id for seat in seats}
+
+        def score(intern, senior):
+            return scores.get((intern, senior), 0)
+
+        for seat in seats:
+            a, senior = seat.intern_id, seat.senior_id
+            for b in set(interns) - seated:
+                if (b, senior) not in before[number]:
+                    assert (sat_out[b], score(b, senior)) <= (sat_out[a], score(a, senior))
+            for other in seats:
+                b, theirs = other.intern_id, other.senior_id
+                if (a, theirs) not in before[number] and (b, senior) not in before[number]:
+                    assert score(a, theirs) + score(b, senior) <= score(a, senior) + score(b, theirs)
+
+
 @EXAMPLES
 @given(sessions())
 def test_a_plan_keeps_every_rule_and_leaves_nobody_idle_who_could_sit(session):
     interns, seniors, scores, room = session
     planned = plan(interns, seniors, scores, **room)
     assert_rules_kept(planned, interns, seniors, room)
+    assert_no_exchange_does_better(planned, interns, scores, room)
     assert quality(planned, interns, seniors, scores, **room).idle_seats == 0
 
 
@@ -139,6 +167,7 @@ def test_a_replan_after_people_leave_and_arrive_keeps_the_rules_with_the_held_ro
     (interns, seniors), scores, room, held, first_round, (_, seniors_before) = case
     planned = plan(interns, seniors, scores, **room, held=held, first_round=first_round)
     assert_rules_kept(planned, interns, seniors, room, held, first_round)
+    assert_no_exchange_does_better(planned, interns, scores, room, held, first_round)
     if max(len(seniors_before), len(seniors)) <= room["tables"]:  # nobody had to give up a table
         last_table = {seat.senior_id: seat.table for seat in sorted(held)}
         for seat in planned:
