@@ -15,8 +15,9 @@ add up to over a whole round, so that the solver settles the rules in order:
 4. The pair's score over the best score (0..1): everyone meets their best matches.
 
 Units (m = the most interns a round can seat): FAIR = m + 1 > m x 1;
-EVEN = (m x most rounds sat out + 1) x FAIR; SEAT = (m x seats_per_table + 1) x EVEN.
-With 300 interns this stays near 1e9 per cell, far inside a float's exact range.
+EVEN = (m x most rounds sat out + 1) x FAIR; SEAT = (m x seats_per_table + 1) x EVEN,
+rounds sat out counted above the fewest anyone sat out. With 300 interns and 3 seats a
+table over 8 rounds a cell stays under 1e9, far inside a float's exact range.
 
 Who hosts comes first: the seniors who hosted fewest rounds (by_hosting_turn). When
 that leaves an intern idle who could sit with a senior waiting their turn, one host
@@ -97,6 +98,7 @@ class _Rounds:
         columns = np.repeat([self.column[s] for s in hosts], per_table)
         seat = np.tile(np.arange(per_table), len(hosts))
         sat_out = np.array([session.sat_out(i) for i in session.interns], dtype=float)
+        sat_out -= sat_out.min()  # only the differences count; keeps the units small late in the evening
         most = min(len(session.interns), len(columns))
         fair = most + 1.0
         even = (most * sat_out.max() + 1.0) * fair
