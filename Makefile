@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: venv venv-dev run test test-fast lint js-reader oidc-provider test-postgres serve upgrade clean bench-data bench bench-slow bench-small bandit
+.PHONY: venv venv-dev run test test-fast lint js-reader oidc-provider test-postgres serve upgrade clean bench-data bench bench-slow bench-small bench-speed bandit
 
 # The virtual environment is rebuilt when the requirements change. A venv
 # left broken (e.g. by a missing python3-venv package) is made anew.
@@ -83,9 +83,11 @@ bench-data: venv-dev
 	$(BIN)/python -m bench.data --scale full --scale tenth
 
 # gunicorn on both scales, measured from another process; prints the table
-# and the targets, writes bench/results/<database>-<time>.json.
+# and the targets, writes bench/results/<database>-<time>.json; then the
+# speed-mentoring planner (bench-speed).
 bench: bench-data
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.speed
 	$(BIN)/python -m bench.digest
 
 # The worker classes under slow uploads (docs/benchmark.md), about 3 minutes.
@@ -96,6 +98,11 @@ bench-slow: bench-data
 # errors or its query count differs between the scales (speed not judged).
 bench-small: venv-dev
 	$(BIN)/python -m bench.run --small
+
+# The speed-mentoring planner against its greedy baseline on two synthetic
+# sessions, in seconds; writes bench/results/speed-<time>.json.
+bench-speed: venv-dev
+	$(BIN)/python -m bench.speed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
