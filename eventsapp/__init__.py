@@ -74,6 +74,7 @@ def import_models() -> None:
     from eventsapp.program import models as _program  # noqa: F401
     from eventsapp.roster import models as _roster  # noqa: F401
     from eventsapp.rsvps import models as _rsvps  # noqa: F401
+    from eventsapp.speed import models as _speed  # noqa: F401
 
 
 def connect_receivers() -> None:

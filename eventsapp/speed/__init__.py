@@ -1,0 +1,1 @@
+"""Speed mentoring: an event's rounds of short talks between interns and senior colleagues."""
