@@ -118,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.web.records import bp as records
     from eventsapp.web.roster import bp as roster
     from eventsapp.web.rsvps import bp as rsvps
+    from eventsapp.web.speed import bp as speed
     from eventsapp.web.unsubscribe import bp as unsubscribe
 
     for blueprint in (main, accounts, profiles, admin, events, rsvps, attendance, notifications, ical, introductions):
@@ -134,3 +135,4 @@ def register_blueprints(app: Flask) -> None:
     sso.init_app(app)
     app.register_blueprint(roster)
     app.register_blueprint(audit)
+    app.register_blueprint(speed)

@@ -99,22 +99,23 @@ def _unseated(rounds: list[Round], people: Present, seats_per_table: int) -> Non
         for table in rnd.tables:
             for p in table.interns:
                 met[p.user_id].add(table.senior.user_id)
+    here = {p.user_id for p in people.seniors}
+    hosting = {t.senior.user_id for rnd in rounds for t in rnd.tables} & here or here
     for rnd in rounds:
         seated = {p.user_id for t in rnd.tables for p in t.interns}
-        hosts = {t.senior.user_id for t in rnd.tables}
-        full = sum(len(t.interns) for t in rnd.tables) >= len(rnd.tables) * seats_per_table
+        full = bool(rnd.tables) and len(seated) >= len(rnd.tables) * seats_per_table
         for intern in people.interns:
             if intern.user_id not in seated:
-                rnd.unseated.append((intern.name, _why(intern.user_id, met, hosts, full, rnd.status)))
+                rnd.unseated.append((intern.name, _why(met[intern.user_id], hosting, full, rnd.status)))
 
 
-def _why(intern_id: int, met: dict[int, set[int]], hosts: set[int], full: bool, status: str) -> str:
-    if not met[intern_id] and status == PLANNED:
-        return "Not in the plan yet (arrived after it was made): re-plan to seat them."
-    if hosts and hosts <= met[intern_id]:
-        return "Has met every senior at a table this round already."
+def _why(met: set[int], hosting: set[int], full: bool, status: str) -> str:
     if full:
         return "Every seat was taken: more tables or interns per table would seat them."
+    if not met and status == PLANNED:
+        return "Not in the plan yet (arrived after it was made): re-plan to seat them."
+    if hosting <= met:
+        return "Has met every senior at a table in other rounds."
     if status != PLANNED:
         return "Was not here yet when this round was planned."
     return "No senior left whom they have not met: re-plan once more seniors are here."

@@ -40,7 +40,7 @@ class Settings:
 BOUNDS = {
     "rounds": (1, m.ROUNDS_MAX, "Rounds"),
     "round_minutes": (m.ROUND_MINUTES_MIN, m.ROUND_MINUTES_MAX, "Minutes per round"),
-    "break_minutes": (0, m.BREAK_MINUTES_MAX, "Break between rounds"),
+    "break_minutes": (0, m.BREAK_MINUTES_MAX, "Minutes between rounds"),
     "tables": (1, m.TABLES_MAX, "Tables"),
     "seats_per_table": (1, m.SEATS_MAX, "Interns per table"),
 }
