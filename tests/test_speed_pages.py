@@ -164,3 +164,26 @@ def test_projector_needs_a_speed_session(client, auth):
     auth.login("grace@hospital.example")
     assert client.get(f"/events/{event.id}/speed/screen").status_code == 404
     assert client.get(f"/events/{event.id}/speed/").status_code == 200
+
+
+def test_pages_pass_the_structural_accessibility_check(client, auth, evening):
+    from tests.a11y import problems
+
+    evening.set_up()
+    evening.plan()
+    evening.start()
+    auth.login("grace@hospital.example")
+    for path in ("/", "/screen", "/print"):
+        assert problems(client.get(f"/events/{evening.event.id}/speed{path}").text) == [], path
+
+
+def test_a_late_arrival_is_listed_as_not_seated_until_the_re_plan(client, auth, evening):
+    evening.set_up(rounds=2)
+    evening.plan()
+    evening.join("Late Intern", "intern")
+    auth.login("grace@hospital.example")
+    url = f"/events/{evening.event.id}/speed/"
+    shown = text(client.get(url))
+    assert "Late Intern: Not in the plan yet (arrived after it was made): re-plan to seat them." in shown
+    client.post(f"{url}plan", data={"version": version(client, evening)})
+    assert "Late Intern: Not in the plan yet" not in text(client.get(url))

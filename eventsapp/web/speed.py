@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from eventsapp.errors import DomainError, NotAllowed, NotFound
@@ -20,8 +20,9 @@ from eventsapp.web.permissions import managed_event
 bp = Blueprint("speed", __name__, url_prefix="/events/<int:event_id>/speed")
 
 
-def _seen(form) -> int | None:
-    text = (form.version.data or "").strip()
+def _seen(value) -> int | None:
+    """The version the page showed, or None for anything else (then the action is refused as stale)."""
+    text = (value or "").strip()
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
@@ -53,7 +54,7 @@ def save(event_id: int):
     if not form.validate():
         return _page(event, form), 422
     try:
-        settings.save_settings(db.session, current_user, event_id, form.settings(), _seen(form), utcnow())
+        settings.save_settings(db.session, current_user, event_id, form.settings(), _seen(form.version.data), utcnow())
     except settings.Stale as exc:
         flash(str(exc), "error")
         return redirect(url_for("speed.page", event_id=event_id))
@@ -68,13 +69,9 @@ def save(event_id: int):
 
 def _act(event_id: int, run, done: str):
     """Run one of the page's buttons: the result, or why not, as a message."""
-    managed_event(event_id)
-    form = ActionForm()
-    if not form.validate():
-        flash("The form had expired: here is the evening as it stands now.", "error")
-        return redirect(url_for("speed.page", event_id=event_id))
+    managed_event(event_id)  # (CSRFProtect has already checked the token.)
     try:
-        result = run(db.session, current_user, event_id, _seen(form), utcnow())
+        result = run(db.session, current_user, event_id, _seen(request.form.get("version")), utcnow())
     except (NotFound, NotAllowed):
         abort(404)
     except DomainError as exc:
