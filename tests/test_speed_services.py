@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from eventsapp.accounts.models import User
 from eventsapp.attendance.models import CheckIn, CheckInMethod
 from eventsapp.errors import DomainError
 from eventsapp.extensions import db
@@ -217,3 +218,29 @@ def test_turning_off_is_refused_once_a_round_has_started(app):
     settings.turn_off(db.session, other.organizer, other.event.id, other.speed.version, NOW)
     assert other.speed is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SpeedSeat)) == len(evening.seats())
+
+
+def test_a_checked_in_senior_who_then_cancels_has_left_the_remaining_rounds(app):
+    from eventsapp.rsvps import services as rsvps
+
+    evening = Evening(interns=2, seniors=3)
+    evening.set_up(rounds=3)
+    for person in (*evening.interns, *evening.seniors):
+        evening.check_in(person)
+    evening.plan()
+    evening.start()
+    leaving = evening.seats(1)[0].senior_id
+    later = datetime.now(UTC) + timedelta(minutes=1)  # after their check-in
+    rsvps.respond(db.session, db.session.get(User, leaving), evening.event.id, "declined", now=later)
+    assert leaving not in present(db.session, evening.event.id).names
+    evening.plan()
+    assert leaving in {s.senior_id for s in evening.seats(1)}
+    assert leaving not in {s.senior_id for s in evening.seats(2) + evening.seats(3)}
+
+
+def test_a_walk_in_or_a_maybe_who_came_is_present(app):
+    evening = Evening(interns=1, seniors=1)
+    maybe = make_user("Maybe Intern", stage="intern")
+    make_rsvp(evening.event, maybe, "maybe")
+    evening.check_in(maybe)
+    assert maybe.id in present(db.session, evening.event.id).names

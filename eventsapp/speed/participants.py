@@ -1,7 +1,8 @@
 """Who takes part in an event's speed mentoring: interns and students on
 one side, senior colleagues open to interns on the other. Before the doors
 open, those going; once anyone is checked in, those checked in (check-in at
-the door decides who is present). Three queries, whatever the size."""
+the door decides who is present) who have not since answered that they are
+not going (they left). Three queries, whatever the size."""
 
 from __future__ import annotations
 
@@ -44,8 +45,19 @@ def _counts(session: Session, event_id: int) -> tuple[int, int]:
 
 
 def _source(event_id: int, from_check_in: bool):
+    """Their ids. Once check-in has begun: those checked in, less those who
+    then said they are not going after all (they left: check-ins are never
+    taken back, so the answer after it is what tells)."""
     if from_check_in:
-        return sa.select(CheckIn.user_id).where(CheckIn.event_id == event_id, CheckIn.user_id.is_not(None))
+        left = sa.exists().where(
+            Rsvp.event_id == event_id,
+            Rsvp.user_id == CheckIn.user_id,
+            Rsvp.state != RsvpState.GOING,
+            Rsvp.updated_at > CheckIn.checked_in_at,
+        )
+        return sa.select(CheckIn.user_id).where(
+            CheckIn.event_id == event_id, CheckIn.user_id.is_not(None), sa.not_(left)
+        )
     return sa.select(Rsvp.user_id).where(
         Rsvp.event_id == event_id, Rsvp.state == RsvpState.GOING, Rsvp.user_id.is_not(None)
     )
