@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from eventsapp.accounts.models import User
 from eventsapp.errors import DomainError
 from eventsapp.speed import pairing, planner
 from eventsapp.speed.models import SpeedSeat, SpeedSession
-from eventsapp.speed.participants import present
+from eventsapp.speed.participants import Present, present
 from eventsapp.speed.settings import Stale, claim, locked_evening
 
 NO_SENIORS = "No senior colleague is present yet: check them in, or wait for one to say they are going."
@@ -47,42 +48,48 @@ def shortfall_note(hosts: int, rounds: int) -> str:
     )
 
 
+def _refuse(session: Session, error: DomainError) -> NoReturn:
+    """Nothing is saved: the lock goes with the transaction."""
+    session.rollback()
+    raise error
+
+
+def _plannable(session: Session, actor: User, event_id: int, seen: int | None) -> tuple[SpeedSession, int, Present]:
+    """The evening (locked), the first round to plan, and who is present; or why not."""
+    _, speed = locked_evening(session, actor, event_id)
+    if speed is None:
+        _refuse(session, DomainError(NOT_SET_UP))
+    if speed.version != seen:
+        _refuse(session, Stale(STALE_PLAN))
+    first = speed.current_round + 1
+    if first > speed.rounds:
+        _refuse(session, DomainError(f"All {speed.rounds} rounds have started: there is nothing left to plan."))
+    people = present(session, event_id)
+    if not people.seniors:
+        _refuse(session, DomainError(NO_SENIORS))
+    if not people.interns:
+        _refuse(session, DomainError(NO_INTERNS))
+    return speed, first, people
+
+
 def plan_evening(session: Session, actor: User, event_id: int, seen: int | None, now: datetime) -> Planned:
     """Plan (or re-plan) every round after the one under way, from the
     people present, and store the seats with their scores and reasons."""
-    _, speed = locked_evening(session, actor, event_id)
-    if speed is None:
-        session.rollback()
-        raise DomainError(NOT_SET_UP)
-    if speed.version != seen:
-        session.rollback()
-        raise Stale(STALE_PLAN)
-    first = speed.current_round + 1
-    if first > speed.rounds:
-        session.rollback()
-        raise DomainError(f"All {speed.rounds} rounds have started: there is nothing left to plan.")
-    people = present(session, event_id)
-    if not people.seniors:
-        session.rollback()
-        raise DomainError(NO_SENIORS)
-    if not people.interns:
-        session.rollback()
-        raise DomainError(NO_INTERNS)
+    speed, first, people = _plannable(session, actor, event_id, seen)
     pairs = pairing.pair_all(people.interns, people.seniors, people.interest_names)
     scores = {key: p.score for key, p in pairs.items()}
     held = [
         planner.Seat(s.round, s.table_no, s.senior_id, s.intern_id)
         for s in session.scalars(sa.select(SpeedSeat).where(SpeedSeat.session_id == speed.id, SpeedSeat.round < first))
     ]
-    interns = [p.user_id for p in people.interns]
-    seniors = [p.user_id for p in people.seniors]
+    interns, seniors = [p.user_id for p in people.interns], [p.user_id for p in people.seniors]
     shape = {"rounds": speed.rounds, "tables": speed.tables, "seats_per_table": speed.seats_per_table}
     try:
-        seats = planner.plan(interns, seniors, scores, held=held, first_round=first, **shape)
+        planned = planner.plan(interns, seniors, scores, held=held, first_round=first, **shape)
+        seats = [s for s in planned if s.round >= first]
         quality = planner.quality([*held, *seats], interns, seniors, scores, **shape)
     except planner.PlanError as exc:
-        session.rollback()
-        raise DomainError(str(exc)) from None
+        _refuse(session, DomainError(str(exc)))
     claim(session, speed, seen, STALE_PLAN, now)
     session.execute(sa.delete(SpeedSeat).where(SpeedSeat.session_id == speed.id, SpeedSeat.round >= first))
     session.add_all(
@@ -96,7 +103,6 @@ def plan_evening(session: Session, actor: User, event_id: int, seen: int | None,
             reason=pairs[s.intern_id, s.senior_id].reason,
         )
         for s in seats
-        if s.round >= first
     )
     speed.planned_at, speed.planned_from_check_in = now, people.from_check_in
     speed.quality_total, speed.quality_greedy = quality.total, quality.greedy_total
@@ -111,14 +117,11 @@ def start_next_round(session: Session, actor: User, event_id: int, seen: int | N
     on this round is never re-planned."""
     _, speed = locked_evening(session, actor, event_id)
     if speed is None:
-        session.rollback()
-        raise DomainError(NOT_SET_UP)
+        _refuse(session, DomainError(NOT_SET_UP))
     if speed.planned_at is None:
-        session.rollback()
-        raise DomainError("Plan the evening before starting its first round.")
+        _refuse(session, DomainError("Plan the evening before starting its first round."))
     if speed.current_round >= speed.rounds:
-        session.rollback()
-        raise DomainError(f"All {speed.rounds} rounds have started: the evening's rounds are over.")
+        _refuse(session, DomainError(f"All {speed.rounds} rounds have started: the evening's rounds are over."))
     claim(session, speed, seen, STALE_ROUND, now)
     speed.current_round += 1
     speed.round_started_at = now
