@@ -244,3 +244,35 @@ def test_a_walk_in_or_a_maybe_who_came_is_present(app):
     make_rsvp(evening.event, maybe, "maybe")
     evening.check_in(maybe)
     assert maybe.id in present(db.session, evening.event.id).names
+
+
+def test_two_organizers_replanning_at_once_one_wins_the_other_is_told(app, session):
+    """Each its own request (session and connection), both from the page at
+    version 1: one plan is stored, the other is refused whole."""
+    from sqlalchemy.orm import Session
+
+    from tests.test_mentorships_concurrency import run_at_once
+
+    evening = Evening(interns=4, seniors=3)
+    co_organizer = make_user("Cora Co", role="organizer", stage="faculty")
+    evening.event.co_organizers.append(co_organizer)
+    db.session.commit()
+    evening.set_up(rounds=3)
+    one_plan = evening.plan().seats
+    seen = evening.speed.version
+
+    def replan(user_id):
+        def call(own: Session):
+            try:
+                planning.plan_evening(own, own.get(User, user_id), evening.event.id, seen, NOW)
+            except settings.Stale as exc:
+                return str(exc)
+            return "planned"
+
+        return call
+
+    got = run_at_once(app, [replan(evening.organizer.id), replan(co_organizer.id)])
+    assert sorted(got) == ["Someone else re-planned this evening a moment ago; here is the current plan.", "planned"]
+    session.rollback()
+    assert evening.speed.version == seen + 1
+    assert len(evening.seats()) == one_plan  # one plan's seats, not two
