@@ -276,3 +276,24 @@ def test_two_organizers_replanning_at_once_one_wins_the_other_is_told(app, sessi
     session.rollback()
     assert evening.speed.version == seen + 1
     assert len(evening.seats()) == one_plan  # one plan's seats, not two
+
+
+def unseated(evening) -> dict[int, list[tuple[str, str]]]:
+    from eventsapp.speed.schedule import overview
+
+    return {rnd.number: rnd.unseated for rnd in overview(db.session, evening.event.id, NOW).rounds}
+
+
+def test_who_is_not_seated_is_listed_with_why(app):
+    full = Evening(interns=3, seniors=1)
+    full.set_up(rounds=2, tables=1, seats_per_table=2)
+    full.plan()
+    first, second = unseated(full)[1], unseated(full)[2]
+    assert [why for _, why in first] == ["Every seat was taken: more tables or interns per table would seat them."]
+    assert ("Intern 0", "Has met every senior at a table in other rounds.") in second
+    more = Evening(interns=1, seniors=2)
+    more.set_up(rounds=1)
+    more.plan()
+    values = settings.Settings(**{**settings.DEFAULTS, "rounds": 2, "tables": 5, "seats_per_table": 2})
+    settings.save_settings(db.session, more.organizer, more.event.id, values, more.speed.version, NOW)
+    assert unseated(more)[2] == [("Intern 0", "This round was added after the plan was made: re-plan to seat them.")]

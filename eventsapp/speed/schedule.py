@@ -92,32 +92,35 @@ def _flagged(place: Place, here: set[int]) -> Place:
     return place if place.user_id in here else Place(place.user_id, place.name, place.reason, place.score, True)
 
 
-def _unseated(rounds: list[Round], people: Present, seats_per_table: int) -> None:
-    """Who present is not at a table in each round, and why."""
+def _unseated(rounds: list[Round], people: Present, tables: int, seats_per_table: int) -> None:
+    """Who present is not at a table in each round, and why. The seniors
+    who can host: all those present, or, with fewer tables, those at one."""
     met: dict[int, set[int]] = defaultdict(set)
     for rnd in rounds:
         for table in rnd.tables:
             for p in table.interns:
                 met[p.user_id].add(table.senior.user_id)
     here = {p.user_id for p in people.seniors}
-    hosting = {t.senior.user_id for rnd in rounds for t in rnd.tables} & here or here
+    hosting = here if len(here) <= tables else {t.senior.user_id for rnd in rounds for t in rnd.tables} & here
     for rnd in rounds:
         seated = {p.user_id for t in rnd.tables for p in t.interns}
         full = bool(rnd.tables) and len(seated) >= len(rnd.tables) * seats_per_table
         for intern in people.interns:
             if intern.user_id not in seated:
-                rnd.unseated.append((intern.name, _why(met[intern.user_id], hosting, full, rnd.status)))
+                rnd.unseated.append((intern.name, _why(met[intern.user_id], hosting, full, rnd.status, not rnd.tables)))
 
 
-def _why(met: set[int], hosting: set[int], full: bool, status: str) -> str:
+def _why(met: set[int], hosting: set[int], full: bool, status: str, empty: bool) -> str:
     if full:
         return "Every seat was taken: more tables or interns per table would seat them."
-    if not met and status == PLANNED:
-        return "Not in the plan yet (arrived after it was made): re-plan to seat them."
-    if hosting <= met:
+    if hosting and hosting <= met:
         return "Has met every senior at a table in other rounds."
+    if status == PLANNED and not met:
+        return "Not in the plan yet (arrived after it was made): re-plan to seat them."
+    if status == PLANNED and empty:
+        return "This round was added after the plan was made: re-plan to seat them."
     if status != PLANNED:
-        return "Was not here yet when this round was planned."
+        return "Was not here yet when this round was planned." if not met else "The plan gave them a break this round."
     return "No senior left whom they have not met: re-plan once more seniors are here."
 
 
@@ -139,7 +142,7 @@ def overview(session: Session, event_id: int, now: datetime) -> Overview:
     rounds = rounds_of(session, speed)
     _mark_gone(rounds, set(people.names))
     if speed.planned_at is not None:
-        _unseated(rounds, people, speed.seats_per_table)
+        _unseated(rounds, people, speed.tables, speed.seats_per_table)
     note = shortfall_note(min(len(people.seniors), speed.tables), speed.rounds) if people.seniors else ""
     return Overview(speed, people, rounds, moment_of(speed, now), note)
 
