@@ -23,11 +23,10 @@
     }
     var phase = timer.getAttribute("data-phase");
     var label = timer.getAttribute("data-ends-at-label") || "";
-    var prefix = timer.textContent.split("·")[0];
     var began = Date.now();
     function tick() {
       var left = Math.max(0, total - Math.floor((Date.now() - began) / 1000));
-      timer.textContent = phase === "round" ? prefix + "· " + words(phase, left, label) : words(phase, left, label);
+      timer.textContent = words(phase, left, label);
       if (left === 0) {
         window.location.reload();
         return;
