@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from eventsapp.accounts.models import User
 from eventsapp.attendance.models import CheckIn, CheckInMethod
 from eventsapp.errors import DomainError
+from eventsapp.events.models import EventStatus
 from eventsapp.extensions import db
 from eventsapp.speed import planning, settings
 from eventsapp.speed.models import SpeedSeat, SpeedSession
@@ -297,3 +298,15 @@ def test_who_is_not_seated_is_listed_with_why(app):
     values = settings.Settings(**{**settings.DEFAULTS, "rounds": 2, "tables": 5, "seats_per_table": 2})
     settings.save_settings(db.session, more.organizer, more.event.id, values, more.speed.version, NOW)
     assert unseated(more)[2] == [("Intern 0", "This round was added after the plan was made: re-plan to seat them.")]
+
+
+def test_a_cancelled_event_is_not_planned_or_started(app):
+    evening = Evening()
+    evening.set_up()
+    evening.plan()
+    evening.event.status = EventStatus.CANCELLED
+    db.session.commit()
+    for act in (evening.plan, evening.start):
+        with pytest.raises(DomainError, match="This event was cancelled"):
+            act()
+    assert evening.speed.current_round == 0

@@ -23,6 +23,7 @@ NO_SENIORS = "No senior colleague is present yet: check them in, or wait for one
 NO_INTERNS = "No intern or student is present yet: check them in, or wait for one to say they are going."
 STALE_PLAN = "Someone else re-planned this evening a moment ago; here is the current plan."
 STALE_ROUND = "Someone else started a round a moment ago; here is where the evening stands."
+CANCELLED = "This event was cancelled: its evening is not held."
 NOT_SET_UP = "This event is not a speed-mentoring evening yet: save its settings first."
 
 
@@ -56,9 +57,11 @@ def _refuse(session: Session, error: DomainError) -> NoReturn:
 
 def _plannable(session: Session, actor: User, event_id: int, seen: int | None) -> tuple[SpeedSession, int, Present]:
     """The evening (locked), the first round to plan, and who is present; or why not."""
-    _, speed = locked_evening(session, actor, event_id)
+    event, speed = locked_evening(session, actor, event_id)
     if speed is None:
         _refuse(session, DomainError(NOT_SET_UP))
+    if event.is_cancelled:
+        _refuse(session, DomainError(CANCELLED))
     if speed.version != seen:
         _refuse(session, Stale(STALE_PLAN))
     first = speed.current_round + 1
@@ -115,9 +118,11 @@ def plan_evening(session: Session, actor: User, event_id: int, seen: int | None,
 def start_next_round(session: Session, actor: User, event_id: int, seen: int | None, now: datetime) -> SpeedSession:
     """The next round begins now: the projector's clock starts, and from then
     on this round is never re-planned."""
-    _, speed = locked_evening(session, actor, event_id)
+    event, speed = locked_evening(session, actor, event_id)
     if speed is None:
         _refuse(session, DomainError(NOT_SET_UP))
+    if event.is_cancelled:
+        _refuse(session, DomainError(CANCELLED))
     if speed.planned_at is None:
         _refuse(session, DomainError("Plan the evening before starting its first round."))
     if speed.current_round >= speed.rounds:
