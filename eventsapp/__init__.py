@@ -74,6 +74,7 @@ def import_models() -> None:
     from eventsapp.program import models as _program  # noqa: F401
     from eventsapp.roster import models as _roster  # noqa: F401
     from eventsapp.rsvps import models as _rsvps  # noqa: F401
+    from eventsapp.speed import models as _speed  # noqa: F401
 
 
 def connect_receivers() -> None:
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.web.records import bp as records
     from eventsapp.web.roster import bp as roster
     from eventsapp.web.rsvps import bp as rsvps
+    from eventsapp.web.speed import bp as speed
     from eventsapp.web.unsubscribe import bp as unsubscribe
 
     for blueprint in (main, accounts, profiles, admin, events, rsvps, attendance, notifications, ical, introductions):
@@ -133,3 +135,4 @@ def register_blueprints(app: Flask) -> None:
     sso.init_app(app)
     app.register_blueprint(roster)
     app.register_blueprint(audit)
+    app.register_blueprint(speed)

@@ -45,6 +45,7 @@ from eventsapp.notifications import unsubscribe
 from eventsapp.notifications.models import Notification, NotificationKind
 from eventsapp.program.models import Coordinator
 from eventsapp.rsvps import services as rsvps
+from eventsapp.speed.models import SpeedSeat, SpeedSession
 from eventsapp.timeutil import utcnow
 from tests.factories import DEFAULT_PASSWORD, make_department, make_event, make_rsvp, make_user, open_login
 
@@ -261,6 +262,37 @@ def _event_soon(path: str, **data):
         return Target(path.format(e=event), data)
 
     return prepare
+
+
+def _speed(path: str, *, planned: bool = False, **data):
+    """An event soon, run as speed mentoring, the intern and the senior going;
+    `planned`: with its first round's seat. The form carries the page's version."""
+
+    def prepare(world, role):
+        event = world.event(starts_in=timedelta(minutes=10))
+        for person in (world.intern, world.senior):
+            make_rsvp(event, person, "going")
+        speed = SpeedSession(event_id=event.id, rounds=2, round_minutes=8, break_minutes=2, tables=2, seats_per_table=2)
+        db.session.add(speed)
+        db.session.flush()
+        if planned:
+            db.session.add(
+                SpeedSeat(
+                    session_id=speed.id,
+                    round=1,
+                    table_no=1,
+                    senior_id=world.senior.id,
+                    intern_id=world.intern.id,
+                    reason="You share Cardiology",
+                )
+            )
+            speed.planned_at, speed.version = utcnow(), 1
+        return Target(path.format(e=event), {"version": str(speed.version), **data})
+
+    return prepare
+
+
+SPEED_SETTINGS = {"rounds": "3", "round_minutes": "8", "break_minutes": "2", "tables": "4", "seats_per_table": "2"}
 
 
 def _going(world, role):
@@ -791,6 +823,23 @@ MATRIX: list[Row] = [
     row("attendance.scan",          "GET",  _event("/events/{e.id}/check-in/not-the-secret"),
                                                                                        LOGIN, NONE,  NONE,  NONE,  NONE,  NONE,
         variant="wrong secret"),
+    # Speed mentoring: the event's organizers only.
+    row("speed.page",               "GET",  _event("/events/{e.id}/speed/"),          LOGIN, DENY,  DENY,  DENY,  OK,    OK),
+    row("speed.screen",             "GET",  _speed("/events/{e.id}/speed/screen", planned=True),
+                                                                                       LOGIN, DENY,  DENY,  DENY,  OK,    OK),
+    row("speed.screen",             "GET",  _event("/events/{e.id}/speed/screen"),    LOGIN, DENY,  DENY,  DENY,  NONE,  NONE,
+        variant="not a speed-mentoring evening"),
+    row("speed.printable",          "GET",  _speed("/events/{e.id}/speed/print", planned=True),
+                                                                                       LOGIN, DENY,  DENY,  DENY,  OK,    OK),
+    row("speed.save",               "POST", _event("/events/{e.id}/speed/settings", **SPEED_SETTINGS),
+                                                                                       LOGIN, DENY,  DENY,  DENY,  GO,    GO),
+    row("speed.plan",               "POST", _speed("/events/{e.id}/speed/plan"),      LOGIN, DENY,  DENY,  DENY,  GO,    GO),
+    row("speed.plan",               "POST", _speed("/events/{e.id}/speed/plan", version="7"),
+                                                                                       LOGIN, DENY,  DENY,  DENY,  NO,    NO,
+        variant="someone else acted first"),
+    row("speed.start_round",        "POST", _speed("/events/{e.id}/speed/rounds", planned=True),
+                                                                                       LOGIN, DENY,  DENY,  DENY,  GO,    GO),
+    row("speed.turn_off",           "POST", _speed("/events/{e.id}/speed/off"),       LOGIN, DENY,  DENY,  DENY,  GO,    GO),
     # Answers: any member, for themselves.
     row("rsvps.respond",            "POST", _event("/events/{e.id}/rsvp", state="going"),
                                                                                        LOGIN, GO,    GO,    GO,    GO,    GO),

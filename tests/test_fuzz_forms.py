@@ -766,6 +766,39 @@ def case_sso_welcome(w):
     )
 
 
+def _speed_evening(w: World, *, planned: bool = False, started: bool = False):
+    """An event soon, its intern and senior going, set up as speed mentoring."""
+    from eventsapp.speed import planning
+    from eventsapp.speed import settings as speed_settings
+
+    event = _event(w, starts_in=timedelta(minutes=10))
+    for person in (w.intern, w.senior):
+        make_rsvp(event, _user(person))
+    organizer, now = _user(w.organizer), utcnow()
+    values = speed_settings.Settings(**{**speed_settings.DEFAULTS, "rounds": 2})
+    speed = speed_settings.save_settings(db.session, organizer, event.id, values, None, now)
+    if planned:
+        planning.plan_evening(db.session, organizer, event.id, speed.version, now)
+    if started:
+        planning.start_next_round(db.session, organizer, event.id, speed.version, now)
+    return event
+
+
+def _speed_case(action: str, pages=("", "screen", "print"), **evening):
+    def case(w):
+        event = _speed_evening(w, **evening)
+        page = f"/events/{event.id}/speed/"
+        return Case(w.organizer, page, f"{page}{action}", shows=lambda r: [(w.organizer, page + p) for p in pages])
+
+    return case
+
+
+def case_speed_settings(w):
+    event = _event(w, starts_in=timedelta(minutes=10))
+    page = f"/events/{event.id}/speed/"
+    return Case(w.organizer, page, f"{page}settings", shows=lambda r: [(w.organizer, page)])
+
+
 CASES = {
     "accounts.register": case_register,
     "accounts.login": case_login,
@@ -829,6 +862,10 @@ CASES = {
     "roster.resend_all": case_roster_resend_all,
     "roster.join": case_roster_join,
     "sso.welcome": case_sso_welcome,
+    "speed.save": case_speed_settings,
+    "speed.plan": _speed_case("plan"),
+    "speed.start_round": _speed_case("rounds", planned=True),
+    "speed.turn_off": _speed_case("off", pages=("",)),  # (the projector is gone with the evening)
 }
 #: Forms that take a file: fuzzed with files of their own (tests/test_roster_fuzz.py).
 FILE_FORMS = {"roster.upload"}
@@ -865,6 +902,7 @@ FORMS_WITH_INPUT = {
     "invitations.invite",
     "roster.join",
     "sso.welcome",
+    "speed.save",
 }
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from eventsapp.events.models import Event
 from eventsapp.extensions import db
 from eventsapp.rsvps.models import Rsvp
+from eventsapp.timeutil import utcnow
 from tests.factories import make_department, make_event, make_rsvp, make_user
 
 # Hundreds of rows per page, to show each page's cost stays flat: make test-fast leaves it out.
@@ -335,3 +336,34 @@ def test_the_seniors_side_costs_the_same_for_many_rows(client, auth):
     many = [queries_for(client, url) for url in urls]
     assert few == many, f"{urls}: {few} queries with few rows, {many} with many"
     assert max(many) <= 10, many
+
+
+def test_speed_mentoring_pages_cost_the_same_for_many_participants(client, auth, monkeypatch):
+    """The organizer's page, the projector and the printed schedule of an
+    evening planned and under way, for a few participants and for many."""
+    from eventsapp.attendance.models import CheckIn, CheckInMethod
+    from eventsapp.speed import planning, settings
+
+    organizer = make_user(email="org@hospital.example", role="organizer", stage="faculty")
+    auth.login("org@hospital.example")
+    RARE = ("Neurology", "Dermatology", "Medical education")
+
+    def costs(n: int) -> list[int]:
+        event = make_event(organizer, title=f"Speed {n}", starts_in=timedelta(minutes=10))
+        for i in range(n):
+            for stage, extra in (("intern", {}), ("attending", {"open_to_interns": True})):
+                person = make_user(f"{stage} {n}-{i}", stage=stage, interests=["Cardiology", RARE[i % 3]], **extra)
+                make_rsvp(event, person, "going")
+                db.session.add(CheckIn(event_id=event.id, user_id=person.id, method=CheckInMethod.ORGANIZER))
+        db.session.commit()
+        values = settings.Settings(rounds=3, round_minutes=8, break_minutes=2, tables=n, seats_per_table=2)
+        now = utcnow()
+        speed = settings.save_settings(db.session, organizer, event.id, values, None, now)
+        planning.plan_evening(db.session, organizer, event.id, speed.version, now)
+        planning.start_next_round(db.session, organizer, event.id, speed.version, now)
+        return [queries_for(client, f"/events/{event.id}/speed{path}") for path in ("/", "/screen", "/print")]
+
+    few, many = costs(2), costs(12)
+    assert few == many, f"{few} queries with few rows, {many} with many"
+    # The organizer's page reads the participants (three queries) besides the plan.
+    assert many[0] <= 9 and max(many[1:]) <= 8, many

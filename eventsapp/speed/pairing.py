@@ -1,0 +1,83 @@
+"""How well each intern and senior present at a speed-mentoring evening
+suit each other, and why, in words. Pure: data in, scores and reasons out;
+no Flask, no database.
+
+The score is the suggestion score of People to meet (matching.scoring),
+with its weights and functions: shared interests count by how rare they
+are among the people present, and each kind of help the intern looks for
+that the senior offers adds HELP_WEIGHT. Events together and room under a
+senior's limit do not count here: everyone is at the same event, and an
+evening's conversation takes no introduction slot. The reason is built from
+the same facts, so it never names what the score did not count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from eventsapp.matching import scoring
+from eventsapp.profiles.help_kinds import IN_WORDS, KINDS
+
+#: What a seat's reason may hold (SpeedSeat.reason).
+REASON_MAX = 300
+NOTHING_SHARED = "No shared interests listed: a chance to hear about another field"
+
+
+@dataclass(frozen=True)
+class Person:
+    """One participant as pairing sees them."""
+
+    user_id: int
+    name: str
+    interests: frozenset[int] = frozenset()
+    helps: frozenset[str] = frozenset()  # looked for (interns) or offered (seniors)
+
+
+@dataclass(frozen=True)
+class Pair:
+    score: float
+    reason: str
+
+
+def interest_counts(people) -> tuple[dict[int, int], int]:
+    """How many of the people present hold each interest, and how many
+    people are present: rarity is measured in the room."""
+    counts = Counter(i for person in people for i in person.interests)
+    return dict(counts), len(people)
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def reason(shared: list[str], help_offered: list[str]) -> str:
+    """ "You share Cardiology and Medical education; offers career advice"."""
+    parts = [f"You share {_listed(shared)}"] if shared else []
+    if help_offered:
+        parts.append(f"offers {_listed(help_offered)}")
+    text = "; ".join(parts) if parts else NOTHING_SHARED
+    text = text[0].upper() + text[1:]
+    return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
+
+
+def pair(intern: Person, senior: Person, counts: dict[int, int], population: int, names: dict[int, str]) -> Pair:
+    """One intern and one senior: their score and its reason."""
+    weights = scoring.interest_weights(intern.interests, frozenset(), counts, population)
+    shared_ids = intern.interests & senior.interests
+    helped = [kind for kind in KINDS if kind in intern.helps & senior.helps and kind in IN_WORDS]
+    total = scoring.score(sum(weights[i] for i in shared_ids), 0, 0, 0, 0, 0, len(helped))
+    # Rarest first, as People to meet names them.
+    shared = sorted(shared_ids, key=lambda i: (counts.get(i, 0), names.get(i, ""), i))
+    return Pair(total, reason([names[i] for i in shared if i in names], [IN_WORDS[k] for k in helped]))
+
+
+def pair_all(interns, seniors, names: dict[int, str]) -> dict[tuple[int, int], Pair]:
+    """Every (intern, senior) pair present, keyed by their ids."""
+    counts, population = interest_counts([*interns, *seniors])
+    return {
+        (intern.user_id, senior.user_id): pair(intern, senior, counts, population, names)
+        for intern in interns
+        for senior in seniors
+        if intern.user_id != senior.user_id
+    }

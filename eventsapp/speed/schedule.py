@@ -1,0 +1,204 @@
+"""The evening's plan as the organizer's page, the projector and the
+printed schedule read it: one query for the seats (with both names), the
+participants' three, and nothing per row."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from eventsapp.accounts.models import User
+from eventsapp.speed import clock
+from eventsapp.speed.models import SpeedSeat, SpeedSession
+from eventsapp.speed.participants import Present, present
+from eventsapp.speed.planning import shortfall_note
+
+HELD, UNDER_WAY, PLANNED = "held", "under way", "planned"
+
+
+@dataclass(frozen=True)
+class Place:
+    user_id: int
+    name: str
+    reason: str = ""
+    score: float = 0.0
+    gone: bool = False  # no longer present: a re-plan leaves them out
+
+
+@dataclass
+class Table:
+    number: int
+    senior: Place
+    interns: list[Place] = field(default_factory=list)
+
+
+@dataclass
+class Round:
+    number: int
+    status: str
+    tables: list[Table] = field(default_factory=list)
+    unseated: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
+
+
+def find(session: Session, event_id: int) -> SpeedSession | None:
+    return session.scalar(sa.select(SpeedSession).where(SpeedSession.event_id == event_id))
+
+
+def rounds_of(session: Session, speed: SpeedSession, only: int | None = None) -> list[Round]:
+    """Every round (or only one), its tables in order with their interns."""
+    senior, intern = aliased(User), aliased(User)
+    query = (
+        sa.select(SpeedSeat, senior.name, intern.name)
+        .join(senior, senior.id == SpeedSeat.senior_id)
+        .join(intern, intern.id == SpeedSeat.intern_id)
+        .where(SpeedSeat.session_id == speed.id)
+        .order_by(SpeedSeat.round, SpeedSeat.table_no, intern.name_key, intern.id)
+    )
+    if only is not None:
+        query = query.where(SpeedSeat.round == only)
+    numbers = [only] if only is not None else range(1, speed.rounds + 1)
+    rounds = {n: Round(n, _status(n, speed.current_round)) for n in numbers}
+    tables: dict[tuple[int, int], Table] = {}
+    for seat, senior_name, intern_name in session.execute(query):
+        if seat.round not in rounds:
+            continue
+        key = (seat.round, seat.table_no)
+        if key not in tables:
+            tables[key] = Table(seat.table_no, Place(seat.senior_id, senior_name))
+            rounds[seat.round].tables.append(tables[key])
+        tables[key].interns.append(Place(seat.intern_id, intern_name, seat.reason, seat.score))
+    return list(rounds.values())
+
+
+def _status(number: int, current: int) -> str:
+    return HELD if number < current else UNDER_WAY if number == current else PLANNED
+
+
+def _mark_gone(rounds: list[Round], here: set[int]) -> None:
+    """Flag, in rounds still to come, the people planned who are no longer present."""
+    for rnd in rounds:
+        if rnd.status != PLANNED:
+            continue
+        for table in rnd.tables:
+            table.senior = _flagged(table.senior, here)
+            table.interns = [_flagged(p, here) for p in table.interns]
+
+
+def _flagged(place: Place, here: set[int]) -> Place:
+    return place if place.user_id in here else Place(place.user_id, place.name, place.reason, place.score, True)
+
+
+def _unseated(rounds: list[Round], people: Present, tables: int, seats_per_table: int) -> None:
+    """Who present is not at a table in each round, and why. The seniors
+    who can host: all those present, or, with fewer tables, those at one."""
+    met: dict[int, set[int]] = defaultdict(set)
+    for rnd in rounds:
+        for table in rnd.tables:
+            for p in table.interns:
+                met[p.user_id].add(table.senior.user_id)
+    here = {p.user_id for p in people.seniors}
+    hosting = here if len(here) <= tables else {t.senior.user_id for rnd in rounds for t in rnd.tables} & here
+    for rnd in rounds:
+        seated = {p.user_id for t in rnd.tables for p in t.interns}
+        full = bool(rnd.tables) and len(seated) >= len(rnd.tables) * seats_per_table
+        for intern in people.interns:
+            if intern.user_id not in seated:
+                rnd.unseated.append((intern.name, _why(met[intern.user_id], hosting, full, rnd.status, not rnd.tables)))
+
+
+def _why(met: set[int], hosting: set[int], full: bool, status: str, empty: bool) -> str:
+    if full:
+        return "Every seat was taken: more tables or interns per table would seat them."
+    if hosting and hosting <= met:
+        return "Has met every senior at a table in other rounds."
+    if status == PLANNED and not met:
+        return "Not in the plan yet (arrived after it was made): re-plan to seat them."
+    if status == PLANNED and empty:
+        return "This round was added after the plan was made: re-plan to seat them."
+    if status != PLANNED:
+        return "Was not here yet when this round was planned." if not met else "The plan gave them a break this round."
+    return "No senior left whom they have not met: re-plan once more seniors are here."
+
+
+@dataclass(frozen=True)
+class Overview:
+    speed: SpeedSession | None
+    people: Present
+    rounds: list[Round]
+    moment: clock.Moment | None
+    note: str  # more rounds than senior tables
+
+
+def overview(session: Session, event_id: int, now: datetime) -> Overview:
+    """Everything the organizer's page shows."""
+    speed = find(session, event_id)
+    people = present(session, event_id)
+    if speed is None:
+        return Overview(None, people, [], None, "")
+    rounds = rounds_of(session, speed)
+    _mark_gone(rounds, set(people.names))
+    if speed.planned_at is not None:
+        _unseated(rounds, people, speed.tables, speed.seats_per_table)
+    note = shortfall_note(min(len(people.seniors), speed.tables), speed.rounds) if people.seniors else ""
+    return Overview(speed, people, rounds, moment_of(speed, now), note)
+
+
+def moment_of(speed: SpeedSession, now: datetime) -> clock.Moment:
+    return clock.moment(
+        rounds=speed.rounds,
+        round_minutes=speed.round_minutes,
+        break_minutes=speed.break_minutes,
+        current_round=speed.current_round,
+        round_started_at=speed.round_started_at,
+        now=now,
+    )
+
+
+@dataclass(frozen=True)
+class Screen:
+    moment: clock.Moment
+    shown: Round | None  # the round under way, or the next one during a break
+
+
+def screen(session: Session, speed: SpeedSession, now: datetime) -> Screen:
+    """What the projector shows: the round under way; between rounds and
+    before the first, where to sit next."""
+    moment = moment_of(speed, now)
+    if moment.phase == clock.OVER:
+        return Screen(moment, None)
+    number = moment.round if moment.phase == clock.IN_ROUND else moment.round + 1
+    return Screen(moment, rounds_of(session, speed, only=number)[0])
+
+
+@dataclass
+class Line:
+    round: int
+    table: int | None
+    others: list[str]  # whom they meet there
+
+
+def per_person(rounds: list[Round]) -> list[tuple[str, list[Line]]]:
+    """Each person's evening, round by round: their table and whom they meet
+    (a round without a seat is a line with no table)."""
+    lines: dict[int, dict[int, Line]] = defaultdict(dict)
+    names: dict[int, str] = {}
+    for rnd in rounds:
+        for table in rnd.tables:
+            names[table.senior.user_id] = table.senior.name
+            lines[table.senior.user_id][rnd.number] = Line(rnd.number, table.number, [p.name for p in table.interns])
+            for p in table.interns:
+                names[p.user_id] = p.name
+                lines[p.user_id][rnd.number] = Line(rnd.number, table.number, [table.senior.name])
+    people = sorted(names, key=lambda i: (names[i].casefold(), i))
+    return [(names[i], [lines[i].get(rnd.number, Line(rnd.number, None, [])) for rnd in rounds]) for i in people]
+
+
+def per_table(rounds: list[Round]) -> list[tuple[int, list[tuple[int, Table | None]]]]:
+    """Each table's evening, round by round: who sits there."""
+    numbers = sorted({t.number for rnd in rounds for t in rnd.tables})
+    at = {(rnd.number, t.number): t for rnd in rounds for t in rnd.tables}
+    return [(n, [(rnd.number, at.get((rnd.number, n))) for rnd in rounds]) for n in numbers]
