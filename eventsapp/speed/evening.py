@@ -148,6 +148,24 @@ def follow_up_open(speed: SpeedSession, now: datetime) -> bool:
     return speed.current_round >= speed.rounds or speed.event.ends_at <= now
 
 
+def takes_part(session: Session, user_id: int, event_id: int) -> bool:
+    """Whether the event is a speed-mentoring evening the member takes part
+    in (one query): the event page then links their phone page."""
+    speed_id = sa.select(SpeedSession.id).where(SpeedSession.event_id == event_id).scalar_subquery()
+    seated = sa.exists().where(
+        SpeedSeat.session_id == speed_id, sa.or_(SpeedSeat.intern_id == user_id, SpeedSeat.senior_id == user_id)
+    )
+    return bool(
+        session.scalar(
+            sa.select(
+                sa.and_(
+                    sa.exists().where(SpeedSession.event_id == event_id), sa.or_(seated, _expected(event_id, user_id))
+                )
+            )
+        )
+    )
+
+
 def _seats_of(session: Session, speed_id: int, user_id: int) -> list[SpeedSeat]:
     """The viewer's seats, with both people, their profiles and interests."""
     people = (
@@ -168,13 +186,13 @@ def _seats_of(session: Session, speed_id: int, user_id: int) -> list[SpeedSeat]:
 
 def is_expected(session: Session, event_id: int, user_id: int) -> bool:
     """Going to the event, or checked in at its door (one query)."""
-    return session.scalar(
-        sa.select(
-            sa.or_(
-                sa.exists().where(Rsvp.event_id == event_id, Rsvp.user_id == user_id, Rsvp.state == RsvpState.GOING),
-                sa.exists().where(CheckIn.event_id == event_id, CheckIn.user_id == user_id),
-            )
-        )
+    return session.scalar(sa.select(_expected(event_id, user_id)))
+
+
+def _expected(event_id: int, user_id: int):
+    return sa.or_(
+        sa.exists().where(Rsvp.event_id == event_id, Rsvp.user_id == user_id, Rsvp.state == RsvpState.GOING),
+        sa.exists().where(CheckIn.event_id == event_id, CheckIn.user_id == user_id),
     )
 
 

@@ -36,13 +36,14 @@ class Results:
 def results(session: Session, event_id: int) -> Results:
     speed = speed_session(session, event_id)
     found = Results(speed.event, speed.current_round)
-    pairs = set(
-        session.execute(
+    pairs = {
+        (intern, senior)
+        for intern, senior in session.execute(
             sa.select(SpeedSeat.intern_id, SpeedSeat.senior_id).where(
                 SpeedSeat.session_id == speed.id, SpeedSeat.round <= speed.current_round
             )
-        ).tuples()
-    )
+        )
+    }
     answers = {
         (row.from_id, row.to_id): row.again
         for row in session.execute(
@@ -79,4 +80,4 @@ def _both_ways(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).tuples())
+    return {user_id: name for user_id, name in session.execute(sa.select(User.id, User.name).where(User.id.in_(ids)))}
