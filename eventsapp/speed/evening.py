@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from eventsapp.accounts.models import User
 from eventsapp.attendance.models import CheckIn
@@ -124,7 +124,7 @@ class Evening:
 def speed_session(session: Session, event_id: int) -> SpeedSession:
     """The event's speed-mentoring session, with its event (NotFound if it is not one)."""
     speed = session.scalar(
-        sa.select(SpeedSession).where(SpeedSession.event_id == event_id).options(selectinload(SpeedSession.event))
+        sa.select(SpeedSession).where(SpeedSession.event_id == event_id).options(joinedload(SpeedSession.event))
     )
     if speed is None:
         raise NotFound("This event is not a speed-mentoring evening.")
@@ -134,7 +134,7 @@ def speed_session(session: Session, event_id: int) -> SpeedSession:
 def evening_of(session: Session, viewer: User, event_id: int, now: datetime) -> Evening:
     """The viewer's evening at `now` (a fixed number of queries)."""
     speed = speed_session(session, event_id)
-    seats = _seats_of(session, speed.id, viewer.id)
+    seats, _people = _seats_of(session, speed.id, viewer.id)  # (held for the talks below)
     if not seats and not is_expected(session, event_id, viewer.id):
         raise NotParticipant("You are not taking part in this speed-mentoring evening.")
     as_senior = any(seat.senior_id == viewer.id for seat in seats) or (not seats and viewer.profile.can_mentor)
@@ -166,22 +166,25 @@ def takes_part(session: Session, user_id: int, event_id: int) -> bool:
     )
 
 
-def _seats_of(session: Session, speed_id: int, user_id: int) -> list[SpeedSeat]:
-    """The viewer's seats, with both people, their profiles and interests."""
-    people = (
-        selectinload(SpeedSeat.senior).selectinload(User.profile).selectinload(Profile.specialties),
-        selectinload(SpeedSeat.intern).selectinload(User.profile).selectinload(Profile.specialties),
-    )
-    return list(
+def _seats_of(session: Session, speed_id: int, user_id: int) -> tuple[list[SpeedSeat], list[User]]:
+    """The viewer's seats, and everyone at them with their profile and
+    interests: while the caller holds them, reading seat.senior costs no query."""
+    seats = list(
         session.scalars(
             sa.select(SpeedSeat)
             .where(
                 SpeedSeat.session_id == speed_id, sa.or_(SpeedSeat.intern_id == user_id, SpeedSeat.senior_id == user_id)
             )
             .order_by(SpeedSeat.round, SpeedSeat.table_no, SpeedSeat.id)
-            .options(*people)
         )
     )
+    ids = {seat.senior_id for seat in seats} | {seat.intern_id for seat in seats}
+    if not ids:
+        return seats, []
+    people = session.scalars(
+        sa.select(User).where(User.id.in_(ids)).options(joinedload(User.profile).selectinload(Profile.specialties))
+    )
+    return seats, list(people.unique())
 
 
 def is_expected(session: Session, event_id: int, user_id: int) -> bool:
