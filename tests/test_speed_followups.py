@@ -250,3 +250,35 @@ def test_the_follow_up_page_says_when_it_opens_and_who_may_use_it(client, auth):
     response = client.get(f"/events/{evening.event.id}/speed/me")
     assert response.status_code == 403
     assert "You are not taking part in this speed-mentoring evening." in response.get_data(as_text=True)
+
+
+def test_answers_sent_at_the_same_moment_keep_one_answer_each_and_one_introduction(app, session):
+    """The intern's form sent twice at once (a double tap) and the senior's
+    yes at the same moment: never an error page, one answer per person and
+    pair, and one accepted introduction."""
+    from eventsapp.accounts.models import User
+    from eventsapp.errors import DomainError
+    from tests.test_mentorships_concurrency import run_at_once
+
+    evening = Evening()
+    event_id, maya, ferreira = evening.event.id, evening.maya.id, evening.ferreira.id
+
+    def answer(s, who, whom):
+        try:
+            return followups.save_answers(s, s.get(User, who), event_id, {whom}, evening.now, LINKS)
+        except DomainError as error:
+            return str(error)
+
+    run_at_once(
+        app,
+        [
+            lambda s: answer(s, maya, ferreira),
+            lambda s: answer(s, maya, ferreira),
+            lambda s: answer(s, ferreira, maya),
+        ],
+    )
+    session.rollback()
+    rows = session.execute(sa.select(SpeedFollowUp.from_id, SpeedFollowUp.to_id, SpeedFollowUp.again)).all()
+    assert sorted(rows) == sorted([(maya, ferreira, True), (maya, evening.lee.id, False), (ferreira, maya, True)])
+    (request,) = requests_between(evening.maya, evening.ferreira)
+    assert request.status == RequestStatus.ACCEPTED
