@@ -282,3 +282,16 @@ def test_answers_sent_at_the_same_moment_keep_one_answer_each_and_one_introducti
     assert sorted(rows) == sorted([(maya, ferreira, True), (maya, evening.lee.id, False), (ferreira, maya, True)])
     (request,) = requests_between(evening.maya, evening.ferreira)
     assert request.status == RequestStatus.ACCEPTED
+
+
+def test_a_members_download_holds_their_seats_and_their_own_answers_only(client, auth):
+    evening = Evening()
+    evening.answer(evening.maya, evening.lee)
+    evening.answer(evening.lee)  # Dr Lee's "no" about Maya is his, not hers
+    auth.login(evening.maya.email)
+    data = client.get("/account/export.json").get_json()["speed_mentoring"]
+    assert [(s["round"], s["senior"], s["why"]) for s in data["seats"]] == [
+        (1, "Dr Ferreira", "You share Cardiology"),
+        (2, "Dr Lee", "You share Cardiology"),
+    ]
+    assert sorted((a["about"], a["again"]) for a in data["meet_again"]) == [("Dr Ferreira", False), ("Dr Lee", True)]
