@@ -23,7 +23,7 @@ from eventsapp.events.models import Event
 from eventsapp.introductions.again import Again, meet_again, withdraw_within
 from eventsapp.introductions.expiry import expire_stale
 from eventsapp.introductions.links import IntroductionLinks
-from eventsapp.introductions.models import IntroRequest, RequestStatus
+from eventsapp.introductions.models import IntroRequest, RequestStatus, waiting_at
 from eventsapp.introductions.services import lock_people
 from eventsapp.speed import signals
 from eventsapp.speed.evening import NotParticipant, follow_up_open, is_expected, speed_session
@@ -63,7 +63,7 @@ def follow_up(session: Session, viewer: User, event_id: int, now: datetime) -> F
     as_senior = _as_senior(viewer, seats)
     others = _others(seats, viewer.id)
     answers = _answers(session, speed.id, viewer.id)
-    requests = _open_requests(session, viewer.id, [p.id for p in others], as_senior)
+    requests = _open_requests(session, viewer.id, [p.id for p in others], as_senior, now)
     met = []
     for person in others:
         mine, theirs = answers.get((viewer.id, person.id)), answers.get((person.id, viewer.id))
@@ -128,8 +128,10 @@ def _answers(session: Session, speed_id: int, user_id: int) -> dict[tuple[int, i
     return {(row.from_id, row.to_id): row for row in rows}
 
 
-def _open_requests(session: Session, user_id: int, others: list[int], as_senior: bool) -> dict[int, IntroRequest]:
-    """The pending or accepted introduction with each person met (one query)."""
+def _open_requests(
+    session: Session, user_id: int, others: list[int], as_senior: bool, now: datetime
+) -> dict[int, IntroRequest]:
+    """The introduction waiting or accepted with each person met (one query)."""
     if not others:
         return {}
     mine, theirs = (
@@ -138,7 +140,11 @@ def _open_requests(session: Session, user_id: int, others: list[int], as_senior:
         else (IntroRequest.requester_id, IntroRequest.senior_id)
     )
     rows = session.scalars(
-        sa.select(IntroRequest).where(mine == user_id, theirs.in_(others), IntroRequest.status.in_(RequestStatus.OPEN))
+        sa.select(IntroRequest).where(
+            mine == user_id,
+            theirs.in_(others),
+            sa.or_(IntroRequest.status == RequestStatus.ACCEPTED, waiting_at(now)),
+        )
     )
     return {(row.requester_id if as_senior else row.senior_id): row for row in rows}
 
