@@ -174,3 +174,11 @@ def test_only_organizers_see_the_results(client, auth, at):
     evening = Evening()
     auth.login("maya@hospital.example")
     assert client.get(f"/events/{evening.event.id}/speed/results").status_code == 403
+
+
+def test_the_page_reloads_itself_when_the_round_ends(client, auth, at):
+    evening = Evening()
+    evening.plan()
+    start_round(evening.speed, 1, NOW - timedelta(minutes=8) + timedelta(seconds=5))
+    page = page_of(client, auth, "maya@hospital.example", evening.url)
+    assert 'http-equiv="refresh" content="6"' in page and "0:05" in page
