@@ -141,9 +141,12 @@ def test_the_event_page_links_participants_to_their_evening(client, auth, at):
     evening = Evening()
     page = page_of(client, auth, "maya@hospital.example", f"/events/{evening.event.id}")
     assert evening.url in page
+    assert "/speed/results" not in page
     plain = make_event(evening.organizer, title="Journal Club")
     make_rsvp(plain, evening.maya, "going")
     assert "/speed/me" not in page_of(client, auth, "maya@hospital.example", f"/events/{plain.id}")
+    organizers = page_of(client, auth, "org@hospital.example", f"/events/{evening.event.id}")
+    assert f"/events/{evening.event.id}/speed/results" in organizers and evening.url not in organizers
 
 
 def test_the_organizer_sees_pairs_matches_and_the_seniors_most_asked_for(client, auth, at):

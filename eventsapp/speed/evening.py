@@ -148,22 +148,25 @@ def follow_up_open(speed: SpeedSession, now: datetime) -> bool:
     return speed.current_round >= speed.rounds or speed.event.ends_at <= now
 
 
-def takes_part(session: Session, user_id: int, event_id: int) -> bool:
-    """Whether the event is a speed-mentoring evening the member takes part
-    in (one query): the event page then links their phone page."""
+@dataclass(frozen=True)
+class Standing:
+    """What the event page needs to link: the event is a speed-mentoring
+    evening, and the member takes part in it."""
+
+    is_speed: bool = False
+    taking_part: bool = False
+
+
+def standing(session: Session, user_id: int, event_id: int) -> Standing:
+    """The member's standing at the event's speed-mentoring evening (one query)."""
     speed_id = sa.select(SpeedSession.id).where(SpeedSession.event_id == event_id).scalar_subquery()
     seated = sa.exists().where(
         SpeedSeat.session_id == speed_id, sa.or_(SpeedSeat.intern_id == user_id, SpeedSeat.senior_id == user_id)
     )
-    return bool(
-        session.scalar(
-            sa.select(
-                sa.and_(
-                    sa.exists().where(SpeedSession.event_id == event_id), sa.or_(seated, _expected(event_id, user_id))
-                )
-            )
-        )
-    )
+    is_speed, taking_part = session.execute(
+        sa.select(sa.exists().where(SpeedSession.event_id == event_id), sa.or_(seated, _expected(event_id, user_id)))
+    ).one()
+    return Standing(bool(is_speed), bool(is_speed and taking_part))
 
 
 def _seats_of(session: Session, speed_id: int, user_id: int) -> tuple[list[SpeedSeat], list[User]]:

@@ -100,7 +100,9 @@ def show(event_id: int):
         cancel_form=CancelForm(),
         calendar_links=_add_links(view.event),
         who_to_meet=who,
-        speed_evening=current_user.is_authenticated and speed_evening.takes_part(db.session, current_user.id, event_id),
+        speed_standing=speed_evening.standing(db.session, current_user.id, event_id)
+        if current_user.is_authenticated
+        else speed_evening.Standing(),
     )
 
 
