@@ -91,6 +91,7 @@ def connect_receivers() -> None:
     from eventsapp.notifications import invitation_notices as _invitation_notices  # noqa: F401
     from eventsapp.notifications import mentorship_notices as _mentorship_notices  # noqa: F401
     from eventsapp.notifications import receivers as _notifications  # noqa: F401
+    from eventsapp.notifications import speed_notices as _speed_notices  # noqa: F401
     from eventsapp.profiles import receivers as _profiles  # noqa: F401
     from eventsapp.roster import receivers as _roster  # noqa: F401
     from eventsapp.rsvps import receivers as _rsvps  # noqa: F401
@@ -136,3 +137,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(roster)
     app.register_blueprint(audit)
     app.register_blueprint(speed)
+    from eventsapp.web.speed_people import bp as speed_people
+
+    app.register_blueprint(speed_people)

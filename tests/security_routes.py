@@ -447,6 +447,37 @@ def _new_department(world, role):
     return Target("/admin/departments", {"name": f"Radiology {next(_unique)}"})
 
 
+def _speed(path: str, *, last_round_started: bool = False, meet_again: bool = False):
+    """A speed-mentoring evening where the intern sat at the senior's table
+    in round 1 of 1 (under way when `last_round_started`, so the follow-up
+    is open); `meet_again` posts a yes about both of them (one's own id is
+    no one met)."""
+
+    def prepare(world, role):
+        event = world.event(starts_in=timedelta(minutes=-10))
+        speed = SpeedSession(event_id=event.id, rounds=1, round_minutes=8, break_minutes=2, tables=1, seats_per_table=2)
+        if last_round_started:
+            speed.current_round, speed.round_started_at = 1, utcnow()
+        speed.planned_at = utcnow()
+        db.session.add(speed)
+        db.session.flush()
+        db.session.add(
+            SpeedSeat(
+                session_id=speed.id,
+                round=1,
+                table_no=1,
+                senior_id=world.senior.id,
+                intern_id=world.intern.id,
+                reason="You share Cardiology",
+            )
+        )
+        db.session.commit()
+        data = {"again": [str(world.intern.id), str(world.senior.id)]} if meet_again else {}
+        return Target(path.format(e=event), data)
+
+    return prepare
+
+
 def _rename(world, role):
     department = make_department(f"Ward {next(_unique)}")
     return Target(f"/admin/departments/{department.id}", {"name": f"Renamed ward {next(_unique)}"})
@@ -807,6 +838,23 @@ MATRIX: list[Row] = [
     row("analytics.series_svg",     "GET",  at("/events/analytics/series/2147483647.svg"),
                                                                                        LOGIN, DENY,  DENY,  NONE,  NONE,  NONE,
         variant="no such series"),
+    # Speed mentoring, the participants' side: each one's evening and whom they'd meet again (those
+    # seated, going or checked in; anyone else is told they are not taking part); the results, organizers'.
+    row("speed_people.me",          "GET",  _speed("/events/{e.id}/speed/me"),         LOGIN, OK,    OK,    DENY,  DENY,  DENY),
+    row("speed_people.me",          "GET",  at("/events/2147483647/speed/me"),         LOGIN, NONE,  NONE,  NONE,  NONE,  NONE,
+        variant="no such evening"),
+    row("speed_people.follow_up",   "GET",  _speed("/events/{e.id}/speed/follow-up", last_round_started=True),
+                                                                                       LOGIN, OK,    OK,    DENY,  DENY,  DENY),
+    row("speed_people.follow_up",   "GET",  _speed("/events/{e.id}/speed/follow-up"), LOGIN, OK,    OK,    OK,    OK,    OK,
+        variant="not open yet"),
+    row("speed_people.save_follow_up", "POST",
+        _speed("/events/{e.id}/speed/follow-up", last_round_started=True, meet_again=True),
+                                                                                       LOGIN, GO,    GO,    DENY,  DENY,  DENY),
+    row("speed_people.save_follow_up", "POST", _speed("/events/{e.id}/speed/follow-up", meet_again=True),
+                                                                                       LOGIN, NO,    NO,    NO,    NO,    NO,
+        variant="not open yet"),
+    row("speed_people.results_page", "GET", _speed("/events/{e.id}/speed/results", last_round_started=True),
+                                                                                       LOGIN, DENY,  DENY,  DENY,  OK,    OK),
     # Check-in and the attendee list: the event's organizers only; the QR link for members at the venue.
     row("attendance.sheet",         "GET",  _event("/events/{e.id}/attendees"),        LOGIN, DENY,  DENY,  DENY,  OK,    OK),
     row("attendance.export",        "GET",  _event("/events/{e.id}/attendees.csv"),    LOGIN, DENY,  DENY,  DENY,  OK,    OK),

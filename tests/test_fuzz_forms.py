@@ -41,6 +41,7 @@ from eventsapp.mentorships import services as mentorships
 from eventsapp.notifications import unsubscribe
 from eventsapp.notifications.models import Notification
 from eventsapp.profiles.models import Specialty
+from eventsapp.speed.models import SpeedSeat, SpeedSession
 from eventsapp.text import clean
 from eventsapp.timeutil import utcnow
 from tests import fuzzing
@@ -554,6 +555,28 @@ def _intro_case(action, viewer_is_senior, accepted=False):
     return case
 
 
+def case_speed_follow_up(w):
+    """Maya sat at Dr Ferreira's table in the one round of a speed-mentoring evening, now under way."""
+    event = _event(w, starts_in=timedelta(minutes=-10))
+    speed = SpeedSession(
+        event_id=event.id,
+        rounds=1,
+        round_minutes=8,
+        break_minutes=0,
+        tables=1,
+        seats_per_table=1,
+        current_round=1,
+        round_started_at=utcnow(),
+        planned_at=utcnow(),
+    )
+    db.session.add(speed)
+    db.session.flush()
+    db.session.add(SpeedSeat(session_id=speed.id, round=1, table_no=1, senior_id=w.senior, intern_id=w.intern))
+    db.session.commit()
+    page = f"/events/{event.id}/speed/follow-up"
+    return Case(w.intern, page, page, shows=lambda r: [(w.intern, page), (w.senior, "/introductions")])
+
+
 def case_mark_read(w):
     db.session.add(Notification(user_id=w.intern, kind="event_changed", message="Grand Rounds moved"))
     db.session.commit()
@@ -866,6 +889,7 @@ CASES = {
     "speed.plan": _speed_case("plan"),
     "speed.start_round": _speed_case("rounds", planned=True),
     "speed.turn_off": _speed_case("off", pages=("",)),  # (the projector is gone with the evening)
+    "speed_people.save_follow_up": case_speed_follow_up,
 }
 #: Forms that take a file: fuzzed with files of their own (tests/test_roster_fuzz.py).
 FILE_FORMS = {"roster.upload"}

@@ -367,3 +367,69 @@ def test_speed_mentoring_pages_cost_the_same_for_many_participants(client, auth,
     assert few == many, f"{few} queries with few rows, {many} with many"
     # The organizer's page reads the participants (three queries) besides the plan.
     assert many[0] <= 9 and max(many[1:]) <= 8, many
+def speed_evening(n: int, organizer, maya, ferreira):
+    """A speed-mentoring evening of three rounds, all held, with n interns
+    (Maya among them) and n seniors (Dr Ferreira among them), every pair
+    wishing to meet again."""
+    from eventsapp.speed.models import SpeedFollowUp, SpeedSeat, SpeedSession
+    from eventsapp.timeutil import utcnow
+
+    event = make_event(organizer, title=f"Speed Mentoring {n}", starts_in=timedelta(minutes=-30))
+    interns = [maya] + [make_user(f"Intern {n}-{i}", interests=["Cardiology"]) for i in range(1, n)]
+    seniors = [ferreira] + [
+        make_user(f"Dr Senior {n}-{i}", stage="attending", open_to_interns=True, interests=["Cardiology"])
+        for i in range(1, n)
+    ]
+    speed = SpeedSession(
+        event_id=event.id,
+        rounds=3,
+        round_minutes=8,
+        break_minutes=2,
+        tables=n,
+        seats_per_table=1,
+        current_round=3,
+        round_started_at=utcnow(),
+        planned_at=utcnow(),
+    )
+    db.session.add(speed)
+    db.session.flush()
+    for number in range(1, 4):
+        for i, intern in enumerate(interns):
+            senior = seniors[(i + number) % n]
+            db.session.add(
+                SpeedSeat(
+                    session_id=speed.id,
+                    round=number,
+                    table_no=(i + number) % n + 1,
+                    senior_id=senior.id,
+                    intern_id=intern.id,
+                    reason="You share Cardiology",
+                )
+            )
+            for who, whom in ((intern, senior), (senior, intern)):
+                db.session.add(SpeedFollowUp(session_id=speed.id, from_id=who.id, to_id=whom.id, again=True))
+    db.session.commit()
+    return event.id
+
+
+@pytest.mark.parametrize(
+    ("email", "page"),
+    [
+        ("maya@hospital.example", "me"),
+        ("ferreira@hospital.example", "me"),
+        ("maya@hospital.example", "follow-up"),
+        ("ferreira@hospital.example", "follow-up"),
+        ("org@hospital.example", "results"),
+    ],
+)
+def test_speed_mentoring_pages_cost_the_same_for_many_participants(client, auth, email, page):
+    organizer = make_user(email="org@hospital.example", role="organizer")
+    maya = make_user("Maya Okafor", email="maya@hospital.example")
+    ferreira = make_user("Dr Ferreira", email="ferreira@hospital.example", stage="attending", open_to_interns=True)
+    few_id = speed_evening(3, organizer, maya, ferreira)
+    many_id = speed_evening(15, organizer, maya, ferreira)
+    auth.login(email)
+    few = queries_for(client, f"/events/{few_id}/speed/{page}")
+    many = queries_for(client, f"/events/{many_id}/speed/{page}")
+    assert few == many, f"{page}: {few} queries with few participants, {many} with many"
+    assert many <= 8, f"{page}: {many} queries"

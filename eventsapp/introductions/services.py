@@ -25,7 +25,7 @@ from eventsapp.transactions import begin_write
 EXPIRES_AFTER = timedelta(days=14)
 
 
-def _active_connections(session: Session, senior_id: int) -> int:
+def active_connections(session: Session, senior_id: int) -> int:
     return session.scalar(
         sa.select(sa.func.count())
         .select_from(IntroRequest)
@@ -78,6 +78,11 @@ def request_introduction(
     return request
 
 
+def lock_people(session: Session, *user_ids: int) -> None:
+    """Serialise what counts these people's requests (see _lock_profile)."""
+    _lock_profile(session, *user_ids)
+
+
 def _lock_profile(session: Session, *user_ids: int) -> None:
     """Serialise changes that count these people's requests (row locks on
     PostgreSQL, taken in one order so two never wait on each other; on
@@ -120,7 +125,7 @@ def answer(
         raise NotAllowed("This request is addressed to someone else.")
     if request.status_at(now) != RequestStatus.PENDING:
         raise DomainError("This request is no longer waiting for an answer.")
-    if accept and _active_connections(session, senior.id) >= senior.profile.intro_capacity:
+    if accept and active_connections(session, senior.id) >= senior.profile.intro_capacity:
         raise DomainError(
             f"You already have {senior.profile.intro_capacity} active introductions, your limit. "
             "End one, or raise your limit on your profile, to accept."

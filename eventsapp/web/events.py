@@ -15,6 +15,7 @@ from eventsapp.matching import going as matching_going
 from eventsapp.matching import services as matching
 from eventsapp.rsvps import audience, eventpage
 from eventsapp.rsvps.models import RsvpState
+from eventsapp.speed import evening as speed_evening
 from eventsapp.timeutil import utcnow
 from eventsapp.web import eventform
 from eventsapp.web.links import event_links
@@ -99,6 +100,9 @@ def show(event_id: int):
         cancel_form=CancelForm(),
         calendar_links=_add_links(view.event),
         who_to_meet=who,
+        speed_standing=speed_evening.standing(db.session, current_user.id, event_id)
+        if current_user.is_authenticated
+        else speed_evening.Standing(),
     )
 
 

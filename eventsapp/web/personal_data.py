@@ -18,6 +18,7 @@ from eventsapp.profiles import help_kinds
 from eventsapp.profiles.models import Profile
 from eventsapp.roster.models import RosterInvitation
 from eventsapp.rsvps.models import Rsvp
+from eventsapp.speed.privacy import member_data as speed_data
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -35,6 +36,7 @@ def export_data(session: Session, user: User, now: datetime) -> dict:
         "check_ins": _check_ins(session, user),
         "introductions": _introductions(session, user, now),
         "mentorships": mentorship_data(session, user),
+        "speed_mentoring": speed_data(session, user),
         "notifications": _notifications(session, user),
         "events_organised": list(organised),
         "invitation": _invitation(session, user),

@@ -1,0 +1,102 @@
+"""Meeting again after a speed-mentoring evening, by the rules of asking and
+answering: both yes is an introduction accepted at once (counted against
+the senior's room), one yes an ordinary request (docs/speed-people.md).
+Run inside the caller's write transaction; nothing here commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from eventsapp.accounts.models import User
+from eventsapp.introductions import signals
+from eventsapp.introductions.links import IntroductionLinks
+from eventsapp.introductions.models import MESSAGE_MAX, IntroRequest, RequestStatus
+from eventsapp.introductions.services import EXPIRES_AFTER, active_connections
+from eventsapp.introductions.states import Stand, ask_state
+from eventsapp.text import clean
+
+
+class Again:
+    """What came of two people's wish to meet again (meet_again)."""
+
+    ACCEPTED = "accepted"  # connected now, counted against the senior's room
+    CONNECTED = "connected"  # they were connected already
+    ASKED = "asked"  # a request waits for the senior's answer
+    NO_ROOM = "no_room"  # both said yes, but the senior is at their limit: the request waits
+    REFUSED = "refused"  # no request could be sent; `why` says why
+
+
+@dataclass(frozen=True)
+class MeetAgain:
+    outcome: str
+    request: IntroRequest | None = None
+    why: str = ""
+    made: bool = False  # the request was sent or accepted by this call
+
+
+def meet_again(
+    session: Session,
+    intern: User,
+    senior: User,
+    message: str,
+    now: datetime,
+    *,
+    mutual: bool,
+    links: IntroductionLinks | None = None,
+) -> MeetAgain:
+    """The intern would like to meet the senior again, and (`mutual`) the
+    senior them: both yes is an accepted introduction at once, if the
+    senior has room under their limit (as when they accept a request),
+    else an ordinary request waiting for them; the intern's yes alone is
+    an ordinary request, by the rules of asking. Runs in the caller's write
+    transaction, after lock_people(intern, senior); does not commit."""
+    between = sa.and_(IntroRequest.requester_id == intern.id, IntroRequest.senior_id == senior.id)
+    open_request = session.scalar(
+        sa.select(IntroRequest).where(between, IntroRequest.status.in_(RequestStatus.OPEN)).with_for_update()
+    )
+    if open_request is not None and open_request.status == RequestStatus.ACCEPTED:
+        return MeetAgain(Again.CONNECTED, open_request)
+    has_room = active_connections(session, senior.id) < senior.profile.intro_capacity
+    if mutual and has_room and intern.email_verified:
+        request = open_request or _new_request(session, intern, senior, message, now)
+        request.status, request.responded_at = RequestStatus.ACCEPTED, now
+        session.flush()
+        signals.request_accepted.send(request, session=session, links=links)
+        return MeetAgain(Again.ACCEPTED, request, made=True)
+    if open_request is not None:
+        return MeetAgain(Again.NO_ROOM if mutual else Again.ASKED, open_request)
+    state = ask_state(session, intern, senior, now)
+    # Both said yes: a recent decline no longer stands, only the senior's limit does.
+    if not (state.can_ask or (mutual and state.stand == Stand.UNAVAILABLE)):
+        return MeetAgain(Again.REFUSED, why=state.refusal(senior.name))
+    request = _new_request(session, intern, senior, message, now)
+    session.flush()
+    signals.request_sent.send(request, session=session, links=links)
+    return MeetAgain(Again.NO_ROOM if mutual else Again.ASKED, request, made=True)
+
+
+def _new_request(session: Session, intern: User, senior: User, message: str, now: datetime) -> IntroRequest:
+    request = IntroRequest(
+        requester_id=intern.id,
+        senior_id=senior.id,
+        message=clean(message, multiline=True)[:MESSAGE_MAX],
+        status=RequestStatus.PENDING,
+        created_at=now,
+        expires_at=now + EXPIRES_AFTER,
+    )
+    session.add(request)
+    return request
+
+
+def withdraw_within(session: Session, request_id: int, requester_id: int, now: datetime) -> bool:
+    """Withdraw the requester's request if it still waits (in the caller's
+    transaction): True if it did. An accepted one is never undone here."""
+    request = session.get(IntroRequest, request_id, with_for_update=True)
+    if request is None or request.requester_id != requester_id or request.status_at(now) != RequestStatus.PENDING:
+        return False
+    request.status, request.responded_at = RequestStatus.WITHDRAWN, now
+    return True
