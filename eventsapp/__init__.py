@@ -120,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.web.roster import bp as roster
     from eventsapp.web.rsvps import bp as rsvps
     from eventsapp.web.speed import bp as speed
+    from eventsapp.web.speed_people import bp as speed_people
     from eventsapp.web.unsubscribe import bp as unsubscribe
 
     for blueprint in (main, accounts, profiles, admin, events, rsvps, attendance, notifications, ical, introductions):
@@ -137,6 +138,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(roster)
     app.register_blueprint(audit)
     app.register_blueprint(speed)
-    from eventsapp.web.speed_people import bp as speed_people
-
     app.register_blueprint(speed_people)

@@ -367,6 +367,8 @@ def test_speed_mentoring_pages_cost_the_same_for_many_participants(client, auth,
     assert few == many, f"{few} queries with few rows, {many} with many"
     # The organizer's page reads the participants (three queries) besides the plan.
     assert many[0] <= 9 and max(many[1:]) <= 8, many
+
+
 def speed_evening(n: int, organizer, maya, ferreira):
     """A speed-mentoring evening of three rounds, all held, with n interns
     (Maya among them) and n seniors (Dr Ferreira among them), every pair
@@ -422,7 +424,7 @@ def speed_evening(n: int, organizer, maya, ferreira):
         ("org@hospital.example", "results"),
     ],
 )
-def test_speed_mentoring_pages_cost_the_same_for_many_participants(client, auth, email, page):
+def test_speed_participants_pages_cost_the_same_for_many_participants(client, auth, email, page):
     organizer = make_user(email="org@hospital.example", role="organizer")
     maya = make_user("Maya Okafor", email="maya@hospital.example")
     ferreira = make_user("Dr Ferreira", email="ferreira@hospital.example", stage="attending", open_to_interns=True)

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
 
 from eventsapp.attendance.csvexport import to_csv
 from eventsapp.audit.models import Action
@@ -258,7 +257,7 @@ def events_csv(which: str):
 def attendance():
     scope, now = program_scope(), utcnow()
     form = RequirementForm()
-    form.series_id.choices = [SelectChoice(i, label) for i, label in requirements.series_choices(db.session, scope)]
+    form.offer(requirements.series_choices(db.session, scope))
     if form.validate_on_submit():
         try:
             requirements.set_requirement(db.session, form.series_id.data, form.percent.data, scope)

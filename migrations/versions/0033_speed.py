@@ -1,7 +1,7 @@
 """Speed mentoring
 
-Revision ID: 0032_speed
-Revises: 0031_audit
+Revision ID: 0033_speed
+Revises: 0032_retention
 Create Date: 2026-12-04 23:20:00
 
 Three new tables: an event's speed-mentoring settings, its seats round by
@@ -11,8 +11,8 @@ round, and the participants' wishes to meet again; nothing to carry over.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0032_speed"
-down_revision = "0031_audit"
+revision = "0033_speed"
+down_revision = "0032_retention"
 branch_labels = None
 depends_on = None
 
