@@ -447,7 +447,7 @@ def _new_department(world, role):
     return Target("/admin/departments", {"name": f"Radiology {next(_unique)}"})
 
 
-def _speed(path: str, *, last_round_started: bool = False, meet_again: bool = False):
+def _speed_held(path: str, *, last_round_started: bool = False, meet_again: bool = False):
     """A speed-mentoring evening where the intern sat at the senior's table
     in round 1 of 1 (under way when `last_round_started`, so the follow-up
     is open); `meet_again` posts a yes about both of them (one's own id is
@@ -840,20 +840,20 @@ MATRIX: list[Row] = [
         variant="no such series"),
     # Speed mentoring, the participants' side: each one's evening and whom they'd meet again (those
     # seated, going or checked in; anyone else is told they are not taking part); the results, organizers'.
-    row("speed_people.me",          "GET",  _speed("/events/{e.id}/speed/me"),         LOGIN, OK,    OK,    DENY,  DENY,  DENY),
+    row("speed_people.me",          "GET",  _speed_held("/events/{e.id}/speed/me"),         LOGIN, OK,    OK,    DENY,  DENY,  DENY),
     row("speed_people.me",          "GET",  at("/events/2147483647/speed/me"),         LOGIN, NONE,  NONE,  NONE,  NONE,  NONE,
         variant="no such evening"),
-    row("speed_people.follow_up",   "GET",  _speed("/events/{e.id}/speed/follow-up", last_round_started=True),
+    row("speed_people.follow_up",   "GET",  _speed_held("/events/{e.id}/speed/follow-up", last_round_started=True),
                                                                                        LOGIN, OK,    OK,    DENY,  DENY,  DENY),
-    row("speed_people.follow_up",   "GET",  _speed("/events/{e.id}/speed/follow-up"), LOGIN, OK,    OK,    OK,    OK,    OK,
+    row("speed_people.follow_up",   "GET",  _speed_held("/events/{e.id}/speed/follow-up"), LOGIN, OK,    OK,    OK,    OK,    OK,
         variant="not open yet"),
     row("speed_people.save_follow_up", "POST",
-        _speed("/events/{e.id}/speed/follow-up", last_round_started=True, meet_again=True),
+        _speed_held("/events/{e.id}/speed/follow-up", last_round_started=True, meet_again=True),
                                                                                        LOGIN, GO,    GO,    DENY,  DENY,  DENY),
-    row("speed_people.save_follow_up", "POST", _speed("/events/{e.id}/speed/follow-up", meet_again=True),
+    row("speed_people.save_follow_up", "POST", _speed_held("/events/{e.id}/speed/follow-up", meet_again=True),
                                                                                        LOGIN, NO,    NO,    NO,    NO,    NO,
         variant="not open yet"),
-    row("speed_people.results_page", "GET", _speed("/events/{e.id}/speed/results", last_round_started=True),
+    row("speed_people.results_page", "GET", _speed_held("/events/{e.id}/speed/results", last_round_started=True),
                                                                                        LOGIN, DENY,  DENY,  DENY,  OK,    OK),
     # Check-in and the attendee list: the event's organizers only; the QR link for members at the venue.
     row("attendance.sheet",         "GET",  _event("/events/{e.id}/attendees"),        LOGIN, DENY,  DENY,  DENY,  OK,    OK),
