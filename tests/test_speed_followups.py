@@ -213,18 +213,20 @@ def test_before_the_last_round_the_follow_up_is_closed(app):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SpeedFollowUp)) == 0
 
 
-def test_only_people_met_in_held_rounds_are_listed(app):
+def test_people_met_in_the_rounds_held_are_listed_every_planned_round_once_the_event_ended(app):
     evening = Evening()
     later = make_user("Dr Later", stage="faculty", open_to_interns=True)
     seat(evening.speed, 3, 1, later, evening.maya)  # the last round, under way: held
-    evening.speed.rounds = 4  # ...and one more never started
+    page = followups.follow_up(db.session, evening.maya, evening.event.id, evening.now)
+    assert [met.person.name for met in page.met] == ["Dr Ferreira", "Dr Lee", "Dr Later"]
+    evening.speed.rounds = 4  # ...and one more, never started from the page
     db.session.commit()
     never = make_user("Dr Never", stage="faculty", open_to_interns=True)
     seat(evening.speed, 4, 1, never, evening.maya)
-    evening.speed.event.ends_at = evening.now - timedelta(minutes=1)  # the event has ended
+    evening.speed.event.ends_at = evening.now - timedelta(minutes=1)  # the event has ended: run from the print-out
     db.session.commit()
     page = followups.follow_up(db.session, evening.maya, evening.event.id, evening.now)
-    assert [met.person.name for met in page.met] == ["Dr Ferreira", "Dr Lee", "Dr Later"]
+    assert [met.person.name for met in page.met] == ["Dr Ferreira", "Dr Lee", "Dr Later", "Dr Never"]
 
 
 def test_the_follow_up_pages_show_and_save(client, auth):

@@ -58,7 +58,11 @@ class Clock:
 
 
 def clock(speed: SpeedSession, now: datetime) -> Clock:
-    """The clock from the session's round under way and when it started."""
+    """The clock from the session's round under way and when it started;
+    once the event has ended, the evening is over."""
+    held = speed.rounds_held(now)
+    if held > speed.current_round:
+        return Clock(held, Phase.OVER)
     if speed.current_round == 0 or speed.round_started_at is None:
         return Clock(0, Phase.NOT_STARTED)
     talk_ends = speed.round_started_at + timedelta(minutes=speed.round_minutes)
@@ -145,7 +149,7 @@ def evening_of(session: Session, viewer: User, event_id: int, now: datetime) -> 
 
 def follow_up_open(speed: SpeedSession, now: datetime) -> bool:
     """Whom to meet again may be said once the last round has started, or the event has ended."""
-    return speed.current_round >= speed.rounds or speed.event.ends_at <= now
+    return speed.rounds_held(now) >= speed.rounds
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ class FollowUp:
 def follow_up(session: Session, viewer: User, event_id: int, now: datetime) -> FollowUp:
     """The people the viewer met in the rounds held, with the answers so far."""
     speed = _open_session(session, event_id, now)
-    seats = _held_seats(session, speed, viewer.id)
+    seats = _held_seats(session, speed, viewer.id, now)
     if not seats and not is_expected(session, event_id, viewer.id):
         raise NotParticipant("You did not take part in this speed-mentoring evening.")
     as_senior = _as_senior(viewer, seats)
@@ -86,14 +86,14 @@ def _open_session(session: Session, event_id: int, now: datetime) -> SpeedSessio
     return speed
 
 
-def _held_seats(session: Session, speed: SpeedSession, user_id: int) -> list[SpeedSeat]:
-    """The viewer's seats in the rounds held (up to the one under way)."""
+def _held_seats(session: Session, speed: SpeedSession, user_id: int, now: datetime) -> list[SpeedSeat]:
+    """The viewer's seats in the rounds held (up to the one under way; all once the event has ended)."""
     return list(
         session.scalars(
             sa.select(SpeedSeat)
             .where(
                 SpeedSeat.session_id == speed.id,
-                SpeedSeat.round <= speed.current_round,
+                SpeedSeat.round <= speed.rounds_held(now),
                 sa.or_(SpeedSeat.intern_id == user_id, SpeedSeat.senior_id == user_id),
             )
             .order_by(SpeedSeat.round, SpeedSeat.id)
@@ -166,7 +166,7 @@ def save_answers(
     expire_stale(session, now, links=links.introductions)
     begin_write(session)
     speed = _open_session(session, event_id, now)
-    seats = _held_seats(session, speed, viewer.id)
+    seats = _held_seats(session, speed, viewer.id, now)
     if not seats:
         raise NotParticipant("You met nobody at this evening's tables, so there is nobody to answer about.")
     lock_people(session, viewer.id, *(p.id for p in _others(seats, viewer.id)))

@@ -65,6 +65,15 @@ class SpeedSession(db.Model):
 
     event: Mapped[Event] = relationship()
 
+    def rounds_held(self, now: datetime) -> int:
+        """The rounds held at `now`, the one under way included. Once the
+        event has ended, every round: the organizer may have run the evening
+        from the printed schedule without pressing "Start round". The one
+        rule the follow-ups, the results and the schedule read."""
+        if self.event.ends_at <= now and not self.event.is_cancelled:
+            return self.rounds
+        return self.current_round
+
 
 class SpeedSeat(db.Model):
     """One intern at one senior's table in one round. The database keeps the

@@ -25,6 +25,7 @@ STALE_PLAN = "Someone else re-planned this evening a moment ago; here is the cur
 STALE_ROUND = "Someone else started a round a moment ago; here is where the evening stands."
 CANCELLED = "This event was cancelled: its evening is not held."
 NOT_SET_UP = "This event is not a speed-mentoring evening yet: save its settings first."
+ENDED = "This event has ended: every round counts as held, so none is re-planned or started."
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ def _refuse(session: Session, error: DomainError) -> NoReturn:
     raise error
 
 
-def _plannable(session: Session, actor: User, event_id: int, seen: int | None) -> tuple[SpeedSession, int, Present]:
+def _plannable(
+    session: Session, actor: User, event_id: int, seen: int | None, now: datetime
+) -> tuple[SpeedSession, int, Present]:
     """The evening (locked), the first round to plan, and who is present; or why not."""
     event, speed = locked_evening(session, actor, event_id)
     if speed is None:
@@ -64,6 +67,8 @@ def _plannable(session: Session, actor: User, event_id: int, seen: int | None) -
         _refuse(session, DomainError(CANCELLED))
     if speed.version != seen:
         _refuse(session, Stale(STALE_PLAN))
+    if speed.rounds_held(now) > speed.current_round:
+        _refuse(session, DomainError(ENDED))
     first = speed.current_round + 1
     if first > speed.rounds:
         _refuse(session, DomainError(f"All {speed.rounds} rounds have started: there is nothing left to plan."))
@@ -78,7 +83,7 @@ def _plannable(session: Session, actor: User, event_id: int, seen: int | None) -
 def plan_evening(session: Session, actor: User, event_id: int, seen: int | None, now: datetime) -> Planned:
     """Plan (or re-plan) every round after the one under way, from the
     people present, and store the seats with their scores and reasons."""
-    speed, first, people = _plannable(session, actor, event_id, seen)
+    speed, first, people = _plannable(session, actor, event_id, seen, now)
     pairs = pairing.pair_all(people.interns, people.seniors, people.interest_names)
     scores = {key: p.score for key, p in pairs.items()}
     held = [
@@ -125,6 +130,8 @@ def start_next_round(session: Session, actor: User, event_id: int, seen: int | N
         _refuse(session, DomainError(CANCELLED))
     if speed.planned_at is None:
         _refuse(session, DomainError("Plan the evening before starting its first round."))
+    if speed.rounds_held(now) > speed.current_round:
+        _refuse(session, DomainError(ENDED))
     if speed.current_round >= speed.rounds:
         _refuse(session, DomainError(f"All {speed.rounds} rounds have started: the evening's rounds are over."))
     claim(session, speed, seen, STALE_ROUND, now)

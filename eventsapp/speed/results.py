@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -33,14 +34,15 @@ class Results:
     most_asked: list[tuple[str, int]] = field(default_factory=list)  # senior, interns who said yes
 
 
-def results(session: Session, event_id: int) -> Results:
+def results(session: Session, event_id: int, now: datetime) -> Results:
+    """The figures from the rounds held at `now` (every round once the event has ended)."""
     speed = speed_session(session, event_id)
-    found = Results(speed.event, speed.current_round)
+    found = Results(speed.event, speed.rounds_held(now))
     pairs = {
         (intern, senior)
         for intern, senior in session.execute(
             sa.select(SpeedSeat.intern_id, SpeedSeat.senior_id).where(
-                SpeedSeat.session_id == speed.id, SpeedSeat.round <= speed.current_round
+                SpeedSeat.session_id == speed.id, SpeedSeat.round <= found.rounds_held
             )
         )
     }

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from eventsapp.accounts.models import User
 from eventsapp.speed import clock
@@ -45,11 +45,14 @@ class Round:
 
 
 def find(session: Session, event_id: int) -> SpeedSession | None:
-    return session.scalar(sa.select(SpeedSession).where(SpeedSession.event_id == event_id))
+    return session.scalar(
+        sa.select(SpeedSession).where(SpeedSession.event_id == event_id).options(joinedload(SpeedSession.event))
+    )
 
 
-def rounds_of(session: Session, speed: SpeedSession, only: int | None = None) -> list[Round]:
-    """Every round (or only one), its tables in order with their interns."""
+def rounds_of(session: Session, speed: SpeedSession, now: datetime, only: int | None = None) -> list[Round]:
+    """Every round (or only one), its tables in order with their interns,
+    and whether it is held at `now` (every one once the event has ended)."""
     senior, intern = aliased(User), aliased(User)
     query = (
         sa.select(SpeedSeat, senior.name, intern.name)
@@ -61,7 +64,8 @@ def rounds_of(session: Session, speed: SpeedSession, only: int | None = None) ->
     if only is not None:
         query = query.where(SpeedSeat.round == only)
     numbers = [only] if only is not None else range(1, speed.rounds + 1)
-    rounds = {n: Round(n, _status(n, speed.current_round)) for n in numbers}
+    current, held = speed.current_round, speed.rounds_held(now)
+    rounds = {n: Round(n, _status(n, current, held)) for n in numbers}
     tables: dict[tuple[int, int], Table] = {}
     for seat, senior_name, intern_name in session.execute(query):
         if seat.round not in rounds:
@@ -74,8 +78,10 @@ def rounds_of(session: Session, speed: SpeedSession, only: int | None = None) ->
     return list(rounds.values())
 
 
-def _status(number: int, current: int) -> str:
-    return HELD if number < current else UNDER_WAY if number == current else PLANNED
+def _status(number: int, current: int, held: int) -> str:
+    if number < current or (held > current and number <= held):
+        return HELD
+    return UNDER_WAY if number == current else PLANNED
 
 
 def _mark_gone(rounds: list[Round], here: set[int]) -> None:
@@ -131,6 +137,7 @@ class Overview:
     rounds: list[Round]
     moment: clock.Moment | None
     note: str  # more rounds than senior tables
+    held: int = 0  # rounds held (speed.rounds_held): once all are, nothing is left to plan or start
 
 
 def overview(session: Session, event_id: int, now: datetime) -> Overview:
@@ -139,15 +146,19 @@ def overview(session: Session, event_id: int, now: datetime) -> Overview:
     people = present(session, event_id)
     if speed is None:
         return Overview(None, people, [], None, "")
-    rounds = rounds_of(session, speed)
+    rounds = rounds_of(session, speed, now)
     _mark_gone(rounds, set(people.names))
     if speed.planned_at is not None:
         _unseated(rounds, people, speed.tables, speed.seats_per_table)
     note = shortfall_note(min(len(people.seniors), speed.tables), speed.rounds) if people.seniors else ""
-    return Overview(speed, people, rounds, moment_of(speed, now), note)
+    return Overview(speed, people, rounds, moment_of(speed, now), note, speed.rounds_held(now))
 
 
 def moment_of(speed: SpeedSession, now: datetime) -> clock.Moment:
+    """Where the evening stands; once the event has ended, it is over."""
+    held = speed.rounds_held(now)
+    if held > speed.current_round:
+        return clock.Moment(clock.OVER, held, speed.rounds)
     return clock.moment(
         rounds=speed.rounds,
         round_minutes=speed.round_minutes,
@@ -171,7 +182,7 @@ def screen(session: Session, speed: SpeedSession, now: datetime) -> Screen:
     if moment.phase == clock.OVER:
         return Screen(moment, None)
     number = moment.round if moment.phase == clock.IN_ROUND else moment.round + 1
-    return Screen(moment, rounds_of(session, speed, only=number)[0])
+    return Screen(moment, rounds_of(session, speed, now, only=number)[0])
 
 
 @dataclass

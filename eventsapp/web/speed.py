@@ -124,7 +124,7 @@ def screen(event_id: int):
 @login_required
 def printable(event_id: int):
     event, speed = _evening(event_id)
-    rounds = schedule.rounds_of(db.session, speed)
+    rounds = schedule.rounds_of(db.session, speed, utcnow())
     return render_template(
         "speed/print.html",
         event=event,

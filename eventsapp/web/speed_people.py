@@ -82,7 +82,7 @@ def save_follow_up(event_id: int):
 def results_page(event_id: int):
     managed_event(event_id)
     try:
-        found = results.results(db.session, event_id)
+        found = results.results(db.session, event_id, utcnow())
     except NotFound:
         abort(404)
     return render_template("speed/people_results.html", results=found)

@@ -1,0 +1,91 @@
+"""An evening whose event has ended counts every planned round as held, even
+if the organizer never pressed "Start round" (they ran it from the printed
+schedule): the follow-up opens with everyone met, the results count them,
+the schedule shows them held, and nothing is re-planned or started."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from eventsapp.errors import DomainError
+from eventsapp.events.models import EventStatus
+from eventsapp.extensions import db
+from eventsapp.speed import evening, followups, planning, results, schedule
+from eventsapp.speed.links import PageLink
+from eventsapp.timeutil import utcnow
+from tests.factories import make_event, make_rsvp, make_user
+from tests.speed_seats import make_speed_session, mark_planned, seat
+
+LINKS = followups.Links(None, PageLink("/events/1/speed/follow-up", "http://localhost/events/1/speed/follow-up"))
+
+
+class Evening:
+    """Three rounds planned: Maya meets Dr Ferreira, then Dr Lee, then Dr Ng.
+    Nobody pressed "Start round"."""
+
+    def __init__(self, *, ended=True):
+        self.organizer = make_user("Grace Organizer", role="organizer", stage="faculty")
+        self.maya = make_user("Maya Okafor", stage="intern")
+        self.seniors = [
+            make_user(name, stage="attending", open_to_interns=True) for name in ("Dr Ferreira", "Dr Lee", "Dr Ng")
+        ]
+        starts = timedelta(hours=-3) if ended else timedelta(minutes=-20)
+        self.event = make_event(self.organizer, title="Surgery Speed Mentoring", starts_in=starts)
+        for person in (self.maya, *self.seniors):
+            make_rsvp(self.event, person, "going")
+        self.speed = make_speed_session(self.event, rounds=3)
+        for number, senior in enumerate(self.seniors, start=1):
+            seat(self.speed, number, 1, senior, self.maya)
+        mark_planned(self.speed, utcnow() - timedelta(hours=4))
+        self.now = utcnow()
+
+
+def test_after_the_event_every_planned_round_counts_as_held(app):
+    e = Evening()
+    assert e.speed.current_round == 0
+    assert e.speed.rounds_held(e.now) == 3
+
+
+def test_before_the_end_only_started_rounds_count(app):
+    e = Evening(ended=False)
+    assert e.speed.rounds_held(e.now) == 0
+    with pytest.raises(followups.Closed):
+        followups.follow_up(db.session, e.maya, e.event.id, e.now)
+
+
+def test_a_cancelled_event_holds_no_round(app):
+    e = Evening()
+    e.event.status = EventStatus.CANCELLED
+    db.session.commit()
+    assert e.speed.rounds_held(e.now) == 0
+
+
+def test_the_follow_up_lists_everyone_met_though_no_round_was_started(app):
+    e = Evening()
+    page = followups.follow_up(db.session, e.maya, e.event.id, e.now)
+    assert [met.person.name for met in page.met] == ["Dr Ferreira", "Dr Lee", "Dr Ng"]
+    followups.save_answers(db.session, e.maya, e.event.id, {e.seniors[2].id}, e.now, LINKS)
+    found = results.results(db.session, e.event.id, e.now)
+    assert (found.rounds_held, found.pairs_met, found.answered, found.interns_only) == (3, 3, 1, 1)
+    assert found.most_asked == [("Dr Ng", 1)]
+
+
+def test_the_schedule_shows_every_round_held_and_the_evening_over(app):
+    e = Evening()
+    rounds = schedule.rounds_of(db.session, e.speed, e.now)
+    assert [r.status for r in rounds] == [schedule.HELD] * 3
+    assert schedule.moment_of(e.speed, e.now).phase == "over"
+    mine = evening.evening_of(db.session, e.maya, e.event.id, e.now)
+    assert mine.clock.phase == evening.Phase.OVER and mine.follow_up_open and mine.current is None
+
+
+def test_nothing_is_replanned_or_started_once_the_event_has_ended(app):
+    e = Evening()
+    with pytest.raises(DomainError, match="has ended"):
+        planning.plan_evening(db.session, e.organizer, e.event.id, e.speed.version, e.now)
+    with pytest.raises(DomainError, match="has ended"):
+        planning.start_next_round(db.session, e.organizer, e.event.id, e.speed.version, e.now)
+    db.session.refresh(e.speed)
+    assert e.speed.current_round == 0 and len(schedule.rounds_of(db.session, e.speed, e.now)[0].tables) == 1
