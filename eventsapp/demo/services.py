@@ -22,6 +22,7 @@ from eventsapp.demo.introductions import seed_introductions
 from eventsapp.demo.mentorships import seed_mentorships
 from eventsapp.demo.people import DEMO_PASSWORD, DEPARTMENTS, SEED, DemoPerson, demo_people
 from eventsapp.demo.program import seed_coordinator, seed_requirement
+from eventsapp.demo.speed import seed_speed
 from eventsapp.events.models import Event, EventStatus
 from eventsapp.events.recurrence import Recurrence
 from eventsapp.events.services import EventDetails, create_event
@@ -124,14 +125,15 @@ def seed(session: Session) -> SeedReport:
     seed_coordinator(session)
     seed_turned_down(session)
     seed_requirement(session)
+    speed = seed_speed(session, people)  # after the introductions: its own come on top
     return SeedReport(
         added,
         departments_added,
         specialties_added,
-        events_added,
-        rsvps_added,
+        events_added + speed.events,
+        rsvps_added + speed.answers,
         demo_logins(),
-        introductions_added,
+        introductions_added + speed.introductions,
         mentorships_added,
     )
 
