@@ -187,3 +187,18 @@ def test_a_late_arrival_is_listed_as_not_seated_until_the_re_plan(client, auth, 
     assert "Late Intern: Not in the plan yet (arrived after it was made): re-plan to seat them." in shown
     client.post(f"{url}plan", data={"version": version(client, evening)})
     assert "Late Intern: Not in the plan yet" not in text(client.get(url))
+
+
+def test_the_page_tells_where_participants_follow_their_rounds_then_links_the_results(client, auth, evening):
+    evening.set_up()
+    evening.plan()
+    auth.login("grace@hospital.example")
+    url = f"/events/{evening.event.id}/speed/"
+    before = client.get(url)
+    assert f"http://localhost/events/{evening.event.id}/speed/me" in text(before)
+    assert f'href="/events/{evening.event.id}/speed/results"' not in before.text
+    evening.start()
+    after = client.get(url)
+    assert f'href="/events/{evening.event.id}/speed/results"' in after.text
+    assert "speed/me" not in after.text
+    assert "Pairs who met" in text(client.get(f"/events/{evening.event.id}/speed/results"))
