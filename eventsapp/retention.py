@@ -1,11 +1,12 @@
 """Retention of attendee-level data (docs/retention.md): once an event ended
-more than ATTENDEE_DATA_RETENTION_YEARS ago, who answered it, who came and
-who was invited to it are removed; the event keeps its counts
+more than ATTENDEE_DATA_RETENTION_YEARS ago, who answered it, who came,
+who was invited to it, and who sat with whom at its speed mentoring and
+wished to meet again are removed; the event keeps its counts
 (KeptAttendance), written in the transaction that deletes the rows, so the
 organizers' and the program's figures of the event stay what they were.
 
 It reaches into several domains (answers, check-ins, invitations,
-reminders), hence its place above them all, beside the worker and the CLI.
+reminders, speed mentoring), hence its place above them all, beside the worker and the CLI.
 """
 
 from __future__ import annotations
@@ -21,18 +22,29 @@ from eventsapp.attendance.showrate import came_of_going
 from eventsapp.audit import services as audit
 from eventsapp.audit.models import Action
 from eventsapp.events.locks import lock_events
-from eventsapp.events.models import Event, KeptAttendance
+from eventsapp.events.models import Event, EventStatus, KeptAttendance
 from eventsapp.mentorships.models import Invitation
 from eventsapp.notifications.models import EventReminder
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.rsvps.states import RsvpState
+from eventsapp.speed.models import SpeedFollowUp, SpeedSeat, SpeedSession
 from eventsapp.transactions import begin_write
 
 #: Events purged per transaction: their rows are counted and deleted together.
 BATCH = 50
-#: The tables of attendee-level rows, each with an event_id (what the CLI reports).
-ROWS = {"answers": Rsvp, "check_ins": CheckIn, "invitations": Invitation, "reminders_sent": EventReminder}
-COUNTED = ("going", "waitlisted", "maybe", "declined", "checked_in", "guests", "came")
+#: The tables of attendee-level rows (what the CLI reports): each with an
+#: event_id, or (speed mentoring) with the event's speed session. The
+#: SpeedSession itself stays: its settings and quality figures name nobody.
+ROWS = {
+    "answers": Rsvp,
+    "check_ins": CheckIn,
+    "invitations": Invitation,
+    "reminders_sent": EventReminder,
+    "speed_seats": SpeedSeat,
+    "speed_answers": SpeedFollowUp,
+}
+BY_SPEED_SESSION = (SpeedSeat, SpeedFollowUp)
+COUNTED = ("going", "waitlisted", "maybe", "declined", "checked_in", "guests", "came", "speed_pairs")
 
 
 @dataclass
@@ -44,16 +56,21 @@ class Purged:
     check_ins: int = 0
     invitations: int = 0
     reminders_sent: int = 0
+    speed_seats: int = 0
+    speed_answers: int = 0
 
     @property
     def events_phrase(self) -> str:
         return f"{self.events} event" if self.events == 1 else f"{self.events} events"
 
     def summary(self) -> str:
-        return (
+        said = (
             f"{self.answers} answers, {self.check_ins} check-ins, {self.invitations} invitations, "
             f"{self.reminders_sent} reminder records"
         )
+        if self.speed_seats or self.speed_answers:
+            said += f", {self.speed_seats} speed-mentoring seats, {self.speed_answers} meet-again answers"
+        return said
 
     def add(self, other: Purged) -> None:
         for field in fields(self):
@@ -68,10 +85,37 @@ def cutoff(now: datetime, years: int) -> datetime:
         return now.replace(year=now.year - years, day=28)
 
 
+def belonging_to(model, event_ids) -> sa.ColumnElement[bool]:
+    """The model's rows that belong to these events (a list, or a select of ids)."""
+    if model in BY_SPEED_SESSION:
+        return model.session_id.in_(sa.select(SpeedSession.id).where(SpeedSession.event_id.in_(event_ids)))
+    return model.event_id.in_(event_ids)
+
+
+def _held_by_event(model) -> sa.Exists:
+    """Whether the event of the enclosing query has rows of `model`."""
+    if model in BY_SPEED_SESSION:
+        return sa.exists().where(model.session_id == SpeedSession.id, SpeedSession.event_id == Event.id)
+    return sa.exists().where(model.event_id == Event.id)
+
+
 def _due(before: datetime) -> list:
     """Events that ended before `before` and still hold attendee-level rows."""
-    held = [sa.exists().where(model.event_id == Event.id) for model in ROWS.values()]
-    return [Event.ends_at < before, sa.or_(*held)]
+    return [Event.ends_at < before, sa.or_(*(_held_by_event(model) for model in ROWS.values()))]
+
+
+def _speed_pairs():
+    """Pairs who met at each event's speed mentoring: every seat once the
+    event has ended (SpeedSession.rounds_held), those started if it was cancelled."""
+    held = sa.or_(Event.status != EventStatus.CANCELLED, SpeedSeat.round <= SpeedSession.current_round)
+    return (
+        sa.select(SpeedSession.event_id.label("event_id"), sa.func.count(SpeedSeat.id).label("pairs"))
+        .join(SpeedSeat, SpeedSeat.session_id == SpeedSession.id)
+        .join(Event, Event.id == SpeedSession.event_id)
+        .where(held)
+        .group_by(SpeedSession.event_id)
+        .subquery()
+    )
 
 
 def _counts(session: Session, event_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -86,7 +130,7 @@ def _counts(session: Session, event_ids: list[int]) -> dict[int, dict[str, int]]
         sa.func.sum(sa.case((CheckIn.guest_name.is_(None), 1), else_=0)).label("members"),
         sa.func.sum(sa.case((CheckIn.guest_name.is_not(None), 1), else_=0)).label("guests"),
     ).group_by(CheckIn.event_id)
-    answers, arrivals = answers.subquery(), arrivals.subquery()
+    answers, arrivals, pairs = answers.subquery(), arrivals.subquery(), _speed_pairs()
     stmt = (
         sa.select(
             Event.id,
@@ -94,9 +138,11 @@ def _counts(session: Session, event_ids: list[int]) -> dict[int, dict[str, int]]
             sa.func.coalesce(arrivals.c.members, 0),
             sa.func.coalesce(arrivals.c.guests, 0),
             came_of_going(Event.id),
+            sa.func.coalesce(pairs.c.pairs, 0),
         )
         .outerjoin(answers, answers.c.event_id == Event.id)
         .outerjoin(arrivals, arrivals.c.event_id == Event.id)
+        .outerjoin(pairs, pairs.c.event_id == Event.id)
         .where(Event.id.in_(event_ids))
     )
     return {row[0]: dict(zip(COUNTED, (int(v) for v in row[1:]), strict=True)) for row in session.execute(stmt)}
@@ -130,7 +176,7 @@ def purge_batch(session: Session, before: datetime, now: datetime, batch: int = 
     event_ids = [event.id for event in lock_events(session, list(due))]
     _keep(session, event_ids, now)
     removed = {
-        name: session.execute(sa.delete(model).where(model.event_id.in_(event_ids))).rowcount
+        name: session.execute(sa.delete(model).where(belonging_to(model, event_ids))).rowcount
         for name, model in ROWS.items()
     }
     done = Purged(events=len(event_ids), **removed)
@@ -170,7 +216,7 @@ def would_purge(session: Session, now: datetime, years: int) -> Purged:
         return Purged()
     due = sa.select(Event.id).where(*_due(cutoff(now, years)))
     counts = {
-        name: session.scalar(sa.select(sa.func.count()).select_from(model).where(model.event_id.in_(due)))
+        name: session.scalar(sa.select(sa.func.count()).select_from(model).where(belonging_to(model, due)))
         for name, model in ROWS.items()
     }
     events = session.scalar(sa.select(sa.func.count()).select_from(due.subquery()))

@@ -1,6 +1,7 @@
 """Retention of attendee-level data (docs/retention.md): events that ended
 more than ATTENDEE_DATA_RETENTION_YEARS ago lose their answers, check-ins,
-invitations and reminder records, and keep the counts their pages show."""
+invitations, reminder records and speed-mentoring seats and answers, and
+keep the counts their pages show."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ from eventsapp.program.coordinators import Scope
 from eventsapp.program.introducing_events import by_event
 from eventsapp.program.organized import organized_figures
 from eventsapp.rsvps.models import Rsvp
+from eventsapp.speed.models import SpeedFollowUp, SpeedSession
 from eventsapp.timeutil import utcnow
 from tests.factories import make_event, make_rsvp, make_user
+from tests.speed_seats import make_speed_session, seat
 
 NOW = utcnow().replace(second=0, microsecond=0)
 YEARS = 2
@@ -65,7 +68,9 @@ def fill(event, senior):
 
 def rows_of(event_id: int) -> dict[str, int]:
     return {
-        name: db.session.scalar(sa.select(sa.func.count()).select_from(model).where(model.event_id == event_id))
+        name: db.session.scalar(
+            sa.select(sa.func.count()).select_from(model).where(retention.belonging_to(model, [event_id]))
+        )
         for name, model in retention.ROWS.items()
     }
 
@@ -120,9 +125,10 @@ def test_only_events_ended_more_than_the_retention_ago_lose_their_attendee_rows(
     fill(upcoming, make_user("Another senior", stage="attending"))
     assert worker.run_job(app, JOB, now=NOW) == 1
     db.session.expire_all()
-    assert rows_of(old.id) == {"answers": 0, "check_ins": 0, "invitations": 0, "reminders_sent": 0}
+    none = {"speed_seats": 0, "speed_answers": 0}
+    assert rows_of(old.id) == {"answers": 0, "check_ins": 0, "invitations": 0, "reminders_sent": 0, **none}
     for event in (edge, recent, upcoming):
-        assert rows_of(event.id) == {"answers": 7, "check_ins": 4, "invitations": 1, "reminders_sent": 1}
+        assert rows_of(event.id) == {"answers": 7, "check_ins": 4, "invitations": 1, "reminders_sent": 1, **none}
     assert db.session.get(KeptAttendance, edge.id) is None and db.session.get(KeptAttendance, recent.id) is None
     # Not attendance: the organizer's message to those going stays, and so does the event.
     assert db.session.scalar(sa.select(sa.func.count()).select_from(EventMessage)) == 1
@@ -135,6 +141,38 @@ def test_the_old_event_keeps_its_counts(app):
     kept = db.session.get(KeptAttendance, old.id)
     assert (kept.going, kept.waitlisted, kept.maybe, kept.declined) == (3, 2, 1, 1)
     assert (kept.checked_in, kept.guests, kept.came) == (3, 1, 2)
+
+
+def speed_evening(event, interns, seniors):
+    """Two rounds held: each intern met each senior; one answer each way about the first pair."""
+    speed = make_speed_session(event, rounds=2, quality_total=12.0, quality_greedy=10.0, quality_top_two=0.5)
+    for number in (1, 2):
+        for table, senior in enumerate(seniors, start=1):
+            seat(speed, number, table, senior, interns[(number + table) % 2])
+    for who, whom in ((interns[0], seniors[0]), (seniors[0], interns[0])):
+        db.session.add(SpeedFollowUp(session_id=speed.id, from_id=who.id, to_id=whom.id, again=True))
+    db.session.commit()
+    return speed
+
+
+def test_speed_seats_and_answers_go_with_the_rest_and_the_pairs_who_met_are_kept(app, client, auth):
+    organizer, old, _, recent = world(app)
+    interns = [make_user(f"Intern {n}", stage="intern") for n in range(2)]
+    seniors = [make_user(f"Dr {n}", stage="attending", open_to_interns=True) for n in range(2)]
+    kept_speed, recent_speed = speed_evening(old, interns, seniors), speed_evening(recent, interns, seniors)
+    done = retention.purge(db.session, NOW, YEARS)
+    assert (done.speed_seats, done.speed_answers) == (4, 2)
+    assert "4 speed-mentoring seats, 2 meet-again answers" in done.summary()
+    db.session.expire_all()
+    assert (rows_of(old.id)["speed_seats"], rows_of(old.id)["speed_answers"]) == (0, 0)
+    assert (rows_of(recent.id)["speed_seats"], rows_of(recent.id)["speed_answers"]) == (4, 2)
+    # The settings and the quality figures name nobody: they stay, and so does the count of pairs who met.
+    speed = db.session.get(SpeedSession, kept_speed.id)
+    assert (speed.rounds, speed.quality_total, speed.quality_top_two) == (2, 12.0, 0.5)
+    assert db.session.get(KeptAttendance, old.id).speed_pairs == 4 and recent_speed.id
+    auth.login("olga@hospital.example")
+    page = client.get(f"/events/{old.id}/speed/results").get_data(as_text=True)
+    assert "removed after the retention period" in page and "<dd>4</dd>" in page
 
 
 def test_organizers_see_the_same_figures_of_the_old_event_after_the_purge(app):

@@ -211,7 +211,7 @@ class Event(db.Model):
 
 class KeptAttendance(db.Model):
     """What an event keeps of its attendance once its attendee-level rows
-    (answers, check-ins, invitations) were removed after
+    (answers, check-ins, invitations, speed-mentoring seats) were removed after
     ATTENDEE_DATA_RETENTION_YEARS (docs/retention.md): the counts its pages
     show, written in the transaction that deletes the rows."""
 
@@ -222,6 +222,7 @@ class KeptAttendance(db.Model):
             name="counts_not_negative",
         ),
         sa.CheckConstraint("came >= 0 AND came <= going AND came <= checked_in", name="came_of_going_and_checked_in"),
+        sa.CheckConstraint("speed_pairs >= 0", name="speed_pairs_not_negative"),
     )
 
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
@@ -232,4 +233,5 @@ class KeptAttendance(db.Model):
     checked_in: Mapped[int] = mapped_column(default=0, server_default="0")  # members, accounts since deleted too
     guests: Mapped[int] = mapped_column(default=0, server_default="0")  # walk-ins checked in by name
     came: Mapped[int] = mapped_column(default=0, server_default="0")  # of those going, checked in (showrate.py)
+    speed_pairs: Mapped[int] = mapped_column(default=0, server_default="0")  # who met at its speed mentoring
     purged_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
-from eventsapp.events.models import Event
+from eventsapp.events.models import Event, KeptAttendance
 from eventsapp.speed.evening import speed_session
 from eventsapp.speed.models import SpeedFollowUp, SpeedSeat
 
@@ -32,6 +32,7 @@ class Results:
     interns_only: int = 0  # one-sided: the intern said yes, the senior did not
     seniors_only: int = 0  # one-sided: the senior said yes, the intern did not
     most_asked: list[tuple[str, int]] = field(default_factory=list)  # senior, interns who said yes
+    removed: bool = False  # the seats and answers went after the retention period: only the count is kept
 
 
 def results(session: Session, event_id: int, now: datetime) -> Results:
@@ -56,6 +57,9 @@ def results(session: Session, event_id: int, now: datetime) -> Results:
     }
     people = {i for pair in pairs for i in pair}
     found.pairs_met, found.participants = len(pairs), len(people)
+    kept = session.get(KeptAttendance, event_id)
+    if not pairs and kept is not None and kept.speed_pairs:  # (docs/retention.md)
+        found.pairs_met, found.removed = kept.speed_pairs, True
     found.answered = len({who for who, _ in answers if who in people})
     met = _both_ways(pairs)
     found.yes_answers = sum(1 for key, yes in answers.items() if yes and key in met)
