@@ -1,6 +1,6 @@
 """Meeting again after a speed-mentoring evening, by the rules of asking and
 answering: both yes is an introduction accepted at once (counted against
-the senior's room), one yes an ordinary request (docs/speed-people.md).
+the senior's room), one yes an ordinary request (docs/speed-mentoring.md).
 Run inside the caller's write transaction; nothing here commits."""
 
 from __future__ import annotations

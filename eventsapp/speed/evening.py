@@ -1,6 +1,6 @@
 """A participant's speed-mentoring evening: where they sit, round by round,
 with whom, why, and a question to start with; and the clock of the round
-under way (docs/speed-people.md).
+under way (docs/speed-mentoring.md).
 
 An intern sees the senior at their table; a senior sees the interns who
 come to theirs. A round with no seat for them is a break for them.

@@ -1,5 +1,5 @@
 """After a speed-mentoring evening: whom each participant would like to
-meet again, and what comes of it (docs/speed-people.md).
+meet again, and what comes of it (docs/speed-mentoring.md).
 
 Both yes: the introduction is accepted at once, if the senior has room.
 The intern's yes alone: an ordinary request the senior answers. The

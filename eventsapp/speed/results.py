@@ -1,6 +1,6 @@
 """What the organizer learns after a speed-mentoring evening: the pairs who
 met, who answered, the mutual matches, the one-sided wishes and the
-seniors most asked for (docs/speed-people.md). A fixed number of queries."""
+seniors most asked for (docs/speed-mentoring.md). A fixed number of queries."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The organizer's side of a speed-mentoring evening: its settings and plan,
-the rounds, the projector and the printed schedule (docs/speed-organizer.md).
+the rounds, the projector and the printed schedule (docs/speed-mentoring.md).
 The event's organizers (and admins) only."""
 
 from __future__ import annotations

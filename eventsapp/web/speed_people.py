@@ -1,6 +1,6 @@
 """The participants' side of a speed-mentoring evening: each one's phone
 page during the evening, whom they would like to meet again afterwards,
-and what came of it for the organizer (docs/speed-people.md)."""
+and what came of it for the organizer (docs/speed-mentoring.md)."""
 
 from __future__ import annotations
 
