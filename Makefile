@@ -95,9 +95,12 @@ bench-slow: bench-data
 	$(BIN)/python -m bench.slowclients --scale tenth
 
 # The same on 1/100 and 1/200 scale in under a minute: fails when a page
-# errors or its query count differs between the scales (speed not judged).
+# errors or its query count differs between the scales (speed not judged);
+# then the speed-mentoring planner (bench-speed, seconds), so that CI's log
+# shows its times and PASS or MISS beside every change.
 bench-small: venv-dev
 	$(BIN)/python -m bench.run --small
+	$(BIN)/python -m bench.speed
 
 # The speed-mentoring planner against its greedy baseline on two synthetic
 # sessions, in seconds; writes bench/results/speed-<time>.json.
