@@ -57,8 +57,8 @@ def results(session: Session, event_id: int, now: datetime) -> Results:
     }
     people = {i for pair in pairs for i in pair}
     found.pairs_met, found.participants = len(pairs), len(people)
-    kept = session.get(KeptAttendance, event_id)
-    if not pairs and kept is not None and kept.speed_pairs:  # (docs/retention.md)
+    kept = session.get(KeptAttendance, event_id) if not pairs else None  # (docs/retention.md)
+    if kept is not None and kept.speed_pairs:
         found.pairs_met, found.removed = kept.speed_pairs, True
     found.answered = len({who for who, _ in answers if who in people})
     met = _both_ways(pairs)
