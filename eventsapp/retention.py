@@ -150,7 +150,10 @@ def _counts(session: Session, event_ids: list[int]) -> dict[int, dict[str, int]]
 
 def _keep(session: Session, event_ids: list[int], now: datetime) -> None:
     """Write the events' counts: a new row, or added to the one an earlier
-    purge kept (rows recorded since, such as a late check-in from paper)."""
+    purge kept (rows recorded since, such as a late check-in from paper).
+    A member checked in after the purge adds to checked_in, never to came:
+    their answer was removed, so whether they were going cannot be known,
+    and the show rate (came of going) stays as it was."""
     earlier = session.scalars(sa.select(KeptAttendance).where(KeptAttendance.event_id.in_(event_ids)))
     kept = {k.event_id: k for k in earlier}
     for event_id, counts in _counts(session, event_ids).items():

@@ -292,3 +292,21 @@ def test_a_members_record_says_how_long_attendance_is_kept(app, client, auth):
 def test_the_cutoff_of_29_february_is_the_28th():
     leap = NOW.replace(year=2028, month=2, day=29)
     assert retention.cutoff(leap, 1) == leap.replace(year=2027, day=28)
+
+
+def test_a_member_checked_in_after_the_purge_counts_as_checked_in_but_not_as_going_who_came(app):
+    _, old, _, _ = world(app)
+    worker.run_job(app, JOB, now=NOW)
+    before = db.session.get(KeptAttendance, old.id)
+    going, checked_in, came = before.going, before.checked_in, before.came
+    shown = attendee_sheet(db.session, old)
+    late = make_user("Lou Late", stage="intern")
+    db.session.add(CheckIn(event_id=old.id, user_id=late.id, method=CheckInMethod.ORGANIZER))
+    db.session.commit()
+    assert worker.run_job(app, JOB, now=NOW) == 1
+    db.session.expire_all()
+    kept = db.session.get(KeptAttendance, old.id)
+    # Their answer was removed: whether they were going cannot be known, so the show rate stays.
+    assert (kept.going, kept.checked_in, kept.came) == (going, checked_in + 1, came)
+    sheet = attendee_sheet(db.session, old)
+    assert (sheet.checked_in, sheet.going, sheet.show_rate) == (shown.checked_in + 1, going, shown.show_rate)
