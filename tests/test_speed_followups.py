@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from eventsapp.events.models import EventStatus
 from eventsapp.extensions import db
 from eventsapp.introductions.models import IntroRequest, RequestStatus
 from eventsapp.notifications.models import Notification
@@ -297,3 +298,94 @@ def test_a_members_download_holds_their_seats_and_their_own_answers_only(client,
         (2, "Dr Lee", "You share Cardiology"),
     ]
     assert sorted((a["about"], a["again"]) for a in data["meet_again"]) == [("Dr Ferreira", False), ("Dr Lee", True)]
+
+
+def _request(intern, senior, status, now, *, days_ago=2):
+    db.session.add(
+        IntroRequest(
+            requester_id=intern.id,
+            senior_id=senior.id,
+            status=status,
+            message="Hello",
+            created_at=now - timedelta(days=days_ago + 1),
+            expires_at=now + timedelta(days=11),
+            responded_at=None if status == RequestStatus.PENDING else now - timedelta(days=days_ago),
+        )
+    )
+
+
+def test_both_yes_is_refused_with_the_reason_when_the_senior_is_no_longer_open_to_interns(app):
+    evening = Evening()
+    evening.answer(evening.maya, evening.ferreira)  # a request waits for him
+    evening.ferreira.profile.open_to_interns = False
+    db.session.commit()
+    said = evening.answer(evening.ferreira, evening.maya)
+    assert said == [
+        "You both said yes, but your profile says you are not open to meeting interns: "
+        "turn it on to be introduced to Maya Okafor."
+    ]
+    assert [r.status for r in requests_between(evening.maya, evening.ferreira)] == ["pending"]
+    assert active_connections(evening.ferreira) == 0
+
+
+def test_both_yes_is_refused_until_the_intern_confirms_her_address(app):
+    evening = Evening()
+    evening.answer(evening.ferreira, evening.maya)
+    evening.maya.email_verified_at = None
+    db.session.commit()
+    said = evening.answer(evening.maya, evening.ferreira)
+    assert said == [
+        "Confirm your email address before asking for an introduction: open the link "
+        "we mailed you, or ask for a new one with Resend the link."
+    ]
+    assert requests_between(evening.maya, evening.ferreira) == []
+
+
+def test_both_yes_stands_over_a_recent_decline(app):
+    evening = Evening()
+    _request(evening.maya, evening.lee, RequestStatus.DECLINED, evening.now)
+    db.session.commit()
+    evening.answer(evening.lee, evening.maya)
+    said = evening.answer(evening.maya, evening.lee)
+    assert said == ["You both said yes: you and Dr Lee are introduced. You can now see each other's email address."]
+    assert sorted(r.status for r in requests_between(evening.maya, evening.lee)) == ["accepted", "declined"]
+
+
+def test_both_yes_without_room_never_puts_a_sixth_request_waiting(app):
+    evening = Evening(capacity=1)
+    _request(make_user("Ida Other", stage="intern"), evening.ferreira, RequestStatus.ACCEPTED, evening.now)
+    for n in range(5):
+        _request(
+            evening.maya, make_user(f"Dr Busy {n}", stage="attending", open_to_interns=True), "pending", evening.now
+        )
+    db.session.commit()
+    evening.answer(evening.ferreira, evening.maya)
+    said = evening.answer(evening.maya, evening.ferreira)
+    assert said == [
+        "You have 5 requests waiting for an answer. Wait for one, or withdraw one, before asking someone else."
+    ]
+    assert requests_between(evening.maya, evening.ferreira) == []
+
+
+def test_a_senior_changing_their_mind_tells_the_intern_once(app):
+    evening = Evening()
+    evening.answer(evening.ferreira, evening.maya)
+    evening.answer(evening.ferreira)
+    evening.answer(evening.ferreira, evening.maya)
+    told = db.session.scalars(sa.select(Notification.message).where(Notification.user_id == evening.maya.id)).all()
+    assert told == ["Dr Ferreira would like to meet you again"]
+
+
+def test_a_cancelled_evening_has_no_follow_up_and_saves_nothing(client, auth):
+    evening = Evening()
+    evening.maya.email = "maya.cancel@hospital.example"
+    evening.event.status = EventStatus.CANCELLED
+    db.session.commit()
+    auth.login("maya.cancel@hospital.example")
+    url = f"/events/{evening.event.id}/speed/follow-up"
+    shown = client.get(url).get_data(as_text=True)
+    assert "This evening was cancelled." in shown
+    assert "Save my answers" not in shown and "your evening</a>" not in shown
+    posted = client.post(url, data={"again": str(evening.ferreira.id)})
+    assert "This evening was cancelled." in posted.get_data(as_text=True)
+    assert db.session.scalars(sa.select(SpeedFollowUp)).all() == []

@@ -5,21 +5,22 @@ from datetime import UTC, datetime, timedelta
 
 from eventsapp.matching import scoring
 from eventsapp.speed import clock
-from eventsapp.speed.pairing import NOTHING_SHARED, REASON_MAX, Person, pair_all, reason
+from eventsapp.speed.pairing import NOTHING_SHARED, REASON_MAX, Person, for_intern, pair_all, reason
 
 NAMES = {1: "Cardiology", 2: "Medical education", 3: "Pediatrics"}
 
 
-def test_reason_names_shared_interests_and_help_offered():
-    assert reason(["Cardiology", "Medical education"], ["career advice"]) == (
-        "You share Cardiology and Medical education; offers career advice"
-    )
-    assert reason([], ["career advice", "networking"]) == "Offers career advice and networking"
-    assert reason([], []) == NOTHING_SHARED
+def test_the_shared_reason_names_interests_and_the_interns_adds_the_help_offered():
+    shared = reason(["Cardiology", "Medical education"])
+    assert shared == "You share Cardiology and Medical education"
+    assert for_intern(shared, ["career advice"]) == "You share Cardiology and Medical education; offers career advice"
+    assert for_intern(reason([]), ["career advice", "networking"]) == "Offers career advice and networking"
+    assert reason([]) == NOTHING_SHARED == for_intern(NOTHING_SHARED, [])
 
 
 def test_a_very_long_reason_is_cut_to_what_a_seat_holds():
-    assert len(reason([f"Interest number {n}" for n in range(40)], [])) == REASON_MAX
+    long = reason([f"Interest number {n}" for n in range(40)])
+    assert len(long) == REASON_MAX == len(for_intern(long, ["career advice"]))
 
 
 def test_rarer_shared_interest_scores_higher_and_is_named_first():
@@ -29,7 +30,7 @@ def test_rarer_shared_interest_scores_higher_and_is_named_first():
     others = [Person(30 + n, f"Dr {n}", frozenset({1})) for n in range(3)]
     pairs = pair_all([intern], [common, rare, *others], NAMES)
     assert pairs[10, 21].score > pairs[10, 20].score
-    assert pairs[10, 21].reason == "You share Medical education and Cardiology; offers career advice"
+    assert pairs[10, 21].reason == "You share Medical education and Cardiology"
     assert pairs[10, 20].reason == "You share Cardiology"
 
 
@@ -38,7 +39,17 @@ def test_help_counts_with_the_suggestion_weight():
     senior = Person(2, "Dr Sam", frozenset(), frozenset({"career", "support", "clinical"}))
     pairs = pair_all([intern], [senior], NAMES)
     assert pairs[1, 2].score == 2 * scoring.HELP_WEIGHT
-    assert pairs[1, 2].reason == "Offers career advice and emotional support"
+    assert pairs[1, 2].reason == NOTHING_SHARED  # what the intern looks for is theirs alone
+
+
+def test_a_senior_who_hides_their_interests_hides_their_offers_from_the_score():
+    intern = Person(1, "Ida", frozenset(), frozenset({"career", "support"}))
+    hidden = Person(2, "Dr Quiet", frozenset(), frozenset({"career", "support"}), help_shown=False)
+    shown = Person(3, "Dr Open", frozenset(), frozenset({"career"}))
+    pairs = pair_all([intern], [hidden, shown], NAMES)
+    assert pairs[1, 2].score == 0
+    assert pairs[1, 3].score == scoring.HELP_WEIGHT
+    assert pairs[1, 2].reason == pairs[1, 3].reason == NOTHING_SHARED
 
 
 def test_every_intern_senior_pair_is_scored():

@@ -1,30 +1,35 @@
 """The participants' speed-mentoring pages: each one's phone during the
 evening, and the organizer's results afterwards. The time is fixed by the
-test, as the view reads it."""
+test, as the view reads it: the moment each test starts, so the events
+(placed from the real clock) and the pages agree on any date."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
+from eventsapp.events.models import EventStatus
 from eventsapp.extensions import db
+from eventsapp.speed.icebreakers import BY_HELP
 from eventsapp.speed.models import SpeedFollowUp
+from eventsapp.speed.pairing import NOTHING_SHARED
+from eventsapp.timeutil import utcnow
 from tests.factories import make_event, make_rsvp, make_user
 from tests.speed_seats import make_speed_session, mark_planned, seat, start_round
-
-NOW = datetime(2026, 12, 4, 23, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def at(monkeypatch):
-    """Set the moment the pages see."""
-    moment = [NOW]
+    """Set the moment the pages see; `at.now` is the test's start, which the
+    pages see until told otherwise."""
+    moment = [utcnow().replace(microsecond=0)]
     monkeypatch.setattr("eventsapp.web.speed_people.utcnow", lambda: moment[0])
 
     def set_to(when):
         moment[0] = when
 
+    set_to.now = moment[0]
     return set_to
 
 
@@ -32,18 +37,33 @@ class Evening:
     """Three rounds of 8 minutes, 2 between. Maya: Dr Ferreira, then a break,
     then Dr Lee. Dr Ferreira's table 5 has Maya and Sam in round 1."""
 
-    def __init__(self):
+    def __init__(self, now):
+        self.now = now
         self.organizer = make_user("Grace Organizer", email="org@hospital.example", role="organizer", stage="faculty")
-        self.maya = make_user("Maya Okafor", email="maya@hospital.example", stage="intern", interests=["Cardiology"])
-        self.sam = make_user("Sam Lee", email="sam@hospital.example", stage="student")
+        self.maya = make_user(
+            "Maya Okafor",
+            email="maya@hospital.example",
+            stage="intern",
+            interests=["Cardiology"],
+            helps=["career", "networking"],
+        )
+        self.sam = make_user("Sam Lee", email="sam@hospital.example", stage="student", helps=["support"])
         self.ferreira = make_user(
             "Dr Ferreira",
             email="ferreira@hospital.example",
             stage="attending",
             open_to_interns=True,
             interests=["Cardiology"],
+            helps=["career"],
         )
-        self.lee = make_user("Dr Lee", email="lee@hospital.example", stage="fellow", open_to_interns=True)
+        self.lee = make_user(  # hides interests, and so the help offered
+            "Dr Lee",
+            email="lee@hospital.example",
+            stage="fellow",
+            open_to_interns=True,
+            helps=["networking"],
+            show_interests=False,
+        )
         self.event = make_event(self.organizer, title="Pediatrics Speed Mentoring", starts_in=timedelta(minutes=-5))
         for person in (self.maya, self.sam, self.ferreira, self.lee):
             make_rsvp(self.event, person, "going")
@@ -51,11 +71,12 @@ class Evening:
         self.url = f"/events/{self.event.id}/speed/me"
 
     def plan(self):
-        seat(self.speed, 1, 5, self.ferreira, self.maya, reason="You both follow Cardiology")
-        seat(self.speed, 1, 5, self.ferreira, self.sam, reason="Sam looks for career advice")
+        # The reasons as the planner stores them: what both may see.
+        seat(self.speed, 1, 5, self.ferreira, self.maya, reason="You share Cardiology")
+        seat(self.speed, 1, 5, self.ferreira, self.sam, reason=NOTHING_SHARED)
         seat(self.speed, 2, 2, self.lee, self.sam, reason="")
-        seat(self.speed, 3, 2, self.lee, self.maya, reason="Dr Lee offers networking")
-        mark_planned(self.speed, NOW - timedelta(hours=1))
+        seat(self.speed, 3, 2, self.lee, self.maya, reason=NOTHING_SHARED)
+        mark_planned(self.speed, self.now - timedelta(hours=1))
 
 
 def page_of(client, auth, email, url):
@@ -67,18 +88,18 @@ def page_of(client, auth, email, url):
 
 
 def test_before_any_plan_the_phone_says_so(client, auth, at):
-    evening = Evening()
+    evening = Evening(at.now)
     page = page_of(client, auth, "maya@hospital.example", evening.url)
     assert "The organizer has not planned the rounds yet." in page
 
 
 def test_an_intern_sees_her_table_senior_why_and_a_question(client, auth, at):
-    evening = Evening()
+    evening = Evening(at.now)
     evening.plan()
-    start_round(evening.speed, 1, NOW - timedelta(minutes=3))
+    start_round(evening.speed, 1, evening.now - timedelta(minutes=3))
     page = page_of(client, auth, "maya@hospital.example", evening.url)
     assert "Round 1 · table 5 · Dr Ferreira" in page
-    assert "You both follow Cardiology" in page
+    assert "Why:</strong> You share Cardiology; offers career advice" in page  # what she looks for: hers to see
     assert "You both follow Cardiology: what drew you to it" in page  # the icebreaker
     assert 'data-seconds-left="300"' in page and "5:00" in page  # 8 minutes, 3 gone
     assert 'http-equiv="refresh" content="20"' in page
@@ -86,42 +107,42 @@ def test_an_intern_sees_her_table_senior_why_and_a_question(client, auth, at):
 
 
 def test_a_senior_sees_every_intern_at_their_table(client, auth, at):
-    evening = Evening()
+    evening = Evening(at.now)
     evening.plan()
-    start_round(evening.speed, 1, NOW - timedelta(minutes=1))
+    start_round(evening.speed, 1, evening.now - timedelta(minutes=1))
     page = page_of(client, auth, "ferreira@hospital.example", evening.url)
     assert "Round 1 · your table 5 · Maya Okafor, Sam Lee" in page
-    assert "Sam looks for career advice" in page
+    assert "Why:</strong> You share Cardiology" in page and "Why:</strong> " + NOTHING_SHARED in page
     assert "Round 2</strong> · A break for you this round" in page
 
 
 def test_a_sit_out_round_is_a_break_and_the_clock_counts_the_break(client, auth, at):
-    evening = Evening()
+    evening = Evening(at.now)
     evening.plan()
-    start_round(evening.speed, 1, NOW - timedelta(minutes=9))  # talk over, 1 of 2 break minutes gone
+    start_round(evening.speed, 1, evening.now - timedelta(minutes=9))  # talk over, 1 of 2 break minutes gone
     page = page_of(client, auth, "maya@hospital.example", evening.url)
     assert "Round 1 is over: on to your next round" in page
     assert "Round 2 · A break for you this round" in page
     assert "Next round in: <strong" in page and "1:00" in page
-    at(NOW + timedelta(minutes=5))  # the break is over, the organizer has not started round 2
+    at(evening.now + timedelta(minutes=5))  # the break is over, the organizer has not started round 2
     page = page_of(client, auth, "maya@hospital.example", evening.url)
     assert "The next round starts when the organizer says so." in page
 
 
 def test_before_the_evening_the_first_round_shows_and_after_it_the_follow_up(client, auth, at):
-    evening = Evening()
+    evening = Evening(at.now)
     evening.plan()
     page = page_of(client, auth, "maya@hospital.example", evening.url)
     assert "The evening has not started yet." in page and "Round 1 · table 5 · Dr Ferreira" in page
     assert "meet again" not in page
-    start_round(evening.speed, 3, NOW - timedelta(minutes=20))
+    start_round(evening.speed, 3, evening.now - timedelta(minutes=20))
     page = page_of(client, auth, "maya@hospital.example", evening.url)
     assert "The last round is over." in page
     assert "Whom would you like to meet again?" in page
 
 
 def test_someone_not_taking_part_is_told_so(client, auth, at):
-    evening = Evening()
+    evening = Evening(at.now)
     evening.plan()
     make_user("Olga Outsider", email="olga@hospital.example", stage="intern")
     auth.login("olga@hospital.example")
@@ -138,7 +159,7 @@ def test_an_event_that_is_no_speed_evening_is_not_found(client, auth, at):
 
 
 def test_the_event_page_links_participants_to_their_evening(client, auth, at):
-    evening = Evening()
+    evening = Evening(at.now)
     page = page_of(client, auth, "maya@hospital.example", f"/events/{evening.event.id}")
     assert evening.url in page
     assert "/speed/results" not in page
@@ -150,9 +171,9 @@ def test_the_event_page_links_participants_to_their_evening(client, auth, at):
 
 
 def test_the_organizer_sees_pairs_matches_and_the_seniors_most_asked_for(client, auth, at):
-    evening = Evening()
+    evening = Evening(at.now)
     evening.plan()
-    start_round(evening.speed, 2, NOW - timedelta(minutes=1))  # round 3 not held: Maya and Dr Lee never met
+    start_round(evening.speed, 2, evening.now - timedelta(minutes=1))  # round 3 not held: Maya and Dr Lee never met
     answers = [
         (evening.maya, evening.ferreira, True),
         (evening.ferreira, evening.maya, True),
@@ -174,14 +195,60 @@ def test_the_organizer_sees_pairs_matches_and_the_seniors_most_asked_for(client,
 
 
 def test_only_organizers_see_the_results(client, auth, at):
-    evening = Evening()
+    evening = Evening(at.now)
     auth.login("maya@hospital.example")
     assert client.get(f"/events/{evening.event.id}/speed/results").status_code == 403
 
 
 def test_the_page_reloads_itself_when_the_round_ends(client, auth, at):
-    evening = Evening()
+    evening = Evening(at.now)
     evening.plan()
-    start_round(evening.speed, 1, NOW - timedelta(minutes=8) + timedelta(seconds=5))
+    start_round(evening.speed, 1, evening.now - timedelta(minutes=8) + timedelta(seconds=5))
     page = page_of(client, auth, "maya@hospital.example", evening.url)
     assert 'http-equiv="refresh" content="6"' in page and "0:05" in page
+
+
+def test_what_an_intern_looks_for_never_shows_on_the_seniors_phone(client, auth, at):
+    evening = Evening(at.now)
+    evening.plan()
+    start_round(evening.speed, 1, evening.now - timedelta(minutes=1))
+    senior = page_of(client, auth, "ferreira@hospital.example", evening.url)
+    assert "career advice" not in senior  # Maya looks for it, and he offers it: the reason is hers
+    assert not any(question in senior for question in BY_HELP["support"])  # what Sam looks for
+    sam = page_of(client, auth, "sam@hospital.example", evening.url)
+    assert any(question in sam for question in BY_HELP["support"])  # Sam's own question starts from it
+
+
+def test_a_senior_who_hides_interests_hides_the_help_they_offer(client, auth, at):
+    evening = Evening(at.now)
+    evening.plan()
+    start_round(evening.speed, 3, evening.now - timedelta(minutes=1))
+    page = page_of(client, auth, "maya@hospital.example", evening.url)
+    assert "Round 3 · table 2 · Dr Lee" in page
+    assert "Why:</strong> " + NOTHING_SHARED in page and "offers networking" not in page
+
+
+def test_a_cancelled_evening_says_so_and_offers_nothing_to_do(client, auth, at):
+    evening = Evening(at.now)
+    evening.plan()
+    start_round(evening.speed, 3, evening.now - timedelta(minutes=20))
+    evening.event.status = EventStatus.CANCELLED
+    db.session.commit()
+    page = page_of(client, auth, "maya@hospital.example", evening.url)
+    assert "This evening was cancelled." in page
+    assert "Dr Ferreira" not in page and "meet again" not in page and "refresh" not in page
+
+
+def test_someone_going_on_neither_side_is_told_who_the_rounds_pair(client, auth, at):
+    evening = Evening(at.now)
+    evening.plan()
+    resident = make_user("Rae Resident", email="rae@hospital.example", stage="resident")
+    nurse = make_user("Nora Nurse", email="nora@hospital.example", stage=None)
+    for person in (resident, nurse):
+        make_rsvp(evening.event, person, "going")
+    page = page_of(client, auth, "rae@hospital.example", evening.url)
+    paired = "The rounds pair interns and medical students with senior colleagues open to meeting interns"
+    assert paired in page and "A break for you" not in page
+    assert 'turn on <em>Open to meeting interns</em> on <a href="/profile/edit">your profile</a>' in page
+    page = page_of(client, auth, "nora@hospital.example", evening.url)
+    assert paired in page and "A break for you" not in page and "/profile/edit" not in page

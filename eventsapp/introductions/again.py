@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from eventsapp.accounts.models import User
 from eventsapp.introductions import signals
 from eventsapp.introductions.links import IntroductionLinks
-from eventsapp.introductions.models import MESSAGE_MAX, IntroRequest, RequestStatus
+from eventsapp.introductions.models import MAX_PENDING, MESSAGE_MAX, IntroRequest, RequestStatus
 from eventsapp.introductions.services import EXPIRES_AFTER, active_connections
-from eventsapp.introductions.states import Stand, ask_state
+from eventsapp.introductions.states import AskState, Stand, ask_state
 from eventsapp.text import clean
 
 
@@ -36,6 +36,7 @@ class MeetAgain:
     request: IntroRequest | None = None
     why: str = ""
     made: bool = False  # the request was sent or accepted by this call
+    stand: str = ""  # when refused: where the intern stands with the senior (states.Stand)
 
 
 def meet_again(
@@ -49,34 +50,58 @@ def meet_again(
     links: IntroductionLinks | None = None,
 ) -> MeetAgain:
     """The intern would like to meet the senior again, and (`mutual`) the
-    senior them: both yes is an accepted introduction at once, if the
-    senior has room under their limit (as when they accept a request),
-    else an ordinary request waiting for them; the intern's yes alone is
-    an ordinary request, by the rules of asking. Runs in the caller's write
-    transaction, after lock_people(intern, senior); does not commit."""
+    senior them. The rules of asking come first (ask_state): a senior no
+    longer open to interns, or an intern whose address is unconfirmed, gets
+    no introduction, even from a mutual yes. Both yes is then an accepted
+    introduction at once, if the senior has room under their limit (as when
+    they accept a request), else a request waiting for them; the intern's
+    yes alone is an ordinary request. A mutual yes, a fresh wish from both,
+    stands over a recent decline; it never pushes the intern past
+    MAX_PENDING requests waiting. Runs in the caller's write transaction,
+    after lock_people(intern, senior); does not commit."""
     between = sa.and_(IntroRequest.requester_id == intern.id, IntroRequest.senior_id == senior.id)
     open_request = session.scalar(
         sa.select(IntroRequest).where(between, IntroRequest.status.in_(RequestStatus.OPEN)).with_for_update()
     )
     if open_request is not None and open_request.status == RequestStatus.ACCEPTED:
         return MeetAgain(Again.CONNECTED, open_request)
-    has_room = active_connections(session, senior.id) < senior.profile.intro_capacity
-    if mutual and has_room and intern.email_verified:
+    if not mutual and open_request is not None:
+        return MeetAgain(Again.ASKED, open_request)
+    state = ask_state(session, intern, senior, now)
+    if state.stand in (Stand.NOT_OFFERED, Stand.UNVERIFIED):
+        return _refused(state, senior)
+    if not mutual:
+        return _ask(session, intern, senior, message, now, state, links)
+    if active_connections(session, senior.id) < senior.profile.intro_capacity:
         request = open_request or _new_request(session, intern, senior, message, now)
         request.status, request.responded_at = RequestStatus.ACCEPTED, now
         session.flush()
         signals.request_accepted.send(request, session=session, links=links)
         return MeetAgain(Again.ACCEPTED, request, made=True)
     if open_request is not None:
-        return MeetAgain(Again.NO_ROOM if mutual else Again.ASKED, open_request)
-    state = ask_state(session, intern, senior, now)
-    # Both said yes: a recent decline no longer stands, only the senior's limit does.
-    if not (state.can_ask or (mutual and state.stand == Stand.UNAVAILABLE)):
-        return MeetAgain(Again.REFUSED, why=state.refusal(senior.name))
+        return MeetAgain(Again.NO_ROOM, open_request)
+    if state.waiting >= MAX_PENDING:
+        return _refused(AskState(Stand.AT_LIMIT, waiting=state.waiting), senior)
+    request = _send(session, intern, senior, message, now, links)
+    return MeetAgain(Again.NO_ROOM, request, made=True)
+
+
+def _ask(session, intern, senior, message, now, state: AskState, links) -> MeetAgain:
+    """The intern's yes alone: an ordinary request, by the rules of asking."""
+    if not state.can_ask:
+        return _refused(state, senior)
+    return MeetAgain(Again.ASKED, _send(session, intern, senior, message, now, links), made=True)
+
+
+def _refused(state: AskState, senior: User) -> MeetAgain:
+    return MeetAgain(Again.REFUSED, why=state.refusal(senior.name), stand=state.stand)
+
+
+def _send(session, intern, senior, message, now, links) -> IntroRequest:
     request = _new_request(session, intern, senior, message, now)
     session.flush()
     signals.request_sent.send(request, session=session, links=links)
-    return MeetAgain(Again.NO_ROOM if mutual else Again.ASKED, request, made=True)
+    return request
 
 
 def _new_request(session: Session, intern: User, senior: User, message: str, now: datetime) -> IntroRequest:

@@ -3,7 +3,8 @@ with whom, why, and a question to start with; and the clock of the round
 under way (docs/speed-mentoring.md).
 
 An intern sees the senior at their table; a senior sees the interns who
-come to theirs. A round with no seat for them is a break for them.
+come to theirs. A round with no seat for them is a break for them. What an
+intern looks for is theirs alone: the senior's phone never shows it.
 """
 
 from __future__ import annotations
@@ -18,16 +19,34 @@ from eventsapp.accounts.models import User
 from eventsapp.attendance.models import CheckIn
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.events.models import Event
-from eventsapp.profiles import help_kinds
+from eventsapp.profiles import career, help_kinds
 from eventsapp.profiles.models import Profile
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.rsvps.states import RsvpState
+from eventsapp.speed import pairing
 from eventsapp.speed.icebreakers import PairFacts, icebreaker
 from eventsapp.speed.models import SpeedSeat, SpeedSession
 
 
 class NotParticipant(DomainError):
     """The viewer has no seat this evening, and is neither going nor checked in."""
+
+
+class Cancelled(DomainError):
+    """The event was cancelled: there is nothing to follow or answer."""
+
+
+CANCELLED = "This evening was cancelled."
+
+#: The intern side of the rounds: those who look for help.
+INTERN_STAGES = (career.STUDENT, career.INTERN)
+
+
+class Side:
+    INTERN = "intern"
+    SENIOR = "senior"
+    SENIOR_CLOSED = "senior_closed"  # a senior stage, not open to meeting interns
+    NEITHER = "neither"  # no stage on either side (or none given)
 
 
 class Phase:
@@ -115,6 +134,12 @@ class Evening:
     stops: list[Stop]
     clock: Clock
     follow_up_open: bool
+    side: str = Side.INTERN  # which side of the rounds the viewer is on, if any
+
+    @property
+    def outside(self) -> bool:
+        """Going, but on neither side of the rounds: nobody seats them."""
+        return self.side in (Side.SENIOR_CLOSED, Side.NEITHER)
 
     @property
     def current(self) -> Stop | None:
@@ -137,14 +162,34 @@ def speed_session(session: Session, event_id: int) -> SpeedSession:
 
 def evening_of(session: Session, viewer: User, event_id: int, now: datetime) -> Evening:
     """The viewer's evening at `now` (a fixed number of queries)."""
-    speed = speed_session(session, event_id)
+    speed = open_session(session, event_id)
     seats, _people = _seats_of(session, speed.id, viewer.id)  # (held for the talks below)
     if not seats and not is_expected(session, event_id, viewer.id):
         raise NotParticipant("You are not taking part in this speed-mentoring evening.")
     as_senior = any(seat.senior_id == viewer.id for seat in seats) or (not seats and viewer.profile.can_mentor)
     planned = speed.planned_at is not None or bool(seats)
     stops = [_stop(number, [s for s in seats if s.round == number], as_senior) for number in range(1, speed.rounds + 1)]
-    return Evening(speed.event, speed, as_senior, planned, stops, clock(speed, now), follow_up_open(speed, now))
+    side = (Side.SENIOR if as_senior else Side.INTERN) if seats else side_of(viewer)
+    return Evening(speed.event, speed, as_senior, planned, stops, clock(speed, now), follow_up_open(speed, now), side)
+
+
+def side_of(viewer: User) -> str:
+    """Which side of the rounds the viewer's profile puts them on: the
+    planner seats interns and students, and seniors open to meeting interns."""
+    profile = viewer.profile
+    if profile.career_stage in INTERN_STAGES:
+        return Side.INTERN
+    if profile.can_mentor:
+        return Side.SENIOR if profile.open_to_interns else Side.SENIOR_CLOSED
+    return Side.NEITHER
+
+
+def open_session(session: Session, event_id: int) -> SpeedSession:
+    """The event's session, unless the event was cancelled (Cancelled)."""
+    speed = speed_session(session, event_id)
+    if speed.event.is_cancelled:
+        raise Cancelled(CANCELLED)
+    return speed
 
 
 def follow_up_open(speed: SpeedSession, now: datetime) -> bool:
@@ -212,16 +257,27 @@ def _stop(number: int, seats: list[SpeedSeat], as_senior: bool) -> Stop:
     talks = [
         Talk(
             seat.intern.name if as_senior else seat.senior.name,
-            seat.reason,
-            icebreaker(pair_facts(seat.intern, seat.senior)),
+            seat.reason if as_senior else pairing.for_intern(seat.reason, _offers(seat.intern, seat.senior)),
+            icebreaker(pair_facts(seat.intern, seat.senior, for_senior=as_senior)),
         )
         for seat in seats
     ]
     return Stop(number, seats[0].table_no, talks)
 
 
-def pair_facts(intern: User, senior: User) -> PairFacts:
-    """What the icebreaker may start from: only what both let others see."""
+def _offers(intern: User, senior: User) -> list[str]:
+    """The help the intern looks for that the senior offers and shows, in words."""
+    if not senior.profile.show_interests:
+        return []
+    asked = frozenset(help_kinds.in_order(intern.profile.help_asked))
+    offered = frozenset(help_kinds.in_order(senior.profile.help_offered))
+    return [help_kinds.IN_WORDS[kind] for kind in pairing.helped(asked, offered)]
+
+
+def pair_facts(intern: User, senior: User, *, for_senior: bool = False) -> PairFacts:
+    """What the icebreaker may start from: only what both let others see.
+    The senior's question never starts from what the intern looks for (that
+    is the intern's alone), and the senior's offers count only if shown."""
     mine, theirs = intern.profile, senior.profile
     shared: tuple[str, ...] = ()
     if mine.show_interests and theirs.show_interests:
@@ -232,7 +288,7 @@ def pair_facts(intern: User, senior: User) -> PairFacts:
         intern_id=intern.id,
         senior_id=senior.id,
         shared_interests=shared,
-        help_asked=frozenset(help_kinds.in_order(mine.help_asked)),
-        help_offered=frozenset(help_kinds.in_order(theirs.help_offered)),
+        help_asked=frozenset() if for_senior else frozenset(help_kinds.in_order(mine.help_asked)),
+        help_offered=frozenset(help_kinds.in_order(theirs.help_offered)) if theirs.show_interests else frozenset(),
         senior_specialty=department,
     )

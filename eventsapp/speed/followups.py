@@ -25,8 +25,9 @@ from eventsapp.introductions.expiry import expire_stale
 from eventsapp.introductions.links import IntroductionLinks
 from eventsapp.introductions.models import IntroRequest, RequestStatus, waiting_at
 from eventsapp.introductions.services import lock_people
+from eventsapp.introductions.states import Stand
 from eventsapp.speed import signals
-from eventsapp.speed.evening import NotParticipant, follow_up_open, is_expected, speed_session
+from eventsapp.speed.evening import NotParticipant, follow_up_open, is_expected, open_session
 from eventsapp.speed.links import PageLink
 from eventsapp.speed.models import SpeedFollowUp, SpeedSeat, SpeedSession
 from eventsapp.transactions import begin_write
@@ -80,7 +81,7 @@ def follow_up(session: Session, viewer: User, event_id: int, now: datetime) -> F
 
 
 def _open_session(session: Session, event_id: int, now: datetime) -> SpeedSession:
-    speed = speed_session(session, event_id)
+    speed = open_session(session, event_id)
     if not follow_up_open(speed, now):
         raise Closed("You can say whom you'd like to meet again once the last round has started.")
     return speed
@@ -221,7 +222,8 @@ def _act(session: Session, pair: _Pair, was: bool, now: datetime, links: Links) 
         return _said_no(session, pair, was, now) if was else ""
     other_yes = bool(pair.theirs and pair.theirs.again)
     if pair.as_senior and not other_yes:
-        if not was:
+        if pair.mine.told_at is None:  # once per pair and evening, however often the answer changes
+            pair.mine.told_at = now
             signals.wished_to_meet_again.send(
                 session, senior=pair.senior, intern=pair.intern, event=pair.speed.event, link=links.follow_up
             )
@@ -263,6 +265,11 @@ def _outcome_words(result, pair: _Pair) -> str:
         if pair.as_senior:
             return f"{name}'s request waits for your answer on your introductions page."
         return f"We asked {name} for you: the request waits for their answer."
+    if pair.as_senior and result.stand == Stand.NOT_OFFERED:
+        return (
+            f"You both said yes, but your profile says you are not open to meeting interns: "
+            f"turn it on to be introduced to {name}."
+        )
     if pair.as_senior:
         return f"You both said yes, but no introduction can be made with {name} right now."
     return result.why

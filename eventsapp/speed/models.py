@@ -124,5 +124,8 @@ class SpeedFollowUp(db.Model):
     to_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     again: Mapped[bool]
     intro_request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("intro_request.id", ondelete="SET NULL"))
+    #: When the intern was told of this (a senior's) yes: once per evening,
+    #: however often the answer changes.
+    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,6 +9,13 @@ that the senior offers adds HELP_WEIGHT. Events together and room under a
 senior's limit do not count here: everyone is at the same event, and an
 evening's conversation takes no introduction slot. The reason is built from
 the same facts, so it never names what the score did not count.
+
+What an intern looks for is theirs alone, and a senior who hides their
+interests hides their offers too: a senior's offers count only when they
+show them (`help_shown`), and the stored reason (`Pair.reason`, seen by
+both, the organizer and the print-out) names only the interests both show.
+The help part ("offers career advice") is added on the intern's own phone
+(`for_intern`).
 """
 
 from __future__ import annotations
@@ -32,12 +39,13 @@ class Person:
     name: str
     interests: frozenset[int] = frozenset()
     helps: frozenset[str] = frozenset()  # looked for (interns) or offered (seniors)
+    help_shown: bool = True  # a senior's offers count only when they show them (show_interests)
 
 
 @dataclass(frozen=True)
 class Pair:
     score: float
-    reason: str
+    reason: str  # what both may see: the interests they both show
 
 
 def interest_counts(people) -> tuple[dict[int, int], int]:
@@ -51,25 +59,40 @@ def _listed(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def reason(shared: list[str], help_offered: list[str]) -> str:
-    """ "You share Cardiology and Medical education; offers career advice"."""
-    parts = [f"You share {_listed(shared)}"] if shared else []
-    if help_offered:
-        parts.append(f"offers {_listed(help_offered)}")
-    text = "; ".join(parts) if parts else NOTHING_SHARED
+def _fit(text: str) -> str:
     text = text[0].upper() + text[1:]
     return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
+
+
+def reason(shared: list[str]) -> str:
+    """ "You share Cardiology and Medical education": what both see, and the
+    organizer (nothing of the help looked for or offered)."""
+    return _fit(f"You share {_listed(shared)}") if shared else NOTHING_SHARED
+
+
+def for_intern(shared_reason: str, help_offered: list[str]) -> str:
+    """The intern's own reason: the shared one, and the help they look for
+    that the senior offers ("You share Cardiology; offers career advice")."""
+    if not help_offered:
+        return shared_reason
+    offers = f"offers {_listed(help_offered)}"
+    return _fit(offers if shared_reason in ("", NOTHING_SHARED) else f"{shared_reason}; {offers}")
+
+
+def helped(asked: frozenset[str], offered: frozenset[str]) -> list[str]:
+    """The kinds of help looked for and offered, in the form's order."""
+    return [kind for kind in KINDS if kind in asked & offered and kind in IN_WORDS]
 
 
 def pair(intern: Person, senior: Person, counts: dict[int, int], population: int, names: dict[int, str]) -> Pair:
     """One intern and one senior: their score and its reason."""
     weights = scoring.interest_weights(intern.interests, frozenset(), counts, population)
     shared_ids = intern.interests & senior.interests
-    helped = [kind for kind in KINDS if kind in intern.helps & senior.helps and kind in IN_WORDS]
-    total = scoring.score(sum(weights[i] for i in shared_ids), 0, 0, 0, 0, 0, len(helped))
+    kinds = helped(intern.helps, senior.helps) if senior.help_shown else []
+    total = scoring.score(sum(weights[i] for i in shared_ids), 0, 0, 0, 0, 0, len(kinds))
     # Rarest first, as People to meet names them.
     shared = sorted(shared_ids, key=lambda i: (counts.get(i, 0), names.get(i, ""), i))
-    return Pair(total, reason([names[i] for i in shared if i in names], [IN_WORDS[k] for k in helped]))
+    return Pair(total, reason([names[i] for i in shared if i in names]))
 
 
 def pair_all(interns, seniors, names: dict[int, str]) -> dict[tuple[int, int], Pair]:

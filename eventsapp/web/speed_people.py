@@ -27,16 +27,24 @@ REFRESH_MAX = 20
 def me(event_id: int):
     try:
         mine = evening.evening_of(db.session, current_user, event_id, utcnow())
+    except evening.Cancelled as exc:
+        return _cancelled(event_id, str(exc))
     except evening.NotParticipant as exc:
         return _not_taking_part(event_id, str(exc))
     except NotFound:
         abort(404)
     refresh = min(mine.clock.seconds_left + 1, REFRESH_MAX) if mine.clock.counting else REFRESH_MAX
-    return render_template("speed/people_me.html", evening=mine, phases=evening.Phase, refresh=refresh)
+    return render_template(
+        "speed/people_me.html", evening=mine, phases=evening.Phase, sides=evening.Side, refresh=refresh
+    )
 
 
 def _not_taking_part(event_id: int, message: str):
     return render_template("speed/people_not_participant.html", event_id=event_id, message=message), 403
+
+
+def _cancelled(event_id: int, message: str):
+    return render_template("speed/people_cancelled.html", event_id=event_id, message=message)
 
 
 @bp.get("/<int:event_id>/speed/follow-up")
@@ -44,6 +52,8 @@ def _not_taking_part(event_id: int, message: str):
 def follow_up(event_id: int):
     try:
         page = followups.follow_up(db.session, current_user, event_id, utcnow())
+    except evening.Cancelled as exc:
+        return _cancelled(event_id, str(exc))
     except evening.NotParticipant as exc:
         return _not_taking_part(event_id, str(exc))
     except followups.Closed as exc:
@@ -65,6 +75,8 @@ def save_follow_up(event_id: int):
     links = followups.Links(introduction_links(), page)
     try:
         said = followups.save_answers(db.session, current_user, event_id, wished, utcnow(), links)
+    except evening.Cancelled as exc:
+        return _cancelled(event_id, str(exc))
     except evening.NotParticipant as exc:
         return _not_taking_part(event_id, str(exc))
     except NotFound:
