@@ -113,7 +113,33 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(make_app, empty_da
                     " VALUES (1, 2, 'going', '2026-11-02', '2026-11-02')"
                 )
             )
+        upgrade(revision="0034_kept_speed_pairs")
+        with db.engine.begin() as conn:  # seats whose reason named what the intern looks for
+            conn.execute(
+                sa.text(
+                    "INSERT INTO speed_session (id, event_id, rounds, round_minutes, break_minutes, tables,"
+                    " seats_per_table, created_at, updated_at) VALUES (1, 1, 2, 8, 2, 1, 1, '2026-11-01', '2026-11-01')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO speed_seat (session_id, round, table_no, senior_id, intern_id, score, reason) VALUES"
+                    " (1, 1, 1, 1, 2, 1.0, 'You share Cardiology; offers career advice'),"
+                    " (1, 2, 1, 2, 1, 1.0, 'Offers networking')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO speed_follow_up (session_id, from_id, to_id, again, created_at, updated_at)"
+                    " VALUES (1, 1, 2, true, '2026-12-01', '2026-12-02')"
+                )
+            )
         upgrade()
+        with db.engine.connect() as conn:
+            reasons = conn.execute(sa.text("SELECT reason FROM speed_seat ORDER BY round")).scalars().all()
+            told = conn.execute(sa.text("SELECT told_at FROM speed_follow_up")).scalar()
+        assert reasons == ["You share Cardiology", "No shared interests listed: a chance to hear about another field"]
+        assert str(told).startswith("2026-12-02")  # a yes already given was told when given
         with db.engine.connect() as conn:
             counts = {
                 t: conn.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar()
