@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from eventsapp.events.models import EventStatus
 from eventsapp.extensions import db
+from eventsapp.speed import planning
 from eventsapp.speed.icebreakers import BY_HELP
-from eventsapp.speed.models import SpeedFollowUp
+from eventsapp.speed.models import SpeedFollowUp, SpeedSeat
 from eventsapp.speed.pairing import NOTHING_SHARED
 from eventsapp.timeutil import utcnow
 from tests.factories import make_event, make_rsvp, make_user
@@ -252,3 +254,22 @@ def test_someone_going_on_neither_side_is_told_who_the_rounds_pair(client, auth,
     assert 'turn on <em>Open to meeting interns</em> on <a href="/profile/edit">your profile</a>' in page
     page = page_of(client, auth, "nora@hospital.example", evening.url)
     assert paired in page and "A break for you" not in page and "/profile/edit" not in page
+
+
+def test_a_planned_evening_shows_the_help_an_intern_looks_for_on_her_phone_only(client, auth, at):
+    evening = Evening(at.now)
+    planning.plan_evening(db.session, evening.organizer, evening.event.id, evening.speed.version, evening.now)
+    (met,) = db.session.scalars(
+        sa.select(SpeedSeat.round).where(
+            SpeedSeat.intern_id == evening.maya.id, SpeedSeat.senior_id == evening.ferreira.id
+        )
+    )
+    start_round(evening.speed, met, evening.now - timedelta(minutes=1))
+    maya = page_of(client, auth, "maya@hospital.example", evening.url)
+    assert "Why:</strong> You share Cardiology; offers career advice" in maya
+    ferreira = page_of(client, auth, "ferreira@hospital.example", evening.url)
+    assert "Maya Okafor" in ferreira and "Why:</strong> You share Cardiology" in ferreira
+    assert "career advice" not in ferreira
+    auth.login("ferreira@hospital.example")
+    seats = client.get("/account/export.json").get_json()["speed_mentoring"]["seats"]
+    assert seats and not any("career" in seat["why"] for seat in seats)
