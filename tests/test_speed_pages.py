@@ -126,7 +126,7 @@ def test_projector_shows_round_time_left_break_and_end(client, auth, evening, mo
     during = screen_at(client, evening, monkeypatch, NOW + timedelta(minutes=2))
     assert "Round 1 of 2 6 min left" in text_of(during) and 'data-seconds-left="360"' in during
     pause = text_of(screen_at(client, evening, monkeypatch, NOW + timedelta(minutes=9)))
-    assert "Break: next round at 18:10" in pause and "Next: round 2 of 2" in pause
+    assert f"Break: next round at {(NOW + timedelta(minutes=10)):%H:%M}" in pause and "Next: round 2 of 2" in pause
     evening.start(NOW + timedelta(minutes=10))
     over = text_of(screen_at(client, evening, monkeypatch, NOW + timedelta(minutes=19)))
     assert "All 2 rounds are over" in over and "Dr Senior" not in over

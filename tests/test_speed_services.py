@@ -1,6 +1,6 @@
 """Setting up, planning, re-planning and running a speed-mentoring evening."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,9 +13,12 @@ from eventsapp.extensions import db
 from eventsapp.speed import planning, settings
 from eventsapp.speed.models import SpeedSeat, SpeedSession
 from eventsapp.speed.participants import present
+from eventsapp.timeutil import utcnow
 from tests.factories import make_event, make_rsvp, make_user
 
-NOW = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
+#: "Now" for these tests: the real clock's minute, so that they hold on any
+#: date they run; the evening is placed relative to it.
+NOW = utcnow().replace(second=0, microsecond=0)
 
 
 class Evening:
@@ -23,7 +26,10 @@ class Evening:
 
     def __init__(self, interns=3, seniors=2):
         self.organizer = make_user("Grace Organizer", role="organizer", stage="faculty")
-        self.event = make_event(self.organizer, title="Surgery speed mentoring", starts_in=timedelta(minutes=10))
+        self.event = make_event(self.organizer, title="Surgery speed mentoring")
+        self.event.starts_at = NOW + timedelta(minutes=10)  # ten minutes from NOW, however long the run
+        self.event.ends_at = self.event.starts_at + timedelta(hours=1)
+        db.session.commit()
         self.interns = [
             self.join(f"Intern {n}", "intern", interests=["Cardiology"], helps=["career"]) for n in range(interns)
         ]
@@ -231,7 +237,7 @@ def test_a_checked_in_senior_who_then_cancels_has_left_the_remaining_rounds(app)
     evening.plan()
     evening.start()
     leaving = evening.seats(1)[0].senior_id
-    later = datetime.now(UTC) + timedelta(minutes=1)  # after their check-in
+    later = utcnow() + timedelta(minutes=1)  # after their check-in
     rsvps.respond(db.session, db.session.get(User, leaving), evening.event.id, "declined", now=later)
     assert leaving not in present(db.session, evening.event.id).names
     evening.plan()
