@@ -126,7 +126,9 @@ def test_more_rounds_than_seniors_plans_anyway_and_names_the_empty_rounds(app):
     evening = Evening(interns=2, seniors=3)
     evening.set_up(rounds=6)
     result = evening.plan()
-    assert result.notes == ("With 3 seniors, each intern can meet at most 3: rounds 4-6 will have empty seats",)
+    assert result.notes == (
+        "With 3 seniors present, each intern can meet at most 3: each sits out at least 3 of the 6 rounds",
+    )
     assert {s.round for s in evening.seats()} == {1, 2, 3}
     # Never the same senior twice (the database holds that too).
     assert len({(s.intern_id, s.senior_id) for s in evening.seats()}) == len(evening.seats())
@@ -303,7 +305,7 @@ def test_who_is_not_seated_is_listed_with_why(app):
     more.plan()
     values = settings.Settings(**{**settings.DEFAULTS, "rounds": 2, "tables": 5, "seats_per_table": 2})
     settings.save_settings(db.session, more.organizer, more.event.id, values, more.speed.version, NOW)
-    assert unseated(more)[2] == [("Intern 0", "This round was added after the plan was made: re-plan to seat them.")]
+    assert unseated(more)[2] == [("Intern 0", "Nobody is seated in this round yet: re-plan to seat them.")]
 
 
 def test_a_cancelled_event_is_not_planned_or_started(app):
