@@ -68,14 +68,17 @@ def seating_notes(*, interns: int, seniors: int, tables: int, seats_per_table: i
         )
     hosts = min(seniors, tables)
     if hosts and interns > hosts * seats_per_table:
-        where = f"{hosts} tables" if hosts == tables else f"{hosts} seniors' tables"
-        if hosts == 1:
-            where = "1 table" if hosts == tables else "1 senior's table"
+        tables_said = _count(hosts, "table") if hosts == tables else _count(hosts, "senior's table", "seniors' tables")
+        most = hosts * seats_per_table
         notes.append(
-            f"{where} of {seats_per_table} seats seat at most {hosts * seats_per_table} interns a round: "
-            f"{interns - hosts * seats_per_table} will sit out each round"
+            f"{tables_said} of {_count(seats_per_table, 'seat')} seat at most {_count(most, 'intern')} a round: "
+            f"{interns - most} will sit out each round"
         )
     return tuple(notes)
+
+
+def _count(number: int, one: str, many: str = "") -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 def _refuse(session: Session, error: DomainError) -> NoReturn:
