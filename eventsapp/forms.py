@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import wtforms
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -64,8 +66,17 @@ def optional_int(value):
     return number
 
 
+#: What a whole-number field accepts: ASCII digits, an optional sign (the
+#: field's range then says whether a negative is allowed) and spaces around.
+#: int() alone also takes other scripts' digits ("١٢") and underscores ("1_0").
+_WHOLE_NUMBER = re.compile(r"\s*[+-]?[0-9]+\s*", re.ASCII)
+
+
 class WholeNumberField(IntegerField):
     def process_formdata(self, valuelist):
+        if valuelist and not (isinstance(valuelist[0], str) and _WHOLE_NUMBER.fullmatch(valuelist[0])):
+            self.data = None
+            raise ValueError("Enter a whole number.")
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:

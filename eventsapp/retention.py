@@ -27,7 +27,7 @@ from eventsapp.mentorships.models import Invitation
 from eventsapp.notifications.models import EventReminder
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.rsvps.states import RsvpState
-from eventsapp.speed.models import SpeedFollowUp, SpeedSeat, SpeedSession
+from eventsapp.speed.models import SpeedDeparture, SpeedFollowUp, SpeedSeat, SpeedSession
 from eventsapp.transactions import begin_write
 
 #: Events purged per transaction: their rows are counted and deleted together.
@@ -42,8 +42,9 @@ ROWS = {
     "reminders_sent": EventReminder,
     "speed_seats": SpeedSeat,
     "speed_answers": SpeedFollowUp,
+    "speed_departures": SpeedDeparture,
 }
-BY_SPEED_SESSION = (SpeedSeat, SpeedFollowUp)
+BY_SPEED_SESSION = (SpeedSeat, SpeedFollowUp, SpeedDeparture)
 COUNTED = ("going", "waitlisted", "maybe", "declined", "checked_in", "guests", "came", "speed_pairs")
 
 
@@ -58,6 +59,7 @@ class Purged:
     reminders_sent: int = 0
     speed_seats: int = 0
     speed_answers: int = 0
+    speed_departures: int = 0  # who left an evening early, as the organizer marked them
 
     @property
     def events_phrase(self) -> str:

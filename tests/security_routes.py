@@ -45,7 +45,7 @@ from eventsapp.notifications import unsubscribe
 from eventsapp.notifications.models import Notification, NotificationKind
 from eventsapp.program.models import Coordinator
 from eventsapp.rsvps import services as rsvps
-from eventsapp.speed.models import SpeedSeat, SpeedSession
+from eventsapp.speed.models import SpeedDeparture, SpeedSeat, SpeedSession
 from eventsapp.timeutil import utcnow
 from tests.factories import DEFAULT_PASSWORD, make_department, make_event, make_rsvp, make_user, open_login
 
@@ -264,9 +264,11 @@ def _event_soon(path: str, **data):
     return prepare
 
 
-def _speed(path: str, *, planned: bool = False, **data):
+def _speed(path: str, *, planned: bool = False, started: bool = False, left: bool = False, **data):
     """An event soon, run as speed mentoring, the intern and the senior going;
-    `planned`: with its first round's seat. The form carries the page's version."""
+    `planned`: with its first round's seat; `started`: round 1 under way;
+    `left`: the intern marked as having left. The form carries the page's
+    version, and the intern's id for the buttons that name a participant."""
 
     def prepare(world, role):
         event = world.event(starts_in=timedelta(minutes=10))
@@ -287,6 +289,11 @@ def _speed(path: str, *, planned: bool = False, **data):
                 )
             )
             speed.planned_at, speed.version = utcnow(), 1
+        if started:
+            speed.current_round, speed.round_started_at = 1, utcnow()
+        if left:
+            db.session.add(SpeedDeparture(session_id=speed.id, user_id=world.intern.id, left_at=utcnow()))
+        data.setdefault("user_id", str(world.intern.id))
         return Target(path.format(e=event), {"version": str(speed.version), **data})
 
     return prepare
@@ -886,6 +893,11 @@ MATRIX: list[Row] = [
                                                                                        LOGIN, DENY,  DENY,  DENY,  NO,    NO,
         variant="someone else acted first"),
     row("speed.start_round",        "POST", _speed("/events/{e.id}/speed/rounds", planned=True),
+                                                                                       LOGIN, DENY,  DENY,  DENY,  GO,    GO),
+    row("speed.undo_round",         "POST", _speed("/events/{e.id}/speed/rounds/undo", planned=True, started=True),
+                                                                                       LOGIN, DENY,  DENY,  DENY,  GO,    GO),
+    row("speed.left",               "POST", _speed("/events/{e.id}/speed/left"),      LOGIN, DENY,  DENY,  DENY,  GO,    GO),
+    row("speed.back",               "POST", _speed("/events/{e.id}/speed/back", left=True),
                                                                                        LOGIN, DENY,  DENY,  DENY,  GO,    GO),
     row("speed.turn_off",           "POST", _speed("/events/{e.id}/speed/off"),       LOGIN, DENY,  DENY,  DENY,  GO,    GO),
     # Answers: any member, for themselves.

@@ -5,8 +5,11 @@ import re
 
 import pytest
 import sqlalchemy as sa
+import wtforms
+from werkzeug.datastructures import MultiDict
 
 from eventsapp.events.models import DESCRIPTION_MAX, Event
+from eventsapp.forms import WholeNumberField
 from eventsapp.profiles.models import BIO_MAX
 from tests.test_events_views import form, organizer  # noqa: F401  (fixture)
 from tests.test_profiles import form_data, member  # noqa: F401  (fixture)
@@ -59,3 +62,22 @@ def test_profile_bio_states_its_limit_and_keeps_an_over_long_bio(client, session
 def test_passwords_and_emails_keep_their_quiet_browser_limit(client, path, name):
     page = client.get(path).get_data(as_text=True)
     assert "maxlength" in control(page, name) and "At most" not in page
+
+
+@pytest.mark.parametrize("typed", ["١٢", "１２", "1_0", "12a", "", " ", "1.5", "--3"])
+def test_a_whole_number_is_ascii_digits_only(app, typed):
+    class Numbers(wtforms.Form):
+        count = WholeNumberField("Count")
+
+    form = Numbers(MultiDict({"count": typed}))
+    assert not form.validate()
+    assert form.count.errors == ["Enter a whole number."] and form.count.data is None
+
+
+@pytest.mark.parametrize(("typed", "number"), [("12", 12), (" 7 ", 7), ("-3", -3), ("+4", 4), ("0", 0)])
+def test_a_whole_number_takes_ascii_digits_with_a_sign(app, typed, number):
+    class Numbers(wtforms.Form):
+        count = WholeNumberField("Count")
+
+    form = Numbers(MultiDict({"count": typed}))
+    assert form.validate() and form.count.data == number

@@ -789,9 +789,10 @@ def case_sso_welcome(w):
     )
 
 
-def _speed_evening(w: World, *, planned: bool = False, started: bool = False):
-    """An event soon, its intern and senior going, set up as speed mentoring."""
-    from eventsapp.speed import planning
+def _speed_evening(w: World, *, planned: bool = False, started: bool = False, left: bool = False):
+    """An event soon, its intern and senior going, set up as speed mentoring;
+    `left`: the intern marked as having left the evening."""
+    from eventsapp.speed import departures, planning
     from eventsapp.speed import settings as speed_settings
 
     event = _event(w, starts_in=timedelta(minutes=10))
@@ -804,6 +805,8 @@ def _speed_evening(w: World, *, planned: bool = False, started: bool = False):
         planning.plan_evening(db.session, organizer, event.id, speed.version, now)
     if started:
         planning.start_next_round(db.session, organizer, event.id, speed.version, now)
+    if left:
+        departures.mark_left(db.session, organizer, event.id, w.intern, now)
     return event
 
 
@@ -888,6 +891,9 @@ CASES = {
     "speed.save": case_speed_settings,
     "speed.plan": _speed_case("plan"),
     "speed.start_round": _speed_case("rounds", planned=True),
+    "speed.undo_round": _speed_case("rounds/undo", planned=True, started=True),
+    "speed.left": _speed_case("left", planned=True),
+    "speed.back": _speed_case("back", planned=True, left=True),
     "speed.turn_off": _speed_case("off", pages=("",)),  # (the projector is gone with the evening)
     "speed_people.save_follow_up": case_speed_follow_up,
 }

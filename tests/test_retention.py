@@ -24,7 +24,7 @@ from eventsapp.program.coordinators import Scope
 from eventsapp.program.introducing_events import by_event
 from eventsapp.program.organized import organized_figures
 from eventsapp.rsvps.models import Rsvp
-from eventsapp.speed.models import SpeedFollowUp, SpeedSession
+from eventsapp.speed.models import SpeedDeparture, SpeedFollowUp, SpeedSession
 from eventsapp.timeutil import utcnow
 from tests.factories import make_event, make_rsvp, make_user
 from tests.speed_seats import make_speed_session, seat
@@ -125,7 +125,7 @@ def test_only_events_ended_more_than_the_retention_ago_lose_their_attendee_rows(
     fill(upcoming, make_user("Another senior", stage="attending"))
     assert worker.run_job(app, JOB, now=NOW) == 1
     db.session.expire_all()
-    none = {"speed_seats": 0, "speed_answers": 0}
+    none = {"speed_seats": 0, "speed_answers": 0, "speed_departures": 0}
     assert rows_of(old.id) == {"answers": 0, "check_ins": 0, "invitations": 0, "reminders_sent": 0, **none}
     for event in (edge, recent, upcoming):
         assert rows_of(event.id) == {"answers": 7, "check_ins": 4, "invitations": 1, "reminders_sent": 1, **none}
@@ -151,6 +151,7 @@ def speed_evening(event, interns, seniors):
             seat(speed, number, table, senior, interns[(number + table) % 2])
     for who, whom in ((interns[0], seniors[0]), (seniors[0], interns[0])):
         db.session.add(SpeedFollowUp(session_id=speed.id, from_id=who.id, to_id=whom.id, again=True))
+    db.session.add(SpeedDeparture(session_id=speed.id, user_id=interns[1].id, left_at=event.ends_at))
     db.session.commit()
     return speed
 
@@ -161,11 +162,12 @@ def test_speed_seats_and_answers_go_with_the_rest_and_the_pairs_who_met_are_kept
     seniors = [make_user(f"Dr {n}", stage="attending", open_to_interns=True) for n in range(2)]
     kept_speed, recent_speed = speed_evening(old, interns, seniors), speed_evening(recent, interns, seniors)
     done = retention.purge(db.session, NOW, YEARS)
-    assert (done.speed_seats, done.speed_answers) == (4, 2)
+    assert (done.speed_seats, done.speed_answers, done.speed_departures) == (4, 2, 1)
     assert "4 speed-mentoring seats, 2 meet-again answers" in done.summary()
     db.session.expire_all()
     assert (rows_of(old.id)["speed_seats"], rows_of(old.id)["speed_answers"]) == (0, 0)
     assert (rows_of(recent.id)["speed_seats"], rows_of(recent.id)["speed_answers"]) == (4, 2)
+    assert (rows_of(old.id)["speed_departures"], rows_of(recent.id)["speed_departures"]) == (0, 1)
     # The settings and the quality figures name nobody: they stay, and so does the count of pairs who met.
     speed = db.session.get(SpeedSession, kept_speed.id)
     assert (speed.rounds, speed.quality_total, speed.quality_top_two) == (2, 12.0, 0.5)

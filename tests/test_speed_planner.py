@@ -317,3 +317,20 @@ def test_impossible_input_is_refused_with_a_sentence(changes, message):
     arguments = {"interns": [1], "seniors": [10], "scores": {}, "rounds": 2, "tables": 1, "seats_per_table": 1}
     with pytest.raises(PlanError, match=message):
         plan(**{**arguments, **changes})
+
+
+def test_the_top_two_share_counts_an_intern_never_seated_as_a_miss():
+    scores = {(1, 10): 5, (1, 11): 4, (2, 10): 5, (2, 11): 4}
+    seats = [Seat(1, 1, 10, 1), Seat(2, 1, 11, 1)]  # intern 2 is present but never sits
+    figures = quality(seats, [1, 2], [10, 11], scores, rounds=2, tables=1, seats_per_table=1)
+    assert figures.top_two_share == 0.5 and figures.interns_planned == 1
+
+
+def test_the_greedy_baseline_plans_from_the_same_held_rounds():
+    scores = {(1, 10): 1, (1, 11): 9, (1, 12): 8}
+    room = {"rounds": 2, "tables": 3, "seats_per_table": 1}
+    held = [Seat(1, 1, 10, 1)]  # round 1 as it was held: the intern's worst match
+    planned = plan([1], [10, 11, 12], scores, **room, held=held, first_round=2)
+    figures = quality([*held, *planned], [1], [10, 11, 12], scores, **room, held=held, first_round=2)
+    # Both plan round 2 only, after the same round 1: a baseline from round 1 would score 9 + 8.
+    assert figures.total == figures.greedy_total == 1 + 9

@@ -50,6 +50,9 @@ class SpeedSession(db.Model):
     seats_per_table: Mapped[int]
     current_round: Mapped[int] = mapped_column(default=0, server_default="0")
     round_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The round before's start, kept when a round starts, so that a start
+    #: made by mistake can be undone once (planning.undo_start).
+    previous_round_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=0, server_default="0")
     #: When the schedule was last made, and from whom: those checked in
     #: (True) or, before the doors open, those going (False).
@@ -59,6 +62,9 @@ class SpeedSession(db.Model):
     quality_total: Mapped[float | None]
     quality_greedy: Mapped[float | None]
     quality_top_two: Mapped[float | None]
+    #: The first round that plan made (those before were held and kept): the
+    #: greedy baseline planned the same rounds from the same held ones.
+    quality_from_round: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -104,6 +110,22 @@ class SpeedSeat(db.Model):
 
     senior: Mapped[User] = relationship(foreign_keys=[senior_id])
     intern: Mapped[User] = relationship(foreign_keys=[intern_id])
+
+
+class SpeedDeparture(db.Model):
+    """Someone who left the evening, as the organizer marked them: check-ins
+    are never taken back, so this is what leaves them out of a re-plan."""
+
+    __tablename__ = "speed_departure"
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "user_id", name="uq_speed_departure_person"),
+        sa.Index("ix_speed_departure_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("speed_session.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    left_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class SpeedFollowUp(db.Model):

@@ -2,7 +2,8 @@
 one side, senior colleagues open to interns on the other. Before the doors
 open, those going; once anyone is checked in, those checked in (check-in at
 the door decides who is present) who have not since answered that they are
-not going (they left). Three queries, whatever the size."""
+not going, or whom the organizer marked as having left the evening
+(SpeedDeparture). Three queries, whatever the size."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from eventsapp.profiles import career, help_kinds
 from eventsapp.profiles.models import Profile, Specialty, profile_specialty
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.rsvps.states import RsvpState
+from eventsapp.speed.models import SpeedDeparture, SpeedSession
 from eventsapp.speed.pairing import Person
 
 #: The intern side: those who look for help.
@@ -44,10 +46,20 @@ def _counts(session: Session, event_id: int) -> tuple[int, int]:
     return row[0], row[1]
 
 
+def departed(event_id: int):
+    """The ids of those the organizer marked as having left the evening."""
+    return (
+        sa.select(SpeedDeparture.user_id)
+        .join(SpeedSession, SpeedSession.id == SpeedDeparture.session_id)
+        .where(SpeedSession.event_id == event_id)
+    )
+
+
 def _source(event_id: int, from_check_in: bool):
-    """Their ids. Once check-in has begun: those checked in, less those who
-    then said they are not going after all (they left: check-ins are never
-    taken back, so the answer after it is what tells)."""
+    """Their ids, less those marked as having left the evening. Once
+    check-in has begun: those checked in, less those who then said they are
+    not going after all (check-ins are never taken back, so the answer after
+    it, or the organizer's "Left the evening", is what tells)."""
     if from_check_in:
         left = sa.exists().where(
             Rsvp.event_id == event_id,
@@ -56,10 +68,16 @@ def _source(event_id: int, from_check_in: bool):
             Rsvp.updated_at > CheckIn.checked_in_at,
         )
         return sa.select(CheckIn.user_id).where(
-            CheckIn.event_id == event_id, CheckIn.user_id.is_not(None), sa.not_(left)
+            CheckIn.event_id == event_id,
+            CheckIn.user_id.is_not(None),
+            sa.not_(left),
+            CheckIn.user_id.not_in(departed(event_id)),
         )
     return sa.select(Rsvp.user_id).where(
-        Rsvp.event_id == event_id, Rsvp.state == RsvpState.GOING, Rsvp.user_id.is_not(None)
+        Rsvp.event_id == event_id,
+        Rsvp.state == RsvpState.GOING,
+        Rsvp.user_id.is_not(None),
+        Rsvp.user_id.not_in(departed(event_id)),
     )
 
 
@@ -74,7 +92,9 @@ def present(session: Session, event_id: int) -> Present:
         sa.and_(Profile.career_stage.in_(career.SENIOR_STAGES), Profile.open_to_interns),
     )
     rows = session.execute(
-        sa.select(User.id, User.name, Profile.career_stage, Profile.help_asked, Profile.help_offered)
+        sa.select(
+            User.id, User.name, Profile.career_stage, Profile.help_asked, Profile.help_offered, Profile.show_interests
+        )
         .join(Profile, Profile.user_id == User.id)
         .where(User.id.in_(source), taking_part)
         .order_by(User.name_key, User.id)
@@ -93,6 +113,7 @@ def present(session: Session, event_id: int) -> Present:
     for row in rows:
         senior = row.career_stage in career.SENIOR_STAGES
         helps = help_kinds.from_bits(row.help_offered if senior else row.help_asked)
-        person = Person(row.id, row.name, frozenset(interests.get(row.id, ())), helps)
+        # A senior's offers count only where they show them, like their interests.
+        person = Person(row.id, row.name, frozenset(interests.get(row.id, ())), helps, help_shown=row.show_interests)
         (seniors if senior else interns).append(person)
     return Present(interns, seniors, from_check_in, going, checked_in, names)

@@ -18,8 +18,8 @@ from eventsapp.speed.rounds import Seat
 @dataclass(frozen=True)
 class Quality:
     total: float  # sum of pair scores of the plan's seats
-    greedy_total: float  # the same for greedy_plan on the same input
-    top_two_share: float  # share (0..1) of planned interns who meet at least two of their top three seniors
+    greedy_total: float  # the same for greedy_plan on the same input, from the same held rounds
+    top_two_share: float  # share (0..1) of the interns present who meet at least two of their top three seniors
     interns_planned: int
     seats: int
     idle_seats: int  # (intern, round) pairs where an intern who could have sat sits out
@@ -34,15 +34,19 @@ def quality(
     rounds: int,
     tables: int,
     seats_per_table: int,
+    held: Sequence[Seat] = (),
+    first_round: int = 1,
 ) -> Quality:
     """The figures of a whole session's seats (held ones included), with these people present
-    throughout; the greedy plan is made for the same session from round 1."""
-    greedy = greedy_plan(interns, seniors, scores, rounds=rounds, tables=tables, seats_per_table=seats_per_table)
+    throughout. The greedy plan starts from the same held rounds and plans the same rounds
+    (first_round on), so that the two totals differ only by how those rounds were planned."""
+    room = {"rounds": rounds, "tables": tables, "seats_per_table": seats_per_table}
+    greedy = [*held, *greedy_plan(interns, seniors, scores, **room, held=held, first_round=first_round)]
     planned = {seat.intern_id for seat in seats}
     return Quality(
         total=_total(seats, scores),
         greedy_total=_total(greedy, scores),
-        top_two_share=_top_two_share(seats, planned, seniors, scores),
+        top_two_share=_top_two_share(seats, set(interns), seniors, scores),
         interns_planned=len(planned),
         seats=len(seats),
         idle_seats=_idle_seats(seats, interns, seniors, rounds=rounds, tables=tables, seats_per_table=seats_per_table),
@@ -53,17 +57,18 @@ def _total(seats: Sequence[Seat], scores: Mapping[tuple[int, int], float]) -> fl
     return float(sum(scores.get((seat.intern_id, seat.senior_id), 0.0) for seat in seats))
 
 
-def _top_two_share(seats, planned, seniors, scores) -> float:
-    """An intern's top three: the present seniors with their three best scores, ties included
-    (a senior as good as the third best is as much a top match); one with fewer than two
-    seniors present counts when they meet all of them."""
+def _top_two_share(seats, interns, seniors, scores) -> float:
+    """Of all the interns present (one never seated counts, as a miss), the share who meet at
+    least two of their top three: the present seniors with their three best scores, ties
+    included (a senior as good as the third best is as much a top match); one with fewer
+    than two seniors present counts when they meet all of them."""
     met = {(seat.intern_id, seat.senior_id) for seat in seats}
     hits = 0
-    for intern in planned:
+    for intern in interns:
         ranked = sorted((scores.get((intern, s), 0.0) for s in seniors), reverse=True)
         top = [s for s in seniors if ranked and scores.get((intern, s), 0.0) >= ranked[min(2, len(ranked) - 1)]]
         hits += sum((intern, s) in met for s in top) >= min(2, len(ranked))
-    return hits / len(planned) if planned else 0.0
+    return hits / len(interns) if interns else 0.0
 
 
 def _idle_seats(seats, interns, seniors, *, rounds, tables, seats_per_table) -> int:

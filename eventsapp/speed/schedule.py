@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from eventsapp.accounts.models import User
 from eventsapp.speed import clock
+from eventsapp.speed.departures import Left, departures
 from eventsapp.speed.models import SpeedSeat, SpeedSession
 from eventsapp.speed.participants import Present, present
-from eventsapp.speed.planning import shortfall_note
+from eventsapp.speed.planning import seating_notes
 
 HELD, UNDER_WAY, PLANNED = "held", "under way", "planned"
 
@@ -99,8 +100,10 @@ def _flagged(place: Place, here: set[int]) -> Place:
 
 
 def _unseated(rounds: list[Round], people: Present, tables: int, seats_per_table: int) -> None:
-    """Who present is not at a table in each round, and why. The seniors
-    who can host: all those present, or, with fewer tables, those at one."""
+    """Who present is not at a table in each round still to come, and why (held
+    rounds and the one under way are history: their tables show who sat, and
+    today's settings and people say nothing true about them). The seniors who
+    can host: all those present, or, with fewer tables, those at one."""
     met: dict[int, set[int]] = defaultdict(set)
     for rnd in rounds:
         for table in rnd.tables:
@@ -109,25 +112,29 @@ def _unseated(rounds: list[Round], people: Present, tables: int, seats_per_table
     here = {p.user_id for p in people.seniors}
     hosting = here if len(here) <= tables else {t.senior.user_id for rnd in rounds for t in rnd.tables} & here
     for rnd in rounds:
+        if rnd.status != PLANNED:
+            continue
         seated = {p.user_id for t in rnd.tables for p in t.interns}
+        hosts = {t.senior.user_id for t in rnd.tables}
         full = bool(rnd.tables) and len(seated) >= len(rnd.tables) * seats_per_table
         for intern in people.interns:
             if intern.user_id not in seated:
-                rnd.unseated.append((intern.name, _why(met[intern.user_id], hosting, full, rnd.status, not rnd.tables)))
+                rnd.unseated.append((intern.name, _why(met[intern.user_id], hosting, hosts, full)))
 
 
-def _why(met: set[int], hosting: set[int], full: bool, status: str, empty: bool) -> str:
+def _why(met: set[int], hosting: set[int], hosts: set[int], full: bool) -> str:
+    """Why an intern present has no seat in a round to come: each reason checked, not assumed."""
     if full:
         return "Every seat was taken: more tables or interns per table would seat them."
     if hosting and hosting <= met:
         return "Has met every senior at a table in other rounds."
-    if status == PLANNED and not met:
-        return "Not in the plan yet (arrived after it was made): re-plan to seat them."
-    if status == PLANNED and empty:
-        return "This round was added after the plan was made: re-plan to seat them."
-    if status != PLANNED:
-        return "Was not here yet when this round was planned." if not met else "The plan gave them a break this round."
-    return "No senior left whom they have not met: re-plan once more seniors are here."
+    if not met:
+        return "Not in the plan yet (arrived, or came back, after it was made): re-plan to seat them."
+    if not hosts:
+        return "Nobody is seated in this round yet: re-plan to seat them."
+    if hosts <= met:
+        return "Has met every senior hosting this round: re-plan once more seniors are here."
+    return "A senior they have not met has a free seat this round: re-plan to seat them."
 
 
 @dataclass(frozen=True)
@@ -136,8 +143,9 @@ class Overview:
     people: Present
     rounds: list[Round]
     moment: clock.Moment | None
-    note: str  # more rounds than senior tables
+    notes: tuple[str, ...]  # what the room leaves out (planning.seating_notes)
     held: int = 0  # rounds held (speed.rounds_held): once all are, nothing is left to plan or start
+    left: list[Left] = field(default_factory=list)  # marked as having left the evening
 
 
 def overview(session: Session, event_id: int, now: datetime) -> Overview:
@@ -145,13 +153,20 @@ def overview(session: Session, event_id: int, now: datetime) -> Overview:
     speed = find(session, event_id)
     people = present(session, event_id)
     if speed is None:
-        return Overview(None, people, [], None, "")
+        return Overview(None, people, [], None, ())
     rounds = rounds_of(session, speed, now)
     _mark_gone(rounds, set(people.names))
     if speed.planned_at is not None:
         _unseated(rounds, people, speed.tables, speed.seats_per_table)
-    note = shortfall_note(min(len(people.seniors), speed.tables), speed.rounds) if people.seniors else ""
-    return Overview(speed, people, rounds, moment_of(speed, now), note, speed.rounds_held(now))
+    notes = seating_notes(
+        interns=len(people.interns),
+        seniors=len(people.seniors),
+        tables=speed.tables,
+        seats_per_table=speed.seats_per_table,
+        rounds=speed.rounds,
+    )
+    left = departures(session, speed.id)
+    return Overview(speed, people, rounds, moment_of(speed, now), notes, speed.rounds_held(now), left)
 
 
 def moment_of(speed: SpeedSession, now: datetime) -> clock.Moment:

@@ -5,6 +5,7 @@ on a page someone else has changed since is told so, and nothing is saved."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -83,12 +84,19 @@ def claim(session: Session, speed: SpeedSession, seen: int | None, message: str,
 
 
 def save_settings(
-    session: Session, actor: User, event_id: int, settings: Settings, seen: int | None, now: datetime
+    session: Session,
+    actor: User,
+    event_id: int,
+    settings: Settings,
+    seen: int | None,
+    now: datetime,
+    then: Callable[[SpeedSession], None] | None = None,
 ) -> SpeedSession:
     """Set the evening up, or change its settings. Rounds already held or
     under way stay as they were: the evening cannot have fewer rounds than
-    that, and seats planned beyond a smaller number of rounds go. New table
-    sizes apply from the next plan or re-plan."""
+    that, and seats planned beyond a smaller number of rounds go. `then`
+    runs in the same transaction, before it commits (planning re-plans the
+    rounds to come with it)."""
     check(settings)
     event, speed = locked_evening(session, actor, event_id)
     if event.is_cancelled:
@@ -108,6 +116,8 @@ def save_settings(
         session.execute(sa.delete(SpeedSeat).where(SpeedSeat.session_id == speed.id, SpeedSeat.round > settings.rounds))
     for name in BOUNDS:
         setattr(speed, name, getattr(settings, name))
+    if then is not None:
+        then(speed)
     try:
         session.commit()
     except sa.exc.IntegrityError:  # two organizers set it up at once: the other won

@@ -10,9 +10,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from eventsapp.errors import DomainError, NotAllowed, NotFound
+from eventsapp.events import timefmt
 from eventsapp.extensions import db
 from eventsapp.forms import show_error
-from eventsapp.speed import clock, planning, schedule, settings
+from eventsapp.speed import clock, departures, planning, schedule, settings
 from eventsapp.speed.forms import ActionForm, SettingsForm
 from eventsapp.timeutil import utcnow
 from eventsapp.web.permissions import managed_event
@@ -32,12 +33,26 @@ def _page(event, form: SettingsForm | None = None):
         form = SettingsForm(obj=view.speed, data=None if view.speed else settings.DEFAULTS)
         form.version.data = str(view.speed.version) if view.speed else ""
     return render_template(
-        "speed/organizer.html", event=event, view=view, form=form, action=ActionForm(), clock=clock, **_times(event)
+        "speed/organizer.html",
+        event=event,
+        view=view,
+        form=form,
+        action=ActionForm(),
+        clock=clock,
+        can_undo=bool(view.speed) and planning.can_undo_start(view.speed),
+        **_times(event),
     )
 
 
 def _times(event) -> dict:
-    return {"zone": ZoneInfo(event.timezone)}
+    """Every time of the evening in the event's own zone (the room's clock), named."""
+    now = utcnow()
+    span = timefmt.format_span(
+        event.starts_at, event.ends_at, all_day=event.all_day, event_zone=event.timezone,
+        viewer_zone=event.timezone, now=now,
+    )  # fmt: skip
+    when = f"{span} {timefmt.zone_label(event.timezone, event.starts_at)}"
+    return {"zone": ZoneInfo(event.timezone), "zone_name": event.timezone, "when": when}
 
 
 @bp.get("/")
@@ -54,7 +69,9 @@ def save(event_id: int):
     if not form.validate():
         return _page(event, form), 422
     try:
-        settings.save_settings(db.session, current_user, event_id, form.settings(), _seen(form.version.data), utcnow())
+        saved = planning.change_settings(
+            db.session, current_user, event_id, form.settings(), _seen(form.version.data), utcnow()
+        )
     except settings.Stale as exc:
         flash(str(exc), "error")
         return redirect(url_for("speed.page", event_id=event_id))
@@ -63,8 +80,16 @@ def save(event_id: int):
     except DomainError as exc:
         show_error(form, exc)
         return _page(event, form), 422
-    flash("Settings saved. Rounds already held stay as they were.", "success")
+    flash(_saved(saved), "success")
     return redirect(url_for("speed.page", event_id=event_id))
+
+
+def _saved(saved: planning.SettingsSaved) -> str:
+    if saved.replanned is not None:
+        return f"Settings saved, and the rounds to come re-planned with them. {_planned(saved.replanned)}"
+    if saved.not_replanned:
+        return f"Settings saved. The rounds to come were not re-planned: {saved.not_replanned}"
+    return "Settings saved. Rounds already held stay as they were."
 
 
 def _act(event_id: int, run, done: str):
@@ -96,6 +121,32 @@ def plan(event_id: int):
 @login_required
 def start_round(event_id: int):
     return _act(event_id, planning.start_next_round, lambda speed: f"Round {speed.current_round} has started.")
+
+
+@bp.post("/rounds/undo")
+@login_required
+def undo_round(event_id: int):
+    return _act(event_id, planning.undo_start, lambda number: f"The start of round {number} is undone.")
+
+
+def _person(event_id: int, run, done: str):
+    """Mark a participant as gone or back: the page's button names them by id."""
+    person = _seen(request.form.get("user_id"))
+    return _act(event_id, lambda s, actor, eid, _v, now: run(s, actor, eid, person, now), done)
+
+
+@bp.post("/left")
+@login_required
+def left(event_id: int):
+    done = "{} has left the evening: re-plan to leave them out of the rounds to come."
+    return _person(event_id, departures.mark_left, done.format)
+
+
+@bp.post("/back")
+@login_required
+def back(event_id: int):
+    done = "{} is back: re-plan to seat them in the rounds to come."
+    return _person(event_id, departures.mark_back, done.format)
 
 
 @bp.post("/off")
@@ -131,4 +182,5 @@ def printable(event_id: int):
         speed=speed,
         tables=schedule.per_table(rounds),
         people=schedule.per_person(rounds),
+        **_times(event),
     )

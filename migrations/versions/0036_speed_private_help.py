@@ -1,7 +1,7 @@
 """Speed mentoring keeps what an intern looks for private
 
 Revision ID: 0036_speed_private_help
-Revises: 0034_kept_speed_pairs
+Revises: 0035_speed_departures
 Create Date: 2026-12-05 01:00:00
 
 A seat's stored reason is read by the senior, the organizer, the print-out
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0036_speed_private_help"
-down_revision = "0034_kept_speed_pairs"
+down_revision = "0035_speed_departures"
 branch_labels = None
 depends_on = None
 
