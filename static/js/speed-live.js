@@ -3,7 +3,8 @@
    (the "speed:due" event), it fetches the page again; if the evening has
    moved on (the region's data-live-key differs: another phase, round or
    plan) it swaps the region's content in and says so with "speed:refreshed",
-   so the countdowns start again from the new page. While nothing changes the
+   so the countdowns start again from the new page; a status region, if the
+   page has one, reads out the new heading. While nothing changes the
    page stays as it is: a reader keeps their place and focus. Without
    JavaScript the page's own <noscript> meta refresh reloads it instead. */
 (function () {
@@ -27,6 +28,11 @@
     }
     here.innerHTML = fresh.innerHTML;
     here.setAttribute("data-live-key", key);
+    var announce = document.querySelector("[data-live-announce]");
+    var heading = here.querySelector("h1");
+    if (announce && heading) {
+      announce.textContent = heading.textContent.replace(/\s+/g, " ").trim();
+    }
     document.dispatchEvent(new CustomEvent("speed:refreshed"));
   }
 

@@ -232,6 +232,7 @@ def test_an_evening_from_setting_up_to_meeting_again(pages, evenings, signed_in,
         phone.evaluate("() => { window.notReloaded = true; }")
         phone.clock.fast_forward(20_000)
         expect(phone.get_by_role("heading", level=1)).to_contain_text("Round 3 ·")
+        expect(phone.get_by_role("status")).to_contain_text("Round 3 ·")  # read out to a screen reader
         assert phone.evaluate("() => window.notReloaded") is True
     else:  # its meta refresh reloads it
         expect(phone.locator("meta[http-equiv='refresh']")).to_have_count(1)
