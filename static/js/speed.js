@@ -1,10 +1,12 @@
 /* The speed-mentoring projector's countdown (templates/speed/screen.html).
    The server writes the seconds left when it made the page; this counts
    them down every second, from the page's own load, so the projector's
-   clock need not be right. At zero it reloads the page for the next phase.
-   Without JavaScript the page's meta refresh does the same every 20 s. */
+   clock need not be right. At zero it asks speed-live.js for the page of
+   the next phase ("speed:due"), and starts again on the page it swaps in.
+   Without JavaScript the page's meta refresh reloads it every 20 s. */
 (function () {
   "use strict";
+  var pending = [];
 
   function words(phase, seconds, label) {
     if (phase === "break") {
@@ -28,18 +30,23 @@
       var left = Math.max(0, total - Math.floor((Date.now() - began) / 1000));
       timer.textContent = words(phase, left, label);
       if (left === 0) {
-        window.location.reload();
+        document.dispatchEvent(new CustomEvent("speed:due"));
         return;
       }
-      window.setTimeout(tick, 1000);
+      pending.push(window.setTimeout(tick, 1000));
     }
     tick();
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function startAll() {
+    pending.forEach(window.clearTimeout);
+    pending = [];
     var timers = document.querySelectorAll("[data-seconds-left]");
     for (var i = 0; i < timers.length; i += 1) {
       start(timers[i]);
     }
-  });
+  }
+
+  document.addEventListener("DOMContentLoaded", startAll);
+  document.addEventListener("speed:refreshed", startAll);
 })();

@@ -25,6 +25,7 @@ from eventsapp import create_app
 from eventsapp.accounts.models import Role
 from eventsapp.events.models import Event
 from eventsapp.extensions import db
+from eventsapp.introductions.links import IntroductionLinks
 from eventsapp.timeutil import utcnow
 from tests.factories import DEFAULT_PASSWORD, make_department, make_rsvp, make_user, specialty
 
@@ -273,6 +274,7 @@ def _seed() -> Site:
     site.org["mentorship_id"] = _seed_mentorship(senior)
     site.org["connected"] = {variant: _seed_connection(variant) for variant in VARIANTS}
     site.org["asking"] = {variant: _seed_asking(variant, n, organizer) for n, variant in enumerate(VARIANTS)}
+    site.org["speed"] = _seed_speed_evening(organizer)
     site.newcomer_email = make_user(
         "Nia Newcomer", email="newcomer@hospital.example", stage="intern", verified=False
     ).email
@@ -297,6 +299,40 @@ def _seed_asking(variant: str, n: int, organizer) -> dict:
         make_rsvp(workshop, person)
     introductions.request_introduction(db.session, intern, senior.id, "Could you tell me about dermatology?")
     return {"intern": intern.email, "intern_name": intern.name, "senior": senior.email, "event": workshop.title}
+
+
+def _seed_speed_evening(organizer) -> dict:
+    """A speed-mentoring evening under way, its last round started (an hour
+    long, so it lasts the run) and the follow-up answered in part, so each
+    of its pages has something to show. Vascular surgery is no other journey's."""
+    from eventsapp.speed import followups, planning, settings
+    from eventsapp.speed.links import PageLink
+
+    now = utcnow().replace(microsecond=0)
+    event = add_event(organizer, "Vascular Speed Mentoring", "meeting", now - timedelta(minutes=5), location="Atrium")
+    event.ends_at = now + timedelta(hours=3)
+    interests = ["Vascular surgery"]
+    interns = [
+        make_user(name, email=f"speed-{n}@riverside.example", stage="intern", interests=interests)
+        for n, name in enumerate(("Aisha Bello", "Marco Ricci"))
+    ]
+    seniors = [
+        make_user(name, email=f"speed-senior-{n}@riverside.example", stage="attending", interests=interests,
+                  open_to_interns=True)
+        for n, name in enumerate(("Beatriz Lobo", "Felix Amari"))
+    ]  # fmt: skip
+    for person in (*interns, *seniors):
+        make_rsvp(event, person)
+    speed = settings.save_settings(db.session, organizer, event.id, settings.Settings(2, 60, 0, 2, 1), None, now)
+    planning.plan_evening(db.session, organizer, event.id, speed.version, now)
+    for _ in range(2):
+        planning.start_next_round(db.session, organizer, event.id, speed.version, now)
+    page = PageLink(f"/events/{event.id}/speed/follow-up", f"http://localhost/events/{event.id}/speed/follow-up")
+    links = followups.Links(IntroductionLinks("/introductions", "http://localhost/introductions"), page)
+    everyone = {s.id for s in seniors}
+    followups.save_answers(db.session, interns[0], event.id, everyone, now, links)
+    followups.save_answers(db.session, seniors[0], event.id, {interns[0].id}, now, links)
+    return {"id": event.id, "intern": interns[0].email, "senior": seniors[0].email}
 
 
 def _seed_connection(variant: str) -> dict:

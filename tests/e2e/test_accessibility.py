@@ -22,7 +22,7 @@ AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 @dataclass(frozen=True)
 class Screen:
     name: str
-    who: str | None  # whose session: None (visitor), or a site attribute holding an email
+    who: str | Callable | None  # whose session: None (visitor), a site attribute holding an email, or site -> email
     path: Callable  # site -> path
     action: tuple[str, str]  # the main action: (role, accessible name)
 
@@ -89,6 +89,43 @@ SCREENS = [
     Screen("roster", "admin_email", lambda s: "/roster/", ("button", "Upload and preview")),
     Screen("attendance-record", "intern_email", lambda s: "/attendance/", ("link", "Events")),
     Screen("not-found", None, lambda s: "/events/999999", ("link", "Home")),
+    # A speed-mentoring evening, its last round under way and the follow-up answered in part.
+    Screen(
+        "speed-organizer",
+        "organizer_email",
+        lambda s: f"/events/{s.org['speed']['id']}/speed/",
+        ("link", "Projector screen"),
+    ),
+    Screen(
+        "speed-projector",
+        "organizer_email",
+        lambda s: f"/events/{s.org['speed']['id']}/speed/screen",
+        ("heading", "Round 2 of 2"),
+    ),
+    Screen(
+        "speed-print",
+        "organizer_email",
+        lambda s: f"/events/{s.org['speed']['id']}/speed/print",
+        ("heading", "Per person"),
+    ),
+    Screen(
+        "speed-phone",
+        lambda s: s.org["speed"]["intern"],
+        lambda s: f"/events/{s.org['speed']['id']}/speed/me",
+        ("link", "Whom would you like to meet again?"),
+    ),
+    Screen(
+        "speed-follow-up",
+        lambda s: s.org["speed"]["intern"],
+        lambda s: f"/events/{s.org['speed']['id']}/speed/follow-up",
+        ("button", "Save my answers"),
+    ),
+    Screen(
+        "speed-results",
+        "organizer_email",
+        lambda s: f"/events/{s.org['speed']['id']}/speed/results",
+        ("heading", "Seniors most asked for"),
+    ),
 ]
 
 
@@ -107,7 +144,8 @@ def describe(violations: list[dict]) -> str:
 
 
 def open_screen(pages, site, signed_in, screen: Screen, viewport: dict, js: bool = True, axe: bool = False):
-    state = signed_in(getattr(site, screen.who)) if screen.who else None
+    email = screen.who(site) if callable(screen.who) else getattr(site, screen.who) if screen.who else None
+    state = signed_in(email) if email else None
     page = pages.open(screen.name, viewport=viewport, storage_state=state, js=js, bypass_csp=axe)
     response = page.goto(screen.path(site))
     assert response.status == (404 if screen.name == "not-found" else 200)
