@@ -4,6 +4,7 @@ with who, what and from which address; others cannot see the log."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -94,10 +95,11 @@ def test_the_page_filters_by_action_and_person(client, session, admin):
     assert 'for="audit-person"' in page and "10.1.2.3" in page
 
 
-def test_the_date_filter_counts_whole_days(client, session, admin):
+def test_the_date_filter_counts_whole_days(app, client, session, admin):
     add(session, admin, days_ago=10, subject="Long ago (#1)")
     add(session, admin, subject="Today (#2)")
-    today = utcnow().date().isoformat()
+    # The page's days are the hospital's: just after midnight UTC it is still yesterday there.
+    today = utcnow().astimezone(ZoneInfo(app.config["APP_TIMEZONE"])).date().isoformat()
     page = client.get(f"/admin/audit/?from={today}&to={today}").get_data(as_text=True)
     assert "Today (#2)" in page and "Long ago" not in page
     assert "Long ago (#1)" in client.get("/admin/audit/?from=not-a-date").get_data(as_text=True)
