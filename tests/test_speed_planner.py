@@ -341,9 +341,9 @@ def rooms_for_everyone(draw):
     """Every senior hosts every round with room for every intern, and no more rounds than
     seniors: a rotation (intern k with senior k + round) seats everyone every round with a
     senior they have not met, so each intern can meet `rounds` different seniors."""
-    seniors = draw(st.lists(st.integers(101, 120), min_size=1, max_size=7, unique=True))
-    seats_per_table = draw(st.integers(1, 3))
-    interns = draw(st.lists(st.integers(1, 30), max_size=len(seniors) * seats_per_table, unique=True))
+    seniors = draw(st.lists(st.integers(101, 120), min_size=1, max_size=9, unique=True))
+    seats_per_table = draw(st.integers(1, 4))
+    interns = draw(st.lists(st.integers(1, 40), max_size=len(seniors) * seats_per_table, unique=True))
     pairs = [(i, s) for i in interns for s in seniors]
     scores = {pair: draw(st.sampled_from([0, 1, 2, 3, 5, 8, 13])) for pair in pairs if draw(st.booleans())}
     room = {
@@ -375,3 +375,13 @@ def test_nine_interns_meet_all_five_seniors_over_five_rounds_at_tables_of_two(sc
     scores = {(i, s): (i * s) % 7 for i in interns for s in seniors} if scored else {}
     planned = plan(interns, seniors, scores, rounds=5, tables=5, seats_per_table=2)
     assert {(seat.intern_id, seat.senior_id) for seat in planned} == {(i, s) for i in interns for s in seniors}
+
+
+def test_sixteen_interns_meet_eight_of_nine_seniors_over_eight_rounds_at_tables_of_two():
+    """With fewer rounds than seniors each intern can skip one. Counted as if every intern had
+    to meet every senior still unmet, the urgency misjudged who needed the fuller tables, and
+    in the last round one intern found both seniors left to them full: 127 pairs of 128."""
+    interns, seniors = list(range(1, 17)), list(range(101, 110))
+    planned = plan(interns, seniors, {}, rounds=8, tables=9, seats_per_table=2)
+    assert Counter(seat.intern_id for seat in planned) == dict.fromkeys(interns, 8)
+    assert len({(seat.intern_id, seat.senior_id) for seat in planned}) == 128

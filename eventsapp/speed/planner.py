@@ -123,12 +123,15 @@ class _Rounds:
         """(each host's urgency, the most it can be). Need: how many interns present who have not
         met the host must meet them this round, as the rounds after it seat at most `cap` each
         (the table's seats, or fewer when the interns spread evenly fill less); urgency is need
-        + cap, within 0..2 x cap: above cap, someone meets them now or never."""
+        + cap, within 0..2 x cap: above cap, someone meets them now or never. An intern with
+        more seniors still to meet than rounds left counts for the share they have rounds for."""
         session = self.session
         cap = min(session.seats_per_table, -(-len(session.interns) // len(hosts)))
-        unmet = (~met).sum(axis=0)[[self.column[s] for s in hosts]]
-        need = unmet - cap * (self.rounds - number)
-        return np.clip(need + cap, 0, 2 * cap).astype(float), 2 * cap
+        rounds_left = self.rounds - number + 1
+        share = np.minimum(1.0, rounds_left / np.maximum(1, (~met).sum(axis=1)))
+        demand = (share[:, None] * ~met).sum(axis=0)[[self.column[s] for s in hosts]]
+        need = np.rint(demand) - cap * (rounds_left - 1)
+        return np.clip(need + cap, 0, 2 * cap), 2 * cap
 
     def more_seated(
         self, hosts: list[int], waiting: list[int], met: np.ndarray, pairs: list[tuple[int, int]], number: int
