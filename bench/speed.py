@@ -2,9 +2,11 @@
 
     .venv/bin/python -m bench.speed            # make bench-speed (and part of make bench)
 
-Two sessions, built deterministically (seed 7): 60 interns, 30 seniors, 6 rounds
-(a department's evening) and 300 interns, 100 seniors, 8 rounds (the whole
-hospital), one table per senior with as many seats as it takes to seat everyone.
+Three sessions, built deterministically (seed 7): 60 interns, 30 seniors, 6 rounds
+(a department's evening), 300 interns, 100 seniors, 8 rounds (the whole hospital)
+and 9 interns, 5 seniors, 5 rounds (a small evening, tables of 2: one seat a round
+stays free, and only a plan that looks ahead seats all 45 pairs), one table per
+senior with as many seats as it takes to seat everyone.
 Scores are drawn like People to meet's: people share a few interests out of
 twenty, the common ones far more often, and seniors offer kinds of help interns
 look for; most pairs share nothing and score 0. Each planner runs three times
@@ -28,7 +30,7 @@ from eventsapp.speed.planner import greedy_plan, plan, quality
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-SESSIONS = [(60, 30, 6), (300, 100, 8)]
+SESSIONS = [(60, 30, 6), (300, 100, 8), (9, 5, 5)]
 TARGET_SECONDS = 2.0
 SPECIALTIES = 20
 KINDS_OF_HELP = 4

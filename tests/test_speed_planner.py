@@ -334,3 +334,54 @@ def test_the_greedy_baseline_plans_from_the_same_held_rounds():
     figures = quality([*held, *planned], [1], [10, 11, 12], scores, **room, held=held, first_round=2)
     # Both plan round 2 only, after the same round 1: a baseline from round 1 would score 9 + 8.
     assert figures.total == figures.greedy_total == 1 + 9
+
+
+@st.composite
+def rooms_for_everyone(draw):
+    """Every senior hosts every round with room for every intern, and no more rounds than
+    seniors: a rotation (intern k with senior k + round) seats everyone every round with a
+    senior they have not met, so each intern can meet `rounds` different seniors."""
+    seniors = draw(st.lists(st.integers(101, 120), min_size=1, max_size=9, unique=True))
+    seats_per_table = draw(st.integers(1, 4))
+    interns = draw(st.lists(st.integers(1, 40), max_size=len(seniors) * seats_per_table, unique=True))
+    pairs = [(i, s) for i in interns for s in seniors]
+    scores = {pair: draw(st.sampled_from([0, 1, 2, 3, 5, 8, 13])) for pair in pairs if draw(st.booleans())}
+    room = {
+        "rounds": draw(st.integers(1, len(seniors))),
+        "tables": draw(st.integers(len(seniors), len(seniors) + 2)),
+        "seats_per_table": seats_per_table,
+    }
+    return interns, seniors, scores, room
+
+
+@EXAMPLES
+@given(rooms_for_everyone())
+def test_when_a_rotation_seats_everyone_each_intern_meets_a_different_senior_every_round(session):
+    """Planning one round at a time must not strand anyone: a senior whose table stood half
+    empty early on would lack the seats, in the last rounds, for the interns still to meet him."""
+    interns, seniors, scores, room = session
+    planned = plan(interns, seniors, scores, **room)
+    met = Counter(seat.intern_id for seat in planned)
+    assert all(met[intern] == room["rounds"] for intern in interns)
+    assert_rules_kept(planned, interns, seniors, room)
+
+
+@pytest.mark.parametrize("scored", [False, True])
+def test_nine_interns_meet_all_five_seniors_over_five_rounds_at_tables_of_two(scored):
+    """The evening that showed the planner myopic: ten seats a round for nine interns, so one
+    table a round has an empty seat. Leaving it at the same senior's table in rounds 1 to 4
+    left him five interns still to meet and two seats in round 5. All 45 pairs can meet."""
+    interns, seniors = list(range(1, 10)), list(range(101, 106))
+    scores = {(i, s): (i * s) % 7 for i in interns for s in seniors} if scored else {}
+    planned = plan(interns, seniors, scores, rounds=5, tables=5, seats_per_table=2)
+    assert {(seat.intern_id, seat.senior_id) for seat in planned} == {(i, s) for i in interns for s in seniors}
+
+
+def test_sixteen_interns_meet_eight_of_nine_seniors_over_eight_rounds_at_tables_of_two():
+    """With fewer rounds than seniors each intern can skip one. Counted as if every intern had
+    to meet every senior still unmet, the urgency misjudged who needed the fuller tables, and
+    in the last round one intern found both seniors left to them full: 127 pairs of 128."""
+    interns, seniors = list(range(1, 17)), list(range(101, 110))
+    planned = plan(interns, seniors, {}, rounds=8, tables=9, seats_per_table=2)
+    assert Counter(seat.intern_id for seat in planned) == dict.fromkeys(interns, 8)
+    assert len({(seat.intern_id, seat.senior_id) for seat in planned}) == 128
