@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from eventsapp.accounts.models import User
-from eventsapp.speed import clock
+from eventsapp.speed import clock, reasons
 from eventsapp.speed.departures import Left, departures
 from eventsapp.speed.models import SpeedSeat, SpeedSession
 from eventsapp.speed.participants import Present, present
@@ -56,7 +56,7 @@ def rounds_of(session: Session, speed: SpeedSession, now: datetime, only: int | 
     and whether it is held at `now` (every one once the event has ended)."""
     senior, intern = aliased(User), aliased(User)
     query = (
-        sa.select(SpeedSeat, senior.name, intern.name)
+        sa.select(SpeedSeat, senior.name, intern.name, reasons.shared_shown(SpeedSeat.intern_id, SpeedSeat.senior_id))
         .join(senior, senior.id == SpeedSeat.senior_id)
         .join(intern, intern.id == SpeedSeat.intern_id)
         .where(SpeedSeat.session_id == speed.id)
@@ -68,14 +68,14 @@ def rounds_of(session: Session, speed: SpeedSession, now: datetime, only: int | 
     current, held = speed.current_round, speed.rounds_held(now)
     rounds = {n: Round(n, _status(n, current, held)) for n in numbers}
     tables: dict[tuple[int, int], Table] = {}
-    for seat, senior_name, intern_name in session.execute(query):
+    for seat, senior_name, intern_name, shared in session.execute(query):
         if seat.round not in rounds:
             continue
         key = (seat.round, seat.table_no)
         if key not in tables:
             tables[key] = Table(seat.table_no, Place(seat.senior_id, senior_name))
             rounds[seat.round].tables.append(tables[key])
-        tables[key].interns.append(Place(seat.intern_id, intern_name, seat.reason, seat.score))
+        tables[key].interns.append(Place(seat.intern_id, intern_name, reasons.from_shared(shared), seat.score))
     return list(rounds.values())
 
 
