@@ -192,6 +192,16 @@ def open_session(session: Session, event_id: int) -> SpeedSession:
     return speed
 
 
+#: How long before the event starts the phone page starts refreshing itself.
+LIVE_BEFORE = timedelta(hours=1)
+
+
+def is_live(event: Event, now: datetime) -> bool:
+    """The phone page refreshes itself only from an hour before the event
+    starts until it ends: days before or after, nothing moves on."""
+    return event.starts_at - LIVE_BEFORE <= now <= event.ends_at
+
+
 def follow_up_open(speed: SpeedSession, now: datetime) -> bool:
     """Whom to meet again may be said once the last round has started, or the event has ended."""
     return speed.rounds_held(now) >= speed.rounds
