@@ -117,7 +117,8 @@ def test_a_table_left_empty_by_a_deleted_account_is_explained_truly(app):
     assert second == [
         (
             "Intern 0",
-            "A table is empty this round (its senior left, or arrived after the plan): re-plan to seat them.",
+            "Fewer tables than the seniors here could host (a senior left, or one arrived after the plan): "
+            "re-plan to seat them.",
         )
     ]
     evening.plan()

@@ -154,7 +154,10 @@ def _why(met: set[int], now: Now, room: Room) -> str:
     if not now.hosts:
         return "Nobody is seated in this round yet: re-plan to seat them."
     if len(now.hosts) < room.tables:
-        return "A table is empty this round (its senior left, or arrived after the plan): re-plan to seat them."
+        return (
+            "Fewer tables than the seniors here could host (a senior left, or one arrived after the plan): "
+            "re-plan to seat them."
+        )
     if now.free - met:
         return "A senior they have not met has a free seat this round: re-plan to seat them."
     if now.hosts <= met:
