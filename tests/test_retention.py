@@ -175,6 +175,9 @@ def test_speed_seats_and_answers_go_with_the_rest_and_the_pairs_who_met_are_kept
     auth.login("olga@hospital.example")
     page = client.get(f"/events/{old.id}/speed/results").get_data(as_text=True)
     assert "removed after the retention period" in page and "<dd>4</dd>" in page
+    # Only the figures kept are shown: nothing that the purge made untrue.
+    for untrue in ("Answered whom to meet again", "No mutual match yet", "No intern has asked", "One-sided"):
+        assert untrue not in page
 
 
 def test_organizers_see_the_same_figures_of_the_old_event_after_the_purge(app):

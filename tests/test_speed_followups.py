@@ -12,7 +12,7 @@ from eventsapp.events.models import EventStatus
 from eventsapp.extensions import db
 from eventsapp.introductions.models import IntroRequest, RequestStatus
 from eventsapp.notifications.models import Notification
-from eventsapp.speed import followups
+from eventsapp.speed import followups, pairing
 from eventsapp.speed.evening import NotParticipant
 from eventsapp.speed.links import PageLink
 from eventsapp.speed.models import SpeedFollowUp
@@ -144,8 +144,38 @@ def test_a_later_no_withdraws_the_waiting_request(app):
     (request,) = requests_between(evening.maya, evening.lee)
     assert request.status == RequestStatus.WITHDRAWN
     assert said == ["Your request to meet Dr Lee again is withdrawn."]
-    evening.answer(evening.maya, evening.lee)  # and yes again asks anew
+    evening.answer(evening.maya, evening.lee)  # and yes again opens the same request again
+    assert [r.status for r in requests_between(evening.maya, evening.lee)] == ["pending"]
+
+
+def notices_to(person, kind):
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(Notification.user_id == person.id, Notification.kind == kind)
+    )
+
+
+def test_an_intern_changing_their_mind_tells_the_senior_once(app):
+    evening = Evening()
+    for _ in range(4):
+        evening.answer(evening.maya, evening.ferreira)
+        evening.answer(evening.maya)
+    assert [r.status for r in requests_between(evening.maya, evening.ferreira)] == ["withdrawn"]
+    said = evening.answer(evening.maya, evening.ferreira)
+    assert said == ["We asked Dr Ferreira for you: the request waits for their answer."]
+    assert [r.status for r in requests_between(evening.maya, evening.ferreira)] == ["pending"]
+    assert notices_to(evening.ferreira, "intro_requested") == 1
+
+
+def test_a_withdrawn_request_past_its_expiry_is_not_opened_again(app):
+    evening = Evening()
+    evening.answer(evening.maya, evening.lee)
+    evening.answer(evening.maya)
+    (request,) = requests_between(evening.maya, evening.lee)
+    request.expires_at = evening.now  # it would no longer be waiting
+    db.session.commit()
+    evening.answer(evening.maya, evening.lee)
     assert sorted(r.status for r in requests_between(evening.maya, evening.lee)) == ["pending", "withdrawn"]
+    assert notices_to(evening.lee, "intro_requested") == 2
 
 
 def test_a_later_no_never_undoes_an_accepted_introduction(app):
@@ -295,7 +325,7 @@ def test_a_members_download_holds_their_seats_and_their_own_answers_only(client,
     data = client.get("/account/export.json").get_json()["speed_mentoring"]
     assert [(s["round"], s["senior"], s["why"]) for s in data["seats"]] == [
         (1, "Dr Ferreira", "You share Cardiology"),
-        (2, "Dr Lee", "You share Cardiology"),
+        (2, "Dr Lee", pairing.NOTHING_SHARED),  # written from what both show now: Dr Lee lists no interests
     ]
     assert sorted((a["about"], a["again"]) for a in data["meet_again"]) == [("Dr Ferreira", False), ("Dr Lee", True)]
 
@@ -389,3 +419,13 @@ def test_a_cancelled_evening_has_no_follow_up_and_saves_nothing(client, auth):
     posted = client.post(url, data={"again": str(evening.ferreira.id)})
     assert "This evening was cancelled." in posted.get_data(as_text=True)
     assert db.session.scalars(sa.select(SpeedFollowUp)).all() == []
+
+
+def test_the_seniors_yes_promises_an_introduction_only_if_one_can_be_made(app, monkeypatch):
+    sent = []
+    monkeypatch.setattr("eventsapp.notifications.speed_notices.notify", lambda s, to, message: sent.append(message))
+    evening = Evening()
+    evening.answer(evening.ferreira, evening.maya)
+    (message,) = sent
+    assert "if they have room for another introduction and your email address is confirmed" in message.body
+    assert "and you are introduced at once" not in message.body

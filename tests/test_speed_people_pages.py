@@ -273,3 +273,24 @@ def test_a_planned_evening_shows_the_help_an_intern_looks_for_on_her_phone_only(
     auth.login("ferreira@hospital.example")
     seats = client.get("/account/export.json").get_json()["speed_mentoring"]["seats"]
     assert seats and not any("career" in seat["why"] for seat in seats)
+
+
+@pytest.mark.parametrize(
+    ("moment", "live"),
+    [
+        (lambda event: event.starts_at - timedelta(days=3), False),
+        (lambda event: event.starts_at - timedelta(minutes=61), False),
+        (lambda event: event.starts_at - timedelta(minutes=59), True),
+        (lambda event: event.ends_at, True),
+        (lambda event: event.ends_at + timedelta(minutes=1), False),
+        (lambda event: event.ends_at + timedelta(days=2), False),
+    ],
+)
+def test_the_phone_refreshes_itself_only_around_the_evening(client, auth, at, moment, live):
+    evening = Evening(at.now)
+    evening.plan()
+    at(moment(evening.event))
+    page = page_of(client, auth, "maya@hospital.example", evening.url)
+    assert ('http-equiv="refresh"' in page) is live
+    assert ("data-live-key" in page) is live  # speed-live.js polls only a page that has one
+    assert ("This page refreshes by itself." in page) is live

@@ -48,6 +48,7 @@ def meet_again(
     *,
     mutual: bool,
     links: IntroductionLinks | None = None,
+    withdrawn: int | None = None,
 ) -> MeetAgain:
     """The intern would like to meet the senior again, and (`mutual`) the
     senior them. The rules of asking come first (ask_state): a senior no
@@ -57,8 +58,12 @@ def meet_again(
     they accept a request), else a request waiting for them; the intern's
     yes alone is an ordinary request. A mutual yes, a fresh wish from both,
     stands over a recent decline; it never pushes the intern past
-    MAX_PENDING requests waiting. Runs in the caller's write transaction,
-    after lock_people(intern, senior); does not commit."""
+    MAX_PENDING requests waiting. `withdrawn`: the request an earlier yes
+    sent and a later no withdrew; while it would still be waiting it is
+    opened again instead of a new one, and the senior, told once already,
+    is not told again (a yes, no, yes never sends two notices). Runs in the
+    caller's write transaction, after lock_people(intern, senior); does not
+    commit."""
     between = sa.and_(IntroRequest.requester_id == intern.id, IntroRequest.senior_id == senior.id)
     open_request = session.scalar(
         sa.select(IntroRequest).where(between, IntroRequest.status.in_(RequestStatus.OPEN)).with_for_update()
@@ -71,7 +76,7 @@ def meet_again(
     if state.stand in (Stand.NOT_OFFERED, Stand.UNVERIFIED):
         return _refused(state, senior)
     if not mutual:
-        return _ask(session, intern, senior, message, now, state, links)
+        return _ask(session, intern, senior, message, now, state, links, withdrawn)
     if active_connections(session, senior.id) < senior.profile.intro_capacity:
         request = open_request or _new_request(session, intern, senior, message, now)
         request.status, request.responded_at = RequestStatus.ACCEPTED, now
@@ -82,22 +87,27 @@ def meet_again(
         return MeetAgain(Again.NO_ROOM, open_request)
     if state.waiting >= MAX_PENDING:
         return _refused(AskState(Stand.AT_LIMIT, waiting=state.waiting), senior)
-    request = _send(session, intern, senior, message, now, links)
+    request = _send(session, intern, senior, message, now, links, withdrawn)
     return MeetAgain(Again.NO_ROOM, request, made=True)
 
 
-def _ask(session, intern, senior, message, now, state: AskState, links) -> MeetAgain:
+def _ask(session, intern, senior, message, now, state: AskState, links, withdrawn) -> MeetAgain:
     """The intern's yes alone: an ordinary request, by the rules of asking."""
     if not state.can_ask:
         return _refused(state, senior)
-    return MeetAgain(Again.ASKED, _send(session, intern, senior, message, now, links), made=True)
+    return MeetAgain(Again.ASKED, _send(session, intern, senior, message, now, links, withdrawn), made=True)
 
 
 def _refused(state: AskState, senior: User) -> MeetAgain:
     return MeetAgain(Again.REFUSED, why=state.refusal(senior.name), stand=state.stand)
 
 
-def _send(session, intern, senior, message, now, links) -> IntroRequest:
+def _send(session, intern, senior, message, now, links, withdrawn: int | None = None) -> IntroRequest:
+    """A request waiting for the senior, who is told of it; or the one the
+    intern withdrew, opened again without telling them twice."""
+    reopened = _reopened(session, withdrawn, intern.id, senior.id, now)
+    if reopened is not None:
+        return reopened
     request = _new_request(session, intern, senior, message, now)
     session.flush()
     signals.request_sent.send(request, session=session, links=links)
@@ -114,6 +124,19 @@ def _new_request(session: Session, intern: User, senior: User, message: str, now
         expires_at=now + EXPIRES_AFTER,
     )
     session.add(request)
+    return request
+
+
+def _reopened(session: Session, request_id: int | None, intern_id: int, senior_id: int, now: datetime):
+    """The withdrawn request waiting again, if it is the intern's to this
+    senior and would still be waiting (not past its expiry)."""
+    request = session.get(IntroRequest, request_id, with_for_update=True) if request_id else None
+    if request is None or (request.requester_id, request.senior_id) != (intern_id, senior_id):
+        return None
+    if request.status != RequestStatus.WITHDRAWN or request.expires_at <= now:
+        return None
+    request.status, request.responded_at = RequestStatus.PENDING, None
+    session.flush()
     return request
 
 

@@ -20,7 +20,9 @@ class Kind:
 @signals.wished_to_meet_again.connect
 def wished_to_meet_again(session: Session, *, senior: User, intern: User, event: Event, link: PageLink, **_) -> None:
     """The intern hears the senior would like to meet again; their own yes
-    on the follow-up page makes it an introduction at once."""
+    on the follow-up page makes it an introduction at once if the senior
+    has room and the intern's address is confirmed (else a request waits,
+    or the page says why not): the notice promises no more."""
     notify(
         session,
         [intern],
@@ -28,7 +30,8 @@ def wished_to_meet_again(session: Session, *, senior: User, intern: User, event:
             kind=Kind.WISHED_AGAIN,
             subject=f"{senior.name} would like to meet you again",
             body=f"{senior.name} would like to meet you again after {event.title}. Say yes on the follow-up "
-            f"page and you are introduced at once.\n\nAnswer: {link.url}",
+            f"page: if they have room for another introduction and your email address is confirmed, "
+            f"you are introduced at once.\n\nAnswer: {link.url}",
             link=link.path,
             event_id=event.id,
             site=link.site,

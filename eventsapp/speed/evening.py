@@ -192,6 +192,16 @@ def open_session(session: Session, event_id: int) -> SpeedSession:
     return speed
 
 
+#: How long before the event starts the phone page starts refreshing itself.
+LIVE_BEFORE = timedelta(hours=1)
+
+
+def is_live(event: Event, now: datetime) -> bool:
+    """The phone page refreshes itself only from an hour before the event
+    starts until it ends: days before or after, nothing moves on."""
+    return event.starts_at - LIVE_BEFORE <= now <= event.ends_at
+
+
 def follow_up_open(speed: SpeedSession, now: datetime) -> bool:
     """Whom to meet again may be said once the last round has started, or the event has ended."""
     return speed.rounds_held(now) >= speed.rounds
@@ -257,12 +267,25 @@ def _stop(number: int, seats: list[SpeedSeat], as_senior: bool) -> Stop:
     talks = [
         Talk(
             seat.intern.name if as_senior else seat.senior.name,
-            seat.reason if as_senior else pairing.for_intern(seat.reason, _offers(seat.intern, seat.senior)),
+            _reason(seat.intern, seat.senior, as_senior),
             icebreaker(pair_facts(seat.intern, seat.senior, for_senior=as_senior)),
         )
         for seat in seats
     ]
     return Stop(number, seats[0].table_no, talks)
+
+
+def _reason(intern: User, senior: User, as_senior: bool) -> str:
+    """Why they sit together, from what both show now (never the reason
+    stored at planning: an interest hidden since is not named); the
+    intern's own phone adds the help they look for that the senior offers."""
+    shared = pairing.shown_reason(_shown(intern), _shown(senior))
+    return shared if as_senior else pairing.for_intern(shared, _offers(intern, senior))
+
+
+def _shown(user: User) -> frozenset[str]:
+    profile = user.profile
+    return frozenset(s.name for s in profile.specialties) if profile.show_interests else frozenset()
 
 
 def _offers(intern: User, senior: User) -> list[str]:

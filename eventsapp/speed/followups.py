@@ -5,7 +5,10 @@ Both yes: the introduction is accepted at once, if the senior has room.
 The intern's yes alone: an ordinary request the senior answers. The
 senior's yes alone: the intern is told, and their yes makes it mutual. A
 later no withdraws the request a yes sent, if it still waits; it never
-undoes an accepted introduction.
+undoes an accepted introduction. Each side tells the other at most once per
+pair and evening: a senior's yes tells the intern once (told_at), and an
+intern's yes again after a no opens the withdrawn request again, quietly,
+instead of sending a new one.
 """
 
 from __future__ import annotations
@@ -229,7 +232,16 @@ def _act(session: Session, pair: _Pair, was: bool, now: datetime, links: Links) 
             )
         return f"We told {name} you'd like to meet again."
     message = f"We met at {pair.speed.event.title}'s speed mentoring; I'd like to meet again."
-    result = meet_again(session, pair.intern, pair.senior, message, now, mutual=other_yes, links=links.introductions)
+    result = meet_again(
+        session,
+        pair.intern,
+        pair.senior,
+        message,
+        now,
+        mutual=other_yes,
+        links=links.introductions,
+        withdrawn=None if pair.as_senior else pair.mine.intro_request_id,
+    )
     if result.made:
         pair.mine.intro_request_id = result.request.id
         if result.outcome == Again.ACCEPTED and pair.theirs is not None:

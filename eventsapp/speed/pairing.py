@@ -12,8 +12,10 @@ the same facts, so it never names what the score did not count.
 
 What an intern looks for is theirs alone, and a senior who hides their
 interests hides their offers too: a senior's offers count only when they
-show them (`help_shown`), and the stored reason (`Pair.reason`, seen by
-both, the organizer and the print-out) names only the interests both show.
+show them (`help_shown`), and the shared reason names only the interests
+both show. Pages never show the reason stored with a seat: they write it
+again from what both show now (`shown_reason`, speed.reasons), so hiding
+one's interests after the plan hides them everywhere.
 The help part ("offers career advice") is added on the intern's own phone
 (`for_intern`).
 """
@@ -68,6 +70,12 @@ def reason(shared: list[str]) -> str:
     """ "You share Cardiology and Medical education": what both see, and the
     organizer (nothing of the help looked for or offered)."""
     return _fit(f"You share {_listed(shared)}") if shared else NOTHING_SHARED
+
+
+def shown_reason(intern_shown: frozenset[str], senior_shown: frozenset[str]) -> str:
+    """The shared reason from the interests both show now (in name order):
+    what a page says, so an interest hidden after planning is never named."""
+    return reason(sorted(intern_shown & senior_shown, key=lambda name: (name.casefold(), name)))
 
 
 def for_intern(shared_reason: str, help_offered: list[str]) -> str:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from eventsapp.accounts.models import User
-from eventsapp.speed import clock
+from eventsapp.speed import clock, reasons
 from eventsapp.speed.departures import Left, departures
 from eventsapp.speed.models import SpeedSeat, SpeedSession
 from eventsapp.speed.participants import Present, present
@@ -56,7 +56,7 @@ def rounds_of(session: Session, speed: SpeedSession, now: datetime, only: int | 
     and whether it is held at `now` (every one once the event has ended)."""
     senior, intern = aliased(User), aliased(User)
     query = (
-        sa.select(SpeedSeat, senior.name, intern.name)
+        sa.select(SpeedSeat, senior.name, intern.name, reasons.shared_shown(SpeedSeat.intern_id, SpeedSeat.senior_id))
         .join(senior, senior.id == SpeedSeat.senior_id)
         .join(intern, intern.id == SpeedSeat.intern_id)
         .where(SpeedSeat.session_id == speed.id)
@@ -68,14 +68,14 @@ def rounds_of(session: Session, speed: SpeedSession, now: datetime, only: int | 
     current, held = speed.current_round, speed.rounds_held(now)
     rounds = {n: Round(n, _status(n, current, held)) for n in numbers}
     tables: dict[tuple[int, int], Table] = {}
-    for seat, senior_name, intern_name in session.execute(query):
+    for seat, senior_name, intern_name, shared in session.execute(query):
         if seat.round not in rounds:
             continue
         key = (seat.round, seat.table_no)
         if key not in tables:
             tables[key] = Table(seat.table_no, Place(seat.senior_id, senior_name))
             rounds[seat.round].tables.append(tables[key])
-        tables[key].interns.append(Place(seat.intern_id, intern_name, seat.reason, seat.score))
+        tables[key].interns.append(Place(seat.intern_id, intern_name, reasons.from_shared(shared), seat.score))
     return list(rounds.values())
 
 
@@ -111,30 +111,58 @@ def _unseated(rounds: list[Round], people: Present, tables: int, seats_per_table
                 met[p.user_id].add(table.senior.user_id)
     here = {p.user_id for p in people.seniors}
     hosting = here if len(here) <= tables else {t.senior.user_id for rnd in rounds for t in rnd.tables} & here
+    room = Room(min(tables, len(here)), seats_per_table)
     for rnd in rounds:
-        if rnd.status != PLANNED:
-            continue
-        seated = {p.user_id for t in rnd.tables for p in t.interns}
-        hosts = {t.senior.user_id for t in rnd.tables}
-        full = bool(rnd.tables) and len(seated) >= len(rnd.tables) * seats_per_table
-        for intern in people.interns:
-            if intern.user_id not in seated:
-                rnd.unseated.append((intern.name, _why(met[intern.user_id], hosting, hosts, full)))
+        if rnd.status == PLANNED:
+            free = {t.senior.user_id for t in rnd.tables if len(t.interns) < seats_per_table}
+            seated = {p.user_id for t in rnd.tables for p in t.interns}
+            now = Now(hosting, {t.senior.user_id for t in rnd.tables}, free, len(seated))
+            for intern in people.interns:
+                if intern.user_id not in seated:
+                    rnd.unseated.append((intern.name, _why(met[intern.user_id], now, room)))
 
 
-def _why(met: set[int], hosting: set[int], hosts: set[int], full: bool) -> str:
-    """Why an intern present has no seat in a round to come: each reason checked, not assumed."""
-    if full:
-        return "Every seat was taken: more tables or interns per table would seat them."
-    if hosting and hosting <= met:
+@dataclass(frozen=True)
+class Room:
+    """What the evening can seat a round: the tables that could host (no more
+    than the tables set, nor than the seniors present) and their seats."""
+
+    tables: int
+    seats_per_table: int
+
+
+@dataclass(frozen=True)
+class Now:
+    """One round to come as planned, against who is present now."""
+
+    hosting: set[int]  # seniors present who can host
+    hosts: set[int]  # seniors at a table this round
+    free: set[int]  # of them, those with a free seat
+    seated: int  # interns seated this round
+
+
+def _why(met: set[int], now: Now, room: Room) -> str:
+    """Why an intern present has no seat in a round to come: each reason
+    checked against who is present now, not assumed, in the order that
+    explains most (meeting everyone already beats a lack of seats)."""
+    if now.hosting and now.hosting <= met:
         return "Has met every senior at a table in other rounds."
+    if room.tables and now.seated >= room.tables * room.seats_per_table:
+        return "Every seat was taken: more tables or interns per table would seat them."
     if not met:
         return "Not in the plan yet (arrived, or came back, after it was made): re-plan to seat them."
-    if not hosts:
+    if not now.hosts:
         return "Nobody is seated in this round yet: re-plan to seat them."
-    if hosts <= met:
-        return "Has met every senior hosting this round: re-plan once more seniors are here."
-    return "A senior they have not met has a free seat this round: re-plan to seat them."
+    if len(now.hosts) < room.tables:
+        return (
+            "Fewer tables than the seniors here could host (a senior left, or one arrived after the plan): "
+            "re-plan to seat them."
+        )
+    if now.free - met:
+        return "A senior they have not met has a free seat this round: re-plan to seat them."
+    if now.hosts <= met:
+        return "Has met every senior hosting this round."
+    return "The seniors they have not met have no free seat this round: more interns per table would seat them."
 
 
 @dataclass(frozen=True)

@@ -18,15 +18,17 @@ from eventsapp.web.permissions import managed_event
 
 bp = Blueprint("speed_people", __name__, url_prefix="/events")
 
-#: How often the phone page reloads itself without JavaScript, at most (seconds).
+#: How often the phone page reloads itself without JavaScript, at most (seconds),
+#: from an hour before the event starts until it ends (evening.is_live).
 REFRESH_MAX = 20
 
 
 @bp.get("/<int:event_id>/speed/me")
 @login_required
 def me(event_id: int):
+    now = utcnow()
     try:
-        mine = evening.evening_of(db.session, current_user, event_id, utcnow())
+        mine = evening.evening_of(db.session, current_user, event_id, now)
     except evening.Cancelled as exc:
         return _cancelled(event_id, str(exc))
     except evening.NotParticipant as exc:
@@ -34,6 +36,8 @@ def me(event_id: int):
     except NotFound:
         abort(404)
     refresh = min(mine.clock.seconds_left + 1, REFRESH_MAX) if mine.clock.counting else REFRESH_MAX
+    if not evening.is_live(mine.event, now):
+        refresh = None  # no meta refresh, and no data-live-key for speed-live.js to poll
     return render_template(
         "speed/people_me.html", evening=mine, phases=evening.Phase, sides=evening.Side, refresh=refresh
     )
