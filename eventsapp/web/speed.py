@@ -51,7 +51,7 @@ def _state(event, speed, now) -> dict:
     """Whether the evening is history (ended or cancelled: nothing on it
     changes), and the pairs kept once its attendee rows were removed."""
     ended = speed is not None and speed.has_ended(now)
-    kept = schedule.kept_pairs(db.session, event.id)
+    kept = schedule.kept_pairs(db.session, event.id) if event.ends_at <= now else None  # (purged only after the end)
     return {"ended": ended, "closed": ended or event.is_cancelled, "kept_pairs": kept}
 
 
