@@ -133,3 +133,15 @@ def test_an_evening_run_from_paper_is_not_turned_off_after_the_end(app):
     with pytest.raises(DomainError, match=ENDED):
         settings.turn_off(db.session, e.organizer, e.event.id, e.speed.version, e.now)
     assert schedule.find(db.session, e.event.id) is not None
+
+
+@pytest.mark.parametrize(("started", "kept"), [(0, 3), (2, 2)])
+def test_the_pairs_kept_after_the_retention_period_are_those_of_the_rounds_held(app, started, kept):
+    from eventsapp import retention
+    from eventsapp.events.models import KeptAttendance
+
+    e = Evening()
+    if started:
+        start_round(e.speed, started, e.event.starts_at)
+    retention.purge_batch(db.session, e.now, e.now)
+    assert db.session.get(KeptAttendance, e.event.id).speed_pairs == kept
