@@ -212,6 +212,8 @@ BUTTONS = ("Plan the evening", "Re-plan", "Start round", "Undo", "Left the eveni
 
 
 def test_after_the_end_the_page_says_the_evening_is_over_and_offers_no_button(client, auth, evening, monkeypatch):
+    from tests.a11y import problems
+
     evening.set_up(rounds=2)
     evening.plan()
     evening.start()
@@ -221,7 +223,7 @@ def test_after_the_end_the_page_says_the_evening_is_over_and_offers_no_button(cl
     url = f"/events/{evening.event.id}/speed/"
     response = client.get(url)
     shown = text(response)
-    assert "This evening is over: 1 of 2 rounds were held." in shown
+    assert "This evening is over: 1 of 2 rounds were held." in shown and problems(response.text) == []
     assert f'href="/events/{evening.event.id}/speed/results">See the results</a>' in response.text
     assert [b for b in BUTTONS if b in shown] == [] and "under way" not in shown
     assert "Round 1 held" in shown and "Round 2 not held" in shown
@@ -234,6 +236,7 @@ def test_after_the_end_the_page_says_the_evening_is_over_and_offers_no_button(cl
 
 def test_a_cancelled_evening_says_so_on_every_page_without_a_button(client, auth, evening):
     from eventsapp.events.models import EventStatus
+    from tests.a11y import problems
 
     evening.set_up(rounds=2)
     evening.plan()
@@ -241,8 +244,9 @@ def test_a_cancelled_evening_says_so_on_every_page_without_a_button(client, auth
     db.session.commit()
     auth.login("grace@hospital.example")
     for path in ("/", "/screen", "/print"):
-        shown = text(client.get(f"/events/{evening.event.id}/speed{path}"))
-        assert "This evening was cancelled." in shown, path
+        response = client.get(f"/events/{evening.event.id}/speed{path}")
+        shown = text(response)
+        assert "This evening was cancelled." in shown and problems(response.text) == [], path
         assert [b for b in BUTTONS if b in shown] == [] and "starts soon" not in shown, path
 
 
