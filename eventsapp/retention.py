@@ -107,9 +107,10 @@ def _due(before: datetime) -> list:
 
 
 def _speed_pairs():
-    """Pairs who met at each event's speed mentoring: every seat once the
-    event has ended (SpeedSession.rounds_held), those started if it was cancelled."""
-    held = sa.or_(Event.status != EventStatus.CANCELLED, SpeedSeat.round <= SpeedSession.current_round)
+    """Pairs who met at each event's speed mentoring, in the rounds held
+    (SpeedSession.rounds_held): those started, or every one if none was."""
+    paper = sa.and_(Event.status != EventStatus.CANCELLED, SpeedSession.current_round == 0)
+    held = sa.or_(paper, SpeedSeat.round <= SpeedSession.current_round)
     return (
         sa.select(SpeedSession.event_id.label("event_id"), sa.func.count(SpeedSeat.id).label("pairs"))
         .join(SpeedSeat, SpeedSeat.session_id == SpeedSession.id)

@@ -107,7 +107,7 @@ def test_round_one_cannot_start_more_than_an_hour_before_the_evening(evening):
 def test_no_round_starts_after_the_event_has_ended(evening):
     evening.set_up()
     evening.plan()
-    with pytest.raises(DomainError, match="This event has ended"):
+    with pytest.raises(DomainError, match="This evening has ended: its rounds are kept as they were held."):
         evening.start(evening.event.ends_at + timedelta(minutes=1))
     assert evening.speed.current_round == 0
 
@@ -152,7 +152,7 @@ def test_settings_saved_mid_evening_re_plan_the_rounds_to_come(client, auth, eve
     form["version"] = version(client, evening)
     done = text(client.post(f"/events/{evening.event.id}/speed/settings", data=form, follow_redirects=True))
     assert "Settings saved, and the rounds to come re-planned with them. Planned rounds 2 on: 2 seats." in done
-    assert "1 table of 1 seat seat at most 1 intern a round: 2 will sit out each round" in done
+    assert "1 table of 1 seat seats at most 1 intern a round: 2 will sit out each round" in done
     assert sorted((s.senior_id, s.intern_id) for s in evening.seats(1)) == round_one  # under way: unchanged
     for number in (2, 3):  # one table, one seat, at once; the new round 3 planned too
         assert len(evening.seats(number)) == 1

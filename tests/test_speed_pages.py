@@ -206,3 +206,93 @@ def test_the_page_tells_where_participants_follow_their_rounds_then_links_the_re
     assert f'href="/events/{evening.event.id}/speed/results"' in after.text
     assert "speed/me" not in after.text
     assert "Pairs who met" in text(client.get(f"/events/{evening.event.id}/speed/results"))
+
+
+BUTTONS = ("Plan the evening", "Re-plan", "Start round", "Undo", "Left the evening", "Save settings", "Turn speed")
+
+
+def test_after_the_end_the_page_says_the_evening_is_over_and_offers_no_button(client, auth, evening, monkeypatch):
+    from tests.a11y import problems
+
+    evening.set_up(rounds=2)
+    evening.plan()
+    evening.start()
+    later = evening.event.ends_at + timedelta(minutes=1)
+    monkeypatch.setattr("eventsapp.web.speed.utcnow", lambda: later)
+    auth.login("grace@hospital.example")
+    url = f"/events/{evening.event.id}/speed/"
+    response = client.get(url)
+    shown = text(response)
+    assert "This evening is over: 1 of 2 rounds were held." in shown and problems(response.text) == []
+    assert f'href="/events/{evening.event.id}/speed/results">See the results</a>' in response.text
+    assert [b for b in BUTTONS if b in shown] == [] and "under way" not in shown
+    assert "Round 1 held" in shown and "Round 2 not held" in shown
+    refused = client.post(
+        f"{url}rounds", data={"version": str(evening.speed.version), "round": "2"}, follow_redirects=True
+    )
+    assert "This evening has ended: its rounds are kept as they were held." in text(refused)
+    assert evening.speed.current_round == 1
+
+
+def test_a_cancelled_evening_says_so_on_every_page_without_a_button(client, auth, evening):
+    from eventsapp.events.models import EventStatus
+    from tests.a11y import problems
+
+    evening.set_up(rounds=2)
+    evening.plan()
+    evening.event.status = EventStatus.CANCELLED
+    db.session.commit()
+    auth.login("grace@hospital.example")
+    for path in ("/", "/screen", "/print"):
+        response = client.get(f"/events/{evening.event.id}/speed{path}")
+        shown = text(response)
+        assert "This evening was cancelled." in shown and problems(response.text) == [], path
+        assert [b for b in BUTTONS if b in shown] == [] and "starts soon" not in shown, path
+
+
+def test_a_double_clicked_start_says_the_round_is_under_way(client, auth, evening):
+    evening.set_up(rounds=2)
+    evening.plan()
+    auth.login("grace@hospital.example")
+    url, seen = f"/events/{evening.event.id}/speed/rounds", version(client, evening)
+    client.post(url, data={"version": seen, "round": "1"})
+    again = text(client.post(url, data={"version": seen, "round": "1"}, follow_redirects=True))
+    assert "Round 1 is under way." in again and "Someone else" not in again
+    assert evening.speed.current_round == 1
+    assert "saving keeps the rounds held and the round under way, and re-plans the rounds still to come" in again
+    assert "once you re-plan them" not in again
+
+
+def test_a_start_after_someone_else_re_planned_is_still_refused_as_stale(client, auth, evening):
+    evening.set_up(rounds=2)
+    evening.plan()
+    auth.login("grace@hospital.example")
+    seen = version(client, evening)
+    evening.plan()  # another organizer re-planned meanwhile
+    shown = text(
+        client.post(
+            f"/events/{evening.event.id}/speed/rounds", data={"version": seen, "round": "1"}, follow_redirects=True
+        )
+    )
+    assert "Someone else started a round a moment ago" in shown and evening.speed.current_round == 0
+
+
+def test_after_the_retention_purge_the_pages_say_how_many_pairs_met(client, auth, evening, monkeypatch):
+    import sqlalchemy as sa
+
+    from eventsapp.events.models import KeptAttendance
+    from eventsapp.speed.models import SpeedSeat
+
+    evening.set_up(rounds=2)
+    evening.plan()
+    later = evening.event.ends_at + timedelta(days=800)
+    db.session.execute(sa.delete(SpeedSeat))
+    db.session.add(KeptAttendance(event_id=evening.event.id, going=5, speed_pairs=4, purged_at=later))
+    db.session.commit()
+    monkeypatch.setattr("eventsapp.web.speed.utcnow", lambda: later)
+    auth.login("grace@hospital.example")
+    said = "The attendee records of this evening were removed after the retention period; 4 pairs met."
+    for path in ("/", "/print"):
+        shown = text(client.get(f"/events/{evening.event.id}/speed{path}"))
+        assert said in shown, path
+        assert "Nobody is checked in yet" not in shown and "No schedule yet" not in shown, path

@@ -1,7 +1,8 @@
-"""An evening whose event has ended counts every planned round as held, even
-if the organizer never pressed "Start round" (they ran it from the printed
-schedule): the follow-up opens with everyone met, the results count them,
-the schedule shows them held, and nothing is re-planned or started."""
+"""An evening whose event has ended with no round started counts every
+planned round as held (the organizer ran it from the printed schedule): the
+follow-up opens with everyone met, the results count them, the schedule
+shows them held. One whose rounds were started from the page holds those
+started. Once ended, nothing in the evening changes."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ import pytest
 from eventsapp.errors import DomainError
 from eventsapp.events.models import EventStatus
 from eventsapp.extensions import db
-from eventsapp.speed import evening, followups, planning, results, schedule
+from eventsapp.speed import departures, evening, followups, planning, results, schedule, settings
 from eventsapp.speed.links import PageLink
 from eventsapp.timeutil import utcnow
 from tests.factories import make_event, make_rsvp, make_user
-from tests.speed_seats import make_speed_session, mark_planned, seat
+from tests.speed_seats import make_speed_session, mark_planned, seat, start_round
 
 LINKS = followups.Links(None, PageLink("/events/1/speed/follow-up", "http://localhost/events/1/speed/follow-up"))
 
@@ -83,9 +84,64 @@ def test_the_schedule_shows_every_round_held_and_the_evening_over(app):
 
 def test_nothing_is_replanned_or_started_once_the_event_has_ended(app):
     e = Evening()
-    with pytest.raises(DomainError, match="has ended"):
+    with pytest.raises(DomainError, match=ENDED):
         planning.plan_evening(db.session, e.organizer, e.event.id, e.speed.version, e.now)
-    with pytest.raises(DomainError, match="has ended"):
+    with pytest.raises(DomainError, match=ENDED):
         planning.start_next_round(db.session, e.organizer, e.event.id, e.speed.version, e.now)
     db.session.refresh(e.speed)
     assert e.speed.current_round == 0 and len(schedule.rounds_of(db.session, e.speed, e.now)[0].tables) == 1
+
+
+ENDED = "This evening has ended: its rounds are kept as they were held."
+
+
+def test_an_evening_run_from_the_page_holds_only_the_rounds_started(app):
+    e = Evening()
+    start_round(e.speed, 2, e.event.starts_at + timedelta(minutes=10))  # round 3 was never started
+    assert e.speed.rounds_held(e.now) == 2
+    rounds = schedule.rounds_of(db.session, e.speed, e.now)
+    assert [r.status for r in rounds] == [schedule.HELD, schedule.HELD, schedule.NOT_HELD]
+    assert schedule.moment_of(e.speed, e.now).phase == "over"
+    mine = evening.evening_of(db.session, e.maya, e.event.id, e.now)
+    assert mine.clock.phase == evening.Phase.OVER and mine.follow_up_open
+    page = followups.follow_up(db.session, e.maya, e.event.id, e.now)
+    assert [met.person.name for met in page.met] == ["Dr Ferreira", "Dr Lee"]
+    found = results.results(db.session, e.event.id, e.now)
+    assert (found.rounds_held, found.pairs_met) == (2, 2)
+
+
+def test_once_ended_no_setting_person_or_start_changes_and_it_is_not_turned_off(app):
+    e = Evening()
+    start_round(e.speed, 1, e.event.starts_at)
+    version = e.speed.version
+    values = settings.Settings(1, 10, 0, 5, 5)
+    with pytest.raises(DomainError, match=ENDED):
+        settings.save_settings(db.session, e.organizer, e.event.id, values, version, e.now)
+    with pytest.raises(DomainError, match=ENDED):
+        settings.turn_off(db.session, e.organizer, e.event.id, version, e.now)
+    with pytest.raises(DomainError, match=ENDED):
+        planning.undo_start(db.session, e.organizer, e.event.id, version, e.now)
+    with pytest.raises(DomainError, match=ENDED):
+        departures.mark_left(db.session, e.organizer, e.event.id, e.maya.id, e.now)
+    db.session.refresh(e.speed)
+    assert (e.speed.rounds, e.speed.current_round, e.speed.tables, e.speed.version) == (3, 1, 2, version)
+    assert departures.departures(db.session, e.speed.id) == []
+
+
+def test_an_evening_run_from_paper_is_not_turned_off_after_the_end(app):
+    e = Evening()
+    with pytest.raises(DomainError, match=ENDED):
+        settings.turn_off(db.session, e.organizer, e.event.id, e.speed.version, e.now)
+    assert schedule.find(db.session, e.event.id) is not None
+
+
+@pytest.mark.parametrize(("started", "kept"), [(0, 3), (2, 2)])
+def test_the_pairs_kept_after_the_retention_period_are_those_of_the_rounds_held(app, started, kept):
+    from eventsapp import retention
+    from eventsapp.events.models import KeptAttendance
+
+    e = Evening()
+    if started:
+        start_round(e.speed, started, e.event.starts_at)
+    retention.purge_batch(db.session, e.now, e.now)
+    assert db.session.get(KeptAttendance, e.event.id).speed_pairs == kept

@@ -16,7 +16,7 @@ from eventsapp.accounts.models import User
 from eventsapp.errors import DomainError
 from eventsapp.speed.models import SpeedDeparture, SpeedSession
 from eventsapp.speed.participants import present
-from eventsapp.speed.planning import CANCELLED, NOT_SET_UP
+from eventsapp.speed.planning import CANCELLED, ENDED, NOT_SET_UP
 from eventsapp.speed.settings import locked_evening
 
 
@@ -27,17 +27,20 @@ class Left:
     left_at: datetime
 
 
-def _evening(session: Session, actor: User, event_id: int) -> SpeedSession:
+def _evening(session: Session, actor: User, event_id: int, now: datetime) -> SpeedSession:
     event, speed = locked_evening(session, actor, event_id)
     if speed is None or event.is_cancelled:
         session.rollback()
         raise DomainError(NOT_SET_UP if speed is None else CANCELLED)
+    if speed.has_ended(now):
+        session.rollback()
+        raise DomainError(ENDED)
     return speed
 
 
 def mark_left(session: Session, actor: User, event_id: int, user_id: int | None, now: datetime) -> str:
     """They left: the next re-plan leaves them out. Their name, for the message."""
-    speed = _evening(session, actor, event_id)
+    speed = _evening(session, actor, event_id, now)
     names = present(session, event_id).names
     if user_id not in names:
         session.rollback()
@@ -49,7 +52,7 @@ def mark_left(session: Session, actor: User, event_id: int, user_id: int | None,
 
 def mark_back(session: Session, actor: User, event_id: int, user_id: int | None, now: datetime) -> str:
     """They are back (or were marked by mistake): the next re-plan seats them again."""
-    speed = _evening(session, actor, event_id)
+    speed = _evening(session, actor, event_id, now)
     name = session.scalar(
         sa.select(User.name)
         .join(SpeedDeparture, SpeedDeparture.user_id == User.id)

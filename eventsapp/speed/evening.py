@@ -80,7 +80,7 @@ def clock(speed: SpeedSession, now: datetime) -> Clock:
     """The clock from the session's round under way and when it started;
     once the event has ended, the evening is over."""
     held = speed.rounds_held(now)
-    if held > speed.current_round:
+    if speed.has_ended(now):
         return Clock(held, Phase.OVER)
     if speed.current_round == 0 or speed.round_started_at is None:
         return Clock(0, Phase.NOT_STARTED)
@@ -204,7 +204,7 @@ def is_live(event: Event, now: datetime) -> bool:
 
 def follow_up_open(speed: SpeedSession, now: datetime) -> bool:
     """Whom to meet again may be said once the last round has started, or the event has ended."""
-    return speed.rounds_held(now) >= speed.rounds
+    return speed.rounds_held(now) >= speed.rounds or speed.has_ended(now)
 
 
 @dataclass(frozen=True)

@@ -72,13 +72,18 @@ class SpeedSession(db.Model):
     event: Mapped[Event] = relationship()
 
     def rounds_held(self, now: datetime) -> int:
-        """The rounds held at `now`, the one under way included. Once the
-        event has ended, every round: the organizer may have run the evening
-        from the printed schedule without pressing "Start round". The one
+        """The rounds held at `now`, the one under way included: those started
+        with "Start round". An evening that ended with none started was run
+        from the printed schedule: every round counts as held. One started
+        from the page says which were held (the rest were never run). The one
         rule the follow-ups, the results and the schedule read."""
-        if self.event.ends_at <= now and not self.event.is_cancelled:
+        if self.current_round == 0 and self.has_ended(now):
             return self.rounds
         return self.current_round
+
+    def has_ended(self, now: datetime) -> bool:
+        """The event is over (and was not cancelled): its evening is history."""
+        return self.event.ends_at <= now and not self.event.is_cancelled
 
 
 class SpeedSeat(db.Model):

@@ -24,7 +24,7 @@ from eventsapp.events.models import Event
 from eventsapp.speed import pairing, planner
 from eventsapp.speed.models import SpeedSeat, SpeedSession
 from eventsapp.speed.participants import present
-from eventsapp.speed.settings import Settings, Stale, claim, locked_evening, save_settings
+from eventsapp.speed.settings import ENDED, Settings, Stale, claim, locked_evening, save_settings
 
 NO_SENIORS = "No senior colleague is present yet: check them in, or wait for one to say they are going."
 NO_INTERNS = "No intern or student is present yet: check them in, or wait for one to say they are going."
@@ -32,9 +32,13 @@ STALE_PLAN = "Someone else re-planned this evening a moment ago; here is the cur
 STALE_ROUND = "Someone else started a round a moment ago; here is where the evening stands."
 CANCELLED = "This event was cancelled: its evening is not held."
 NOT_SET_UP = "This event is not a speed-mentoring evening yet: save its settings first."
-ENDED = "This event has ended: every round counts as held, so none is re-planned or started."
 #: How long before the event's start its first round may be started.
 EARLIEST_START = timedelta(minutes=60)
+
+
+class AlreadyUnderWay(DomainError):
+    """The round asked for was started a moment ago, by this very click's
+    twin (a double click): nothing to do, and nobody else to blame."""
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,9 @@ def seating_notes(*, interns: int, seniors: int, tables: int, seats_per_table: i
     hosts = min(seniors, tables)
     if hosts and interns > hosts * seats_per_table:
         tables_said = _count(hosts, "table") if hosts == tables else _count(hosts, "senior's table", "seniors' tables")
-        most = hosts * seats_per_table
+        most, verb = hosts * seats_per_table, "seats" if hosts == 1 else "seat"
         notes.append(
-            f"{tables_said} of {_count(seats_per_table, 'seat')} seat at most {_count(most, 'intern')} a round: "
+            f"{tables_said} of {_count(seats_per_table, 'seat')} {verb} at most {_count(most, 'intern')} a round: "
             f"{interns - most} will sit out each round"
         )
     return tuple(notes)
@@ -103,7 +107,7 @@ def _read_evening(session: Session, actor: User, event_id: int) -> tuple[Event, 
 def _check_open(session: Session, event: Event, speed: SpeedSession, now: datetime) -> None:
     if event.is_cancelled:
         _refuse(session, DomainError(CANCELLED))
-    if speed.rounds_held(now) > speed.current_round:
+    if speed.has_ended(now):
         _refuse(session, DomainError(ENDED))
 
 
@@ -217,14 +221,20 @@ def change_settings(
     return SettingsSaved(replanned[0] if replanned else None, why)
 
 
-def start_next_round(session: Session, actor: User, event_id: int, seen: int | None, now: datetime) -> SpeedSession:
+def start_next_round(
+    session: Session, actor: User, event_id: int, seen: int | None, now: datetime, asked: int | None = None
+) -> SpeedSession:
     """The next round begins now: the projector's clock starts, and from then
     on this round is never re-planned. Round 1 not earlier than an hour
-    before the event."""
+    before the event. `asked`, the round the page offered to start: if the
+    evening is exactly one start past the page and at that round, the click
+    was a second one (AlreadyUnderWay)."""
     event, speed = locked_evening(session, actor, event_id)
     if speed is None:
         _refuse(session, DomainError(NOT_SET_UP))
     _check_open(session, event, speed, now)
+    if asked is not None and seen is not None and (speed.version, speed.current_round) == (seen + 1, asked):
+        _refuse(session, AlreadyUnderWay(f"Round {asked} is under way."))
     if speed.planned_at is None:
         _refuse(session, DomainError("Plan the evening before starting its first round."))
     if speed.current_round >= speed.rounds:

@@ -12,13 +12,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from eventsapp.accounts.models import User
+from eventsapp.events.models import KeptAttendance
 from eventsapp.speed import clock, reasons
 from eventsapp.speed.departures import Left, departures
 from eventsapp.speed.models import SpeedSeat, SpeedSession
 from eventsapp.speed.participants import Present, present
 from eventsapp.speed.planning import seating_notes
 
-HELD, UNDER_WAY, PLANNED = "held", "under way", "planned"
+HELD, UNDER_WAY, PLANNED, NOT_HELD = "held", "under way", "planned", "not held"
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def rounds_of(session: Session, speed: SpeedSession, now: datetime, only: int | 
         query = query.where(SpeedSeat.round == only)
     numbers = [only] if only is not None else range(1, speed.rounds + 1)
     current, held = speed.current_round, speed.rounds_held(now)
-    rounds = {n: Round(n, _status(n, current, held)) for n in numbers}
+    ended = speed.has_ended(now)
+    rounds = {n: Round(n, _status(n, current, held, ended)) for n in numbers}
     tables: dict[tuple[int, int], Table] = {}
     for seat, senior_name, intern_name, shared in session.execute(query):
         if seat.round not in rounds:
@@ -79,8 +81,11 @@ def rounds_of(session: Session, speed: SpeedSession, now: datetime, only: int | 
     return list(rounds.values())
 
 
-def _status(number: int, current: int, held: int) -> str:
-    if number < current or (held > current and number <= held):
+def _status(number: int, current: int, held: int, ended: bool) -> str:
+    """Once the evening has ended it is history: the rounds held, and those never run."""
+    if ended:
+        return HELD if number <= held else NOT_HELD
+    if number < current:
         return HELD
     return UNDER_WAY if number == current else PLANNED
 
@@ -200,7 +205,7 @@ def overview(session: Session, event_id: int, now: datetime) -> Overview:
 def moment_of(speed: SpeedSession, now: datetime) -> clock.Moment:
     """Where the evening stands; once the event has ended, it is over."""
     held = speed.rounds_held(now)
-    if held > speed.current_round:
+    if speed.has_ended(now):
         return clock.Moment(clock.OVER, held, speed.rounds)
     return clock.moment(
         rounds=speed.rounds,
@@ -256,3 +261,10 @@ def per_table(rounds: list[Round]) -> list[tuple[int, list[tuple[int, Table | No
     numbers = sorted({t.number for rnd in rounds for t in rnd.tables})
     at = {(rnd.number, t.number): t for rnd in rounds for t in rnd.tables}
     return [(n, [(rnd.number, at.get((rnd.number, n))) for rnd in rounds]) for n in numbers]
+
+
+def kept_pairs(session: Session, event_id: int) -> int | None:
+    """How many pairs met, once the event's attendee rows were removed after
+    the retention period (docs/retention.md); None while they are kept."""
+    kept = session.get(KeptAttendance, event_id)
+    return None if kept is None else kept.speed_pairs

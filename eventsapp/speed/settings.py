@@ -20,6 +20,8 @@ from eventsapp.speed import models as m
 from eventsapp.speed.models import SpeedSeat, SpeedSession
 from eventsapp.transactions import begin_write
 
+#: Once the event has ended its evening is history: nothing in it changes.
+ENDED = "This evening has ended: its rounds are kept as they were held."
 #: What the form offers before anything is saved.
 DEFAULTS = {"rounds": 6, "round_minutes": 8, "break_minutes": 2, "tables": 10, "seats_per_table": 3}
 
@@ -106,11 +108,14 @@ def save_settings(
         speed = SpeedSession(event_id=event.id, created_by_id=actor.id, created_at=now, updated_at=now)
         session.add(speed)
     else:
-        if settings.rounds < speed.current_round:
+        if speed.has_ended(now):
+            session.rollback()
+            raise DomainError(ENDED)
+        held = speed.rounds_held(now)
+        if settings.rounds < held:
             session.rollback()
             raise DomainError(
-                f"Round {speed.current_round} has started: the evening cannot have fewer rounds than that.",
-                field="rounds",
+                f"Round {held} has started: the evening cannot have fewer rounds than that.", field="rounds"
             )
         claim(session, speed, seen, "Someone else changed this evening a moment ago; here are its settings now.", now)
         session.execute(sa.delete(SpeedSeat).where(SpeedSeat.session_id == speed.id, SpeedSeat.round > settings.rounds))
@@ -129,12 +134,16 @@ def save_settings(
 def turn_off(session: Session, actor: User, event_id: int, seen: int | None, now: datetime) -> None:
     """The event is no longer a speed-mentoring evening: its settings and plan
     go. Refused once a round has started: participants met, and they will be
-    asked whom they would like to meet again, from those very seats."""
+    asked whom they would like to meet again, from those very seats (and
+    once the event has ended, every round counts as held if none was started)."""
     _, speed = locked_evening(session, actor, event_id)
     if speed is None:
         session.rollback()
         return
-    if speed.current_round > 0:
+    if speed.has_ended(now):
+        session.rollback()
+        raise DomainError(ENDED)
+    if speed.rounds_held(now) > 0:
         session.rollback()
         raise DomainError(
             "Round 1 has started: the schedule stays, so that participants can say whom they would like to meet again."

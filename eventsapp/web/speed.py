@@ -4,6 +4,7 @@ The event's organizers (and admins) only."""
 
 from __future__ import annotations
 
+import functools
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -28,7 +29,8 @@ def _seen(value) -> int | None:
 
 
 def _page(event, form: SettingsForm | None = None):
-    view = schedule.overview(db.session, event.id, utcnow())
+    now = utcnow()
+    view = schedule.overview(db.session, event.id, now)
     if form is None:
         form = SettingsForm(obj=view.speed, data=None if view.speed else settings.DEFAULTS)
         form.version.data = str(view.speed.version) if view.speed else ""
@@ -40,8 +42,17 @@ def _page(event, form: SettingsForm | None = None):
         action=ActionForm(),
         clock=clock,
         can_undo=bool(view.speed) and planning.can_undo_start(view.speed),
+        **_state(event, view.speed, now),
         **_times(event),
     )
+
+
+def _state(event, speed, now) -> dict:
+    """Whether the evening is history (ended or cancelled: nothing on it
+    changes), and the pairs kept once its attendee rows were removed."""
+    ended = speed is not None and speed.has_ended(now)
+    kept = schedule.kept_pairs(db.session, event.id) if event.ends_at <= now else None  # (purged only after the end)
+    return {"ended": ended, "closed": ended or event.is_cancelled, "kept_pairs": kept}
 
 
 def _times(event) -> dict:
@@ -100,7 +111,7 @@ def _act(event_id: int, run, done: str):
     except (NotFound, NotAllowed):
         abort(404)
     except DomainError as exc:
-        flash(str(exc), "error")
+        flash(str(exc), "info" if isinstance(exc, planning.AlreadyUnderWay) else "error")
     else:
         flash(done if isinstance(done, str) else done(result), "success")
     return redirect(url_for("speed.page", event_id=event_id, _anchor="schedule-heading"))
@@ -120,7 +131,9 @@ def plan(event_id: int):
 @bp.post("/rounds")
 @login_required
 def start_round(event_id: int):
-    return _act(event_id, planning.start_next_round, lambda speed: f"Round {speed.current_round} has started.")
+    asked = _seen(request.form.get("round"))  # the round the button named
+    run = functools.partial(planning.start_next_round, asked=asked)
+    return _act(event_id, run, lambda speed: f"Round {speed.current_round} has started.")
 
 
 @bp.post("/rounds/undo")
@@ -182,5 +195,6 @@ def printable(event_id: int):
         speed=speed,
         tables=schedule.per_table(rounds),
         people=schedule.per_person(rounds),
+        kept_pairs=schedule.kept_pairs(db.session, event.id),
         **_times(event),
     )

@@ -179,7 +179,10 @@ def test_an_evening_from_setting_up_to_meeting_again(pages, evenings, signed_in,
     organizer.get_by_role("button", name="Plan the evening").click()
     expect(flash(organizer)).to_contain_text(re.compile(r"Planned every round: \d+ seats\."))
     expect(organizer.locator(".speed-quality")).to_have_text(
-        re.compile(r"^Total score \d+ vs \d+ for a simple first-come plan; \d+% of interns meet at least two")
+        re.compile(
+            r"^The evening's total score \d+ vs \d+ for a simple first-come plan of the same rounds; "
+            r"\d+% of the interns present meet at least two of their top three\.$"
+        )
     )
     for number in (1, 2):  # (in round 3 two may be left wanting the same senior)
         for name in evening["interns"]:
