@@ -12,7 +12,7 @@ from eventsapp.events.models import EventStatus
 from eventsapp.extensions import db
 from eventsapp.introductions.models import IntroRequest, RequestStatus
 from eventsapp.notifications.models import Notification
-from eventsapp.speed import followups, pairing
+from eventsapp.speed import followups, notes, pairing
 from eventsapp.speed.evening import NotParticipant
 from eventsapp.speed.links import PageLink
 from eventsapp.speed.models import SpeedFollowUp
@@ -93,7 +93,7 @@ def test_only_the_seniors_yes_tells_the_intern_and_her_yes_makes_it_mutual(app):
     told = db.session.scalars(sa.select(Notification.message).where(Notification.user_id == evening.maya.id)).all()
     assert told == ["Dr Ferreira would like to meet you again"]
     page = followups.follow_up(db.session, evening.maya, evening.event.id, evening.now)
-    notes = {met.person.name: followups.note(met, page.as_senior) for met in page.met}
+    notes = {met.person.name: notes.note(met, page.as_senior) for met in page.met}
     assert notes["Dr Ferreira"] == "Dr Ferreira would like to meet you again."
 
     evening.answer(evening.maya, evening.ferreira)
@@ -123,7 +123,7 @@ def test_a_senior_without_room_gets_an_ordinary_request_and_both_are_told_why(ap
     assert active_connections(evening.ferreira) == 1
     assert said == ["You both said yes, but Dr Ferreira has no room for another introduction now: your request waits."]
     seniors_page = followups.follow_up(db.session, evening.ferreira, evening.event.id, evening.now)
-    assert "you are at your limit" in followups.note(seniors_page.met[0], True)
+    assert "you are at your limit" in notes.note(seniors_page.met[0], True)
 
 
 def test_answering_again_changes_nothing_twice(app):

@@ -19,12 +19,12 @@ from eventsapp.accounts.models import User
 from eventsapp.attendance.models import CheckIn
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.events.models import Event
-from eventsapp.profiles import career, help_kinds
+from eventsapp.profiles import career
 from eventsapp.profiles.models import Profile
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.rsvps.states import RsvpState
-from eventsapp.speed import pairing
-from eventsapp.speed.icebreakers import PairFacts, icebreaker
+from eventsapp.speed import talks
+from eventsapp.speed.icebreakers import icebreaker
 from eventsapp.speed.models import SpeedSeat, SpeedSession
 
 
@@ -267,51 +267,9 @@ def _stop(number: int, seats: list[SpeedSeat], as_senior: bool) -> Stop:
     talks = [
         Talk(
             seat.intern.name if as_senior else seat.senior.name,
-            _reason(seat.intern, seat.senior, as_senior),
-            icebreaker(pair_facts(seat.intern, seat.senior, for_senior=as_senior)),
+            talks.reason(seat.intern, seat.senior, as_senior),
+            icebreaker(talks.pair_facts(seat.intern, seat.senior, for_senior=as_senior)),
         )
         for seat in seats
     ]
     return Stop(number, seats[0].table_no, talks)
-
-
-def _reason(intern: User, senior: User, as_senior: bool) -> str:
-    """Why they sit together, from what both show now (never the reason
-    stored at planning: an interest hidden since is not named); the
-    intern's own phone adds the help they look for that the senior offers."""
-    shared = pairing.shown_reason(_shown(intern), _shown(senior))
-    return shared if as_senior else pairing.for_intern(shared, _offers(intern, senior))
-
-
-def _shown(user: User) -> frozenset[str]:
-    profile = user.profile
-    return frozenset(s.name for s in profile.specialties) if profile.show_interests else frozenset()
-
-
-def _offers(intern: User, senior: User) -> list[str]:
-    """The help the intern looks for that the senior offers and shows, in words."""
-    if not senior.profile.show_interests:
-        return []
-    asked = frozenset(help_kinds.in_order(intern.profile.help_asked))
-    offered = frozenset(help_kinds.in_order(senior.profile.help_offered))
-    return [help_kinds.IN_WORDS[kind] for kind in pairing.helped(asked, offered)]
-
-
-def pair_facts(intern: User, senior: User, *, for_senior: bool = False) -> PairFacts:
-    """What the icebreaker may start from: only what both let others see.
-    The senior's question never starts from what the intern looks for (that
-    is the intern's alone), and the senior's offers count only if shown."""
-    mine, theirs = intern.profile, senior.profile
-    shared: tuple[str, ...] = ()
-    if mine.show_interests and theirs.show_interests:
-        ids = {s.id for s in theirs.specialties}
-        shared = tuple(s.name for s in mine.specialties if s.id in ids)
-    department = theirs.department.name if theirs.department is not None and theirs.show_department else ""
-    return PairFacts(
-        intern_id=intern.id,
-        senior_id=senior.id,
-        shared_interests=shared,
-        help_asked=frozenset() if for_senior else frozenset(help_kinds.in_order(mine.help_asked)),
-        help_offered=frozenset(help_kinds.in_order(theirs.help_offered)) if theirs.show_interests else frozenset(),
-        senior_specialty=department,
-    )

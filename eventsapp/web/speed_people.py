@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from eventsapp.errors import DomainError, NotFound
 from eventsapp.extensions import db
 from eventsapp.forms import parse_id
-from eventsapp.speed import evening, followups, results
+from eventsapp.speed import evening, followups, notes, results
 from eventsapp.speed.links import PageLink
 from eventsapp.timeutil import utcnow
 from eventsapp.web.links import introduction_links
@@ -64,7 +64,7 @@ def follow_up(event_id: int):
         return render_template("speed/people_closed.html", event_id=event_id, message=str(exc))
     except NotFound:
         abort(404)
-    notes = {met.person.id: followups.note(met, page.as_senior) for met in page.met}
+    notes = {met.person.id: notes.note(met, page.as_senior) for met in page.met}
     return render_template("speed/people_follow_up.html", page=page, notes=notes)
 
 
