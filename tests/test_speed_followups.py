@@ -93,8 +93,8 @@ def test_only_the_seniors_yes_tells_the_intern_and_her_yes_makes_it_mutual(app):
     told = db.session.scalars(sa.select(Notification.message).where(Notification.user_id == evening.maya.id)).all()
     assert told == ["Dr Ferreira would like to meet you again"]
     page = followups.follow_up(db.session, evening.maya, evening.event.id, evening.now)
-    notes = {met.person.name: notes.note(met, page.as_senior) for met in page.met}
-    assert notes["Dr Ferreira"] == "Dr Ferreira would like to meet you again."
+    said = {met.person.name: notes.note(met, page.as_senior) for met in page.met}
+    assert said["Dr Ferreira"] == "Dr Ferreira would like to meet you again."
 
     evening.answer(evening.maya, evening.ferreira)
     (request,) = requests_between(evening.maya, evening.ferreira)

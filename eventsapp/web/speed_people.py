@@ -64,8 +64,8 @@ def follow_up(event_id: int):
         return render_template("speed/people_closed.html", event_id=event_id, message=str(exc))
     except NotFound:
         abort(404)
-    notes = {met.person.id: notes.note(met, page.as_senior) for met in page.met}
-    return render_template("speed/people_follow_up.html", page=page, notes=notes)
+    said = {met.person.id: notes.note(met, page.as_senior) for met in page.met}
+    return render_template("speed/people_follow_up.html", page=page, notes=said)
 
 
 @bp.post("/<int:event_id>/speed/follow-up")
