@@ -23,7 +23,7 @@ from eventsapp.profiles import career
 from eventsapp.profiles.models import Profile
 from eventsapp.rsvps.models import Rsvp
 from eventsapp.rsvps.states import RsvpState
-from eventsapp.speed import talks
+from eventsapp.speed import talks as talking
 from eventsapp.speed.icebreakers import icebreaker
 from eventsapp.speed.models import SpeedSeat, SpeedSession
 
@@ -267,8 +267,8 @@ def _stop(number: int, seats: list[SpeedSeat], as_senior: bool) -> Stop:
     talks = [
         Talk(
             seat.intern.name if as_senior else seat.senior.name,
-            talks.reason(seat.intern, seat.senior, as_senior),
-            icebreaker(talks.pair_facts(seat.intern, seat.senior, for_senior=as_senior)),
+            talking.reason(seat.intern, seat.senior, as_senior),
+            icebreaker(talking.pair_facts(seat.intern, seat.senior, for_senior=as_senior)),
         )
         for seat in seats
     ]
