@@ -92,19 +92,19 @@ SCREENS = [
     # A speed-mentoring evening, its last round under way and the follow-up answered in part.
     Screen(
         "speed-organizer",
-        "organizer_email",
+        lambda s: s.org["speed"]["organizer"],
         lambda s: f"/events/{s.org['speed']['id']}/speed/",
         ("link", "Projector screen"),
     ),
     Screen(
         "speed-projector",
-        "organizer_email",
+        lambda s: s.org["speed"]["organizer"],
         lambda s: f"/events/{s.org['speed']['id']}/speed/screen",
         ("heading", "Round 2 of 2"),
     ),
     Screen(
         "speed-print",
-        "organizer_email",
+        lambda s: s.org["speed"]["organizer"],
         lambda s: f"/events/{s.org['speed']['id']}/speed/print",
         ("heading", "Per person"),
     ),
@@ -122,7 +122,7 @@ SCREENS = [
     ),
     Screen(
         "speed-results",
-        "organizer_email",
+        lambda s: s.org["speed"]["organizer"],
         lambda s: f"/events/{s.org['speed']['id']}/speed/results",
         ("heading", "Seniors most asked for"),
     ),
