@@ -67,7 +67,7 @@ def follow_up(session: Session, viewer: User, event_id: int, now: datetime) -> F
     as_senior = _as_senior(viewer, seats)
     others = _others(seats, viewer.id)
     answers = _answers(session, speed.id, viewer.id)
-    requests = _open_requests(session, viewer.id, [p.id for p in others], as_senior, now)
+    waiting = _open_requests(session, viewer.id, [p.id for p in others], as_senior, now)
     met = []
     for person in others:
         mine, theirs = answers.get((viewer.id, person.id)), answers.get((person.id, viewer.id))
@@ -77,7 +77,7 @@ def follow_up(session: Session, viewer: User, event_id: int, now: datetime) -> F
                 bool(mine and mine.again),
                 mine is not None,
                 bool(theirs and theirs.again),
-                requests.get(person.id),
+                waiting.get(person.id),
             )
         )
     return FollowUp(speed.event, as_senior, met)
