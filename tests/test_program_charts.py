@@ -138,3 +138,16 @@ def test_the_demand_chart_draws_the_specialties_most_interns_want_and_keeps_hidd
     assert [
         p.with_room for p in pictures.demand_pairs(Demand([Row("Oncology", 2, shown(3, exact=False))], [], []))
     ] == [None]
+
+
+def test_charts_drawn_at_once_by_several_threads_come_out_as_drawn_alone():
+    """A threaded server draws the charts of one page together: each must
+    still be the chart it would be alone, its words as text."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    alone = {(kind, size): CHARTS[kind](size) for kind in CHARTS for size in (bars.WIDE, bars.PHONE)}
+    jobs = [key for key in alone for _ in range(3)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        drawn = list(pool.map(lambda key: CHARTS[key[0]](key[1]), jobs))
+    assert [svg == alone[key] for key, svg in zip(jobs, drawn, strict=True)] == [True] * len(jobs)
+    assert texts(parse(drawn[0]), "step-label")[0] == "20 (100%)"

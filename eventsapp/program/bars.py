@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from eventsapp.program.chart import GRID, SHARE, STYLE, TARGET, TEXT, to_svg
+from eventsapp.program.chart import GRID, SHARE, TARGET, TEXT, styled, to_svg
 from eventsapp.program.privacy import FEWER, SMALLEST_SHOWN
 
 #: A bar's thickness in inches, and the room above and below the bars.
@@ -81,7 +81,7 @@ def _mark(artists, prefix: str) -> None:
 
 def _nothing(title: str, note: str) -> bytes:
     """A chart with no bars yet: its title and a line saying so."""
-    with _styled():
+    with styled():
         figure = _figure("nothing", 1, WIDE)
         axes = figure.add_subplot()
         axes.set_axis_off()
@@ -90,18 +90,10 @@ def _nothing(title: str, note: str) -> bytes:
         return to_svg(figure)
 
 
-def _styled():
-    """matplotlib with the app's style: imported here, when a chart is
-    drawn, so that no other page, command or worker waits for it."""
-    import matplotlib
-
-    return matplotlib.rc_context(STYLE)
-
-
 def funnel_svg(steps: list[tuple[str, int, int | None]], *, title: str, size: Size = WIDE) -> bytes:
     """Horizontal bars, first step on top: (label, count, percent of those
     registered), each bar labelled with its count and percent."""
-    with _styled():
+    with styled():
         figure = _figure("funnel", len(steps), size)
         axes = figure.add_subplot()
         places = list(range(len(steps)))[::-1]
@@ -124,7 +116,7 @@ def demand_svg(pairs: list[Pair], *, title: str, size: Size = WIDE) -> bytes:
     more than the table."""
     if not pairs:
         return _nothing(title, "No intern here has chosen an interest yet.")
-    with _styled():
+    with styled():
         figure = _figure("demand", len(pairs), size)
         axes = figure.add_subplot()
         places = [2.6 * i for i in range(len(pairs))][::-1]
@@ -162,7 +154,7 @@ def ranked_svg(rows: list[tuple[str, int]], *, title: str, counted: str, size: S
     labelled with its count; `counted` names the axis."""
     if not rows:
         return _nothing(title, "Nothing to rank yet.")
-    with _styled():
+    with styled():
         figure = _figure("ranked", len(rows), size)
         axes = figure.add_subplot()
         places = list(range(len(rows)))[::-1]
@@ -220,7 +212,7 @@ def spread_svg(spreads: list[Spread], *, title: str, size: Size = WIDE) -> bytes
         return _nothing(title, "No required series has held a meeting yet.")
     from matplotlib.lines import Line2D
 
-    with _styled():
+    with styled():
         figure = _figure("spread", len(spreads), size)
         subplots = figure.subplots(len(spreads), 1, squeeze=False, sharex=True)[:, 0]
         for number, (axes, spread) in enumerate(zip(subplots, spreads, strict=True), start=1):

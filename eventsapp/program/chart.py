@@ -5,6 +5,8 @@ script: it is shown as an image, its numbers in the table beside it."""
 from __future__ import annotations
 
 import io
+import threading
+from contextlib import contextmanager
 
 from eventsapp.program.year import Week
 
@@ -22,6 +24,23 @@ STYLE = {
     "xtick.color": TEXT,
     "ytick.color": TEXT,
 }
+#: matplotlib's settings are one dictionary for the whole process: two
+#: threads drawing at once would each put back the other's, and a chart
+#: could come out with its words as shapes. One chart is drawn at a time.
+_DRAWING = threading.Lock()
+
+
+@contextmanager
+def styled(salt: str = "program-charts"):
+    """matplotlib with the app's style, for one chart at a time: imported
+    here, when a chart is drawn, so that no other page, command or worker
+    waits for it (about a second)."""
+    import matplotlib
+
+    with _DRAWING, matplotlib.rc_context(STYLE | {"svg.hashsalt": salt}):
+        yield
+
+
 #: At most this many dates along the bottom.
 X_LABELS = 8
 
@@ -32,14 +51,11 @@ WIDE_LINE, PHONE_LINE = (7.2, 3.6), (3.9, 3.3)
 
 
 def weeks_svg(weeks: list[Week], *, title: str, day_label, phone: bool = False) -> bytes:
-    """The chart as SVG bytes; `day_label` names a week by its last day.
-    matplotlib is imported here, when a chart is drawn: it takes about a
-    second, which no other page, command or worker should wait for."""
-    import matplotlib
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import PercentFormatter
+    """The chart as SVG bytes; `day_label` names a week by its last day."""
+    with styled():
+        from matplotlib.figure import Figure
+        from matplotlib.ticker import PercentFormatter
 
-    with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=PHONE_LINE if phone else WIDE_LINE, layout="constrained")
         axes = figure.add_subplot()
         numbers = [week.number for week in weeks]
@@ -64,7 +80,7 @@ def weeks_svg(weeks: list[Week], *, title: str, day_label, phone: bool = False) 
 
 def to_svg(figure) -> bytes:
     """The figure as SVG bytes with no date or maker in them, so that the
-    same numbers always give the same bytes (call inside STYLE)."""
+    same numbers always give the same bytes (call inside `styled`)."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
@@ -79,11 +95,10 @@ def series_svg(
 ):
     """A series' meetings as SVG bytes: going and checked in as bars, the
     show rate as a line on its own axis (None: not held, no mark)."""
-    import matplotlib
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator, PercentFormatter
+    with styled("organized-series"):
+        from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-    with matplotlib.rc_context(STYLE | {"svg.hashsalt": "organized-series"}):
         figure = Figure(figsize=PHONE_LINE if phone else WIDE_LINE, layout="constrained")
         axes = figure.add_subplot()
         places = list(range(len(labels)))
