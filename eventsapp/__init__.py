@@ -24,10 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
-    from eventsapp.accounts import sessions, throttle
+    from eventsapp.accounts import reset, sessions, throttle
 
     throttle.check_settings(app.config)  # (the rates: a domain checks its own settings)
     sessions.check_settings(app.config)
+    reset.check_settings(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     from eventsapp.web.main import bp as main
     from eventsapp.web.mentorships import bp as mentorships
     from eventsapp.web.notifications import bp as notifications
+    from eventsapp.web.password_reset import bp as password_reset
     from eventsapp.web.profiles import bp as profiles
     from eventsapp.web.program import bp as program
     from eventsapp.web.records import bp as records
@@ -128,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mentorships)
     app.register_blueprint(invitations)
     app.register_blueprint(unsubscribe)
+    app.register_blueprint(password_reset)
     app.register_blueprint(program)
     app.register_blueprint(records)
     app.register_blueprint(analytics)

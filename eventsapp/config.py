@@ -36,6 +36,7 @@ class Defaults(SsoDefaults):
     REMEMBER_COOKIE_DURATION = timedelta(days=30)  # also how long a remembered session lasts
     SESSION_LIFETIME_HOURS = 12.0  # how long any other login lasts (docs/sessions.md)
     EMAIL_CONFIRM_HOURS = 48.0  # how long a link confirming an address works (docs/accounts.md)
+    PASSWORD_RESET_HOURS = 2.0  # how long a link to choose a new password works (docs/accounts.md)
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     USERS_PER_PAGE = 25
     EVENTS_PER_PAGE = 20
@@ -66,13 +67,15 @@ class Defaults(SsoDefaults):
     # on each member's own clock (docs/features.md, "Weekly digest").
     DIGEST_DAY = "Friday"
     DIGEST_HOUR = 16
-    # Limits on logging in and registering (docs/throttle.md; accounts/throttle.py checks
-    # them at start); a refused attempt gets 429 and Retry-After.
+    # Limits on logging in, registering and asking for a new password (docs/throttle.md;
+    # accounts/throttle.py checks them at start); a refused attempt gets 429 and Retry-After.
     AUTH_RATE_LIMIT_ENABLED = True
     AUTH_RATE_LIMIT_LOGIN_PER_IP = "20 per 5 minutes"
     AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT = "10 per 15 minutes"
     AUTH_RATE_LIMIT_REGISTER_PER_IP = "20 per hour"
     AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT = "5 per hour"
+    AUTH_RATE_LIMIT_RESET_PER_IP = "20 per hour"
+    AUTH_RATE_LIMIT_RESET_PER_ACCOUNT = "3 per hour"
     # The program pages (docs/program.md): year start (month-day), mentor target, figure cache.
     PROGRAM_YEAR_START = "07-01"
     PROGRAM_TARGET_PERCENT = 90
@@ -93,6 +96,7 @@ ENVIRONMENT_SETTINGS = {
     "PROXIES": int,
     "SESSION_LIFETIME_HOURS": float,
     "EMAIL_CONFIRM_HOURS": float,
+    "PASSWORD_RESET_HOURS": float,
     "SERVER_NAME": str,  # Flask's, with the scheme: what mail sent outside a request links to
     "PREFERRED_URL_SCHEME": str,
     # Benchmark-only: an X-Query-Count header on every response (refused in production).
@@ -113,10 +117,7 @@ ENVIRONMENT_SETTINGS = {
     "DIGEST_DAY": str,
     "DIGEST_HOUR": int,
     "AUTH_RATE_LIMIT_ENABLED": lambda value: value.lower() in ("1", "true", "yes", "on"),
-    "AUTH_RATE_LIMIT_LOGIN_PER_IP": str,
-    "AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT": str,
-    "AUTH_RATE_LIMIT_REGISTER_PER_IP": str,
-    "AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT": str,
+    **{name: str for name in vars(Defaults) if name.endswith(("_PER_IP", "_PER_ACCOUNT"))},  # the limits' rates
     "PROGRAM_YEAR_START": str,
     "PROGRAM_TARGET_PERCENT": int,
     "PROGRAM_TARGET_MONTHS": int,

@@ -70,3 +70,27 @@ class ConfirmEmailForm(FlaskForm):
     password = PasswordField(
         "Your password", validators=[DataRequired("Enter the password you chose."), Length(max=MAX_LENGTH)]
     )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        description="The address you log in with.",
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=EMAIL_MAX, message=f"Use at most {EMAIL_MAX} characters."),
+        ],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        description=f"At least {MIN_LENGTH} characters. Your other devices are logged out.",
+        # Length and strength are checked by the account rules, with their reasons.
+        validators=[DataRequired("Choose a new password.")],
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired("Repeat your new password."), EqualTo("password", "The passwords don't match.")],
+    )

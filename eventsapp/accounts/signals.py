@@ -41,6 +41,15 @@ gets in, passwords.way_in). Notifications tells the
 owner by mail, in the sender's transaction; the page said nothing.""",
 )
 
+password_reset_asked = _signals.signal(
+    "password-reset-asked",
+    doc="""
+Someone asked for a link to choose a new password for an account's address
+(keyword `user`, and `url`: the link, or None for an account a roster
+invited, which joins by its invitation instead). Notifications mails the
+owner in the sender's transaction; the page said the same for any address.""",
+)
+
 address_proven_by_provider = _signals.signal(
     "address-proven-by-provider",
     doc="""

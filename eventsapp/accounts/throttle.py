@@ -1,6 +1,6 @@
-"""Limits on logging in and registering, counted in the database (the
-`throttle_counter` table) so that they hold across server processes; the
-window arithmetic is in `ratewindow.py`. The view passes in the client's
+"""Limits on logging in, registering and asking for a new password, counted
+in the database (the `throttle_counter` table) so that they hold across
+server processes; the window arithmetic is in `ratewindow.py`. The view passes in the client's
 address and its known-device cookie. The policy: see docs/throttle.md.
 """
 
@@ -43,6 +43,8 @@ LOGIN_DEVICE = "login-device"
 REGISTER_IP = "register-ip"
 REGISTER_ACCOUNT = "register-account"
 CONFIRM_RESEND = "confirm-resend"
+RESET_IP = "reset-ip"
+RESET_ACCOUNT = "reset-account"
 #: New links to confirm an address, per account: a mailbox is not flooded.
 CONFIRM_RESEND_RATE = "1 per minute"
 
@@ -62,6 +64,8 @@ class Limited(DomainError):
             message = f"Too many registration attempts. Try again in {wait}."
         elif bucket == REGISTER_ACCOUNT:
             message = f"Too many registration attempts with this email address. Try again in {wait}."
+        elif bucket in (RESET_IP, RESET_ACCOUNT):
+            message = f"Too many requests for a link to choose a new password. Try again in {wait}."
         elif bucket == CONFIRM_RESEND:
             message = f"We sent you a link a moment ago. Check your inbox, or ask again in {wait}."
         elif bucket == LOGIN_ACCOUNT:
@@ -182,6 +186,8 @@ RATE_SETTINGS = (
     "AUTH_RATE_LIMIT_LOGIN_PER_ACCOUNT",
     "AUTH_RATE_LIMIT_REGISTER_PER_IP",
     "AUTH_RATE_LIMIT_REGISTER_PER_ACCOUNT",
+    "AUTH_RATE_LIMIT_RESET_PER_IP",
+    "AUTH_RATE_LIMIT_RESET_PER_ACCOUNT",
 )
 
 

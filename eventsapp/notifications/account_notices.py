@@ -1,6 +1,6 @@
 """Mail about an account itself, answering accounts/signals.py: the link that
-confirms a new address, and a word to an address's owner when someone tried
-to register it again. Queued in the sender's transaction; sent whatever the
+confirms a new address, a word to an address's owner when someone tried
+to register it again, and the link to choose a new password. Queued in the sender's transaction; sent whatever the
 member's mail preferences (they are about the account, not news), and with
 no unsubscribe link."""
 
@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from eventsapp.accounts.models import User
-from eventsapp.accounts.signals import confirmation_needed, registration_repeated
+from eventsapp.accounts.signals import confirmation_needed, password_reset_asked, registration_repeated
 from eventsapp.accounts.verification import AccountLinks
 from eventsapp.notifications.mail import OutgoingMail, queue_mail
 from eventsapp.ssoconfig import sso_enabled
@@ -19,6 +19,7 @@ from eventsapp.ssoconfig import sso_enabled
 class Kind:
     CONFIRM = "account_confirm"
     REGISTERED_AGAIN = "account_registered_again"
+    PASSWORD_RESET = "account_password_reset"
 
 
 @confirmation_needed.connect
@@ -41,7 +42,7 @@ def mail_confirm_link(session: Session, *, user: User, url: str, **_) -> None:
     )
 
 
-def _how_to_get_in(way_in: str, links: AccountLinks, config) -> str:
+def _how_to_get_in(way_in: str, links: AccountLinks | None, config) -> str:
     """What the owner should do next, for the way their account opens: a
     password, the hospital sign-in, or a roster's invitation not yet used."""
     if way_in == "password":
@@ -70,5 +71,31 @@ def mail_owner_of_address(session: Session, *, user: User, links: AccountLinks, 
         session,
         OutgoingMail(to=user.email, subject=f"You already have a {app_name} account", body=body),
         kind=Kind.REGISTERED_AGAIN,
+        user_id=user.id,
+    )
+
+
+@password_reset_asked.connect
+def mail_reset_link(session: Session, *, user: User, url: str | None, **_) -> None:
+    app_name = current_app.config["APP_NAME"]
+    if url is None:  # invited by a roster: the invitation is how a password is chosen
+        what_to_do = _how_to_get_in("invitation", None, current_app.config)
+    else:
+        hours = current_app.config["PASSWORD_RESET_HOURS"]
+        what_to_do = (
+            f"To choose a new password, open this link:\n\n{url}\n\n"
+            f"The link works for {hours:g} hours, and once: choosing the password ends it. "
+            "You will be logged out on every other device."
+        )
+    body = (
+        f"Hello {user.name},\n\n"
+        f"Someone, perhaps you, asked for a new password for the {app_name} account of {user.email}.\n\n"
+        f"{what_to_do}\n\n"
+        "If it was not you, ignore this mail: your password stays as it is."
+    )
+    queue_mail(
+        session,
+        OutgoingMail(to=user.email, subject=f"Choose a new password for {app_name}", body=body),
+        kind=Kind.PASSWORD_RESET,
         user_id=user.id,
     )
