@@ -30,7 +30,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from eventsapp.accounts import verification
+from eventsapp.accounts import reset, verification
 from eventsapp.attendance.models import CheckIn
 from eventsapp.events import services as events
 from eventsapp.events.recurrence import Recurrence
@@ -582,6 +582,17 @@ def _unconfirmed(world, role):
     return Target("/account/confirm/resend")
 
 
+def _forgot(world, role):
+    """A request for a link to choose a new password, for an address with an account: a mail goes."""
+    return Target("/forgot-password", {"email": world.intern.email})
+
+
+def _reset_link(world, role):
+    """A fresh account's link to choose a new password (used, it would not work for the next person)."""
+    token = reset.token_for(make_user(email=f"forgot{next(_unique)}@hospital.example"))
+    return Target(f"/reset-password/{token}", {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+
+
 class Upload(io.BytesIO):
     """A file for the one form that takes one, read afresh by each request
     the CSRF walk sends (the test client reads a file to its end, and closes it)."""
@@ -700,6 +711,18 @@ MATRIX: list[Row] = [
                                                                                        NONE,  NONE,  NONE,  NONE,  NONE,  NONE,
         variant="forged token"),
     row("accounts.resend_confirmation", "POST", _unconfirmed,                          LOGIN, GO,    GO,    GO,    GO,    GO),
+    # A forgotten password: the same answer for any address; the link alone decides whose password
+    # it sets, and signs that account in (whoever was signed in here is logged out).
+    row("password_reset.forgot",    "GET",  at("/forgot-password"),                    OK,    GO,    GO,    GO,    GO,    GO),
+    row("password_reset.forgot",    "POST", _forgot,                                   OK,    GO,    GO,    GO,    GO,    GO),
+    row("password_reset.choose",    "GET",  _reset_link,                               OK,    OK,    OK,    OK,    OK,    OK),
+    row("password_reset.choose_now", "POST", _reset_link,                              GO,    GO,    GO,    GO,    GO,    GO),
+    row("password_reset.choose",    "GET",  at("/reset-password/WzEsImFiYyJd.forged"),
+                                                                                       NONE,  NONE,  NONE,  NONE,  NONE,  NONE,
+        variant="forged token"),
+    row("password_reset.choose_now", "POST", at("/reset-password/WzEsImFiYyJd.forged", password=NEW_PASSWORD,
+                                                confirm=NEW_PASSWORD),                 NONE,  NONE,  NONE,  NONE,  NONE,  NONE,
+        variant="forged token"),
     # The hospital sign-in, where OIDC_ISSUER is unset, as here (tests/test_accounts_sso.py signs in
     # through a real provider): visitors are told so on the login page, members sent on; no callback.
     # A first sign-in's questions, for members who have not answered them.
@@ -982,7 +1005,7 @@ MATRIX: list[Row] = [
 ACTS_WITHOUT_WRITING = {
     # A member who is already signed in is sent on before the form is read.
     (endpoint, role): "sign-in/up when already signed in"
-    for endpoint in ("accounts.login", "accounts.register", "sso.start")
+    for endpoint in ("accounts.login", "accounts.register", "sso.start", "password_reset.forgot")
     for role in ROLES
     if role != "anonymous"
 } | {

@@ -29,7 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from eventsapp.accounts import verification
+from eventsapp.accounts import reset, verification
 from eventsapp.accounts.models import User
 from eventsapp.events import services as events
 from eventsapp.events.models import Event
@@ -603,6 +603,33 @@ def case_confirm_email(w):
     )
 
 
+def case_forgot_password(w):
+    """Asking for a link to choose a new password, for an address with an account."""
+    return Case(
+        None,
+        "/forgot-password",
+        "/forgot-password",
+        valid={"email": [_user(w.intern).email]},
+        payloads={"email": None},
+        accepted_with=200,  # the same answer whether or not the address has an account
+    )
+
+
+def case_reset_password(w):
+    """A member's mailed link to choose a new password, opened logged out."""
+    user = make_user(stage="intern")
+    path = f"/reset-password/{reset.token_for(user)}"
+    new = "a quiet ward at noon 23"
+    return Case(
+        None,
+        path,
+        path,
+        valid={"password": [new], "confirm": [new]},
+        payloads={"password": None, "confirm": None},
+        shows=lambda r: [(user.id, "/profile/edit")],
+    )
+
+
 def case_resend_confirmation(w):
     """The note on every page of an unconfirmed member, with its button."""
     user = make_user(verified=False)
@@ -831,6 +858,8 @@ CASES = {
     "accounts.logout": case_logout,
     "accounts.delete": case_delete_account,
     "accounts.change_password": case_change_password,
+    "password_reset.forgot": case_forgot_password,
+    "password_reset.choose_now": case_reset_password,
     "accounts.log_out_everywhere": case_log_out_everywhere,
     "admin.remove_person": case_remove_person,
     "admin.catalogue": case_catalogue,

@@ -31,6 +31,8 @@ SCREENS = [
     Screen("home", None, lambda s: "/", ("link", "Create an account")),
     Screen("login", None, lambda s: "/login", ("button", "Log in")),
     Screen("register", None, lambda s: "/register", ("button", "Create account")),
+    Screen("forgot-password", None, lambda s: "/forgot-password", ("button", "Send me a link")),
+    # (The page of a mailed link to choose a new password: tests/e2e/test_journeys_password.py.)
     # (On a phone the filters fold away: the first events come first.)
     Screen("events", None, lambda s: "/events", ("link", "Cardiology Department Meeting")),
     Screen("event-visitor", None, lambda s: f"/events/{s.meeting_id}", ("link", "Log in to answer")),
