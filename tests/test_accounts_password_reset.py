@@ -15,6 +15,7 @@ from eventsapp.accounts import reset, sso, throttle
 from eventsapp.accounts.models import User, UserSession
 from eventsapp.accounts.passwords import AWAITING_INVITATION
 from eventsapp.audit.models import Action, AuditEntry
+from eventsapp.config import ConfigError
 from eventsapp.extensions import db
 from eventsapp.notifications.models import OutboxMail
 from tests.conftest import IsolatedClient
@@ -188,6 +189,12 @@ def test_the_lifetime_of_a_link_is_a_setting(make_app):
         assert reset.link_state(db.session, token, now=datetime.now(UTC) + timedelta(hours=5)).email == OWNER
         with pytest.raises(reset.LinkExpired):
             reset.link_state(db.session, token, now=datetime.now(UTC) + timedelta(hours=7))
+
+
+@pytest.mark.parametrize("hours", [0, -1, "2", True, 24 * 8])
+def test_a_lifetime_that_is_not_a_number_of_hours_up_to_a_week_stops_the_start(make_app, hours):
+    with pytest.raises(ConfigError, match="PASSWORD_RESET_HOURS"):
+        make_app(PASSWORD_RESET_HOURS=hours)
 
 
 @pytest.mark.parametrize(

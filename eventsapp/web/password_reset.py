@@ -26,8 +26,9 @@ _SLOT = "SLOT"
 
 
 def _closed():
-    """SSO only (docs/sso.md): no passwords, so nothing to reset."""
-    return render_template("accounts/reset_closed.html"), 403
+    """SSO only (docs/sso.md): no passwords, so nothing to reset (a link's
+    address holds its token: kept out of caches and Referers)."""
+    return render_template("accounts/reset_closed.html"), 403, SECRET_IN_ADDRESS
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
