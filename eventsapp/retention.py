@@ -6,7 +6,8 @@ wished to meet again are removed; the event keeps its counts
 organizers' and the program's figures of the event stay what they were.
 
 It reaches into several domains (answers, check-ins, invitations,
-reminders, speed mentoring), hence its place above them all, beside the worker and the CLI.
+reminders, speed mentoring), hence its layer above them all, just below the worker and
+the CLI that run it.
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ def test_organizer_turns_on_plans_and_sees_the_schedule_with_quality(client, aut
         shown,
     )
     assert "Dr Senior 0" in shown and "Intern 2" in shown
-    assert "You share Cardiology" in shown and "career advice" not in shown
+    assert "Both are interested in Cardiology" in shown and "career advice" not in shown
     assert "Start round 1" in shown and "Re-plan the rounds to come" in shown
 
 

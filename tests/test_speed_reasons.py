@@ -50,8 +50,25 @@ def test_shared_interests_are_named_while_both_show_them(client, auth, monkeypat
     seen = pages(client, auth, evening)
     assert "You share Cardiology" in seen["senior@example.org me"]
     assert "You share Cardiology" in seen["intern@example.org me"]
-    assert "You share Cardiology" in seen["grace@example.org "]
     assert member_data(db.session, evening.seniors[0])["seats"][0]["why"] == "You share Cardiology"
+
+
+def test_the_organizer_reads_each_pairs_reason_about_them_without_the_help(client, auth, monkeypatch):
+    monkeypatch.setattr("eventsapp.web.speed_people.utcnow", lambda: NOW)
+    evening = planned()  # the intern looks for career advice, which the senior offers
+    seen = pages(client, auth, evening)
+    assert "You share Cardiology; offers career advice" in seen["intern@example.org me"]
+    organizer = seen["grace@example.org "]
+    assert "Intern 0 · Both are interested in Cardiology" in organizer
+    assert "You share" not in organizer and "offers career" not in organizer  # what she looks for is hers
+
+
+def test_the_organizers_reason_names_only_what_both_show():
+    both = frozenset({"Cardiology", "Medical education"})
+    assert pairing.shown_reason(both | {"Pediatrics"}, both, pairing.THEY) == (
+        "Both are interested in Cardiology and Medical education"
+    )
+    assert pairing.shown_reason(frozenset(), both, pairing.THEY) == pairing.NOTHING_SHARED
 
 
 def test_interests_hidden_after_planning_are_named_nowhere(client, auth, monkeypatch):

@@ -17,13 +17,16 @@ both show. Pages never show the reason stored with a seat: they write it
 again from what both show now (`shown_reason`, speed.reasons), so hiding
 one's interests after the plan hides them everywhere.
 The help part ("offers career advice") is added on the intern's own phone
-(`for_intern`).
+(`for_intern`). The shared reason speaks to the pair on their own pages
+("You share Cardiology") and about them on the organizer's (`THEY`: "Both
+are interested in Cardiology"); the organizer's never names any help.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Literal
 
 from eventsapp.matching import scoring
 from eventsapp.profiles.help_kinds import IN_WORDS, KINDS
@@ -31,6 +34,12 @@ from eventsapp.profiles.help_kinds import IN_WORDS, KINDS
 #: What a seat's reason may hold (SpeedSeat.reason).
 REASON_MAX = 300
 NOTHING_SHARED = "No shared interests listed: a chance to hear about another field"
+
+#: Whom a reason speaks to: the pair themselves, or the organizer about the pair.
+Voice = Literal["you", "they"]
+YOU: Voice = "you"
+THEY: Voice = "they"
+_SHARE = {YOU: "You share", THEY: "Both are interested in"}
 
 
 @dataclass(frozen=True)
@@ -66,16 +75,17 @@ def _fit(text: str) -> str:
     return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
 
 
-def reason(shared: list[str]) -> str:
-    """ "You share Cardiology and Medical education": what both see, and the
-    organizer (nothing of the help looked for or offered)."""
-    return _fit(f"You share {_listed(shared)}") if shared else NOTHING_SHARED
+def reason(shared: list[str], voice: Voice = YOU) -> str:
+    """ "You share Cardiology and Medical education": what both see; the
+    organizer reads it about them ("Both are interested in …"). Nothing of
+    the help looked for or offered."""
+    return _fit(f"{_SHARE[voice]} {_listed(shared)}") if shared else NOTHING_SHARED
 
 
-def shown_reason(intern_shown: frozenset[str], senior_shown: frozenset[str]) -> str:
+def shown_reason(intern_shown: frozenset[str], senior_shown: frozenset[str], voice: Voice = YOU) -> str:
     """The shared reason from the interests both show now (in name order):
     what a page says, so an interest hidden after planning is never named."""
-    return reason(sorted(intern_shown & senior_shown, key=lambda name: (name.casefold(), name)))
+    return reason(sorted(intern_shown & senior_shown, key=lambda name: (name.casefold(), name)), voice)
 
 
 def for_intern(shared_reason: str, help_offered: list[str]) -> str:

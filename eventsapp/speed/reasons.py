@@ -4,7 +4,8 @@ The reason is written when a page is shown, never read back from the
 plan: a member who hides their interests after the plan was made must not
 see them named on anyone's phone, the organizer's page or their data
 download. `shared_shown` is a column of the page's own seat query, so the
-reason costs no query of its own.
+reason costs no query of its own. The organizer's pages read it about the
+pair (`pairing.THEY`), a member's own data as said to them.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def shared_shown(intern_id, senior_id):
     )
 
 
-def from_shared(joined: str | None) -> str:
-    """The shared reason from a `shared_shown` value."""
+def from_shared(joined: str | None, voice: pairing.Voice = pairing.YOU) -> str:
+    """The shared reason from a `shared_shown` value, in `voice`."""
     names = frozenset(joined.split(_SEPARATOR)) if joined else frozenset()
-    return pairing.shown_reason(names, names)
+    return pairing.shown_reason(names, names, voice)

@@ -1,6 +1,7 @@
 """The evening's plan as the organizer's page, the projector and the
 printed schedule read it: one query for the seats (with both names), the
-participants' three, and nothing per row."""
+participants' three, and nothing per row. Reasons are written about the
+pair ("Both are interested in …"): the organizer is not one of them."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from eventsapp.accounts.models import User
 from eventsapp.events.models import KeptAttendance
-from eventsapp.speed import clock, reasons
+from eventsapp.speed import clock, pairing, reasons
 from eventsapp.speed.departures import Left, departures
 from eventsapp.speed.models import SpeedSeat, SpeedSession
 from eventsapp.speed.participants import Present, present
@@ -77,7 +78,9 @@ def rounds_of(session: Session, speed: SpeedSession, now: datetime, only: int | 
         if key not in tables:
             tables[key] = Table(seat.table_no, Place(seat.senior_id, senior_name))
             rounds[seat.round].tables.append(tables[key])
-        tables[key].interns.append(Place(seat.intern_id, intern_name, reasons.from_shared(shared), seat.score))
+        tables[key].interns.append(
+            Place(seat.intern_id, intern_name, reasons.from_shared(shared, pairing.THEY), seat.score)
+        )
     return list(rounds.values())
 
 

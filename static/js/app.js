@@ -18,6 +18,18 @@
   if (window.matchMedia && window.matchMedia("(min-width: 52rem)").matches) {
     document.querySelectorAll("details[data-open-wide]").forEach(function (panel) { panel.open = true; });
   }
+  // The account menu closes with Escape (focus back on one's name) and with a click elsewhere.
+  document.querySelectorAll("details.account-menu").forEach(function (menu) {
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) { menu.open = false; }
+    });
+  });
   // A category list with "New category…": its name field only once that is chosen.
   document.querySelectorAll("select[data-new-category]").forEach(function (select) {
     var input = document.getElementById(select.getAttribute("data-new-category"));

@@ -47,8 +47,8 @@ def log_in(page, email: str, password: str = PASSWORD, site: str = "") -> None:
     page.get_by_label(label("Email")).fill(email)
     page.get_by_label(label("Password")).fill(password)
     page.get_by_role("button", name="Log in").click()
-    # The header's log-out button only exists for a signed-in member.
-    page.get_by_role("button", name="Log out").wait_for()
+    # The header's log-out button only exists for a signed-in member (folded in the account menu).
+    page.get_by_role("button", name="Log out", include_hidden=True).wait_for(state="attached")
 
 
 def mailed_link(database_url: str, address: str, path: str) -> str:

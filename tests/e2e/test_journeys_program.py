@@ -152,3 +152,19 @@ def test_coordinator_answers_the_programs_questions_on_the_demo_hospital(pages, 
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
     chart(page, watch, "demand", phone=True)
     watch.clean()
+
+
+def test_the_programs_tabs_sit_in_two_even_columns_on_a_phone(pages, demo):
+    page = pages.open("coordinator phone", viewport=PHONE)
+    log_in(page, DEMO_COORDINATOR, DEMO_PASSWORD, site=demo.url)
+    page.goto(f"{demo.url}/program/events")
+    tabs = page.get_by_role("navigation", name="Program").get_by_role("link")
+    boxes = [tabs.nth(i).bounding_box() for i in range(tabs.count())]
+    # Even pills, two to a row: the longest name wraps inside its own.
+    assert len({round(box["width"]) for box in boxes}) == 1, boxes
+    assert len({round(box["x"]) for box in boxes}) == 2, boxes
+    assert len({round(box["y"]) for box in boxes}) == (len(boxes) + 1) // 2, boxes
+    shown = page.get_by_role("navigation", name="Program").get_by_role("link", name="Events that make introductions")
+    expect(shown).to_have_attribute("aria-current", "page")
+    expect(shown).to_be_in_viewport()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]

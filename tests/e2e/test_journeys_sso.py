@@ -69,7 +69,7 @@ def test_a_new_intern_signs_in_with_the_hospital_account(sso_pages, variant):
     page.get_by_label(label("Career stage")).select_option("Intern")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text(f"Welcome, {name}. Tell colleagues more")).to_be_visible()
-    page.get_by_role("button", name="Log out").wait_for()
+    page.get_by_role("button", name="Log out", include_hidden=True).wait_for(state="attached")
 
 
 def _accessible_on_a_phone(page, name: str) -> None:
