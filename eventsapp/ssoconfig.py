@@ -24,6 +24,9 @@ class SsoDefaults:
     OIDC_TIMEOUT = 5.0
     # Off: the hospital sign-in is the only way in (SSO only).
     PASSWORD_LOGIN = True
+    # On: accounts the hospital sign-in made may choose a password by a mailed
+    # link even while that sign-in is set up (for a provider down for long).
+    SSO_ACCOUNTS_MAY_SET_PASSWORD = False
 
 
 SSO_ENVIRONMENT = {
@@ -33,6 +36,7 @@ SSO_ENVIRONMENT = {
     "OIDC_PROVIDER_NAME": str,
     "OIDC_TIMEOUT": float,
     "PASSWORD_LOGIN": _flag,
+    "SSO_ACCOUNTS_MAY_SET_PASSWORD": _flag,
 }
 
 

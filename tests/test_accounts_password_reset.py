@@ -75,6 +75,15 @@ def account(session, address: str = OWNER) -> User:
     return session.scalar(sa.select(User).where(User.email == address))
 
 
+@pytest.fixture(autouse=True)
+def waits(monkeypatch) -> list[float]:
+    """What each request for a link waited, on a clock that moves 4 ms a reading."""
+    readings, waited = iter(range(0, 10**6, 4)), []
+    monkeypatch.setattr(reset, "monotonic", lambda: next(readings) / 1000)
+    monkeypatch.setattr(reset, "pause", waited.append)
+    return waited
+
+
 # --- Asking for a link -----------------------------------------------------------------
 
 
@@ -83,6 +92,16 @@ def test_the_login_page_links_to_the_forgotten_password_page(client):
     assert 'href="/forgot-password">Forgot your password?</a>' in page
     form = text(client.get("/forgot-password"))
     assert '<label for="email">Email' in form and "Send me a link" in form
+
+
+def test_asking_takes_as_long_whether_or_not_an_account_uses_the_address(client, session, waits):
+    make_user(email=OWNER)
+    ask(client)
+    ask(client, "nobody@hospital.example")
+    ask(client, "not an address")
+    # Each answer waits out what is left of the same quarter of a second; bad input is told at once.
+    assert waits == [pytest.approx(reset.ANSWER_SECONDS - 0.004)] * 2
+    assert len(mails_to(session, OWNER)) == 1
 
 
 def test_a_known_and_an_unknown_address_get_the_same_answer_and_only_the_owner_a_mail(app, client, session):
@@ -215,7 +234,10 @@ def test_a_link_signed_for_another_purpose_or_account_state_sets_nothing(app, se
     from itsdangerous import URLSafeTimedSerializer
 
     user = make_user(email=OWNER)
-    confirm_token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="confirm-email").dumps([user.id, "0" * 32])
+    # All but the salt as a genuine link would be: only the salt keeps it out.
+    confirm_token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="confirm-email").dumps(
+        [user.id, reset._state_digest(user)]
+    )
     with pytest.raises(reset.NotFound):
         reset.set_password(session, confirm_token, NEW, now=datetime.now(UTC))
     token = reset.token_for(user)
@@ -286,7 +308,7 @@ def test_the_reset_confirms_an_unconfirmed_address_and_ends_the_claim_of_whoever
     assert log_in(claimant, DEFAULT_PASSWORD).status_code == 422
 
 
-def test_an_account_made_by_the_hospital_sign_in_may_choose_a_password(app, client, session):
+def test_an_account_made_by_the_hospital_sign_in_may_choose_a_password_once_that_sign_in_is_gone(app, client, session):
     user = make_user(email=OWNER)
     user.password_hash = sso.NO_PASSWORD
     session.commit()
@@ -294,6 +316,24 @@ def test_an_account_made_by_the_hospital_sign_in_may_choose_a_password(app, clie
     assert choose(client, reset_path(session)).status_code == 302
     client.post("/logout")
     assert log_in(client, NEW).status_code == 302
+
+
+def test_while_the_hospital_sign_in_is_set_up_its_accounts_get_no_link_to_go_round_it(make_app, session):
+    app = make_app(OIDC_ISSUER="http://127.0.0.1:9", OIDC_CLIENT_ID="c", OIDC_CLIENT_SECRET="s")
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    with app.app_context():
+        user = make_user(email=OWNER)
+        user.password_hash = sso.NO_PASSWORD
+        session.commit()
+        earlier = f"/reset-password/{reset.token_for(user)}"  # sent before the sign-in was set up
+        assert SENT in text(ask(client))
+        [(subject, body)] = mails_to(session, OWNER)
+        assert "sign in with your hospital account at http://localhost/login" in body
+        assert "/reset-password/" not in body
+        for response in (client.get(earlier), choose(client, earlier)):
+            assert response.status_code == 404 and "This link does not work" in text(response)
+        assert account(session).password_hash == sso.NO_PASSWORD
 
 
 def test_the_reset_is_in_the_audit_log(app, client, session):

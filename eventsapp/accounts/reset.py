@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,11 +29,17 @@ from eventsapp.accounts.models import User
 from eventsapp.accounts.services import end_unproven_claim, find_by_email, normalise_email
 from eventsapp.config import ConfigError
 from eventsapp.errors import DomainError, NotFound
+from eventsapp.ssoconfig import sso_enabled
 from eventsapp.timeutil import utcnow
 from eventsapp.transactions import begin_write, locked
 
 SALT = "reset-password"
 INVALID = "This link does not work."
+#: How long asking for a link takes at the least, whether or not the address
+#: has an account: far above the few milliseconds queueing a mail costs.
+ANSWER_SECONDS = 0.25
+#: How the answer measures and waits out ANSWER_SECONDS (tests replace them).
+monotonic, pause = time.monotonic, time.sleep
 
 
 class LinkExpired(DomainError):
@@ -85,6 +93,8 @@ def _unchanged(user: User | None, digest: str) -> User:
     """The account, if the link was made for it as it is now (NotFound otherwise)."""
     if user is None or not hmac.compare_digest(_state_digest(user), digest):
         raise NotFound(INVALID)
+    if _way_in(user) != "password":  # a link sent before the hospital sign-in was set up
+        raise NotFound(INVALID)
     return user
 
 
@@ -96,20 +106,48 @@ def link_state(session: Session, token: str, *, now: datetime) -> ResetLink:
     return ResetLink(user.id, user.email, user.email_verified)
 
 
-def request_link(session: Session, email: str, *, link_prefix: str, client_address: str | None) -> None:
+def request_link(session: Session, email: str, *, link_prefix: str, login: str, client_address: str | None) -> None:
     """Someone asks for a link for `email`: DomainError for what is not an
-    address, then counted (throttle.Limited), then, if an account uses the
-    address, its owner is mailed (commits). The caller says the same either
-    way. An account a roster invited is told to use its invitation instead:
-    joining is how it chooses a password."""
+    address, else counted (throttle.Limited) and, if an account uses the
+    address, its owner mailed, both in one commit: the answer takes as long
+    either way, and says the same. An account with no password to reset is
+    told how it gets in instead (`way_in`): a roster's invitation not yet
+    used, or the hospital sign-in while it is configured (a mailed link
+    must not get round the hospital's own checks)."""
     email = normalise_email(email)
-    reset_attempt(session, email, client_address=client_address)
-    user = find_by_email(session, email)
-    if user is None:
-        return
-    url = None if user.password_hash == passwords.AWAITING_INVITATION else f"{link_prefix}{token_for(user)}"
-    signals.password_reset_asked.send(session, user=user, url=url)
-    session.commit()
+    with _at_least(ANSWER_SECONDS):
+        user = find_by_email(session, email)
+
+        def mail_owner(session: Session) -> None:
+            if user is not None:
+                way_in = _way_in(user)
+                url = f"{link_prefix}{token_for(user)}" if way_in == "password" else None
+                signals.password_reset_asked.send(session, user=user, url=url, way_in=way_in, login=login)
+
+        reset_attempt(session, email, client_address=client_address, along=mail_owner)
+
+
+@contextmanager
+def _at_least(seconds: float):
+    """Take at least `seconds`, however the block ends: queueing the mail
+    costs a few milliseconds that an unknown address does not, and the
+    answer's time must not tell them apart."""
+    started = monotonic()
+    try:
+        yield
+    finally:
+        pause(max(0.0, seconds - (monotonic() - started)))
+
+
+def _way_in(user: User) -> str:
+    """How `user` chooses a password: "password" by a link, else how they get in.
+    An account made by the hospital sign-in gets a link only when that sign-in
+    is not set up (it has no other way in) or SSO_ACCOUNTS_MAY_SET_PASSWORD
+    says so: a mailed link would get round the provider's own checks."""
+    way_in, config = passwords.way_in(user.password_hash), current_app.config
+    if way_in == "hospital" and (not sso_enabled(config) or config["SSO_ACCOUNTS_MAY_SET_PASSWORD"]):
+        return "password"
+    return way_in
 
 
 def set_password(session: Session, token: str, new: str, *, now: datetime) -> User:
@@ -138,10 +176,14 @@ def set_password(session: Session, token: str, new: str, *, now: datetime) -> Us
     return user
 
 
-def reset_attempt(session: Session, email: str, *, client_address: str | None) -> throttle.Attempt:
+def reset_attempt(session: Session, email: str, *, client_address: str | None, along=None) -> throttle.Attempt:
     """Count a request for a link, per client and per address, as logins
-    are counted; raises throttle.Limited. Off with AUTH_RATE_LIMIT_ENABLED."""
+    are counted, and commit with what `along(session)` adds; raises
+    throttle.Limited. Not counted with AUTH_RATE_LIMIT_ENABLED off."""
     if not throttle.enabled():
+        if along is not None:
+            along(session)
+            session.commit()
         return throttle.Attempt()
     secret, config = current_app.config["SECRET_KEY"], current_app.config
     checks = [
@@ -156,7 +198,7 @@ def reset_attempt(session: Session, email: str, *, client_address: str | None) -
             throttle.parse_rate(config["AUTH_RATE_LIMIT_RESET_PER_ACCOUNT"]),
         ),
     ]
-    return throttle.Attempt(throttle.take(session, checks, throttle.clock()))
+    return throttle.Attempt(throttle.take(session, checks, throttle.clock(), along=along))
 
 
 def check_settings(config) -> None:

@@ -45,9 +45,10 @@ password_reset_asked = _signals.signal(
     "password-reset-asked",
     doc="""
 Someone asked for a link to choose a new password for an account's address
-(keyword `user`, and `url`: the link, or None for an account a roster
-invited, which joins by its invitation instead). Notifications mails the
-owner in the sender's transaction; the page said the same for any address.""",
+(keywords `user`; `url`: the link, or None for an account with no password
+to reset; `way_in`: how that account gets in, passwords.way_in; `login`: the
+login page's address). Notifications mails the owner in the sender's
+transaction; the page said the same for any address.""",
 )
 
 address_proven_by_provider = _signals.signal(

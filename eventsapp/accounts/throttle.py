@@ -128,9 +128,10 @@ def _count_one_more(session: Session, check: Check, start: datetime, cap: int) -
     return session.scalar(statement.returning(ThrottleCounter.hits))
 
 
-def take(session: Session, checks: list[Check], now: datetime) -> list[Hit]:
-    """Count one attempt in every bucket, all or none, and commit. Raises
-    Limited for the first bucket that is full (then nothing is counted)."""
+def take(session: Session, checks: list[Check], now: datetime, *, along=None) -> list[Hit]:
+    """Count one attempt in every bucket, all or none, and commit, with what
+    `along(session)` adds to the same transaction. Raises Limited for the
+    first bucket that is full (then nothing is counted, nothing added)."""
     begin_write(session)
     hits, started_a_row = [], False
     for check in checks:
@@ -147,6 +148,8 @@ def take(session: Session, checks: list[Check], now: datetime) -> list[Hit]:
             raise Limited(check.bucket, seconds_until_allowed(check.rate, before, so_far, elapsed))
         started_a_row = started_a_row or counted == 1
         hits.append(Hit(check.bucket, check.key, current))
+    if along is not None:
+        along(session)
     session.commit()
     if started_a_row:
         purge(session, now)

@@ -76,10 +76,13 @@ def mail_owner_of_address(session: Session, *, user: User, links: AccountLinks, 
 
 
 @password_reset_asked.connect
-def mail_reset_link(session: Session, *, user: User, url: str | None, **_) -> None:
+def mail_reset_link(
+    session: Session, *, user: User, url: str | None, way_in: str = "invitation", login: str = "", **_
+) -> None:
     app_name = current_app.config["APP_NAME"]
-    if url is None:  # invited by a roster: the invitation is how a password is chosen
-        what_to_do = _how_to_get_in("invitation", None, current_app.config)
+    if url is None:  # no password to reset: the invitation, or the hospital sign-in, is the way in
+        links = AccountLinks(confirm_prefix="", login=login, change_password="")
+        what_to_do = _how_to_get_in(way_in, links, current_app.config)
     else:
         hours = current_app.config["PASSWORD_RESET_HOURS"]
         what_to_do = (

@@ -42,7 +42,13 @@ def forgot():
         # SERVER_NAME fixes the link's host, whatever Host header this request named.
         prefix = url_for("password_reset.choose", token=_SLOT, _external=True)[: -len(_SLOT)]
         try:
-            reset.request_link(db.session, form.email.data, link_prefix=prefix, client_address=request.remote_addr)
+            reset.request_link(
+                db.session,
+                form.email.data,
+                link_prefix=prefix,
+                login=url_for("accounts.login", _external=True),
+                client_address=request.remote_addr,
+            )
         except throttle.Limited as limited:
             return too_many_attempts("accounts/forgot.html", form, limited)
         except DomainError as exc:
