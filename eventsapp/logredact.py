@@ -1,10 +1,13 @@
 """Secrets that travel in URLs never reach a log file.
 
 A private calendar feed (`/calendar/<token>.ics`) is opened by the token in
-its URL alone, and the check-in link (`/events/<id>/check-in/<secret>`) by
-its secret: an access log that kept them would hand them to whoever reads
-the logs. `redact` is pure; the development server's log gets a filter
-(`install`), gunicorn's access log a Logger class (see gunicorn.conf.py).
+its URL alone, as are the check-in link (`/events/<id>/check-in/<secret>`)
+and the mailed links: choosing a new password (`/reset-password/<token>`),
+joining from a roster's invitation (`/join/<token>`), confirming an address
+(`/account/confirm/<token>`) and unsubscribing (`/unsubscribe/<token>`). An
+access log that kept them would hand them to whoever reads the logs.
+`redact` is pure; the development server's log gets a filter (`install`),
+gunicorn's access log a Logger class (see gunicorn.conf.py).
 """
 
 from __future__ import annotations
@@ -27,7 +30,13 @@ _CHAR = rf"(?:(?!{_PCT}(?:2[fF]|3[fF]|23|26|20|22|27)){_PCT}[0-9A-Fa-f]{{2}}|[^/
 # The path segment after /calendar/ is the token, except the public feed
 # (events.ics) and the address of the form that makes a new link (feed).
 _FEED = re.compile(rf"({_SLASH}calendar{_SLASH}+)(?!(?:events\.ics|feed){_STOP})({_CHAR}+)")
-_CHECK_IN = re.compile(rf"({_SLASH}check-in{_SLASH}+)({_CHAR}+)")
+# The segment after these is a secret; after /confirm/, all but the form that resends a link.
+_LINK = re.compile(
+    rf"({_SLASH}(?:check-in|reset-password|join|unsubscribe|confirm){_SLASH}+)(?!resend{_STOP})({_CHAR}+)"
+)
+
+
+_WORDS = ("calendar", "check-in", "reset-password", "join", "unsubscribe", "confirm")
 
 
 def _hide_feed(match: re.Match) -> str:
@@ -35,7 +44,7 @@ def _hide_feed(match: re.Match) -> str:
 
 
 def _hide_all(text: str) -> str:
-    return _CHECK_IN.sub(r"\1" + REDACTED, _FEED.sub(_hide_feed, text))
+    return _LINK.sub(r"\1" + REDACTED, _FEED.sub(_hide_feed, text))
 
 
 def _decoded(text: str) -> str:
@@ -54,9 +63,9 @@ def _holds_secret(text: str) -> bool:
 
 
 def redact(text: str) -> str:
-    """`text` with every feed token and check-in secret in it replaced,
-    written plainly or percent-encoded (any number of times)."""
-    if "%" not in text and "/calendar/" not in text and "/check-in/" not in text:
+    """`text` with every feed token, check-in secret and mailed link's token
+    in it replaced, written plainly or percent-encoded (any number of times)."""
+    if "%" not in text and not any(f"/{word}/" in text for word in _WORDS):
         return text
     if not _holds_secret(text):
         return text

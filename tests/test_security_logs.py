@@ -56,6 +56,16 @@ ROOT = Path(__file__).resolve().parent.parent
         # Spelled in an encoding the patterns do not follow: the line is logged decoded, still without it.
         ("GET /events/1/%63heck-in/s3cr3t HTTP/1.1", f"GET /events/1/check-in/{REDACTED} HTTP/1.1"),
         ("GET /events/1/check-in/s3%63r3t HTTP/1.1", f"GET /events/1/check-in/{REDACTED} HTTP/1.1"),
+        # The mailed links: a new password, joining from an invitation, confirming, unsubscribing.
+        ("POST /reset-password/WzIsImFiYyJd.Zq3.x_9 HTTP/1.1", f"POST /reset-password/{REDACTED} HTTP/1.1"),
+        ("GET /join/Zq3-x_9AbC HTTP/1.1", f"GET /join/{REDACTED} HTTP/1.1"),
+        ("GET /account/confirm/WzIsImFiYyJd.Zq3 HTTP/1.1", f"GET /account/confirm/{REDACTED} HTTP/1.1"),
+        ("POST /unsubscribe/Zq3-x_9AbC HTTP/1.1", f"POST /unsubscribe/{REDACTED} HTTP/1.1"),
+        (
+            "GET /login?next=%2Freset-password%2FWzIsImFiYyJd HTTP/1.1",
+            f"GET /login?next=%2Freset-password%2F{REDACTED} HTTP/1.1",
+        ),
+        ("POST /account/confirm/resend HTTP/1.1", "POST /account/confirm/resend HTTP/1.1"),
         # Not secrets: the public feed, the form that makes a new link, other pages.
         ("GET /calendar/events.ics?kind=meeting HTTP/1.1", "GET /calendar/events.ics?kind=meeting HTTP/1.1"),
         ("POST /calendar/feed HTTP/1.1", "POST /calendar/feed HTTP/1.1"),
