@@ -18,7 +18,7 @@
   if (window.matchMedia && window.matchMedia("(min-width: 52rem)").matches) {
     document.querySelectorAll("details[data-open-wide]").forEach(function (panel) { panel.open = true; });
   }
-  // The account menu closes with Escape (focus back on one's name) and with a click elsewhere.
+  // The account menu closes with Escape (focus back on one's name), a click elsewhere, or focus moving on.
   document.querySelectorAll("details.account-menu").forEach(function (menu) {
     menu.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && menu.open) {
@@ -28,6 +28,10 @@
     });
     document.addEventListener("click", function (event) {
       if (menu.open && !menu.contains(event.target)) { menu.open = false; }
+    });
+    // Tabbing on past its last item closes it too: an open panel would hide what has the focus.
+    menu.addEventListener("focusout", function (event) {
+      if (menu.open && event.relatedTarget && !menu.contains(event.relatedTarget)) { menu.open = false; }
     });
   });
   // A category list with "New category…": its name field only once that is chosen.

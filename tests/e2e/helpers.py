@@ -7,6 +7,7 @@ import os
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.site import PASSWORD
 
@@ -49,6 +50,13 @@ def log_in(page, email: str, password: str = PASSWORD, site: str = "") -> None:
     page.get_by_role("button", name="Log in").click()
     # The header's log-out button only exists for a signed-in member (folded in the account menu).
     page.get_by_role("button", name="Log out", include_hidden=True).wait_for(state="attached")
+
+
+def log_out(page) -> None:
+    """Open the account menu (one's name in the header) and log out."""
+    page.locator(".account-menu > summary").click()
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("banner").get_by_role("link", name="Log in")).to_be_visible()
 
 
 def mailed_link(database_url: str, address: str, path: str) -> str:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from eventsapp import create_app
 from eventsapp.extensions import db
-from tests.e2e.helpers import DESKTOP, PHONE, TALLY, label, log_in, mailed_link
+from tests.e2e.helpers import DESKTOP, PHONE, TALLY, label, log_in, log_out, mailed_link
 from tests.e2e.site import VARIANTS, ZONE
 from tests.e2e.test_accessibility import AXE, Screen, assert_fits_phone, axe_violations, describe
 from tests.factories import make_user
@@ -67,7 +67,7 @@ def test_a_member_who_forgot_their_password_chooses_a_new_one_from_the_mail(page
     expect(member.get_by_role("main").get_by_role("status").first).to_have_text(
         "Your new password is set, and you are logged in. Every other device is logged out."
     )
-    member.get_by_role("button", name="Log out").click()
+    log_out(member)
 
     # The new password opens the account; the link, used, no longer does anything.
     log_in(member, address, NEW_PASSWORD)
