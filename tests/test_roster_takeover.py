@@ -178,3 +178,33 @@ def test_an_import_takes_an_unconfirmed_claim_in_its_one_transaction_and_the_wor
     assert invitations.send_waiting(db.session, NOW, "https://rounds.example/roster/join/") == 2
     mailed = set(db.session.scalars(sa.select(OutboxMail.to_address)))
     assert mailed == {CLAIMED, "ana@hospital.example"}
+
+
+def test_a_limited_coordinator_takes_back_an_unconfirmed_self_registration_without_showing_it(
+    surgeon_coordinator, surgery
+):
+    """An incoming intern's address, registered without a department and never
+    confirmed, is nobody's yet: the coordinator's roster takes it back as an
+    admin's would, and shows nothing the registrant typed."""
+    make_user("Mallory Typed", email=CLAIMED, password=CLAIMANTS_PASSWORD, verified=False, stage="attending")
+    pediatrics = make_department("Pediatrics")
+    make_user("Pia Elsewhere", email="pia@hospital.example", verified=False, stage="fellow", department=pediatrics)
+    allowed = frozenset({surgery.id})
+    data = roster(f"Nina Newcomer,{CLAIMED},Intern,Surgery", "Pia Ours,pia@hospital.example,Intern,Surgery")
+    _, shown = planned_for(surgeon_coordinator, data, allowed)
+    assert [(p.changes, p.errors) for p in shown.planned] == [((planning.ENDS_CLAIM,), ()), ((), (planning.OUTSIDE,))]
+    _, shown = planned_for(surgeon_coordinator, roster(f"Nina Again,{CLAIMED},Intern,"), allowed)
+    assert [p.errors for p in shown.planned] == [
+        ("Give the department: you can import people of your departments only.",)
+    ]
+    done = imported(surgeon_coordinator, roster(f"Nina Newcomer,{CLAIMED},Intern,Surgery"), allowed)
+    assert (done.updated, done.claims) == (1, 1)
+    assert account(CLAIMED) == ("Nina Newcomer", "member", "intern", surgery.id)
+    assert not _logs_in_here(CLAIMANTS_PASSWORD)
+    assert account("pia@hospital.example")[0] == "Pia Elsewhere"
+
+
+def _logs_in_here(password: str) -> bool:
+    from flask import current_app
+
+    return _logs_in(current_app.test_client(), password)

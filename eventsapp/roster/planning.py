@@ -108,6 +108,8 @@ def plan_row(row: RosterRow, catalogue: Catalogue, member: Member | None, allowe
     )
     changes = describe_changes(member, result, catalogue)
     if member.unproven:
+        if allowed is not None and member.department_id not in allowed:
+            changes = ()  # a claim the importer's scope does not cover: none of its details shown
         return Planned(row, Action.UPDATE, result=result, changes=(ENDS_CLAIM, *changes), ends_claim=True)
     return Planned(row, Action.UPDATE if changes else Action.UNCHANGED, result=result, changes=changes)
 
@@ -118,13 +120,17 @@ def scope_errors(
     """A coordinator limited to departments imports only people of theirs: the
     row's department and an existing account's must both be among them. An
     account outside them (or without a department) is named by no detail of
-    its own, so that knowing an address tells nothing about its account."""
+    its own, so that knowing an address tells nothing about its account.
+    One exception: an address registered without a department and never
+    confirmed (a self-registration, perhaps not by its owner) is nobody's
+    yet, and a roster naming one of theirs takes it back as an admin's does."""
     errors = []
+    unclaimed = member is not None and member.unproven and member.department_id is None
     if row.department and department_id is not None and department_id not in allowed:
         errors.append(f"You can import people of your departments only, not of {row.department}.")
-    elif not row.department and member is None:
+    elif not row.department and (member is None or unclaimed):
         errors.append("Give the department: you can import people of your departments only.")
-    if member is not None and member.department_id not in allowed:
+    if member is not None and member.department_id not in allowed and not unclaimed:
         errors.append(OUTSIDE)
     return errors
 
