@@ -3,35 +3,18 @@ only their career stage and department; the rest of the profile waits."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, NumberRange, Optional
 
 from eventsapp.accounts.models import User
 from eventsapp.errors import DomainError
-from eventsapp.forms import ListChoiceField, SelectField, WholeNumberField, optional_int
 from eventsapp.profiles import career
+from eventsapp.profiles.forms import CareerFields
 from eventsapp.profiles.services import chosen_department, department_choices
 
 
-class FirstDetailsForm(FlaskForm):
-    career_stage = SelectField(
-        "Career stage",
-        choices=[SelectChoice("", "Choose your stage")]
-        + [SelectChoice(value, label) for value, label in career.STAGES.items()],
-        validate_choice=False,
-        validators=[DataRequired("Choose your career stage.")],
-    )
-    pgy_year = WholeNumberField(
-        "PGY year (residents)",
-        description="Your postgraduate year, e.g. 3 for a PGY-3 resident.",
-        validators=[
-            Optional(),
-            NumberRange(career.PGY_MIN, career.PGY_MAX, f"Enter a year from {career.PGY_MIN} to {career.PGY_MAX}."),
-        ],
-    )
-    department_id = ListChoiceField("Department", coerce=optional_int, validate_choice=False)
+class FirstDetailsForm(CareerFields):
+    """Only what the profile's first three fields ask."""
 
 
 def needs_first_details(user: User) -> bool:

@@ -18,14 +18,10 @@ from eventsapp.profiles import career, help_kinds
 from eventsapp.profiles.models import BIO_MAX, INTRO_CAPACITY_MAX, AttendanceVisibility, EventReminders
 
 
-class ProfileForm(FlaskForm):
-    name = StringField(
-        "Full name",
-        validators=[
-            DataRequired("Enter your name."),
-            Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters."),
-        ],
-    )
+class CareerFields(FlaskForm):
+    """Career stage, PGY year and department: the profile's, and all a member
+    made by the hospital sign-in is asked first (first_details.py)."""
+
     career_stage = SelectField(
         "Career stage",
         choices=[SelectChoice("", "Choose your stage")]
@@ -42,6 +38,16 @@ class ProfileForm(FlaskForm):
         ],
     )
     department_id = ListChoiceField("Department", coerce=optional_int, validate_choice=False)
+
+
+class ProfileForm(CareerFields):
+    name = StringField(
+        "Full name",
+        validators=[
+            DataRequired("Enter your name."),
+            Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters."),
+        ],
+    )
     specialty_ids = CheckboxListField("Specialty interests", coerce=int, message="Choose interests from the list.")
     # Every kind is accepted here; the page shows those of the member's side
     # (career stage), and the service checks the side.
