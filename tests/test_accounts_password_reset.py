@@ -341,7 +341,7 @@ def test_the_reset_is_in_the_audit_log(app, client, session):
     ask(client)
     choose(client, reset_path(session))
     session.rollback()
-    entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.action == Action.PASSWORD_RESET))
+    entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.action == Action.RESET_BY_MAIL))
     assert entry.actor_id == user.id and entry.subject == f"Ana Souza (#{user.id})"
     assert entry.detail == "address confirmed too"
 

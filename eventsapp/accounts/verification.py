@@ -43,11 +43,12 @@ class WrongPassword(DomainError):
 class AccountLinks:
     """This site's addresses for account mail, built by the web layer (which
     knows the routes and the request's host) and passed down: the confirm
-    link is `confirm_prefix` followed by the token."""
+    link is `confirm_prefix` followed by the token. A mail that needs only
+    the login page gives only that."""
 
-    confirm_prefix: str
     login: str
-    change_password: str
+    confirm_prefix: str = ""
+    change_password: str = ""
 
     def confirm(self, token: str) -> str:
         return f"{self.confirm_prefix}{token}"

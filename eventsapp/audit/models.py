@@ -23,7 +23,7 @@ class Action:
     CHECK_IN = "check_in_edited"
     GROUP_MESSAGE = "group_message"
     ATTENDEE_DATA_REMOVED = "attendee_data_removed"
-    PASSWORD_RESET = "password_reset"
+    RESET_BY_MAIL = "password_reset"
     LABELS = {
         ROLE_CHANGED: "Role changed",
         COORDINATOR_GRANTED: "Coordinator granted",
@@ -36,7 +36,7 @@ class Action:
         CHECK_IN: "Check-in edited",
         GROUP_MESSAGE: "Message to a group",
         ATTENDEE_DATA_REMOVED: "Attendee data removed",
-        PASSWORD_RESET: "Password reset by mailed link",
+        RESET_BY_MAIL: "Password reset by mailed link",
     }
     ALL = tuple(LABELS)
 

@@ -19,7 +19,7 @@ from eventsapp.ssoconfig import sso_enabled
 class Kind:
     CONFIRM = "account_confirm"
     REGISTERED_AGAIN = "account_registered_again"
-    PASSWORD_RESET = "account_password_reset"
+    RESET_LINK = "account_password_reset"
 
 
 @confirmation_needed.connect
@@ -81,8 +81,7 @@ def mail_reset_link(
 ) -> None:
     app_name = current_app.config["APP_NAME"]
     if url is None:  # no password to reset: the invitation, or the hospital sign-in, is the way in
-        links = AccountLinks(confirm_prefix="", login=login, change_password="")
-        what_to_do = _how_to_get_in(way_in, links, current_app.config)
+        what_to_do = _how_to_get_in(way_in, AccountLinks(login=login), current_app.config)
     else:
         hours = current_app.config["PASSWORD_RESET_HOURS"]
         what_to_do = (
@@ -99,6 +98,6 @@ def mail_reset_link(
     queue_mail(
         session,
         OutgoingMail(to=user.email, subject=f"Choose a new password for {app_name}", body=body),
-        kind=Kind.PASSWORD_RESET,
+        kind=Kind.RESET_LINK,
         user_id=user.id,
     )

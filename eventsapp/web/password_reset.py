@@ -97,6 +97,6 @@ def choose_now(token: str):
     if current_user.is_authenticated:
         sign_out()
     sign_in(user)
-    audit(Action.PASSWORD_RESET, subject_of(user), "" if link.confirmed else "address confirmed too")
+    audit(Action.RESET_BY_MAIL, subject_of(user), "" if link.confirmed else "address confirmed too")
     flash("Your new password is set, and you are logged in. Every other device is logged out.", "success")
     return remember_device(redirect(url_for("main.home")), user.email)
